@@ -1,0 +1,206 @@
+//! The command line as clap sees it: flags, subcommands and their help; nothing else lives here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{Collector, GroupBy};
+use crate::query::{Filter, SortKey};
+
+/// Show who is connected to a streaming or HMI server right now, how much they move, and what
+/// they subscribe to.
+///
+/// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), or this
+/// machine (no --url).
+#[derive(Debug, Parser)]
+#[command(
+    name = "sessions",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI
+    #[arg(short, long, global = true, env = "SESSIONS_URL", value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Override the source guessed from the URL
+    #[arg(long, global = true, value_enum, value_name = "KIND")]
+    pub source: Option<SourceKind>,
+
+    /// User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin
+    #[arg(long, global = true, env = "SESSIONS_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Read the password from the first line of standard input
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+
+    /// A ready datarhei access token (sent as a bearer token)
+    #[arg(
+        long,
+        global = true,
+        env = "SESSIONS_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+
+    /// Accept a TLS certificate that cannot be verified (prints a warning)
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// Trust this PEM CA certificate (instead of the system's roots), e.g. a server's own root
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m
+    #[arg(long, global = true, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+
+    /// Refuse a reply larger than this, e.g. 64MiB
+    #[arg(long, global = true, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub max_body_size: u64,
+
+    /// Output format
+    #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// Short for --output json
+    #[arg(long, global = true, conflicts_with = "output")]
+    pub json: bool,
+
+    /// Write the output to this file atomically (temporary file, then rename); print nothing
+    #[arg(long, global = true, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    /// Leave out the header line of table, wide and tsv output
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Say on stderr what is being asked of whom
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Print no warnings
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One row per active session
+    Active(ActiveArgs),
+    /// Per collector: active sessions, bandwidth, configured limits, finished-session totals
+    Summary(SummaryArgs),
+    /// Print the shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CollectorArgs {
+    /// Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub collectors: Vec<Collector>,
+}
+
+#[derive(Debug, Args)]
+pub struct ActiveArgs {
+    #[command(flatten)]
+    pub collectors: CollectorArgs,
+
+    /// Sort by this field (numbers largest first, text A to Z)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort_by: Option<SortKey>,
+
+    /// Reverse the order
+    #[arg(long)]
+    pub reverse: bool,
+
+    /// Show at most N sessions (after filtering and sorting)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match).
+    /// FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *,
+    /// or for local/remote an IP address or CIDR (remote=10.0.0.0/8)
+    #[arg(long, value_name = "FIELD=VALUE")]
+    pub filter: Vec<Filter>,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub collectors: CollectorArgs,
+
+    /// Break the finished-session totals down by remote, local or reference
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<GroupByArg>,
+
+    /// With --by: keep the N largest rows per collector (by traffic)
+    #[arg(long, value_name = "N", requires = "by")]
+    pub top: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceKind {
+    Local,
+    Datarhei,
+    Tchmi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Ndjson,
+    Tsv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    Remote,
+    Local,
+    Reference,
+}
+
+impl From<GroupByArg> for GroupBy {
+    fn from(g: GroupByArg) -> Self {
+        match g {
+            GroupByArg::Remote => GroupBy::Remote,
+            GroupByArg::Local => GroupBy::Local,
+            GroupByArg::Reference => GroupBy::Reference,
+        }
+    }
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    s.parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|e| format!("not a size like 64MiB: {e}"))
+}

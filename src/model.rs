@@ -1,0 +1,244 @@
+//! The one normalized shape every source fills; its serde derives are the JSON contract (README).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Serialize, Serializer};
+
+/// A kind of session, as datarhei Core names its collectors. Ordered alphabetically, as Core
+/// sorts its response keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Collector {
+    Ffmpeg,
+    Hls,
+    Hlsingress,
+    Http,
+    Https,
+    Rtmp,
+    Srt,
+}
+
+impl Collector {
+    /// Every collector, in the order of the documentation (`--collectors` default).
+    pub const ALL: [Collector; 7] = [
+        Collector::Hls,
+        Collector::Hlsingress,
+        Collector::Http,
+        Collector::Https,
+        Collector::Rtmp,
+        Collector::Srt,
+        Collector::Ffmpeg,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Collector::Ffmpeg => "ffmpeg",
+            Collector::Hls => "hls",
+            Collector::Hlsingress => "hlsingress",
+            Collector::Http => "http",
+            Collector::Https => "https",
+            Collector::Rtmp => "rtmp",
+            Collector::Srt => "srt",
+        }
+    }
+
+    /// The comma list of valid names, for error messages and help.
+    pub fn names() -> String {
+        Self::ALL.map(Collector::as_str).join(", ")
+    }
+}
+
+impl fmt::Display for Collector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Collector {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown collector '{s}' (valid: {})", Self::names()))
+    }
+}
+
+/// A point in time from a server, kept as Unix seconds and written as RFC 3339 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        let secs = u64::try_from(self.0).ok()?;
+        UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+    }
+
+    /// Seconds from this time to `now`; `None` when the server's clock is ahead of ours.
+    pub fn age_at(self, now: SystemTime) -> Option<u64> {
+        now.duration_since(self.to_system_time()?)
+            .ok()
+            .map(|d| d.as_secs())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_system_time() {
+            // humantime refuses years past 9999; fall back to the raw number.
+            Some(t) if self.0 < 253_402_300_800 => {
+                write!(f, "{}", humantime::format_rfc3339_seconds(t))
+            }
+            _ => write!(f, "@{}", self.0),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One active session: a viewer, a publisher, an ingest, a process input or output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub collector: Collector,
+    pub id: String,
+    pub reference: String,
+    /// What is being accessed (a stream path, a URL path, a local address).
+    pub local: String,
+    /// Who is accessing it (an address, a host name from a Referer, `unknown`).
+    pub remote: String,
+    pub created_at: Option<Timestamp>,
+    pub age_s: Option<u64>,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    /// Bit rate in bits per second (SI, exact).
+    pub rx_bit_s: f64,
+    pub tx_bit_s: f64,
+    /// The same rate in datarhei Core's own unit, bits per second / 1024, as the server sent it.
+    pub rx_kibit_s: f64,
+    pub tx_kibit_s: f64,
+    /// The server's free-form extra data: a string (datarhei Core 16.x), an object, or null.
+    pub extra: serde_json::Value,
+}
+
+/// Finished-session totals: what the history holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub sessions: u64,
+    /// Whole MiB, truncated (datarhei Core reports no finer unit).
+    pub rx_mib: u64,
+    pub tx_mib: u64,
+    /// Exact bytes, where the source knows them.
+    pub rx_bytes: Option<u64>,
+    pub tx_bytes: Option<u64>,
+}
+
+impl Totals {
+    /// The order of "most traffic first": exact bytes where known, MiB otherwise.
+    pub fn traffic_key(&self) -> (u64, u64) {
+        let bytes = self.rx_bytes.unwrap_or(0) + self.tx_bytes.unwrap_or(0);
+        (self.rx_mib + self.tx_mib, bytes)
+    }
+}
+
+/// One collector's state: what is active now, its configured limits, and its history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollectorSummary {
+    pub collector: Collector,
+    pub active_sessions: u64,
+    pub rx_bit_s: f64,
+    pub tx_bit_s: f64,
+    /// The same rates in datarhei Core's own unit, bits per second / 1024 / 1024.
+    pub rx_mibit_s: f64,
+    pub tx_mibit_s: f64,
+    /// Configured maxima (not observed peaks); null means unlimited.
+    pub limit_sessions: Option<u64>,
+    pub limit_rx_mibit_s: Option<f64>,
+    pub limit_tx_mibit_s: Option<f64>,
+    pub finished: Totals,
+    #[serde(skip)]
+    pub history: History,
+}
+
+/// The finished-session totals grouped three ways, as the source reported them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub by_remote: Vec<(String, Totals)>,
+    pub by_local: Vec<(String, Totals)>,
+    pub by_reference: Vec<(String, Totals)>,
+}
+
+/// How `summary --by` groups the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    Remote,
+    Local,
+    Reference,
+}
+
+impl History {
+    pub fn grouped(&self, by: GroupBy) -> &[(String, Totals)] {
+        match by {
+            GroupBy::Remote => &self.by_remote,
+            GroupBy::Local => &self.by_local,
+            GroupBy::Reference => &self.by_reference,
+        }
+    }
+}
+
+/// One row of a `summary --by` breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownRow {
+    pub collector: Collector,
+    pub key: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+/// What `summary` prints: one entry per collector and, with `--by`, the history broken down.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub collectors: Vec<CollectorSummary>,
+    pub by: Option<GroupBy>,
+    pub breakdown: Vec<BreakdownRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collector_names_round_trip() {
+        for c in Collector::ALL {
+            assert_eq!(c.as_str().parse::<Collector>(), Ok(c));
+        }
+        let err = "RTMP".parse::<Collector>().unwrap_err();
+        assert_eq!(
+            err,
+            "unknown collector 'RTMP' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg)"
+        );
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(Timestamp(1795494198).to_string(), "2026-11-24T04:23:18Z");
+        assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(Timestamp(-5).to_string(), "@-5");
+        assert_eq!(Timestamp(i64::MAX).to_string(), format!("@{}", i64::MAX));
+    }
+
+    #[test]
+    fn age_is_none_when_the_server_clock_is_ahead() {
+        let now = UNIX_EPOCH + Duration::from_secs(1000);
+        assert_eq!(Timestamp(900).age_at(now), Some(100));
+        assert_eq!(Timestamp(1100).age_at(now), None);
+        assert_eq!(Timestamp(-1).age_at(now), None);
+    }
+}

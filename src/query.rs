@@ -1,0 +1,358 @@
+//! What `active` keeps and in which order: `--filter`, `--sort-by`, `--reverse`, `--limit`.
+
+use std::cmp::Ordering;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use clap::ValueEnum;
+use ipnet::IpNet;
+
+use crate::model::{BreakdownRow, CollectorSummary, GroupBy, Session, Summary};
+
+/// A field of a session that `--sort-by` can order by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum SortKey {
+    Collector,
+    Id,
+    Reference,
+    Local,
+    Remote,
+    Age,
+    CreatedAt,
+    RxBytes,
+    TxBytes,
+    RxRate,
+    TxRate,
+}
+
+/// One `--filter FIELD=VALUE` / `FIELD!=VALUE` condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    field: Field,
+    pattern: Pattern,
+    negate: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Collector,
+    Id,
+    Reference,
+    Local,
+    Remote,
+    Extra,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Pattern {
+    Exact(String),
+    Glob(String),
+    Net(IpNet),
+}
+
+impl FromStr for Filter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, value, negate) = match s.split_once("!=") {
+            Some((n, v)) => (n, v, true),
+            None => match s.split_once('=') {
+                Some((n, v)) => (n, v, false),
+                None => return Err(format!("'{s}' is not FIELD=VALUE or FIELD!=VALUE")),
+            },
+        };
+        let field = match name.trim() {
+            "collector" => Field::Collector,
+            "id" => Field::Id,
+            "reference" => Field::Reference,
+            "local" => Field::Local,
+            "remote" => Field::Remote,
+            "extra" => Field::Extra,
+            other => {
+                return Err(format!(
+                    "unknown filter field '{other}' (valid: collector, id, reference, local, remote, extra)"
+                ));
+            }
+        };
+        let pattern = if matches!(field, Field::Local | Field::Remote) {
+            parse_net(value).map_or_else(|| text_pattern(value), Pattern::Net)
+        } else {
+            text_pattern(value)
+        };
+        Ok(Filter {
+            field,
+            pattern,
+            negate,
+        })
+    }
+}
+
+fn text_pattern(value: &str) -> Pattern {
+    if value.contains('*') {
+        Pattern::Glob(value.to_owned())
+    } else {
+        Pattern::Exact(value.to_owned())
+    }
+}
+
+/// `10.0.0.0/8` as given, or a bare address as a single-host network.
+fn parse_net(value: &str) -> Option<IpNet> {
+    value
+        .parse::<IpNet>()
+        .ok()
+        .or_else(|| value.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
+/// The address part of `1.2.3.4:5678`, `[::1]:5678`, `::1` or `1.2.3.4`.
+fn address_of(endpoint: &str) -> Option<IpAddr> {
+    if let Ok(ip) = endpoint.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    endpoint
+        .parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|s| s.ip())
+}
+
+impl Filter {
+    pub fn matches(&self, s: &Session) -> bool {
+        let extra;
+        let text: &str = match self.field {
+            Field::Collector => s.collector.as_str(),
+            Field::Id => &s.id,
+            Field::Reference => &s.reference,
+            Field::Local => &s.local,
+            Field::Remote => &s.remote,
+            Field::Extra => {
+                extra = match &s.extra {
+                    serde_json::Value::String(v) => v.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                &extra
+            }
+        };
+        let hit = match &self.pattern {
+            Pattern::Exact(v) => text == v,
+            Pattern::Glob(g) => glob_match(g, text),
+            Pattern::Net(net) => address_of(text).is_some_and(|ip| net.contains(&ip)),
+        };
+        hit != self.negate
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = parts.collect();
+    let last = parts.pop();
+    for part in parts {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    last.is_none_or(|l| rest.ends_with(l))
+}
+
+/// The options of `active` that shape its list.
+#[derive(Debug, Clone, Default)]
+pub struct SessionQuery {
+    pub filters: Vec<Filter>,
+    pub sort_by: Option<SortKey>,
+    pub reverse: bool,
+    pub limit: Option<usize>,
+}
+
+impl SessionQuery {
+    /// Filter, sort (stable; default: collector, then start time, then id), reverse, and cut.
+    pub fn apply(&self, mut sessions: Vec<Session>) -> Vec<Session> {
+        sessions.retain(|s| self.filters.iter().all(|f| f.matches(s)));
+        sessions.sort_by(default_order);
+        if let Some(key) = self.sort_by {
+            sessions.sort_by(|a, b| compare(key, a, b));
+        }
+        if self.reverse {
+            sessions.reverse();
+        }
+        if let Some(n) = self.limit {
+            sessions.truncate(n);
+        }
+        sessions
+    }
+}
+
+fn default_order(a: &Session, b: &Session) -> Ordering {
+    (a.collector, a.created_at, &a.id).cmp(&(b.collector, b.created_at, &b.id))
+}
+
+fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
+    match key {
+        SortKey::Collector => a.collector.cmp(&b.collector),
+        SortKey::Id => a.id.cmp(&b.id),
+        SortKey::Reference => a.reference.cmp(&b.reference),
+        SortKey::Local => a.local.cmp(&b.local),
+        SortKey::Remote => a.remote.cmp(&b.remote),
+        // Oldest first: the largest age.
+        SortKey::Age | SortKey::CreatedAt => a.created_at.cmp(&b.created_at),
+        SortKey::RxBytes => b.rx_bytes.cmp(&a.rx_bytes),
+        SortKey::TxBytes => b.tx_bytes.cmp(&a.tx_bytes),
+        SortKey::RxRate => b.rx_bit_s.total_cmp(&a.rx_bit_s),
+        SortKey::TxRate => b.tx_bit_s.total_cmp(&a.tx_bit_s),
+    }
+}
+
+/// Builds what `summary` prints: the collectors and, with `by`, their history broken down with the
+/// most traffic first, at most `top` rows per collector.
+pub fn summarize(
+    collectors: Vec<CollectorSummary>,
+    by: Option<GroupBy>,
+    top: Option<usize>,
+) -> Summary {
+    let mut breakdown = Vec::new();
+    if let Some(by) = by {
+        for c in &collectors {
+            let mut rows: Vec<BreakdownRow> = c
+                .history
+                .grouped(by)
+                .iter()
+                .map(|(key, totals)| BreakdownRow {
+                    collector: c.collector,
+                    key: key.clone(),
+                    totals: totals.clone(),
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                b.totals
+                    .traffic_key()
+                    .cmp(&a.totals.traffic_key())
+                    .then(b.totals.sessions.cmp(&a.totals.sessions))
+                    .then_with(|| a.key.cmp(&b.key))
+            });
+            rows.truncate(top.unwrap_or(usize::MAX));
+            breakdown.extend(rows);
+        }
+    }
+    Summary {
+        collectors,
+        by,
+        breakdown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Collector, Timestamp};
+
+    fn session(collector: Collector, id: &str, remote: &str, rx: u64) -> Session {
+        Session {
+            collector,
+            id: id.into(),
+            reference: "test".into(),
+            local: "play:/live/test".into(),
+            remote: remote.into(),
+            created_at: Some(Timestamp(1000 + rx as i64)),
+            age_s: None,
+            rx_bytes: rx,
+            tx_bytes: 0,
+            rx_bit_s: rx as f64,
+            tx_bit_s: 0.0,
+            rx_kibit_s: 0.0,
+            tx_kibit_s: 0.0,
+            extra: serde_json::Value::String("Lavf/59".into()),
+        }
+    }
+
+    fn ids(v: &[Session]) -> Vec<&str> {
+        v.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    fn sample() -> Vec<Session> {
+        vec![
+            session(Collector::Rtmp, "a", "10.1.2.3:5000", 30),
+            session(Collector::Hls, "b", "viewer.example", 10),
+            session(Collector::Rtmp, "c", "[2001:db8::1]:7000", 20),
+            session(Collector::Srt, "d", "192.168.0.9:9", 40),
+        ]
+    }
+
+    fn query(filters: &[&str]) -> SessionQuery {
+        SessionQuery {
+            filters: filters.iter().map(|f| f.parse().unwrap()).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn default_order_is_collector_then_start() {
+        let out = SessionQuery::default().apply(sample());
+        assert_eq!(ids(&out), ["b", "c", "a", "d"]);
+    }
+
+    #[test]
+    fn cidr_and_address_filters_match_the_host_part() {
+        assert_eq!(ids(&query(&["remote=10.0.0.0/8"]).apply(sample())), ["a"]);
+        assert_eq!(
+            ids(&query(&["remote=2001:db8::/32"]).apply(sample())),
+            ["c"]
+        );
+        assert_eq!(ids(&query(&["remote=192.168.0.9"]).apply(sample())), ["d"]);
+        assert_eq!(
+            ids(&query(&["remote!=10.0.0.0/8"]).apply(sample())),
+            ["b", "c", "d"]
+        );
+    }
+
+    #[test]
+    fn text_filters_are_exact_or_glob_and_combine() {
+        assert_eq!(ids(&query(&["collector=rtmp"]).apply(sample())), ["c", "a"]);
+        assert_eq!(ids(&query(&["remote=viewer.*"]).apply(sample())), ["b"]);
+        assert_eq!(ids(&query(&["remote=*example"]).apply(sample())), ["b"]);
+        assert_eq!(
+            ids(&query(&["collector=rtmp", "id!=a"]).apply(sample())),
+            ["c"]
+        );
+        assert_eq!(ids(&query(&["extra=Lavf*"]).apply(sample())).len(), 4);
+        assert!(query(&["id=zzz"]).apply(sample()).is_empty());
+    }
+
+    #[test]
+    fn sort_reverse_and_limit() {
+        let q = SessionQuery {
+            sort_by: Some(SortKey::RxBytes),
+            limit: Some(2),
+            ..Default::default()
+        };
+        assert_eq!(ids(&q.apply(sample())), ["d", "a"]);
+        let q = SessionQuery {
+            sort_by: Some(SortKey::RxBytes),
+            reverse: true,
+            ..Default::default()
+        };
+        assert_eq!(ids(&q.apply(sample())), ["b", "c", "a", "d"]);
+    }
+
+    #[test]
+    fn bad_filters_say_what_is_valid() {
+        assert_eq!(
+            "bogus=1".parse::<Filter>().unwrap_err(),
+            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, extra)"
+        );
+        assert!("remote".parse::<Filter>().is_err());
+    }
+
+    #[test]
+    fn glob_corner_cases() {
+        assert!(glob_match("*", ""));
+        assert!(glob_match("a*b*c", "aXbYc"));
+        assert!(!glob_match("a*b*c", "aXcYb"));
+        assert!(glob_match("ab", "ab"));
+        assert!(!glob_match("a*a", "a"));
+    }
+}

@@ -1,0 +1,278 @@
+//! The columns of each kind of row, shared by table, wide and tsv output so they cannot disagree.
+
+use std::borrow::Cow;
+
+use super::units;
+use crate::model::{BreakdownRow, CollectorSummary, Session};
+
+/// Where a column appears besides tsv, which has them all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Table,
+    Wide,
+    Never,
+}
+
+pub struct Column<T> {
+    /// Table header.
+    pub title: &'static str,
+    /// tsv header: the JSON field name.
+    pub name: &'static str,
+    pub shown: Shown,
+    pub human: fn(&T) -> String,
+    pub raw: fn(&T) -> Cow<'_, str>,
+}
+
+fn num<N: ToString>(n: N) -> Cow<'static, str> {
+    Cow::Owned(n.to_string())
+}
+
+fn opt<N: ToString>(n: Option<N>) -> Cow<'static, str> {
+    n.map_or(Cow::Borrowed(""), num)
+}
+
+fn extra_text(v: &serde_json::Value) -> Cow<'_, str> {
+    match v {
+        serde_json::Value::String(s) => Cow::Borrowed(s),
+        serde_json::Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+pub const SESSION: &[Column<Session>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |s| s.collector.to_string(),
+        raw: |s| Cow::Borrowed(s.collector.as_str()),
+    },
+    Column {
+        title: "ID",
+        name: "id",
+        shown: Shown::Table,
+        human: |s| s.id.clone(),
+        raw: |s| Cow::Borrowed(&s.id),
+    },
+    Column {
+        title: "REFERENCE",
+        name: "reference",
+        shown: Shown::Table,
+        human: |s| s.reference.clone(),
+        raw: |s| Cow::Borrowed(&s.reference),
+    },
+    Column {
+        title: "LOCAL",
+        name: "local",
+        shown: Shown::Table,
+        human: |s| s.local.clone(),
+        raw: |s| Cow::Borrowed(&s.local),
+    },
+    Column {
+        title: "REMOTE",
+        name: "remote",
+        shown: Shown::Table,
+        human: |s| s.remote.clone(),
+        raw: |s| Cow::Borrowed(&s.remote),
+    },
+    Column {
+        title: "CREATED",
+        name: "created_at",
+        shown: Shown::Wide,
+        human: |s| s.created_at.map_or_else(|| "-".into(), |t| t.to_string()),
+        raw: |s| opt(s.created_at),
+    },
+    Column {
+        title: "AGE",
+        name: "age_s",
+        shown: Shown::Table,
+        human: |s| units::age(s.age_s),
+        raw: |s| opt(s.age_s),
+    },
+    Column {
+        title: "RX RATE",
+        name: "rx_bit_s",
+        shown: Shown::Table,
+        human: |s| units::rate(s.rx_bit_s),
+        raw: |s| num(s.rx_bit_s),
+    },
+    Column {
+        title: "TX RATE",
+        name: "tx_bit_s",
+        shown: Shown::Table,
+        human: |s| units::rate(s.tx_bit_s),
+        raw: |s| num(s.tx_bit_s),
+    },
+    Column {
+        title: "RX",
+        name: "rx_bytes",
+        shown: Shown::Table,
+        human: |s| units::bytes(s.rx_bytes),
+        raw: |s| num(s.rx_bytes),
+    },
+    Column {
+        title: "TX",
+        name: "tx_bytes",
+        shown: Shown::Table,
+        human: |s| units::bytes(s.tx_bytes),
+        raw: |s| num(s.tx_bytes),
+    },
+    Column {
+        title: "EXTRA",
+        name: "extra",
+        shown: Shown::Wide,
+        human: |s| extra_text(&s.extra).into_owned(),
+        raw: |s| extra_text(&s.extra),
+    },
+];
+
+/// Exact bytes where the source knows them, else Core's truncated MiB.
+fn traffic(mib: u64, bytes: Option<u64>) -> String {
+    bytes.map_or_else(|| format!("{mib} MiB"), units::bytes)
+}
+
+fn limit_rate(mibit_s: Option<f64>) -> String {
+    mibit_s.map_or_else(|| "unlimited".into(), |m| units::rate(m * 1024.0 * 1024.0))
+}
+
+pub const SUMMARY: &[Column<CollectorSummary>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |s| s.collector.to_string(),
+        raw: |s| Cow::Borrowed(s.collector.as_str()),
+    },
+    Column {
+        title: "ACTIVE",
+        name: "active_sessions",
+        shown: Shown::Table,
+        human: |s| s.active_sessions.to_string(),
+        raw: |s| num(s.active_sessions),
+    },
+    Column {
+        title: "RX RATE",
+        name: "rx_bit_s",
+        shown: Shown::Table,
+        human: |s| units::rate(s.rx_bit_s),
+        raw: |s| num(s.rx_bit_s),
+    },
+    Column {
+        title: "TX RATE",
+        name: "tx_bit_s",
+        shown: Shown::Table,
+        human: |s| units::rate(s.tx_bit_s),
+        raw: |s| num(s.tx_bit_s),
+    },
+    Column {
+        title: "MAX SESSIONS",
+        name: "limit_sessions",
+        shown: Shown::Table,
+        human: |s| {
+            s.limit_sessions
+                .map_or_else(|| "unlimited".into(), |n| n.to_string())
+        },
+        raw: |s| opt(s.limit_sessions),
+    },
+    Column {
+        title: "MAX RX RATE",
+        name: "limit_rx_mibit_s",
+        shown: Shown::Wide,
+        human: |s| limit_rate(s.limit_rx_mibit_s),
+        raw: |s| opt(s.limit_rx_mibit_s),
+    },
+    Column {
+        title: "MAX TX RATE",
+        name: "limit_tx_mibit_s",
+        shown: Shown::Table,
+        human: |s| limit_rate(s.limit_tx_mibit_s),
+        raw: |s| opt(s.limit_tx_mibit_s),
+    },
+    Column {
+        title: "FINISHED",
+        name: "finished_sessions",
+        shown: Shown::Table,
+        human: |s| s.finished.sessions.to_string(),
+        raw: |s| num(s.finished.sessions),
+    },
+    Column {
+        title: "FINISHED RX",
+        name: "finished_rx_mib",
+        shown: Shown::Table,
+        human: |s| traffic(s.finished.rx_mib, s.finished.rx_bytes),
+        raw: |s| num(s.finished.rx_mib),
+    },
+    Column {
+        title: "FINISHED TX",
+        name: "finished_tx_mib",
+        shown: Shown::Table,
+        human: |s| traffic(s.finished.tx_mib, s.finished.tx_bytes),
+        raw: |s| num(s.finished.tx_mib),
+    },
+    Column {
+        title: "",
+        name: "finished_rx_bytes",
+        shown: Shown::Never,
+        human: |_| String::new(),
+        raw: |s| opt(s.finished.rx_bytes),
+    },
+    Column {
+        title: "",
+        name: "finished_tx_bytes",
+        shown: Shown::Never,
+        human: |_| String::new(),
+        raw: |s| opt(s.finished.tx_bytes),
+    },
+];
+
+pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |r| r.collector.to_string(),
+        raw: |r| Cow::Borrowed(r.collector.as_str()),
+    },
+    Column {
+        title: "KEY",
+        name: "key",
+        shown: Shown::Table,
+        human: |r| r.key.clone(),
+        raw: |r| Cow::Borrowed(&r.key),
+    },
+    Column {
+        title: "SESSIONS",
+        name: "sessions",
+        shown: Shown::Table,
+        human: |r| r.totals.sessions.to_string(),
+        raw: |r| num(r.totals.sessions),
+    },
+    Column {
+        title: "RX",
+        name: "rx_mib",
+        shown: Shown::Table,
+        human: |r| traffic(r.totals.rx_mib, r.totals.rx_bytes),
+        raw: |r| num(r.totals.rx_mib),
+    },
+    Column {
+        title: "TX",
+        name: "tx_mib",
+        shown: Shown::Table,
+        human: |r| traffic(r.totals.tx_mib, r.totals.tx_bytes),
+        raw: |r| num(r.totals.tx_mib),
+    },
+    Column {
+        title: "",
+        name: "rx_bytes",
+        shown: Shown::Never,
+        human: |_| String::new(),
+        raw: |r| opt(r.totals.rx_bytes),
+    },
+    Column {
+        title: "",
+        name: "tx_bytes",
+        shown: Shown::Never,
+        human: |_| String::new(),
+        raw: |r| opt(r.totals.tx_bytes),
+    },
+];

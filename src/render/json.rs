@@ -1,0 +1,29 @@
+//! JSON (one document) and NDJSON (one object per line): the stable, documented output.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+pub fn document<T: Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+    pretty: bool,
+) -> io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+    } else {
+        serde_json::to_writer(&mut *out, value)?;
+    }
+    out.write_all(b"\n")
+}
+
+pub fn lines<'a, T: Serialize + 'a>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = &'a T>,
+) -> io::Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, item)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Tab-separated values with the JSON field names as header, escaped as jq's `@tsv` does.
+
+use std::io::{self, Write};
+
+use super::columns::Column;
+
+pub fn write<T>(
+    out: &mut dyn Write,
+    columns: &[Column<T>],
+    rows: &[T],
+    headers: bool,
+) -> io::Result<()> {
+    if headers {
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        writeln!(out, "{}", names.join("\t"))?;
+    }
+    for row in rows {
+        for (i, col) in columns.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\t")?;
+            }
+            write_escaped(out, &(col.raw)(row))?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn write_escaped(out: &mut dyn Write, field: &str) -> io::Result<()> {
+    let bytes = field.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(escaped)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_jq() {
+        let mut out = Vec::new();
+        write_escaped(&mut out, "a\tb\nc\\d\re").unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a\\tb\\nc\\\\d\\re");
+    }
+}

@@ -1,0 +1,438 @@
+//! datarhei Core over HTTP: `GET /api/v3/session[/active]`, JWT login and refresh, and every way a
+//! reply can go wrong, mapped to one-line errors.
+
+mod wire;
+
+use std::io::{self, BufReader, Read};
+use std::time::{Instant, SystemTime};
+
+use futures_util::TryStreamExt;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Client, RequestBuilder, Response, StatusCode, Url, redirect};
+use tokio_util::io::{StreamReader, SyncIoBridge};
+
+use crate::config::{Credentials, NetOptions, Secret};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::{Collector, CollectorSummary, Session};
+use crate::source::{Source, net};
+use crate::tls;
+
+/// Error bodies and login replies are small; anything past this is not what we expect.
+const SMALL_BODY_LIMIT: usize = 64 * 1024;
+const MAX_REDIRECTS: usize = 5;
+
+pub struct Datarhei {
+    http: Client,
+    base: Url,
+    host: String,
+    credentials: Credentials,
+    access: Option<Secret>,
+    refresh: Option<Secret>,
+    net: NetOptions,
+}
+
+impl Datarhei {
+    pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+        let host = host_label(&base);
+        tls::install_process_provider();
+        let mut builder = Client::builder()
+            .connect_timeout(net.timeout)
+            .timeout(net.timeout)
+            .redirect(redirect_policy())
+            .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
+        if base.scheme() == "https" {
+            builder = builder.tls_backend_preconfigured(tls::client_config(&net)?);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Datarhei {
+            http,
+            base,
+            host,
+            access: credentials.token.clone(),
+            refresh: None,
+            credentials,
+            net,
+        })
+    }
+
+    fn endpoint(&self, path: &str, collectors: Option<&[Collector]>) -> Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}{path}", self.base.path().trim_end_matches('/'));
+        url.set_path(&joined);
+        // Names are plain ASCII words: the comma list goes in as Core's docs write it, unescaped.
+        let query = collectors.map(|list| {
+            let names: Vec<&str> = list.iter().map(|c| c.as_str()).collect();
+            format!("collectors={}", names.join(","))
+        });
+        url.set_query(query.as_deref());
+        url
+    }
+
+    /// GET a session endpoint, logging in, refreshing or logging in again as Core requires.
+    async fn get<T, F>(&mut self, url: Url, parse: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&mut dyn Read) -> serde_json::Result<T> + Send + Sync + Copy + 'static,
+    {
+        let can_login = self.credentials.user.is_some() && self.credentials.password.is_some();
+        let mut logged_in = false;
+        if self.access.is_none() && can_login {
+            self.login().await?;
+            logged_in = true;
+        }
+        let mut refreshed = false;
+        loop {
+            let mut req = self
+                .http
+                .get(url.clone())
+                .header(ACCEPT, "application/json");
+            if let Some(token) = &self.access {
+                req = req.header(AUTHORIZATION, bearer(token)?);
+            }
+            let resp = self.send(req).await?;
+            match resp.status() {
+                s if s.is_success() => return self.read_json(resp, parse).await,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                    let said = self.server_words(resp).await;
+                    if !refreshed && self.refresh.is_some() {
+                        refreshed = true;
+                        if self.refresh_access().await? {
+                            continue;
+                        }
+                    }
+                    if !logged_in && can_login {
+                        logged_in = true;
+                        self.login().await?;
+                        continue;
+                    }
+                    return Err(self.refused(&said));
+                }
+                _ => return Err(self.status_error(resp).await),
+            }
+        }
+    }
+
+    fn refused(&self, said: &str) -> Error {
+        let host = &self.host;
+        Error::Auth(if self.credentials.user.is_some() {
+            format!("{host} refused the login's token ({said}); check the user's permissions")
+        } else if self.credentials.token.is_some() {
+            format!(
+                "{host} refused the access token ({said}): it may have expired; log in with --user NAME and SESSIONS_PASSWORD or --password-stdin"
+            )
+        } else {
+            format!(
+                "{host} requires a login ({said}): pass --user NAME with SESSIONS_PASSWORD or --password-stdin, or --token"
+            )
+        })
+    }
+
+    async fn login(&mut self) -> Result<()> {
+        let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password)
+        else {
+            return Ok(());
+        };
+        let body = serde_json::json!({ "username": user, "password": password.expose() });
+        let req = self
+            .http
+            .post(self.endpoint("/api/login", None))
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(body.to_string());
+        let resp = self.send(req).await?;
+        match resp.status() {
+            StatusCode::OK => {
+                let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
+                self.access = Some(Secret::new(tokens.access_token));
+                self.refresh = tokens.refresh_token.map(Secret::new);
+                Ok(())
+            }
+            // The route exists only when Core's auth is on: no login is needed.
+            StatusCode::NOT_FOUND => {
+                diag::trace(format_args!(
+                    "{}: /api/login does not exist: auth is disabled, continuing without a token",
+                    self.host
+                ));
+                Ok(())
+            }
+            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                let said = self.server_words(resp).await;
+                Err(Error::Auth(format!(
+                    "login as '{user}' at {} failed ({said}): check --user and the password",
+                    self.host
+                )))
+            }
+            _ => Err(self.status_error(resp).await),
+        }
+    }
+
+    /// Trades the refresh token for a new access token; `false` when Core refuses it.
+    async fn refresh_access(&mut self) -> Result<bool> {
+        let Some(refresh) = self.refresh.take() else {
+            return Ok(false);
+        };
+        let req = self
+            .http
+            .get(self.endpoint("/api/login/refresh", None))
+            .header(ACCEPT, "application/json")
+            .header(AUTHORIZATION, bearer(&refresh)?);
+        let resp = self.send(req).await?;
+        if resp.status() != StatusCode::OK {
+            diag::trace(format_args!(
+                "{}: token refresh refused ({})",
+                self.host,
+                resp.status()
+            ));
+            return Ok(false);
+        }
+        let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
+        self.access = Some(Secret::new(tokens.access_token));
+        Ok(true)
+    }
+
+    async fn send(&self, req: RequestBuilder) -> Result<Response> {
+        let started = Instant::now();
+        let req = req
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
+        let line = format!("{} {}", req.method(), req.url());
+        let resp = self
+            .http
+            .execute(req)
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        diag::trace(format_args!(
+            "{line} -> {} ({} ms)",
+            resp.status(),
+            started.elapsed().as_millis()
+        ));
+        Ok(resp)
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return self.timeout_error();
+        }
+        if e.is_connect() {
+            return net::connect_failure(e, &self.host);
+        }
+        if e.is_redirect() {
+            return Error::BadReply(format!(
+                "{} redirected too often or to an insecure address ({}); point --url at the final address",
+                self.host,
+                net::innermost(e)
+            ));
+        }
+        Error::BadReply(format!(
+            "{} closed the connection before answering ({})",
+            self.host,
+            net::innermost(e)
+        ))
+    }
+
+    fn timeout_error(&self) -> Error {
+        Error::Unreachable(format!(
+            "{} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
+            self.host,
+            humantime::format_duration(self.net.timeout)
+        ))
+    }
+
+    /// Streams a (possibly very large) JSON body through `parse` without holding it whole.
+    async fn read_json<T, F>(&self, resp: Response, parse: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&mut dyn Read) -> serde_json::Result<T> + Send + 'static,
+    {
+        let limit = self.net.max_body_size;
+        if let Some(len) = resp.content_length().filter(|&len| len > limit) {
+            return Err(self.too_large(Some(len)));
+        }
+        if let Some(kind) = html_content_type(&resp) {
+            return Err(Error::BadReply(format!(
+                "{} answered with {kind}, not JSON: is --url the address of datarhei Core's API?",
+                self.host
+            )));
+        }
+        let stream = resp.bytes_stream().map_err(io::Error::other);
+        let bridge = SyncIoBridge::new(StreamReader::new(stream));
+        let capped = Capped {
+            inner: bridge,
+            left: limit,
+        };
+        let result = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::with_capacity(64 * 1024, capped);
+            parse(&mut reader)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
+        result.map_err(|e| self.json_error(&e))
+    }
+
+    fn json_error(&self, e: &serde_json::Error) -> Error {
+        let host = &self.host;
+        if e.is_io() {
+            if net::find::<TooLarge>(e).is_some() {
+                return self.too_large(None);
+            }
+            if net::find::<reqwest::Error>(e).is_some_and(reqwest::Error::is_timeout) {
+                return self.timeout_error();
+            }
+            return Error::BadReply(format!(
+                "{host} broke off the reply: {} (the connection closed or reset mid-body)",
+                net::innermost(e)
+            ));
+        }
+        if e.is_eof() {
+            return Error::BadReply(format!(
+                "{host} sent a truncated reply: the JSON ends early ({e})"
+            ));
+        }
+        if e.is_syntax() {
+            return Error::BadReply(format!("{host} sent a reply that is not valid JSON ({e})"));
+        }
+        Error::BadReply(format!(
+            "{host} sent JSON of an unexpected shape ({e}); is --url datarhei Core's API?"
+        ))
+    }
+
+    fn too_large(&self, len: Option<u64>) -> Error {
+        let size = len.map_or_else(String::new, |l| format!(" of {l} bytes"));
+        Error::BadReply(format!(
+            "{} sent a reply{size} larger than --max-body-size ({} bytes); raise it if that is expected",
+            self.host, self.net.max_body_size
+        ))
+    }
+
+    async fn read_small(&self, mut resp: Response) -> Result<Vec<u8>> {
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
+            body.extend_from_slice(&chunk);
+            if body.len() > SMALL_BODY_LIMIT {
+                body.truncate(SMALL_BODY_LIMIT);
+                break;
+            }
+        }
+        Ok(body)
+    }
+
+    async fn read_small_json<T: serde::de::DeserializeOwned>(
+        &self,
+        resp: Response,
+        what: &str,
+    ) -> Result<T> {
+        let body = self.read_small(resp).await?;
+        wire::parse_small(&body).map_err(|e| {
+            Error::BadReply(format!("{} sent a {what} we cannot read ({e})", self.host))
+        })
+    }
+
+    /// What the server said about a failure: Core's `message: details`, or the status line.
+    async fn server_words(&self, resp: Response) -> String {
+        let status = resp.status();
+        let status_line = format!(
+            "HTTP {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        );
+        let said = match self.read_small(resp).await {
+            Ok(body) => wire::parse_small::<wire::WireError>(&body)
+                .ok()
+                .map(|e| e.describe()),
+            Err(_) => None,
+        };
+        match said.filter(|s| !s.is_empty()) {
+            Some(words) => format!("{}: {}", status_line.trim_end(), one_line(&words)),
+            None => status_line.trim_end().to_owned(),
+        }
+    }
+
+    async fn status_error(&self, resp: Response) -> Error {
+        let said = self.server_words(resp).await;
+        Error::BadReply(format!("{} answered {said}", self.host))
+    }
+}
+
+impl Source for Datarhei {
+    async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
+        let url = self.endpoint("/api/v3/session/active", Some(collectors));
+        let now = SystemTime::now();
+        let reply = self.get(url, move |r| wire::parse_active(r, now)).await?;
+        Ok(reply.0)
+    }
+
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
+        let url = self.endpoint("/api/v3/session", Some(collectors));
+        self.get(url, |r| wire::parse_summary(r)).await
+    }
+}
+
+fn bearer(token: &Secret) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+        Error::Usage("the token holds characters that cannot go in an HTTP header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn host_label(url: &Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => url.to_string(),
+    }
+}
+
+/// Follows a few redirects, never from https down to http (reqwest already drops the
+/// Authorization header when the host changes).
+fn redirect_policy() -> redirect::Policy {
+    redirect::Policy::custom(|attempt| {
+        let downgrade = attempt.url().scheme() == "http"
+            && attempt.previous().iter().any(|u| u.scheme() == "https");
+        if downgrade {
+            attempt.error("refusing a redirect from https to http")
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+fn html_content_type(resp: &Response) -> Option<String> {
+    let value = resp.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+    value
+        .to_ascii_lowercase()
+        .contains("html")
+        .then(|| value.to_owned())
+}
+
+/// Error details may hold line breaks (Core splits on `\n`); we print one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Raised inside the body reader when the reply passes `--max-body-size`.
+#[derive(Debug, thiserror::Error)]
+#[error("reply larger than the size limit")]
+struct TooLarge;
+
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let n64 = n as u64;
+        if n64 > self.left {
+            return Err(io::Error::other(TooLarge));
+        }
+        self.left -= n64;
+        Ok(n)
+    }
+}

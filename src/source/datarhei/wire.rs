@@ -1,0 +1,304 @@
+//! datarhei Core's JSON as it comes off the wire (private), and its conversion into the model.
+//!
+//! Sessions are converted while they are parsed, so a 100,000-session reply never exists twice.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use serde::Deserialize;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
+
+use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
+
+const KIBI: f64 = 1024.0;
+const MEBI: f64 = 1024.0 * 1024.0;
+
+/// A null where a string or number is expected reads as its default: some proxies and the dev
+/// line write `null` for empty values.
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+struct WireSession {
+    #[serde(default, deserialize_with = "nullable")]
+    id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    reference: String,
+    #[serde(default)]
+    created_at: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    local: String,
+    #[serde(default, deserialize_with = "nullable")]
+    remote: String,
+    /// A string on 16.x, an object or null on the dev line.
+    #[serde(default)]
+    extra: serde_json::Value,
+    #[serde(default, deserialize_with = "nullable")]
+    bytes_rx: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    bytes_tx: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    bandwidth_rx_kbit: f64,
+    #[serde(default, deserialize_with = "nullable")]
+    bandwidth_tx_kbit: f64,
+}
+
+/// kbit (1024) → bit/s, rounded to the server's own 3 decimals so 501.890 becomes 513935.36.
+fn kibit_to_bit_s(kibit: f64) -> f64 {
+    round3(kibit * KIBI)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl WireSession {
+    fn into_model(self, collector: Collector, now: SystemTime) -> Session {
+        let created_at = self.created_at.map(Timestamp);
+        Session {
+            collector,
+            id: self.id,
+            reference: self.reference,
+            local: self.local,
+            remote: self.remote,
+            created_at,
+            age_s: created_at.and_then(|t| t.age_at(now)),
+            rx_bytes: self.bytes_rx,
+            tx_bytes: self.bytes_tx,
+            rx_bit_s: kibit_to_bit_s(self.bandwidth_rx_kbit),
+            tx_bit_s: kibit_to_bit_s(self.bandwidth_tx_kbit),
+            rx_kibit_s: self.bandwidth_rx_kbit,
+            tx_kibit_s: self.bandwidth_tx_kbit,
+            extra: self.extra,
+        }
+    }
+}
+
+/// The body of `GET /api/v3/session/active`: sessions of every collector, in one list.
+pub struct ActiveReply(pub Vec<Session>);
+
+/// Parses an active-sessions reply, stamping ages against `now`.
+pub fn parse_active<R: std::io::Read>(
+    reader: R,
+    now: SystemTime,
+) -> serde_json::Result<ActiveReply> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut out = Vec::new();
+    de.deserialize_map(ActiveVisitor { now, out: &mut out })?;
+    de.end()?;
+    Ok(ActiveReply(out))
+}
+
+struct ActiveVisitor<'a> {
+    now: SystemTime,
+    out: &'a mut Vec<Session>,
+}
+
+impl<'de> Visitor<'de> for ActiveVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of session lists keyed by collector name")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            // Core echoes whatever names were asked for; names we do not know are skipped.
+            match key.parse::<Collector>() {
+                Ok(collector) => map.next_value_seed(SessionsSeed {
+                    collector,
+                    now: self.now,
+                    out: &mut *self.out,
+                })?,
+                Err(_) => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct SessionsSeed<'a> {
+    collector: Collector,
+    now: SystemTime,
+    out: &'a mut Vec<Session>,
+}
+
+impl<'de> DeserializeSeed<'de> for SessionsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SessionsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of sessions")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        // `null` for an empty list: tolerated like `[]`.
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(wire) = seq.next_element::<WireSession>()? {
+            self.out.push(wire.into_model(self.collector, self.now));
+        }
+        Ok(())
+    }
+}
+
+/// One collector of `GET /api/v3/session`.
+#[derive(Deserialize)]
+pub struct WireSummary {
+    active: WireActive,
+    summary: WireHistory,
+}
+
+/// `list` (the sessions `active` shows) is left out: serde skips it without building it.
+#[derive(Deserialize)]
+struct WireActive {
+    #[serde(default, deserialize_with = "nullable")]
+    sessions: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    bandwidth_rx_mbit: f64,
+    #[serde(default, deserialize_with = "nullable")]
+    bandwidth_tx_mbit: f64,
+    #[serde(default, deserialize_with = "nullable")]
+    max_sessions: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    max_bandwidth_rx_mbit: f64,
+    #[serde(default, deserialize_with = "nullable")]
+    max_bandwidth_tx_mbit: f64,
+}
+
+#[derive(Deserialize, Default)]
+struct WireStats {
+    #[serde(default, deserialize_with = "nullable")]
+    sessions: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    traffic_rx_mb: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    traffic_tx_mb: u64,
+}
+
+impl From<WireStats> for Totals {
+    fn from(w: WireStats) -> Self {
+        Totals {
+            sessions: w.sessions,
+            rx_mib: w.traffic_rx_mb,
+            tx_mib: w.traffic_tx_mb,
+            rx_bytes: None,
+            tx_bytes: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WireHistory {
+    #[serde(default, deserialize_with = "nullable")]
+    remote: BTreeMap<String, WireStats>,
+    #[serde(default, deserialize_with = "nullable")]
+    local: BTreeMap<String, WireStats>,
+    #[serde(default, deserialize_with = "nullable")]
+    reference: BTreeMap<String, WireStats>,
+    #[serde(flatten)]
+    totals: WireStats,
+}
+
+/// 0 means "no limit" in Core's configuration.
+fn limit<T: PartialEq + Default>(v: T) -> Option<T> {
+    (v != T::default()).then_some(v)
+}
+
+fn grouped(map: BTreeMap<String, WireStats>) -> Vec<(String, Totals)> {
+    map.into_iter().map(|(k, v)| (k, v.into())).collect()
+}
+
+impl WireSummary {
+    fn into_model(self, collector: Collector) -> CollectorSummary {
+        let a = self.active;
+        let h = self.summary;
+        CollectorSummary {
+            collector,
+            active_sessions: a.sessions,
+            rx_bit_s: round3(a.bandwidth_rx_mbit * MEBI),
+            tx_bit_s: round3(a.bandwidth_tx_mbit * MEBI),
+            rx_mibit_s: a.bandwidth_rx_mbit,
+            tx_mibit_s: a.bandwidth_tx_mbit,
+            limit_sessions: limit(a.max_sessions),
+            limit_rx_mibit_s: limit(a.max_bandwidth_rx_mbit),
+            limit_tx_mibit_s: limit(a.max_bandwidth_tx_mbit),
+            finished: h.totals.into(),
+            history: History {
+                by_remote: grouped(h.remote),
+                by_local: grouped(h.local),
+                by_reference: grouped(h.reference),
+            },
+        }
+    }
+}
+
+/// Parses a summary reply into one entry per known collector, in collector order.
+pub fn parse_summary<R: std::io::Read>(reader: R) -> serde_json::Result<Vec<CollectorSummary>> {
+    let map: BTreeMap<String, WireSummary> = serde_json::from_reader(reader)?;
+    let mut out: Vec<CollectorSummary> = map
+        .into_iter()
+        .filter_map(|(k, v)| Some(v.into_model(k.parse().ok()?)))
+        .collect();
+    out.sort_by_key(|s| s.collector);
+    Ok(out)
+}
+
+/// `POST /api/login` and `GET /api/login/refresh` replies.
+#[derive(Deserialize)]
+pub struct Tokens {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// Core's error body on every non-2xx reply.
+#[derive(Deserialize)]
+pub struct WireError {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub details: Vec<String>,
+}
+
+impl WireError {
+    /// "Unauthorized: Missing or invalid JWT token"
+    pub fn describe(&self) -> String {
+        let details: Vec<&str> = self
+            .details
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty() && *d != self.message)
+            .collect();
+        match (self.message.trim(), details.is_empty()) {
+            ("", _) => details.join("; "),
+            (m, true) => m.to_owned(),
+            (m, false) => format!("{m}: {}", details.join("; ")),
+        }
+    }
+}
+
+/// Parses a small JSON value (login replies, error bodies).
+pub fn parse_small<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(body)
+}

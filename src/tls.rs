@@ -1,0 +1,117 @@
+//! The one rustls client configuration (ring provider) that the HTTP and WebSocket sources share.
+
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use crate::config::NetOptions;
+use crate::error::{Error, Result};
+
+/// Makes ring the process-wide provider too, for the TLS set-up a client library does on its own
+/// (reqwest builds one even for plain-HTTP clients, to follow a redirect to https).
+pub fn install_process_provider() {
+    // Err means a provider is already installed, which can only be this same one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Builds the client configuration: system roots, or only `--ca-cert`, or no verification at all
+/// with `--insecure`.
+pub fn client_config(net: &NetOptions) -> Result<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Internal(format!("TLS set-up failed: {e}")))?;
+    let config = if net.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+            .with_no_client_auth()
+    } else {
+        builder
+            .with_root_certificates(roots(net)?)
+            .with_no_client_auth()
+    };
+    Ok(config)
+}
+
+fn roots(net: &NetOptions) -> Result<RootCertStore> {
+    let mut store = RootCertStore::empty();
+    if let Some(path) = &net.ca_cert {
+        let shown = path.display();
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
+        if certs.is_empty() {
+            return Err(Error::Usage(format!(
+                "--ca-cert {shown} holds no PEM certificate"
+            )));
+        }
+        for cert in certs {
+            store.add(cert).map_err(|e| {
+                Error::Usage(format!(
+                    "--ca-cert {shown} is not a usable CA certificate: {e}"
+                ))
+            })?;
+        }
+    } else {
+        // Unreadable system certificates are skipped; an empty store then fails verification
+        // with a message that points at --ca-cert.
+        let found = rustls_native_certs::load_native_certs();
+        store.add_parsable_certificates(found.certs);
+    }
+    Ok(store)
+}
+
+/// `--insecure`: any certificate is accepted, but handshake signatures are still checked so the
+/// connection is at least consistent with the certificate presented.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
