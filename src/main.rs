@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!(
                 "sessions: {} (see 'sessions --help')",
-                first_line(&e.to_string())
+                one_line(&e.to_string())
             );
             return ExitCode::from(2);
         }
@@ -32,8 +32,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// clap's usage errors span several lines; ours are one.
-fn first_line(message: &str) -> &str {
-    let line = message.lines().next().unwrap_or(message);
-    line.strip_prefix("error: ").unwrap_or(line)
+/// clap's usage errors span several lines (the error, its details, then usage after a blank
+/// line); ours are one.
+fn one_line(message: &str) -> String {
+    let text: Vec<&str> = message
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let text = text.join(" ");
+    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
 }

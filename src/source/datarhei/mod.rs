@@ -78,12 +78,10 @@ impl Datarhei {
         F: Fn(&mut dyn Read) -> serde_json::Result<T> + Send + Sync + Copy + 'static,
     {
         let can_login = self.credentials.user.is_some() && self.credentials.password.is_some();
-        let mut logged_in = false;
         if self.access.is_none() && can_login {
             self.login().await?;
-            logged_in = true;
         }
-        let mut refreshed = false;
+        let (mut refreshed, mut logged_in_again) = (false, false);
         loop {
             let mut req = self
                 .http
@@ -103,8 +101,8 @@ impl Datarhei {
                             continue;
                         }
                     }
-                    if !logged_in && can_login {
-                        logged_in = true;
+                    if !logged_in_again && can_login {
+                        logged_in_again = true;
                         self.login().await?;
                         continue;
                     }
@@ -269,21 +267,23 @@ impl Datarhei {
         })
         .await
         .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
-        result.map_err(|e| self.json_error(&e))
+        result.map_err(|e| self.json_error(e))
     }
 
-    fn json_error(&self, e: &serde_json::Error) -> Error {
+    fn json_error(&self, e: serde_json::Error) -> Error {
         let host = &self.host;
         if e.is_io() {
-            if net::find::<TooLarge>(e).is_some() {
+            // serde_json's own `source()` skips the io::Error's payload; the conversion keeps it.
+            let io = io::Error::from(e);
+            if net::find::<TooLarge>(&io).is_some() {
                 return self.too_large(None);
             }
-            if net::find::<reqwest::Error>(e).is_some_and(reqwest::Error::is_timeout) {
+            if net::find::<reqwest::Error>(&io).is_some_and(reqwest::Error::is_timeout) {
                 return self.timeout_error();
             }
             return Error::BadReply(format!(
                 "{host} broke off the reply: {} (the connection closed or reset mid-body)",
-                net::innermost(e)
+                net::innermost(&io)
             ));
         }
         if e.is_eof() {
@@ -333,15 +333,12 @@ impl Datarhei {
     /// What the server said about a failure: Core's `message: details`, or the status line.
     async fn server_words(&self, resp: Response) -> String {
         let status = resp.status();
-        let status_line = format!(
-            "HTTP {} {}",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or("")
-        );
+        let reason = status.canonical_reason().unwrap_or("");
+        let status_line = format!("HTTP {} {reason}", status.as_u16());
         let said = match self.read_small(resp).await {
             Ok(body) => wire::parse_small::<wire::WireError>(&body)
                 .ok()
-                .map(|e| e.describe()),
+                .map(|e| e.describe(reason)),
             Err(_) => None,
         };
         match said.filter(|s| !s.is_empty()) {

@@ -282,15 +282,22 @@ pub struct WireError {
 }
 
 impl WireError {
-    /// "Unauthorized: Missing or invalid JWT token"
-    pub fn describe(&self) -> String {
+    /// "Missing or invalid JWT token", leaving out Core's `message` where it only repeats the
+    /// HTTP status reason the caller already shows.
+    pub fn describe(&self, status_reason: &str) -> String {
+        let message = self.message.trim();
         let details: Vec<&str> = self
             .details
             .iter()
             .map(|d| d.trim())
-            .filter(|d| !d.is_empty() && *d != self.message)
+            .filter(|d| !d.is_empty() && *d != message)
             .collect();
-        match (self.message.trim(), details.is_empty()) {
+        let message = if message == status_reason && !details.is_empty() {
+            ""
+        } else {
+            message
+        };
+        match (message, details.is_empty()) {
             ("", _) => details.join("; "),
             (m, true) => m.to_owned(),
             (m, false) => format!("{m}: {}", details.join("; ")),

@@ -1,0 +1,83 @@
+//! Test support: real loopback servers, certificates made in the test, and a runner for the
+//! built binary with the user's environment cleared.
+#![allow(dead_code)]
+
+pub mod certs;
+pub mod http;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    /// Asserts a failure the way scripts see it: the exit code, nothing on stdout, one line on
+    /// stderr that contains `needle`.
+    pub fn assert_failure(&self, code: i32, needle: &str) {
+        assert_eq!(self.code, code, "exit code; stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "", "stdout must stay empty on failure");
+        assert_eq!(
+            self.stderr.lines().count(),
+            1,
+            "one line: {:?}",
+            self.stderr
+        );
+        assert!(self.stderr.starts_with("sessions: "), "{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "{:?} not in {:?}",
+            needle,
+            self.stderr
+        );
+    }
+
+    pub fn assert_success(&self) {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+/// Runs `sessions` with only the variables given (no HOME, no SESSIONS_*, no proxies of the user).
+pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessions"));
+    cmd.args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = cmd.spawn().expect("spawn sessions");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    let out = child.wait_with_output().expect("wait");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+        elapsed: started.elapsed(),
+    }
+}
+
+/// A fixture copied from datarhei Core's captured replies.
+pub fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/datarhei/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
