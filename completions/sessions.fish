@@ -1,0 +1,158 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sessions_global_optspecs
+    string join \n u/url= source= user= password-stdin token= insecure ca-cert= timeout= max-body-size= o/output= json output-file= no-headers color= v/verbose q/quiet h/help V/version
+end
+
+function __fish_sessions_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sessions_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sessions_using_subcommand
+    set -l cmd (__fish_sessions_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sessions -n "__fish_sessions_needs_command" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_needs_command" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_needs_command" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c sessions -n "__fish_sessions_needs_command" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_needs_command" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_needs_command" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_needs_command" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_needs_command" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_needs_command" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_needs_command" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_needs_command" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_needs_command" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "active" -d 'One row per active session'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "completions" -d 'Print the shell completion script'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l sort-by -d 'Sort by this field (numbers largest first, text A to Z)' -r -f -a "collector\t''
+id\t''
+reference\t''
+local\t''
+remote\t''
+age\t''
+created_at\t''
+rx_bytes\t''
+tx_bytes\t''
+rx_rate\t''
+tx_rate\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l limit -d 'Show at most N sessions (after filtering and sorting)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l reverse -d 'Reverse the order'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s h -l help -d 'Print help'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l by -d 'Break the finished-session totals down by remote, local or reference' -r -f -a "remote\t''
+local\t''
+reference\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l top -d 'With --by: keep the N largest rows per collector (by traffic)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "active" -d 'One row per active session'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "completions" -d 'Print the shell completion script'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,92 @@
+//! completions/ and man/ are generated from the clap definition and committed; this test fails
+//! when they drift. `SESSIONS_BLESS=1 cargo test --test generated` rewrites them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use clap_complete::Shell;
+use sessions::docs;
+
+const SHELLS: [(Shell, &str); 5] = [
+    (Shell::Bash, "sessions.bash"),
+    (Shell::Zsh, "_sessions"),
+    (Shell::Fish, "sessions.fish"),
+    (Shell::Elvish, "sessions.elv"),
+    (Shell::PowerShell, "_sessions.ps1"),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn expected() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = SHELLS
+        .iter()
+        .map(|(shell, name)| (root().join("completions").join(name), docs::completion_script(*shell)))
+        .collect();
+    for (name, page) in docs::man_pages().unwrap() {
+        files.push((root().join("man").join(name), page));
+    }
+    files
+}
+
+fn listed(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn generated_files_match_the_cli() {
+    let files = expected();
+    if std::env::var_os("SESSIONS_BLESS").is_some() {
+        for dir in ["completions", "man"] {
+            for stale in listed(&root().join(dir)) {
+                std::fs::remove_file(stale).unwrap();
+            }
+        }
+        for (path, text) in &files {
+            std::fs::write(path, text).unwrap();
+        }
+        return;
+    }
+    let mut drifted = Vec::new();
+    for (path, text) in &files {
+        if std::fs::read(path).ok().as_deref() != Some(text.as_slice()) {
+            drifted.push(path.display().to_string());
+        }
+    }
+    let mut wanted: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    wanted.sort();
+    let mut present = listed(&root().join("completions"));
+    present.extend(listed(&root().join("man")));
+    present.sort();
+    for extra in present.iter().filter(|p| !wanted.contains(p)) {
+        drifted.push(format!("{} (no longer generated)", extra.display()));
+    }
+    assert!(
+        drifted.is_empty(),
+        "generated files drifted from the CLI: {drifted:?}; run `SESSIONS_BLESS=1 cargo test --test generated` and commit"
+    );
+}
+
+#[test]
+fn completions_subcommand_prints_the_committed_script() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sessions"))
+        .args(["completions", "bash"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, docs::completion_script(Shell::Bash));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--collectors"));
+}
+
+#[test]
+fn there_is_a_man_page_per_subcommand() {
+    let names: Vec<String> = docs::man_pages().unwrap().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        ["sessions.1", "sessions-active.1", "sessions-summary.1", "sessions-completions.1"]
+    );
+}
