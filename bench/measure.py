@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""Runs a shell command N times; prints the median and best wall time and the peak RSS.
+
+Usage: measure.py RUNS LABEL 'shell command'
+Peak RSS is the largest resident set of any process in the command (for a pipeline, the largest
+stage), as GNU time reports it (it waits for bash, whose usage includes its children's). GNU time
+forks the command itself, so python's own memory is not counted.
+"""
+import statistics
+import subprocess
+import sys
+import time
+
+runs, label, command = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def run(cmd):
+    start = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", "bash", "-c", cmd], capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if out.returncode != 0:
+        sys.exit(f"{label}: exit {out.returncode}: {out.stderr.strip()}")
+    return took, int(out.stderr.strip().splitlines()[-1])
+
+times, peaks = [], []
+for _ in range(runs):
+    took, peak = run(command)
+    times.append(took)
+    peaks.append(peak)
+# Starting time and bash costs every sample alike; subtract the best of a few empty runs.
+base = min(run("true")[0] for _ in range(5))
+med = (statistics.median(times) - base) * 1000
+best = (min(times) - base) * 1000
+print(f"{label:<34} median {med:8.1f} ms   best {best:8.1f} ms   peak RSS {max(peaks) / 1024:7.1f} MiB")
