@@ -22,7 +22,12 @@ fn root() -> PathBuf {
 fn expected() -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = SHELLS
         .iter()
-        .map(|(shell, name)| (root().join("completions").join(name), docs::completion_script(*shell)))
+        .map(|(shell, name)| {
+            (
+                root().join("completions").join(name),
+                docs::completion_script(*shell),
+            )
+        })
         .collect();
     for (name, page) in docs::man_pages().unwrap() {
         files.push((root().join("man").join(name), page));
@@ -31,7 +36,10 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn listed(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     v.sort();
     v
 }
@@ -84,9 +92,18 @@ fn completions_subcommand_prints_the_committed_script() {
 
 #[test]
 fn there_is_a_man_page_per_subcommand() {
-    let names: Vec<String> = docs::man_pages().unwrap().into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = docs::man_pages()
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(
         names,
-        ["sessions.1", "sessions-active.1", "sessions-summary.1", "sessions-completions.1"]
+        [
+            "sessions.1",
+            "sessions-active.1",
+            "sessions-summary.1",
+            "sessions-completions.1"
+        ]
     );
 }

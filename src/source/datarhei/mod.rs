@@ -1,9 +1,10 @@
 //! datarhei Core over HTTP: `GET /api/v3/session[/active]`, JWT login and refresh, and every way a
 //! reply can go wrong, mapped to one-line errors.
 
+mod split;
 mod wire;
 
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::time::{Instant, SystemTime};
 
 use futures_util::TryStreamExt;
@@ -17,6 +18,8 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, CollectorSummary, Session};
 use crate::source::{Source, net};
 use crate::tls;
+use split::SplitError;
+use wire::ReplyError;
 
 /// Error bodies and login replies are small; anything past this is not what we expect.
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
@@ -75,7 +78,7 @@ impl Datarhei {
     async fn get<T, F>(&mut self, url: Url, parse: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn(&mut dyn Read) -> serde_json::Result<T> + Send + Sync + Copy + 'static,
+        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
     {
         let can_login = self.credentials.user.is_some() && self.credentials.password.is_some();
         if self.access.is_none() && can_login {
@@ -243,7 +246,7 @@ impl Datarhei {
     async fn read_json<T, F>(&self, resp: Response, parse: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn(&mut dyn Read) -> serde_json::Result<T> + Send + 'static,
+        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + 'static,
     {
         let limit = self.net.max_body_size;
         if let Some(len) = resp.content_length().filter(|&len| len > limit) {
@@ -257,46 +260,57 @@ impl Datarhei {
         }
         let stream = resp.bytes_stream().map_err(io::Error::other);
         let bridge = SyncIoBridge::new(StreamReader::new(stream));
-        let capped = Capped {
+        let mut capped = Capped {
             inner: bridge,
             left: limit,
         };
-        let result = tokio::task::spawn_blocking(move || {
-            let mut reader = BufReader::with_capacity(64 * 1024, capped);
-            parse(&mut reader)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
-        result.map_err(|e| self.json_error(e))
+        let result = tokio::task::spawn_blocking(move || parse(&mut capped))
+            .await
+            .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
+        result.map_err(|e| self.reply_error(e))
     }
 
-    fn json_error(&self, e: serde_json::Error) -> Error {
+    fn reply_error(&self, e: ReplyError) -> Error {
         let host = &self.host;
-        if e.is_io() {
-            // serde_json's own `source()` skips the io::Error's payload; the conversion keeps it.
-            let io = io::Error::from(e);
-            if net::find::<TooLarge>(&io).is_some() {
-                return self.too_large(None);
+        let truncated = || {
+            Error::BadReply(format!(
+                "{host} sent a truncated reply: the JSON ends early"
+            ))
+        };
+        let invalid = |what: &dyn std::fmt::Display| {
+            Error::BadReply(format!(
+                "{host} sent a reply that is not valid JSON ({what})"
+            ))
+        };
+        let shape = |what: &dyn std::fmt::Display| {
+            Error::BadReply(format!(
+                "{host} sent JSON of an unexpected shape ({what}); is --url datarhei Core's API?"
+            ))
+        };
+        match e {
+            ReplyError::Io(io) => {
+                if net::find::<TooLarge>(&io).is_some() {
+                    return self.too_large(None);
+                }
+                if net::find::<reqwest::Error>(&io).is_some_and(reqwest::Error::is_timeout) {
+                    return self.timeout_error();
+                }
+                Error::BadReply(format!(
+                    "{host} broke off the reply: {} (the connection closed or reset mid-body)",
+                    net::innermost(&io)
+                ))
             }
-            if net::find::<reqwest::Error>(&io).is_some_and(reqwest::Error::is_timeout) {
-                return self.timeout_error();
-            }
-            return Error::BadReply(format!(
-                "{host} broke off the reply: {} (the connection closed or reset mid-body)",
-                net::innermost(&io)
-            ));
+            ReplyError::Json(j) if j.is_eof() => truncated(),
+            ReplyError::Json(j) if j.is_syntax() => invalid(&j),
+            ReplyError::Json(j) => shape(&j),
+            ReplyError::Split(SplitError::Truncated) => truncated(),
+            ReplyError::Split(s @ SplitError::Syntax { .. }) => invalid(&s),
+            ReplyError::Split(s @ SplitError::Shape(_)) => shape(&s),
+            ReplyError::Split(s @ SplitError::Value { .. }) => match &s {
+                SplitError::Value { error, .. } if error.is_data() => shape(&s),
+                _ => invalid(&s),
+            },
         }
-        if e.is_eof() {
-            return Error::BadReply(format!(
-                "{host} sent a truncated reply: the JSON ends early ({e})"
-            ));
-        }
-        if e.is_syntax() {
-            return Error::BadReply(format!("{host} sent a reply that is not valid JSON ({e})"));
-        }
-        Error::BadReply(format!(
-            "{host} sent JSON of an unexpected shape ({e}); is --url datarhei Core's API?"
-        ))
     }
 
     fn too_large(&self, len: Option<u64>) -> Error {
@@ -357,13 +371,12 @@ impl Source for Datarhei {
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
         let url = self.endpoint("/api/v3/session/active", Some(collectors));
         let now = SystemTime::now();
-        let reply = self.get(url, move |r| wire::parse_active(r, now)).await?;
-        Ok(reply.0)
+        self.get(url, move |r| wire::parse_active(r, now)).await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
         let url = self.endpoint("/api/v3/session", Some(collectors));
-        self.get(url, |r| wire::parse_summary(r)).await
+        self.get(url, wire::parse_summary).await
     }
 }
 

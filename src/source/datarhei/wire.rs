@@ -1,16 +1,16 @@
 //! datarhei Core's JSON as it comes off the wire (private), and its conversion into the model.
 //!
-//! Sessions are converted while they are parsed, so a 100,000-session reply never exists twice.
+//! Sessions are converted one by one as the reply streams in, so a 100,000-session reply never
+//! exists twice in memory.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::io::Read;
 use std::time::SystemTime;
 
 use serde::Deserialize;
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
-    Visitor,
-};
+use serde::de::{DeserializeOwned, Deserializer};
+
+use super::split::{SplitError, Splitter};
 
 use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
 
@@ -83,83 +83,52 @@ impl WireSession {
     }
 }
 
-/// The body of `GET /api/v3/session/active`: sessions of every collector, in one list.
-pub struct ActiveReply(pub Vec<Session>);
-
-/// Parses an active-sessions reply, stamping ages against `now`.
-pub fn parse_active<R: std::io::Read>(
-    reader: R,
-    now: SystemTime,
-) -> serde_json::Result<ActiveReply> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut out = Vec::new();
-    de.deserialize_map(ActiveVisitor { now, out: &mut out })?;
-    de.end()?;
-    Ok(ActiveReply(out))
+/// Why a reply could not be read: the transport, or the JSON at some level.
+#[derive(Debug)]
+pub enum ReplyError {
+    Io(std::io::Error),
+    Json(serde_json::Error),
+    Split(SplitError),
 }
 
-struct ActiveVisitor<'a> {
-    now: SystemTime,
-    out: &'a mut Vec<Session>,
-}
-
-impl<'de> Visitor<'de> for ActiveVisitor<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of session lists keyed by collector name")
+/// Reads until the body ends, handing each chunk on.
+fn each_chunk(
+    reader: &mut dyn Read,
+    mut f: impl FnMut(&[u8]) -> Result<(), ReplyError>,
+) -> Result<(), ReplyError> {
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => f(&chunk[..n])?,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReplyError::Io(e)),
+        }
     }
+}
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            // Core echoes whatever names were asked for; names we do not know are skipped.
-            match key.parse::<Collector>() {
-                Ok(collector) => map.next_value_seed(SessionsSeed {
-                    collector,
-                    now: self.now,
-                    out: &mut *self.out,
-                })?,
-                Err(_) => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+/// Parses a `GET /api/v3/session/active` reply as it streams in, stamping ages against `now`.
+/// Lists of collectors we do not know are checked and skipped.
+pub fn parse_active(reader: &mut dyn Read, now: SystemTime) -> Result<Vec<Session>, ReplyError> {
+    let mut out: Vec<Session> = Vec::new();
+    let mut splitter = Splitter::new(
+        |key: &str| key.parse::<Collector>().is_ok(),
+        |key: &str, bytes: &[u8]| {
+            let wire: WireSession = serde_json::from_slice(bytes)?;
+            let collector = key.parse().map_err(serde::de::Error::custom)?;
+            // Grow by a quarter, not double: the list is most of the peak memory.
+            if out.len() == out.capacity() {
+                out.reserve_exact((out.len() / 4).max(1024));
             }
-        }
-        Ok(())
-    }
-}
-
-struct SessionsSeed<'a> {
-    collector: Collector,
-    now: SystemTime,
-    out: &'a mut Vec<Session>,
-}
-
-impl<'de> DeserializeSeed<'de> for SessionsSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SessionsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of sessions")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        // `null` for an empty list: tolerated like `[]`.
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(wire) = seq.next_element::<WireSession>()? {
-            self.out.push(wire.into_model(self.collector, self.now));
-        }
-        Ok(())
-    }
+            out.push(wire.into_model(collector, now));
+            Ok(())
+        },
+    );
+    each_chunk(reader, |chunk| {
+        splitter.feed(chunk).map_err(ReplyError::Split)
+    })?;
+    splitter.finish().map_err(ReplyError::Split)?;
+    Ok(out)
 }
 
 /// One collector of `GET /api/v3/session`.
@@ -253,9 +222,16 @@ impl WireSummary {
     }
 }
 
-/// Parses a summary reply into one entry per known collector, in collector order.
-pub fn parse_summary<R: std::io::Read>(reader: R) -> serde_json::Result<Vec<CollectorSummary>> {
-    let map: BTreeMap<String, WireSummary> = serde_json::from_reader(reader)?;
+/// Parses a summary reply into one entry per known collector, in collector order. The body is
+/// read whole (it is bounded by the reader) because serde_json parses slices far faster.
+pub fn parse_summary(reader: &mut dyn Read) -> Result<Vec<CollectorSummary>, ReplyError> {
+    let mut body = Vec::new();
+    each_chunk(reader, |chunk| {
+        body.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    let map: BTreeMap<String, WireSummary> =
+        serde_json::from_slice(&body).map_err(ReplyError::Json)?;
     let mut out: Vec<CollectorSummary> = map
         .into_iter()
         .filter_map(|(k, v)| Some(v.into_model(k.parse().ok()?)))
