@@ -288,19 +288,32 @@ where
                 s.at += 1;
                 continue;
             }
-            s.at += 1;
-            if s.in_string {
-                if s.escaped {
-                    s.escaped = false;
-                } else if b == b'\\' {
-                    s.escaped = true;
-                } else if b == b'"' {
-                    s.in_string = false;
-                    if s.depth == 0 {
-                        end = Some(s.at);
+            if s.in_string && !s.escaped {
+                // Most bytes are inside strings: jump to the next quote or backslash.
+                match memchr::memchr2(b'"', b'\\', &self.buf[s.at..]) {
+                    Some(skip) => s.at += skip,
+                    None => {
+                        s.at = self.buf.len();
                         break;
                     }
                 }
+                let special = self.buf[s.at];
+                s.at += 1;
+                if special == b'\\' {
+                    s.escaped = true;
+                    continue;
+                }
+                s.in_string = false;
+                if s.depth == 0 {
+                    end = Some(s.at);
+                    break;
+                }
+                continue;
+            }
+            s.at += 1;
+            if s.in_string {
+                // The character after a backslash: never the end of the string.
+                s.escaped = false;
                 continue;
             }
             match b {
