@@ -665,6 +665,24 @@ fn a_server_that_never_answers_times_out_within_bound() {
 }
 
 #[test]
+fn a_body_dripping_one_byte_at_a_time_times_out_within_bound() {
+    let body = fixture("session-active-rtmp-hls.json");
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let server = Server::start(move |_| {
+        Reply::Drip(
+            reply.clone().into_bytes(),
+            std::time::Duration::from_millis(20),
+        )
+    });
+    let out = run(&server, &["--timeout", "1s", "active"]);
+    out.assert_failure(3, "did not answer within 1s");
+    assert!(out.elapsed.as_millis() < 3000, "took {:?}", out.elapsed);
+}
+
+#[test]
 fn tls_is_verified_with_a_hint_and_ca_cert_or_insecure_fix_it() {
     let pki = certs::pki(&["127.0.0.1"]);
     let server = Server::start_tls(pki.server_config.clone(), |_| {

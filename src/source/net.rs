@@ -99,6 +99,19 @@ mod tests {
         assert!(err.to_string().contains("--ca-cert"), "{err}");
     }
 
+    #[derive(Debug, thiserror::Error)]
+    #[error("dns error")]
+    struct Dns(#[source] io::Error);
+
+    #[test]
+    fn dns_failures_point_at_the_host_name() {
+        let err = Dns(io::Error::other("failed to lookup address information"));
+        assert_eq!(
+            connect_failure(&err, "core.invalid:8080").to_string(),
+            "cannot resolve host 'core.invalid:8080': check the name in --url"
+        );
+    }
+
     #[test]
     fn refused_connections_say_so() {
         let io = io::Error::from(io::ErrorKind::ConnectionRefused);

@@ -43,6 +43,8 @@ pub enum Reply {
     Raw(Vec<u8>),
     /// Read the request, never answer.
     Hang,
+    /// These bytes, one every `interval`.
+    Drip(Vec<u8>, Duration),
 }
 
 impl Reply {
@@ -151,6 +153,18 @@ fn serve<S: Read + Write>(mut stream: S, handler: &Handler, log: &Mutex<Vec<Requ
             let _ = stream.write_all(&bytes);
         }
         Reply::Hang => thread::sleep(Duration::from_secs(60)),
+        Reply::Drip(bytes, interval) => {
+            for b in bytes {
+                if stream
+                    .write_all(&[b])
+                    .and_then(|()| stream.flush())
+                    .is_err()
+                {
+                    return;
+                }
+                thread::sleep(interval);
+            }
+        }
     }
     let _ = stream.flush();
 }
