@@ -1,6 +1,6 @@
 //! The columns of each kind of row, shared by table, wide and tsv output so they cannot disagree.
 
-use std::borrow::Cow;
+use std::fmt::Display;
 
 use super::units;
 use crate::model::{BreakdownRow, CollectorSummary, Session};
@@ -20,22 +20,36 @@ pub struct Column<T> {
     pub name: &'static str,
     pub shown: Shown,
     pub human: fn(&T) -> String,
-    pub raw: fn(&T) -> Cow<'_, str>,
+    pub raw: fn(&T) -> Raw<'_>,
 }
 
-fn num<N: ToString>(n: N) -> Cow<'static, str> {
-    Cow::Owned(n.to_string())
+/// A machine-readable cell: text (escaped by the writer) or a value written as is, so a tsv row
+/// needs no allocation.
+pub enum Raw<'a> {
+    Text(&'a str),
+    Value(&'a dyn Display),
+    Json(&'a serde_json::Value),
+    Empty,
 }
 
-fn opt<N: ToString>(n: Option<N>) -> Cow<'static, str> {
-    n.map_or(Cow::Borrowed(""), num)
+fn opt<N: Display>(n: &Option<N>) -> Raw<'_> {
+    n.as_ref().map_or(Raw::Empty, |v| Raw::Value(v))
 }
 
-fn extra_text(v: &serde_json::Value) -> Cow<'_, str> {
+/// The server's `extra`: a string as is, null as nothing, anything else as compact JSON.
+fn extra(v: &serde_json::Value) -> Raw<'_> {
     match v {
-        serde_json::Value::String(s) => Cow::Borrowed(s),
-        serde_json::Value::Null => Cow::Borrowed(""),
-        other => Cow::Owned(other.to_string()),
+        serde_json::Value::String(s) => Raw::Text(s),
+        serde_json::Value::Null => Raw::Empty,
+        other => Raw::Json(other),
+    }
+}
+
+fn extra_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
     }
 }
 
@@ -45,84 +59,84 @@ pub const SESSION: &[Column<Session>] = &[
         name: "collector",
         shown: Shown::Table,
         human: |s| s.collector.to_string(),
-        raw: |s| Cow::Borrowed(s.collector.as_str()),
+        raw: |s| Raw::Text(s.collector.as_str()),
     },
     Column {
         title: "ID",
         name: "id",
         shown: Shown::Table,
         human: |s| s.id.clone(),
-        raw: |s| Cow::Borrowed(&s.id),
+        raw: |s| Raw::Text(&s.id),
     },
     Column {
         title: "REFERENCE",
         name: "reference",
         shown: Shown::Table,
         human: |s| s.reference.clone(),
-        raw: |s| Cow::Borrowed(&s.reference),
+        raw: |s| Raw::Text(&s.reference),
     },
     Column {
         title: "LOCAL",
         name: "local",
         shown: Shown::Table,
         human: |s| s.local.clone(),
-        raw: |s| Cow::Borrowed(&s.local),
+        raw: |s| Raw::Text(&s.local),
     },
     Column {
         title: "REMOTE",
         name: "remote",
         shown: Shown::Table,
         human: |s| s.remote.clone(),
-        raw: |s| Cow::Borrowed(&s.remote),
+        raw: |s| Raw::Text(&s.remote),
     },
     Column {
         title: "CREATED",
         name: "created_at",
         shown: Shown::Wide,
         human: |s| s.created_at.map_or_else(|| "-".into(), |t| t.to_string()),
-        raw: |s| opt(s.created_at),
+        raw: |s| opt(&s.created_at),
     },
     Column {
         title: "AGE",
         name: "age_s",
         shown: Shown::Table,
         human: |s| units::age(s.age_s),
-        raw: |s| opt(s.age_s),
+        raw: |s| opt(&s.age_s),
     },
     Column {
         title: "RX RATE",
         name: "rx_bit_s",
         shown: Shown::Table,
         human: |s| units::rate(s.rx_bit_s),
-        raw: |s| num(s.rx_bit_s),
+        raw: |s| Raw::Value(&s.rx_bit_s),
     },
     Column {
         title: "TX RATE",
         name: "tx_bit_s",
         shown: Shown::Table,
         human: |s| units::rate(s.tx_bit_s),
-        raw: |s| num(s.tx_bit_s),
+        raw: |s| Raw::Value(&s.tx_bit_s),
     },
     Column {
         title: "RX",
         name: "rx_bytes",
         shown: Shown::Table,
         human: |s| units::bytes(s.rx_bytes),
-        raw: |s| num(s.rx_bytes),
+        raw: |s| Raw::Value(&s.rx_bytes),
     },
     Column {
         title: "TX",
         name: "tx_bytes",
         shown: Shown::Table,
         human: |s| units::bytes(s.tx_bytes),
-        raw: |s| num(s.tx_bytes),
+        raw: |s| Raw::Value(&s.tx_bytes),
     },
     Column {
         title: "EXTRA",
         name: "extra",
         shown: Shown::Wide,
-        human: |s| extra_text(&s.extra).into_owned(),
-        raw: |s| extra_text(&s.extra),
+        human: |s| extra_text(&s.extra),
+        raw: |s| extra(&s.extra),
     },
 ];
 
@@ -141,28 +155,28 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
         name: "collector",
         shown: Shown::Table,
         human: |s| s.collector.to_string(),
-        raw: |s| Cow::Borrowed(s.collector.as_str()),
+        raw: |s| Raw::Text(s.collector.as_str()),
     },
     Column {
         title: "ACTIVE",
         name: "active_sessions",
         shown: Shown::Table,
         human: |s| s.active_sessions.to_string(),
-        raw: |s| num(s.active_sessions),
+        raw: |s| Raw::Value(&s.active_sessions),
     },
     Column {
         title: "RX RATE",
         name: "rx_bit_s",
         shown: Shown::Table,
         human: |s| units::rate(s.rx_bit_s),
-        raw: |s| num(s.rx_bit_s),
+        raw: |s| Raw::Value(&s.rx_bit_s),
     },
     Column {
         title: "TX RATE",
         name: "tx_bit_s",
         shown: Shown::Table,
         human: |s| units::rate(s.tx_bit_s),
-        raw: |s| num(s.tx_bit_s),
+        raw: |s| Raw::Value(&s.tx_bit_s),
     },
     Column {
         title: "MAX SESSIONS",
@@ -172,56 +186,56 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
             s.limit_sessions
                 .map_or_else(|| "unlimited".into(), |n| n.to_string())
         },
-        raw: |s| opt(s.limit_sessions),
+        raw: |s| opt(&s.limit_sessions),
     },
     Column {
         title: "MAX RX RATE",
         name: "limit_rx_mibit_s",
         shown: Shown::Wide,
         human: |s| limit_rate(s.limit_rx_mibit_s),
-        raw: |s| opt(s.limit_rx_mibit_s),
+        raw: |s| opt(&s.limit_rx_mibit_s),
     },
     Column {
         title: "MAX TX RATE",
         name: "limit_tx_mibit_s",
         shown: Shown::Table,
         human: |s| limit_rate(s.limit_tx_mibit_s),
-        raw: |s| opt(s.limit_tx_mibit_s),
+        raw: |s| opt(&s.limit_tx_mibit_s),
     },
     Column {
         title: "FINISHED",
         name: "finished_sessions",
         shown: Shown::Table,
         human: |s| s.finished.sessions.to_string(),
-        raw: |s| num(s.finished.sessions),
+        raw: |s| Raw::Value(&s.finished.sessions),
     },
     Column {
         title: "FINISHED RX",
         name: "finished_rx_mib",
         shown: Shown::Table,
         human: |s| traffic(s.finished.rx_mib, s.finished.rx_bytes),
-        raw: |s| num(s.finished.rx_mib),
+        raw: |s| Raw::Value(&s.finished.rx_mib),
     },
     Column {
         title: "FINISHED TX",
         name: "finished_tx_mib",
         shown: Shown::Table,
         human: |s| traffic(s.finished.tx_mib, s.finished.tx_bytes),
-        raw: |s| num(s.finished.tx_mib),
+        raw: |s| Raw::Value(&s.finished.tx_mib),
     },
     Column {
         title: "",
         name: "finished_rx_bytes",
         shown: Shown::Never,
         human: |_| String::new(),
-        raw: |s| opt(s.finished.rx_bytes),
+        raw: |s| opt(&s.finished.rx_bytes),
     },
     Column {
         title: "",
         name: "finished_tx_bytes",
         shown: Shown::Never,
         human: |_| String::new(),
-        raw: |s| opt(s.finished.tx_bytes),
+        raw: |s| opt(&s.finished.tx_bytes),
     },
 ];
 
@@ -231,48 +245,48 @@ pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
         name: "collector",
         shown: Shown::Table,
         human: |r| r.collector.to_string(),
-        raw: |r| Cow::Borrowed(r.collector.as_str()),
+        raw: |r| Raw::Text(r.collector.as_str()),
     },
     Column {
         title: "KEY",
         name: "key",
         shown: Shown::Table,
         human: |r| r.key.clone(),
-        raw: |r| Cow::Borrowed(&r.key),
+        raw: |r| Raw::Text(&r.key),
     },
     Column {
         title: "SESSIONS",
         name: "sessions",
         shown: Shown::Table,
         human: |r| r.totals.sessions.to_string(),
-        raw: |r| num(r.totals.sessions),
+        raw: |r| Raw::Value(&r.totals.sessions),
     },
     Column {
         title: "RX",
         name: "rx_mib",
         shown: Shown::Table,
         human: |r| traffic(r.totals.rx_mib, r.totals.rx_bytes),
-        raw: |r| num(r.totals.rx_mib),
+        raw: |r| Raw::Value(&r.totals.rx_mib),
     },
     Column {
         title: "TX",
         name: "tx_mib",
         shown: Shown::Table,
         human: |r| traffic(r.totals.tx_mib, r.totals.tx_bytes),
-        raw: |r| num(r.totals.tx_mib),
+        raw: |r| Raw::Value(&r.totals.tx_mib),
     },
     Column {
         title: "",
         name: "rx_bytes",
         shown: Shown::Never,
         human: |_| String::new(),
-        raw: |r| opt(r.totals.rx_bytes),
+        raw: |r| opt(&r.totals.rx_bytes),
     },
     Column {
         title: "",
         name: "tx_bytes",
         shown: Shown::Never,
         human: |_| String::new(),
-        raw: |r| opt(r.totals.tx_bytes),
+        raw: |r| opt(&r.totals.tx_bytes),
     },
 ];

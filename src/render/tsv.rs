@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::columns::Column;
+use super::columns::{Column, Raw};
 
 pub fn write<T>(
     out: &mut dyn Write,
@@ -19,7 +19,12 @@ pub fn write<T>(
             if i > 0 {
                 out.write_all(b"\t")?;
             }
-            write_escaped(out, &(col.raw)(row))?;
+            match (col.raw)(row) {
+                Raw::Text(text) => write_escaped(out, text)?,
+                Raw::Value(value) => write!(out, "{value}")?,
+                Raw::Json(value) => write_escaped(out, &value.to_string())?,
+                Raw::Empty => {}
+            }
         }
         out.write_all(b"\n")?;
     }
