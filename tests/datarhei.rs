@@ -881,3 +881,29 @@ fn subcommand_and_source_errors() {
         .assert_failure(2, "scheme 'ftp' is not supported");
     sessions(&["active", "--bogus"], &[], None).assert_failure(2, "--bogus");
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let server = serve_fixture("session-active-rtmp-hls.json");
+    let url = server.url();
+    let plain = sessions(&["--url", &url, "active"], &[], None);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    let forced = sessions(&["--url", &url, "--color", "always", "active"], &[], None);
+    assert!(
+        forced.stdout.starts_with("\u{1b}[1mCOLLECTOR"),
+        "{:?}",
+        forced.stdout
+    );
+    let no_color = sessions(
+        &["--url", &url, "active"],
+        &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+        None,
+    );
+    assert!(!no_color.stdout.contains('\u{1b}'));
+    let tsv = sessions(
+        &["--url", &url, "--color", "always", "active", "-o", "tsv"],
+        &[],
+        None,
+    );
+    assert!(!tsv.stdout.contains('\u{1b}'));
+}
