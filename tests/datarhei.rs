@@ -907,3 +907,12 @@ fn colour_only_when_asked_or_on_a_terminal() {
     );
     assert!(!tsv.stdout.contains('\u{1b}'));
 }
+
+#[test]
+fn invalid_utf8_is_refused() {
+    let mut body = br#"{"rtmp":[{"id":"a"#.to_vec();
+    body.extend_from_slice(&[0xff, 0xfe]);
+    body.extend_from_slice(br#""}]}"#);
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    run(&server, &["active"]).assert_failure(4, "not valid JSON (session 0 of \"rtmp\"");
+}
