@@ -18,8 +18,9 @@ use config::{Env, Settings, Target};
 use error::{Error, Result};
 use model::Collector;
 use query::SessionQuery;
-use source::Source;
 use source::datarhei::Datarhei;
+use source::tchmi::Tchmi;
+use source::{Details, Source};
 
 /// Runs one parsed command line to completion.
 pub fn run(cli: Cli) -> Result<()> {
@@ -63,6 +64,15 @@ async fn execute(settings: &Settings, command: Command) -> Result<()> {
             )?;
             dispatch(&mut source, settings, command).await
         }
+        Target::Tchmi(url) => {
+            refuse_collectors(&command)?;
+            let mut source = Tchmi::new(
+                url.clone(),
+                settings.credentials.clone(),
+                settings.net.clone(),
+            )?;
+            dispatch(&mut source, settings, command).await
+        }
         other => Err(Error::Usage(format!(
             "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core",
             other.describe()
@@ -89,8 +99,38 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
             let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
             output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
         }
+        Command::Clients => {
+            let clients = source.clients().await?;
+            output::emit(out.file.as_deref(), |w| render::clients(w, &clients, out))
+        }
+        Command::Subscriptions(args) => {
+            let details = Details {
+                lengths: args.lengths,
+                durations: args.durations,
+            };
+            let subscriptions = source.subscriptions(details).await?;
+            output::emit(out.file.as_deref(), |w| {
+                render::subscriptions(w, &subscriptions, out)
+            })
+        }
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// A TwinCAT HMI Server has only `tchmi` sessions: naming datarhei collectors would silently
+/// match nothing, so it is refused.
+fn refuse_collectors(command: &Command) -> Result<()> {
+    let asked = match command {
+        Command::Active(args) => &args.collectors.collectors,
+        Command::Summary(args) => &args.collectors.collectors,
+        _ => return Ok(()),
+    };
+    if asked.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(
+        "--collectors selects datarhei Core collectors; a TwinCAT HMI Server's sessions are all `tchmi`: leave it out".into(),
+    ))
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

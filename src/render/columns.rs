@@ -1,9 +1,10 @@
 //! The columns of each kind of row, shared by table, wide and tsv output so they cannot disagree.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use super::units;
-use crate::model::{BreakdownRow, CollectorSummary, Session};
+use crate::model::{BreakdownRow, Client, CollectorSummary, Session, Subscription};
 
 /// Where a column appears besides tsv, which has them all.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -274,5 +275,118 @@ pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
         shown: Shown::Never,
         human: |_| String::new(),
         raw: |r| opt(r.totals.tx_bytes),
+    },
+];
+
+/// `ADS.PLC1.MAIN.nCounter (5), Diagnostics::SERVERTIME (6)`: symbol first, it is what people
+/// look for; the request id in brackets.
+fn commands(c: &Client) -> String {
+    let parts: Vec<String> = c
+        .commands
+        .iter()
+        .map(|cmd| format!("{} ({})", cmd.symbol, cmd.id))
+        .collect();
+    parts.join(", ")
+}
+
+pub const CLIENT: &[Column<Client>] = &[
+    Column {
+        title: "CLIENT",
+        name: "client",
+        shown: Shown::Table,
+        human: |c| c.client.clone(),
+        raw: |c| Cow::Borrowed(&c.client),
+    },
+    Column {
+        title: "SESSION",
+        name: "session_id",
+        shown: Shown::Table,
+        human: |c| c.session_id.clone(),
+        raw: |c| Cow::Borrowed(&c.session_id),
+    },
+    Column {
+        title: "USER",
+        name: "user",
+        shown: Shown::Table,
+        human: |c| c.user.clone(),
+        raw: |c| Cow::Borrowed(&c.user),
+    },
+    Column {
+        title: "COMMANDS",
+        name: "commands",
+        shown: Shown::Table,
+        human: commands,
+        raw: |c| Cow::Owned(commands(c)),
+    },
+];
+
+fn average(s: &Subscription) -> Option<Duration> {
+    s.average_duration_s
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+}
+
+pub const SUBSCRIPTION: &[Column<Subscription>] = &[
+    Column {
+        title: "KEY",
+        name: "key",
+        shown: Shown::Table,
+        human: |s| s.key.clone(),
+        raw: |s| Cow::Borrowed(&s.key),
+    },
+    Column {
+        title: "ID",
+        name: "id",
+        shown: Shown::Table,
+        human: |s| s.id.to_string(),
+        raw: |s| num(s.id),
+    },
+    Column {
+        title: "TYPE",
+        name: "type",
+        shown: Shown::Table,
+        human: |s| s.kind.clone(),
+        raw: |s| Cow::Borrowed(&s.kind),
+    },
+    Column {
+        title: "INTERVAL",
+        name: "interval_ms",
+        shown: Shown::Table,
+        human: |s| units::span(s.interval_ms.map(Duration::from_millis)),
+        raw: |s| opt(s.interval_ms),
+    },
+    Column {
+        title: "CLIENTS",
+        name: "client_count",
+        shown: Shown::Table,
+        human: |s| s.client_count.to_string(),
+        raw: |s| num(s.client_count),
+    },
+    Column {
+        title: "JSON LENGTH",
+        name: "json_length_bytes",
+        shown: Shown::Table,
+        human: |s| s.json_length_bytes.map_or_else(|| "-".into(), units::bytes),
+        raw: |s| opt(s.json_length_bytes),
+    },
+    Column {
+        title: "AVG DURATION",
+        name: "average_duration_s",
+        shown: Shown::Table,
+        human: |s| units::span(average(s)),
+        raw: |s| opt(s.average_duration_s),
+    },
+    Column {
+        title: "",
+        name: "average_duration_iso8601",
+        shown: Shown::Never,
+        human: |_| String::new(),
+        raw: |s| Cow::Borrowed(s.average_duration_iso8601.as_deref().unwrap_or("")),
+    },
+    Column {
+        title: "SYMBOLS",
+        name: "symbols",
+        shown: Shown::Table,
+        human: |s| s.symbols.join(", "),
+        raw: |s| Cow::Owned(s.symbols.join(", ")),
     },
 ];

@@ -12,7 +12,7 @@ use columns::Column;
 
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
-use crate::model::{Session, Summary};
+use crate::model::{Client, Session, Subscription, Summary};
 
 /// A list of rows in any of the formats.
 fn rows<T: serde::Serialize>(
@@ -32,6 +32,18 @@ fn rows<T: serde::Serialize>(
 
 pub fn sessions(out: &mut dyn Write, items: &[Session], opts: &OutputOptions) -> io::Result<()> {
     rows(out, columns::SESSION, items, opts)
+}
+
+pub fn clients(out: &mut dyn Write, items: &[Client], opts: &OutputOptions) -> io::Result<()> {
+    rows(out, columns::CLIENT, items, opts)
+}
+
+pub fn subscriptions(
+    out: &mut dyn Write,
+    items: &[Subscription],
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    rows(out, columns::SUBSCRIPTION, items, opts)
 }
 
 /// json: the whole summary object. tsv/ndjson: one row per collector, or with `--by` one row per

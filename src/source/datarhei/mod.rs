@@ -34,7 +34,7 @@ pub struct Datarhei {
 
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
-        let host = host_label(&base);
+        let host = net::host_label(&base);
         tls::install_process_provider();
         let mut builder = Client::builder()
             .connect_timeout(net.timeout)
@@ -357,6 +357,8 @@ impl Datarhei {
 }
 
 impl Source for Datarhei {
+    const NAME: &'static str = "datarhei Core";
+
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
         let url = self.endpoint("/api/v3/session/active", Some(collectors));
         let now = SystemTime::now();
@@ -376,14 +378,6 @@ fn bearer(token: &Secret) -> Result<HeaderValue> {
     })?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-fn host_label(url: &Url) -> String {
-    match (url.host_str(), url.port_or_known_default()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_owned(),
-        _ => url.to_string(),
-    }
 }
 
 /// Follows a few redirects, never from https down to http (reqwest already drops the
