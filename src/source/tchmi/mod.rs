@@ -192,6 +192,14 @@ impl Tchmi {
             WsError::HttpFormat(_) | WsError::Protocol(_) => Error::BadReply(format!(
                 "{host} did not answer the WebSocket upgrade ({e}): does that port speak TLS? Try wss://"
             )),
+            // A server that speaks no TLS drops our ClientHello: rustls sees only an early EOF.
+            WsError::Io(io)
+                if self.url.scheme() == "wss" && io.kind() == std::io::ErrorKind::UnexpectedEof =>
+            {
+                Error::Unreachable(format!(
+                    "TLS handshake with {host} failed (the server closed the connection): does that port speak TLS? Try ws://"
+                ))
+            }
             other => net::connect_failure(&other, host),
         }
     }
