@@ -10,10 +10,11 @@ use std::time::Instant;
 
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Url;
+use serde::de::DeserializeOwned;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
 use crate::config::{Credentials, NetOptions};
@@ -83,10 +84,13 @@ impl Tchmi {
         if let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password) {
             let request = wire::login_request(LOGIN_ID, user, password.expose());
             self.send(&mut ws, request).await?;
-            let text = self.reply(&mut ws, LOGIN_ID).await?;
-            let reply: wire::LoginReply = self.parse(&text, wire::LOGIN)?;
+            let reply: wire::LoginReply = self.reply(&mut ws, LOGIN_ID, wire::LOGIN).await?;
             if let Some(failure) = reply.failure() {
-                let said = failure.to_string().replace(password.expose(), "***");
+                let mut said = failure.to_string();
+                // A server may quote what it was sent; the password must never reach stderr.
+                if !password.expose().is_empty() {
+                    said = said.replace(password.expose(), "***");
+                }
                 return Err(Error::Auth(format!(
                     "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
                     self.host
@@ -96,8 +100,9 @@ impl Tchmi {
         }
         self.send(&mut ws, wire::list_request(LIST_ID, details))
             .await?;
-        let text = self.reply(&mut ws, LIST_ID).await?;
-        let reply: wire::ListReply = self.parse(&text, wire::LIST_ACTIVE_SESSIONS)?;
+        let reply: wire::ListReply = self
+            .reply(&mut ws, LIST_ID, wire::LIST_ACTIVE_SESSIONS)
+            .await?;
         // Best effort: the answer is in, a failing close changes nothing.
         let _ = ws.close(None).await;
         if let Some(failure) = reply.failure() {
@@ -210,8 +215,13 @@ impl Tchmi {
             .map_err(|e| self.read_error(e))
     }
 
-    /// The text of the frame that answers request `id`; other ids, pings and pongs are skipped.
-    async fn reply(&self, ws: &mut Socket, id: u64) -> Result<Utf8Bytes> {
+    /// The reply to request `id` (a `what` call); other ids, pings and pongs are skipped.
+    async fn reply<T: DeserializeOwned>(
+        &self,
+        ws: &mut Socket,
+        id: u64,
+        what: &str,
+    ) -> Result<wire::Reply<T>> {
         let host = &self.host;
         loop {
             let message = match ws.next().await {
@@ -220,12 +230,17 @@ impl Tchmi {
                 None => return Err(self.closed(None)),
             };
             match message {
-                Message::Text(text) => match wire::reply_id(&text) {
-                    Ok(Some(got)) if got == id => return Ok(text),
-                    Ok(got) => diag::trace(format_args!(
+                Message::Text(text) => match wire::route(&text, id) {
+                    wire::Routed::Answer(reply) => return Ok(reply),
+                    wire::Routed::Other(got) => diag::trace(format_args!(
                         "{host}: skipping a frame for request {got:?} while waiting for {id}"
                     )),
-                    Err(e) => {
+                    wire::Routed::Unreadable(e) => {
+                        return Err(Error::BadReply(format!(
+                            "{host} sent a {what} reply of an unexpected shape ({e})"
+                        )));
+                    }
+                    wire::Routed::NotJson(e) => {
                         return Err(Error::BadReply(format!(
                             "{host} sent a frame that is not a JSON object ({e})"
                         )));
@@ -270,15 +285,6 @@ impl Tchmi {
                 net::innermost(&other)
             )),
         }
-    }
-
-    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str, what: &str) -> Result<T> {
-        serde_json::from_str(text).map_err(|e| {
-            Error::BadReply(format!(
-                "{} sent a {what} reply of an unexpected shape ({e})",
-                self.host
-            ))
-        })
     }
 }
 

@@ -170,6 +170,8 @@ impl fmt::Display for ServerError {
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: DeserializeOwned"))]
 pub struct Reply<T> {
+    #[serde(default, deserialize_with = "maybe_count")]
+    id: Option<u64>,
     #[serde(default)]
     error: Option<ServerError>,
     #[serde(default, deserialize_with = "nullable")]
@@ -183,6 +185,31 @@ struct CommandResult<T> {
     error: Option<ServerError>,
     #[serde(default = "Option::default", rename = "readValue")]
     read_value: Option<T>,
+}
+
+/// What a text frame is to a client waiting for the reply to request `want`.
+pub enum Routed<T> {
+    Answer(Reply<T>),
+    /// Another request's reply or a subscription tick (id), or an object without an id.
+    Other(Option<u64>),
+    /// Our reply, in a shape we cannot read.
+    Unreadable(serde_json::Error),
+    /// No JSON object at all.
+    NotJson(serde_json::Error),
+}
+
+/// Reads a frame in one pass when it is the answer (replies can be megabytes); only a frame that
+/// does not fit is looked at again, for its id.
+pub fn route<T: DeserializeOwned>(text: &str, want: u64) -> Routed<T> {
+    match serde_json::from_str::<Reply<T>>(text) {
+        Ok(reply) if reply.id == Some(want) => Routed::Answer(reply),
+        Ok(reply) => Routed::Other(reply.id),
+        Err(shape) => match reply_id(text) {
+            Ok(Some(id)) if id == want => Routed::Unreadable(shape),
+            Ok(other) => Routed::Other(other),
+            Err(e) => Routed::NotJson(e),
+        },
+    }
 }
 
 /// Login answers with the new session id, which this socket already carries: skipped unread.
