@@ -74,7 +74,7 @@ async fn execute(settings: &Settings, command: Command) -> Result<()> {
             dispatch(&mut source, settings, command).await
         }
         other => Err(Error::Usage(format!(
-            "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core",
+            "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core or ws(s)://HOST:PORT/ for a TwinCAT HMI Server",
             other.describe()
         ))),
     }

@@ -4,6 +4,7 @@
 
 use std::net::TcpListener as StdListener;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
@@ -128,9 +129,17 @@ impl Server {
         format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
-    /// Every request frame received so far, parsed.
-    pub fn received(&self) -> Vec<Value> {
-        self.received.lock().unwrap().clone()
+    /// Every request frame received, parsed, once there are at least `n` (or after 2 s: frames
+    /// sent just before the client exits may still be on their way).
+    pub fn received_at_least(&self, n: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let seen = self.received.lock().unwrap().clone();
+            if seen.len() >= n || Instant::now() > deadline {
+                return seen;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 

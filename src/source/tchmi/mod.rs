@@ -26,9 +26,10 @@ use crate::tls;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// Request ids on our socket: the login, then the one call.
+/// Request ids on our socket: the login, the one call, the logout.
 const LOGIN_ID: u64 = 1;
 const LIST_ID: u64 = 2;
+const LOGOUT_ID: u64 = 3;
 
 /// The code ListActiveSessions answers a guest or a non-administrator with.
 const INSUFFICIENT_ACCESS: i64 = 4101;
@@ -81,30 +82,21 @@ impl Tchmi {
 
     async fn exchange(&self, details: Details) -> Result<wire::Listing> {
         let mut ws = self.connect().await?;
-        if let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password) {
-            let request = wire::login_request(LOGIN_ID, user, password.expose());
-            self.send(&mut ws, request).await?;
-            let reply: wire::LoginReply = self.reply(&mut ws, LOGIN_ID, wire::LOGIN).await?;
-            if let Some(failure) = reply.failure() {
-                let mut said = failure.to_string();
-                // A server may quote what it was sent; the password must never reach stderr.
-                if !password.expose().is_empty() {
-                    said = said.replace(password.expose(), "***");
-                }
-                return Err(Error::Auth(format!(
-                    "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
-                    self.host
-                )));
-            }
-            diag::trace(format_args!("{}: logged in as '{user}'", self.host));
-        }
+        let logged_in = self.login(&mut ws).await?;
         self.send(&mut ws, wire::list_request(LIST_ID, details))
             .await?;
-        let reply: wire::ListReply = self
+        let reply: Result<wire::ListReply> = self
             .reply(&mut ws, LIST_ID, wire::LIST_ACTIVE_SESSIONS)
-            .await?;
-        // Best effort: the answer is in, a failing close changes nothing.
+            .await;
+        // Best effort, unanswered: a tool run from cron must not leave an administrator session
+        // behind each time; closing ends the socket's subscriptions, a logout ends the session.
+        if logged_in {
+            let _ = ws
+                .send(Message::text(wire::logout_request(LOGOUT_ID)))
+                .await;
+        }
         let _ = ws.close(None).await;
+        let reply = reply?;
         if let Some(failure) = reply.failure() {
             return Err(self.refused(&reply, failure));
         }
@@ -114,6 +106,30 @@ impl Tchmi {
                 self.host
             ))
         })
+    }
+
+    /// Logs this socket in when credentials were given; `false` means it stays a guest.
+    async fn login(&self, ws: &mut Socket) -> Result<bool> {
+        let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password)
+        else {
+            return Ok(false);
+        };
+        let request = wire::login_request(LOGIN_ID, user, password.expose());
+        self.send(ws, request).await?;
+        let reply: wire::LoginReply = self.reply(ws, LOGIN_ID, wire::LOGIN).await?;
+        let Some(failure) = reply.failure() else {
+            diag::trace(format_args!("{}: logged in as '{user}'", self.host));
+            return Ok(true);
+        };
+        let mut said = failure.to_string();
+        // A server may quote what it was sent; the password must never reach stderr.
+        if !password.expose().is_empty() {
+            said = said.replace(password.expose(), "***");
+        }
+        Err(Error::Auth(format!(
+            "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
+            self.host
+        )))
     }
 
     fn refused(&self, reply: &wire::ListReply, failure: &wire::ServerError) -> Error {

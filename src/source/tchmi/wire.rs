@@ -18,29 +18,32 @@ use crate::model::{History, Totals};
 use crate::source::Details;
 
 pub const LOGIN: &str = "Login";
+pub const LOGOUT: &str = "Logout";
 pub const LIST_ACTIVE_SESSIONS: &str = "ListActiveSessions";
 
-/// The `Login` request. No `SendWriteValue`: the server must not echo the password back.
-pub fn login_request(id: u64, user: &str, password: &str) -> String {
-    json!({
-        "requestType": "ReadWrite",
-        "id": id,
-        "commands": [{
-            "symbol": LOGIN,
-            "commandOptions": ["SendErrorMessage"],
-            "writeValue": {"userName": user, "password": password, "persistent": false},
-        }],
-    })
-    .to_string()
+/// A ReadWrite request of one command. Only `SendErrorMessage`, for readable errors; never
+/// `SendWriteValue`, so the server has no reason to echo a password back.
+fn request(id: u64, symbol: &str, write_value: Option<serde_json::Value>) -> String {
+    let mut command = json!({"symbol": symbol, "commandOptions": ["SendErrorMessage"]});
+    if let Some(value) = write_value {
+        command["writeValue"] = value;
+    }
+    json!({"requestType": "ReadWrite", "id": id, "commands": [command]}).to_string()
 }
 
-/// The `ListActiveSessions` request; `writeValue` only names what was asked for, so a plain call
-/// stays VOID as the symbol's schema prefers.
+/// `Login` for this socket only (`persistent: false`): no cookie is wanted.
+pub fn login_request(id: u64, user: &str, password: &str) -> String {
+    let value = json!({"userName": user, "password": password, "persistent": false});
+    request(id, LOGIN, Some(value))
+}
+
+pub fn logout_request(id: u64) -> String {
+    request(id, LOGOUT, None)
+}
+
+/// `ListActiveSessions`; `writeValue` only names what was asked for, so a plain call stays VOID
+/// as the symbol's schema prefers.
 pub fn list_request(id: u64, details: Details) -> String {
-    let mut command = json!({
-        "symbol": LIST_ACTIVE_SESSIONS,
-        "commandOptions": ["SendErrorMessage"],
-    });
     let mut ask = serde_json::Map::new();
     if details.lengths {
         ask.insert("readValueJsonLength".into(), true.into());
@@ -48,10 +51,8 @@ pub fn list_request(id: u64, details: Details) -> String {
     if details.durations {
         ask.insert("averageDuration".into(), true.into());
     }
-    if !ask.is_empty() {
-        command["writeValue"] = ask.into();
-    }
-    json!({"requestType": "ReadWrite", "id": id, "commands": [command]}).to_string()
+    let value = (!ask.is_empty()).then(|| ask.into());
+    request(id, LIST_ACTIVE_SESSIONS, value)
 }
 
 /// A null where a value is expected reads as its default.
@@ -217,23 +218,21 @@ pub type LoginReply = Reply<IgnoredAny>;
 pub type ListReply = Reply<Listing>;
 
 impl<T> Reply<T> {
-    /// The failure the server reported, response level first (it stands for the whole request,
-    /// as Beckhoff's own client reads it), then the command's. Code 0 is success.
-    pub fn failure(&self) -> Option<&ServerError> {
+    /// Response level first (it stands for the whole request, as Beckhoff's own client reads
+    /// it), then the command's.
+    fn errors(&self) -> impl Iterator<Item = &ServerError> {
         let command = self.commands.first().and_then(|c| c.error.as_ref());
-        [self.error.as_ref(), command]
-            .into_iter()
-            .flatten()
-            .find(|e| e.code != 0)
+        [self.error.as_ref(), command].into_iter().flatten()
     }
 
-    /// Whether any level reported `code`.
+    /// The failure the server reported at either level; code 0 is success.
+    pub fn failure(&self) -> Option<&ServerError> {
+        self.errors().find(|e| e.code != 0)
+    }
+
+    /// Whether either level reported a code `wanted` accepts.
     pub fn has_code(&self, wanted: impl Fn(i64) -> bool) -> bool {
-        let command = self.commands.first().and_then(|c| c.error.as_ref());
-        [self.error.as_ref(), command]
-            .into_iter()
-            .flatten()
-            .any(|e| wanted(e.code))
+        self.errors().any(|e| wanted(e.code))
     }
 
     pub fn into_value(self) -> Option<T> {
@@ -463,6 +462,29 @@ mod tests {
         assert_eq!(reply_id(r#"{"requestType":"Subscription"}"#).unwrap(), None);
         assert!(reply_id("<html>").is_err());
         assert!(reply_id("[1]").is_err());
+    }
+
+    #[test]
+    fn a_frame_is_our_answer_another_one_or_garbage() {
+        let tick =
+            r#"{"requestType":"Subscription","id":5,"commands":[{"symbol":"X","readValue":7}]}"#;
+        assert!(matches!(route::<Listing>(tick, 2), Routed::Other(Some(5))));
+        assert!(matches!(
+            route::<IgnoredAny>(tick, 2),
+            Routed::Other(Some(5))
+        ));
+        assert!(matches!(
+            route::<Listing>(r#"{"commands":[]}"#, 2),
+            Routed::Other(None)
+        ));
+        let ours_but_odd = r#"{"id":2,"commands":[{"readValue":{"clients":[]}}]}"#;
+        assert!(matches!(
+            route::<Listing>(ours_but_odd, 2),
+            Routed::Unreadable(_)
+        ));
+        assert!(matches!(route::<Listing>("<html>", 2), Routed::NotJson(_)));
+        let text = fixture!("listactivesessions-plain-response.json");
+        assert!(matches!(route::<Listing>(text, 43), Routed::Answer(_)));
     }
 
     #[test]
