@@ -16,7 +16,7 @@ mod tls;
 use cli::{Cli, Command};
 use config::{Env, Settings, Target};
 use error::{Error, Result};
-use model::Collector;
+use model::{Collector, SourceSummary};
 use query::SessionQuery;
 use source::datarhei::Datarhei;
 use source::tchmi::Tchmi;
@@ -65,7 +65,7 @@ async fn execute(settings: &Settings, command: Command) -> Result<()> {
             dispatch(&mut source, settings, command).await
         }
         Target::Tchmi(url) => {
-            refuse_collectors(&command)?;
+            refuse_collector_options(&command)?;
             let mut source = Tchmi::new(
                 url.clone(),
                 settings.credentials.clone(),
@@ -95,9 +95,15 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
             output::emit(out.file.as_deref(), |w| render::sessions(w, &sessions, out))
         }
         Command::Summary(args) => {
-            let collectors = source.summary(&chosen(&args.collectors.collectors)).await?;
-            let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
-            output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
+            match source.summary(&chosen(&args.collectors.collectors)).await? {
+                SourceSummary::Collectors(collectors) => {
+                    let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
+                    output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
+                }
+                SourceSummary::Hmi(hmi) => {
+                    output::emit(out.file.as_deref(), |w| render::hmi_summary(w, &hmi, out))
+                }
+            }
         }
         Command::Clients => {
             let clients = source.clients().await?;
@@ -117,20 +123,25 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
     }
 }
 
-/// A TwinCAT HMI Server has only `tchmi` sessions: naming datarhei collectors would silently
-/// match nothing, so it is refused.
-fn refuse_collectors(command: &Command) -> Result<()> {
-    let asked = match command {
-        Command::Active(args) => &args.collectors.collectors,
-        Command::Summary(args) => &args.collectors.collectors,
+/// Options that would silently mean nothing to a TwinCAT HMI Server are refused: it has only
+/// `tchmi` sessions and keeps no history of finished ones.
+fn refuse_collector_options(command: &Command) -> Result<()> {
+    let (asked, by) = match command {
+        Command::Active(args) => (&args.collectors.collectors, false),
+        Command::Summary(args) => (&args.collectors.collectors, args.by.is_some()),
         _ => return Ok(()),
     };
-    if asked.is_empty() {
-        return Ok(());
+    if !asked.is_empty() {
+        return Err(Error::Usage(
+            "--collectors selects datarhei Core collectors; a TwinCAT HMI Server's sessions are all `tchmi`: leave it out".into(),
+        ));
     }
-    Err(Error::Usage(
-        "--collectors selects datarhei Core collectors; a TwinCAT HMI Server's sessions are all `tchmi`: leave it out".into(),
-    ))
+    if by {
+        return Err(Error::Usage(
+            "--by breaks down the history of finished sessions, which a TwinCAT HMI Server does not keep".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

@@ -214,6 +214,35 @@ pub struct Summary {
     pub breakdown: Vec<BreakdownRow>,
 }
 
+/// A TwinCAT HMI Server's `summary`: counts of what `ListActiveSessions` lists. It has no
+/// traffic figures, limits or history, so it is not a `CollectorSummary` padded with zeros.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HmiSummary {
+    /// Always `tchmi`: says which kind of summary this is.
+    pub collector: Collector,
+    /// Connected WebSockets: the rows of `clients` and `active`.
+    pub connections: u64,
+    /// Distinct session ids (browser tabs share one).
+    pub sessions: u64,
+    /// Distinct user names.
+    pub users: u64,
+    /// Distinct client keys (usually IP addresses).
+    pub clients: u64,
+    /// Entries of type `Subscription`.
+    pub subscriptions: u64,
+    /// Entries of any other type: requests being processed (`ReadWrite`).
+    pub requests_in_progress: u64,
+}
+
+/// What a source's `summary` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceSummary {
+    /// One entry per collector asked for, in collector order (datarhei Core, this machine).
+    Collectors(Vec<CollectorSummary>),
+    /// A TwinCAT HMI Server's counts.
+    Hmi(HmiSummary),
+}
+
 /// A TwinCAT HMI client: one connected WebSocket and the session it runs in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Client {

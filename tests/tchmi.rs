@@ -278,17 +278,21 @@ fn active_is_one_session_per_websocket() {
 }
 
 #[test]
-fn summary_counts_websockets() {
+fn summary_counts_what_the_server_lists() {
     let server = Server::plain(Behaviour::default());
     let summary = json_of(&as_admin(&server, &["summary", "--json"]));
     assert_eq!(
         summary,
-        json!({"collectors": [{"collector": "tchmi", "active_sessions": 4,
-            "rx_bit_s": 0.0, "tx_bit_s": 0.0, "rx_mibit_s": 0.0, "tx_mibit_s": 0.0,
-            "limit_sessions": null, "limit_rx_mibit_s": null, "limit_tx_mibit_s": null,
-            "finished": {"sessions": 0, "rx_mib": 0, "tx_mib": 0, "rx_bytes": null, "tx_bytes": null}}],
-            "by": null, "breakdown": []})
+        json!({"collector": "tchmi", "connections": 4, "sessions": 3, "users": 3, "clients": 3,
+            "subscriptions": 2, "requests_in_progress": 1})
     );
+    let run = as_admin(&server, &["summary", "-o", "tsv"]);
+    assert_eq!(
+        run.stdout,
+        "collector\tconnections\tsessions\tusers\tclients\tsubscriptions\trequests_in_progress\ntchmi\t4\t3\t3\t3\t2\t1\n"
+    );
+    let run = as_admin(&server, &["summary", "--by", "remote"]);
+    assert_fails(&run, 2, "--by breaks down the history of finished sessions");
 }
 
 #[test]

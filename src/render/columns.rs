@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use super::units;
-use crate::model::{BreakdownRow, Client, CollectorSummary, Session, Subscription};
+use crate::model::{BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription};
 
 /// Where a column appears besides tsv, which has them all.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -388,5 +388,57 @@ pub const SUBSCRIPTION: &[Column<Subscription>] = &[
         shown: Shown::Table,
         human: |s| s.symbols.join(", "),
         raw: |s| Cow::Owned(s.symbols.join(", ")),
+    },
+];
+
+pub const HMI_SUMMARY: &[Column<HmiSummary>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |h| h.collector.to_string(),
+        raw: |h| Cow::Borrowed(h.collector.as_str()),
+    },
+    Column {
+        title: "CONNECTIONS",
+        name: "connections",
+        shown: Shown::Table,
+        human: |h| h.connections.to_string(),
+        raw: |h| num(h.connections),
+    },
+    Column {
+        title: "SESSIONS",
+        name: "sessions",
+        shown: Shown::Table,
+        human: |h| h.sessions.to_string(),
+        raw: |h| num(h.sessions),
+    },
+    Column {
+        title: "USERS",
+        name: "users",
+        shown: Shown::Table,
+        human: |h| h.users.to_string(),
+        raw: |h| num(h.users),
+    },
+    Column {
+        title: "CLIENTS",
+        name: "clients",
+        shown: Shown::Table,
+        human: |h| h.clients.to_string(),
+        raw: |h| num(h.clients),
+    },
+    Column {
+        title: "SUBSCRIPTIONS",
+        name: "subscriptions",
+        shown: Shown::Table,
+        human: |h| h.subscriptions.to_string(),
+        raw: |h| num(h.subscriptions),
+    },
+    Column {
+        title: "REQUESTS",
+        name: "requests_in_progress",
+        shown: Shown::Table,
+        human: |h| h.requests_in_progress.to_string(),
+        raw: |h| num(h.requests_in_progress),
     },
 ];

@@ -6,7 +6,7 @@ pub mod net;
 pub mod tchmi;
 
 use crate::error::{Error, Result};
-use crate::model::{Client, Collector, CollectorSummary, Session, Subscription};
+use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,8 +23,8 @@ pub(crate) trait Source {
     /// Active sessions of the given collectors, in any order.
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>>;
 
-    /// One summary per collector asked for, in collector order.
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>>;
+    /// One summary per collector asked for, in collector order, or an HMI server's counts.
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary>;
 
     /// Connected clients: only a TwinCAT HMI Server knows them.
     async fn clients(&mut self) -> Result<Vec<Client>> {

@@ -255,8 +255,12 @@ where
         // What a busy server interleaves: a tick of someone else's subscription, and a ping.
         let stray = json!({"requestType": "Subscription", "id": STRAY_ID,
             "commands": [{"symbol": "ADS.PLC1.MAIN.nCounter", "readValue": 7}]});
-        ws.send(Message::text(stray.to_string())).await.unwrap();
-        ws.send(Message::Ping(vec![1, 2].into())).await.unwrap();
+        // The client may be gone already (it closes right after its Logout).
+        let ping = Message::Ping(vec![1, 2].into());
+        if ws.send(Message::text(stray.to_string())).await.is_err() || ws.send(ping).await.is_err()
+        {
+            return;
+        }
         let symbol = request["commands"][0]["symbol"].as_str().unwrap_or("");
         let reply = match (symbol, behaviour.fault) {
             ("Login", _) => login(&request, &behaviour, &mut admin),

@@ -14,7 +14,7 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 use crate::config::{Credentials, NetOptions, Secret};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, Session};
+use crate::model::{Collector, Session, SourceSummary};
 use crate::source::{Source, net};
 use crate::tls;
 
@@ -366,9 +366,10 @@ impl Source for Datarhei {
         Ok(reply.0)
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let url = self.endpoint("/api/v3/session", Some(collectors));
-        self.get(url, |r| wire::parse_summary(r)).await
+        let summaries = self.get(url, |r| wire::parse_summary(r)).await?;
+        Ok(SourceSummary::Collectors(summaries))
     }
 }
 

@@ -20,7 +20,7 @@ use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Client, Collector, CollectorSummary, Session, Subscription};
+use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::{Details, Source, net};
 use crate::tls;
 
@@ -313,8 +313,10 @@ impl Source for Tchmi {
         Ok(listing.sessions(&self.host))
     }
 
-    async fn summary(&mut self, _collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
-        Ok(vec![self.list(Details::default()).await?.summary()])
+    async fn summary(&mut self, _collectors: &[Collector]) -> Result<SourceSummary> {
+        Ok(SourceSummary::Hmi(
+            self.list(Details::default()).await?.summary(),
+        ))
     }
 
     async fn clients(&mut self) -> Result<Vec<Client>> {

@@ -5,7 +5,7 @@
 //! field but the ones we key on may be missing or null, and numbers may arrive as strings (the
 //! server's `USEINT64STRING` setting).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, Visitor};
@@ -13,8 +13,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::json;
 
 use super::duration;
-use crate::model::{Client, ClientCommand, Collector, CollectorSummary, Session, Subscription};
-use crate::model::{History, Totals};
+use crate::model::{Client, ClientCommand, Collector, HmiSummary, Session, Subscription};
 use crate::source::Details;
 
 pub const LOGIN: &str = "Login";
@@ -366,22 +365,33 @@ impl Listing {
             .collect()
     }
 
-    /// The one `tchmi` row of `summary`: connected WebSockets; TcHmi keeps no traffic figures or
-    /// history, and its session limit is not part of this reply.
-    pub fn summary(self) -> CollectorSummary {
-        let sockets = self.clients.values().flatten().map(Vec::len).sum::<usize>();
-        CollectorSummary {
+    /// The counts `summary` shows.
+    pub fn summary(self) -> HmiSummary {
+        let sockets: Vec<&WireClient> = self.clients.values().flatten().flatten().collect();
+        let distinct = |field: fn(&WireClient) -> &str| {
+            sockets
+                .iter()
+                .map(|c| field(c))
+                .collect::<BTreeSet<_>>()
+                .len() as u64
+        };
+        let subscriptions = self
+            .subscriptions
+            .values()
+            .filter(|s| s.kind == "Subscription")
+            .count() as u64;
+        HmiSummary {
             collector: Collector::Tchmi,
-            active_sessions: sockets as u64,
-            rx_bit_s: 0.0,
-            tx_bit_s: 0.0,
-            rx_mibit_s: 0.0,
-            tx_mibit_s: 0.0,
-            limit_sessions: None,
-            limit_rx_mibit_s: None,
-            limit_tx_mibit_s: None,
-            finished: Totals::default(),
-            history: History::default(),
+            connections: sockets.len() as u64,
+            sessions: distinct(|c| &c.session_id),
+            users: distinct(|c| &c.user_name),
+            clients: self
+                .clients
+                .values()
+                .filter(|l| l.as_ref().is_some_and(|l| !l.is_empty()))
+                .count() as u64,
+            subscriptions,
+            requests_in_progress: self.subscriptions.len() as u64 - subscriptions,
         }
     }
 }
@@ -631,7 +641,17 @@ mod tests {
             json!({"commands": [{"id": 42, "symbol": "ListActiveSessions"}]})
         );
         let summary = list(fixture!("listactivesessions-plain-response.json")).summary();
-        assert_eq!(summary.active_sessions, 4);
-        assert_eq!(summary.limit_sessions, None);
+        assert_eq!(
+            summary,
+            HmiSummary {
+                collector: Collector::Tchmi,
+                connections: 4,
+                sessions: 3,
+                users: 3,
+                clients: 3,
+                subscriptions: 2,
+                requests_in_progress: 1,
+            }
+        );
     }
 }
