@@ -533,3 +533,23 @@ fn usage_errors_name_the_sources_that_can() {
     );
     assert_fails(&run, 2, "--collectors selects datarhei Core collectors");
 }
+
+#[test]
+fn an_http_server_is_not_a_websocket() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = conn.read(&mut buf);
+        let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    });
+    let url = format!("ws://127.0.0.1:{port}/");
+    let run = sessions(&["--url", &url, "clients"], &[], "");
+    assert_fails(
+        &run,
+        4,
+        "answered the WebSocket upgrade with HTTP 404 Not Found: is --url the TwinCAT HMI Server's address",
+    );
+}
