@@ -154,37 +154,7 @@ impl Tchmi {
 
     /// TCP, then TLS for wss, then the WebSocket upgrade, with frames capped at --max-body-size.
     async fn connect(&self) -> Result<Socket> {
-        let host = self.url.host_str().unwrap_or_default();
-        let port = self.url.port_or_known_default().unwrap_or(80);
-        let addrs = tokio::net::lookup_host((host.trim_matches(['[', ']']), port))
-            .await
-            .map_err(|e| {
-                diag::trace(format_args!("{}: lookup failed: {e}", self.host));
-                Error::Unreachable(format!(
-                    "cannot resolve host '{host}': check the name in --url"
-                ))
-            })?
-            .collect::<Vec<_>>();
-        let mut last = None;
-        let mut tcp = None;
-        for addr in addrs {
-            match TcpStream::connect(addr).await {
-                Ok(s) => {
-                    tcp = Some(s);
-                    break;
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        let tcp = match (tcp, last) {
-            (Some(s), _) => s,
-            (None, Some(e)) => return Err(net::connect_failure(&e, &self.host)),
-            (None, None) => {
-                return Err(Error::Unreachable(format!(
-                    "cannot resolve host '{host}': it has no address"
-                )));
-            }
-        };
+        let tcp = self.tcp().await?;
         // Requests are one small frame each: send them at once.
         let _ = tcp.set_nodelay(true);
         let limit = usize::try_from(self.net.max_body_size).unwrap_or(usize::MAX);
@@ -203,6 +173,31 @@ impl Tchmi {
         Ok(ws)
     }
 
+    /// The first address of the host that accepts a TCP connection.
+    async fn tcp(&self) -> Result<TcpStream> {
+        let host = self.url.host_str().unwrap_or_default();
+        let port = self.url.port_or_known_default().unwrap_or(80);
+        let addrs = tokio::net::lookup_host((host.trim_matches(['[', ']']), port))
+            .await
+            .map_err(|e| {
+                diag::trace(format_args!("{}: lookup failed: {e}", self.host));
+                Error::Unreachable(format!(
+                    "cannot resolve host '{host}': check the name in --url"
+                ))
+            })?;
+        let mut last = None;
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(tcp) => return Ok(tcp),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(match last {
+            Some(e) => net::connect_failure(&e, &self.host),
+            None => Error::Unreachable(format!("cannot resolve host '{host}': it has no address")),
+        })
+    }
+
     fn handshake_error(&self, e: WsError) -> Error {
         let host = &self.host;
         match e {
@@ -210,9 +205,16 @@ impl Tchmi {
                 "{host} answered the WebSocket upgrade with HTTP {}: is --url the TwinCAT HMI Server's address (ws(s)://HOST:PORT/)?",
                 resp.status()
             )),
-            WsError::HttpFormat(_) | WsError::Protocol(_) => Error::BadReply(format!(
-                "{host} did not answer the WebSocket upgrade ({e}): does that port speak TLS? Try wss://"
-            )),
+            WsError::HttpFormat(_) | WsError::Protocol(_) => {
+                let hint = if self.url.scheme() == "ws" {
+                    "does that port speak TLS? Try wss://"
+                } else {
+                    "is --url the TwinCAT HMI Server's address?"
+                };
+                Error::BadReply(format!(
+                    "{host} did not answer the WebSocket upgrade ({e}): {hint}"
+                ))
+            }
             // A server that speaks no TLS drops our ClientHello: rustls sees only an early EOF.
             WsError::Io(io)
                 if self.url.scheme() == "wss" && io.kind() == std::io::ErrorKind::UnexpectedEof =>
