@@ -348,7 +348,8 @@ impl Listing {
             .into_iter()
             .map(|c| Session {
                 collector: Collector::Tchmi,
-                extra: json!({ "commands": c.commands.iter().map(|cmd| json!({"id": cmd.id, "symbol": cmd.symbol})).collect::<Vec<_>>() }),
+                // The registered commands, as `clients` shows them.
+                extra: json!({ "commands": &c.commands }),
                 id: c.session_id,
                 reference: c.user,
                 local: server.to_owned(),
