@@ -447,10 +447,21 @@ mod tests {
             durations: false,
         };
         let asked: Value = serde_json::from_str(&list_request(2, lengths)).unwrap();
+        let example: Value =
+            serde_json::from_str(fixture!("listactivesessions-request.json")).unwrap();
         assert_eq!(
             asked["commands"][0]["writeValue"],
-            json!({"readValueJsonLength": true})
+            example["commands"][0]["writeValue"]
         );
+    }
+
+    #[test]
+    fn lengths_come_without_durations() {
+        let subs = list(fixture!("listactivesessions-response.json")).subscriptions();
+        let lengths: Vec<Option<u64>> = subs.iter().map(|s| s.json_length_bytes).collect();
+        assert_eq!(lengths, [Some(4), Some(30), Some(0)]);
+        assert!(subs.iter().all(|s| s.average_duration_s.is_none()));
+        assert!(subs.iter().all(|s| s.average_duration_iso8601.is_none()));
     }
 
     #[test]
