@@ -47,6 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('active', 'active', [CompletionResultType]::ParameterValue, 'One row per active session')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Per collector: active sessions, bandwidth, configured limits, finished-session totals')
+            [CompletionResult]::new('clients', 'clients', [CompletionResultType]::ParameterValue, 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)')
+            [CompletionResult]::new('subscriptions', 'subscriptions', [CompletionResultType]::ParameterValue, 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -113,6 +115,62 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'sessions;clients' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sessions;subscriptions' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--lengths', '--lengths', [CompletionResultType]::ParameterName, 'Ask the server for each subscription''s value size as JSON (readValueJsonLength)')
+            [CompletionResult]::new('--durations', '--durations', [CompletionResultType]::ParameterName, 'Ask the server for each subscription''s average processing time (averageDuration)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sessions;completions' {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
@@ -143,6 +201,8 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
         'sessions;help' {
             [CompletionResult]::new('active', 'active', [CompletionResultType]::ParameterValue, 'One row per active session')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Per collector: active sessions, bandwidth, configured limits, finished-session totals')
+            [CompletionResult]::new('clients', 'clients', [CompletionResultType]::ParameterValue, 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)')
+            [CompletionResult]::new('subscriptions', 'subscriptions', [CompletionResultType]::ParameterValue, 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -151,6 +211,12 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             break
         }
         'sessions;help;summary' {
+            break
+        }
+        'sessions;help;clients' {
+            break
+        }
+        'sessions;help;subscriptions' {
             break
         }
         'sessions;help;completions' {

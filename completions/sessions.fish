@@ -52,6 +52,8 @@ complete -c sessions -n "__fish_sessions_needs_command" -s h -l help -d 'Print h
 complete -c sessions -n "__fish_sessions_needs_command" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "active" -d 'One row per active session'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "clients" -d 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "completions" -d 'Print the shell completion script'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
@@ -126,6 +128,60 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -s v -l verbo
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s h -l help -d 'Print help'
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l lengths -d 'Ask the server for each subscription\'s value size as JSON (readValueJsonLength)'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l durations -d 'Ask the server for each subscription\'s average processing time (averageDuration)'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -152,7 +208,9 @@ complete -c sessions -n "__fish_sessions_using_subcommand completions" -s v -l v
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "active" -d 'One row per active session'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "completions" -d 'Print the shell completion script'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions completions help" -f -a "active" -d 'One row per active session'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions completions help" -f -a "clients" -d 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions completions help" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions completions help" -f -a "completions" -d 'Print the shell completion script'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

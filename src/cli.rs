@@ -107,6 +107,17 @@ pub enum Command {
     Active(ActiveArgs),
     /// Per collector: active sessions, bandwidth, configured limits, finished-session totals
     Summary(SummaryArgs),
+    /// TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered
+    /// commands)
+    ///
+    /// Needs --url ws://HOST:PORT/ or wss://HOST:PORT/ and an administrator login:
+    /// --user __SystemAdministrator with SESSIONS_PASSWORD or --password-stdin.
+    Clients,
+    /// TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length,
+    /// average duration, symbols)
+    ///
+    /// Requests the server is processing right now are listed too, with type ReadWrite.
+    Subscriptions(SubscriptionsArgs),
     /// Print the shell completion script
     Completions {
         #[arg(value_enum)]
@@ -157,6 +168,17 @@ pub struct SummaryArgs {
     /// With --by: keep the N largest rows per collector (by traffic)
     #[arg(long, value_name = "N", requires = "by")]
     pub top: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsArgs {
+    /// Ask the server for each subscription's value size as JSON (readValueJsonLength)
+    #[arg(long)]
+    pub lengths: bool,
+
+    /// Ask the server for each subscription's average processing time (averageDuration)
+    #[arg(long)]
+    pub durations: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -16,10 +16,11 @@ mod tls;
 use cli::{Cli, Command};
 use config::{Env, Settings, Target};
 use error::{Error, Result};
-use model::Collector;
+use model::{Collector, SourceSummary};
 use query::SessionQuery;
-use source::Source;
 use source::datarhei::Datarhei;
+use source::tchmi::Tchmi;
+use source::{Details, Source};
 
 /// Runs one parsed command line to completion.
 pub fn run(cli: Cli) -> Result<()> {
@@ -63,8 +64,17 @@ async fn execute(settings: &Settings, command: Command) -> Result<()> {
             )?;
             dispatch(&mut source, settings, command).await
         }
+        Target::Tchmi(url) => {
+            refuse_collector_options(&command)?;
+            let mut source = Tchmi::new(
+                url.clone(),
+                settings.credentials.clone(),
+                settings.net.clone(),
+            )?;
+            dispatch(&mut source, settings, command).await
+        }
         other => Err(Error::Usage(format!(
-            "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core",
+            "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core or ws(s)://HOST:PORT/ for a TwinCAT HMI Server",
             other.describe()
         ))),
     }
@@ -85,12 +95,53 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
             output::emit(out.file.as_deref(), |w| render::sessions(w, &sessions, out))
         }
         Command::Summary(args) => {
-            let collectors = source.summary(&chosen(&args.collectors.collectors)).await?;
-            let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
-            output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
+            match source.summary(&chosen(&args.collectors.collectors)).await? {
+                SourceSummary::Collectors(collectors) => {
+                    let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
+                    output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
+                }
+                SourceSummary::Hmi(hmi) => {
+                    output::emit(out.file.as_deref(), |w| render::hmi_summary(w, &hmi, out))
+                }
+            }
+        }
+        Command::Clients => {
+            let clients = source.clients().await?;
+            output::emit(out.file.as_deref(), |w| render::clients(w, &clients, out))
+        }
+        Command::Subscriptions(args) => {
+            let details = Details {
+                lengths: args.lengths,
+                durations: args.durations,
+            };
+            let subscriptions = source.subscriptions(details).await?;
+            output::emit(out.file.as_deref(), |w| {
+                render::subscriptions(w, &subscriptions, out)
+            })
         }
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// Options that would silently mean nothing to a TwinCAT HMI Server are refused: it has only
+/// `tchmi` sessions and keeps no history of finished ones.
+fn refuse_collector_options(command: &Command) -> Result<()> {
+    let (asked, by) = match command {
+        Command::Active(args) => (&args.collectors.collectors, false),
+        Command::Summary(args) => (&args.collectors.collectors, args.by.is_some()),
+        _ => return Ok(()),
+    };
+    if !asked.is_empty() {
+        return Err(Error::Usage(
+            "--collectors selects datarhei Core collectors; a TwinCAT HMI Server's sessions are all `tchmi`: leave it out".into(),
+        ));
+    }
+    if by {
+        return Err(Error::Usage(
+            "--by breaks down the history of finished sessions, which a TwinCAT HMI Server does not keep".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

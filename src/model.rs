@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Serialize, Serializer};
 
-/// A kind of session, as datarhei Core names its collectors. Ordered alphabetically, as Core
-/// sorts its response keys.
+/// A kind of session, as datarhei Core names its collectors, plus `tchmi` for a TwinCAT HMI
+/// Server's WebSocket sessions. Ordered alphabetically, as Core sorts its response keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Collector {
@@ -18,6 +18,9 @@ pub enum Collector {
     Https,
     Rtmp,
     Srt,
+    /// A WebSocket session of a TwinCAT HMI Server. Not in `ALL`: it is no datarhei collector,
+    /// so `--collectors` neither accepts nor defaults to it.
+    Tchmi,
 }
 
 impl Collector {
@@ -41,6 +44,7 @@ impl Collector {
             Collector::Https => "https",
             Collector::Rtmp => "rtmp",
             Collector::Srt => "srt",
+            Collector::Tchmi => "tchmi",
         }
     }
 
@@ -208,6 +212,75 @@ pub struct Summary {
     pub collectors: Vec<CollectorSummary>,
     pub by: Option<GroupBy>,
     pub breakdown: Vec<BreakdownRow>,
+}
+
+/// A TwinCAT HMI Server's `summary`: counts of what `ListActiveSessions` lists. It has no
+/// traffic figures, limits or history, so it is not a `CollectorSummary` padded with zeros.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HmiSummary {
+    /// Always `tchmi`: says which kind of summary this is.
+    pub collector: Collector,
+    /// Connected WebSockets: the rows of `clients` and `active`.
+    pub connections: u64,
+    /// Distinct session ids (browser tabs share one).
+    pub sessions: u64,
+    /// Distinct user names.
+    pub users: u64,
+    /// Distinct client keys (usually IP addresses).
+    pub clients: u64,
+    /// Entries of type `Subscription`.
+    pub subscriptions: u64,
+    /// Entries of any other type: requests being processed (`ReadWrite`).
+    pub requests_in_progress: u64,
+}
+
+/// What a source's `summary` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceSummary {
+    /// One entry per collector asked for, in collector order (datarhei Core, this machine).
+    Collectors(Vec<CollectorSummary>),
+    /// A TwinCAT HMI Server's counts.
+    Hmi(HmiSummary),
+}
+
+/// A TwinCAT HMI client: one connected WebSocket and the session it runs in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Client {
+    /// The server's key for the client, usually its IP address (opaque).
+    pub client: String,
+    /// Two sockets of one browser (tabs) share a session id.
+    pub session_id: String,
+    /// The logged-in user without its domain; `__SystemGuest` for guests.
+    pub user: String,
+    /// The requests this socket has registered, mostly subscriptions.
+    pub commands: Vec<ClientCommand>,
+}
+
+/// One request a TwinCAT HMI client has registered: its request id and symbol.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClientCommand {
+    pub id: u64,
+    pub symbol: String,
+}
+
+/// A TwinCAT HMI subscription (possibly shared by several clients) or a request in progress.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subscription {
+    /// The server's opaque key for it (a merge hash).
+    pub key: String,
+    pub id: u64,
+    /// `Subscription`, or `ReadWrite` for a request being processed, as the server names it.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub interval_ms: Option<u64>,
+    pub client_count: u64,
+    /// Size of the last value as JSON, only with `--lengths`.
+    pub json_length_bytes: Option<u64>,
+    /// Average processing time, only with `--durations`: in seconds, and as the server sent it
+    /// (ISO 8601); the number is null when the text is no duration we can read.
+    pub average_duration_s: Option<f64>,
+    pub average_duration_iso8601: Option<String>,
+    pub symbols: Vec<String>,
 }
 
 #[cfg(test)]

@@ -103,6 +103,8 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions.1",
             "sessions-active.1",
             "sessions-summary.1",
+            "sessions-clients.1",
+            "sessions-subscriptions.1",
             "sessions-completions.1"
         ]
     );

@@ -1,9 +1,10 @@
 //! The columns of each kind of row, shared by table, wide and tsv output so they cannot disagree.
 
 use std::fmt::Display;
+use std::time::Duration;
 
 use super::units;
-use crate::model::{BreakdownRow, CollectorSummary, Session};
+use crate::model::{BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription};
 
 /// Where a column appears besides tsv, which has them all.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,7 @@ pub struct Column<T> {
 /// needs no allocation.
 pub enum Raw<'a> {
     Text(&'a str),
+    Owned(String),
     Value(&'a dyn Display),
     Json(&'a serde_json::Value),
     Empty,
@@ -288,5 +290,174 @@ pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
         shown: Shown::Never,
         human: |_| String::new(),
         raw: |r| opt(&r.totals.tx_bytes),
+    },
+];
+
+/// `ADS.PLC1.MAIN.nCounter (5), Diagnostics::SERVERTIME (6)`: symbol first, it is what people
+/// look for; the request id in brackets.
+fn commands(c: &Client) -> String {
+    let parts: Vec<String> = c
+        .commands
+        .iter()
+        .map(|cmd| format!("{} ({})", cmd.symbol, cmd.id))
+        .collect();
+    parts.join(", ")
+}
+
+pub const CLIENT: &[Column<Client>] = &[
+    Column {
+        title: "CLIENT",
+        name: "client",
+        shown: Shown::Table,
+        human: |c| c.client.clone(),
+        raw: |c| Raw::Text(&c.client),
+    },
+    Column {
+        title: "SESSION",
+        name: "session_id",
+        shown: Shown::Table,
+        human: |c| c.session_id.clone(),
+        raw: |c| Raw::Text(&c.session_id),
+    },
+    Column {
+        title: "USER",
+        name: "user",
+        shown: Shown::Table,
+        human: |c| c.user.clone(),
+        raw: |c| Raw::Text(&c.user),
+    },
+    Column {
+        title: "COMMANDS",
+        name: "commands",
+        shown: Shown::Table,
+        human: commands,
+        raw: |c| Raw::Owned(commands(c)),
+    },
+];
+
+fn average(s: &Subscription) -> Option<Duration> {
+    s.average_duration_s
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+}
+
+pub const SUBSCRIPTION: &[Column<Subscription>] = &[
+    Column {
+        title: "KEY",
+        name: "key",
+        shown: Shown::Table,
+        human: |s| s.key.clone(),
+        raw: |s| Raw::Text(&s.key),
+    },
+    Column {
+        title: "ID",
+        name: "id",
+        shown: Shown::Table,
+        human: |s| s.id.to_string(),
+        raw: |s| Raw::Value(&s.id),
+    },
+    Column {
+        title: "TYPE",
+        name: "type",
+        shown: Shown::Table,
+        human: |s| s.kind.clone(),
+        raw: |s| Raw::Text(&s.kind),
+    },
+    Column {
+        title: "INTERVAL",
+        name: "interval_ms",
+        shown: Shown::Table,
+        human: |s| units::span(s.interval_ms.map(Duration::from_millis)),
+        raw: |s| opt(&s.interval_ms),
+    },
+    Column {
+        title: "CLIENTS",
+        name: "client_count",
+        shown: Shown::Table,
+        human: |s| s.client_count.to_string(),
+        raw: |s| Raw::Value(&s.client_count),
+    },
+    Column {
+        title: "JSON LENGTH",
+        name: "json_length_bytes",
+        shown: Shown::Table,
+        human: |s| s.json_length_bytes.map_or_else(|| "-".into(), units::bytes),
+        raw: |s| opt(&s.json_length_bytes),
+    },
+    Column {
+        title: "AVG DURATION",
+        name: "average_duration_s",
+        shown: Shown::Table,
+        human: |s| units::span(average(s)),
+        raw: |s| opt(&s.average_duration_s),
+    },
+    Column {
+        title: "",
+        name: "average_duration_iso8601",
+        shown: Shown::Never,
+        human: |_| String::new(),
+        raw: |s| {
+            s.average_duration_iso8601
+                .as_deref()
+                .map_or(Raw::Empty, Raw::Text)
+        },
+    },
+    Column {
+        title: "SYMBOLS",
+        name: "symbols",
+        shown: Shown::Table,
+        human: |s| s.symbols.join(", "),
+        raw: |s| Raw::Owned(s.symbols.join(", ")),
+    },
+];
+
+pub const HMI_SUMMARY: &[Column<HmiSummary>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |h| h.collector.to_string(),
+        raw: |h| Raw::Text(h.collector.as_str()),
+    },
+    Column {
+        title: "CONNECTIONS",
+        name: "connections",
+        shown: Shown::Table,
+        human: |h| h.connections.to_string(),
+        raw: |h| Raw::Value(&h.connections),
+    },
+    Column {
+        title: "SESSIONS",
+        name: "sessions",
+        shown: Shown::Table,
+        human: |h| h.sessions.to_string(),
+        raw: |h| Raw::Value(&h.sessions),
+    },
+    Column {
+        title: "USERS",
+        name: "users",
+        shown: Shown::Table,
+        human: |h| h.users.to_string(),
+        raw: |h| Raw::Value(&h.users),
+    },
+    Column {
+        title: "CLIENTS",
+        name: "clients",
+        shown: Shown::Table,
+        human: |h| h.clients.to_string(),
+        raw: |h| Raw::Value(&h.clients),
+    },
+    Column {
+        title: "SUBSCRIPTIONS",
+        name: "subscriptions",
+        shown: Shown::Table,
+        human: |h| h.subscriptions.to_string(),
+        raw: |h| Raw::Value(&h.subscriptions),
+    },
+    Column {
+        title: "REQUESTS",
+        name: "requests_in_progress",
+        shown: Shown::Table,
+        human: |h| h.requests_in_progress.to_string(),
+        raw: |h| Raw::Value(&h.requests_in_progress),
     },
 ];

@@ -12,7 +12,7 @@ use columns::Column;
 
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
-use crate::model::{Session, Summary};
+use crate::model::{Client, HmiSummary, Session, Subscription, Summary};
 
 /// A list of rows in any of the formats.
 fn rows<T: serde::Serialize>(
@@ -32,6 +32,26 @@ fn rows<T: serde::Serialize>(
 
 pub fn sessions(out: &mut dyn Write, items: &[Session], opts: &OutputOptions) -> io::Result<()> {
     rows(out, columns::SESSION, items, opts)
+}
+
+/// json: the counts object. Other formats: a one-row list.
+pub fn hmi_summary(out: &mut dyn Write, hmi: &HmiSummary, opts: &OutputOptions) -> io::Result<()> {
+    match opts.format {
+        OutputFormat::Json => json::document(out, hmi, opts.terminal),
+        _ => rows(out, columns::HMI_SUMMARY, std::slice::from_ref(hmi), opts),
+    }
+}
+
+pub fn clients(out: &mut dyn Write, items: &[Client], opts: &OutputOptions) -> io::Result<()> {
+    rows(out, columns::CLIENT, items, opts)
+}
+
+pub fn subscriptions(
+    out: &mut dyn Write,
+    items: &[Subscription],
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    rows(out, columns::SUBSCRIPTION, items, opts)
 }
 
 /// json: the whole summary object. tsv/ndjson: one row per collector, or with `--by` one row per

@@ -21,6 +21,7 @@ pub fn write<T>(
             }
             match (col.raw)(row) {
                 Raw::Text(text) => write_escaped(out, text)?,
+                Raw::Owned(text) => write_escaped(out, &text)?,
                 Raw::Value(value) => write!(out, "{value}")?,
                 Raw::Json(value) => write_escaped(out, &value.to_string())?,
                 Raw::Empty => {}

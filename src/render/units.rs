@@ -34,6 +34,11 @@ pub fn age(seconds: Option<u64>) -> String {
     )
 }
 
+/// A span that may be unknown (`-`): `500ms`, `312us 100ns`.
+pub fn span(d: Option<Duration>) -> String {
+    d.map_or_else(|| "-".into(), |d| humantime::format_duration(d).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +54,8 @@ mod tests {
         assert_eq!(rate(f64::NAN), "0 bit/s");
         assert_eq!(age(Some(192)), "3m 12s");
         assert_eq!(age(None), "-");
+        assert_eq!(span(Some(Duration::from_nanos(312_100))), "312us 100ns");
+        assert_eq!(span(Some(Duration::from_millis(1500))), "1s 500ms");
+        assert_eq!(span(None), "-");
     }
 }

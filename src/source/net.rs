@@ -4,9 +4,19 @@
 use std::error::Error as StdError;
 use std::io;
 
+use reqwest::Url;
 use rustls::CertificateError;
 
 use crate::error::Error;
+
+/// `host:port` as error messages name a server.
+pub fn host_label(url: &Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => url.to_string(),
+    }
+}
 
 /// Every error in `err`'s chain, including the payload of custom `io::Error`s, which
 /// `io::Error::source` skips.

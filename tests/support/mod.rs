@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod http;
+pub mod ws;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -15,7 +15,7 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 use crate::config::{Credentials, NetOptions, Secret};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, Session};
+use crate::model::{Collector, Session, SourceSummary};
 use crate::source::{Source, net};
 use crate::tls;
 use split::SplitError;
@@ -37,7 +37,7 @@ pub struct Datarhei {
 
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
-        let host = host_label(&base);
+        let host = net::host_label(&base);
         tls::install_process_provider();
         let mut builder = Client::builder()
             .connect_timeout(net.timeout)
@@ -368,15 +368,18 @@ impl Datarhei {
 }
 
 impl Source for Datarhei {
+    const NAME: &'static str = "datarhei Core";
+
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
         let url = self.endpoint("/api/v3/session/active", Some(collectors));
         let now = SystemTime::now();
         self.get(url, move |r| wire::parse_active(r, now)).await
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let url = self.endpoint("/api/v3/session", Some(collectors));
-        self.get(url, wire::parse_summary).await
+        let summaries = self.get(url, wire::parse_summary).await?;
+        Ok(SourceSummary::Collectors(summaries))
     }
 }
 
@@ -386,14 +389,6 @@ fn bearer(token: &Secret) -> Result<HeaderValue> {
     })?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-fn host_label(url: &Url) -> String {
-    match (url.host_str(), url.port_or_known_default()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_owned(),
-        _ => url.to_string(),
-    }
 }
 
 /// Follows a few redirects, never from https down to http (reqwest already drops the

@@ -1,0 +1,331 @@
+//! TwinCAT HMI Server over its WebSocket JSON protocol: connect (ws or wss with our rustls
+//! config), log in on the same socket, call `ListActiveSessions`, and map every way that can fail
+//! onto one-line errors with the documented exit codes.
+
+mod duration;
+mod wire;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::{SinkExt, StreamExt};
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+
+use crate::config::{Credentials, NetOptions};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
+use crate::source::{Details, Source, net};
+use crate::tls;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Request ids on our socket: the login, the one call, the logout.
+const LOGIN_ID: u64 = 1;
+const LIST_ID: u64 = 2;
+const LOGOUT_ID: u64 = 3;
+
+/// The code ListActiveSessions answers a guest or a non-administrator with.
+const INSUFFICIENT_ACCESS: i64 = 4101;
+/// HMI_E_PASSWORD_CHANGE_REQUIRED (4096) up to HMI_E_INSUFFICIENT_ACCESS: the server's
+/// authentication codes, all of which mean "not with these credentials" (exit 5).
+const AUTH_CODES: std::ops::RangeInclusive<i64> = 4096..=INSUFFICIENT_ACCESS;
+const SYMBOL_NOT_MAPPED: i64 = 513;
+
+pub struct Tchmi {
+    url: Url,
+    host: String,
+    credentials: Credentials,
+    net: NetOptions,
+    connector: Connector,
+}
+
+impl Tchmi {
+    pub fn new(url: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+        let connector = if url.scheme() == "wss" {
+            Connector::Rustls(Arc::new(tls::client_config(&net)?))
+        } else {
+            Connector::Plain
+        };
+        Ok(Tchmi {
+            host: net::host_label(&url),
+            url,
+            credentials,
+            net,
+            connector,
+        })
+    }
+
+    /// One `ListActiveSessions` call on a fresh socket, all of it within `--timeout`.
+    async fn list(&self, details: Details) -> Result<wire::Listing> {
+        let started = Instant::now();
+        let result = tokio::time::timeout(self.net.timeout, self.exchange(details)).await;
+        diag::trace(format_args!(
+            "{}: ListActiveSessions took {} ms",
+            self.host,
+            started.elapsed().as_millis()
+        ));
+        result.unwrap_or_else(|_| {
+            Err(Error::Unreachable(format!(
+                "{} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
+                self.host,
+                humantime::format_duration(self.net.timeout)
+            )))
+        })
+    }
+
+    async fn exchange(&self, details: Details) -> Result<wire::Listing> {
+        let mut ws = self.connect().await?;
+        let logged_in = self.login(&mut ws).await?;
+        self.send(&mut ws, wire::list_request(LIST_ID, details))
+            .await?;
+        let reply: Result<wire::ListReply> = self
+            .reply(&mut ws, LIST_ID, wire::LIST_ACTIVE_SESSIONS)
+            .await;
+        // Best effort, unanswered: a tool run from cron must not leave an administrator session
+        // behind each time; closing ends the socket's subscriptions, a logout ends the session.
+        if logged_in {
+            let _ = ws
+                .send(Message::text(wire::logout_request(LOGOUT_ID)))
+                .await;
+        }
+        let _ = ws.close(None).await;
+        let reply = reply?;
+        if let Some(failure) = reply.failure() {
+            return Err(self.refused(&reply, failure));
+        }
+        reply.into_value().ok_or_else(|| {
+            Error::BadReply(format!(
+                "{} answered ListActiveSessions without a readValue",
+                self.host
+            ))
+        })
+    }
+
+    /// Logs this socket in when credentials were given; `false` means it stays a guest.
+    async fn login(&self, ws: &mut Socket) -> Result<bool> {
+        let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password)
+        else {
+            return Ok(false);
+        };
+        let request = wire::login_request(LOGIN_ID, user, password.expose());
+        self.send(ws, request).await?;
+        let reply: wire::LoginReply = self.reply(ws, LOGIN_ID, wire::LOGIN).await?;
+        let Some(failure) = reply.failure() else {
+            diag::trace(format_args!("{}: logged in as '{user}'", self.host));
+            return Ok(true);
+        };
+        let mut said = failure.to_string();
+        // A server may quote what it was sent; the password must never reach stderr.
+        if !password.expose().is_empty() {
+            said = said.replace(password.expose(), "***");
+        }
+        Err(Error::Auth(format!(
+            "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
+            self.host
+        )))
+    }
+
+    fn refused(&self, reply: &wire::ListReply, failure: &wire::ServerError) -> Error {
+        let host = &self.host;
+        if reply.has_code(|c| AUTH_CODES.contains(&c)) {
+            let hint = if self.credentials.user.is_some() {
+                "log in as a member of __SystemAdministrators"
+            } else {
+                "pass --user NAME (e.g. __SystemAdministrator) with SESSIONS_PASSWORD or --password-stdin"
+            };
+            return Error::Auth(format!(
+                "{host} refused ListActiveSessions: {failure}; ListActiveSessions needs an administrator: {hint}"
+            ));
+        }
+        if reply.has_code(|c| c == SYMBOL_NOT_MAPPED) {
+            return Error::BadReply(format!(
+                "{host} refused ListActiveSessions: {failure}; the server does not know the symbol: is --url a TwinCAT HMI Server?"
+            ));
+        }
+        Error::BadReply(format!("{host} refused ListActiveSessions: {failure}"))
+    }
+
+    /// TCP, then TLS for wss, then the WebSocket upgrade, with frames capped at --max-body-size.
+    async fn connect(&self) -> Result<Socket> {
+        let tcp = self.tcp().await?;
+        // Requests are one small frame each: send them at once.
+        let _ = tcp.set_nodelay(true);
+        let limit = usize::try_from(self.net.max_body_size).unwrap_or(usize::MAX);
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(limit))
+            .max_frame_size(Some(limit));
+        let (ws, _) = tokio_tungstenite::client_async_tls_with_config(
+            self.url.as_str(),
+            tcp,
+            Some(config),
+            Some(self.connector.clone()),
+        )
+        .await
+        .map_err(|e| self.handshake_error(e))?;
+        diag::trace(format_args!("{}: WebSocket open", self.url));
+        Ok(ws)
+    }
+
+    /// The first address of the host that accepts a TCP connection.
+    async fn tcp(&self) -> Result<TcpStream> {
+        let host = self.url.host_str().unwrap_or_default();
+        let port = self.url.port_or_known_default().unwrap_or(80);
+        let addrs = tokio::net::lookup_host((host.trim_matches(['[', ']']), port))
+            .await
+            .map_err(|e| {
+                diag::trace(format_args!("{}: lookup failed: {e}", self.host));
+                Error::Unreachable(format!(
+                    "cannot resolve host '{host}': check the name in --url"
+                ))
+            })?;
+        let mut last = None;
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(tcp) => return Ok(tcp),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(match last {
+            Some(e) => net::connect_failure(&e, &self.host),
+            None => Error::Unreachable(format!("cannot resolve host '{host}': it has no address")),
+        })
+    }
+
+    fn handshake_error(&self, e: WsError) -> Error {
+        let host = &self.host;
+        match e {
+            WsError::Http(resp) => Error::BadReply(format!(
+                "{host} answered the WebSocket upgrade with HTTP {}: is --url the TwinCAT HMI Server's address (ws(s)://HOST:PORT/)?",
+                resp.status()
+            )),
+            WsError::HttpFormat(_) | WsError::Protocol(_) => {
+                let hint = if self.url.scheme() == "ws" {
+                    "does that port speak TLS? Try wss://"
+                } else {
+                    "is --url the TwinCAT HMI Server's address?"
+                };
+                Error::BadReply(format!(
+                    "{host} did not answer the WebSocket upgrade ({e}): {hint}"
+                ))
+            }
+            // A server that speaks no TLS drops our ClientHello: rustls sees only an early EOF.
+            WsError::Io(io)
+                if self.url.scheme() == "wss" && io.kind() == std::io::ErrorKind::UnexpectedEof =>
+            {
+                Error::Unreachable(format!(
+                    "TLS handshake with {host} failed (the server closed the connection): does that port speak TLS? Try ws://"
+                ))
+            }
+            other => net::connect_failure(&other, host),
+        }
+    }
+
+    async fn send(&self, ws: &mut Socket, text: String) -> Result<()> {
+        ws.send(Message::text(text))
+            .await
+            .map_err(|e| self.read_error(e))
+    }
+
+    /// The reply to request `id` (a `what` call); other ids, pings and pongs are skipped.
+    async fn reply<T: DeserializeOwned>(
+        &self,
+        ws: &mut Socket,
+        id: u64,
+        what: &str,
+    ) -> Result<wire::Reply<T>> {
+        let host = &self.host;
+        loop {
+            let message = match ws.next().await {
+                Some(Ok(m)) => m,
+                Some(Err(e)) => return Err(self.read_error(e)),
+                None => return Err(self.closed(None)),
+            };
+            match message {
+                Message::Text(text) => match wire::route(&text, id) {
+                    wire::Routed::Answer(reply) => return Ok(reply),
+                    wire::Routed::Other(got) => diag::trace(format_args!(
+                        "{host}: skipping a frame for request {got:?} while waiting for {id}"
+                    )),
+                    wire::Routed::Unreadable(e) => {
+                        return Err(Error::BadReply(format!(
+                            "{host} sent a {what} reply of an unexpected shape ({e})"
+                        )));
+                    }
+                    wire::Routed::NotJson(e) => {
+                        return Err(Error::BadReply(format!(
+                            "{host} sent a frame that is not a JSON object ({e})"
+                        )));
+                    }
+                },
+                Message::Binary(bytes) => {
+                    return Err(Error::BadReply(format!(
+                        "{host} sent a binary frame ({} bytes) where TcHmi sends JSON text: is --url a TwinCAT HMI Server?",
+                        bytes.len()
+                    )));
+                }
+                Message::Close(frame) => return Err(self.closed(frame.map(|f| f.to_string()))),
+                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+            }
+        }
+    }
+
+    fn closed(&self, why: Option<String>) -> Error {
+        let why = why
+            .filter(|w| !w.is_empty())
+            .map_or_else(String::new, |w| format!(" ({w})"));
+        Error::BadReply(format!(
+            "{} closed the WebSocket before answering{why}",
+            self.host
+        ))
+    }
+
+    fn read_error(&self, e: WsError) -> Error {
+        match e {
+            WsError::Capacity(CapacityError::MessageTooLong { size, .. }) => {
+                Error::BadReply(format!(
+                    "{} sent a reply of {size} bytes, larger than --max-body-size ({} bytes); raise it if that is expected",
+                    self.host, self.net.max_body_size
+                ))
+            }
+            WsError::ConnectionClosed
+            | WsError::AlreadyClosed
+            | WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => self.closed(None),
+            other => Error::BadReply(format!(
+                "{} broke off the WebSocket: {}",
+                self.host,
+                net::innermost(&other)
+            )),
+        }
+    }
+}
+
+impl Source for Tchmi {
+    const NAME: &'static str = "a TwinCAT HMI Server";
+
+    /// Every session is a `tchmi` one; `execute` refuses an explicit `--collectors`.
+    async fn active(&mut self, _collectors: &[Collector]) -> Result<Vec<Session>> {
+        let listing = self.list(Details::default()).await?;
+        Ok(listing.sessions(&self.host))
+    }
+
+    async fn summary(&mut self, _collectors: &[Collector]) -> Result<SourceSummary> {
+        Ok(SourceSummary::Hmi(
+            self.list(Details::default()).await?.summary(),
+        ))
+    }
+
+    async fn clients(&mut self) -> Result<Vec<Client>> {
+        Ok(self.list(Details::default()).await?.clients())
+    }
+
+    async fn subscriptions(&mut self, details: Details) -> Result<Vec<Subscription>> {
+        Ok(self.list(details).await?.subscriptions())
+    }
+}
