@@ -2,13 +2,13 @@
 # End-to-end timing of `sessions` against a TwinCAT HMI stand-in on loopback:
 # ListActiveSessions with CLIENTS clients and SUBS subscriptions, rendered as JSON and as a table.
 # Not a test: prints figures. Usage: bench/tchmi.sh [RUNS] [CLIENTS] [SUBS]
-# PROFILE=release bench/tchmi.sh measures a release build instead of the debug one.
+# PROFILE=debug bench/tchmi.sh measures a debug build instead of the release one.
 set -euo pipefail
 
 runs=${1:-20}
 clients=${2:-10000}
 subs=${3:-5000}
-profile=${PROFILE:-debug}
+profile=${PROFILE:-release}
 cd "$(dirname "$0")/.."
 
 flag=()
