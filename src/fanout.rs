@@ -7,7 +7,7 @@ use futures_util::future::join_all;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::Command;
-use crate::config::{Endpoint, Settings, Target};
+use crate::config::{self, Endpoint, Settings, Target};
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::datarhei::Datarhei;
@@ -112,6 +112,14 @@ impl Peer {
     /// How this peer is named in rows and error lines.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or("")
+    }
+
+    /// The error, saying which context it is about when the peer came from one.
+    pub fn blame(&self, e: Error) -> Error {
+        match &self.name {
+            Some(name) => config::prefix(e, &format!("context '{name}': ")),
+            None => e,
+        }
     }
 }
 

@@ -123,10 +123,8 @@ fn partition(peers: &[Peer], replies: Vec<Result<Answer>>) -> Result<Outcome> {
     for (peer, reply) in peers.iter().zip(replies) {
         match reply {
             Ok(answer) => answers.push((peer.label().to_string(), answer)),
-            Err(e) if several => {
-                failures.push(config::prefix(e, &format!("context '{}': ", peer.label())));
-            }
-            Err(e) => return Err(e),
+            Err(e) if several => failures.push(peer.blame(e)),
+            Err(e) => return Err(peer.blame(e)),
         }
     }
     if answers.is_empty() {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::fanout::{self, Answer, Ask, Peer};
 use crate::model::Session;
 use crate::render::{self, Mark};
-use crate::{chosen, config, diag, output, session_query};
+use crate::{chosen, diag, output, session_query};
 
 /// What identifies a session across polls: its target, collector and id.
 type Key = (String, crate::model::Collector, String);
@@ -160,9 +160,9 @@ fn collect(peers: &[Peer], replies: Vec<Result<Answer>>, before: &[Seen]) -> Res
             Ok(_) => {}
             Err(e) if peers.len() > 1 => {
                 now.extend(before.iter().filter(|s| s.target == label).cloned());
-                failed.push(config::prefix(e, &format!("context '{label}': ")));
+                failed.push(peer.blame(e));
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(peer.blame(e)),
         }
     }
     if failed.len() == peers.len()
