@@ -601,4 +601,100 @@ mod tests {
         let s = settings(&[], &[], "").unwrap();
         assert!(!s.output.color);
     }
+
+    fn config_file(text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_str().unwrap().to_string();
+        (dir, path)
+    }
+
+    const CONTEXT_A: &str = r#"
+current-context = "a"
+[contexts.a]
+url = "http://h:1"
+user = "admin"
+password_env = "PW"
+token_env = "TK"
+ca_cert = "ca.pem"
+insecure = true
+timeout = "3s"
+port_map = ["rtmp=1935,1936"]
+[contexts.b]
+url = "ws://hmi:2/"
+"#;
+
+    #[test]
+    fn a_context_fills_what_flags_and_environment_leave_open() {
+        let (dir, path) = config_file(CONTEXT_A);
+        let s = settings(&["--config", &path], &[("PW", "p"), ("TK", "t")], "").unwrap();
+        let [ep] = &s.endpoints[..] else {
+            panic!("{:?}", s.endpoints)
+        };
+        assert_eq!(ep.name.as_deref(), Some("a"));
+        assert!(matches!(&ep.target, Target::Datarhei(u) if u.as_str() == "http://h:1/"));
+        assert_eq!(ep.credentials.user.as_deref(), Some("admin"));
+        assert_eq!(ep.credentials.password.as_ref().unwrap().expose(), "p");
+        assert_eq!(ep.credentials.token.as_ref().unwrap().expose(), "t");
+        assert_eq!(
+            ep.net.ca_cert.as_deref(),
+            Some(dir.path().join("ca.pem").as_path())
+        );
+        assert!(ep.net.insecure);
+        assert_eq!(ep.net.timeout, Duration::from_secs(3));
+        assert_eq!(ep.port_map, ["rtmp=1935,1936"]);
+
+        let s = settings(
+            &[
+                "--config",
+                &path,
+                "--timeout",
+                "1s",
+                "--user",
+                "other",
+                "--token",
+                "flag",
+            ],
+            &[("SESSIONS_PASSWORD", "env-pw"), ("PW", "p"), ("TK", "t")],
+            "",
+        )
+        .unwrap();
+        let ep = &s.endpoints[0];
+        assert_eq!(ep.net.timeout, Duration::from_secs(1));
+        assert_eq!(ep.credentials.user.as_deref(), Some("other"));
+        assert_eq!(ep.credentials.password.as_ref().unwrap().expose(), "env-pw");
+        assert_eq!(ep.credentials.token.as_ref().unwrap().expose(), "flag");
+    }
+
+    #[test]
+    fn several_contexts_and_what_cannot_combine_with_them() {
+        let (_dir, path) = config_file(CONTEXT_A);
+        let s = settings(&["--config", &path, "--all-contexts"], &[("PW", "p")], "").unwrap();
+        let names: Vec<_> = s
+            .endpoints
+            .iter()
+            .map(|e| e.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        assert!(matches!(s.endpoints[1].target, Target::Tchmi(_)));
+        assert_eq!(s.endpoints[1].net.timeout, DEFAULT_TIMEOUT);
+        let err = settings(
+            &["--config", &path, "--context", "a,b", "--url", "http://x"],
+            &[("PW", "p")],
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let err = settings(&["--config", &path, "--context", "a"], &[], "").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("context 'a': --user needs a password"),
+            "{err}"
+        );
+        // A URL without a context leaves the current context (and its credentials) alone.
+        let s = settings(&["--config", &path, "--url", "http://other:9"], &[], "").unwrap();
+        assert_eq!(s.endpoints[0].name, None);
+        assert_eq!(s.endpoints[0].credentials.user, None);
+    }
 }
