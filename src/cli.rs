@@ -35,7 +35,7 @@ impl Cli {
     pub fn try_parse_noting_env() -> Result<Cli, clap::Error> {
         let matches = Cli::command().try_get_matches()?;
         let mut cli = Cli::from_arg_matches(&matches)?;
-        cli.global.from_env = ["url", "user", "token", "context", "config"]
+        cli.global.from_env = ["url", "user", "token"]
             .into_iter()
             .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
             .collect();

@@ -107,6 +107,7 @@ fn question(command: &Command) -> Ask {
             lengths: args.lengths,
             durations: args.durations,
         }),
+        // `run` answers these itself and never asks a server for them.
         Command::Config(_) | Command::Completions { .. } => Ask::Clients,
     }
 }
