@@ -26,6 +26,21 @@ impl Secret {
     }
 }
 
+/// Read from a config file's literal `password`/`token`.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// Written back only so that `config set` keeps a literal secret when it rewrites the file;
+/// nothing that prints serializes a `Secret`.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
@@ -405,7 +420,7 @@ fn resolve_credentials(
         password = match (from_var(&c.password_env), &c.password_command) {
             (Some(p), _) => Some(p),
             (None, Some(command)) => Some(run_password_command(command)?),
-            (None, None) => c.password.clone().map(Secret::new),
+            (None, None) => c.password.clone(),
         };
     }
     if user.is_some() && password.is_none() {
@@ -422,7 +437,7 @@ fn resolve_credentials(
         .filter(|t| !t.is_empty())
         .map(Secret::new)
         .or_else(|| ctx.and_then(|c| from_var(&c.token_env)))
-        .or_else(|| ctx.and_then(|c| c.token.clone()).map(Secret::new));
+        .or_else(|| ctx.and_then(|c| c.token.clone()));
     Ok(Credentials {
         password: password.filter(|_| user.is_some()),
         user,

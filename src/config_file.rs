@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::SourceKind;
+use crate::config::Secret;
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -46,9 +47,9 @@ pub struct Context {
     /// Literal secrets are accepted for hosts without a password manager, with a warning when
     /// the file is readable by others; `config set` never writes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,7 +123,7 @@ impl Context {
     pub fn fields(&self, name: &str) -> Vec<ContextField> {
         use serde_json::Value;
         let text = |v: &Option<String>| v.clone().map(Value::String);
-        let hidden = |v: &Option<String>| v.as_ref().map(|_| Value::String(HIDDEN.into()));
+        let hidden = |v: &Option<Secret>| v.as_ref().map(|_| Value::String(HIDDEN.into()));
         let source = self.source.and_then(|s| serde_json::to_value(s).ok());
         let entries = [
             ("name", Some(Value::String(name.to_string()))),
@@ -320,6 +321,22 @@ mod tests {
             "{msg}"
         );
         assert_eq!(msg.lines().count(), 1);
+    }
+
+    #[test]
+    fn literal_secrets_do_not_debug_print() {
+        let file: ConfigFile =
+            toml::from_str("[contexts.a]\npassword = \"hunter2\"\ntoken = \"tok-9\"\n").unwrap();
+        let dump = format!("{file:?}");
+        assert!(
+            !dump.contains("hunter2") && !dump.contains("tok-9"),
+            "{dump}"
+        );
+        assert!(file.contexts["a"].holds_literal_secret());
+        assert_eq!(
+            toml::to_string(&file).unwrap(),
+            "[contexts.a]\npassword = \"hunter2\"\ntoken = \"tok-9\"\n"
+        );
     }
 
     #[test]
