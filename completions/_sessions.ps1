@@ -261,7 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the contexts (the current one is marked)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one context''s settings (default: the current one); secrets are never shown')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (the file is written atomically, mode 0600)')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a context the current one (used when neither --url nor --context is given)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -393,7 +393,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
         'sessions;config;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the contexts (the current one is marked)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one context''s settings (default: the current one); secrets are never shown')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (the file is written atomically, mode 0600)')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a context the current one (used when neither --url nor --context is given)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -472,7 +472,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
         'sessions;help;config' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the contexts (the current one is marked)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one context''s settings (default: the current one); secrets are never shown')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (the file is written atomically, mode 0600)')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a context the current one (used when neither --url nor --context is given)')
             break
         }

@@ -252,7 +252,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --version 'Print version'
             cand list 'List the contexts (the current one is marked)'
             cand show 'Show one context''s settings (default: the current one); secrets are never shown'
-            cand set 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600'
+            cand set 'Create or update a context (the file is written atomically, mode 0600)'
             cand use 'Make a context the current one (used when neither --url nor --context is given)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -379,7 +379,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;help'= {
             cand list 'List the contexts (the current one is marked)'
             cand show 'Show one context''s settings (default: the current one); secrets are never shown'
-            cand set 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600'
+            cand set 'Create or update a context (the file is written atomically, mode 0600)'
             cand use 'Make a context the current one (used when neither --url nor --context is given)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -445,7 +445,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;help;config'= {
             cand list 'List the contexts (the current one is marked)'
             cand show 'Show one context''s settings (default: the current one); secrets are never shown'
-            cand set 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600'
+            cand set 'Create or update a context (the file is written atomically, mode 0600)'
             cand use 'Make a context the current one (used when neither --url nor --context is given)'
         }
         &'sessions;help;config;list'= {

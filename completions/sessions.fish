@@ -289,7 +289,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "list" -d 'List the contexts (the current one is marked)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "set" -d 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
@@ -418,7 +418,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the contexts (the current one is marked)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
@@ -461,5 +461,5 @@ complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_s
 complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the contexts (the current one is marked)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Create or update a context from --url, --source, --user, --ca-cert, --insecure, --timeout and the options below; the file is written atomically with mode 0600'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'

@@ -229,8 +229,11 @@ pub enum ConfigCommand {
         /// Context name
         name: Option<String>,
     },
-    /// Create or update a context from --url, --source, --user, --ca-cert, --insecure,
-    /// --timeout and the options below; the file is written atomically with mode 0600
+    /// Create or update a context (the file is written atomically, mode 0600)
+    ///
+    /// Takes the global --url, --source, --user, --ca-cert, --insecure and --timeout and the
+    /// options below; only what is given changes. Values that come from the environment
+    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments in the file are not kept.
     Set(ConfigSetArgs),
     /// Make a context the current one (used when neither --url nor --context is given)
     Use {

@@ -107,6 +107,10 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-subscriptions.1",
             "sessions-watch.1",
             "sessions-config.1",
+            "sessions-config-list.1",
+            "sessions-config-show.1",
+            "sessions-config-set.1",
+            "sessions-config-use.1",
             "sessions-completions.1"
         ]
     );
