@@ -753,3 +753,44 @@ fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+#[test]
+fn a_fleet_of_datarhei_and_tchmi_summarizes_in_two_blocks() {
+    use support::ws;
+    let core = core("A");
+    let hmi = ws::Server::plain(ws::Behaviour::default());
+    let home = Home::new(&format!(
+        "[contexts.core]\nurl = \"{}\"\n[contexts.hmi]\nurl = \"{}\"\nuser = \"{}\"\npassword_env = \"HMI_PW\"\n",
+        core.url(),
+        hmi.url("ws"),
+        ws::ADMIN
+    ));
+    let pw = [("HMI_PW", ws::PASSWORD)];
+    let run = home.run(&["--all-contexts", "summary", "-o", "json"], &pw);
+    run.assert_success();
+    let v = run.json();
+    assert_eq!(v[0]["target"], "core");
+    assert_eq!(v[0]["collectors"][0]["active_sessions"], 3);
+    assert_eq!(
+        v[1],
+        json!({"target": "hmi", "collector": "tchmi", "connections": 4, "sessions": 3, "users": 3,
+            "clients": 3, "subscriptions": 2, "requests_in_progress": 1})
+    );
+    let run = home.run(&["--all-contexts", "summary", "-o", "tsv"], &pw);
+    run.assert_success();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("target\tcollector\tactive_sessions\t"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with("core\trtmp\t3\t"), "{}", lines[1]);
+    assert_eq!(
+        &lines[2..],
+        [
+            "target\tcollector\tconnections\tsessions\tusers\tclients\tsubscriptions\trequests_in_progress",
+            "hmi\ttchmi\t4\t3\t3\t3\t2\t1"
+        ]
+    );
+    assert!(!run.stdout.contains(ws::PASSWORD) && !run.stderr.contains(ws::PASSWORD));
+}
