@@ -97,6 +97,11 @@ pub async fn run(
             "--output-file does not go with watch: it writes one snapshot; run `active --output-file` from cron instead".into(),
         ));
     }
+    if args.interval.is_zero() {
+        return Err(Error::Usage(
+            "--interval 0 would poll the server as fast as it answers; use e.g. 500ms or 2s".into(),
+        ));
+    }
     let out = &settings.output;
     let redraw = out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
     let several = peers.len() > 1;

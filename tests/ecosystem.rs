@@ -794,3 +794,55 @@ fn a_fleet_of_datarhei_and_tchmi_summarizes_in_two_blocks() {
     );
     assert!(!run.stdout.contains(ws::PASSWORD) && !run.stderr.contains(ws::PASSWORD));
 }
+
+#[test]
+fn watching_several_targets_labels_events_and_survives_a_dead_one() {
+    let live = changing_core();
+    let home = Home::new(&format!(
+        "[contexts.live]\nurl = \"{}\"\n[contexts.dead]\nurl = \"http://127.0.0.1:{}\"\n",
+        live.url(),
+        closed_port()
+    ));
+    let run = home.run(
+        &[
+            "--all-contexts",
+            "watch",
+            "--interval",
+            "100ms",
+            "--rounds",
+            "2",
+        ],
+        &[],
+    );
+    run.assert_success();
+    let events: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["target"].as_str().unwrap(),
+                e["event"].as_str().unwrap(),
+                e["session"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("live", "added", "x"),
+            ("live", "updated", "x"),
+            ("live", "added", "y")
+        ]
+    );
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0].starts_with("sessions: warning: context 'dead': cannot connect to"),
+        "{}",
+        warnings[0]
+    );
+}
