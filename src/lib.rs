@@ -20,6 +20,8 @@ use model::Collector;
 use query::SessionQuery;
 use source::Source;
 use source::datarhei::Datarhei;
+use source::local::classify::PortMap;
+use source::local::{Local, LocalOptions};
 
 /// Runs one parsed command line to completion.
 pub fn run(cli: Cli) -> Result<()> {
@@ -63,6 +65,13 @@ async fn execute(settings: &Settings, command: Command) -> Result<()> {
             )?;
             dispatch(&mut source, settings, command).await
         }
+        Target::Local => {
+            if let Command::Collect(args) = command {
+                return source::local::collect::run(settings, args).await;
+            }
+            let mut source = Local::new(local_options(&command)?);
+            dispatch(&mut source, settings, command).await
+        }
         other => Err(Error::Usage(format!(
             "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core",
             other.describe()
@@ -89,8 +98,32 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
             let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
             output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
         }
+        Command::Collect(_) => Err(Error::Usage(
+            "collect runs this machine's local collector: drop --url/--context".into(),
+        )),
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// The local collector's settings for `active` and `summary`.
+fn local_options(command: &Command) -> Result<LocalOptions> {
+    let (local, sample, db) = match command {
+        Command::Active(a) => (&a.local, a.sample, None),
+        Command::Summary(s) => (&s.local, s.sample, s.db.clone()),
+        Command::Collect(_) | Command::Completions { .. } => {
+            return Err(Error::Internal("no local options for this command".into()));
+        }
+    };
+    let db = match db {
+        Some(db) => db,
+        None => source::local::default_db(&config::process_env_var)?,
+    };
+    Ok(LocalOptions {
+        proc_root: local.proc_root.clone(),
+        port_map: PortMap::new(&local.port_map),
+        sample,
+        db,
+    })
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

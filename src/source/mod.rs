@@ -1,6 +1,7 @@
-//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP), and the model they fill.
+//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP), this machine (local), and the model they fill.
 
 pub mod datarhei;
+pub mod local;
 pub mod net;
 
 use crate::error::Result;
