@@ -265,7 +265,10 @@ mod tests {
         if let Ok(sample) =
             std::fs::read_to_string(format!("{SAMPLES}/session-active-unknown-collector.json"))
         {
-            assert_eq!(active(&names(Some("bogus,rtmp")), &[], now), sample.trim_end());
+            assert_eq!(
+                active(&names(Some("bogus,rtmp")), &[], now),
+                sample.trim_end()
+            );
         }
     }
 
