@@ -14,6 +14,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use serde::Serialize;
 use tokio::net::TcpListener;
 
 use super::history::Store;
@@ -66,14 +67,25 @@ fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply 
     resp
 }
 
-/// Core's error body.
+/// Core's error body, its keys in Core's order.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: u16,
+    message: &'a str,
+    details: [&'a str; 1],
+}
+
 fn error(status: StatusCode, details: &str) -> Reply {
-    let body = serde_json::json!({
-        "code": status.as_u16(),
-        "message": status.canonical_reason().unwrap_or(""),
-        "details": [details],
-    });
-    reply(status, "application/json; charset=UTF-8", body.to_string())
+    let body = ErrorBody {
+        code: status.as_u16(),
+        message: status.canonical_reason().unwrap_or(""),
+        details: [details],
+    };
+    reply(
+        status,
+        "application/json; charset=UTF-8",
+        serde_json::to_string(&body).unwrap_or_default(),
+    )
 }
 
 /// The first `collectors` value of a query string, percent-decoded.
@@ -178,24 +190,23 @@ impl App {
             .started
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-        let uptime = now.duration_since(self.started).map_or(0, |d| d.as_secs());
-        serde_json::json!({
-            "app": "datarhei-core",
-            "auths": [],
-            "name": "sessions-collect",
-            "id": format!("sessions-{}", std::process::id()),
-            "created_at": Timestamp(started).to_string(),
-            "uptime_seconds": uptime,
-            "version": {
-                "number": "16.16.0",
-                "repository_commit": "",
-                "repository_branch": "",
-                "build_date": "",
-                "arch": format!("{}/{}", std::env::consts::OS, std::env::consts::ARCH),
-                "compiler": concat!("sessions ", env!("CARGO_PKG_VERSION")),
+        let about = About {
+            app: "datarhei-core",
+            auths: [],
+            name: "sessions-collect",
+            id: format!("sessions-{}", std::process::id()),
+            created_at: Timestamp(started).to_string(),
+            uptime_seconds: now.duration_since(self.started).map_or(0, |d| d.as_secs()),
+            version: Version {
+                number: "16.16.0",
+                repository_commit: "",
+                repository_branch: "",
+                build_date: "",
+                arch: format!("{}/{}", std::env::consts::OS, std::env::consts::ARCH),
+                compiler: concat!("sessions ", env!("CARGO_PKG_VERSION")),
             },
-        })
-        .to_string()
+        };
+        serde_json::to_string(&about).unwrap_or_default()
     }
 
     /// Core's Prometheus series (`session_total`, `session_active`, `session_rx_bytes`,
@@ -292,6 +303,29 @@ const SERIES: [Series; 6] = [
         |r| r.tx_bit_s.to_string(),
     ),
 ];
+
+/// Core's `/api` reply, keys in Core's order. The version is the Core release whose API this
+/// server reproduces, so version checks of Core's clients pass.
+#[derive(Serialize)]
+struct About {
+    app: &'static str,
+    auths: [&'static str; 0],
+    name: &'static str,
+    id: String,
+    created_at: String,
+    uptime_seconds: u64,
+    version: Version,
+}
+
+#[derive(Serialize)]
+struct Version {
+    number: &'static str,
+    repository_commit: &'static str,
+    repository_branch: &'static str,
+    build_date: &'static str,
+    arch: String,
+    compiler: &'static str,
+}
 
 fn json(body: String) -> Reply {
     reply(StatusCode::OK, "application/json; charset=UTF-8", body)
