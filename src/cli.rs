@@ -154,7 +154,8 @@ pub struct ActiveArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s
+    /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s;
+    /// 0s takes one look and reports no rates
     #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
     pub sample: Duration,
 }
@@ -208,7 +209,7 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates
+    /// Local collector: how long to watch the sockets to measure bit rates (0s: no rates)
     #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
     pub sample: Duration,
 

@@ -109,14 +109,18 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
 fn local_options(command: &Command) -> Result<LocalOptions> {
     let (local, sample, db) = match command {
         Command::Active(a) => (&a.local, a.sample, None),
-        Command::Summary(s) => (&s.local, s.sample, s.db.clone()),
+        // Only summary reads the history; `active` works without a HOME.
+        Command::Summary(s) => (
+            &s.local,
+            s.sample,
+            Some(match &s.db {
+                Some(db) => db.clone(),
+                None => source::local::default_db(&config::process_env_var)?,
+            }),
+        ),
         Command::Collect(_) | Command::Completions { .. } => {
             return Err(Error::Internal("no local options for this command".into()));
         }
-    };
-    let db = match db {
-        Some(db) => db,
-        None => source::local::default_db(&config::process_env_var)?,
     };
     Ok(LocalOptions {
         proc_root: local.proc_root.clone(),
@@ -125,7 +129,6 @@ fn local_options(command: &Command) -> Result<LocalOptions> {
         db,
     })
 }
-
 /// The collectors asked for, each once, in the order given; all of them when none were named.
 fn chosen(asked: &[Collector]) -> Vec<Collector> {
     if asked.is_empty() {

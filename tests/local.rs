@@ -501,7 +501,7 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 let p = pair(&listener, 10_000, 10);
-                std::thread::sleep(Duration::from_millis(40));
+                std::thread::sleep(Duration::from_millis(100));
                 drop(p);
             }
         })

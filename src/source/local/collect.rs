@@ -123,7 +123,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
         proc_root: args.local.proc_root.clone(),
         port_map: PortMap::new(&args.local.port_map),
         sample: args.interval,
-        db: db.clone(),
+        db: Some(db.clone()),
     });
     let mut interrupt = signal(SignalKind::interrupt())
         .map_err(|e| Error::Internal(format!("cannot watch for Ctrl-C: {e}")))?;
@@ -153,8 +153,8 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
         db.display()
     ));
     let mut tracker = Tracker::default();
-    let mut before = local.sample()?;
-    tracker.update(local.sessions(None, &before), unix_now());
+    let (mut before, procs) = local.look()?;
+    tracker.update(local.sessions(None, &before, &procs), unix_now());
     publish(&app, &tracker);
     let mut ticker = tokio::time::interval(args.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -165,8 +165,8 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
             _ = interrupt.recv() => break,
             _ = terminate.recv() => break,
         }
-        let now = local.sample()?;
-        let ended = tracker.update(local.sessions(Some(&before), &now), unix_now());
+        let (now, procs) = local.look()?;
+        let ended = tracker.update(local.sessions(Some(&before), &now, &procs), unix_now());
         before = now;
         publish(&app, &tracker);
         if ended.is_empty() {

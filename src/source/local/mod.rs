@@ -10,6 +10,7 @@ mod serve;
 mod sockets;
 mod wire;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,7 +20,8 @@ use serde_json::{Map, Value, json};
 
 use self::classify::{Direction, PortMap, classify, listening_ports};
 use self::ffmpeg::Target as FfTarget;
-use self::procs::{FfmpegProc, ProcTable};
+use self::procs::FfmpegProc;
+pub use self::procs::ProcTable;
 use self::sockets::{Proto, Sock};
 use super::Source;
 use crate::diag;
@@ -34,8 +36,8 @@ pub struct LocalOptions {
     pub port_map: PortMap,
     /// The window between the two samples that give the bit rates.
     pub sample: Duration,
-    /// The history store written by `collect` and read by `summary`.
-    pub db: PathBuf,
+    /// The history store written by `collect` and read by `summary` (`active` needs none).
+    pub db: Option<PathBuf>,
 }
 
 /// The default history store: `$XDG_STATE_HOME/sessions/history.sqlite3`, or under
@@ -65,6 +67,8 @@ pub struct Sample {
 pub struct Local {
     opts: LocalOptions,
     warned_fallback: bool,
+    /// `collect` looks every few seconds: the unreadable-processes warning is said once.
+    warned_unreadable: Cell<bool>,
 }
 
 impl Local {
@@ -72,6 +76,7 @@ impl Local {
         Local {
             opts,
             warned_fallback: false,
+            warned_unreadable: Cell::new(false),
         }
     }
 
@@ -97,25 +102,55 @@ impl Local {
         })
     }
 
-    /// Two samples `--sample` apart, turned into sessions with rates over that window.
+    /// One look at the machine: the socket table on this thread while another walks /proc
+    /// (the two costs are of the same size with thousands of connections).
+    pub fn look(&mut self) -> Result<(Sample, ProcTable)> {
+        let root = self.opts.proc_root.clone();
+        std::thread::scope(|scope| {
+            let procs = scope.spawn(move || procs::scan(&root));
+            let sample = self.sample();
+            // `scan` does not panic; were it to, the sessions would just lack their processes.
+            let procs = procs.join().unwrap_or_default();
+            Ok((sample?, procs))
+        })
+    }
+
+    /// Two samples `--sample` apart, turned into sessions with rates over that window; with a
+    /// zero window, one sample and no rates (the fastest look).
     pub async fn snapshot(&mut self) -> Result<Vec<Session>> {
-        let before = self.sample()?;
-        tokio::time::sleep(self.opts.sample).await;
-        let now = self.sample()?;
-        Ok(self.sessions(Some(&before), &now))
+        let before = if self.opts.sample.is_zero() {
+            None
+        } else {
+            let before = self.sample()?;
+            tokio::time::sleep(self.opts.sample).await;
+            Some(before)
+        };
+        let (now, procs) = self.look()?;
+        Ok(self.sessions(before.as_ref(), &now, &procs))
     }
 
     /// Sessions of the table `now`, with rates against `before` (none without it).
-    pub fn sessions(&self, before: Option<&Sample>, now: &Sample) -> Vec<Session> {
-        let procs = procs::scan(&self.opts.proc_root);
+    pub fn sessions(
+        &self,
+        before: Option<&Sample>,
+        now: &Sample,
+        procs: &ProcTable,
+    ) -> Vec<Session> {
         let rates = Rates::new(before, now);
         let listening = listening_ports(&now.socks);
+        let ff: Vec<Session> = ffmpeg_sessions(procs, now, &rates).collect();
+        let hls = hls_sockets(&ff);
         let mut out = Vec::new();
         let mut unowned = 0usize;
         for sock in &now.socks {
-            let Some(class) = classify(sock, &listening, &self.opts.port_map) else {
+            let Some(mut class) = classify(sock, &listening, &self.opts.port_map) else {
                 continue;
             };
+            if matches!(class.collector, Collector::Http | Collector::Https)
+                && let Some(c) = hls.get(&sock.inode)
+            {
+                class.collector = *c;
+            }
             let owner = procs.by_inode.get(&sock.inode);
             unowned += usize::from(owner.is_none());
             let mut extra = Map::new();
@@ -157,8 +192,8 @@ impl Local {
             };
             out.push(row.with(Some(sock), &rates));
         }
-        out.extend(ffmpeg_sessions(&procs, now, &rates));
-        if unowned > 0 && procs.unreadable > 0 {
+        out.extend(ff);
+        if unowned > 0 && procs.unreadable > 0 && !self.warned_unreadable.replace(true) {
             diag::warn(format_args!(
                 "{unowned} session(s) without a process: {} processes of other users cannot be read (run as root to see them)",
                 procs.unreadable
@@ -248,6 +283,32 @@ impl Row {
     }
 }
 
+/// The HTTP(S) sockets an ffmpeg uses for HLS (a `.m3u8` URL or `-f hls`): reading a playlist
+/// makes it an `hls` viewer, writing one (`-method PUT`) an `hlsingress` upload. The URL in the
+/// command line is the only place HLS shows without reading the traffic.
+fn hls_sockets(ffmpeg: &[Session]) -> HashMap<u64, Collector> {
+    ffmpeg
+        .iter()
+        .filter_map(|s| {
+            let inode = s.extra.get("socket")?.as_u64()?;
+            let path = s.local.split(['?', '#']).next().unwrap_or("");
+            let hls_format = s.extra.get("format").and_then(Value::as_str) == Some("hls");
+            if !(path.ends_with(".m3u8") || hls_format) {
+                return None;
+            }
+            let role = s.extra.get("role")?.as_str()?;
+            Some((
+                inode,
+                if role == "in" {
+                    Collector::Hls
+                } else {
+                    Collector::Hlsingress
+                },
+            ))
+        })
+        .collect()
+}
+
 /// One session per input and output of every ffmpeg process. A network endpoint takes the
 /// process's socket to that port (each socket once), and with it the kernel's byte counters.
 fn ffmpeg_sessions<'a>(
@@ -327,7 +388,10 @@ impl Source for Local {
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
         let sessions = self.snapshot().await?;
-        let store = history::Store::open_read(&self.opts.db)?;
+        let store = match &self.opts.db {
+            Some(db) => history::Store::open_read(db)?,
+            None => None,
+        };
         collectors
             .iter()
             .map(|c| {
@@ -338,5 +402,79 @@ impl Source for Local {
                 Ok(history::collector_summary(*c, &sessions, finished))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ff(local: &str, role: &str, format: Option<&str>, socket: Option<u64>) -> Session {
+        let mut extra = json!({"role": role, "kind": "network"});
+        if let Some(f) = format {
+            extra["format"] = f.into();
+        }
+        if let Some(s) = socket {
+            extra["socket"] = s.into();
+        }
+        Row {
+            collector: Collector::Ffmpeg,
+            id: "1:in0".into(),
+            reference: "1".into(),
+            local: local.into(),
+            remote: "unknown".into(),
+            extra,
+        }
+        .with(
+            None,
+            &Rates::new(
+                None,
+                &Sample {
+                    socks: Vec::new(),
+                    at: Instant::now(),
+                },
+            ),
+        )
+    }
+
+    #[test]
+    fn hls_urls_of_ffmpeg_mark_their_sockets() {
+        let got = hls_sockets(&[
+            ff("http://cdn/live/a.m3u8?token=***", "in", None, Some(1)),
+            ff("http://core/memfs/b.m3u8", "out", Some("hls"), Some(2)),
+            ff("http://core/upload", "out", Some("hls"), Some(3)),
+            ff("http://core/live/a.m3u8", "in", None, None),
+            ff("http://core/api", "in", None, Some(5)),
+        ]);
+        let mut got: Vec<_> = got.into_iter().collect();
+        got.sort_by_key(|(i, _)| *i);
+        assert_eq!(
+            got,
+            [
+                (1, Collector::Hls),
+                (2, Collector::Hlsingress),
+                (3, Collector::Hlsingress)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_default_store_follows_xdg() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            default_db(&env(&[("XDG_STATE_HOME", "/s"), ("HOME", "/h")])).unwrap(),
+            PathBuf::from("/s/sessions/history.sqlite3")
+        );
+        assert_eq!(
+            default_db(&env(&[("XDG_STATE_HOME", "relative"), ("HOME", "/h")])).unwrap(),
+            PathBuf::from("/h/.local/state/sessions/history.sqlite3")
+        );
+        assert_eq!(default_db(&env(&[])).unwrap_err().exit_code(), 2);
     }
 }
