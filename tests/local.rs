@@ -605,3 +605,53 @@ fn collect_listen_checks_the_token() {
         r#"{"code":401,"message":"Unauthorized","details":["Missing or invalid JWT token"]}"#
     ));
 }
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .is_some_and(|uids| uids.split_whitespace().next() == Some("0"))
+}
+
+#[test]
+fn other_users_processes_are_one_warning_not_a_failure() {
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if !running_as_root() || !setpriv.exists() {
+        eprintln!("skipped: needs root and setpriv to run the binary as another user");
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let p = pair(&listener, 10, 10);
+    let map = format!("rtmp={}", listener.local_addr().unwrap().port());
+    // As nobody, this test process (root's) cannot be read: its sockets lose their process.
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_sessions"))
+        .args(["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = find(
+        &v,
+        &p.server_addr().to_string(),
+        &p.client_addr().to_string(),
+    )
+    .unwrap();
+    assert_eq!(s["reference"], "");
+    assert!(s["extra"].get("pid").is_none());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("sessions: warning: "), "{err}");
+    assert!(
+        err.contains("processes of other users cannot be read"),
+        "{err}"
+    );
+}
