@@ -13,7 +13,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use super::classify::PortMap;
 use super::history::{Finished, Store};
 use super::serve::{self, App};
-use super::{Local, LocalOptions, default_db};
+use super::{Local, LocalOptions, default_db, unix_seconds};
 use crate::cli::CollectArgs;
 use crate::config::{self, Settings};
 use crate::diag;
@@ -21,9 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, Timestamp};
 
 fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    unix_seconds(SystemTime::now())
 }
 
 /// Sessions seen so far, by identity, with when each was first seen.

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, params};
 
+use super::{Load, MEBI};
 use crate::error::{Error, Result};
 use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
 
@@ -200,18 +201,14 @@ pub fn collector_summary(
     active: &[Session],
     (finished, history): (Totals, History),
 ) -> CollectorSummary {
-    let mine = active.iter().filter(|s| s.collector == collector);
-    let (n, rx, tx) = mine.fold((0u64, 0.0, 0.0), |(n, rx, tx), s| {
-        (n + 1, rx + s.rx_bit_s, tx + s.tx_bit_s)
-    });
-    const MEBI: f64 = 1024.0 * 1024.0;
+    let load = Load::of(active.iter().filter(|s| s.collector == collector));
     CollectorSummary {
         collector,
-        active_sessions: n,
-        rx_bit_s: rx,
-        tx_bit_s: tx,
-        rx_mibit_s: (rx / MEBI * 1000.0).round() / 1000.0,
-        tx_mibit_s: (tx / MEBI * 1000.0).round() / 1000.0,
+        active_sessions: load.sessions,
+        rx_bit_s: load.rx_bit_s,
+        tx_bit_s: load.tx_bit_s,
+        rx_mibit_s: (load.rx_bit_s / MEBI * 1000.0).round() / 1000.0,
+        tx_mibit_s: (load.tx_bit_s / MEBI * 1000.0).round() / 1000.0,
         limit_sessions: None,
         limit_rx_mibit_s: None,
         limit_tx_mibit_s: None,

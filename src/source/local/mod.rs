@@ -14,7 +14,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value, json};
 
@@ -200,6 +200,33 @@ impl Local {
             ));
         }
         out
+    }
+}
+
+/// Unix seconds (0 before 1970, which a clock set that wrong deserves).
+pub fn unix_seconds(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Bits per second in a mebibit: datarhei Core's `*_mbit` unit.
+pub const MEBI: f64 = 1024.0 * 1024.0;
+
+/// What a set of active sessions adds up to right now.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Load {
+    pub sessions: u64,
+    pub rx_bit_s: f64,
+    pub tx_bit_s: f64,
+}
+
+impl Load {
+    pub fn of<'a>(sessions: impl Iterator<Item = &'a Session>) -> Load {
+        sessions.fold(Load::default(), |l, s| Load {
+            sessions: l.sessions + 1,
+            rx_bit_s: l.rx_bit_s + s.rx_bit_s,
+            tx_bit_s: l.tx_bit_s + s.tx_bit_s,
+        })
     }
 }
 

@@ -18,7 +18,7 @@ use serde::Serialize;
 use tokio::net::TcpListener;
 
 use super::history::Store;
-use super::wire;
+use super::{Load, unix_seconds, wire};
 use crate::config::Secret;
 use crate::diag;
 use crate::model::{Collector, Session, Timestamp, Totals};
@@ -186,10 +186,7 @@ impl App {
 
     /// Core's "about", so Core's own clients (which probe `/api` first) accept this server.
     fn about(&self, now: SystemTime) -> String {
-        let started = self
-            .started
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+        let started = unix_seconds(self.started);
         let about = About {
             app: "datarhei-core",
             auths: [],
@@ -224,16 +221,10 @@ impl App {
                     .unwrap_or_default(),
                 None => Default::default(),
             };
-            let mine = active.iter().filter(|s| s.collector == c);
-            let (n, rx, tx) = mine.fold((0u64, 0.0, 0.0), |(n, rx, tx), s| {
-                (n + 1, rx + s.rx_bit_s, tx + s.tx_bit_s)
-            });
             rows.push(MetricRow {
                 collector: c,
                 total,
-                active: n,
-                rx_bit_s: rx,
-                tx_bit_s: tx,
+                load: Load::of(active.iter().filter(|s| s.collector == c)),
             });
         }
         let mut out = String::new();
@@ -256,9 +247,7 @@ impl App {
 struct MetricRow {
     collector: Collector,
     total: Totals,
-    active: u64,
-    rx_bit_s: f64,
-    tx_bit_s: f64,
+    load: Load,
 }
 
 type Series = (
@@ -276,7 +265,7 @@ const SERIES: [Series; 6] = [
         |r| r.total.sessions.to_string(),
     ),
     ("session_active", "gauge", "Active sessions.", |r| {
-        r.active.to_string()
+        r.load.sessions.to_string()
     }),
     (
         "session_rx_bytes",
@@ -294,13 +283,13 @@ const SERIES: [Series; 6] = [
         "session_rx_bitrate",
         "gauge",
         "Receive bit rate of the active sessions, bit/s.",
-        |r| r.rx_bit_s.to_string(),
+        |r| r.load.rx_bit_s.to_string(),
     ),
     (
         "session_tx_bitrate",
         "gauge",
         "Send bit rate of the active sessions, bit/s.",
-        |r| r.tx_bit_s.to_string(),
+        |r| r.load.tx_bit_s.to_string(),
     ),
 ];
 

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use super::history::Store;
+use super::{Load, MEBI, unix_seconds};
 use crate::error::Result;
 use crate::model::{Collector, Session, Totals};
 
@@ -49,14 +50,9 @@ fn or_unknown(s: &str) -> &str {
     if s.is_empty() { "unknown" } else { s }
 }
 
+/// Core always has a creation time; a one-shot look has none, so "now" stands in.
 fn unix(s: &Session, now: SystemTime) -> i64 {
-    s.created_at.map_or_else(
-        || {
-            now.duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
-        },
-        |t| t.0,
-    )
+    s.created_at.map_or_else(|| unix_seconds(now), |t| t.0)
 }
 
 fn session(out: &mut String, s: &Session, now: SystemTime) {
@@ -184,24 +180,21 @@ pub fn summary(
     store: Option<&Store>,
     now: SystemTime,
 ) -> Result<String> {
-    const MEBI: f64 = 1024.0 * 1024.0;
     let mut out = String::from("{");
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let mine = active.iter().filter(|s| s.collector.as_str() == name);
-        let (n, rx, tx) = mine.fold((0u64, 0.0, 0.0), |(n, rx, tx), s| {
-            (n + 1, rx + s.rx_bit_s, tx + s.tx_bit_s)
-        });
+        let load = Load::of(active.iter().filter(|s| s.collector.as_str() == name));
         string(&mut out, name);
         out.push_str(":{\"active\":{\"list\":");
         list(&mut out, name, active, now);
         let _ = write!(
             out,
-            ",\"sessions\":{n},\"bandwidth_rx_mbit\":{},\"bandwidth_tx_mbit\":{},\"max_sessions\":0,\"max_bandwidth_rx_mbit\":0,\"max_bandwidth_tx_mbit\":0}},\"summary\":",
-            number(rx / MEBI),
-            number(tx / MEBI)
+            ",\"sessions\":{},\"bandwidth_rx_mbit\":{},\"bandwidth_tx_mbit\":{},\"max_sessions\":0,\"max_bandwidth_rx_mbit\":0,\"max_bandwidth_tx_mbit\":0}},\"summary\":",
+            load.sessions,
+            number(load.rx_bit_s / MEBI),
+            number(load.tx_bit_s / MEBI)
         );
         history(&mut out, name.parse().ok(), store)?;
         out.push('}');
