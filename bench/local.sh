@@ -81,5 +81,7 @@ measure() {
 }
 
 echo "ss -tinH:                              $(measure ss -tinH)"
+# Like for like: `sessions` maps every socket to its process, which is what `ss -p` adds.
+echo "ss -tinpH:                             $(measure ss -tinpH)"
 echo "sessions active -o tsv --sample 0s:    $(measure "$BIN" active -o tsv --no-headers --port-map "http=$port" --sample 0s)"
 echo "sessions active -o tsv (500ms window): $(RUNS=3 measure "$BIN" active -o tsv --no-headers --port-map "http=$port")"

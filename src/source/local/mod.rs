@@ -106,13 +106,26 @@ impl Local {
     /// (the two costs are of the same size with thousands of connections).
     pub fn look(&mut self) -> Result<(Sample, ProcTable)> {
         let root = self.opts.proc_root.clone();
-        std::thread::scope(|scope| {
-            let procs = scope.spawn(move || procs::scan(&root));
+        let (sample, procs) = std::thread::scope(|scope| {
+            let procs = scope.spawn(move || {
+                let started = Instant::now();
+                (procs::scan(&root), started.elapsed())
+            });
+            let started = Instant::now();
             let sample = self.sample();
+            let sockets_took = started.elapsed();
             // `scan` does not panic; were it to, the sessions would just lack their processes.
-            let procs = procs.join().unwrap_or_default();
-            Ok((sample?, procs))
-        })
+            let (procs, procs_took) = procs.join().unwrap_or_default();
+            (sample.map(|s| (s, sockets_took)), (procs, procs_took))
+        });
+        let (sample, sockets_took) = sample?;
+        let (procs, procs_took) = procs;
+        diag::trace(format_args!(
+            "read {} sockets in {sockets_took:.1?} and {} socket owners in {procs_took:.1?}",
+            sample.socks.len(),
+            procs.by_inode.len()
+        ));
+        Ok((sample, procs))
     }
 
     /// Two samples `--sample` apart, turned into sessions with rates over that window; with a

@@ -125,7 +125,7 @@ pub fn scan(proc_root: &Path) -> ProcTable {
         for inode in &inodes {
             table.by_inode.insert(*inode, proc.clone());
         }
-        if proc.name == "ffmpeg" || proc.name.starts_with("ffmpeg") {
+        if proc.name.starts_with("ffmpeg") {
             let args = fs::read(dir.join("cmdline"))
                 .map(|raw| parse_cmdline(&raw))
                 .unwrap_or_default();
