@@ -604,6 +604,17 @@ fn collect_listen_checks_the_token() {
     assert!(raw.ends_with(
         r#"{"code":401,"message":"Unauthorized","details":["Missing or invalid JWT token"]}"#
     ));
+
+    // SIGTERM is a clean stop.
+    let mut collect = collect;
+    let pid = collect.child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = eventually(PATIENCE, || collect.child.try_wait().unwrap());
+    assert_eq!(status.code(), Some(0));
 }
 
 fn running_as_root() -> bool {
