@@ -666,3 +666,31 @@ fn other_users_processes_are_one_warning_not_a_failure() {
         "{err}"
     );
 }
+
+#[test]
+fn ipv6_loopback_sessions() {
+    let Ok(listener) = TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: no IPv6 loopback here");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let p = pair(&listener, 2048, 64);
+    let map = format!("https={}", listener.local_addr().unwrap().port());
+    let (srv, cli) = (p.server_addr().to_string(), p.client_addr().to_string());
+    assert!(srv.starts_with("[::1]:"), "{srv}");
+    let v = settled(
+        home.path(),
+        &["active", "--port-map", &map, "--sample", "0s", "-o", "json"],
+        |v| find(v, &srv, &cli).is_some_and(|s| s["tx_bytes"] == 64),
+    );
+    let s = find(&v, &srv, &cli).unwrap();
+    assert_eq!(
+        (s["collector"].as_str(), s["rx_bytes"].as_u64()),
+        (Some("https"), Some(2048))
+    );
+    let s = find(&v, &cli, &srv).unwrap();
+    assert_eq!(
+        (s["extra"]["direction"].as_str(), s["tx_bytes"].as_u64()),
+        (Some("out"), Some(2048))
+    );
+}
