@@ -607,12 +607,8 @@ fn collect_listen_checks_the_token() {
 
     // SIGTERM is a clean stop.
     let mut collect = collect;
-    let pid = collect.child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    let pid = rustix::process::Pid::from_raw(collect.child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
     let status = eventually(PATIENCE, || collect.child.try_wait().unwrap());
     assert_eq!(status.code(), Some(0));
 }
