@@ -129,6 +129,7 @@ fn local_options(command: &Command) -> Result<LocalOptions> {
         db,
     })
 }
+
 /// The collectors asked for, each once, in the order given; all of them when none were named.
 fn chosen(asked: &[Collector]) -> Vec<Collector> {
     if asked.is_empty() {

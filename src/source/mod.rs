@@ -1,4 +1,5 @@
-//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP), this machine (local), and the model they fill.
+//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP) and this machine
+//! (local), and the model they fill.
 
 pub mod datarhei;
 pub mod local;
