@@ -169,14 +169,19 @@ impl Store {
         run().map_err(|e| Error::Internal(format!("cannot read the history store: {e}")))
     }
 
-    /// One collector's history: totals, and grouped by remote, local and reference.
-    pub fn history(&self, collector: Collector) -> Result<(Totals, History)> {
-        let total = self
+    /// One collector's finished sessions, all together.
+    pub fn total(&self, collector: Collector) -> Result<Totals> {
+        Ok(self
             .grouped(collector, &[])?
             .into_iter()
             .next()
             .map(|(_, t)| t)
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// One collector's history: totals, and grouped by remote, local and reference.
+    pub fn history(&self, collector: Collector) -> Result<(Totals, History)> {
+        let total = self.total(collector)?;
         let by = |col: &str| -> Result<Vec<(String, Totals)>> {
             Ok(self
                 .grouped(collector, &[col])?

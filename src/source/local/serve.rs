@@ -100,12 +100,12 @@ fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
+    let hex = |c: Option<&u8>| c.and_then(|c| char::from(*c).to_digit(16));
     while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1), b.get(i + 2)) {
-            (b'%', Some(h), Some(l)) if hex(*h).is_some() && hex(*l).is_some() => {
-                let (h, l) = (hex(*h).unwrap_or(0), hex(*l).unwrap_or(0));
-                out.push((h * 16 + l) as u8);
+        match (b[i], hex(b.get(i + 1)), hex(b.get(i + 2))) {
+            // Two hex digits make at most 255.
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
                 i += 3;
             }
             (b'+', _, _) => {
@@ -213,13 +213,8 @@ impl App {
         let mut rows = Vec::new();
         for c in Collector::ALL {
             let total = match &store {
-                Some(s) => s
-                    .grouped(c, &[])?
-                    .into_iter()
-                    .next()
-                    .map(|(_, t)| t)
-                    .unwrap_or_default(),
-                None => Default::default(),
+                Some(s) => s.total(c)?,
+                None => Totals::default(),
             };
             rows.push(MetricRow {
                 collector: c,

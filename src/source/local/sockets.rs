@@ -77,7 +77,7 @@ pub fn dump_request(family: u8, protocol: u8, states: u32, seq: u32) -> Vec<u8> 
     b
 }
 
-/// What one netlink datagram held: sockets, and whether the dump is over.
+/// Whether a datagram ended the dump, and with which kernel error (a negative errno).
 #[derive(Debug, Default, PartialEq)]
 pub struct Batch {
     pub done: bool,
