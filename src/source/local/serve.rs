@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -13,7 +13,7 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::net::TcpListener;
 
@@ -49,7 +49,10 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) {
                 let app = Arc::clone(&app);
                 async move { Ok::<_, Infallible>(app.handle(&req)) }
             });
+            // A client that never finishes its request headers does not hold a task forever.
             if let Err(e) = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
                 .serve_connection(TokioIo::new(stream), svc)
                 .await
             {
