@@ -27,11 +27,13 @@ fn unix_now() -> i64 {
 /// Sessions seen so far, by identity, with when each was first seen.
 #[derive(Default)]
 pub struct Tracker {
-    live: HashMap<(Collector, String, String, String), (Session, i64)>,
+    live: HashMap<(Collector, String, String), (Session, i64)>,
 }
 
-fn key(s: &Session) -> (Collector, String, String, String) {
-    (s.collector, s.id.clone(), s.local.clone(), s.remote.clone())
+/// A session's identity across polls: the socket inode (or ffmpeg `PID:inN`) and what it
+/// accesses. Not the remote: an ffmpeg output's remote changes when its socket reconnects.
+fn key(s: &Session) -> (Collector, String, String) {
+    (s.collector, s.id.clone(), s.local.clone())
 }
 
 fn direction(s: &Session) -> Option<&str> {
