@@ -216,6 +216,10 @@ pub struct SummaryArgs {
     /// Local collector: the history store `collect` writes (default as for `collect`)
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -255,6 +259,21 @@ impl From<GroupByArg> for GroupBy {
             GroupByArg::Local => GroupBy::Local,
             GroupByArg::Reference => GroupBy::Reference,
         }
+    }
+}
+
+fn parse_day(s: &str) -> Result<String, String> {
+    let well_formed = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    match humantime::parse_rfc3339_weak(&format!("{s} 00:00:00")) {
+        Ok(_) if well_formed => Ok(s.to_owned()),
+        _ => Err("not a day like 2026-11-24".into()),
     }
 }
 

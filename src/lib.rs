@@ -57,6 +57,11 @@ pub fn run(cli: Cli) -> Result<()> {
 
 async fn execute(settings: &Settings, command: Command) -> Result<()> {
     match &settings.target {
+        Target::Datarhei(_) if matches!(&command, Command::Summary(s) if s.day.is_some()) => {
+            Err(Error::Usage(
+                "--day reads the local history (no --url); datarhei Core keeps no days".into(),
+            ))
+        }
         Target::Datarhei(url) => {
             let mut source = Datarhei::new(
                 url.clone(),
@@ -107,8 +112,8 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
 
 /// The local collector's settings for `active` and `summary`.
 fn local_options(command: &Command) -> Result<LocalOptions> {
-    let (local, sample, db) = match command {
-        Command::Active(a) => (&a.local, a.sample, None),
+    let (local, sample, db, day) = match command {
+        Command::Active(a) => (&a.local, a.sample, None, None),
         // Only summary reads the history; `active` works without a HOME.
         Command::Summary(s) => (
             &s.local,
@@ -117,6 +122,7 @@ fn local_options(command: &Command) -> Result<LocalOptions> {
                 Some(db) => db.clone(),
                 None => source::local::default_db(&config::process_env_var)?,
             }),
+            s.day.clone(),
         ),
         Command::Collect(_) | Command::Completions { .. } => {
             return Err(Error::Internal("no local options for this command".into()));
@@ -127,6 +133,7 @@ fn local_options(command: &Command) -> Result<LocalOptions> {
         port_map: PortMap::new(&local.port_map),
         sample,
         db,
+        day,
     })
 }
 

@@ -319,6 +319,15 @@ fn bad_local_flags_are_usage_errors() {
         &["active", "--port-map", "rtmp=0"],
         &["collect", "--listen", "0.0.0.0:1"],
         &["collect", "--interval", "0s", "--db", "x.sqlite3"],
+        &["summary", "--day", "2026-13-01"],
+        &["summary", "--day", "2026-1-01"],
+        &[
+            "--url",
+            "http://127.0.0.1:1",
+            "summary",
+            "--day",
+            "2026-01-01",
+        ],
     ] {
         let out = run(home.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -563,6 +572,30 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
         ],
     );
     assert_eq!(local["collectors"][0]["finished"]["sessions"], stored);
+    // … and per UTC day.
+    let today = &printed[0]["closed_at"].as_str().unwrap()[..10];
+    for (day, expected) in [(today, stored), ("2000-01-01", 0)] {
+        let v = json(
+            home.path(),
+            &[
+                "summary",
+                "--db",
+                db_arg,
+                "--day",
+                day,
+                "--sample",
+                "0s",
+                "--collectors",
+                "rtmp",
+                "-o",
+                "json",
+            ],
+        );
+        assert_eq!(
+            v["collectors"][0]["finished"]["sessions"], expected,
+            "{day}"
+        );
+    }
 }
 
 #[test]

@@ -124,6 +124,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
         port_map: PortMap::new(&args.local.port_map),
         sample: args.interval,
         db: Some(db.clone()),
+        day: None,
     });
     let mut interrupt = signal(SignalKind::interrupt())
         .map_err(|e| Error::Internal(format!("cannot watch for Ctrl-C: {e}")))?;

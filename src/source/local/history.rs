@@ -51,6 +51,8 @@ pub struct Finished {
 /// The open store.
 pub struct Store {
     conn: Connection,
+    /// Read only the sessions that ended on this UTC day (`YYYY-MM-DD`).
+    day: Option<String>,
 }
 
 fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
@@ -78,7 +80,7 @@ impl Store {
             .and_then(|_| conn.pragma_update(None, "synchronous", "FULL"))
             .and_then(|_| conn.execute_batch(SCHEMA))
             .map_err(|e| db_error(path, &e))?;
-        Ok(Store { conn })
+        Ok(Store { conn, day: None })
     }
 
     /// Opens an existing store for reading; `None` when `collect` never ran.
@@ -93,7 +95,13 @@ impl Store {
         .map_err(|e| db_error(path, &e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| db_error(path, &e))?;
-        Ok(Some(Store { conn }))
+        Ok(Some(Store { conn, day: None }))
+    }
+
+    /// From now on, read only the sessions that ended on `day` (UTC, `YYYY-MM-DD`).
+    pub fn on_day(mut self, day: Option<String>) -> Self {
+        self.day = day;
+        self
     }
 
     /// Records sessions in one transaction: all of them are durable when this returns, or none.
@@ -143,11 +151,12 @@ impl Store {
         };
         let sql = format!(
             "SELECT {select}count(*), coalesce(sum(rx_bytes), 0), coalesce(sum(tx_bytes), 0) \
-             FROM finished WHERE collector = ?1 {group}"
+             FROM finished WHERE collector = ?1 \
+             AND (?2 IS NULL OR date(closed_at, 'unixepoch') = ?2) {group}"
         );
         let run = || -> rusqlite::Result<Vec<(Vec<String>, Totals)>> {
             let mut stmt = self.conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map([collector.as_str()], |row| {
+            let rows = stmt.query_map(params![collector.as_str(), self.day], |row| {
                 let n = columns.len();
                 let key = (0..n)
                     .map(|i| row.get::<_, String>(i))
@@ -263,6 +272,10 @@ mod tests {
         assert_eq!(h.by_remote[0].0, "10.0.0.1");
         assert_eq!(h.by_remote[0].1.sessions, 2);
         assert_eq!(h.by_reference, [("nginx".to_owned(), total.clone())]);
+        let store = store.on_day(Some("2026-11-25".into()));
+        assert_eq!(store.total(Collector::Rtmp).unwrap().sessions, 0);
+        let store = store.on_day(Some("2026-11-24".into()));
+        assert_eq!(store.total(Collector::Rtmp).unwrap().sessions, 3);
         let (none, _) = store.history(Collector::Hls).unwrap();
         assert_eq!(none.sessions, 0);
         let day: String = store

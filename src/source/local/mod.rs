@@ -38,6 +38,8 @@ pub struct LocalOptions {
     pub sample: Duration,
     /// The history store written by `collect` and read by `summary` (`active` needs none).
     pub db: Option<PathBuf>,
+    /// `summary --day`: only the sessions that ended on this UTC day.
+    pub day: Option<String>,
 }
 
 /// The default history store: `$XDG_STATE_HOME/sessions/history.sqlite3`, or under
@@ -429,7 +431,7 @@ impl Source for Local {
     async fn summary(&mut self, collectors: &[Collector]) -> Result<Vec<CollectorSummary>> {
         let sessions = self.snapshot().await?;
         let store = match &self.opts.db {
-            Some(db) => history::Store::open_read(db)?,
+            Some(db) => history::Store::open_read(db)?.map(|s| s.on_day(self.opts.day.clone())),
             None => None,
         };
         collectors
