@@ -19,6 +19,8 @@ use error::{Error, Result};
 use model::{Collector, SourceSummary};
 use query::SessionQuery;
 use source::datarhei::Datarhei;
+use source::local::classify::PortMap;
+use source::local::{Local, LocalOptions};
 use source::tchmi::Tchmi;
 use source::{Details, Source};
 
@@ -55,6 +57,12 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 async fn execute(settings: &Settings, command: Command) -> Result<()> {
+    let remote = !matches!(settings.target, Target::Local);
+    if remote && matches!(&command, Command::Summary(s) if s.day.is_some()) {
+        return Err(Error::Usage(
+            "--day reads this machine's history (no --url); a server keeps no days".into(),
+        ));
+    }
     match &settings.target {
         Target::Datarhei(url) => {
             let mut source = Datarhei::new(
@@ -73,10 +81,13 @@ async fn execute(settings: &Settings, command: Command) -> Result<()> {
             )?;
             dispatch(&mut source, settings, command).await
         }
-        other => Err(Error::Usage(format!(
-            "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core or ws(s)://HOST:PORT/ for a TwinCAT HMI Server",
-            other.describe()
-        ))),
+        Target::Local => {
+            if let Command::Collect(args) = command {
+                return source::local::collect::run(settings, args).await;
+            }
+            let mut source = Local::new(local_options(&command)?);
+            dispatch(&mut source, settings, command).await
+        }
     }
 }
 
@@ -119,6 +130,9 @@ async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Comma
                 render::subscriptions(w, &subscriptions, out)
             })
         }
+        Command::Collect(_) => Err(Error::Usage(
+            "collect runs this machine's local collector: drop --url/--context".into(),
+        )),
         Command::Completions { .. } => Ok(()),
     }
 }
@@ -142,6 +156,43 @@ fn refuse_collector_options(command: &Command) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The local collector's settings for `active` and `summary`.
+fn local_options(command: &Command) -> Result<LocalOptions> {
+    let (local, sample, db, day) = match command {
+        Command::Active(a) => (&a.local, a.sample, None, None),
+        // Only summary reads the history; `active` works without a HOME.
+        Command::Summary(s) => (
+            &s.local,
+            s.sample,
+            Some(match &s.db {
+                Some(db) => db.clone(),
+                None => source::local::default_db(&config::process_env_var)?,
+            }),
+            s.day.clone(),
+        ),
+        // Only a TwinCAT HMI Server answers these; the source says so.
+        Command::Clients | Command::Subscriptions(_) => {
+            return Ok(LocalOptions {
+                proc_root: "/proc".into(),
+                port_map: PortMap::new(&[]),
+                sample: std::time::Duration::ZERO,
+                db: None,
+                day: None,
+            });
+        }
+        Command::Collect(_) | Command::Completions { .. } => {
+            return Err(Error::Internal("no local options for this command".into()));
+        }
+    };
+    Ok(LocalOptions {
+        proc_root: local.proc_root.clone(),
+        port_map: PortMap::new(&local.port_map),
+        sample,
+        db,
+        day,
+    })
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

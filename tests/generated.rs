@@ -105,6 +105,7 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-summary.1",
             "sessions-clients.1",
             "sessions-subscriptions.1",
+            "sessions-collect.1",
             "sessions-completions.1"
         ]
     );
