@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('subscriptions', 'subscriptions', [CompletionResultType]::ParameterValue, 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named contexts of the config file: list, show, set, use')
+            [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Run the local collector continuously: record finished sessions, optionally serve them')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -65,6 +66,9 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two polls of a watch, e.g. 500ms, 2s')
             [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'Stop a watch after N polls (for tests and scripts)')
+            [CompletionResult]::new('--port-map', '--port-map', [CompletionResultType]::ParameterName, 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Local collector: the proc filesystem to read processes and sockets from')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
@@ -101,6 +105,11 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--collectors', '--collectors', [CompletionResultType]::ParameterName, 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Break the finished-session totals down by remote, local or reference')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'With --by: keep the N largest rows per collector (by traffic)')
+            [CompletionResult]::new('--port-map', '--port-map', [CompletionResultType]::ParameterName, 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Local collector: the proc filesystem to read processes and sockets from')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Local collector: how long to watch the sockets to measure bit rates (0s: no rates)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Local collector: the history store `collect` writes (default as for `collect`)')
+            [CompletionResult]::new('--day', '--day', [CompletionResultType]::ParameterName, 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
@@ -199,6 +208,9 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two polls of a watch, e.g. 500ms, 2s')
             [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'Stop a watch after N polls (for tests and scripts)')
+            [CompletionResult]::new('--port-map', '--port-map', [CompletionResultType]::ParameterName, 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Local collector: the proc filesystem to read processes and sockets from')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
@@ -330,7 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Shell command whose first line of output is the password (run with sh -c when needed)')
             [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Name of the environment variable holding the password')
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Name of the environment variable holding a datarhei access token')
-            [CompletionResult]::new('--port-map', '--port-map', [CompletionResultType]::ParameterName, 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list)')
+            [CompletionResult]::new('--port-map', '--port-map', [CompletionResultType]::ParameterName, 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list; --port-map of active/summary/collect beats it)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
@@ -413,6 +425,41 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
         'sessions;config;help;help' {
             break
         }
+        'sessions;collect' {
+            [CompletionResult]::new('--port-map', '--port-map', [CompletionResultType]::ParameterName, 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Local collector: the proc filesystem to read processes and sockets from')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often to look at the sockets; also the window of the bit rates')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve datarhei Core''s session API and /metrics on this address, e.g. 127.0.0.1:8787. Any address other than loopback requires --token (sent as Authorization: Bearer)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Ask every context of the config file at once')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sessions;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
@@ -450,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('subscriptions', 'subscriptions', [CompletionResultType]::ParameterValue, 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named contexts of the config file: list, show, set, use')
+            [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Run the local collector continuously: record finished sessions, optionally serve them')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -486,6 +534,9 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             break
         }
         'sessions;help;config;use' {
+            break
+        }
+        'sessions;help;collect' {
             break
         }
         'sessions;help;completions' {

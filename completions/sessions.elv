@@ -51,6 +51,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand subscriptions 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
             cand watch 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
             cand config 'Named contexts of the config file: list, show, set, use'
+            cand collect 'Run the local collector continuously: record finished sessions, optionally serve them'
             cand completions 'Print the shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -61,6 +62,9 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --filter 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)'
             cand --interval 'Time between two polls of a watch, e.g. 500ms, 2s'
             cand --rounds 'Stop a watch after N polls (for tests and scripts)'
+            cand --port-map 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)'
+            cand --proc-root 'Local collector: the proc filesystem to read processes and sockets from'
+            cand --sample 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
@@ -96,6 +100,11 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --collectors 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg'
             cand --by 'Break the finished-session totals down by remote, local or reference'
             cand --top 'With --by: keep the N largest rows per collector (by traffic)'
+            cand --port-map 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)'
+            cand --proc-root 'Local collector: the proc filesystem to read processes and sockets from'
+            cand --sample 'Local collector: how long to watch the sockets to measure bit rates (0s: no rates)'
+            cand --db 'Local collector: the history store `collect` writes (default as for `collect`)'
+            cand --day 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
@@ -191,6 +200,9 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --filter 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)'
             cand --interval 'Time between two polls of a watch, e.g. 500ms, 2s'
             cand --rounds 'Stop a watch after N polls (for tests and scripts)'
+            cand --port-map 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)'
+            cand --proc-root 'Local collector: the proc filesystem to read processes and sockets from'
+            cand --sample 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
@@ -318,7 +330,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --password-command 'Shell command whose first line of output is the password (run with sh -c when needed)'
             cand --password-env 'Name of the environment variable holding the password'
             cand --token-env 'Name of the environment variable holding a datarhei access token'
-            cand --port-map 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list)'
+            cand --port-map 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list; --port-map of active/summary/collect beats it)'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
@@ -393,6 +405,40 @@ set edit:completion:arg-completer[sessions] = {|@words|
         }
         &'sessions;config;help;help'= {
         }
+        &'sessions;collect'= {
+            cand --port-map 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)'
+            cand --proc-root 'Local collector: the proc filesystem to read processes and sockets from'
+            cand --interval 'How often to look at the sockets; also the window of the bit rates'
+            cand --listen 'Serve datarhei Core''s session API and /metrics on this address, e.g. 127.0.0.1:8787. Any address other than loopback requires --token (sent as Authorization: Bearer)'
+            cand --db 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]'
+            cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
+            cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --source 'Override the source guessed from the URL'
+            cand --user 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin'
+            cand --token 'A ready datarhei access token (sent as a bearer token)'
+            cand --ca-cert 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root'
+            cand --timeout 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]'
+            cand --max-body-size 'Refuse a reply larger than this, e.g. 64MiB'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --output-file 'Write the output to this file atomically (temporary file, then rename); print nothing'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --all-contexts 'Ask every context of the config file at once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --insecure 'Accept a TLS certificate that cannot be verified (prints a warning)'
+            cand --json 'Short for --output json'
+            cand --no-headers 'Leave out the header line of table, wide and tsv output'
+            cand -v 'Say on stderr what is being asked of whom'
+            cand --verbose 'Say on stderr what is being asked of whom'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sessions;completions'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
@@ -429,6 +475,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand subscriptions 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
             cand watch 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
             cand config 'Named contexts of the config file: list, show, set, use'
+            cand collect 'Run the local collector continuously: record finished sessions, optionally serve them'
             cand completions 'Print the shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -455,6 +502,8 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;help;config;set'= {
         }
         &'sessions;help;config;use'= {
+        }
+        &'sessions;help;collect'= {
         }
         &'sessions;help;completions'= {
         }

@@ -60,6 +60,7 @@ complete -c sessions -n "__fish_sessions_needs_command" -f -a "clients" -d 'Twin
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "completions" -d 'Print the shell completion script'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
@@ -78,6 +79,9 @@ complete -c sessions -n "__fish_sessions_using_subcommand active" -l limit -d 'S
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l interval -d 'Time between two polls of a watch, e.g. 500ms, 2s' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l rounds -d 'Stop a watch after N polls (for tests and scripts)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -116,6 +120,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -l by -d 'Bre
 local\t''
 reference\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l top -d 'With --by: keep the N largest rows per collector (by traffic)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates (0s: no rates)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l db -d 'Local collector: the history store `collect` writes (default as for `collect`)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l day -d 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -224,6 +233,9 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -l limit -d 'Sh
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l interval -d 'Time between two polls of a watch, e.g. 500ms, 2s' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l rounds -d 'Stop a watch after N polls (for tests and scripts)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -355,7 +367,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l password-command -d 'Shell command whose first line of output is the password (run with sh -c when needed)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l password-env -d 'Name of the environment variable holding the password' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l token-env -d 'Name of the environment variable holding a datarhei access token' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l port-map -d 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l port-map -d 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list; --port-map of active/summary/collect beats it)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -421,6 +433,41 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l interval -d 'How often to look at the sockets; also the window of the bit rates' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l listen -d 'Serve datarhei Core\'s session API and /metrics on this address, e.g. 127.0.0.1:8787. Any address other than loopback requires --token (sent as Authorization: Bearer)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l db -d 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''
+prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -451,14 +498,15 @@ complete -c sessions -n "__fish_sessions_using_subcommand completions" -s v -l v
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "active" -d 'One row per active session'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "clients" -d 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "completions" -d 'Print the shell completion script'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "active" -d 'One row per active session'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "clients" -d 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "completions" -d 'Print the shell completion script'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the contexts (the current one is marked)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'

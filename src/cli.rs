@@ -1,5 +1,6 @@
 //! The command line as clap sees it: flags, subcommands and their help; nothing else lives here.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Collector, GroupBy};
 use crate::query::{Filter, SortKey};
+use crate::source::local::classify::PortMapping;
 
 /// Show who is connected to a streaming or HMI server right now, how much they move, and what
 /// they subscribe to.
@@ -165,6 +167,11 @@ pub enum Command {
     /// Named contexts of the config file: list, show, set, use
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run the local collector continuously: record finished sessions, optionally serve them
+    ///
+    /// Prints one JSON line per finished session once it is safely stored. With --listen, serves
+    /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
+    Collect(CollectArgs),
     /// Print the shell completion script
     Completions {
         #[arg(value_enum)]
@@ -218,6 +225,14 @@ pub struct ActiveArgs {
     /// remote); mind the cardinality
     #[arg(long)]
     pub per_session: bool,
+
+    #[command(flatten)]
+    pub local: LocalArgs,
+
+    /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s;
+    /// 0s takes one look and reports no rates
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub sample: Duration,
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,9 +274,43 @@ pub struct ConfigSetArgs {
     #[arg(long, value_name = "VAR")]
     pub token_env: Option<String>,
 
-    /// Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list)
-    #[arg(long, value_name = "ENTRY")]
+    /// Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list;
+    /// --port-map of active/summary/collect beats it)
+    #[arg(long, value_name = "COLLECTOR=PORTS")]
     pub port_map: Vec<String>,
+}
+
+/// What the local collector (no --url) needs to know.
+#[derive(Debug, Args)]
+pub struct LocalArgs {
+    /// Local collector: give a collector these ports instead of its defaults (repeatable),
+    /// e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)
+    #[arg(long, value_name = "COLLECTOR=PORTS")]
+    pub port_map: Vec<PortMapping>,
+
+    /// Local collector: the proc filesystem to read processes and sockets from
+    #[arg(long, value_name = "DIR", default_value = "/proc", hide = true)]
+    pub proc_root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub local: LocalArgs,
+
+    /// How often to look at the sockets; also the window of the bit rates
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub interval: Duration,
+
+    /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
+    /// Any address other than loopback requires --token (sent as Authorization: Bearer)
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or
+    /// ~/.local/state/sessions/history.sqlite3]
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +325,21 @@ pub struct SummaryArgs {
     /// With --by: keep the N largest rows per collector (by traffic)
     #[arg(long, value_name = "N", requires = "by")]
     pub top: Option<usize>,
+
+    #[command(flatten)]
+    pub local: LocalArgs,
+
+    /// Local collector: how long to watch the sockets to measure bit rates (0s: no rates)
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub sample: Duration,
+
+    /// Local collector: the history store `collect` writes (default as for `collect`)
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -328,6 +392,21 @@ impl From<GroupByArg> for GroupBy {
             GroupByArg::Local => GroupBy::Local,
             GroupByArg::Reference => GroupBy::Reference,
         }
+    }
+}
+
+fn parse_day(s: &str) -> Result<String, String> {
+    let well_formed = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    match humantime::parse_rfc3339_weak(&format!("{s} 00:00:00")) {
+        Ok(_) if well_formed => Ok(s.to_owned()),
+        _ => Err("not a day like 2026-11-24".into()),
     }
 }
 

@@ -5,6 +5,7 @@ use crate::cli::{ConfigCommand, ConfigSetArgs, GlobalArgs, OutputFormat};
 use crate::config::{self, Env};
 use crate::config_file::{self, Context, Loaded};
 use crate::error::{Error, Result};
+use crate::source::local::classify::PortMapping;
 use crate::{diag, output, render};
 
 pub fn run(args: &GlobalArgs, env: &Env<'_>, command: ConfigCommand) -> Result<()> {
@@ -75,6 +76,11 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
         return Err(Error::Usage(
             "config set stores no passwords: use --password-command 'pass show NAME' or --password-env VAR".into(),
         ));
+    }
+    for entry in &set.port_map {
+        entry
+            .parse::<PortMapping>()
+            .map_err(|e| Error::Usage(format!("--port-map '{entry}': {e}")))?;
     }
     if let Some(url) = typed("url", &args.url) {
         // The same checks as when the context is used, now rather than at the first query.

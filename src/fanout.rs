@@ -11,6 +11,7 @@ use crate::config::{self, Endpoint, Settings, Target};
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::datarhei::Datarhei;
+use crate::source::local::Local;
 use crate::source::tchmi::Tchmi;
 use crate::source::{Details, Source};
 
@@ -36,6 +37,7 @@ pub enum Answer {
 enum Connection {
     Datarhei(Datarhei),
     Tchmi(Tchmi),
+    Local(Box<Local>),
 }
 
 /// One endpoint: its label and its connection, or why it could not be opened.
@@ -72,10 +74,9 @@ fn connect(ep: &Endpoint, command: &Command) -> Result<Connection> {
                 ep.net.clone(),
             )?))
         }
-        other => Err(Error::Usage(format!(
-            "{} is not available in this build yet: pass --url http(s)://HOST:PORT for datarhei Core or ws(s)://HOST:PORT/ for a TwinCAT HMI Server",
-            other.describe()
-        ))),
+        Target::Local => Ok(Connection::Local(Box::new(Local::new(
+            crate::local_options(command, ep)?,
+        )))),
     }
 }
 
@@ -105,6 +106,7 @@ impl Peer {
         match &mut self.connection {
             Ok(Connection::Datarhei(s)) => answer(s, ask).await,
             Ok(Connection::Tchmi(s)) => answer(s, ask).await,
+            Ok(Connection::Local(s)) => answer(s.as_mut(), ask).await,
             Err(e) => Err(same(e)),
         }
     }

@@ -19,13 +19,15 @@ mod watch;
 
 use std::io::IsTerminal;
 
-use cli::{ActiveArgs, Cli, Command, OutputFormat};
-use config::{Env, Settings};
+use cli::{ActiveArgs, Cli, Command, LocalArgs, OutputFormat};
+use config::{Endpoint, Env, Settings, Target};
 use error::{Error, Result};
 use fanout::{Answer, Ask, Peer};
 use model::{Collector, Session, SourceSummary, TargetSummary};
 use query::SessionQuery;
 use source::Details;
+use source::local::LocalOptions;
+use source::local::classify::{PortMap, PortMapping};
 
 /// Runs one parsed command line to completion.
 pub fn run(cli: Cli) -> Result<()> {
@@ -62,6 +64,26 @@ pub fn run(cli: Cli) -> Result<()> {
 
 async fn execute(settings: &Settings, command: Command) -> Result<()> {
     check_format(&command, settings.output.format)?;
+    let remote = settings
+        .endpoints
+        .iter()
+        .any(|ep| !matches!(ep.target, Target::Local));
+    if remote && matches!(&command, Command::Summary(s) if s.day.is_some()) {
+        return Err(Error::Usage(
+            "--day reads this machine's history (no --url); a server keeps no days".into(),
+        ));
+    }
+    if let Command::Collect(args) = command {
+        return match &settings.endpoints[..] {
+            [ep] if matches!(ep.target, Target::Local) => {
+                let port_map = port_map(&args.local, ep)?;
+                source::local::collect::run(ep, port_map, args).await
+            }
+            _ => Err(Error::Usage(
+                "collect runs this machine's local collector: drop --url/--context".into(),
+            )),
+        };
+    }
     let mut peers = fanout::open(settings, &command);
     let progress = !settings.quiet && std::io::stderr().is_terminal();
     match command {
@@ -107,8 +129,8 @@ fn question(command: &Command) -> Ask {
             lengths: args.lengths,
             durations: args.durations,
         }),
-        // `run` answers these itself and never asks a server for them.
-        Command::Config(_) | Command::Completions { .. } => Ask::Clients,
+        // `run` and `execute` answer these themselves and never ask a source for them.
+        Command::Config(_) | Command::Collect(_) | Command::Completions { .. } => Ask::Clients,
     }
 }
 
@@ -214,7 +236,10 @@ fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>)
                 render::subscriptions(w, &items, targets, out)
             })
         }
-        Command::Watch(_) | Command::Config(_) | Command::Completions { .. } => Ok(()),
+        Command::Watch(_)
+        | Command::Config(_)
+        | Command::Collect(_)
+        | Command::Completions { .. } => Ok(()),
     }
 }
 
@@ -225,6 +250,61 @@ fn session_query(args: &ActiveArgs) -> SessionQuery {
         reverse: args.reverse,
         limit: args.limit,
     }
+}
+
+/// The local collector's settings for `active`, `watch` and `summary` at this endpoint.
+fn local_options(command: &Command, ep: &Endpoint) -> Result<LocalOptions> {
+    let (local, sample, db, day) = match command {
+        Command::Active(a) | Command::Watch(a) => (&a.local, a.sample, None, None),
+        // Only summary reads the history; `active` works without a HOME.
+        Command::Summary(s) => (
+            &s.local,
+            s.sample,
+            Some(match &s.db {
+                Some(db) => db.clone(),
+                None => source::local::default_db(&config::process_env_var)?,
+            }),
+            s.day.clone(),
+        ),
+        // Only a TwinCAT HMI Server answers these; the source says so.
+        Command::Clients | Command::Subscriptions(_) => {
+            return Ok(LocalOptions {
+                proc_root: "/proc".into(),
+                port_map: PortMap::new(&[]),
+                sample: std::time::Duration::ZERO,
+                db: None,
+                day: None,
+            });
+        }
+        Command::Collect(_) | Command::Config(_) | Command::Completions { .. } => {
+            return Err(Error::Internal("no local options for this command".into()));
+        }
+    };
+    Ok(LocalOptions {
+        proc_root: local.proc_root.clone(),
+        port_map: port_map(local, ep)?,
+        sample,
+        db,
+        day,
+    })
+}
+
+/// `--port-map` when given, else the context's `port_map` (flag beats config).
+fn port_map(local: &LocalArgs, ep: &Endpoint) -> Result<PortMap> {
+    if !local.port_map.is_empty() || ep.port_map.is_empty() {
+        return Ok(PortMap::new(&local.port_map));
+    }
+    let parsed = ep
+        .port_map
+        .iter()
+        .map(|entry| {
+            entry.parse::<PortMapping>().map_err(|e| {
+                let name = ep.name.as_deref().unwrap_or("");
+                Error::Usage(format!("context '{name}': port_map entry '{entry}': {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(PortMap::new(&parsed))
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

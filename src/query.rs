@@ -220,10 +220,12 @@ fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
 /// Builds what `summary` prints: the collectors and, with `by`, their history broken down with the
 /// most traffic first, at most `top` rows per collector.
 pub fn summarize(
-    collectors: Vec<CollectorSummary>,
+    mut collectors: Vec<CollectorSummary>,
     by: Option<GroupBy>,
     top: Option<usize>,
 ) -> Summary {
+    // Every source lists collectors in one order: the enum's, alphabetical as Core sorts them.
+    collectors.sort_by_key(|c| c.collector);
     let mut breakdown = Vec::new();
     if let Some(by) = by {
         for c in &collectors {

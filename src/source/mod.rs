@@ -1,7 +1,8 @@
-//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP) and TwinCAT HMI Server
-//! (WebSocket), and the model they fill.
+//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP), TwinCAT HMI Server
+//! (WebSocket) and this machine (local), and the model they fill.
 
 pub mod datarhei;
+pub mod local;
 pub mod net;
 pub mod tchmi;
 

@@ -89,6 +89,14 @@ fn tls_message(tls: &rustls::Error, host: &str) -> String {
     }
 }
 
+/// `--timeout` ran out before the server answered (exit 3).
+pub fn timed_out(host: &str, timeout: std::time::Duration) -> Error {
+    Error::Unreachable(format!(
+        "{host} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
+        humantime::format_duration(timeout)
+    ))
+}
+
 /// The deepest message in the chain: usually the one that names the real cause.
 pub fn innermost(err: &(dyn StdError + 'static)) -> String {
     chain(err)

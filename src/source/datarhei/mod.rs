@@ -235,11 +235,7 @@ impl Datarhei {
     }
 
     fn timeout_error(&self) -> Error {
-        Error::Unreachable(format!(
-            "{} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
-            self.host,
-            humantime::format_duration(self.net.timeout)
-        ))
+        net::timed_out(&self.host, self.net.timeout)
     }
 
     /// Streams a (possibly very large) JSON body through `parse` without holding it whole.

@@ -222,7 +222,7 @@ impl WireSummary {
     }
 }
 
-/// Parses a summary reply into one entry per known collector, in collector order. The body is
+/// Parses a summary reply into one entry per known collector. The body is
 /// read whole (it is bounded by the reader) because serde_json parses slices far faster.
 pub fn parse_summary(reader: &mut dyn Read) -> Result<Vec<CollectorSummary>, ReplyError> {
     let mut body = Vec::new();
@@ -232,12 +232,10 @@ pub fn parse_summary(reader: &mut dyn Read) -> Result<Vec<CollectorSummary>, Rep
     })?;
     let map: BTreeMap<String, WireSummary> =
         serde_json::from_slice(&body).map_err(ReplyError::Json)?;
-    let mut out: Vec<CollectorSummary> = map
+    Ok(map
         .into_iter()
         .filter_map(|(k, v)| Some(v.into_model(k.parse().ok()?)))
-        .collect();
-    out.sort_by_key(|s| s.collector);
-    Ok(out)
+        .collect())
 }
 
 /// `POST /api/login` and `GET /api/login/refresh` replies.

@@ -71,13 +71,7 @@ impl Tchmi {
             self.host,
             started.elapsed().as_millis()
         ));
-        result.unwrap_or_else(|_| {
-            Err(Error::Unreachable(format!(
-                "{} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
-                self.host,
-                humantime::format_duration(self.net.timeout)
-            )))
-        })
+        result.unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
     }
 
     async fn exchange(&self, details: Details) -> Result<wire::Listing> {

@@ -1,0 +1,401 @@
+//! ffmpeg command lines read as a list of inputs and outputs (URL or file, format), the way
+//! ffmpeg itself assigns options: everything before `-i X` belongs to input X, everything before
+//! a bare argument belongs to that output; `-f tee` outputs split into their slaves.
+
+/// Options that take no value. Every other `-option` takes the next argument as its value.
+const FLAGS: &[&str] = &[
+    "-y",
+    "-n",
+    "-re",
+    "-nostdin",
+    "-stdin",
+    "-hide_banner",
+    "-nostats",
+    "-stats",
+    "-an",
+    "-vn",
+    "-sn",
+    "-dn",
+    "-shortest",
+    "-copyts",
+    "-start_at_zero",
+    "-ignore_unknown",
+    "-copy_unknown",
+    "-benchmark",
+    "-benchmark_all",
+    "-debug_ts",
+    "-xerror",
+    "-report",
+    "-accurate_seek",
+    "-noaccurate_seek",
+    "-dump",
+    "-hex",
+    "-vstats",
+    "-autorotate",
+    "-noautorotate",
+    "-fix_sub_duration",
+];
+
+/// Input or output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Input,
+    Output,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Input => "in",
+            Role::Output => "out",
+        }
+    }
+}
+
+/// Where the data comes from or goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A URL with a host: `scheme://host:port/...`; the port is the scheme's default if absent.
+    Network {
+        scheme: String,
+        host: String,
+        port: Option<u16>,
+    },
+    /// Standard input/output or a `pipe:N`.
+    Pipe,
+    /// A local file or device, or a protocol without a host (lavfi graphs, `concat:` …).
+    File,
+}
+
+/// One input or output of an ffmpeg process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub role: Role,
+    /// The position among the process's inputs or outputs, from 0.
+    pub index: usize,
+    /// The URL or path with passwords and secret query values masked.
+    pub url: String,
+    /// `-f` for this input/output (`flv`, `mpegts` …), or a tee slave's `f=`.
+    pub format: Option<String>,
+    pub target: Target,
+}
+
+/// Parses the arguments of one ffmpeg process (argv[0] included) into its inputs and outputs.
+pub fn parse_args(args: &[String]) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    let mut format: Option<String> = None;
+    let (mut inputs, mut outputs) = (0, 0);
+    let mut it = args.iter().skip(1);
+    while let Some(arg) = it.next() {
+        let is_option = arg.starts_with('-') && arg.len() > 1;
+        if !is_option {
+            // A bare argument is an output; the options gathered so far are its own.
+            for (url, fmt) in split_output(arg, format.take()) {
+                out.push(endpoint(Role::Output, outputs, &url, fmt));
+                outputs += 1;
+            }
+            continue;
+        }
+        if FLAGS.contains(&arg.as_str()) {
+            continue;
+        }
+        let Some(value) = it.next() else { break };
+        match arg.as_str() {
+            "-i" => {
+                out.push(endpoint(Role::Input, inputs, value, format.take()));
+                inputs += 1;
+            }
+            "-f" => format = Some(value.clone()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A tee output is several outputs: `[f=flv]rtmp://a|[f=mpegts:onfail=ignore]udp://b`.
+fn split_output(arg: &str, format: Option<String>) -> Vec<(String, Option<String>)> {
+    if format.as_deref() != Some("tee") {
+        return vec![(arg.to_owned(), format)];
+    }
+    split_unescaped(arg, '|')
+        .into_iter()
+        .map(|slave| {
+            let (opts, url) = match slave.strip_prefix('[').and_then(|s| s.split_once(']')) {
+                Some((opts, url)) => (opts, url),
+                None => ("", slave.as_str()),
+            };
+            let fmt = split_unescaped(opts, ':')
+                .into_iter()
+                .find_map(|o| o.strip_prefix("f=").map(str::to_owned));
+            (url.to_owned(), fmt)
+        })
+        .collect()
+}
+
+/// Splits on `sep` except where it is escaped with a backslash (ffmpeg's tee escaping).
+fn split_unescaped(s: &str, sep: char) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let (Some(next), Some(last)) = (chars.next(), parts.last_mut()) {
+                    last.push(next);
+                }
+            }
+            c if c == sep => parts.push(String::new()),
+            c => {
+                if let Some(last) = parts.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    parts
+}
+
+fn endpoint(role: Role, index: usize, raw: &str, format: Option<String>) -> Endpoint {
+    Endpoint {
+        role,
+        index,
+        url: mask_secrets(raw),
+        format,
+        target: target_of(raw),
+    }
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    Some(match scheme {
+        "rtmp" => 1935,
+        "rtmps" | "https" => 443,
+        "http" => 80,
+        "rtsp" => 554,
+        "rtsps" => 322,
+        _ => return None,
+    })
+}
+
+fn target_of(raw: &str) -> Target {
+    if raw == "-" || raw.starts_with("pipe:") {
+        return Target::Pipe;
+    }
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return Target::File;
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme == "file" {
+        return Target::File;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match hostport.strip_prefix('[') {
+        // [v6]:port
+        Some(v6) => match v6.split_once(']') {
+            Some((h, p)) => (
+                h.to_owned(),
+                p.strip_prefix(':').and_then(|p| p.parse().ok()),
+            ),
+            None => (v6.to_owned(), None),
+        },
+        None => match hostport.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), p.parse().ok()),
+            None => (hostport.to_owned(), None),
+        },
+    };
+    if host.is_empty() {
+        return Target::File;
+    }
+    let port = port.or_else(|| default_port(&scheme));
+    Target::Network { scheme, host, port }
+}
+
+/// Query keys whose values are secrets: SRT passphrases, stream keys, tokens.
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["pass", "token", "secret", "key", "auth", "sig"]
+        .iter()
+        .any(|s| k.contains(s))
+}
+
+/// `rtmp://u:pw@h/app?token=x` → `rtmp://u:***@h/app?token=***`: command lines carry secrets, and
+/// our output may be shared.
+pub fn mask_secrets(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_owned();
+    };
+    let (before_query, query) = match rest.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match before_query.find('/') {
+        Some(i) => before_query.split_at(i),
+        None => (before_query, ""),
+    };
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let mut out = format!("{scheme}://{authority}{path}");
+    if let Some(q) = query {
+        let masked: Vec<String> = q
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&masked.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &[&str]) -> Vec<String> {
+        line.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn summary(eps: &[Endpoint]) -> Vec<(Role, usize, &str, Option<&str>)> {
+        eps.iter()
+            .map(|e| (e.role, e.index, e.url.as_str(), e.format.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn a_typical_restream() {
+        let eps = parse_args(&args(&[
+            "ffmpeg",
+            "-hide_banner",
+            "-re",
+            "-f",
+            "flv",
+            "-i",
+            "rtmp://127.0.0.1:1935/live/in",
+            "-c",
+            "copy",
+            "-f",
+            "flv",
+            "rtmp://ingest.example/app/key",
+            "-y",
+            "backup file.mp4",
+        ]));
+        assert_eq!(
+            summary(&eps),
+            [
+                (Role::Input, 0, "rtmp://127.0.0.1:1935/live/in", Some("flv")),
+                (
+                    Role::Output,
+                    0,
+                    "rtmp://ingest.example/app/key",
+                    Some("flv")
+                ),
+                (Role::Output, 1, "backup file.mp4", None),
+            ]
+        );
+        assert_eq!(
+            eps[0].target,
+            Target::Network {
+                scheme: "rtmp".into(),
+                host: "127.0.0.1".into(),
+                port: Some(1935)
+            }
+        );
+        assert_eq!(eps[2].target, Target::File);
+    }
+
+    #[test]
+    fn pipes_and_many_inputs() {
+        let eps = parse_args(&args(&[
+            "/usr/bin/ffmpeg",
+            "-f",
+            "rawvideo",
+            "-i",
+            "-",
+            "-i",
+            "pipe:3",
+            "-i",
+            "srt://[::1]:6000?mode=caller&passphrase=hunter2hunter2",
+            "-map",
+            "0",
+            "-f",
+            "mpegts",
+            "pipe:1",
+        ]));
+        assert_eq!(eps.len(), 4);
+        assert_eq!(eps[0].target, Target::Pipe);
+        assert_eq!(eps[0].format.as_deref(), Some("rawvideo"));
+        assert_eq!(eps[1].target, Target::Pipe);
+        assert_eq!(eps[1].format, None);
+        assert_eq!(eps[2].url, "srt://[::1]:6000?mode=caller&passphrase=***");
+        assert_eq!(
+            eps[2].target,
+            Target::Network {
+                scheme: "srt".into(),
+                host: "::1".into(),
+                port: Some(6000)
+            }
+        );
+        assert_eq!(
+            (eps[3].role, eps[3].target.clone()),
+            (Role::Output, Target::Pipe)
+        );
+    }
+
+    #[test]
+    fn tee_outputs_are_split_into_slaves() {
+        let eps = parse_args(&args(&[
+            "ffmpeg",
+            "-i",
+            "in.mp4",
+            "-f",
+            "tee",
+            "-map",
+            "0:v",
+            "[f=flv:onfail=ignore]rtmp://a.example/live/x|[f=mpegts]udp://239.0.0.1:1234|local\\|odd.ts",
+        ]));
+        assert_eq!(
+            summary(&eps),
+            [
+                (Role::Input, 0, "in.mp4", None),
+                (Role::Output, 0, "rtmp://a.example/live/x", Some("flv")),
+                (Role::Output, 1, "udp://239.0.0.1:1234", Some("mpegts")),
+                (Role::Output, 2, "local|odd.ts", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_command_lines_do_not_panic() {
+        for line in [
+            &["ffmpeg"][..],
+            &["ffmpeg", "-i"],
+            &["ffmpeg", "-f"],
+            &["ffmpeg", "-f", "tee", "|||"],
+            &["ffmpeg", "-i", "rtmp://"],
+            &["ffmpeg", "-i", "http://[::1"],
+            &["ffmpeg", "-i", "a:b://c@:x/"],
+        ] {
+            let _ = parse_args(&args(line));
+        }
+        assert_eq!(
+            parse_args(&args(&["ffmpeg", "-i", "rtmp://"]))[0].target,
+            Target::File
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        assert_eq!(
+            mask_secrets("rtmp://user:pw@host:1935/app/stream?token=abc&x=1"),
+            "rtmp://user:***@host:1935/app/stream?token=***&x=1"
+        );
+        assert_eq!(mask_secrets("http://u@h/p"), "http://u@h/p");
+        assert_eq!(mask_secrets("/tmp/a?b"), "/tmp/a?b");
+    }
+}

@@ -1,0 +1,725 @@
+//! The local collector against real loopback sockets, the real /proc and its own datarhei source.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::local::{command, eventually, free_port, json, pair, run};
+
+const PATIENCE: Duration = Duration::from_secs(10);
+
+fn find<'a>(sessions: &'a Value, local: &str, remote: &str) -> Option<&'a Value> {
+    sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["local"] == local && s["remote"] == remote)
+}
+
+/// The sessions once both ends report the byte counts the test moved (an ACK may trail a read).
+fn settled(home: &std::path::Path, args: &[&str], check: impl Fn(&Value) -> bool) -> Value {
+    eventually(PATIENCE, || {
+        let v = json(home, args);
+        check(&v).then_some(v)
+    })
+}
+
+#[test]
+fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
+    let home = tempfile::tempdir().unwrap();
+    let rtmp = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let unmapped = TcpListener::bind("127.0.0.1:0").unwrap();
+    let a = pair(&rtmp, 123_456, 789);
+    let b = pair(&hls, 1000, 250_000);
+    let c = pair(&unmapped, 10, 10);
+    let rtmp_map = format!("rtmp={}", rtmp.local_addr().unwrap().port());
+    let hls_map = format!("hls={}", hls.local_addr().unwrap().port());
+    let args = [
+        "active",
+        "--port-map",
+        &rtmp_map,
+        "--port-map",
+        &hls_map,
+        "--sample",
+        "100ms",
+        "-o",
+        "json",
+    ];
+    let (a_srv, a_cli) = (a.server_addr().to_string(), a.client_addr().to_string());
+    let (b_srv, b_cli) = (b.server_addr().to_string(), b.client_addr().to_string());
+    let v = settled(home.path(), &args, |v| {
+        find(v, &a_srv, &a_cli).is_some_and(|s| s["tx_bytes"] == 789)
+            && find(v, &a_cli, &a_srv).is_some_and(|s| s["tx_bytes"] == 123_456)
+            && find(v, &b_srv, &b_cli).is_some_and(|s| s["tx_bytes"] == 250_000)
+            && find(v, &b_cli, &b_srv).is_some_and(|s| s["tx_bytes"] == 1000)
+    });
+
+    // The server end: a client of a local server.
+    let s = find(&v, &a_srv, &a_cli).unwrap();
+    assert_eq!(s["collector"], "rtmp");
+    assert_eq!(
+        (s["rx_bytes"].as_u64(), s["tx_bytes"].as_u64()),
+        (Some(123_456), Some(789))
+    );
+    assert_eq!(s["extra"]["direction"], "in");
+    assert_eq!(s["extra"]["proto"], "tcp");
+    assert_eq!(s["extra"]["pid"], std::process::id());
+    assert!(s["extra"]["rtt_ms"].as_f64().is_some());
+    assert_eq!(s["id"], inode_of(&a.server).to_string());
+    // The client end: this machine pushing to an ingest.
+    let s = find(&v, &a_cli, &a_srv).unwrap();
+    assert_eq!(s["collector"], "rtmp");
+    assert_eq!(
+        (s["rx_bytes"].as_u64(), s["tx_bytes"].as_u64()),
+        (Some(789), Some(123_456))
+    );
+    assert_eq!(s["extra"]["direction"], "out");
+    let s = find(&v, &b_srv, &b_cli).unwrap();
+    assert_eq!(s["collector"], "hls");
+    assert_eq!(s["rx_bytes"], 1000);
+    // Nothing on unmapped ports, and no rows for the listeners themselves.
+    let c_srv = c.server_addr().to_string();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["local"] != c_srv && s["remote"] != c_srv)
+    );
+    let ours: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["extra"]["pid"] == std::process::id())
+        .collect();
+    assert_eq!(ours.len(), 4, "{ours:#?}");
+
+    // --collectors keeps only the ones asked for.
+    let only_hls = json(
+        home.path(),
+        &[
+            "active",
+            "--port-map",
+            &rtmp_map,
+            "--port-map",
+            &hls_map,
+            "--sample",
+            "0s",
+            "--collectors",
+            "hls",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(
+        only_hls
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["collector"] == "hls")
+    );
+    assert!(find(&only_hls, &b_srv, &b_cli).is_some());
+}
+
+fn inode_of(stream: &impl AsRawFd) -> u64 {
+    let link = std::fs::read_link(format!("/proc/self/fd/{}", stream.as_raw_fd())).unwrap();
+    let link = link.to_str().unwrap();
+    link.trim_start_matches("socket:[")
+        .trim_end_matches(']')
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn bit_rates_come_from_two_samples() {
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = pair(&listener, 1, 0);
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeder = {
+        let stop = Arc::clone(&stop);
+        let mut client = p.client.try_clone().unwrap();
+        std::thread::spawn(move || {
+            let chunk = [1u8; 4096];
+            while !stop.load(Ordering::Relaxed) {
+                client.write_all(&chunk).unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let drain = {
+        let mut server = p.server.try_clone().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while server.read(&mut buf).is_ok_and(|n| n > 0) {}
+        })
+    };
+    let map = format!("http={port}");
+    let v = json(
+        home.path(),
+        &[
+            "active",
+            "--port-map",
+            &map,
+            "--sample",
+            "400ms",
+            "-o",
+            "json",
+        ],
+    );
+    stop.store(true, Ordering::Relaxed);
+    feeder.join().unwrap();
+    let srv = p.server_addr().to_string();
+    let s = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["local"] == srv)
+        .unwrap();
+    // About 4 KiB every 5 ms is some 6 Mbit/s; the window is short, so only sanity is exact.
+    let rate = s["rx_bit_s"].as_f64().unwrap();
+    assert!(rate > 100_000.0 && rate < 1e9, "{rate}");
+    assert_eq!(
+        s["rx_kibit_s"].as_f64().unwrap(),
+        (rate / 1024.0 * 1000.0).round() / 1000.0
+    );
+    assert_eq!(s["tx_bit_s"], 0.0);
+    p.server.shutdown(std::net::Shutdown::Both).unwrap();
+    drain.join().unwrap();
+}
+
+#[test]
+fn udp_listeners_are_listener_rows() {
+    let home = tempfile::tempdir().unwrap();
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let local = udp.local_addr().unwrap().to_string();
+    let map = format!("srt={}/udp", udp.local_addr().unwrap().port());
+    let v = json(
+        home.path(),
+        &[
+            "active",
+            "--port-map",
+            &map,
+            "--sample",
+            "0s",
+            "--collectors",
+            "srt",
+            "-o",
+            "json",
+        ],
+    );
+    let s = find(&v, &local, "*").unwrap();
+    assert_eq!(s["collector"], "srt");
+    assert_eq!(s["extra"]["direction"], "listen");
+    assert_eq!(s["extra"]["proto"], "udp");
+    assert!(
+        s["extra"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("share this one UDP socket")
+    );
+}
+
+#[test]
+fn ffmpeg_processes_become_one_session_per_input_and_output() {
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = pair(&listener, 5000, 0);
+    // A process table of one ffmpeg that owns the client end of the connection.
+    let proc_root = tempfile::tempdir().unwrap();
+    let dir = proc_root.path().join("4242");
+    std::fs::create_dir_all(dir.join("fd")).unwrap();
+    std::fs::write(dir.join("comm"), "ffmpeg\n").unwrap();
+    let url = format!("rtmp://127.0.0.1:{port}/live/cam?token=s3cret");
+    let cmdline = [
+        "/usr/bin/ffmpeg",
+        "-re",
+        "-i",
+        "/srv/in put.mp4",
+        "-c",
+        "copy",
+        "-f",
+        "flv",
+        &url,
+        "-f",
+        "mpegts",
+        "pipe:1",
+    ]
+    .join("\0");
+    std::fs::write(dir.join("cmdline"), format!("{cmdline}\0")).unwrap();
+    let inode = inode_of(&p.client);
+    std::os::unix::fs::symlink(format!("socket:[{inode}]"), dir.join("fd/7")).unwrap();
+    let root = proc_root.path().to_str().unwrap();
+    let map = format!("rtmp={port}");
+    let args = [
+        "active",
+        "--proc-root",
+        root,
+        "--port-map",
+        &map,
+        "--sample",
+        "0s",
+        "-o",
+        "json",
+    ];
+    let v = settled(home.path(), &args, |v| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == "4242:out0" && s["tx_bytes"] == 5000)
+    });
+    let ff: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["collector"] == "ffmpeg")
+        .collect();
+    assert_eq!(ff.len(), 3, "{ff:#?}");
+    assert_eq!(ff[0]["id"], "4242:in0");
+    assert_eq!(ff[0]["local"], "/srv/in put.mp4");
+    assert_eq!(ff[0]["remote"], "unknown");
+    assert_eq!(ff[0]["extra"]["kind"], "file");
+    assert_eq!(ff[1]["id"], "4242:out0");
+    assert_eq!(
+        ff[1]["local"],
+        format!("rtmp://127.0.0.1:{port}/live/cam?token=***")
+    );
+    assert_eq!(ff[1]["remote"], p.server_addr().to_string());
+    assert_eq!(ff[1]["extra"]["format"], "flv");
+    assert_eq!(ff[1]["extra"]["socket"], inode);
+    assert_eq!(ff[1]["reference"], "4242");
+    assert_eq!(ff[2]["extra"]["kind"], "pipe");
+    assert_eq!(ff[2]["extra"]["format"], "mpegts");
+    // The socket itself is an rtmp session owned by that ffmpeg.
+    let out = find(
+        &v,
+        &p.client_addr().to_string(),
+        &p.server_addr().to_string(),
+    )
+    .unwrap();
+    assert_eq!(out["reference"], "ffmpeg");
+    assert_eq!(out["extra"]["pid"], 4242);
+}
+
+#[test]
+fn bad_local_flags_are_usage_errors() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["active", "--port-map", "ffmpeg=1"][..],
+        &["active", "--port-map", "rtmp=0"],
+        &["collect", "--listen", "0.0.0.0:1"],
+        &["collect", "--interval", "0s", "--db", "x.sqlite3"],
+        &["summary", "--day", "2026-13-01"],
+        &["summary", "--day", "2026-1-01"],
+        &[
+            "--url",
+            "http://127.0.0.1:1",
+            "summary",
+            "--day",
+            "2026-01-01",
+        ],
+    ] {
+        let out = run(home.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("sessions: "), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// A `collect` process whose stdout lines are gathered as they come.
+struct Collector {
+    child: std::process::Child,
+    lines: Arc<Mutex<Vec<Value>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Collector {
+    fn start(home: &std::path::Path, args: &[&str]) -> Collector {
+        let mut child = command(home, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let line = line.unwrap();
+                sink.lock()
+                    .unwrap()
+                    .push(serde_json::from_str(&line).unwrap());
+            }
+        });
+        Collector {
+            child,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    fn printed(&self) -> Vec<Value> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    fn wait_for_http(&self, port: u16) {
+        eventually(PATIENCE, || TcpStream::connect(("127.0.0.1", port)).ok());
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+    }
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn collect_records_serves_core_json_and_survives_sigkill() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("state/history.sqlite3");
+    let db_arg = db.to_str().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let map = format!("rtmp={}", listener.local_addr().unwrap().port());
+    let http = free_port();
+    let listen = format!("127.0.0.1:{http}");
+    let mut collect = Collector::start(
+        home.path(),
+        &[
+            "collect",
+            "--interval",
+            "100ms",
+            "--port-map",
+            &map,
+            "--listen",
+            &listen,
+            "--db",
+            db_arg,
+        ],
+    );
+    collect.wait_for_http(http);
+    let url = format!("http://127.0.0.1:{http}");
+
+    // A live session, seen through this binary's own datarhei source.
+    let live = pair(&listener, 4321, 1234);
+    let (srv, cli) = (
+        live.server_addr().to_string(),
+        live.client_addr().to_string(),
+    );
+    let active = settled(
+        home.path(),
+        &[
+            "--url",
+            &url,
+            "active",
+            "--collectors",
+            "rtmp",
+            "-o",
+            "json",
+        ],
+        |v| find(v, &srv, &cli).is_some_and(|s| s["tx_bytes"] == 1234),
+    );
+    let s = find(&active, &srv, &cli).unwrap();
+    assert_eq!(
+        (s["rx_bytes"].as_u64(), s["collector"].as_str()),
+        (Some(4321), Some("rtmp"))
+    );
+    assert!(s["extra"].as_str().unwrap().contains("direction=in"), "{s}");
+    let raw = http_get(http, "/api/v3/session/active?collectors=bogus,rtmp");
+    assert!(
+        raw.contains("\r\n\r\n{\"bogus\":[],\"rtmp\":[{\"id\":"),
+        "{raw}"
+    );
+    drop(live);
+
+    // Sessions that end are stored, then printed.
+    let mut expected = Vec::new();
+    for i in 0..3u64 {
+        let p = pair(&listener, 1000 + i as usize, 0);
+        expected.push((p.server_addr().ip().to_string(), 1000 + i));
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let printed = eventually(PATIENCE, || {
+        let lines = collect.printed();
+        (lines.len() >= 8).then_some(lines)
+    });
+    for (_, rx) in &expected {
+        assert!(
+            printed.iter().any(|l| l["rx_bytes"] == *rx
+                && l["extra"]["direction"] == "in"
+                && l["remote"] == "127.0.0.1"),
+            "{rx} in {printed:#?}"
+        );
+    }
+    let summary = json(
+        home.path(),
+        &[
+            "--url",
+            &url,
+            "summary",
+            "--collectors",
+            "rtmp",
+            "-o",
+            "json",
+        ],
+    );
+    let finished = &summary["collectors"][0]["finished"];
+    assert!(finished["sessions"].as_u64().unwrap() >= 8, "{summary}");
+    let metrics = http_get(http, "/metrics");
+    assert!(
+        metrics.contains("# TYPE session_total counter"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("session_active{collector=\"rtmp\"}"),
+        "{metrics}"
+    );
+
+    // Churn, and a SIGKILL in the middle of it.
+    let stop = Arc::new(AtomicBool::new(false));
+    let churn = {
+        let stop = Arc::clone(&stop);
+        let listener = listener.try_clone().unwrap();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let p = pair(&listener, 10_000, 10);
+                std::thread::sleep(Duration::from_millis(100));
+                drop(p);
+            }
+        })
+    };
+    let before = collect.printed().len();
+    eventually(PATIENCE, || {
+        (collect.printed().len() > before + 10).then_some(())
+    });
+    collect.child.kill().unwrap();
+    collect.child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    churn.join().unwrap();
+    let printed = collect.printed();
+    drop(collect);
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM finished", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        stored as usize >= printed.len(),
+        "{stored} < {}",
+        printed.len()
+    );
+    for line in &printed {
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM finished WHERE session_id = ?1 AND rx_bytes = ?2 AND closed_at = unixepoch(?3)",
+                rusqlite::params![
+                    line["id"].as_str().unwrap(),
+                    line["rx_bytes"].as_i64().unwrap(),
+                    line["closed_at"].as_str().unwrap()
+                ],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "printed but not stored: {line}");
+    }
+
+    // Local `summary` reads the same store.
+    let local = json(
+        home.path(),
+        &[
+            "summary",
+            "--db",
+            db_arg,
+            "--port-map",
+            &map,
+            "--sample",
+            "0s",
+            "--collectors",
+            "rtmp",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(local["collectors"][0]["finished"]["sessions"], stored);
+    // … and per UTC day.
+    let today = &printed[0]["closed_at"].as_str().unwrap()[..10];
+    for (day, expected) in [(today, stored), ("2000-01-01", 0)] {
+        let v = json(
+            home.path(),
+            &[
+                "summary",
+                "--db",
+                db_arg,
+                "--day",
+                day,
+                "--sample",
+                "0s",
+                "--collectors",
+                "rtmp",
+                "-o",
+                "json",
+            ],
+        );
+        assert_eq!(
+            v["collectors"][0]["finished"]["sessions"], expected,
+            "{day}"
+        );
+    }
+}
+
+#[test]
+fn collect_listen_checks_the_token() {
+    let home = tempfile::tempdir().unwrap();
+    let http = free_port();
+    let listen = format!("127.0.0.1:{http}");
+    let db = home.path().join("h.sqlite3");
+    let collect = Collector::start(
+        home.path(),
+        &[
+            "collect",
+            "--interval",
+            "1s",
+            "--listen",
+            &listen,
+            "--token",
+            "s3cret",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    collect.wait_for_http(http);
+    let url = format!("http://127.0.0.1:{http}");
+    let out = run(home.path(), &["--url", &url, "active", "-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ok = json(
+        home.path(),
+        &["--url", &url, "--token", "s3cret", "active", "-o", "json"],
+    );
+    assert!(ok.is_array());
+    let raw = http_get(http, "/metrics");
+    assert!(raw.starts_with("HTTP/1.1 401"), "{raw}");
+    assert!(raw.ends_with(
+        r#"{"code":401,"message":"Unauthorized","details":["Missing or invalid JWT token"]}"#
+    ));
+
+    // SIGTERM is a clean stop.
+    let mut collect = collect;
+    let pid = rustix::process::Pid::from_raw(collect.child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let status = eventually(PATIENCE, || collect.child.try_wait().unwrap());
+    assert_eq!(status.code(), Some(0));
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .is_some_and(|uids| uids.split_whitespace().next() == Some("0"))
+}
+
+#[test]
+fn other_users_processes_are_one_warning_not_a_failure() {
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if !running_as_root() || !setpriv.exists() {
+        eprintln!("skipped: needs root and setpriv to run the binary as another user");
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let p = pair(&listener, 10, 10);
+    let map = format!("rtmp={}", listener.local_addr().unwrap().port());
+    // As nobody, this test process (root's) cannot be read: its sockets lose their process.
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_sessions"))
+        .args(["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = find(
+        &v,
+        &p.server_addr().to_string(),
+        &p.client_addr().to_string(),
+    )
+    .unwrap();
+    assert_eq!(s["reference"], "");
+    assert!(s["extra"].get("pid").is_none());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("sessions: warning: "), "{err}");
+    assert!(
+        err.contains("processes of other users cannot be read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ipv6_loopback_sessions() {
+    let Ok(listener) = TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: no IPv6 loopback here");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let p = pair(&listener, 2048, 64);
+    let map = format!("https={}", listener.local_addr().unwrap().port());
+    let (srv, cli) = (p.server_addr().to_string(), p.client_addr().to_string());
+    assert!(srv.starts_with("[::1]:"), "{srv}");
+    let v = settled(
+        home.path(),
+        &["active", "--port-map", &map, "--sample", "0s", "-o", "json"],
+        |v| find(v, &srv, &cli).is_some_and(|s| s["tx_bytes"] == 64),
+    );
+    let s = find(&v, &srv, &cli).unwrap();
+    assert_eq!(
+        (s["collector"].as_str(), s["rx_bytes"].as_u64()),
+        (Some("https"), Some(2048))
+    );
+    let s = find(&v, &cli, &srv).unwrap();
+    assert_eq!(
+        (s["extra"]["direction"].as_str(), s["tx_bytes"].as_u64()),
+        (Some("out"), Some(2048))
+    );
+}

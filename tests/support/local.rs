@@ -1,0 +1,99 @@
+//! Helpers for the local collector's tests: the built binary run with a clean environment,
+//! loopback connections that have moved a known number of bytes, and a free port.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A command for the built binary with only PATH kept and HOME set to `home`.
+pub fn command(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessions"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs the binary to completion.
+pub fn run(home: &Path, args: &[&str]) -> Output {
+    command(home, args).output().unwrap()
+}
+
+/// Runs the binary and parses its JSON output, failing the test on a non-zero exit.
+pub fn json(home: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run(home, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Both ends of an established loopback connection after `up` bytes went client → server and
+/// `down` bytes server → client, all of them read by the other side.
+pub struct Pair {
+    pub client: TcpStream,
+    pub server: TcpStream,
+}
+
+impl Pair {
+    pub fn client_addr(&self) -> SocketAddr {
+        self.client.local_addr().unwrap()
+    }
+
+    pub fn server_addr(&self) -> SocketAddr {
+        self.server.local_addr().unwrap()
+    }
+}
+
+pub fn pair(listener: &TcpListener, up: usize, down: usize) -> Pair {
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut server, _) = listener.accept().unwrap();
+    move_bytes(&mut client, &mut server, up);
+    move_bytes(&mut server, &mut client, down);
+    Pair { client, server }
+}
+
+/// Writes `n` bytes on `from` and reads all of them on `to`.
+pub fn move_bytes(from: &mut TcpStream, to: &mut TcpStream, n: usize) {
+    let chunk = vec![7u8; 64 * 1024];
+    let mut buf = vec![0u8; 64 * 1024];
+    let (mut sent, mut got) = (0, 0);
+    while got < n {
+        if sent < n {
+            let k = (n - sent).min(chunk.len());
+            from.write_all(&chunk[..k]).unwrap();
+            sent += k;
+        }
+        while got < sent {
+            got += to.read(&mut buf).unwrap();
+        }
+    }
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Retries `probe` until it returns `Some`, for at most `limit`.
+pub fn eventually<T>(limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "gave up after {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
