@@ -846,3 +846,39 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
         warnings[0]
     );
 }
+
+/// A local context's `port_map` reaches the local collector; `--port-map` replaces it.
+#[test]
+fn a_local_contexts_port_map_classifies_this_machines_sockets() {
+    use support::local::{eventually, json, pair};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let conn = pair(&listener, 10, 10);
+    let home = Home::new(&format!(
+        "current-context = \"here\"\n[contexts.here]\nsource = \"local\"\nport_map = [\"srt=1\", \"rtmp={port}\"]\n"
+    ));
+    let server_end = conn.server_addr().to_string();
+    let collector_of = |args: &[&str]| {
+        eventually(std::time::Duration::from_secs(10), || {
+            let v = json(home.dir.path(), args);
+            v.as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["local"] == server_end.as_str())
+                .map(|s| s["collector"].as_str().unwrap().to_string())
+        })
+    };
+    let active = ["active", "--sample", "0s", "-o", "json"];
+    assert_eq!(collector_of(&active), "rtmp");
+    let hls = format!("hls={port}");
+    let flag = ["active", "--sample", "0s", "--port-map", &hls, "-o", "json"];
+    assert_eq!(collector_of(&flag), "hls");
+
+    std::fs::write(
+        home.config(),
+        "[contexts.here]\nsource = \"local\"\nport_map = [\"rtmp=oops\"]\n",
+    )
+    .unwrap();
+    home.run(&["--context", "here", "active"], &[])
+        .assert_failure(2, "context 'here': port_map entry 'rtmp=oops': ");
+}
