@@ -28,6 +28,9 @@ _sessions() {
             sessions,completions)
                 cmd="sessions__subcmd__completions"
                 ;;
+            sessions,config)
+                cmd="sessions__subcmd__config"
+                ;;
             sessions,help)
                 cmd="sessions__subcmd__help"
                 ;;
@@ -36,6 +39,39 @@ _sessions() {
                 ;;
             sessions,summary)
                 cmd="sessions__subcmd__summary"
+                ;;
+            sessions,watch)
+                cmd="sessions__subcmd__watch"
+                ;;
+            sessions__subcmd__config,help)
+                cmd="sessions__subcmd__config__subcmd__help"
+                ;;
+            sessions__subcmd__config,list)
+                cmd="sessions__subcmd__config__subcmd__list"
+                ;;
+            sessions__subcmd__config,set)
+                cmd="sessions__subcmd__config__subcmd__set"
+                ;;
+            sessions__subcmd__config,show)
+                cmd="sessions__subcmd__config__subcmd__show"
+                ;;
+            sessions__subcmd__config,use)
+                cmd="sessions__subcmd__config__subcmd__use"
+                ;;
+            sessions__subcmd__config__subcmd__help,help)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            sessions__subcmd__config__subcmd__help,list)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__list"
+                ;;
+            sessions__subcmd__config__subcmd__help,set)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__set"
+                ;;
+            sessions__subcmd__config__subcmd__help,show)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__show"
+                ;;
+            sessions__subcmd__config__subcmd__help,use)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__use"
                 ;;
             sessions__subcmd__help,active)
                 cmd="sessions__subcmd__help__subcmd__active"
@@ -49,6 +85,9 @@ _sessions() {
             sessions__subcmd__help,completions)
                 cmd="sessions__subcmd__help__subcmd__completions"
                 ;;
+            sessions__subcmd__help,config)
+                cmd="sessions__subcmd__help__subcmd__config"
+                ;;
             sessions__subcmd__help,help)
                 cmd="sessions__subcmd__help__subcmd__help"
                 ;;
@@ -58,6 +97,21 @@ _sessions() {
             sessions__subcmd__help,summary)
                 cmd="sessions__subcmd__help__subcmd__summary"
                 ;;
+            sessions__subcmd__help,watch)
+                cmd="sessions__subcmd__help__subcmd__watch"
+                ;;
+            sessions__subcmd__help__subcmd__config,list)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__list"
+                ;;
+            sessions__subcmd__help__subcmd__config,set)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__set"
+                ;;
+            sessions__subcmd__help__subcmd__config,show)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__show"
+                ;;
+            sessions__subcmd__help__subcmd__config,use)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__use"
+                ;;
             *)
                 ;;
         esac
@@ -65,12 +119,20 @@ _sessions() {
 
     case "${cmd}" in
         sessions)
-            opts="-u -o -v -q -h -V --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version active summary clients subscriptions collect completions help"
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version active summary clients subscriptions watch config collect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -104,11 +166,11 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
@@ -127,7 +189,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__active)
-            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --port-map --proc-root --sample --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --watch --interval --rounds --per-session --port-map --proc-root --sample --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,6 +211,14 @@ _sessions() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --port-map)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -158,6 +228,14 @@ _sessions() {
                     return 0
                     ;;
                 --sample)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -194,11 +272,11 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
@@ -217,12 +295,20 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__clients)
-            opts="-u -o -v -q -h -V --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -256,11 +342,11 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
@@ -279,7 +365,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__collect)
-            opts="-u -o -v -q -h -V --port-map --proc-root --interval --listen --db --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --port-map --proc-root --interval --listen --db --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +391,14 @@ _sessions() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -338,11 +432,11 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
@@ -361,12 +455,20 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__completions)
-            opts="-u -o -v -q -h -V --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version bash elvish fish powershell zsh"
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -400,11 +502,461 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version list show set use help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help)
+            opts="list show set use help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__list)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__set)
+            opts="-u -o -v -q -h -V --password-command --password-env --token-env --port-map --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__show)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__use)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
@@ -423,7 +975,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__help)
-            opts="active summary clients subscriptions collect completions help"
+            opts="active summary clients subscriptions watch config collect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +1044,76 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__help__subcmd__config)
+            opts="list show set use"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -534,13 +1156,35 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__subscriptions)
-            opts="-u -o -v -q -h -V --lengths --durations --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --lengths --durations --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -574,11 +1218,11 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
@@ -597,7 +1241,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__summary)
-            opts="-u -o -v -q -h -V --collectors --by --top --port-map --proc-root --sample --db --day --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --collectors --by --top --port-map --proc-root --sample --db --day --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,6 +1279,14 @@ _sessions() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -668,11 +1320,117 @@ _sessions() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson tsv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__watch)
+            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --watch --interval --rounds --per-session --port-map --proc-root --sample --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --collectors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort-by)
+                    COMPREPLY=($(compgen -W "collector id reference local remote age created_at rx_bytes tx_bytes rx_rate tx_rate" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sample)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)

@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Collector, GroupBy};
 use crate::query::{Filter, SortKey};
@@ -30,8 +31,41 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments, noting which options came from the environment rather
+    /// than the command line: `config set` stores only what was typed.
+    pub fn try_parse_noting_env() -> Result<Cli, clap::Error> {
+        let matches = Cli::command().try_get_matches()?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.global.from_env = ["url", "user", "token"]
+            .into_iter()
+            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+            .collect();
+        Ok(cli)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else
+    /// ~/.config/sessions/config.toml)
+    #[arg(long, global = true, env = "SESSIONS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Named target(s) from the config file; a comma list asks several servers at once
+    #[arg(
+        long,
+        global = true,
+        env = "SESSIONS_CONTEXT",
+        value_delimiter = ',',
+        value_name = "NAME[,NAME…]"
+    )]
+    pub context: Vec<String>,
+
+    /// Ask every context of the config file at once
+    #[arg(long, global = true, conflicts_with = "context")]
+    pub all_contexts: bool,
+
     /// Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI
     #[arg(short, long, global = true, env = "SESSIONS_URL", value_name = "URL")]
     pub url: Option<String>,
@@ -67,8 +101,9 @@ pub struct GlobalArgs {
     pub ca_cert: Option<PathBuf>,
 
     /// Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m
-    #[arg(long, global = true, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
-    pub timeout: Duration,
+    /// [default: 10s, or the context's timeout]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub timeout: Option<Duration>,
 
     /// Refuse a reply larger than this, e.g. 64MiB
     #[arg(long, global = true, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
@@ -101,6 +136,10 @@ pub struct GlobalArgs {
     /// Print no warnings
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Which of the options above came from the environment (filled by `try_parse_noting_env`).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +159,14 @@ pub enum Command {
     ///
     /// Requests the server is processing right now are listed too, with type ReadWrite.
     Subscriptions(SubscriptionsArgs),
+    /// Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise
+    ///
+    /// Each event is one line: {"event":"added"|"updated"|"removed","at":RFC3339,"session":{…}}
+    /// (plus "target" with several contexts). Ctrl-C ends it with exit code 0.
+    Watch(ActiveArgs),
+    /// Named contexts of the config file: list, show, set, use
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Run the local collector continuously: record finished sessions, optionally serve them
     ///
     /// Prints one JSON line per finished session once it is safely stored. With --listen, serves
@@ -162,6 +209,23 @@ pub struct ActiveArgs {
     #[arg(long, value_name = "FIELD=VALUE")]
     pub filter: Vec<Filter>,
 
+    /// Keep watching: a redrawn table on a terminal, NDJSON events otherwise (as `sessions watch`)
+    #[arg(long)]
+    pub watch: bool,
+
+    /// Time between two polls of a watch, e.g. 500ms, 2s
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub interval: Duration,
+
+    /// Stop a watch after N polls (for tests and scripts)
+    #[arg(long, value_name = "N", hide = true)]
+    pub rounds: Option<u64>,
+
+    /// With -o prometheus: one series per session (labels collector, id, reference, local,
+    /// remote); mind the cardinality
+    #[arg(long)]
+    pub per_session: bool,
+
     #[command(flatten)]
     pub local: LocalArgs,
 
@@ -169,6 +233,51 @@ pub struct ActiveArgs {
     /// 0s takes one look and reports no rates
     #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
     pub sample: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List the contexts (the current one is marked)
+    List,
+    /// Show one context's settings (default: the current one); secrets are never shown
+    Show {
+        /// Context name
+        name: Option<String>,
+    },
+    /// Create or update a context (the file is written atomically, mode 0600)
+    ///
+    /// Takes the global --url, --source, --user, --ca-cert, --insecure and --timeout and the
+    /// options below; only what is given changes. Values that come from the environment
+    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments in the file are not kept.
+    Set(ConfigSetArgs),
+    /// Make a context the current one (used when neither --url nor --context is given)
+    Use {
+        /// Context name
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigSetArgs {
+    /// Context name
+    pub name: String,
+
+    /// Shell command whose first line of output is the password (run with sh -c when needed)
+    #[arg(long, value_name = "COMMAND", conflicts_with = "password_env")]
+    pub password_command: Option<String>,
+
+    /// Name of the environment variable holding the password
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+
+    /// Name of the environment variable holding a datarhei access token
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+
+    /// Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list;
+    /// --port-map of active/summary/collect beats it)
+    #[arg(long, value_name = "COLLECTOR=PORTS")]
+    pub port_map: Vec<String>,
 }
 
 /// What the local collector (no --url) needs to know.
@@ -258,6 +367,8 @@ pub enum OutputFormat {
     Json,
     Ndjson,
     Tsv,
+    /// Prometheus text exposition format 0.0.4 (summary; active with --per-session)
+    Prometheus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

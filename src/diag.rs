@@ -32,3 +32,15 @@ pub fn warn(args: std::fmt::Arguments<'_>) {
         eprintln!("sessions: warning: {args}");
     }
 }
+
+/// An error line that is not the final one (a failed target among several); never silenced.
+pub fn error(args: std::fmt::Arguments<'_>) {
+    eprintln!("sessions: {args}");
+}
+
+/// A confirmation for people (e.g. `config set`); silenced by `-q`, never on stdout.
+pub fn note(args: std::fmt::Arguments<'_>) {
+    if LEVEL.load(Ordering::Relaxed) >= NORMAL {
+        eprintln!("sessions: {args}");
+    }
+}

@@ -3,26 +3,31 @@
 
 pub mod cli;
 pub mod config;
+mod config_cmd;
+pub mod config_file;
 mod diag;
 pub mod docs;
 pub mod error;
+mod fanout;
 pub mod model;
 mod output;
 pub mod query;
 mod render;
 mod source;
 mod tls;
+mod watch;
 
-use cli::{Cli, Command};
-use config::{Env, Settings, Target};
+use std::io::IsTerminal;
+
+use cli::{ActiveArgs, Cli, Command, LocalArgs, OutputFormat};
+use config::{Endpoint, Env, Settings, Target};
 use error::{Error, Result};
-use model::{Collector, SourceSummary};
+use fanout::{Answer, Ask, Peer};
+use model::{Collector, Session, SourceSummary, TargetSummary};
 use query::SessionQuery;
-use source::datarhei::Datarhei;
-use source::local::classify::PortMap;
-use source::local::{Local, LocalOptions};
-use source::tchmi::Tchmi;
-use source::{Details, Source};
+use source::Details;
+use source::local::LocalOptions;
+use source::local::classify::{PortMap, PortMapping};
 
 /// Runs one parsed command line to completion.
 pub fn run(cli: Cli) -> Result<()> {
@@ -30,18 +35,19 @@ pub fn run(cli: Cli) -> Result<()> {
         let script = docs::completion_script(shell);
         return output::emit(cli.global.output_file.as_deref(), |w| w.write_all(&script));
     }
+    diag::set(cli.global.verbose, cli.global.quiet);
     let stdin = std::io::stdin();
     let mut stdin = stdin.lock();
-    let settings = config::resolve(
-        &cli.global,
-        &mut Env {
-            var: &config::process_env_var,
-            stdin: &mut stdin,
-            stdout_is_terminal: config::stdout_is_terminal(),
-        },
-    )?;
-    diag::set(settings.verbose, settings.quiet);
-    if settings.net.insecure {
+    let mut env = Env {
+        var: &config::process_env_var,
+        stdin: &mut stdin,
+        stdout_is_terminal: config::stdout_is_terminal(),
+    };
+    if let Command::Config(command) = cli.command {
+        return config_cmd::run(&cli.global, &env, command);
+    }
+    let settings = config::resolve(&cli.global, &mut env)?;
+    if settings.endpoints.iter().any(|ep| ep.net.insecure) {
         diag::warn(format_args!(
             "--insecure: the server's TLS certificate is not verified"
         ));
@@ -57,111 +63,199 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 async fn execute(settings: &Settings, command: Command) -> Result<()> {
-    let remote = !matches!(settings.target, Target::Local);
+    check_format(&command, settings.output.format)?;
+    let remote = settings
+        .endpoints
+        .iter()
+        .any(|ep| !matches!(ep.target, Target::Local));
     if remote && matches!(&command, Command::Summary(s) if s.day.is_some()) {
         return Err(Error::Usage(
             "--day reads this machine's history (no --url); a server keeps no days".into(),
         ));
     }
-    match &settings.target {
-        Target::Datarhei(url) => {
-            let mut source = Datarhei::new(
-                url.clone(),
-                settings.credentials.clone(),
-                settings.net.clone(),
-            )?;
-            dispatch(&mut source, settings, command).await
-        }
-        Target::Tchmi(url) => {
-            refuse_collector_options(&command)?;
-            let mut source = Tchmi::new(
-                url.clone(),
-                settings.credentials.clone(),
-                settings.net.clone(),
-            )?;
-            dispatch(&mut source, settings, command).await
-        }
-        Target::Local => {
-            if let Command::Collect(args) = command {
-                return source::local::collect::run(settings, args).await;
+    if let Command::Collect(args) = command {
+        return match &settings.endpoints[..] {
+            [ep] if matches!(ep.target, Target::Local) => {
+                let port_map = port_map(&args.local, ep)?;
+                source::local::collect::run(ep, port_map, args).await
             }
-            let mut source = Local::new(local_options(&command)?);
-            dispatch(&mut source, settings, command).await
+            _ => Err(Error::Usage(
+                "collect runs this machine's local collector: drop --url/--context".into(),
+            )),
+        };
+    }
+    let mut peers = fanout::open(settings, &command);
+    let progress = !settings.quiet && std::io::stderr().is_terminal();
+    match command {
+        Command::Watch(args) => watch::run(&mut peers, settings, &args, progress).await,
+        Command::Active(args) if args.watch => {
+            watch::run(&mut peers, settings, &args, progress).await
+        }
+        command => {
+            let ask = question(&command);
+            let replies = fanout::ask_all(&mut peers, &ask, progress).await;
+            let (answers, failures) = partition(&peers, replies)?;
+            render(settings, command, answers)?;
+            partial(failures)
         }
     }
 }
 
-async fn dispatch<S: Source>(source: &mut S, settings: &Settings, command: Command) -> Result<()> {
+/// `-o prometheus` only where there are numbers to expose: refused before anything is asked.
+fn check_format(command: &Command, format: OutputFormat) -> Result<()> {
+    if format != OutputFormat::Prometheus {
+        return Ok(());
+    }
+    match command {
+        Command::Summary(_) => Ok(()),
+        Command::Active(args) if args.per_session && !args.watch => Ok(()),
+        Command::Active(args) if !args.watch => Err(Error::Usage(
+            "-o prometheus with active needs --per-session (one series per session; mind the cardinality), or use `summary -o prometheus` for the aggregates".into(),
+        )),
+        _ => Err(Error::Usage(
+            "-o prometheus is for `summary` and `active --per-session`".into(),
+        )),
+    }
+}
+
+fn question(command: &Command) -> Ask {
+    match command {
+        Command::Active(args) | Command::Watch(args) => {
+            Ask::Active(chosen(&args.collectors.collectors))
+        }
+        Command::Summary(args) => Ask::Summary(chosen(&args.collectors.collectors)),
+        Command::Clients => Ask::Clients,
+        Command::Subscriptions(args) => Ask::Subscriptions(Details {
+            lengths: args.lengths,
+            durations: args.durations,
+        }),
+        // `run` and `execute` answer these themselves and never ask a source for them.
+        Command::Config(_) | Command::Collect(_) | Command::Completions { .. } => Ask::Clients,
+    }
+}
+
+/// What the targets that answered said, each with its label, and the errors of the others.
+type Outcome = (Vec<(String, Answer)>, Vec<Error>);
+
+/// The answers that came, labelled, and one line per target that failed. With a single target
+/// its error is the result as it always was; when every target failed, the last one's error is.
+fn partition(peers: &[Peer], replies: Vec<Result<Answer>>) -> Result<Outcome> {
+    let several = peers.len() > 1;
+    let mut answers = Vec::with_capacity(replies.len());
+    let mut failures = Vec::new();
+    for (peer, reply) in peers.iter().zip(replies) {
+        match reply {
+            Ok(answer) => answers.push((peer.label().to_string(), answer)),
+            Err(e) if several => failures.push(peer.blame(e)),
+            Err(e) => return Err(peer.blame(e)),
+        }
+    }
+    if answers.is_empty() {
+        let last = failures.pop();
+        for e in &failures {
+            diag::error(format_args!("{e}"));
+        }
+        return Err(last.unwrap_or_else(|| Error::Internal("no target to ask".into())));
+    }
+    Ok((answers, failures))
+}
+
+/// Exit 7 when some targets failed: each failure is one line, the last one as the result.
+fn partial(mut failures: Vec<Error>) -> Result<()> {
+    let Some(last) = failures.pop() else {
+        return Ok(());
+    };
+    for e in &failures {
+        diag::error(format_args!("{e}"));
+    }
+    Err(Error::Partial(last.to_string()))
+}
+
+/// Writes what the targets answered, labelled with their target when there are several.
+fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>) -> Result<()> {
     let out = &settings.output;
+    let several = settings.endpoints.len() > 1;
+    let mut labels = Vec::with_capacity(answers.len());
     match command {
         Command::Active(args) => {
-            let query = SessionQuery {
-                filters: args.filter,
-                sort_by: args.sort_by,
-                reverse: args.reverse,
-                limit: args.limit,
-            };
-            let sessions = source.active(&chosen(&args.collectors.collectors)).await?;
-            let sessions = query.apply(sessions);
-            output::emit(out.file.as_deref(), |w| render::sessions(w, &sessions, out))
-        }
-        Command::Summary(args) => {
-            match source.summary(&chosen(&args.collectors.collectors)).await? {
-                SourceSummary::Collectors(collectors) => {
-                    let summary = query::summarize(collectors, args.by.map(Into::into), args.top);
-                    output::emit(out.file.as_deref(), |w| render::summary(w, &summary, out))
-                }
-                SourceSummary::Hmi(hmi) => {
-                    output::emit(out.file.as_deref(), |w| render::hmi_summary(w, &hmi, out))
+            let query = session_query(&args);
+            let mut rows: Vec<(String, Session)> = Vec::new();
+            for (label, answer) in answers {
+                if let Answer::Sessions(sessions) = answer {
+                    rows.extend(sessions.into_iter().map(|s| (label.clone(), s)));
                 }
             }
-        }
-        Command::Clients => {
-            let clients = source.clients().await?;
-            output::emit(out.file.as_deref(), |w| render::clients(w, &clients, out))
-        }
-        Command::Subscriptions(args) => {
-            let details = Details {
-                lengths: args.lengths,
-                durations: args.durations,
-            };
-            let subscriptions = source.subscriptions(details).await?;
+            let (labels, sessions): (Vec<String>, Vec<Session>) =
+                query.apply_by(rows, |(_, s)| s).into_iter().unzip();
+            let targets = several.then_some(labels.as_slice());
             output::emit(out.file.as_deref(), |w| {
-                render::subscriptions(w, &subscriptions, out)
+                render::sessions(w, &sessions, targets, out)
             })
         }
-        Command::Collect(_) => Err(Error::Usage(
-            "collect runs this machine's local collector: drop --url/--context".into(),
-        )),
-        Command::Completions { .. } => Ok(()),
+        Command::Summary(args) => {
+            let mut items = Vec::with_capacity(answers.len());
+            for (label, answer) in answers {
+                if let Answer::Summary(summary) = answer {
+                    labels.push(label);
+                    items.push(match summary {
+                        SourceSummary::Collectors(c) => TargetSummary::Collectors(
+                            query::summarize(c, args.by.map(Into::into), args.top),
+                        ),
+                        SourceSummary::Hmi(h) => TargetSummary::Hmi(h),
+                    });
+                }
+            }
+            let targets = several.then_some(labels.as_slice());
+            output::emit(out.file.as_deref(), |w| {
+                render::summaries(w, &items, targets, out)
+            })
+        }
+        Command::Clients => {
+            let mut items = Vec::new();
+            for (label, answer) in answers {
+                if let Answer::Clients(clients) = answer {
+                    labels.extend(std::iter::repeat_n(label, clients.len()));
+                    items.extend(clients);
+                }
+            }
+            let targets = several.then_some(labels.as_slice());
+            output::emit(out.file.as_deref(), |w| {
+                render::clients(w, &items, targets, out)
+            })
+        }
+        Command::Subscriptions(_) => {
+            let mut items = Vec::new();
+            for (label, answer) in answers {
+                if let Answer::Subscriptions(subscriptions) = answer {
+                    labels.extend(std::iter::repeat_n(label, subscriptions.len()));
+                    items.extend(subscriptions);
+                }
+            }
+            let targets = several.then_some(labels.as_slice());
+            output::emit(out.file.as_deref(), |w| {
+                render::subscriptions(w, &items, targets, out)
+            })
+        }
+        Command::Watch(_)
+        | Command::Config(_)
+        | Command::Collect(_)
+        | Command::Completions { .. } => Ok(()),
     }
 }
 
-/// Options that would silently mean nothing to a TwinCAT HMI Server are refused: it has only
-/// `tchmi` sessions and keeps no history of finished ones.
-fn refuse_collector_options(command: &Command) -> Result<()> {
-    let (asked, by) = match command {
-        Command::Active(args) => (&args.collectors.collectors, false),
-        Command::Summary(args) => (&args.collectors.collectors, args.by.is_some()),
-        _ => return Ok(()),
-    };
-    if !asked.is_empty() {
-        return Err(Error::Usage(
-            "--collectors selects datarhei Core collectors; a TwinCAT HMI Server's sessions are all `tchmi`: leave it out".into(),
-        ));
+fn session_query(args: &ActiveArgs) -> SessionQuery {
+    SessionQuery {
+        filters: args.filter.clone(),
+        sort_by: args.sort_by,
+        reverse: args.reverse,
+        limit: args.limit,
     }
-    if by {
-        return Err(Error::Usage(
-            "--by breaks down the history of finished sessions, which a TwinCAT HMI Server does not keep".into(),
-        ));
-    }
-    Ok(())
 }
 
-/// The local collector's settings for `active` and `summary`.
-fn local_options(command: &Command) -> Result<LocalOptions> {
+/// The local collector's settings for `active`, `watch` and `summary` at this endpoint.
+fn local_options(command: &Command, ep: &Endpoint) -> Result<LocalOptions> {
     let (local, sample, db, day) = match command {
-        Command::Active(a) => (&a.local, a.sample, None, None),
+        Command::Active(a) | Command::Watch(a) => (&a.local, a.sample, None, None),
         // Only summary reads the history; `active` works without a HOME.
         Command::Summary(s) => (
             &s.local,
@@ -182,17 +276,35 @@ fn local_options(command: &Command) -> Result<LocalOptions> {
                 day: None,
             });
         }
-        Command::Collect(_) | Command::Completions { .. } => {
+        Command::Collect(_) | Command::Config(_) | Command::Completions { .. } => {
             return Err(Error::Internal("no local options for this command".into()));
         }
     };
     Ok(LocalOptions {
         proc_root: local.proc_root.clone(),
-        port_map: PortMap::new(&local.port_map),
+        port_map: port_map(local, ep)?,
         sample,
         db,
         day,
     })
+}
+
+/// `--port-map` when given, else the context's `port_map` (flag beats config).
+fn port_map(local: &LocalArgs, ep: &Endpoint) -> Result<PortMap> {
+    if !local.port_map.is_empty() || ep.port_map.is_empty() {
+        return Ok(PortMap::new(&local.port_map));
+    }
+    let parsed = ep
+        .port_map
+        .iter()
+        .map(|entry| {
+            entry.parse::<PortMapping>().map_err(|e| {
+                let name = ep.name.as_deref().unwrap_or("");
+                Error::Usage(format!("context '{name}': port_map entry '{entry}': {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(PortMap::new(&parsed))
 }
 
 /// The collectors asked for, each once, in the order given; all of them when none were named.

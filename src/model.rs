@@ -234,6 +234,15 @@ pub struct HmiSummary {
     pub requests_in_progress: u64,
 }
 
+/// What `summary` prints for one target: a datarhei-like summary or a TwinCAT HMI Server's
+/// counts, each as its own JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum TargetSummary {
+    Collectors(Summary),
+    Hmi(HmiSummary),
+}
+
 /// What a source's `summary` reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceSummary {

@@ -19,12 +19,16 @@ pub fn emit(
             write(&mut out).map_err(Error::Output)?;
             out.flush().map_err(Error::Output)
         }
-        Some(path) => write_atomically(path, write),
+        // Readable by a collector running as another user, like any exported metrics file.
+        Some(path) => write_atomically(path, 0o644, write),
     }
 }
 
-fn write_atomically(
+/// Writes `path` whole or not at all: a temporary file in the same folder, synced, given `mode`,
+/// then renamed over it.
+pub fn write_atomically(
     path: &Path,
+    mode: u32,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     let shown = path.display();
@@ -41,9 +45,8 @@ fn write_atomically(
     write(&mut out).map_err(fail)?;
     let tmp = out.into_inner().map_err(|e| fail(e.into_error()))?;
     tmp.as_file().sync_all().map_err(fail)?;
-    // Readable by a collector running as another user, like any exported metrics file.
     tmp.as_file()
-        .set_permissions(Permissions::from_mode(0o644))
+        .set_permissions(Permissions::from_mode(mode))
         .map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())

@@ -172,12 +172,18 @@ pub struct SessionQuery {
 impl SessionQuery {
     /// Filter, sort (`--sort-by`, ties in the default order: collector, start time, id),
     /// reverse, and cut.
-    pub fn apply(&self, mut sessions: Vec<Session>) -> Vec<Session> {
-        sessions.retain(|s| self.filters.iter().all(|f| f.matches(s)));
+    pub fn apply(&self, sessions: Vec<Session>) -> Vec<Session> {
+        self.apply_by(sessions, |s| s)
+    }
+
+    /// The same over rows that carry a session, e.g. with the target it came from.
+    pub fn apply_by<T>(&self, mut sessions: Vec<T>, session: impl Fn(&T) -> &Session) -> Vec<T> {
+        sessions.retain(|s| self.filters.iter().all(|f| f.matches(session(s))));
         // In place: a stable sort's scratch buffer would be the largest allocation of a
         // 100,000-session run. The tie-break makes the order total, so stability is not needed.
         let key = self.sort_by;
         sessions.sort_unstable_by(|a, b| {
+            let (a, b) = (session(a), session(b));
             key.map_or(Ordering::Equal, |k| compare(k, a, b))
                 .then_with(|| default_order(a, b))
         });

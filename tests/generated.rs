@@ -105,6 +105,12 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-summary.1",
             "sessions-clients.1",
             "sessions-subscriptions.1",
+            "sessions-watch.1",
+            "sessions-config.1",
+            "sessions-config-list.1",
+            "sessions-config-show.1",
+            "sessions-config-set.1",
+            "sessions-config-use.1",
             "sessions-collect.1",
             "sessions-completions.1"
         ]

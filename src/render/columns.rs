@@ -4,6 +4,7 @@ use std::fmt::Display;
 use std::time::Duration;
 
 use super::units;
+use crate::config_file::{ContextField, ContextRow};
 use crate::model::{BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription};
 
 /// Where a column appears besides tsv, which has them all.
@@ -459,5 +460,83 @@ pub const HMI_SUMMARY: &[Column<HmiSummary>] = &[
         shown: Shown::Table,
         human: |h| h.requests_in_progress.to_string(),
         raw: |h| Raw::Value(&h.requests_in_progress),
+    },
+];
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
+pub const CONTEXT: &[Column<ContextRow>] = &[
+    Column {
+        title: "CURRENT",
+        name: "current",
+        shown: Shown::Table,
+        human: |c| if c.current { "*".into() } else { String::new() },
+        raw: |c| Raw::Value(&c.current),
+    },
+    Column {
+        title: "NAME",
+        name: "name",
+        shown: Shown::Table,
+        human: |c| c.name.clone(),
+        raw: |c| Raw::Text(&c.name),
+    },
+    Column {
+        title: "URL",
+        name: "url",
+        shown: Shown::Table,
+        human: |c| or_dash(&c.url),
+        raw: |c| c.url.as_deref().map_or(Raw::Empty, Raw::Text),
+    },
+    Column {
+        title: "SOURCE",
+        name: "source",
+        shown: Shown::Table,
+        human: |c| {
+            c.source
+                .map_or_else(|| "-".into(), |s| crate::config::kind_name(s.into()).into())
+        },
+        raw: |c| {
+            c.source.map_or(Raw::Empty, |s| {
+                Raw::Text(crate::config::kind_name(s.into()))
+            })
+        },
+    },
+    Column {
+        title: "USER",
+        name: "user",
+        shown: Shown::Table,
+        human: |c| or_dash(&c.user),
+        raw: |c| c.user.as_deref().map_or(Raw::Empty, Raw::Text),
+    },
+];
+
+/// A JSON value as a cell: strings as they are, lists comma-joined, the rest as JSON.
+fn field_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(field_text).collect();
+            parts.join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+pub const CONTEXT_FIELD: &[Column<ContextField>] = &[
+    Column {
+        title: "KEY",
+        name: "key",
+        shown: Shown::Table,
+        human: |f| f.key.to_string(),
+        raw: |f| Raw::Text(f.key),
+    },
+    Column {
+        title: "VALUE",
+        name: "value",
+        shown: Shown::Table,
+        human: |f| field_text(&f.value),
+        raw: |f| Raw::Owned(field_text(&f.value)),
     },
 ];

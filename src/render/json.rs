@@ -27,3 +27,21 @@ pub fn lines<'a, T: Serialize + 'a>(
     }
     Ok(())
 }
+
+/// A row of a multi-target result: `target` first, then the row's own fields, so the object of
+/// one target is the single-target object plus one field.
+#[derive(Serialize)]
+pub struct Targeted<'a, T> {
+    pub target: &'a str,
+    #[serde(flatten)]
+    pub item: &'a T,
+}
+
+/// The rows, each with its target when there are several targets.
+pub fn targeted<'a, T>(items: &'a [T], targets: &'a [String]) -> Vec<Targeted<'a, T>> {
+    items
+        .iter()
+        .zip(targets)
+        .map(|(item, target)| Targeted { target, item })
+        .collect()
+}

@@ -2,6 +2,7 @@
 
 mod columns;
 mod json;
+pub mod prometheus;
 mod table;
 mod tsv;
 pub mod units;
@@ -9,69 +10,223 @@ pub mod units;
 use std::io::{self, Write};
 
 use columns::Column;
+pub use table::Mark;
 
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
-use crate::model::{Client, HmiSummary, Session, Subscription, Summary};
+use crate::config_file::{ContextField, ContextRow};
+use crate::model::{Client, Session, Subscription, TargetSummary};
 
-/// A list of rows in any of the formats.
+/// The target of each row, parallel to the rows, when several targets answered; `None` keeps
+/// single-target output exactly as it always was.
+pub type Targets<'a> = Option<&'a [String]>;
+
+/// A list of rows in any of the formats but Prometheus, which has its own writers.
 fn rows<T: serde::Serialize>(
     out: &mut dyn Write,
     columns: &[Column<T>],
     items: &[T],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    match (opts.format, targets) {
+        (OutputFormat::Json, None) => json::document(out, items, opts.terminal),
+        (OutputFormat::Json, Some(t)) => {
+            json::document(out, &json::targeted(items, t), opts.terminal)
+        }
+        (OutputFormat::Ndjson, None) => json::lines(out, items),
+        (OutputFormat::Ndjson, Some(t)) => json::lines(out, &json::targeted(items, t)),
+        (OutputFormat::Tsv, _) => tsv::write(out, columns, items, targets, opts.headers),
+        (OutputFormat::Table, _) => table::write(out, columns, items, targets, opts, false),
+        (OutputFormat::Wide, _) => table::write(out, columns, items, targets, opts, true),
+        (OutputFormat::Prometheus, _) => Err(io::Error::other(
+            "-o prometheus is for summary and active --per-session",
+        )),
+    }
+}
+
+pub fn sessions(
+    out: &mut dyn Write,
+    items: &[Session],
+    targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
     match opts.format {
-        OutputFormat::Json => json::document(out, items, opts.terminal),
-        OutputFormat::Ndjson => json::lines(out, items),
-        OutputFormat::Tsv => tsv::write(out, columns, items, opts.headers),
-        OutputFormat::Table => table::write(out, columns, items, opts, false),
-        OutputFormat::Wide => table::write(out, columns, items, opts, true),
+        OutputFormat::Prometheus => prometheus::sessions(out, items, targets),
+        _ => rows(out, columns::SESSION, items, targets, opts),
     }
 }
 
-pub fn sessions(out: &mut dyn Write, items: &[Session], opts: &OutputOptions) -> io::Result<()> {
-    rows(out, columns::SESSION, items, opts)
+/// A watch round on a terminal: the table with new rows highlighted and gone ones dimmed.
+pub fn sessions_marked(
+    out: &mut dyn Write,
+    items: &[Session],
+    targets: Targets<'_>,
+    mark: &dyn Fn(usize) -> Mark,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    let wide = opts.format == OutputFormat::Wide;
+    table::write_marked(out, columns::SESSION, items, targets, mark, opts, wide)
 }
 
-/// json: the counts object. Other formats: a one-row list.
-pub fn hmi_summary(out: &mut dyn Write, hmi: &HmiSummary, opts: &OutputOptions) -> io::Result<()> {
-    match opts.format {
-        OutputFormat::Json => json::document(out, hmi, opts.terminal),
-        _ => rows(out, columns::HMI_SUMMARY, std::slice::from_ref(hmi), opts),
-    }
-}
-
-pub fn clients(out: &mut dyn Write, items: &[Client], opts: &OutputOptions) -> io::Result<()> {
-    rows(out, columns::CLIENT, items, opts)
+pub fn clients(
+    out: &mut dyn Write,
+    items: &[Client],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    rows(out, columns::CLIENT, items, targets, opts)
 }
 
 pub fn subscriptions(
     out: &mut dyn Write,
     items: &[Subscription],
+    targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
-    rows(out, columns::SUBSCRIPTION, items, opts)
+    rows(out, columns::SUBSCRIPTION, items, targets, opts)
 }
 
-/// json: the whole summary object. tsv/ndjson: one row per collector, or with `--by` one row per
-/// breakdown entry. Tables: the collectors, then the breakdown under its own header.
-pub fn summary(out: &mut dyn Write, summary: &Summary, opts: &OutputOptions) -> io::Result<()> {
-    match (opts.format, summary.by) {
-        (OutputFormat::Json, _) => json::document(out, summary, opts.terminal),
-        (OutputFormat::Ndjson | OutputFormat::Tsv, Some(_)) => {
-            rows(out, columns::BREAKDOWN, &summary.breakdown, opts)
+pub fn contexts(out: &mut dyn Write, items: &[ContextRow], opts: &OutputOptions) -> io::Result<()> {
+    rows(out, columns::CONTEXT, items, None, opts)
+}
+
+pub fn context_fields(
+    out: &mut dyn Write,
+    items: &[ContextField],
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    match opts.format {
+        // One object, as `config show -o json | jq .url` expects.
+        OutputFormat::Json => {
+            let object: serde_json::Map<String, serde_json::Value> = items
+                .iter()
+                .map(|f| (f.key.to_string(), f.value.clone()))
+                .collect();
+            json::document(out, &object, opts.terminal)
         }
-        (OutputFormat::Ndjson | OutputFormat::Tsv, None) => {
-            rows(out, columns::SUMMARY, &summary.collectors, opts)
+        _ => rows(out, columns::CONTEXT_FIELD, items, None, opts),
+    }
+}
+
+/// One target's summary. json: the summary object (with several targets, an array of them, each
+/// with `target`). tsv/ndjson: one row per collector, or with `--by` one row per breakdown entry.
+/// Tables: the collectors, then the breakdown under its own header. A TwinCAT HMI Server's counts
+/// are their own one-row list.
+pub fn summaries(
+    out: &mut dyn Write,
+    items: &[TargetSummary],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    match (opts.format, targets, items) {
+        (OutputFormat::Prometheus, _, _) => prometheus::summaries(out, items, targets),
+        (OutputFormat::Json, None, [TargetSummary::Collectors(one)]) => {
+            json::document(out, one, opts.terminal)
         }
-        (OutputFormat::Table | OutputFormat::Wide, by) => {
-            rows(out, columns::SUMMARY, &summary.collectors, opts)?;
-            if by.is_some() {
-                writeln!(out)?;
-                rows(out, columns::BREAKDOWN, &summary.breakdown, opts)?;
+        (OutputFormat::Json, None, [TargetSummary::Hmi(one)]) => {
+            json::document(out, one, opts.terminal)
+        }
+        (OutputFormat::Json, _, _) => match targets {
+            Some(t) => json::document(out, &json::targeted(items, t), opts.terminal),
+            None => json::document(out, items, opts.terminal),
+        },
+        _ => summary_rows(out, items, targets, opts),
+    }
+}
+
+/// Table, wide, tsv and ndjson: every target's collectors (or breakdown) as one list, then the
+/// TwinCAT HMI counts as another.
+fn summary_rows(
+    out: &mut dyn Write,
+    items: &[TargetSummary],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    let mut collectors = Labelled::default();
+    let mut breakdown = Labelled::default();
+    let mut hmi = Labelled::default();
+    let mut by = None;
+    for (i, item) in items.iter().enumerate() {
+        let target = targets.and_then(|t| t.get(i)).cloned().unwrap_or_default();
+        match item {
+            TargetSummary::Collectors(s) => {
+                by = by.or(s.by);
+                collectors.extend(&s.collectors, &target);
+                breakdown.extend(&s.breakdown, &target);
             }
-            Ok(())
+            TargetSummary::Hmi(h) => hmi.extend(std::slice::from_ref(h), &target),
         }
+    }
+    let mut blocks = 0;
+    let mut block = |out: &mut dyn Write| -> io::Result<()> {
+        blocks += 1;
+        if blocks > 1 && matches!(opts.format, OutputFormat::Table | OutputFormat::Wide) {
+            writeln!(out)?;
+        }
+        Ok(())
+    };
+    let tables = matches!(opts.format, OutputFormat::Table | OutputFormat::Wide);
+    let has_collectors = items
+        .iter()
+        .any(|i| matches!(i, TargetSummary::Collectors(_)));
+    if has_collectors && (by.is_none() || tables) {
+        block(out)?;
+        rows(
+            out,
+            columns::SUMMARY,
+            &collectors.items,
+            collectors.targets(targets),
+            opts,
+        )?;
+    }
+    if has_collectors && by.is_some() {
+        block(out)?;
+        rows(
+            out,
+            columns::BREAKDOWN,
+            &breakdown.items,
+            breakdown.targets(targets),
+            opts,
+        )?;
+    }
+    if !hmi.items.is_empty() {
+        block(out)?;
+        rows(
+            out,
+            columns::HMI_SUMMARY,
+            &hmi.items,
+            hmi.targets(targets),
+            opts,
+        )?;
+    }
+    Ok(())
+}
+
+/// Rows gathered from several targets, with the target of each.
+struct Labelled<T> {
+    items: Vec<T>,
+    targets: Vec<String>,
+}
+
+impl<T> Default for Labelled<T> {
+    fn default() -> Self {
+        Labelled {
+            items: Vec::new(),
+            targets: Vec::new(),
+        }
+    }
+}
+
+impl<T: Clone> Labelled<T> {
+    fn extend(&mut self, items: &[T], target: &str) {
+        self.items.extend_from_slice(items);
+        self.targets
+            .extend(std::iter::repeat_n(target.to_string(), items.len()));
+    }
+
+    /// Labels only when the output is labelled at all.
+    fn targets<'a>(&'a self, labelled: Targets<'_>) -> Targets<'a> {
+        labelled.map(|_| self.targets.as_slice())
     }
 }

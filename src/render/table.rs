@@ -2,15 +2,38 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
+use super::Targets;
 use super::columns::{Column, Shown};
 use crate::config::OutputOptions;
+
+/// How a row stands out in a watch: new (highlighted) or gone (dimmed, one round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Plain,
+    New,
+    Gone,
+}
 
 pub fn write<T>(
     out: &mut dyn Write,
     columns: &[Column<T>],
     rows: &[T],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+    wide: bool,
+) -> io::Result<()> {
+    write_marked(out, columns, rows, targets, &|_| Mark::Plain, opts, wide)
+}
+
+/// A table whose rows may be marked; marks show only in colour (no decoration otherwise).
+pub fn write_marked<T>(
+    out: &mut dyn Write,
+    columns: &[Column<T>],
+    rows: &[T],
+    targets: Targets<'_>,
+    mark: &dyn Fn(usize) -> Mark,
     opts: &OutputOptions,
     wide: bool,
 ) -> io::Result<()> {
@@ -33,8 +56,9 @@ pub fn write<T>(
         table.enforce_styling();
     }
     if opts.headers {
-        table.set_header(visible.iter().map(|c| {
-            let cell = Cell::new(c.title);
+        let titles = targets.map(|_| "TARGET").into_iter();
+        table.set_header(titles.chain(visible.iter().map(|c| c.title)).map(|title| {
+            let cell = Cell::new(title);
             if opts.color {
                 cell.add_attribute(Attribute::Bold)
             } else {
@@ -42,8 +66,21 @@ pub fn write<T>(
             }
         }));
     }
-    for row in rows {
-        table.add_row(visible.iter().map(|c| (c.human)(row)));
+    for (i, row) in rows.iter().enumerate() {
+        let target = targets.and_then(|t| t.get(i)).cloned();
+        let texts = target
+            .into_iter()
+            .chain(visible.iter().map(|c| (c.human)(row)));
+        let style = if opts.color { mark(i) } else { Mark::Plain };
+        table.add_row(texts.map(|text| {
+            match style {
+                Mark::Plain => Cell::new(text),
+                Mark::New => Cell::new(text)
+                    .fg(Color::Green)
+                    .add_attribute(Attribute::Bold),
+                Mark::Gone => Cell::new(text).add_attribute(Attribute::Dim),
+            }
+        }));
     }
     for column in table.column_iter_mut() {
         column.set_padding((0, 3));

@@ -2,19 +2,26 @@
 
 use std::io::{self, Write};
 
+use super::Targets;
 use super::columns::{Column, Raw};
 
 pub fn write<T>(
     out: &mut dyn Write,
     columns: &[Column<T>],
     rows: &[T],
+    targets: Targets<'_>,
     headers: bool,
 ) -> io::Result<()> {
     if headers {
-        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        let lead = targets.map(|_| "target").into_iter();
+        let names: Vec<&str> = lead.chain(columns.iter().map(|c| c.name)).collect();
         writeln!(out, "{}", names.join("\t"))?;
     }
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
+        if let Some(target) = targets.and_then(|t| t.get(r)) {
+            write_escaped(out, target)?;
+            out.write_all(b"\t")?;
+        }
         for (i, col) in columns.iter().enumerate() {
             if i > 0 {
                 out.write_all(b"\t")?;

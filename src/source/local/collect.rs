@@ -15,7 +15,7 @@ use super::history::{Finished, Store};
 use super::serve::{self, App};
 use super::{Local, LocalOptions, default_db, unix_seconds};
 use crate::cli::CollectArgs;
-use crate::config::{self, Settings};
+use crate::config::{self, Endpoint};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, Timestamp};
@@ -101,12 +101,12 @@ fn finished(s: Session, first: i64, now: i64) -> Finished {
 }
 
 /// Runs until Ctrl-C or SIGTERM; everything recorded is committed by then.
-pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
+pub async fn run(endpoint: &Endpoint, port_map: PortMap, args: CollectArgs) -> Result<()> {
     let db = match args.db {
         Some(db) => db,
         None => default_db(&config::process_env_var)?,
     };
-    let token = settings.credentials.token.clone();
+    let token = endpoint.credentials.token.clone();
     if let Some(addr) = args.listen
         && !addr.ip().is_loopback()
         && token.is_none()
@@ -121,7 +121,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
     let mut store = Store::open(&db)?;
     let mut local = Local::new(LocalOptions {
         proc_root: args.local.proc_root.clone(),
-        port_map: PortMap::new(&args.local.port_map),
+        port_map,
         sample: args.interval,
         db: Some(db.clone()),
         day: None,

@@ -1,0 +1,165 @@
+//! `sessions config list|show|set|use`: reads and rewrites the config file's contexts, kubectl
+//! style; never prints a secret.
+
+use crate::cli::{ConfigCommand, ConfigSetArgs, GlobalArgs, OutputFormat};
+use crate::config::{self, Env};
+use crate::config_file::{self, Context, Loaded};
+use crate::error::{Error, Result};
+use crate::source::local::classify::PortMapping;
+use crate::{diag, output, render};
+
+pub fn run(args: &GlobalArgs, env: &Env<'_>, command: ConfigCommand) -> Result<()> {
+    let out = config::output_options(args, env);
+    if out.format == OutputFormat::Prometheus {
+        return Err(Error::Usage(
+            "-o prometheus is for `summary` and `active --per-session`".into(),
+        ));
+    }
+    let loaded = config::load_config(args, env)?.ok_or_else(|| {
+        Error::Usage(
+            "no config file: pass --config FILE or set SESSIONS_CONFIG, XDG_CONFIG_HOME or HOME"
+                .into(),
+        )
+    })?;
+    match command {
+        ConfigCommand::List => {
+            let rows = loaded.rows();
+            output::emit(out.file.as_deref(), |w| render::contexts(w, &rows, &out))
+        }
+        ConfigCommand::Show { name } => {
+            let name = name
+                .or_else(|| loaded.file.current_context.clone())
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "no current context in {}: name one, e.g. `sessions config show NAME`{}",
+                        loaded.path.display(),
+                        loaded.known()
+                    ))
+                })?;
+            let fields = loaded.context(&name)?.fields(&name);
+            output::emit(out.file.as_deref(), |w| {
+                render::context_fields(w, &fields, &out)
+            })
+        }
+        ConfigCommand::Set(set) => set_context(args, loaded, set),
+        ConfigCommand::Use { name } => {
+            let mut loaded = loaded;
+            loaded.context(&name)?;
+            loaded.file.current_context = Some(name.clone());
+            loaded.save()?;
+            diag::note(format_args!(
+                "current context is now '{name}' ({})",
+                loaded.path.display()
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// Creates or updates a context from what was typed (values from the environment, such as
+/// SESSIONS_URL, are not stored), then writes the file atomically with mode 0600.
+fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Result<()> {
+    if set.name.is_empty() || set.name.contains(',') {
+        return Err(Error::Usage(format!(
+            "context name '{}' must be non-empty and contain no comma (--context takes a comma list)",
+            set.name
+        )));
+    }
+    let typed =
+        |id: &str, value: &Option<String>| value.clone().filter(|_| !args.from_env.contains(&id));
+    if typed("token", &args.token).is_some() {
+        return Err(Error::Usage(
+            "config set stores no tokens: export it and store the variable's name with --token-env VAR".into(),
+        ));
+    }
+    if args.password_stdin {
+        return Err(Error::Usage(
+            "config set stores no passwords: use --password-command 'pass show NAME' or --password-env VAR".into(),
+        ));
+    }
+    for entry in &set.port_map {
+        entry
+            .parse::<PortMapping>()
+            .map_err(|e| Error::Usage(format!("--port-map '{entry}': {e}")))?;
+    }
+    if let Some(url) = typed("url", &args.url) {
+        // The same checks as when the context is used, now rather than at the first query.
+        config::check_url(&url, args.source)?;
+    }
+    let existed = loaded.file.contexts.contains_key(&set.name);
+    let context = loaded.file.contexts.entry(set.name.clone()).or_default();
+    merge(
+        context,
+        args,
+        &set,
+        typed("url", &args.url),
+        typed("user", &args.user),
+    );
+    if context.url.is_none() && context.source != Some(config_file::SourceName::Local) {
+        return Err(Error::Usage(format!(
+            "context '{}' needs --url (or --source local)",
+            set.name
+        )));
+    }
+    if loaded.file.current_context.is_none() {
+        // Like kubectl's first context: usable right away.
+        loaded.file.current_context = Some(set.name.clone());
+    }
+    loaded.save()?;
+    diag::note(format_args!(
+        "context '{}' {} in {}",
+        set.name,
+        if existed { "updated" } else { "created" },
+        loaded.path.display()
+    ));
+    Ok(())
+}
+
+/// Overwrites the keys that were given, keeps the others.
+fn merge(
+    context: &mut Context,
+    args: &GlobalArgs,
+    set: &ConfigSetArgs,
+    url: Option<String>,
+    user: Option<String>,
+) {
+    let replace = |slot: &mut Option<String>, value: Option<String>| {
+        if value.is_some() {
+            *slot = value;
+        }
+    };
+    replace(&mut context.url, url);
+    replace(&mut context.user, user);
+    if set.password_command.is_some() {
+        context.password_env = None;
+        context.password = None;
+    }
+    if set.password_env.is_some() {
+        context.password_command = None;
+        context.password = None;
+    }
+    replace(&mut context.password_command, set.password_command.clone());
+    replace(&mut context.password_env, set.password_env.clone());
+    if set.token_env.is_some() {
+        context.token = None;
+    }
+    replace(&mut context.token_env, set.token_env.clone());
+    replace(
+        &mut context.timeout,
+        args.timeout
+            .map(|t| humantime::format_duration(t).to_string()),
+    );
+    if let Some(source) = args.source {
+        context.source = Some(source.into());
+    }
+    if let Some(ca) = &args.ca_cert {
+        // Absolute, so the file means the same from any working directory.
+        context.ca_cert = Some(std::path::absolute(ca).unwrap_or_else(|_| ca.clone()));
+    }
+    if args.insecure {
+        context.insecure = Some(true);
+    }
+    if !set.port_map.is_empty() {
+        context.port_map = set.port_map.clone();
+    }
+}

@@ -1,0 +1,388 @@
+//! The config file: where it lives, its TOML schema (named contexts and `current-context`), and
+//! reading and rewriting it; `config::resolve` merges a context under flags and environment.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::SourceKind;
+use crate::config::Secret;
+use crate::error::{Error, Result};
+use crate::output;
+
+/// The whole file. Unknown keys are refused so a typo is an error, not a silent default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(
+        rename = "current-context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_context: Option<String>,
+    #[serde(default)]
+    pub contexts: BTreeMap<String, Context>,
+}
+
+/// One named target. Field names are the TOML keys (see docs/ecosystem.md).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Run with `sh -c` only when a password is needed; its first output line is the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+    /// The name of an environment variable, not the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    /// Literal secrets are accepted for hosts without a password manager, with a warning when
+    /// the file is readable by others; `config set` never writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insecure: Option<bool>,
+    /// A humantime duration such as `5s`, checked when the context is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    /// For the local collector (`rtmp=1935,1936`), passed on unchecked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub port_map: Vec<String>,
+}
+
+/// `source` in the file: the names `--source` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceName {
+    Local,
+    Datarhei,
+    Tchmi,
+}
+
+impl From<SourceName> for SourceKind {
+    fn from(s: SourceName) -> Self {
+        match s {
+            SourceName::Local => SourceKind::Local,
+            SourceName::Datarhei => SourceKind::Datarhei,
+            SourceName::Tchmi => SourceKind::Tchmi,
+        }
+    }
+}
+
+impl From<SourceKind> for SourceName {
+    fn from(s: SourceKind) -> Self {
+        match s {
+            SourceKind::Local => SourceName::Local,
+            SourceKind::Datarhei => SourceName::Datarhei,
+            SourceKind::Tchmi => SourceName::Tchmi,
+        }
+    }
+}
+
+impl Context {
+    /// A password or token written into the file itself.
+    pub fn holds_literal_secret(&self) -> bool {
+        self.password.is_some() || self.token.is_some()
+    }
+}
+
+/// A line of `config list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextRow {
+    pub current: bool,
+    pub name: String,
+    pub url: Option<String>,
+    pub source: Option<SourceName>,
+    pub user: Option<String>,
+}
+
+/// A line of `config show`: a key and its value, secrets already replaced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextField {
+    pub key: &'static str,
+    pub value: serde_json::Value,
+}
+
+/// What `config show` prints for a secret that is set.
+pub const HIDDEN: &str = "(hidden)";
+
+impl Context {
+    /// Every key that is set, in file order; a literal password or token shows as `(hidden)`.
+    pub fn fields(&self, name: &str) -> Vec<ContextField> {
+        use serde_json::Value;
+        let text = |v: &Option<String>| v.clone().map(Value::String);
+        let hidden = |v: &Option<Secret>| v.as_ref().map(|_| Value::String(HIDDEN.into()));
+        let source = self.source.and_then(|s| serde_json::to_value(s).ok());
+        let entries = [
+            ("name", Some(Value::String(name.to_string()))),
+            ("url", text(&self.url)),
+            ("source", source),
+            ("user", text(&self.user)),
+            ("password_command", text(&self.password_command)),
+            ("password_env", text(&self.password_env)),
+            ("password", hidden(&self.password)),
+            ("token_env", text(&self.token_env)),
+            ("token", hidden(&self.token)),
+            (
+                "ca_cert",
+                self.ca_cert
+                    .as_ref()
+                    .map(|p| Value::String(p.display().to_string())),
+            ),
+            ("insecure", self.insecure.map(Value::Bool)),
+            ("timeout", text(&self.timeout)),
+            (
+                "port_map",
+                (!self.port_map.is_empty()).then(|| {
+                    Value::Array(self.port_map.iter().cloned().map(Value::String).collect())
+                }),
+            ),
+        ];
+        entries
+            .into_iter()
+            .filter_map(|(key, value)| value.map(|value| ContextField { key, value }))
+            .collect()
+    }
+}
+
+/// A config file as loaded: its path (for messages and relative paths) and its content.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub file: ConfigFile,
+    /// Whether the file exists; a missing default file is an empty config.
+    pub exists: bool,
+    /// Group or others may read it (mode & 0o044).
+    pub readable_by_others: bool,
+}
+
+impl Loaded {
+    /// `config list`: every context, sorted by name, the current one marked.
+    pub fn rows(&self) -> Vec<ContextRow> {
+        self.file
+            .contexts
+            .iter()
+            .map(|(name, c)| ContextRow {
+                current: self.file.current_context.as_deref() == Some(name.as_str()),
+                name: name.clone(),
+                url: c.url.clone(),
+                source: c.source,
+                user: c.user.clone(),
+            })
+            .collect()
+    }
+
+    /// The context of this name, or a usage error listing the known ones.
+    pub fn context(&self, name: &str) -> Result<&Context> {
+        self.file.contexts.get(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "no context '{name}' in {}{}",
+                self.path.display(),
+                self.known()
+            ))
+        })
+    }
+
+    /// `" (known: a, b)"` or a hint how to create the first one.
+    pub fn known(&self) -> String {
+        if self.file.contexts.is_empty() {
+            " (no contexts yet: add one with `sessions config set NAME --url URL`)".into()
+        } else {
+            let names: Vec<&str> = self.file.contexts.keys().map(String::as_str).collect();
+            format!(" (known: {})", names.join(", "))
+        }
+    }
+
+    /// A relative `ca_cert` is relative to the config file's folder, not to where cron runs.
+    pub fn relative_to_file(&self, path: &Path) -> PathBuf {
+        match self.path.parent() {
+            Some(dir) if path.is_relative() => dir.join(path),
+            _ => path.to_path_buf(),
+        }
+    }
+
+    /// Writes the file atomically, mode 0600 (it may name password commands), creating its
+    /// folder when needed.
+    pub fn save(&self) -> Result<()> {
+        let text = toml::to_string(&self.file)
+            .map_err(|e| Error::Internal(format!("cannot write the config as TOML: {e}")))?;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        output::write_atomically(&self.path, 0o600, |w| w.write_all(text.as_bytes()))
+    }
+}
+
+/// Where the config file is: `--config`/`SESSIONS_CONFIG` (must exist), else the XDG default.
+/// `None` when there is no explicit file and neither XDG_CONFIG_HOME nor HOME is set.
+pub fn locate(
+    explicit: Option<&Path>,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Option<(PathBuf, bool)> {
+    if let Some(path) = explicit {
+        return Some((path.to_path_buf(), true));
+    }
+    let nonempty = |name: &str| var(name).filter(|v| !v.is_empty());
+    let base = nonempty("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| nonempty("HOME").map(|h| Path::new(&h).join(".config")))?;
+    Some((base.join("sessions").join("config.toml"), false))
+}
+
+/// Reads and parses the file. A missing default file is an empty config; a missing explicit
+/// one, an unreadable one or bad TOML is a usage error naming file:line and what to fix.
+pub fn load(path: PathBuf, explicit: bool) -> Result<Loaded> {
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok(Loaded {
+                path,
+                file: ConfigFile::default(),
+                exists: false,
+                readable_by_others: false,
+            });
+        }
+        Err(e) => {
+            return Err(Error::Usage(format!(
+                "cannot read config file {shown}: {e}"
+            )));
+        }
+    };
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map_or((1, 1), |span| line_col(&text, span.start));
+        Error::Usage(format!(
+            "{shown}:{line}:{col}: {}; fix the file (keys: current-context, [contexts.NAME] with url, source, user, password_command, password_env, token_env, ca_cert, insecure, timeout, port_map)",
+            e.message().trim_end().replace('\n', " ")
+        ))
+    })?;
+    let readable_by_others = std::fs::metadata(&path)
+        .map(|m| m.permissions().mode() & 0o044 != 0)
+        .unwrap_or(false);
+    Ok(Loaded {
+        path,
+        file,
+        exists: true,
+        readable_by_others,
+    })
+}
+
+/// 1-based line and column of a byte offset, for error messages.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_contexts_and_refuses_typos_with_a_line_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "current-context = \"a\"\n[contexts.a]\nurl = \"http://h:1\"\nsource = \"datarhei\"\nport_map = [\"rtmp=1935,1936\"]\n",
+        )
+        .unwrap();
+        let loaded = load(path.clone(), true).unwrap();
+        assert_eq!(loaded.file.current_context.as_deref(), Some("a"));
+        let a = loaded.context("a").unwrap();
+        assert_eq!(a.url.as_deref(), Some("http://h:1"));
+        assert_eq!(a.source, Some(SourceName::Datarhei));
+        assert_eq!(a.port_map, ["rtmp=1935,1936"]);
+        let err = loaded.context("b").unwrap_err();
+        assert!(err.to_string().ends_with("(known: a)"), "{err}");
+
+        std::fs::write(&path, "[contexts.a]\nurl = \"x\"\nurll = \"y\"\n").unwrap();
+        let err = load(path.clone(), true).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let msg = err.to_string();
+        assert!(
+            msg.contains("config.toml:3:1: unknown field `urll`"),
+            "{msg}"
+        );
+        assert_eq!(msg.lines().count(), 1);
+    }
+
+    #[test]
+    fn literal_secrets_do_not_debug_print() {
+        let file: ConfigFile =
+            toml::from_str("[contexts.a]\npassword = \"hunter2\"\ntoken = \"tok-9\"\n").unwrap();
+        let dump = format!("{file:?}");
+        assert!(
+            !dump.contains("hunter2") && !dump.contains("tok-9"),
+            "{dump}"
+        );
+        assert!(file.contexts["a"].holds_literal_secret());
+        assert_eq!(
+            toml::to_string(&file).unwrap(),
+            "[contexts.a]\npassword = \"hunter2\"\ntoken = \"tok-9\"\n"
+        );
+    }
+
+    #[test]
+    fn a_missing_default_file_is_empty_but_a_missing_explicit_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.toml");
+        assert!(!load(path.clone(), false).unwrap().exists);
+        assert_eq!(load(path, true).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn xdg_config_home_wins_over_home() {
+        let vars = |name: &str| match name {
+            "XDG_CONFIG_HOME" => Some("/x".to_string()),
+            "HOME" => Some("/h".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            locate(None, &vars).unwrap().0,
+            PathBuf::from("/x/sessions/config.toml")
+        );
+        let home_only = |name: &str| (name == "HOME").then(|| "/h".to_string());
+        assert_eq!(
+            locate(None, &home_only).unwrap().0,
+            PathBuf::from("/h/.config/sessions/config.toml")
+        );
+        assert!(locate(None, &|_| None).is_none());
+    }
+
+    #[test]
+    fn saving_round_trips_with_mode_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("config.toml");
+        let mut loaded = load(path.clone(), false).unwrap();
+        loaded.file.current_context = Some("a".into());
+        loaded.file.contexts.insert(
+            "a".into(),
+            Context {
+                url: Some("ws://h:1/".into()),
+                password_command: Some("pass show x".into()),
+                ..Context::default()
+            },
+        );
+        loaded.save().unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(load(path, true).unwrap().file, loaded.file);
+    }
+}

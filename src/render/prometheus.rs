@@ -1,0 +1,335 @@
+//! Prometheus text exposition format 0.0.4 over the model: the aggregate series of `summary`,
+//! the opt-in per-session series of `active`, reusable by anything that serves /metrics.
+
+use std::io::{self, Write};
+
+use super::Targets;
+use crate::model::{CollectorSummary, HmiSummary, Session, TargetSummary};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// A sample value: integers stay exact (no float rounding of byte counters).
+#[derive(Debug, Clone, Copy)]
+pub enum Num {
+    Int(u64),
+    Float(f64),
+}
+
+/// A row and its target label (`None` with a single target: no `target` label at all).
+pub type Labelled<'a, T> = (Option<&'a str>, &'a T);
+
+/// Label names and values of a row, in order.
+type Labels<'a> = Vec<(&'static str, &'a str)>;
+
+struct Family<T> {
+    name: &'static str,
+    help: &'static str,
+    kind: &'static str,
+    value: fn(&T) -> Option<Num>,
+}
+
+const COLLECTOR: &[Family<CollectorSummary>] = &[
+    Family {
+        name: "sessions_active",
+        help: "Active sessions.",
+        kind: "gauge",
+        value: |s| Some(Num::Int(s.active_sessions)),
+    },
+    Family {
+        name: "sessions_rx_bits_per_second",
+        help: "Current receive rate of the active sessions in bits per second.",
+        kind: "gauge",
+        value: |s| Some(Num::Float(s.rx_bit_s)),
+    },
+    Family {
+        name: "sessions_tx_bits_per_second",
+        help: "Current transmit rate of the active sessions in bits per second.",
+        kind: "gauge",
+        value: |s| Some(Num::Float(s.tx_bit_s)),
+    },
+    Family {
+        name: "sessions_limit_sessions",
+        help: "Configured maximum of active sessions (no series when unlimited).",
+        kind: "gauge",
+        value: |s| s.limit_sessions.map(Num::Int),
+    },
+    Family {
+        name: "sessions_limit_rx_bits_per_second",
+        help: "Configured maximum receive rate in bits per second (no series when unlimited).",
+        kind: "gauge",
+        value: |s| s.limit_rx_mibit_s.map(|m| Num::Float(m * MIB)),
+    },
+    Family {
+        name: "sessions_limit_tx_bits_per_second",
+        help: "Configured maximum transmit rate in bits per second (no series when unlimited).",
+        kind: "gauge",
+        value: |s| s.limit_tx_mibit_s.map(|m| Num::Float(m * MIB)),
+    },
+    Family {
+        name: "sessions_finished_total",
+        help: "Finished sessions kept in the server's history.",
+        kind: "counter",
+        value: |s| Some(Num::Int(s.finished.sessions)),
+    },
+    Family {
+        name: "sessions_finished_rx_bytes_total",
+        help: "Bytes received by finished sessions: exact where the source reports bytes, else its whole MiB times 1048576 (datarhei Core).",
+        kind: "counter",
+        value: |s| Some(Num::Int(bytes(s.finished.rx_bytes, s.finished.rx_mib))),
+    },
+    Family {
+        name: "sessions_finished_tx_bytes_total",
+        help: "Bytes sent by finished sessions: exact where the source reports bytes, else its whole MiB times 1048576 (datarhei Core).",
+        kind: "counter",
+        value: |s| Some(Num::Int(bytes(s.finished.tx_bytes, s.finished.tx_mib))),
+    },
+];
+
+fn bytes(exact: Option<u64>, mib: u64) -> u64 {
+    exact.unwrap_or_else(|| mib.saturating_mul(1024 * 1024))
+}
+
+const HMI: &[Family<HmiSummary>] = &[
+    Family {
+        name: "sessions_hmi_connections",
+        help: "TwinCAT HMI Server: connected WebSockets.",
+        kind: "gauge",
+        value: |h| Some(Num::Int(h.connections)),
+    },
+    Family {
+        name: "sessions_hmi_sessions",
+        help: "TwinCAT HMI Server: distinct session ids.",
+        kind: "gauge",
+        value: |h| Some(Num::Int(h.sessions)),
+    },
+    Family {
+        name: "sessions_hmi_users",
+        help: "TwinCAT HMI Server: distinct user names.",
+        kind: "gauge",
+        value: |h| Some(Num::Int(h.users)),
+    },
+    Family {
+        name: "sessions_hmi_clients",
+        help: "TwinCAT HMI Server: distinct client keys.",
+        kind: "gauge",
+        value: |h| Some(Num::Int(h.clients)),
+    },
+    Family {
+        name: "sessions_hmi_subscriptions",
+        help: "TwinCAT HMI Server: symbol subscriptions.",
+        kind: "gauge",
+        value: |h| Some(Num::Int(h.subscriptions)),
+    },
+    Family {
+        name: "sessions_hmi_requests_in_progress",
+        help: "TwinCAT HMI Server: requests being processed.",
+        kind: "gauge",
+        value: |h| Some(Num::Int(h.requests_in_progress)),
+    },
+];
+
+const SESSION: &[Family<Session>] = &[
+    Family {
+        name: "sessions_session_rx_bytes_total",
+        help: "Bytes received by this active session.",
+        kind: "counter",
+        value: |s| Some(Num::Int(s.rx_bytes)),
+    },
+    Family {
+        name: "sessions_session_tx_bytes_total",
+        help: "Bytes sent by this active session.",
+        kind: "counter",
+        value: |s| Some(Num::Int(s.tx_bytes)),
+    },
+    Family {
+        name: "sessions_session_rx_bits_per_second",
+        help: "Current receive rate of this session in bits per second.",
+        kind: "gauge",
+        value: |s| Some(Num::Float(s.rx_bit_s)),
+    },
+    Family {
+        name: "sessions_session_tx_bits_per_second",
+        help: "Current transmit rate of this session in bits per second.",
+        kind: "gauge",
+        value: |s| Some(Num::Float(s.tx_bit_s)),
+    },
+    Family {
+        name: "sessions_session_age_seconds",
+        help: "Age of this session in seconds (no series when the server's clock is ahead).",
+        kind: "gauge",
+        value: |s| s.age_s.map(Num::Int),
+    },
+];
+
+/// `summary`: the per-collector series of every datarhei-like target, then the counts of every
+/// TwinCAT HMI target.
+pub fn summaries(
+    out: &mut dyn Write,
+    items: &[TargetSummary],
+    targets: Targets<'_>,
+) -> io::Result<()> {
+    let target = |i: usize| targets.and_then(|t| t.get(i)).map(String::as_str);
+    let mut collectors = Vec::new();
+    let mut hmis = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            TargetSummary::Collectors(s) => {
+                collectors.extend(s.collectors.iter().map(|c| (target(i), c)));
+            }
+            TargetSummary::Hmi(h) => hmis.push((target(i), h)),
+        }
+    }
+    self::collectors(out, &collectors)?;
+    hmi(out, &hmis)
+}
+
+/// One series per collector (and target) for each aggregate family.
+pub fn collectors(out: &mut dyn Write, rows: &[Labelled<'_, CollectorSummary>]) -> io::Result<()> {
+    families(out, COLLECTOR, rows, |s| {
+        vec![("collector", s.collector.as_str())]
+    })
+}
+
+/// A TwinCAT HMI Server's counts as gauges, labelled `collector="tchmi"`.
+pub fn hmi(out: &mut dyn Write, rows: &[Labelled<'_, HmiSummary>]) -> io::Result<()> {
+    families(out, HMI, rows, |h| {
+        vec![("collector", h.collector.as_str())]
+    })
+}
+
+/// `active --per-session`: one series per session, labelled with what identifies it.
+pub fn sessions(out: &mut dyn Write, items: &[Session], targets: Targets<'_>) -> io::Result<()> {
+    let rows: Vec<Labelled<'_, Session>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (targets.and_then(|t| t.get(i)).map(String::as_str), s))
+        .collect();
+    families(out, SESSION, &rows, |s| {
+        vec![
+            ("collector", s.collector.as_str()),
+            ("id", &s.id),
+            ("reference", &s.reference),
+            ("local", &s.local),
+            ("remote", &s.remote),
+        ]
+    })
+}
+
+/// Each family once (HELP, TYPE, then all its samples, as the format requires); a family with no
+/// sample at all is left out.
+fn families<T>(
+    out: &mut dyn Write,
+    families: &[Family<T>],
+    rows: &[Labelled<'_, T>],
+    labels: impl for<'r> Fn(&'r T) -> Labels<'r>,
+) -> io::Result<()> {
+    for family in families {
+        let mut samples = rows
+            .iter()
+            .filter_map(|(target, row)| (family.value)(row).map(|v| (*target, *row, v)))
+            .peekable();
+        if samples.peek().is_none() {
+            continue;
+        }
+        writeln!(out, "# HELP {} {}", family.name, escape_help(family.help))?;
+        writeln!(out, "# TYPE {} {}", family.name, family.kind)?;
+        for (target, row, value) in samples {
+            out.write_all(family.name.as_bytes())?;
+            let all = target.map(|t| ("target", t)).into_iter().chain(labels(row));
+            let mut open = false;
+            for (name, value) in all {
+                let sep = if open { "," } else { "{" };
+                open = true;
+                write!(out, "{sep}{name}=\"{}\"", escape_label(value))?;
+            }
+            if open {
+                out.write_all(b"}")?;
+            }
+            writeln!(out, " {}", number(value))?;
+        }
+    }
+    Ok(())
+}
+
+/// Label values escape backslash, double quote and line feed.
+fn escape_label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// HELP text escapes backslash and line feed.
+fn escape_help(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+fn number(n: Num) -> String {
+    match n {
+        Num::Int(i) => i.to_string(),
+        Num::Float(f) if f.is_nan() => "NaN".into(),
+        Num::Float(f) if f == f64::INFINITY => "+Inf".into(),
+        Num::Float(f) if f == f64::NEG_INFINITY => "-Inf".into(),
+        Num::Float(f) => f.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Collector, Totals};
+
+    #[test]
+    fn labels_and_numbers_are_escaped_and_exact() {
+        assert_eq!(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+        assert_eq!(escape_help("x\\y\nz"), "x\\\\y\\nz");
+        assert_eq!(number(Num::Float(f64::INFINITY)), "+Inf");
+        assert_eq!(number(Num::Float(0.5)), "0.5");
+        assert_eq!(number(Num::Int(u64::MAX)), "18446744073709551615");
+    }
+
+    #[test]
+    fn unlimited_limits_have_no_series_and_mib_become_bytes() {
+        let s = CollectorSummary {
+            collector: Collector::Rtmp,
+            active_sessions: 2,
+            rx_bit_s: 1.5,
+            tx_bit_s: 0.0,
+            rx_mibit_s: 0.0,
+            tx_mibit_s: 0.0,
+            limit_sessions: None,
+            limit_rx_mibit_s: None,
+            limit_tx_mibit_s: Some(1.0),
+            finished: Totals {
+                sessions: 3,
+                rx_mib: 2,
+                tx_mib: 0,
+                rx_bytes: None,
+                tx_bytes: Some(7),
+            },
+            history: Default::default(),
+        };
+        let mut out = Vec::new();
+        collectors(&mut out, &[(Some("a\"b"), &s)]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("sessions_limit_sessions"), "{text}");
+        assert!(
+            text.contains(
+                "sessions_limit_tx_bits_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 1048576\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "sessions_finished_rx_bytes_total{target=\"a\\\"b\",collector=\"rtmp\"} 2097152\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "sessions_finished_tx_bytes_total{target=\"a\\\"b\",collector=\"rtmp\"} 7\n"
+            ),
+            "{text}"
+        );
+    }
+}
