@@ -492,13 +492,19 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     );
     let finished = &summary["collectors"][0]["finished"];
     assert!(finished["sessions"].as_u64().unwrap() >= 8, "{summary}");
+    // The same series as `summary -o prometheus`, from the same store.
     let metrics = http_get(http, "/metrics");
     assert!(
-        metrics.contains("# TYPE session_total counter"),
+        metrics.contains("# TYPE sessions_finished_total counter"),
         "{metrics}"
     );
+    let line = format!(
+        "sessions_finished_total{{collector=\"rtmp\"}} {}",
+        finished["sessions"]
+    );
+    assert!(metrics.lines().any(|l| l == line), "{line} in {metrics}");
     assert!(
-        metrics.contains("session_active{collector=\"rtmp\"}"),
+        metrics.contains("sessions_active{collector=\"rtmp\"}"),
         "{metrics}"
     );
 

@@ -2,7 +2,6 @@
 //! `/ping` and Prometheus `/metrics`, guarded by a bearer token when one is configured.
 
 use std::convert::Infallible;
-use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -17,11 +16,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::net::TcpListener;
 
-use super::history::Store;
-use super::{Load, unix_seconds, wire};
+use super::history::{self, Store};
+use super::{unix_seconds, wire};
 use crate::config::Secret;
 use crate::diag;
-use crate::model::{Collector, Session, Timestamp, Totals};
+use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
+use crate::render::prometheus;
 
 /// What the server shows: the collector loop replaces `active` after every poll.
 pub struct App {
@@ -209,8 +209,8 @@ impl App {
         serde_json::to_string(&about).unwrap_or_default()
     }
 
-    /// Core's Prometheus series (`session_total`, `session_active`, `session_rx_bytes`,
-    /// `session_tx_bytes`), plus the current bit rates.
+    /// The same series as `sessions summary -o prometheus` (one naming scheme everywhere), from
+    /// the sessions of the last look and the history's totals.
     fn metrics(&self, active: &[Session]) -> crate::error::Result<String> {
         let store = Store::open_read(&self.db)?;
         let mut rows = Vec::new();
@@ -219,77 +219,21 @@ impl App {
                 Some(s) => s.total(c)?,
                 None => Totals::default(),
             };
-            rows.push(MetricRow {
-                collector: c,
-                total,
-                load: Load::of(active.iter().filter(|s| s.collector == c)),
-            });
+            rows.push(history::collector_summary(
+                c,
+                active,
+                (total, History::default()),
+            ));
         }
-        let mut out = String::new();
-        for (name, kind, help, value) in SERIES {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-            for row in &rows {
-                let _ = writeln!(
-                    out,
-                    "{name}{{collector=\"{}\"}} {}",
-                    row.collector,
-                    value(row)
-                );
-            }
-        }
-        Ok(out)
+        let labelled: Vec<prometheus::Labelled<'_, CollectorSummary>> =
+            rows.iter().map(|r| (None, r)).collect();
+        let mut out = Vec::new();
+        prometheus::collectors(&mut out, &labelled)
+            .map_err(|e| crate::error::Error::Internal(format!("cannot write /metrics: {e}")))?;
+        String::from_utf8(out)
+            .map_err(|e| crate::error::Error::Internal(format!("cannot write /metrics: {e}")))
     }
 }
-
-/// One collector's figures for /metrics.
-struct MetricRow {
-    collector: Collector,
-    total: Totals,
-    load: Load,
-}
-
-type Series = (
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(&MetricRow) -> String,
-);
-
-const SERIES: [Series; 6] = [
-    (
-        "session_total",
-        "counter",
-        "Finished sessions in the history.",
-        |r| r.total.sessions.to_string(),
-    ),
-    ("session_active", "gauge", "Active sessions.", |r| {
-        r.load.sessions.to_string()
-    }),
-    (
-        "session_rx_bytes",
-        "counter",
-        "Bytes received by finished sessions.",
-        |r| r.total.rx_bytes.unwrap_or(0).to_string(),
-    ),
-    (
-        "session_tx_bytes",
-        "counter",
-        "Bytes sent by finished sessions.",
-        |r| r.total.tx_bytes.unwrap_or(0).to_string(),
-    ),
-    (
-        "session_rx_bitrate",
-        "gauge",
-        "Receive bit rate of the active sessions, bit/s.",
-        |r| r.load.rx_bit_s.to_string(),
-    ),
-    (
-        "session_tx_bitrate",
-        "gauge",
-        "Send bit rate of the active sessions, bit/s.",
-        |r| r.load.tx_bit_s.to_string(),
-    ),
-];
 
 /// Core's `/api` reply, keys in Core's order. The version is the Core release whose API this
 /// server reproduces, so version checks of Core's clients pass.
