@@ -6,6 +6,9 @@ pub mod config;
 mod diag;
 pub mod docs;
 pub mod error;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 mod output;
 pub mod query;

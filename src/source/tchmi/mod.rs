@@ -2,8 +2,8 @@
 //! config), log in on the same socket, call `ListActiveSessions`, and map every way that can fail
 //! onto one-line errors with the documented exit codes.
 
-mod duration;
-mod wire;
+pub(crate) mod duration;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 use std::time::Instant;
