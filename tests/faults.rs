@@ -188,6 +188,19 @@ fn a_websocket_closed_mid_frame_is_a_bad_reply() {
     assert_within(&run, Duration::ZERO);
 }
 
+#[test]
+fn a_close_reason_reaches_stderr_as_one_line_of_plain_text() {
+    let reason = b"going away\n\x1b[2Jnow";
+    let mut frame = frame_header(true, 8, 2 + reason.len() as u64);
+    frame.extend_from_slice(&1001u16.to_be_bytes());
+    frame.extend_from_slice(reason);
+    let url = ws::raw(Raw::Frames(frame));
+    let run = sessions(&["--url", &url, "clients"], &[], None);
+    run.assert_failure(4, "closed the WebSocket before answering");
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(run.stderr.contains("going away [2Jnow"), "{:?}", run.stderr);
+}
+
 // ---- secrets ----
 
 const USER: &str = "admin";

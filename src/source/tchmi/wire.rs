@@ -398,7 +398,7 @@ impl Listing {
 }
 
 /// Server texts may hold line breaks; errors are one line.
-fn one_line(s: &str) -> String {
+pub fn one_line(s: &str) -> String {
     // Control characters too: a server's ESC sequences must not reach the
     // terminal, and U+0085 or a lone CR must not break the line.
     s.split(|c: char| c.is_whitespace() || c.is_control())
