@@ -260,7 +260,8 @@ fn options(format: OutputFormat) -> OutputOptions {
     }
 }
 
-/// Renders sessions every way; TSV and NDJSON keep one line per session, JSON reads back.
+/// Renders sessions every way: tables, TSV and NDJSON keep one line per session (tables without
+/// control characters), JSON reads back.
 fn render_sessions(sessions: &[Session]) {
     for format in FORMATS {
         let mut out = Vec::new();
@@ -275,7 +276,12 @@ fn render_sessions(sessions: &[Session]) {
                 let back: Result<Vec<serde_json::Value>, _> = serde_json::from_slice(&out);
                 assert!(back.is_ok_and(|v| v.len() == sessions.len()), "json");
             }
-            OutputFormat::Table | OutputFormat::Wide => {}
+            OutputFormat::Table | OutputFormat::Wide => {
+                assert_eq!(lines, sessions.len() + 1, "table rows");
+                let text = String::from_utf8_lossy(&out);
+                let control = text.chars().any(|c| c.is_control() && c != '\n');
+                assert!(!control, "control characters reach the terminal: {text:?}");
+            }
         }
     }
 }

@@ -43,7 +43,7 @@ pub fn write<T>(
         }));
     }
     for row in rows {
-        table.add_row(visible.iter().map(|c| (c.human)(row)));
+        table.add_row(visible.iter().map(|c| printable((c.human)(row))));
     }
     for column in table.column_iter_mut() {
         column.set_padding((0, 3));
@@ -52,4 +52,32 @@ pub fn write<T>(
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// Cells hold the server's text, which may hold control characters: shown escaped (`\u{1b}`),
+/// they can neither restyle or clear the terminal nor split a row over lines.
+fn printable(text: String) -> String {
+    if !text.contains(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_in_cells_are_shown_escaped() {
+        assert_eq!(printable("a\u{1b}[2J\nb\tc".into()), "a\\u{1b}[2J\\nb\\tc");
+        assert_eq!(printable("plain ü".into()), "plain ü");
+    }
 }
