@@ -2,10 +2,12 @@
 """Runs a shell command N times; prints the median and best wall time and the peak RSS.
 
 Usage: measure.py RUNS LABEL 'shell command'
+With MEASURE_TSV=1 it prints `LABEL<TAB>median ms<TAB>peak RSS KiB` instead (bench/all.sh).
 Peak RSS is the largest resident set of any process in the command (for a pipeline, the largest
 stage), as GNU time reports it (it waits for bash, whose usage includes its children's). GNU time
 forks the command itself, so python's own memory is not counted.
 """
+import os
 import statistics
 import subprocess
 import sys
@@ -29,4 +31,7 @@ for _ in range(runs):
 base = min(run("true")[0] for _ in range(5))
 med = (statistics.median(times) - base) * 1000
 best = (min(times) - base) * 1000
+if os.environ.get("MEASURE_TSV"):
+    print(f"{label}\t{med:.2f}\t{max(peaks)}")
+    sys.exit(0)
 print(f"{label:<34} median {med:8.1f} ms   best {best:8.1f} ms   peak RSS {max(peaks) / 1024:7.1f} MiB")

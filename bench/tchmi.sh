@@ -48,8 +48,14 @@ measure() {
 }
 
 echo "profile: $profile, runs: $runs, clients: $clients, subscriptions: $subs"
-measure "clients -o json" clients -o json
-measure "clients (table)" clients
-measure "subscriptions --lengths --durations -o json" subscriptions --lengths --durations -o json
-measure "subscriptions --lengths --durations (table)" subscriptions --lengths --durations
-measure "active -o json" active -o json
+# With MEASURE_TSV=1 (bench/all.sh) only the comparison with the peer, as tab-separated rows.
+if [[ -z ${MEASURE_TSV:-} ]]; then
+    measure "clients -o json" clients -o json
+    measure "clients (table)" clients
+    measure "subscriptions --lengths --durations -o json" subscriptions --lengths --durations -o json
+    measure "subscriptions --lengths --durations (table)" subscriptions --lengths --durations
+    measure "active -o json" active -o json
+fi
+m=bench/measure.py
+python3 $m "$runs" "sessions clients -o tsv" "'$bin' --url '$url' clients -o tsv > /dev/null"
+python3 $m "$runs" "python3 WebSocket + json (peer)" "python3 bench/tchmi_peer.py '$url' > /dev/null"

@@ -9,6 +9,9 @@ mod diag;
 pub mod docs;
 pub mod error;
 mod fanout;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 mod output;
 pub mod query;

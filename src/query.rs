@@ -143,7 +143,7 @@ impl Filter {
 }
 
 /// `*` matches any run of characters; everything else matches itself.
-fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     let mut parts = pattern.split('*');
     let first = parts.next().unwrap_or("");
     let Some(mut rest) = text.strip_prefix(first) else {
@@ -157,7 +157,9 @@ fn glob_match(pattern: &str, text: &str) -> bool {
             None => return false,
         }
     }
-    last.is_none_or(|l| rest.ends_with(l))
+    // Without a `*` there is no last part, and the whole text must have been the pattern (found
+    // by fuzzing: "ab" used to match "abc"; `text_pattern` never passes such a pattern here).
+    last.map_or(rest.is_empty(), |l| rest.ends_with(l))
 }
 
 /// The options of `active` that shape its list.
@@ -366,5 +368,13 @@ mod tests {
         assert!(!glob_match("a*b*c", "aXcYb"));
         assert!(glob_match("ab", "ab"));
         assert!(!glob_match("a*a", "a"));
+    }
+
+    /// Fuzz crash (fuzz/ target `filter`): a pattern without `*` matched every longer text.
+    #[test]
+    fn fuzz_regression_glob_without_star_is_exact() {
+        assert!(!glob_match("id!=\u{2}", "id!=\u{2}\0"));
+        assert!(!glob_match("ab", "abc"));
+        assert!(glob_match("ab*", "abc"));
     }
 }

@@ -70,7 +70,8 @@ pub fn write_marked<T>(
         let target = targets.and_then(|t| t.get(i)).cloned();
         let texts = target
             .into_iter()
-            .chain(visible.iter().map(|c| (c.human)(row)));
+            .chain(visible.iter().map(|c| (c.human)(row)))
+            .map(printable);
         let style = if opts.color { mark(i) } else { Mark::Plain };
         table.add_row(texts.map(|text| {
             match style {
@@ -89,4 +90,32 @@ pub fn write_marked<T>(
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// Cells hold the server's text, which may hold control characters: shown escaped (`\u{1b}`),
+/// they can neither restyle or clear the terminal nor split a row over lines.
+fn printable(text: String) -> String {
+    if !text.contains(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_in_cells_are_shown_escaped() {
+        assert_eq!(printable("a\u{1b}[2J\nb\tc".into()), "a\\u{1b}[2J\\nb\\tc");
+        assert_eq!(printable("plain ü".into()), "plain ü");
+    }
 }

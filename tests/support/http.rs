@@ -45,6 +45,14 @@ pub enum Reply {
     Hang,
     /// These bytes, one every `interval`.
     Drip(Vec<u8>, Duration),
+    /// `head` (status line and headers), then a body of `len` bytes: `start`, then `fill`
+    /// repeated, made as it is sent and stopped when the client goes away.
+    Huge {
+        head: String,
+        start: Vec<u8>,
+        fill: u8,
+        len: u64,
+    },
 }
 
 impl Reply {
@@ -165,8 +173,36 @@ fn serve<S: Read + Write>(mut stream: S, handler: &Handler, log: &Mutex<Vec<Requ
                 thread::sleep(interval);
             }
         }
+        Reply::Huge {
+            head,
+            start,
+            fill,
+            len,
+        } => {
+            let _ = stream_lazily(&mut stream, head.as_bytes(), &start, fill, len);
+        }
     }
     let _ = stream.flush();
+}
+
+/// Writes `head`, `start`, then `fill` up to `len` body bytes, 64 KiB at a time.
+fn stream_lazily<S: Write>(
+    stream: &mut S,
+    head: &[u8],
+    start: &[u8],
+    fill: u8,
+    len: u64,
+) -> std::io::Result<()> {
+    stream.write_all(head)?;
+    stream.write_all(start)?;
+    let block = vec![fill; 64 * 1024];
+    let mut left = len.saturating_sub(start.len() as u64);
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        stream.write_all(&block[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 fn read_request<S: Read>(stream: &mut S) -> Option<Request> {

@@ -8,7 +8,7 @@ pub mod local;
 pub mod ws;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What one run of the binary did.
@@ -52,6 +52,17 @@ impl Run {
 
 /// Runs `sessions` with only the variables given (no HOME, no SESSIONS_*, no proxies of the user).
 pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    start(args, env, stdin).finish()
+}
+
+/// A `sessions` process still running, for tests that look at it from outside (/proc).
+pub struct Running {
+    pub child: Child,
+    started: Instant,
+}
+
+/// Starts `sessions` as [`sessions`] does, without waiting for it.
+pub fn start(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Running {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessions"));
     cmd.args(args)
         .env_clear()
@@ -66,13 +77,53 @@ pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run
         input.write_all(text.as_bytes()).expect("write stdin");
     }
     drop(input);
-    let out = child.wait_with_output().expect("wait");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-        elapsed: started.elapsed(),
+    Running { child, started }
+}
+
+impl Running {
+    /// `/proc/<pid>/<file>` of the process, e.g. `cmdline`, read while it still runs (a
+    /// finished one shows an empty `cmdline`, which would prove nothing).
+    pub fn proc_file(&mut self, file: &str) -> Vec<u8> {
+        let path = format!("/proc/{}/{file}", self.child.id());
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let running = self.child.try_wait().expect("try_wait").is_none();
+        assert!(running, "{path} was read after the process ended");
+        bytes
     }
+
+    /// Waits for the exit, sampling the peak resident memory (VmHWM, a high-water mark the
+    /// kernel keeps) every millisecond meanwhile; returns the run and the peak in KiB.
+    pub fn finish_with_peak_kib(mut self) -> (Run, u64) {
+        let status = format!("/proc/{}/status", self.child.id());
+        let mut peak = 0;
+        // stdout and stderr are small here (errors); the pipes cannot fill up meanwhile.
+        while self.child.try_wait().expect("try_wait").is_none() {
+            if let Some(kib) = std::fs::read_to_string(&status)
+                .ok()
+                .as_deref()
+                .and_then(vm_hwm_kib)
+            {
+                peak = peak.max(kib);
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        (self.finish(), peak)
+    }
+
+    pub fn finish(self) -> Run {
+        let out = self.child.wait_with_output().expect("wait");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+            elapsed: self.started.elapsed(),
+        }
+    }
+}
+
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// A fixture copied from datarhei Core's captured replies.

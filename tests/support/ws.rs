@@ -275,3 +275,106 @@ where
         }
     }
 }
+
+/// What a broken WebSocket server does once it has read the upgrade request; raw bytes on a
+/// plain socket, so it can break the protocol in ways a WebSocket library never would.
+#[derive(Clone, Debug)]
+pub enum Raw {
+    /// Sends the `101 Switching Protocols` answer one byte every `interval`.
+    DripHandshake(Duration),
+    /// Completes the upgrade, sends these bytes (whole or broken frames), then closes its side.
+    Frames(Vec<u8>),
+    /// Completes the upgrade and announces one text frame of `len` bytes, whose payload it then
+    /// makes as it sends, until the client goes away.
+    HugeFrame(u64),
+    /// Completes the upgrade and sends one text message as endless 1 MiB fragments.
+    EndlessFragments,
+}
+
+/// A server on 127.0.0.1:0 playing `script` on every connection; returns its ws:// URL.
+pub fn raw(script: Raw) -> String {
+    let listener = StdListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let script = script.clone();
+            std::thread::spawn(move || {
+                let _ = play(stream, &script);
+            });
+        }
+    });
+    format!("ws://127.0.0.1:{port}/")
+}
+
+/// A server frame header (servers do not mask): FIN or not, the opcode, the payload length.
+pub fn frame_header(fin: bool, opcode: u8, len: u64) -> Vec<u8> {
+    let first = if fin { 0x80 | opcode } else { opcode };
+    match len {
+        0..=125 => vec![first, len as u8],
+        126..=0xffff => [vec![first, 126], (len as u16).to_be_bytes().to_vec()].concat(),
+        _ => [vec![first, 127], len.to_be_bytes().to_vec()].concat(),
+    }
+}
+
+fn play(mut stream: std::net::TcpStream, script: &Raw) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let mut request = Vec::new();
+    let mut byte = [0u8; 1];
+    while !request.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            return Ok(());
+        }
+        request.push(byte[0]);
+    }
+    let request = String::from_utf8_lossy(&request).to_string();
+    let key = request
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("sec-websocket-key")
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let answer = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+    );
+    if let Raw::DripHandshake(interval) = script {
+        for b in answer.bytes() {
+            stream.write_all(&[b])?;
+            std::thread::sleep(*interval);
+        }
+        return Ok(());
+    }
+    stream.write_all(answer.as_bytes())?;
+    let block = vec![b'a'; 1 << 20];
+    match script {
+        Raw::DripHandshake(_) => Ok(()),
+        Raw::Frames(bytes) => {
+            stream.write_all(bytes)?;
+            // FIN, not a reset: the client's unread request would otherwise turn the close
+            // into an RST that can overtake the bytes just sent.
+            stream.shutdown(std::net::Shutdown::Write)?;
+            while stream.read(&mut byte)? > 0 {}
+            Ok(())
+        }
+        Raw::HugeFrame(len) => {
+            stream.write_all(&frame_header(true, 1, *len))?;
+            let mut left = *len;
+            while left > 0 {
+                let n = left.min(block.len() as u64) as usize;
+                stream.write_all(&block[..n])?;
+                left -= n as u64;
+            }
+            Ok(())
+        }
+        Raw::EndlessFragments => {
+            stream.write_all(&frame_header(false, 1, block.len() as u64))?;
+            stream.write_all(&block)?;
+            loop {
+                stream.write_all(&frame_header(false, 0, block.len() as u64))?;
+                stream.write_all(&block)?;
+            }
+        }
+    }
+}

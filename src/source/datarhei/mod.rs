@@ -2,7 +2,7 @@
 //! reply can go wrong, mapped to one-line errors.
 
 mod split;
-mod wire;
+pub(crate) mod wire;
 
 use std::io::{self, Read};
 use std::time::{Instant, SystemTime};
@@ -412,8 +412,13 @@ fn html_content_type(resp: &Response) -> Option<String> {
 }
 
 /// Error details may hold line breaks (Core splits on `\n`); we print one line.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+pub(crate) fn one_line(s: &str) -> String {
+    // Control characters too: a server's ESC sequences must not reach the
+    // terminal, and U+0085 or a lone CR must not break the line.
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Raised inside the body reader when the reply passes `--max-body-size`.
@@ -435,5 +440,15 @@ impl<R: Read> Read for Capped<R> {
         }
         self.left -= n64;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn server_words_become_one_line_of_plain_text() {
+        assert_eq!(one_line(" a\nb\r\u{1b}[31mc\u{2028}d "), "a b [31mc d");
     }
 }

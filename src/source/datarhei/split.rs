@@ -34,7 +34,9 @@ impl fmt::Display for SplitError {
             SplitError::Syntax { offset, what } => write!(f, "{what} at byte {offset}"),
             SplitError::Shape(what) => f.write_str(what),
             SplitError::Value { key, index, error } => {
-                write!(f, "session {index} of \"{key}\": {error}")
+                // `{key:?}`: the key is the server's text and may hold line breaks or escape
+                // sequences; quoted and escaped, the error stays one line (found by fuzzing).
+                write!(f, "session {index} of {key:?}: {error}")
             }
         }
     }
@@ -211,7 +213,7 @@ where
                     let value = &self.buf[here..end];
                     if self.wanted && value != b"null" {
                         return Err(SplitError::Shape(format!(
-                            "the value of \"{}\" is not a list of sessions",
+                            "the value of {:?} is not a list of sessions",
                             self.key
                         )));
                     }
@@ -417,6 +419,17 @@ mod tests {
         ] {
             assert!(split(bad, 3).is_err(), "{bad}");
         }
+    }
+
+    /// Fuzz crash (fuzz/ target `datarhei_active`): a key with an escaped CR put a line break
+    /// into the one-line error.
+    #[test]
+    fn fuzz_regression_keys_are_escaped_in_errors() {
+        let body = b"{\"cod\\referenc\":4gd\xab\x8b\x00\x11\x00\x00\"}\x1a";
+        let mut splitter = Splitter::new(|_: &str| false, |_: &str, _: &[u8]| Ok(()));
+        let err = splitter.feed(body).unwrap_err().to_string();
+        assert!(err.starts_with(r#"session 0 of "cod\referenc": "#), "{err}");
+        assert!(!err.contains(['\r', '\n']), "{err}");
     }
 
     #[test]

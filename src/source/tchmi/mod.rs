@@ -2,8 +2,8 @@
 //! config), log in on the same socket, call `ListActiveSessions`, and map every way that can fail
 //! onto one-line errors with the documented exit codes.
 
-mod duration;
-mod wire;
+pub(crate) mod duration;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -271,7 +271,9 @@ impl Tchmi {
     }
 
     fn closed(&self, why: Option<String>) -> Error {
+        // The close reason is the server's text: one line, no escape sequences.
         let why = why
+            .map(|w| wire::one_line(&w))
             .filter(|w| !w.is_empty())
             .map_or_else(String::new, |w| format!(" ({w})"));
         Error::BadReply(format!(

@@ -398,8 +398,13 @@ impl Listing {
 }
 
 /// Server texts may hold line breaks; errors are one line.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+pub fn one_line(s: &str) -> String {
+    // Control characters too: a server's ESC sequences must not reach the
+    // terminal, and U+0085 or a lone CR must not break the line.
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -665,5 +670,11 @@ mod tests {
                 requests_in_progress: 1,
             }
         );
+    }
+
+    #[test]
+    fn server_texts_become_one_line_of_plain_text() {
+        let said = "Access\r\n denied\u{1b}[2J\u{85}to\u{7}\tyou";
+        assert_eq!(one_line(said), "Access denied [2J to you");
     }
 }

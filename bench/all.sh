@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The performance record in one markdown table: start-up (`sessions --version`), datarhei Core's
+# 100,000-session reply against curl + jq, the TcHmi 10,000-client reply against a Python
+# standard-library client; each peer measured in the same run, with the ratio and peak memory.
+# Needs python3, curl, jq and GNU time (/usr/bin/time); perf for start-up if it works here.
+# Usage: bench/all.sh [RUNS]   (RUNS per measurement, default 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+cargo build --release --quiet --bin sessions --example tchmi_bench_server
+bin=$PWD/target/release/sessions
+rows=$(mktemp)
+trap 'rm -f "$rows" "$rows.perf"' EXIT
+
+# Mean wall time in ms of a tiny command: `perf stat -r 500` where perf works, else a loop.
+startup_ms() {
+    if perf stat -r 500 --null -- "$@" >/dev/null 2>"$rows.perf"; then
+        awk '/seconds time elapsed/ { printf "%.2f", $1 * 1000 }' "$rows.perf"
+    else
+        local start end
+        start=$(date +%s%N)
+        for _ in $(seq 500); do "$@" >/dev/null; done
+        end=$(date +%s%N)
+        awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 500 / 1e6 }'
+    fi
+}
+peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+for cmd in "$bin" curl jq; do
+    printf '%s --version\t%s\t%s\n' "$(basename "$cmd")" "$(startup_ms "$cmd" --version)" \
+        "$(peak_kib "$cmd" --version)" >>"$rows"
+done
+export MEASURE_TSV=1
+bench/datarhei.sh 100000 "$runs" | tee /dev/stderr | grep -P '\t' >>"$rows"
+bench/tchmi.sh "$runs" 10000 | tee /dev/stderr | grep -P '\t' >>"$rows"
+size=$(stat -c %s bench/out/datarhei/api/v3/session/active)
+
+# label -> "ms<TAB>KiB"
+declare -A got
+while IFS=$'\t' read -r label ms kib; do got[$label]="$ms"$'\t'"$kib"; done <"$rows"
+row() { # what, ours, peer
+    local o_ms o_kib p_ms p_kib
+    IFS=$'\t' read -r o_ms o_kib <<<"${got[$2]}"
+    IFS=$'\t' read -r p_ms p_kib <<<"${got[$3]}"
+    awk -v w="$1" -v o="$2" -v p="$3" -v om="$o_ms" -v ok="$o_kib" -v pm="$p_ms" -v pk="$p_kib" 'BEGIN {
+        gsub(/\|/, "\\|", p)  # a pipeline is a cell, not two
+        printf "| %s | `%s` | %.1f ms | %.1f MiB | `%s` | %.1f ms | %.1f MiB | **%.1f×** |\n",
+            w, o, om, ok / 1024, p, pm, pk / 1024, pm / om }'
+}
+echo
+echo "$(date -u +%F), $(nproc) cores, $runs runs per row (median), datarhei reply $((size / 1048576)) MiB:"
+echo
+echo "| job | sessions | time | peak RSS | peer | time | peak RSS | peer ÷ sessions |"
+echo "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"
+row "start-up" "sessions --version" "curl --version"
+row "start-up" "sessions --version" "jq --version"
+row "datarhei, 100,000 sessions, TSV" "sessions active -o tsv" "curl | jq -r @tsv"
+row "datarhei, 100,000 sessions, JSON" "sessions active -o json" "curl | jq (same JSON rows)"
+row "datarhei, transfer only (the floor)" "sessions active -o tsv" "curl -s > /dev/null (transfer only)"
+row "TcHmi, 10,000 clients, TSV" "sessions clients -o tsv" "python3 WebSocket + json (peer)"

@@ -1,0 +1,287 @@
+//! Entry points for the cargo-fuzz targets in `fuzz/` (compiled only with `--cfg fuzzing`, which
+//! cargo-fuzz sets): each takes raw bytes, drives one decoder of untrusted input the way the
+//! program does, and panics only when an invariant breaks, so libFuzzer reports it as a crash.
+//!
+//! Beyond "never panics", each checks what a wrong answer would look like: a streamed parse that
+//! depends on how the body was chunked, malformed JSON accepted, an error of more than one line,
+//! output rows that do not match the items, a glob that disagrees with a naive matcher.
+
+use std::io::{self, Read};
+use std::str::FromStr;
+use std::time::{Duration, UNIX_EPOCH};
+
+use clap::Parser;
+use serde::de::IgnoredAny;
+
+use crate::cli::{Cli, OutputFormat};
+use crate::config::OutputOptions;
+use crate::model::{Collector, Session};
+use crate::query::{self, Filter};
+use crate::render;
+use crate::source::datarhei::wire as core_wire;
+use crate::source::tchmi::{duration, wire as hmi_wire};
+
+const FORMATS: [OutputFormat; 5] = [
+    OutputFormat::Table,
+    OutputFormat::Wide,
+    OutputFormat::Tsv,
+    OutputFormat::Json,
+    OutputFormat::Ndjson,
+];
+
+/// Hands out `data` at most `step` bytes per read, as a slow network would.
+struct Chunked<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// An error line is one line of plain text: no line breaks, no terminal escape sequences.
+fn one_line(what: &str, text: &str) {
+    assert!(
+        !text.chars().any(char::is_control),
+        "{what} holds control characters: {text:?}"
+    );
+}
+
+/// `GET /api/v3/session/active`: the same sessions or the same error whatever the chunking, only
+/// valid JSON accepted, and every output format renders them.
+pub fn datarhei_active(data: &[u8]) {
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let parse = |reader: &mut dyn Read| format!("{:?}", core_wire::parse_active(reader, now));
+    let whole = parse(&mut Chunked {
+        data,
+        step: usize::MAX,
+    });
+    for step in [1, 2, 3, 7, 61, 1024] {
+        let chunked = parse(&mut Chunked { data, step });
+        assert_eq!(chunked, whole, "chunks of {step} bytes");
+    }
+    match core_wire::parse_active(&mut Chunked { data, step: 5 }, now) {
+        Ok(sessions) => {
+            assert!(
+                serde_json::from_slice::<IgnoredAny>(data).is_ok(),
+                "accepted a body that is not JSON"
+            );
+            render_sessions(&sessions);
+        }
+        Err(e) => one_line("error", &reply_error_text(&e)),
+    }
+}
+
+/// `GET /api/v3/session`, then `--by`/`--top` and every output format.
+pub fn datarhei_summary(data: &[u8]) {
+    let Ok(collectors) = core_wire::parse_summary(&mut Chunked { data, step: 4096 }) else {
+        return;
+    };
+    for by in [None, Some(crate::model::GroupBy::Remote)] {
+        let summary = query::summarize(collectors.clone(), by, Some(3));
+        for format in FORMATS {
+            let mut out = Vec::new();
+            if let Err(e) = render::summary(&mut out, &summary, &options(format)) {
+                panic!("rendering failed: {e}");
+            }
+        }
+    }
+}
+
+/// Login and refresh replies and Core's error bodies: read, and described on one line.
+pub fn datarhei_small(data: &[u8]) {
+    if let Ok(tokens) = core_wire::parse_small::<core_wire::Tokens>(data) {
+        let _ = (tokens.access_token, tokens.refresh_token);
+    }
+    if let Ok(error) = core_wire::parse_small::<core_wire::WireError>(data) {
+        for reason in ["Unauthorized", "", "Not Found"] {
+            let said = crate::source::datarhei::one_line(&error.describe(reason));
+            one_line("error description", &said);
+        }
+    }
+}
+
+/// Every TcHmi text frame: routed as the reply to the login and to `ListActiveSessions`, its
+/// error described on one line, its value turned into clients, subscriptions, sessions and the
+/// summary, all rendered.
+pub fn tchmi_frame(data: &[u8]) {
+    // tungstenite hands us only valid UTF-8 text frames.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = hmi_wire::reply_id(text);
+    if let hmi_wire::Routed::Answer(reply) = hmi_wire::route::<IgnoredAny>(text, 1)
+        && let Some(failure) = reply.failure()
+    {
+        one_line("login error", &failure.to_string());
+    }
+    let listing = || match hmi_wire::route::<hmi_wire::Listing>(text, 2) {
+        hmi_wire::Routed::Answer(reply) => {
+            if let Some(failure) = reply.failure() {
+                one_line("error", &failure.to_string());
+            }
+            reply.into_value()
+        }
+        hmi_wire::Routed::Unreadable(e) | hmi_wire::Routed::NotJson(e) => {
+            one_line("error", &e.to_string());
+            None
+        }
+        hmi_wire::Routed::Other(_) => None,
+    };
+    let Some(first) = listing() else { return };
+    let clients = first.clients();
+    let subscriptions = listing().map(|l| l.subscriptions()).unwrap_or_default();
+    let sessions = listing()
+        .map(|l| l.sessions("hmi:1010"))
+        .unwrap_or_default();
+    let summary = listing().map(|l| l.summary());
+    assert!(sessions.len() == clients.len(), "one session per client");
+    for format in FORMATS {
+        let opts = options(format);
+        let mut out = Vec::new();
+        let rendered = render::clients(&mut out, &clients, &opts)
+            .and_then(|()| render::subscriptions(&mut out, &subscriptions, &opts))
+            .and_then(|()| match &summary {
+                Some(summary) => render::hmi_summary(&mut out, summary, &opts),
+                None => Ok(()),
+            });
+        if let Err(e) = rendered {
+            panic!("rendering failed: {e}");
+        }
+    }
+    render_sessions(&sessions);
+}
+
+/// ISO 8601 durations: never a panic, and whole seconds read back exactly.
+pub fn tchmi_duration(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = duration::parse(text);
+    if let Some(secs) = text
+        .strip_prefix("digits:")
+        .and_then(|s| s.parse::<u32>().ok())
+    {
+        let parsed = duration::parse(&format!("PT{secs}S"));
+        assert_eq!(parsed, Some(Duration::from_secs(secs.into())));
+    }
+}
+
+/// `--filter`: the first line is the filter, the next ones a session's fields; a glob agrees
+/// with a naive matcher.
+pub fn filter(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let Some(Ok(filter)) = lines.next().map(Filter::from_str) else {
+        return;
+    };
+    let mut field = || lines.next().unwrap_or_default().to_owned();
+    let session = Session {
+        collector: Collector::Rtmp,
+        id: field(),
+        reference: field(),
+        local: field(),
+        remote: field(),
+        extra: serde_json::Value::String(field()),
+        created_at: None,
+        age_s: None,
+        rx_bytes: 0,
+        tx_bytes: 0,
+        rx_bit_s: 0.0,
+        tx_bit_s: 0.0,
+        rx_kibit_s: 0.0,
+        tx_kibit_s: 0.0,
+    };
+    let _ = filter.matches(&session);
+    if let Some((pattern, subject)) = text.split_once('\u{0}') {
+        assert_eq!(
+            query::glob_match(pattern, subject),
+            naive_glob(pattern.as_bytes(), subject.as_bytes()),
+            "glob {pattern:?} on {subject:?}"
+        );
+    }
+}
+
+/// `*` as any run of bytes (it is ASCII, so bytes and characters agree), by the textbook table:
+/// `hit[i][j]` is whether the first `i` pattern bytes match the first `j` text bytes.
+fn naive_glob(pattern: &[u8], text: &[u8]) -> bool {
+    let mut hit = vec![vec![false; text.len() + 1]; pattern.len() + 1];
+    hit[0][0] = true;
+    for (i, &p) in pattern.iter().enumerate() {
+        for j in 0..=text.len() {
+            hit[i + 1][j] = if p == b'*' {
+                hit[i][j] || (j > 0 && hit[i + 1][j - 1])
+            } else {
+                j > 0 && text[j - 1] == p && hit[i][j - 1]
+            };
+        }
+    }
+    hit[pattern.len()][text.len()]
+}
+
+/// `--timeout` and `--max-body-size` as clap reads them: the first line and the rest.
+pub fn flags(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (timeout, size) = text.split_once('\n').unwrap_or((&text, "1KiB"));
+    let args = [
+        "sessions",
+        "--timeout",
+        timeout,
+        "--max-body-size",
+        size,
+        "active",
+    ];
+    if let Err(e) = Cli::try_parse_from(args) {
+        let _ = e.to_string();
+    }
+}
+
+/// The text an error carries into the one-line message (`Datarhei::reply_error` adds the host).
+fn reply_error_text(e: &core_wire::ReplyError) -> String {
+    match e {
+        core_wire::ReplyError::Io(e) => e.to_string(),
+        core_wire::ReplyError::Json(e) => e.to_string(),
+        core_wire::ReplyError::Split(e) => e.to_string(),
+    }
+}
+
+fn options(format: OutputFormat) -> OutputOptions {
+    OutputOptions {
+        format,
+        headers: true,
+        color: false,
+        terminal: false,
+        file: None,
+    }
+}
+
+/// Renders sessions every way: tables, TSV and NDJSON keep one line per session (tables without
+/// control characters), JSON reads back.
+fn render_sessions(sessions: &[Session]) {
+    for format in FORMATS {
+        let mut out = Vec::new();
+        if let Err(e) = render::sessions(&mut out, sessions, &options(format)) {
+            panic!("rendering failed: {e}");
+        }
+        let lines = out.iter().filter(|&&b| b == b'\n').count();
+        match format {
+            OutputFormat::Tsv => assert_eq!(lines, sessions.len() + 1, "tsv rows"),
+            OutputFormat::Ndjson => assert_eq!(lines, sessions.len(), "ndjson rows"),
+            OutputFormat::Json => {
+                let back: Result<Vec<serde_json::Value>, _> = serde_json::from_slice(&out);
+                assert!(back.is_ok_and(|v| v.len() == sessions.len()), "json");
+            }
+            OutputFormat::Table | OutputFormat::Wide => {
+                assert_eq!(lines, sessions.len() + 1, "table rows");
+                let text = String::from_utf8_lossy(&out);
+                let control = text.chars().any(|c| c.is_control() && c != '\n');
+                assert!(!control, "control characters reach the terminal: {text:?}");
+            }
+        }
+    }
+}
