@@ -21,12 +21,13 @@ use crate::render;
 use crate::source::datarhei::wire as core_wire;
 use crate::source::tchmi::{duration, wire as hmi_wire};
 
-const FORMATS: [OutputFormat; 5] = [
+const FORMATS: [OutputFormat; 6] = [
     OutputFormat::Table,
     OutputFormat::Wide,
     OutputFormat::Tsv,
     OutputFormat::Json,
     OutputFormat::Ndjson,
+    OutputFormat::Prometheus,
 ];
 
 /// Hands out `data` at most `step` bytes per read, as a slow network would.
@@ -86,8 +87,12 @@ pub fn datarhei_summary(data: &[u8]) {
         let summary = query::summarize(collectors.clone(), by, Some(3));
         for format in FORMATS {
             let mut out = Vec::new();
-            if let Err(e) = render::summary(&mut out, &summary, &options(format)) {
+            let items = [crate::model::TargetSummary::Collectors(summary.clone())];
+            if let Err(e) = render::summaries(&mut out, &items, None, &options(format)) {
                 panic!("rendering failed: {e}");
+            }
+            if format == OutputFormat::Prometheus {
+                prometheus_lines(&out);
             }
         }
     }
@@ -141,13 +146,22 @@ pub fn tchmi_frame(data: &[u8]) {
         .unwrap_or_default();
     let summary = listing().map(|l| l.summary());
     assert!(sessions.len() == clients.len(), "one session per client");
-    for format in FORMATS {
+    // `-o prometheus` is refused for clients and subscriptions before anything is asked.
+    for format in FORMATS
+        .into_iter()
+        .filter(|f| *f != OutputFormat::Prometheus)
+    {
         let opts = options(format);
         let mut out = Vec::new();
-        let rendered = render::clients(&mut out, &clients, &opts)
-            .and_then(|()| render::subscriptions(&mut out, &subscriptions, &opts))
+        let rendered = render::clients(&mut out, &clients, None, &opts)
+            .and_then(|()| render::subscriptions(&mut out, &subscriptions, None, &opts))
             .and_then(|()| match &summary {
-                Some(summary) => render::hmi_summary(&mut out, summary, &opts),
+                Some(summary) => render::summaries(
+                    &mut out,
+                    &[crate::model::TargetSummary::Hmi(summary.clone())],
+                    None,
+                    &opts,
+                ),
                 None => Ok(()),
             });
         if let Err(e) = rendered {
@@ -260,12 +274,21 @@ fn options(format: OutputFormat) -> OutputOptions {
     }
 }
 
+/// Every line of the exposition is a comment or a sample: a label value can never break a line.
+fn prometheus_lines(out: &[u8]) {
+    let text = String::from_utf8_lossy(out);
+    let bad = text
+        .lines()
+        .find(|l| !l.starts_with("# ") && !l.starts_with("sessions_"));
+    assert!(bad.is_none(), "not a comment or a sample: {bad:?}");
+}
+
 /// Renders sessions every way: tables, TSV and NDJSON keep one line per session (tables without
 /// control characters), JSON reads back.
 fn render_sessions(sessions: &[Session]) {
     for format in FORMATS {
         let mut out = Vec::new();
-        if let Err(e) = render::sessions(&mut out, sessions, &options(format)) {
+        if let Err(e) = render::sessions(&mut out, sessions, None, &options(format)) {
             panic!("rendering failed: {e}");
         }
         let lines = out.iter().filter(|&&b| b == b'\n').count();
@@ -276,6 +299,7 @@ fn render_sessions(sessions: &[Session]) {
                 let back: Result<Vec<serde_json::Value>, _> = serde_json::from_slice(&out);
                 assert!(back.is_ok_and(|v| v.len() == sessions.len()), "json");
             }
+            OutputFormat::Prometheus => prometheus_lines(&out),
             OutputFormat::Table | OutputFormat::Wide => {
                 assert_eq!(lines, sessions.len() + 1, "table rows");
                 let text = String::from_utf8_lossy(&out);
