@@ -30,7 +30,11 @@ pub fn write<T>(
                 Raw::Text(text) => write_escaped(out, text)?,
                 Raw::Owned(text) => write_escaped(out, &text)?,
                 Raw::Value(value) => write!(out, "{value}")?,
-                Raw::Json(value) => write_escaped(out, &value.to_string())?,
+                // serde_json's `Display` goes through `fmt` a byte at a time; its writer does not.
+                Raw::Json(value) => {
+                    let text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+                    write_escaped(out, &String::from_utf8_lossy(&text))?
+                }
                 Raw::Empty => {}
             }
         }
