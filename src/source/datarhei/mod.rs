@@ -352,7 +352,7 @@ impl Datarhei {
             Err(_) => None,
         };
         match said.filter(|s| !s.is_empty()) {
-            Some(words) => format!("{}: {}", status_line.trim_end(), one_line(&words)),
+            Some(words) => format!("{}: {}", status_line.trim_end(), net::one_line(&words)),
             None => status_line.trim_end().to_owned(),
         }
     }
@@ -411,16 +411,6 @@ fn html_content_type(resp: &Response) -> Option<String> {
         .then(|| value.to_owned())
 }
 
-/// Error details may hold line breaks (Core splits on `\n`); we print one line.
-pub(crate) fn one_line(s: &str) -> String {
-    // Control characters too: a server's ESC sequences must not reach the
-    // terminal, and U+0085 or a lone CR must not break the line.
-    s.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Raised inside the body reader when the reply passes `--max-body-size`.
 #[derive(Debug, thiserror::Error)]
 #[error("reply larger than the size limit")]
@@ -440,15 +430,5 @@ impl<R: Read> Read for Capped<R> {
         }
         self.left -= n64;
         Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::one_line;
-
-    #[test]
-    fn server_words_become_one_line_of_plain_text() {
-        assert_eq!(one_line(" a\nb\r\u{1b}[31mc\u{2028}d "), "a b [31mc d");
     }
 }

@@ -273,7 +273,7 @@ impl Tchmi {
     fn closed(&self, why: Option<String>) -> Error {
         // The close reason is the server's text: one line, no escape sequences.
         let why = why
-            .map(|w| wire::one_line(&w))
+            .map(|w| net::one_line(&w))
             .filter(|w| !w.is_empty())
             .map_or_else(String::new, |w| format!(" ({w})"));
         Error::BadReply(format!(

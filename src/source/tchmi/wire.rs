@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::duration;
 use crate::model::{Client, ClientCommand, Collector, HmiSummary, Session, Subscription};
-use crate::source::Details;
+use crate::source::{Details, net};
 
 pub const LOGIN: &str = "Login";
 pub const LOGOUT: &str = "Logout";
@@ -154,13 +154,13 @@ impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "code {}", self.code)?;
         if !self.message.is_empty() {
-            write!(f, " {}", one_line(&self.message))?;
+            write!(f, " {}", net::one_line(&self.message))?;
         }
         if !self.domain.is_empty() {
-            write!(f, " ({})", one_line(&self.domain))?;
+            write!(f, " ({})", net::one_line(&self.domain))?;
         }
         if !self.reason.is_empty() {
-            write!(f, ": {}", one_line(&self.reason))?;
+            write!(f, ": {}", net::one_line(&self.reason))?;
         }
         Ok(())
     }
@@ -395,16 +395,6 @@ impl Listing {
             requests_in_progress: self.subscriptions.len() as u64 - subscriptions,
         }
     }
-}
-
-/// Server texts may hold line breaks; errors are one line.
-pub fn one_line(s: &str) -> String {
-    // Control characters too: a server's ESC sequences must not reach the
-    // terminal, and U+0085 or a lone CR must not break the line.
-    s.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -675,6 +665,6 @@ mod tests {
     #[test]
     fn server_texts_become_one_line_of_plain_text() {
         let said = "Access\r\n denied\u{1b}[2J\u{85}to\u{7}\tyou";
-        assert_eq!(one_line(said), "Access denied [2J to you");
+        assert_eq!(net::one_line(said), "Access denied [2J to you");
     }
 }
