@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The performance record in one markdown table: start-up (`sessions --version`), datarhei Core's
 # 100,000-session reply against curl + jq, the TcHmi 10,000-client reply against a Python
-# standard-library client; each peer measured in the same run, with the ratio and peak memory.
-# Needs python3, curl, jq and GNU time (/usr/bin/time); perf for start-up if it works here.
+# standard-library client, the local collector with 10,000 connections against ss; each peer
+# measured in the same run, with the ratio and peak memory.
+# Needs python3, curl, jq, ss and GNU time (/usr/bin/time); perf for start-up if it works here.
 # Usage: bench/all.sh [RUNS]   (RUNS per measurement, default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,7 @@ done
 export MEASURE_TSV=1
 bench/datarhei.sh 100000 "$runs" | tee /dev/stderr | grep -P '\t' >>"$rows"
 bench/tchmi.sh "$runs" 10000 | tee /dev/stderr | grep -P '\t' >>"$rows"
+N=10000 RUNS="$runs" BIN="$bin" bench/local.sh | tee /dev/stderr | grep -P '\t' >>"$rows"
 size=$(stat -c %s bench/out/datarhei/api/v3/session/active)
 
 # label -> "ms<TAB>KiB"
@@ -58,3 +60,5 @@ row "datarhei, 100,000 sessions, TSV" "sessions active -o tsv" "curl | jq -r @ts
 row "datarhei, 100,000 sessions, JSON" "sessions active -o json" "curl | jq (same JSON rows)"
 row "datarhei, transfer only (the floor)" "sessions active -o tsv" "curl -s > /dev/null (transfer only)"
 row "TcHmi, 10,000 clients, TSV" "sessions clients -o tsv" "python3 WebSocket + json (peer)"
+row "local, 10,000 connections" "sessions active --sample 0s (local)" "ss -tinH"
+row "local, 10,000 connections, with processes" "sessions active --sample 0s (local)" "ss -tinpH"

@@ -80,6 +80,14 @@ measure() {
     echo
 }
 
+# With MEASURE_TSV=1 (bench/all.sh): only the comparisons, as `label<TAB>ms<TAB>KiB` rows.
+if [ -n "${MEASURE_TSV:-}" ]; then
+    python3 bench/measure.py "$RUNS" "ss -tinH" "ss -tinH > /dev/null"
+    python3 bench/measure.py "$RUNS" "ss -tinpH" "ss -tinpH > /dev/null"
+    python3 bench/measure.py "$RUNS" "sessions active --sample 0s (local)" \
+        "$BIN active -o tsv --no-headers --port-map http=$port --sample 0s > /dev/null"
+    exit 0
+fi
 echo "ss -tinH:                              $(measure ss -tinH)"
 # Like for like: `sessions` maps every socket to its process, which is what `ss -p` adds.
 echo "ss -tinpH:                             $(measure ss -tinpH)"
