@@ -916,3 +916,16 @@ fn invalid_utf8_is_refused() {
     let server = Server::start(move |_| Reply::json(200, body.clone()));
     run(&server, &["active"]).assert_failure(4, "not valid JSON (session 0 of \"rtmp\"");
 }
+
+#[test]
+fn no_subcommand_prints_the_help_on_stderr() {
+    let out = sessions(&[], &[], None);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("Usage: sessions [OPTIONS] <COMMAND>"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("active"), "{}", out.stderr);
+}
