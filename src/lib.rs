@@ -180,6 +180,20 @@ fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>)
     let several = settings.endpoints.len() > 1;
     let mut labels = Vec::with_capacity(answers.len());
     match command {
+        Command::Active(args) if !several => {
+            // One target: no label per row, so a 100,000-session reply is held once.
+            let sessions = answers
+                .into_iter()
+                .find_map(|(_, answer)| match answer {
+                    Answer::Sessions(sessions) => Some(sessions),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let sessions = session_query(&args).apply(sessions);
+            output::emit(out.file.as_deref(), |w| {
+                render::sessions(w, &sessions, None, out)
+            })
+        }
         Command::Active(args) => {
             let query = session_query(&args);
             let mut rows: Vec<(String, Session)> = Vec::new();
