@@ -78,9 +78,10 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
         ));
     }
     for entry in &set.port_map {
-        entry
-            .parse::<PortMapping>()
-            .map_err(|e| Error::Usage(format!("--port-map '{entry}': {e}")))?;
+        entry.parse::<PortMapping>().map_err(|e| {
+            let entry = crate::source::local::classify::printable(entry);
+            Error::Usage(format!("--port-map '{entry}': {e}"))
+        })?;
     }
     if let Some(url) = typed("url", &args.url) {
         // The same checks as when the context is used, now rather than at the first query.

@@ -262,15 +262,7 @@ pub fn load(path: PathBuf, explicit: bool) -> Result<Loaded> {
             )));
         }
     };
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map_or((1, 1), |span| line_col(&text, span.start));
-        Error::Usage(format!(
-            "{shown}:{line}:{col}: {}; fix the file (keys: current-context, [contexts.NAME] with url, source, user, password_command, password_env, token_env, ca_cert, insecure, timeout, port_map)",
-            e.message().trim_end().replace('\n', " ")
-        ))
-    })?;
+    let file = parse(&text, &shown)?;
     let readable_by_others = std::fs::metadata(&path)
         .map(|m| m.permissions().mode() & 0o044 != 0)
         .unwrap_or(false);
@@ -280,6 +272,32 @@ pub fn load(path: PathBuf, explicit: bool) -> Result<Loaded> {
         exists: true,
         readable_by_others,
     })
+}
+
+/// Parses the text of the config file; `shown` is its path for the message. Bad TOML or an
+/// unknown key is a one-line usage error starting `FILE:LINE:COL: `.
+pub fn parse(text: &str, shown: &str) -> Result<ConfigFile> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |span| line_col(text, span.start));
+        Error::Usage(format!(
+            "{shown}:{line}:{col}: {}; fix the file (keys: current-context, [contexts.NAME] with url, source, user, password_command, password_env, token_env, ca_cert, insecure, timeout, port_map)",
+            printable(e.message().trim_end())
+        ))
+    })
+}
+
+/// toml's message on one line of plain text: line breaks become spaces, other control
+/// characters are escaped (found by fuzzing: a tab or ESC inside a quoted value or key reached
+/// the terminal through "unknown variant `t[}\ti`").
+fn printable(message: &str) -> String {
+    message
+        .chars()
+        .map(|c| match c {
+            '\n' => " ".to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// 1-based line and column of a byte offset, for error messages.
@@ -321,6 +339,17 @@ mod tests {
             "{msg}"
         );
         assert_eq!(msg.lines().count(), 1);
+    }
+
+    #[test]
+    fn fuzz_regression_errors_escape_control_characters() {
+        let text = "[contexts.\"b c\"]\nsource = \"t[}\ti\"\nuser = \"u\"\npassword_env = \"P\"\ntoeen_env = \"T\"\nca_cert = \"ca.pem\"\ninsecure = true\ntimeout = \"5]\"\n";
+        let msg = parse(text, "c.toml").unwrap_err().to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert!(
+            msg.starts_with("c.toml:2:10: unknown variant `t[}\\ti`"),
+            "{msg}"
+        );
     }
 
     #[test]

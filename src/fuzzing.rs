@@ -309,3 +309,194 @@ fn render_sessions(sessions: &[Session]) {
         }
     }
 }
+
+/// The local collector's socket table, from untrusted bytes: the first byte picks TCP or UDP,
+/// the rest is one netlink sock_diag datagram and, read as text, a /proc/net/tcp-style table.
+/// Never a panic; every socket holds two addresses of one family, the protocol asked for, no
+/// byte counters for UDP or from /proc; every /proc socket written back as a line reads back.
+pub fn local_sockets(data: &[u8]) {
+    use crate::source::local::sockets::{self, Proto, Sock};
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let proto = if first & 1 == 0 {
+        Proto::Tcp
+    } else {
+        Proto::Udp
+    };
+    let same_family = |s: &Sock| s.local.is_ipv4() == s.remote.is_ipv4();
+    let mut out = Vec::new();
+    let _ = sockets::parse_datagram(proto, rest, &mut out);
+    // A socket needs a 16-byte netlink header and a 72-byte inet_diag_msg.
+    assert!(out.len() <= rest.len() / 88, "more sockets than messages");
+    for s in &out {
+        assert!(same_family(s), "mixed families from netlink: {s:?}");
+        assert_eq!(s.proto, proto);
+        if proto == Proto::Udp {
+            assert!(s.rx_bytes.is_none() && s.tx_bytes.is_none() && s.rtt_us.is_none());
+        }
+    }
+    let text = String::from_utf8_lossy(rest);
+    let lines = text.lines().count();
+    let socks: Vec<Sock> = sockets::parse_proc_net(proto, &text).collect();
+    assert!(
+        socks.len() <= lines.saturating_sub(1),
+        "more sockets than lines"
+    );
+    for s in &socks {
+        assert!(same_family(s), "mixed families from /proc: {s:?}");
+        assert_eq!(s.proto, proto);
+        assert!(s.rx_bytes.is_none() && s.tx_bytes.is_none() && s.rtt_us.is_none());
+        let line = format!(
+            "header\n 0: {} {} {:02X} 0:0 0:0 0 {} 0 {}\n",
+            proc_addr(s.local),
+            proc_addr(s.remote),
+            s.state,
+            s.uid,
+            s.inode
+        );
+        let back: Vec<Sock> = sockets::parse_proc_net(proto, &line).collect();
+        assert_eq!(back, std::slice::from_ref(s), "written back as {line:?}");
+    }
+}
+
+/// An address the way /proc/net writes it: each 32-bit word in host byte order, in hex.
+fn proc_addr(addr: std::net::SocketAddr) -> String {
+    let octets = match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip.octets().to_vec(),
+        std::net::IpAddr::V6(ip) => ip.octets().to_vec(),
+    };
+    let words: String = octets
+        .chunks(4)
+        .map(|w| format!("{:08X}", u32::from_ne_bytes([w[0], w[1], w[2], w[3]])))
+        .collect();
+    format!("{words}:{:04X}", addr.port())
+}
+
+/// ffmpeg processes: /proc/PID/cmdline (the input) split into arguments, which join back into
+/// the same bytes; its inputs and outputs come only from those arguments (or tee slaves), with
+/// consecutive indices, and never show a password or secret query value; `socket:[N]` links.
+pub fn local_ffmpeg(data: &[u8]) {
+    use crate::source::local::ffmpeg::{self, Target};
+    use crate::source::local::procs;
+    let args = procs::parse_cmdline(data);
+    let joined = args.join("\0");
+    if let Ok(text) = std::str::from_utf8(data) {
+        assert_eq!(joined, text.strip_suffix('\0').unwrap_or(text), "cmdline");
+    }
+    assert_eq!(procs::parse_cmdline(format!("{joined}\0").as_bytes()), args);
+    let link = String::from_utf8_lossy(data);
+    if let Some(inode) = procs::parse_socket_link(&link) {
+        assert_eq!(
+            procs::parse_socket_link(&format!("socket:[{inode}]")),
+            Some(inode)
+        );
+    }
+    let endpoints = ffmpeg::parse_args(&args);
+    // What an endpoint may be made of: an argument, or one slave of a tee output.
+    let mut raws: Vec<String> = args.clone();
+    for arg in &args {
+        raws.extend(
+            ffmpeg::split_output(arg, Some("tee".into()))
+                .into_iter()
+                .map(|(url, _)| url),
+        );
+    }
+    let masked: Vec<String> = raws.iter().map(|r| ffmpeg::mask_secrets(r)).collect();
+    let mut next = [0, 0];
+    for e in &endpoints {
+        let counter = &mut next[usize::from(e.role == ffmpeg::Role::Output)];
+        assert_eq!(e.index, *counter, "indices of {:?}", e.role);
+        *counter += 1;
+        assert!(
+            masked.contains(&e.url),
+            "endpoint {:?} is in no argument",
+            e.url
+        );
+        if let Target::Network { host, .. } = &e.target {
+            assert!(
+                raws.iter().any(|r| r.contains(host.as_str())),
+                "host {host:?} is in no argument"
+            );
+        }
+        if let Some(pw) = url_password(&e.url) {
+            assert_eq!(pw, "***", "password shown in {:?}", e.url);
+        }
+        if let Some((_, query)) = e.url.split_once("://").and_then(|(_, r)| r.split_once('?')) {
+            for (key, value) in query.split('&').filter_map(|p| p.split_once('=')) {
+                let k = key.to_ascii_lowercase();
+                let secret = ["pass", "token", "secret", "key", "auth", "sig"]
+                    .iter()
+                    .any(|s| k.contains(s));
+                assert!(
+                    !secret || value == "***",
+                    "secret {key} shown in {:?}",
+                    e.url
+                );
+            }
+        }
+    }
+}
+
+/// The password of a URL as ffmpeg reads it (`av_url_split`): the authority ends at the first
+/// `/`, `?` or `#`, the user info before its last `@`, the password after the first `:`.
+fn url_password(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, pw) = userinfo.split_once(':')?;
+    (!pw.is_empty()).then_some(pw)
+}
+
+/// `--port-map COLLECTOR=PORT[,PORT…]`: errors are one line of plain text; a mapping written
+/// back as `collector=p1,p2` reads back the same.
+pub fn port_map(data: &[u8]) {
+    use crate::source::local::classify::PortMapping;
+    let text = String::from_utf8_lossy(data);
+    match PortMapping::from_str(&text) {
+        Ok(m) => {
+            assert!(!m.ports.contains(&0), "port 0");
+            assert_ne!(m.collector, Collector::Ffmpeg);
+            let ports: Vec<String> = m.ports.iter().map(u16::to_string).collect();
+            let back = format!("{}={}", m.collector.as_str(), ports.join(","));
+            assert_eq!(PortMapping::from_str(&back).as_ref(), Ok(&m), "{back:?}");
+        }
+        Err(e) => one_line("port map error", &e),
+    }
+}
+
+/// The config file: an error is one line of plain text starting `FILE:LINE:COL: ` with a line
+/// inside the file; a file that parses, written by `config set`'s writer, parses back equal.
+pub fn config_file(data: &[u8]) {
+    // The file is read with `read_to_string`: only UTF-8 reaches the parser.
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match crate::config_file::parse(text, "c.toml") {
+        Ok(file) => {
+            let written = match toml::to_string(&file) {
+                Ok(written) => written,
+                Err(e) => panic!("cannot write back {file:?}: {e}"),
+            };
+            match crate::config_file::parse(&written, "c.toml") {
+                Ok(back) => assert_eq!(back, file, "written back as {written:?}"),
+                Err(e) => panic!("written back as {written:?}, refused: {e}"),
+            }
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            one_line("config error", &msg);
+            let mut parts = msg.splitn(4, ':');
+            assert_eq!(parts.next(), Some("c.toml"), "{msg}");
+            let mut number = || parts.next().and_then(|n| n.parse::<usize>().ok());
+            let (Some(line), Some(col)) = (number(), number()) else {
+                panic!("no line:col in {msg}");
+            };
+            assert!(line >= 1 && col >= 1, "{msg}");
+            assert!(
+                line <= text.split('\n').count(),
+                "line {line} past the end: {msg}"
+            );
+        }
+    }
+}

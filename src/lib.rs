@@ -316,7 +316,9 @@ fn port_map(local: &LocalArgs, ep: &Endpoint) -> Result<PortMap> {
         .iter()
         .map(|entry| {
             entry.parse::<PortMapping>().map_err(|e| {
-                let name = ep.name.as_deref().unwrap_or("");
+                // Both come from the config file: control characters escaped, as in `e`.
+                let name = source::local::classify::printable(ep.name.as_deref().unwrap_or(""));
+                let entry = source::local::classify::printable(entry);
                 Error::Usage(format!("context '{name}': port_map entry '{entry}': {e}"))
             })
         })

@@ -26,10 +26,14 @@ impl FromStr for PortMapping {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (name, ports) = s
-            .split_once('=')
-            .ok_or_else(|| format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936"))?;
-        let collector: Collector = name.trim().parse()?;
+        let (name, ports) = s.split_once('=').ok_or_else(|| {
+            let s = printable(s);
+            format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
+        })?;
+        let collector: Collector = name.trim().parse().map_err(|_| {
+            let name = printable(name.trim());
+            format!("unknown collector '{name}' (valid: {})", Collector::names())
+        })?;
         if collector == Collector::Ffmpeg {
             return Err("ffmpeg sessions come from ffmpeg processes, not from a port".into());
         }
@@ -46,11 +50,26 @@ impl FromStr for PortMapping {
                 bare.parse::<u16>()
                     .ok()
                     .filter(|n| *n != 0)
-                    .ok_or_else(|| format!("'{p}' is not a port number (1-65535)"))
+                    .ok_or_else(|| format!("'{}' is not a port number (1-65535)", printable(p)))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(PortMapping { collector, ports })
     }
+}
+
+/// The flag's text as errors quote it: control characters escaped (`\u{7}`), so a bad value
+/// from the command line or a config file cannot break the one-line message or reach the
+/// terminal (found by fuzzing: `http=80/tc\x07` rang the bell).
+pub(crate) fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The defaults: the ports these protocols are served on out of the box (nginx-rtmp, SRS,
@@ -192,6 +211,19 @@ mod tests {
         assert_eq!(map.lookup(Proto::Udp, 6000), None);
         assert_eq!(map.lookup(Proto::Tcp, 8080), Some(Collector::Http));
         assert_eq!(map.lookup(Proto::Tcp, 7000), None);
+    }
+
+    #[test]
+    fn fuzz_regression_errors_escape_control_characters() {
+        for (bad, quoted) in [
+            ("http=80/tc\x07\0\0\0p", "'80/tc\\u{7}\\u{0}\\u{0}\\u{0}p'"),
+            ("rt\x1b[2Jmp=1", "'rt\\u{1b}[2Jmp'"),
+            ("rtmp\n", "'rtmp\\n'"),
+        ] {
+            let err = bad.parse::<PortMapping>().unwrap_err();
+            assert!(!err.chars().any(char::is_control), "{err:?}");
+            assert!(err.contains(quoted), "{err:?}");
+        }
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn parse_args(args: &[String]) -> Vec<Endpoint> {
 }
 
 /// A tee output is several outputs: `[f=flv]rtmp://a|[f=mpegts:onfail=ignore]udp://b`.
-fn split_output(arg: &str, format: Option<String>) -> Vec<(String, Option<String>)> {
+pub(crate) fn split_output(arg: &str, format: Option<String>) -> Vec<(String, Option<String>)> {
     if format.as_deref() != Some("tee") {
         return vec![(arg.to_owned(), format)];
     }

@@ -3,11 +3,11 @@
 
 pub mod classify;
 pub mod collect;
-mod ffmpeg;
+pub(crate) mod ffmpeg;
 pub mod history;
-mod procs;
+pub(crate) mod procs;
 mod serve;
-mod sockets;
+pub(crate) mod sockets;
 mod wire;
 
 use std::cell::Cell;

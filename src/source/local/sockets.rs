@@ -281,6 +281,11 @@ pub fn parse_proc_net(proto: Proto, text: &str) -> impl Iterator<Item = Sock> + 
         let _slot = f.next()?;
         let local = parse_hex_addr(f.next()?)?;
         let remote = parse_hex_addr(f.next()?)?;
+        // The kernel writes both ends in one family; a line mixing them is not a socket
+        // (found by fuzzing: an IPv6 local end with an IPv4 remote one was accepted).
+        if local.is_ipv4() != remote.is_ipv4() {
+            return None;
+        }
         let state = u8::from_str_radix(f.next()?, 16).ok()?;
         let _queues = f.next()?;
         let _timer = f.next()?;
@@ -425,6 +430,12 @@ mod tests {
         err.truncate(NLMSG_HDRLEN + 4);
         let batch = parse_datagram(Proto::Tcp, &err, &mut out);
         assert_eq!(batch.error, Some(-13));
+    }
+
+    #[test]
+    fn fuzz_regression_a_line_mixing_families_is_skipped() {
+        let text = "header\n   0: 00000000000000000000000001000002:8F 0100007F:D2F0 01 00000000:00000: 0 1 0 4000002 1\n";
+        assert_eq!(parse_proc_net(Proto::Udp, text).count(), 0);
     }
 
     #[test]
