@@ -290,14 +290,7 @@ pub fn parse(text: &str, shown: &str) -> Result<ConfigFile> {
 /// characters are escaped (found by fuzzing: a tab or ESC inside a quoted value or key reached
 /// the terminal through "unknown variant `t[}\ti`").
 fn printable(message: &str) -> String {
-    message
-        .chars()
-        .map(|c| match c {
-            '\n' => " ".to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::text::escape_controls(&message.replace('\n', " ")).into_owned()
 }
 
 /// 1-based line and column of a byte offset, for error messages.

@@ -17,6 +17,7 @@ mod output;
 pub mod query;
 mod render;
 mod source;
+mod text;
 mod tls;
 mod watch;
 

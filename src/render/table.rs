@@ -95,18 +95,10 @@ pub fn write_marked<T>(
 /// Cells hold the server's text, which may hold control characters: shown escaped (`\u{1b}`),
 /// they can neither restyle or clear the terminal nor split a row over lines.
 fn printable(text: String) -> String {
-    if !text.contains(char::is_control) {
-        return text;
+    match crate::text::escape_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -61,15 +61,7 @@ impl FromStr for PortMapping {
 /// from the command line or a config file cannot break the one-line message or reach the
 /// terminal (found by fuzzing: `http=80/tc\x07` rang the bell).
 pub(crate) fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::text::escape_controls(s).into_owned()
 }
 
 /// The defaults: the ports these protocols are served on out of the box (nginx-rtmp, SRS,
