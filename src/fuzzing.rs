@@ -208,8 +208,6 @@ pub fn filter(data: &[u8]) {
         tx_bytes: 0,
         rx_bit_s: 0.0,
         tx_bit_s: 0.0,
-        rx_kibit_s: 0.0,
-        tx_kibit_s: 0.0,
     };
     let _ = filter.matches(&session);
     if let Some((pattern, subject)) = text.split_once('\u{0}') {

@@ -107,8 +107,13 @@ impl Serialize for Timestamp {
     }
 }
 
+/// Rounded to 3 decimals, as datarhei Core prints its rates (`%.3f`).
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     pub collector: Collector,
     pub id: String,
@@ -124,11 +129,60 @@ pub struct Session {
     /// Bit rate in bits per second (SI, exact).
     pub rx_bit_s: f64,
     pub tx_bit_s: f64,
-    /// The same rate in datarhei Core's own unit, bits per second / 1024, as the server sent it.
-    pub rx_kibit_s: f64,
-    pub tx_kibit_s: f64,
     /// The server's free-form extra data: a string (datarhei Core 16.x), an object, or null.
     pub extra: serde_json::Value,
+}
+
+impl Session {
+    /// The rate in datarhei Core's own unit, bits per second / 1024, to Core's 3 decimals: for a
+    /// Core source exactly the number the server sent (scaling by 1024 loses nothing).
+    pub fn rx_kibit_s(&self) -> f64 {
+        round3(self.rx_bit_s / 1024.0)
+    }
+
+    pub fn tx_kibit_s(&self) -> f64 {
+        round3(self.tx_bit_s / 1024.0)
+    }
+}
+
+/// The JSON contract of a session: the fields above plus the derived Core-unit rates.
+impl Serialize for Session {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            collector: Collector,
+            id: &'a str,
+            reference: &'a str,
+            local: &'a str,
+            remote: &'a str,
+            created_at: Option<Timestamp>,
+            age_s: Option<u64>,
+            rx_bytes: u64,
+            tx_bytes: u64,
+            rx_bit_s: f64,
+            tx_bit_s: f64,
+            rx_kibit_s: f64,
+            tx_kibit_s: f64,
+            extra: &'a serde_json::Value,
+        }
+        Json {
+            collector: self.collector,
+            id: &self.id,
+            reference: &self.reference,
+            local: &self.local,
+            remote: &self.remote,
+            created_at: self.created_at,
+            age_s: self.age_s,
+            rx_bytes: self.rx_bytes,
+            tx_bytes: self.tx_bytes,
+            rx_bit_s: self.rx_bit_s,
+            tx_bit_s: self.tx_bit_s,
+            rx_kibit_s: self.rx_kibit_s(),
+            tx_kibit_s: self.tx_kibit_s(),
+            extra: &self.extra,
+        }
+        .serialize(s)
+    }
 }
 
 /// Finished-session totals: what the history holds.

@@ -246,8 +246,6 @@ mod tests {
                 tx_bytes: 0,
                 rx_bit_s: 0.0,
                 tx_bit_s: 0.0,
-                rx_kibit_s: 0.0,
-                tx_kibit_s: 0.0,
                 extra: serde_json::Value::Null,
             },
         }

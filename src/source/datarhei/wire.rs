@@ -12,7 +12,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 
 use super::split::{SplitError, Splitter};
 
-use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
+use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals, round3};
 
 const KIBI: f64 = 1024.0;
 const MEBI: f64 = 1024.0 * 1024.0;
@@ -57,10 +57,6 @@ fn kibit_to_bit_s(kibit: f64) -> f64 {
     round3(kibit * KIBI)
 }
 
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
 impl WireSession {
     fn into_model(self, collector: Collector, now: SystemTime) -> Session {
         let created_at = self.created_at.map(Timestamp);
@@ -76,8 +72,6 @@ impl WireSession {
             tx_bytes: self.bytes_tx,
             rx_bit_s: kibit_to_bit_s(self.bandwidth_rx_kbit),
             tx_bit_s: kibit_to_bit_s(self.bandwidth_tx_kbit),
-            rx_kibit_s: self.bandwidth_rx_kbit,
-            tx_kibit_s: self.bandwidth_tx_kbit,
             extra: self.extra,
         }
     }

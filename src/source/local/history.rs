@@ -10,7 +10,7 @@ use rusqlite::{Connection, OpenFlags, params};
 
 use super::{Load, MEBI};
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
+use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals, round3};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS finished (
@@ -221,8 +221,8 @@ pub fn collector_summary(
         active_sessions: load.sessions,
         rx_bit_s: load.rx_bit_s,
         tx_bit_s: load.tx_bit_s,
-        rx_mibit_s: (load.rx_bit_s / MEBI * 1000.0).round() / 1000.0,
-        tx_mibit_s: (load.tx_bit_s / MEBI * 1000.0).round() / 1000.0,
+        rx_mibit_s: round3(load.rx_bit_s / MEBI),
+        tx_mibit_s: round3(load.tx_bit_s / MEBI),
         limit_sessions: None,
         limit_rx_mibit_s: None,
         limit_tx_mibit_s: None,

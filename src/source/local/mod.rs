@@ -27,7 +27,7 @@ use self::sockets::{Proto, Sock};
 use super::Source;
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, Session, SourceSummary};
+use crate::model::{Collector, CollectorSummary, Session, SourceSummary, round3};
 
 /// How the local collector looks at this machine.
 #[derive(Debug, Clone)]
@@ -322,10 +322,6 @@ impl<'a> Rates<'a> {
     }
 }
 
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
 /// The parts of a session that do not come from the socket.
 struct Row {
     collector: Collector,
@@ -352,8 +348,6 @@ impl Row {
             tx_bytes: sock.and_then(|s| s.tx_bytes).unwrap_or(0),
             rx_bit_s,
             tx_bit_s,
-            rx_kibit_s: round3(rx_bit_s / 1024.0),
-            tx_kibit_s: round3(tx_bit_s / 1024.0),
             extra: self.extra,
         }
     }

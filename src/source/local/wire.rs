@@ -71,8 +71,8 @@ fn session(out: &mut String, s: &Session, now: SystemTime) {
         ",\"bytes_rx\":{},\"bytes_tx\":{},\"bandwidth_rx_kbit\":{},\"bandwidth_tx_kbit\":{}}}",
         s.rx_bytes,
         s.tx_bytes,
-        number(s.rx_kibit_s),
-        number(s.tx_kibit_s)
+        number(s.rx_kibit_s()),
+        number(s.tx_kibit_s())
     );
 }
 
@@ -226,8 +226,6 @@ mod tests {
             tx_bytes: 3622,
             rx_bit_s: kbit * 1024.0,
             tx_bit_s: 0.0,
-            rx_kibit_s: kbit,
-            tx_kibit_s: 0.0,
             extra: Value::String(String::new()),
         }
     }

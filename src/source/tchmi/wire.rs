@@ -360,8 +360,6 @@ impl Listing {
                 tx_bytes: 0,
                 rx_bit_s: 0.0,
                 tx_bit_s: 0.0,
-                rx_kibit_s: 0.0,
-                tx_kibit_s: 0.0,
             })
             .collect()
     }
