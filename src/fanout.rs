@@ -33,6 +33,29 @@ pub enum Answer {
     Subscriptions(Vec<Subscription>),
 }
 
+impl Answer {
+    pub fn sessions(self) -> Option<Vec<Session>> {
+        match self {
+            Answer::Sessions(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    pub fn clients(self) -> Option<Vec<Client>> {
+        match self {
+            Answer::Clients(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    pub fn subscriptions(self) -> Option<Vec<Subscription>> {
+        match self {
+            Answer::Subscriptions(rows) => Some(rows),
+            _ => None,
+        }
+    }
+}
+
 /// An open source of any kind (the trait's async methods make it no trait object).
 enum Connection {
     Datarhei(Datarhei),

@@ -179,16 +179,12 @@ fn partial(mut failures: Vec<Error>) -> Result<()> {
 fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>) -> Result<()> {
     let out = &settings.output;
     let several = settings.endpoints.len() > 1;
-    let mut labels = Vec::with_capacity(answers.len());
     match command {
         Command::Active(args) if !several => {
             // One target: no label per row, so a 100,000-session reply is held once.
             let sessions = answers
                 .into_iter()
-                .find_map(|(_, answer)| match answer {
-                    Answer::Sessions(sessions) => Some(sessions),
-                    _ => None,
-                })
+                .find_map(|(_, answer)| answer.sessions())
                 .unwrap_or_default();
             let sessions = session_query(&args).apply(sessions);
             output::emit(out.file.as_deref(), |w| {
@@ -199,7 +195,7 @@ fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>)
             let query = session_query(&args);
             let mut rows: Vec<(String, Session)> = Vec::new();
             for (label, answer) in answers {
-                if let Answer::Sessions(sessions) = answer {
+                if let Some(sessions) = answer.sessions() {
                     rows.extend(sessions.into_iter().map(|s| (label.clone(), s)));
                 }
             }
@@ -211,6 +207,7 @@ fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>)
             })
         }
         Command::Summary(args) => {
+            let mut labels = Vec::with_capacity(answers.len());
             let mut items = Vec::with_capacity(answers.len());
             for (label, answer) in answers {
                 if let Answer::Summary(summary) = answer {
@@ -229,26 +226,14 @@ fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>)
             })
         }
         Command::Clients => {
-            let mut items = Vec::new();
-            for (label, answer) in answers {
-                if let Answer::Clients(clients) = answer {
-                    labels.extend(std::iter::repeat_n(label, clients.len()));
-                    items.extend(clients);
-                }
-            }
+            let (labels, items) = labelled(answers, Answer::clients);
             let targets = several.then_some(labels.as_slice());
             output::emit(out.file.as_deref(), |w| {
                 render::clients(w, &items, targets, out)
             })
         }
         Command::Subscriptions(_) => {
-            let mut items = Vec::new();
-            for (label, answer) in answers {
-                if let Answer::Subscriptions(subscriptions) = answer {
-                    labels.extend(std::iter::repeat_n(label, subscriptions.len()));
-                    items.extend(subscriptions);
-                }
-            }
+            let (labels, items) = labelled(answers, Answer::subscriptions);
             let targets = several.then_some(labels.as_slice());
             output::emit(out.file.as_deref(), |w| {
                 render::subscriptions(w, &items, targets, out)
@@ -259,6 +244,21 @@ fn render(settings: &Settings, command: Command, answers: Vec<(String, Answer)>)
         | Command::Collect(_)
         | Command::Completions { .. } => Ok(()),
     }
+}
+
+/// Every target's rows of one kind, with that target's label once per row.
+fn labelled<T>(
+    answers: Vec<(String, Answer)>,
+    rows_of: fn(Answer) -> Option<Vec<T>>,
+) -> (Vec<String>, Vec<T>) {
+    let (mut labels, mut items) = (Vec::new(), Vec::new());
+    for (label, answer) in answers {
+        if let Some(rows) = rows_of(answer) {
+            labels.extend(std::iter::repeat_n(label, rows.len()));
+            items.extend(rows);
+        }
+    }
+    (labels, items)
 }
 
 fn session_query(args: &ActiveArgs) -> SessionQuery {
