@@ -7,9 +7,9 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::model::{Collector, GroupBy};
+use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SortKey};
-use crate::source::local::classify::PortMapping;
+use crate::source::Kind;
 
 /// Show who is connected to a streaming or HMI server right now, how much they move, and what
 /// they subscribe to.
@@ -71,8 +71,8 @@ pub struct GlobalArgs {
     pub url: Option<String>,
 
     /// Override the source guessed from the URL
-    #[arg(long, global = true, value_enum, value_name = "KIND")]
-    pub source: Option<SourceKind>,
+    #[arg(long, global = true, value_name = "KIND", value_parser = source_kind())]
+    pub source: Option<Kind>,
 
     /// User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin
     #[arg(long, global = true, env = "SESSIONS_USER", value_name = "NAME")]
@@ -354,13 +354,6 @@ pub struct SubscriptionsArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SourceKind {
-    Local,
-    Datarhei,
-    Tchmi,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Table,
     Wide,
@@ -414,4 +407,17 @@ fn parse_size(s: &str) -> Result<u64, String> {
     s.parse::<bytesize::ByteSize>()
         .map(|b| b.as_u64())
         .map_err(|e| format!("not a size like 64MiB: {e}"))
+}
+
+/// `--source`: the registry's names, offered by completions and checked by clap.
+fn source_kind() -> impl clap::builder::TypedValueParser<Value = Kind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Kind::names()).try_map(|name| name.parse::<Kind>())
+}
+
+/// clap's usage error as our one line: its first paragraph, without the `error: ` prefix and
+/// without the usage block after it.
+pub fn one_line(e: &clap::Error) -> String {
+    let text = crate::text::first_paragraph(&e.to_string());
+    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
 }

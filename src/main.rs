@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!(
                 "sessions: {} (see 'sessions --help')",
-                one_line(&e.to_string())
+                sessions::cli::one_line(&e)
             );
             return ExitCode::from(2);
         }
@@ -31,19 +31,7 @@ fn main() -> ExitCode {
             if !e.is_silent() {
                 eprintln!("sessions: {e}");
             }
-            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+            ExitCode::from(e.exit_code())
         }
     }
-}
-
-/// clap's usage errors span several lines (the error, its details, then usage after a blank
-/// line); ours are one.
-fn one_line(message: &str) -> String {
-    let text: Vec<&str> = message
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .map(str::trim)
-        .collect();
-    let text = text.join(" ");
-    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
 }

@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Serialize, Serializer};
 
+use crate::text::escape;
+
 /// A kind of session, as datarhei Core names its collectors, plus `tchmi` for a TwinCAT HMI
 /// Server's WebSocket sessions. Ordered alphabetically, as Core sorts its response keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -46,6 +48,20 @@ impl Collector {
             Collector::Srt => "srt",
             Collector::Tchmi => "tchmi",
         }
+    }
+
+    /// The collectors asked for, each once, in the order given; all of them when none were named.
+    pub fn asked_or_all(asked: &[Collector]) -> Vec<Collector> {
+        if asked.is_empty() {
+            return Self::ALL.to_vec();
+        }
+        let mut out: Vec<Collector> = Vec::with_capacity(asked.len());
+        for c in asked {
+            if !out.contains(c) {
+                out.push(*c);
+            }
+        }
+        out
     }
 
     /// The comma list of valid names, for error messages and help.
@@ -111,6 +127,10 @@ impl Serialize for Timestamp {
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
+
+/// One mebi (2^20): datarhei Core counts its `*_mbit` rates in 2^20 bit/s and its traffic in
+/// whole MiB.
+pub const MEBI: f64 = 1024.0 * 1024.0;
 
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
 #[derive(Debug, Clone, PartialEq)]
@@ -344,6 +364,69 @@ pub struct Subscription {
     pub average_duration_s: Option<f64>,
     pub average_duration_iso8601: Option<String>,
     pub symbols: Vec<String>,
+}
+
+/// What the active sessions of one collector add up to right now.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Load {
+    pub sessions: u64,
+    pub rx_bit_s: f64,
+    pub tx_bit_s: f64,
+}
+
+impl Load {
+    pub fn of(active: &[Session], collector: Collector) -> Load {
+        active
+            .iter()
+            .filter(|s| s.collector == collector)
+            .fold(Load::default(), |l, s| Load {
+                sessions: l.sessions + 1,
+                rx_bit_s: l.rx_bit_s + s.rx_bit_s,
+                tx_bit_s: l.tx_bit_s + s.tx_bit_s,
+            })
+    }
+}
+
+/// One `--port-map COLLECTOR=PORT[,PORT…]` flag: replaces that collector's default ports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortMapping {
+    pub collector: Collector,
+    pub ports: Vec<u16>,
+}
+
+impl FromStr for PortMapping {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, ports) = s.split_once('=').ok_or_else(|| {
+            let s = escape(s);
+            format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
+        })?;
+        let collector: Collector = name.trim().parse().map_err(|_| {
+            let name = escape(name.trim());
+            format!("unknown collector '{name}' (valid: {})", Collector::names())
+        })?;
+        if collector == Collector::Ffmpeg {
+            return Err("ffmpeg sessions come from ffmpeg processes, not from a port".into());
+        }
+        let ports = ports
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                let p = p.trim();
+                // `6000/udp` is accepted for readability; the protocol follows the collector.
+                let bare = p
+                    .strip_suffix("/udp")
+                    .or_else(|| p.strip_suffix("/tcp"))
+                    .unwrap_or(p);
+                bare.parse::<u16>()
+                    .ok()
+                    .filter(|n| *n != 0)
+                    .ok_or_else(|| format!("'{}' is not a port number (1-65535)", escape(p)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PortMapping { collector, ports })
+    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ pub fn emit(
         None => {
             let stdout = io::stdout();
             let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-            write(&mut out).map_err(Error::Output)?;
-            out.flush().map_err(Error::Output)
+            write(&mut out).map_err(Error::output)?;
+            out.flush().map_err(Error::output)
         }
         // Readable by a collector running as another user, like any exported metrics file.
         Some(path) => write_atomically(path, 0o644, write),
@@ -32,7 +32,7 @@ pub fn write_atomically(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     let shown = path.display();
-    let fail = |e: io::Error| Error::Output(io::Error::new(e.kind(), format!("{shown}: {e}")));
+    let fail = |e: io::Error| Error::output(io::Error::new(e.kind(), format!("{shown}: {e}")));
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -1,24 +1,56 @@
-//! Text that came from outside (servers, files, flags) made safe to print on a terminal.
+//! The one sanitiser: text that came from outside (servers, processes, files, flags) made safe to
+//! show on a terminal or in an error line. Every renderer and every error message goes through it.
 
 use std::borrow::Cow;
 
-/// Control characters shown escaped (`\u{1b}`, `\t`): an escape sequence in a session id or an
-/// error message must not reach the terminal, nor a line break split a row or an error line.
-pub fn escape_controls(s: &str) -> Cow<'_, str> {
-    if !s.contains(char::is_control) {
+/// Characters that must never reach a terminal raw: C0 and C1 controls and DEL (they move the
+/// cursor, clear the screen or split a row), the bidi overrides and isolates (they reorder what
+/// follows, so an id can read as another), and the line and paragraph separators.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Unsafe characters shown escaped (`\u{1b}`, `\t`, `\u{202e}`); plain text is borrowed.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(is_unsafe) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `escape` for an owned string: no copy when nothing needs escaping.
+pub fn escape_owned(s: String) -> String {
+    match escape(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// A server's or a library's words as one line of plain text: runs of whitespace and unsafe
+/// characters become one space, so an error line stays one line and cannot restyle the terminal.
+pub fn one_line(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || is_unsafe(c))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first paragraph of a multi-line message (clap's error before its usage block), on one line.
+pub fn first_paragraph(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    one_line(&lines.join(" "))
 }
 
 #[cfg(test)]
@@ -26,11 +58,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn controls_are_escaped_and_plain_text_is_borrowed() {
-        assert_eq!(escape_controls("a\u{1b}[2Jb\tc\n"), "a\\u{1b}[2Jb\\tc\\n");
-        assert!(matches!(
-            escape_controls("plain ü"),
-            Cow::Borrowed("plain ü")
-        ));
+    fn controls_bidi_and_separators_are_escaped_and_plain_text_is_borrowed() {
+        assert_eq!(escape("a\u{1b}[2Jb\tc\n"), "a\\u{1b}[2Jb\\tc\\n");
+        assert_eq!(
+            escape("x\u{202e}y\u{2066}z\u{2028}"),
+            "x\\u{202e}y\\u{2066}z\\u{2028}"
+        );
+        assert_eq!(escape("\u{7f}\u{85}"), "\\u{7f}\\u{85}");
+        assert!(matches!(escape("plain ü €"), Cow::Borrowed("plain ü €")));
+        assert_eq!(escape_owned("ok".into()), "ok");
+    }
+
+    #[test]
+    fn server_words_become_one_line_of_plain_text() {
+        assert_eq!(
+            one_line(" a\nb\r\u{1b}[31mc\u{2028}d\u{202e}e "),
+            "a b [31mc d e"
+        );
+        assert_eq!(
+            first_paragraph("error: bad value\n  tip: x\n\nUsage: y\n"),
+            "error: bad value tip: x"
+        );
     }
 }

@@ -333,7 +333,7 @@ fn config_set_list_show_and_use() {
     assert_eq!(
         show.json(),
         json!({"name": "studio", "url": "https://core.example:8080", "user": "admin",
-            "password_command": "pass show core", "timeout": "5s", "port_map": ["rtmp=1935,1936"]})
+            "password_command": "(hidden)", "timeout": "5s", "port_map": ["rtmp=1935,1936"]})
     );
     home.run(&["config", "use", "hmi"], &[]).assert_success();
     let show = home.run(&["config", "show"], &[]);

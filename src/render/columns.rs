@@ -4,7 +4,7 @@ use std::fmt::Display;
 use std::time::Duration;
 
 use super::units;
-use crate::config_file::{ContextField, ContextRow};
+use crate::config::file::{ContextField, ContextRow};
 use crate::model::{BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription};
 
 /// Where a column appears besides tsv, which has them all.
@@ -149,7 +149,10 @@ fn traffic(mib: u64, bytes: Option<u64>) -> String {
 }
 
 fn limit_rate(mibit_s: Option<f64>) -> String {
-    mibit_s.map_or_else(|| "unlimited".into(), |m| units::rate(m * 1024.0 * 1024.0))
+    mibit_s.map_or_else(
+        || "unlimited".into(),
+        |m| units::rate(m * crate::model::MEBI),
+    )
 }
 
 pub const SUMMARY: &[Column<CollectorSummary>] = &[
@@ -493,15 +496,8 @@ pub const CONTEXT: &[Column<ContextRow>] = &[
         title: "SOURCE",
         name: "source",
         shown: Shown::Table,
-        human: |c| {
-            c.source
-                .map_or_else(|| "-".into(), |s| crate::config::kind_name(s.into()).into())
-        },
-        raw: |c| {
-            c.source.map_or(Raw::Empty, |s| {
-                Raw::Text(crate::config::kind_name(s.into()))
-            })
-        },
+        human: |c| c.source.map_or_else(|| "-".into(), |s| s.name().into()),
+        raw: |c| c.source.map_or(Raw::Empty, |s| Raw::Text(s.name())),
     },
     Column {
         title: "USER",

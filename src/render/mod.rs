@@ -14,8 +14,11 @@ pub use table::Mark;
 
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
-use crate::config_file::{ContextField, ContextRow};
+use crate::config::file::{ContextField, ContextRow};
 use crate::model::{Client, Session, Subscription, TargetSummary};
+
+/// The one rule of `-o prometheus`: only where there are numbers to expose.
+pub const PROMETHEUS_IS_FOR: &str = "-o prometheus is for `summary` and `active --per-session`";
 
 /// The target of each row, parallel to the rows, when several targets answered; `None` keeps
 /// single-target output exactly as it always was.
@@ -39,9 +42,7 @@ fn rows<T: serde::Serialize>(
         (OutputFormat::Tsv, _) => tsv::write(out, columns, items, targets, opts.headers),
         (OutputFormat::Table, _) => table::write(out, columns, items, targets, opts, false),
         (OutputFormat::Wide, _) => table::write(out, columns, items, targets, opts, true),
-        (OutputFormat::Prometheus, _) => Err(io::Error::other(
-            "-o prometheus is for summary and active --per-session",
-        )),
+        (OutputFormat::Prometheus, _) => Err(io::Error::other(PROMETHEUS_IS_FOR)),
     }
 }
 

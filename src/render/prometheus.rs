@@ -4,9 +4,7 @@
 use std::io::{self, Write};
 
 use super::Targets;
-use crate::model::{CollectorSummary, HmiSummary, Session, TargetSummary};
-
-const MIB: f64 = 1024.0 * 1024.0;
+use crate::model::{CollectorSummary, HmiSummary, MEBI, Session, TargetSummary};
 
 /// A sample value: integers stay exact (no float rounding of byte counters).
 #[derive(Debug, Clone, Copy)]
@@ -57,13 +55,13 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
         name: "sessions_limit_rx_bits_per_second",
         help: "Configured maximum receive rate in bits per second (no series when unlimited).",
         kind: "gauge",
-        value: |s| s.limit_rx_mibit_s.map(|m| Num::Float(m * MIB)),
+        value: |s| s.limit_rx_mibit_s.map(|m| Num::Float(m * MEBI)),
     },
     Family {
         name: "sessions_limit_tx_bits_per_second",
         help: "Configured maximum transmit rate in bits per second (no series when unlimited).",
         kind: "gauge",
-        value: |s| s.limit_tx_mibit_s.map(|m| Num::Float(m * MIB)),
+        value: |s| s.limit_tx_mibit_s.map(|m| Num::Float(m * MEBI)),
     },
     Family {
         name: "sessions_finished_total",

@@ -71,7 +71,9 @@ pub fn write_marked<T>(
         let texts = target
             .into_iter()
             .chain(visible.iter().map(|c| (c.human)(row)))
-            .map(printable);
+            // Cells hold the server's text: shown escaped, it can neither restyle or clear the
+            // terminal nor split a row over lines.
+            .map(crate::text::escape_owned);
         let style = if opts.color { mark(i) } else { Mark::Plain };
         table.add_row(texts.map(|text| {
             match style {
@@ -90,24 +92,4 @@ pub fn write_marked<T>(
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
-}
-
-/// Cells hold the server's text, which may hold control characters: shown escaped (`\u{1b}`),
-/// they can neither restyle or clear the terminal nor split a row over lines.
-fn printable(text: String) -> String {
-    match crate::text::escape_controls(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(escaped) => escaped,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn control_characters_in_cells_are_shown_escaped() {
-        assert_eq!(printable("a\u{1b}[2J\nb\tc".into()), "a\\u{1b}[2J\\nb\\tc");
-        assert_eq!(printable("plain ü".into()), "plain ü");
-    }
 }

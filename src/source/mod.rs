@@ -1,17 +1,28 @@
-//! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP), TwinCAT HMI Server
-//! (WebSocket) and this machine (local), and the model they fill.
+//! The registry of sources `sessions` can ask, the `Source` trait each one implements, and the
+//! questions and answers that pass between a command and a source. A source fetches and
+//! normalises into the model; it never prints and never sees clap.
+//!
+//! A new server is a folder here (private wire types, an `open` function, `impl Source`) plus one
+//! line in `registry!` below.
 
 pub mod datarhei;
 pub mod local;
 pub mod net;
 pub mod tchmi;
 
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+
+use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
+use local::LocalOptions;
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Details {
+pub struct SubscriptionDetails {
     pub lengths: bool,
     pub durations: bool,
 }
@@ -33,7 +44,7 @@ pub(crate) trait Source {
     }
 
     /// Symbol subscriptions: only a TwinCAT HMI Server has them.
-    async fn subscriptions(&mut self, _details: Details) -> Result<Vec<Subscription>> {
+    async fn subscriptions(&mut self, _details: SubscriptionDetails) -> Result<Vec<Subscription>> {
         Err(hmi_only::<Self>("subscriptions"))
     }
 }
@@ -43,4 +54,223 @@ fn hmi_only<S: Source + ?Sized>(command: &str) -> Error {
         "`{command}` needs a TwinCAT HMI Server (--url ws://HOST:PORT/ or wss://HOST:PORT/); {} cannot answer it",
         S::NAME
     ))
+}
+
+/// The question a command puts to every target.
+#[derive(Debug, Clone)]
+pub enum Ask {
+    Active(Vec<Collector>),
+    Summary(Vec<Collector>),
+    Clients,
+    Subscriptions(SubscriptionDetails),
+}
+
+/// One target's reply.
+#[derive(Debug)]
+pub enum Answer {
+    Sessions(Vec<Session>),
+    Summary(SourceSummary),
+    Clients(Vec<Client>),
+    Subscriptions(Vec<Subscription>),
+}
+
+impl Answer {
+    pub fn sessions(self) -> Option<Vec<Session>> {
+        match self {
+            Answer::Sessions(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    pub fn summary(self) -> Option<SourceSummary> {
+        match self {
+            Answer::Summary(summary) => Some(summary),
+            _ => None,
+        }
+    }
+
+    pub fn clients(self) -> Option<Vec<Client>> {
+        match self {
+            Answer::Clients(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    pub fn subscriptions(self) -> Option<Vec<Subscription>> {
+        match self {
+            Answer::Subscriptions(rows) => Some(rows),
+            _ => None,
+        }
+    }
+}
+
+type Reply<'a> = Pin<Box<dyn Future<Output = Result<Answer>> + 'a>>;
+
+/// Any `Source` as a trait object: `Source`'s async methods make it none itself.
+trait Asked {
+    fn answer<'a>(&'a mut self, ask: &'a Ask) -> Reply<'a>;
+}
+
+impl<S: Source> Asked for S {
+    fn answer<'a>(&'a mut self, ask: &'a Ask) -> Reply<'a> {
+        Box::pin(async move {
+            Ok(match ask {
+                Ask::Active(collectors) => Answer::Sessions(self.active(collectors).await?),
+                Ask::Summary(collectors) => Answer::Summary(self.summary(collectors).await?),
+                Ask::Clients => Answer::Clients(self.clients().await?),
+                Ask::Subscriptions(details) => {
+                    Answer::Subscriptions(self.subscriptions(*details).await?)
+                }
+            })
+        })
+    }
+}
+
+/// An open source of any kind, kept between the rounds of a watch.
+pub struct Connection(Box<dyn Asked>);
+
+impl Connection {
+    fn new(source: impl Source + 'static) -> Connection {
+        Connection(Box::new(source))
+    }
+
+    /// Opens `target` (no network yet). `local` gives the local collector's options; only the
+    /// local source calls it.
+    pub fn open(target: &Target, local: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
+        (target.kind.opener())(target, local)
+    }
+
+    pub async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
+        self.0.answer(ask).await
+    }
+}
+
+type Opener = fn(&Target, &dyn Fn() -> Result<LocalOptions>) -> Result<Connection>;
+
+/// One line per source: its `--source` name, how messages name it, the URL schemes it takes
+/// (the first source listing a scheme is the one a bare URL of that scheme means), whether
+/// `--collectors` and `--by` mean anything to it, and its `open`.
+macro_rules! registry {
+    ($($kind:ident => $name:literal, $describe:literal, [$($scheme:literal),*], collectors: $collectors:literal, $open:path;)+) => {
+        /// A kind of server `sessions` can ask (`--source`, a context's `source`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Kind { $($kind),+ }
+
+        impl Kind {
+            pub const ALL: &[Kind] = &[$(Kind::$kind),+];
+
+            /// The name `--source` and the config file use.
+            pub fn name(self) -> &'static str {
+                match self { $(Kind::$kind => $name),+ }
+            }
+
+            /// How messages name this kind of server.
+            pub fn describe(self) -> &'static str {
+                match self { $(Kind::$kind => $describe),+ }
+            }
+
+            /// The URL schemes it is reached by; none for this machine.
+            pub fn schemes(self) -> &'static [&'static str] {
+                match self { $(Kind::$kind => &[$($scheme),*]),+ }
+            }
+
+            /// Whether it sorts sessions into datarhei-style collectors and keeps a history.
+            pub fn has_collectors(self) -> bool {
+                match self { $(Kind::$kind => $collectors),+ }
+            }
+
+            fn opener(self) -> Opener {
+                match self { $(Kind::$kind => $open),+ }
+            }
+        }
+    };
+}
+
+registry! {
+    Local => "local", "this machine's local collector", [], collectors: true, local::open;
+    Datarhei => "datarhei", "datarhei Core", ["http", "https"], collectors: true, datarhei::open;
+    Tchmi => "tchmi", "TwinCAT HMI Server", ["ws", "wss"], collectors: false, tchmi::open;
+}
+
+impl Kind {
+    /// Every `--source` name, for help and errors.
+    pub fn names() -> Vec<&'static str> {
+        Kind::ALL.iter().map(|k| k.name()).collect()
+    }
+
+    /// The kind a URL of this scheme means when `--source` is not given.
+    pub fn for_scheme(scheme: &str) -> Option<Kind> {
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.schemes().contains(&scheme))
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown source '{}' (valid: {})",
+                    crate::text::escape(s),
+                    Kind::names().join(", ")
+                )
+            })
+    }
+}
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Kind, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The URL of a target whose kind needs one (`config` guarantees it).
+fn url_of(target: &Target) -> Result<reqwest::Url> {
+    target.url.clone().ok_or_else(|| {
+        Error::Usage(format!(
+            "--source {} needs --url (or SESSIONS_URL)",
+            target.kind
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_schemes_pick_the_first_source() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.name().parse::<Kind>(), Ok(*kind));
+        }
+        assert_eq!(Kind::for_scheme("https"), Some(Kind::Datarhei));
+        assert_eq!(Kind::for_scheme("wss"), Some(Kind::Tchmi));
+        assert_eq!(Kind::for_scheme("ftp"), None);
+        assert!(
+            "nope\u{1b}"
+                .parse::<Kind>()
+                .unwrap_err()
+                .contains("\\u{1b}")
+        );
+    }
 }

@@ -12,11 +12,13 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url, redirect};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
+use crate::config::Target;
 use crate::config::{Credentials, NetOptions, Secret};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
-use crate::source::{Source, net};
+use crate::source::local::LocalOptions;
+use crate::source::{Connection, Source, net, url_of};
 use crate::tls;
 use split::SplitError;
 use wire::ReplyError;
@@ -24,6 +26,16 @@ use wire::ReplyError;
 /// Error bodies and login replies are small; anything past this is not what we expect.
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
 const MAX_REDIRECTS: usize = 5;
+
+/// The registry's opener: a Core at the target's URL.
+pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
+    let core = Datarhei::new(
+        url_of(target)?,
+        target.credentials.clone(),
+        target.net.clone(),
+    )?;
+    Ok(Connection::new(core))
+}
 
 pub struct Datarhei {
     http: Client,

@@ -12,10 +12,11 @@ use serde::de::{DeserializeOwned, Deserializer};
 
 use super::split::{SplitError, Splitter};
 
-use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals, round3};
+use crate::model::{
+    Collector, CollectorSummary, History, MEBI, Session, Timestamp, Totals, round3,
+};
 
 const KIBI: f64 = 1024.0;
-const MEBI: f64 = 1024.0 * 1024.0;
 
 /// A null where a string or number is expected reads as its default: some proxies and the dev
 /// line write `null` for empty values.

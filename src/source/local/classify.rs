@@ -2,10 +2,9 @@
 //! that tells a local server's client from this machine's own outgoing connection.
 
 use std::collections::{HashMap, HashSet};
-use std::str::FromStr;
 
 use super::sockets::{Proto, Sock};
-use crate::model::Collector;
+use crate::model::{Collector, PortMapping};
 
 /// Service port → collector, for TCP and for UDP. SRT is the one UDP protocol; every other
 /// collector is TCP.
@@ -13,55 +12,6 @@ use crate::model::Collector;
 pub struct PortMap {
     tcp: HashMap<u16, Collector>,
     udp: HashMap<u16, Collector>,
-}
-
-/// One `--port-map COLLECTOR=PORT[,PORT…]` flag: replaces that collector's default ports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortMapping {
-    pub collector: Collector,
-    pub ports: Vec<u16>,
-}
-
-impl FromStr for PortMapping {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (name, ports) = s.split_once('=').ok_or_else(|| {
-            let s = printable(s);
-            format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
-        })?;
-        let collector: Collector = name.trim().parse().map_err(|_| {
-            let name = printable(name.trim());
-            format!("unknown collector '{name}' (valid: {})", Collector::names())
-        })?;
-        if collector == Collector::Ffmpeg {
-            return Err("ffmpeg sessions come from ffmpeg processes, not from a port".into());
-        }
-        let ports = ports
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| {
-                let p = p.trim();
-                // `6000/udp` is accepted for readability; the protocol follows the collector.
-                let bare = p
-                    .strip_suffix("/udp")
-                    .or_else(|| p.strip_suffix("/tcp"))
-                    .unwrap_or(p);
-                bare.parse::<u16>()
-                    .ok()
-                    .filter(|n| *n != 0)
-                    .ok_or_else(|| format!("'{}' is not a port number (1-65535)", printable(p)))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(PortMapping { collector, ports })
-    }
-}
-
-/// The flag's text as errors quote it: control characters escaped (`\u{7}`), so a bad value
-/// from the command line or a config file cannot break the one-line message or reach the
-/// terminal (found by fuzzing: `http=80/tc\x07` rang the bell).
-pub(crate) fn printable(s: &str) -> String {
-    crate::text::escape_controls(s).into_owned()
 }
 
 /// The defaults: the ports these protocols are served on out of the box (nginx-rtmp, SRS,

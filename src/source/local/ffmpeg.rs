@@ -54,7 +54,7 @@ impl Role {
 
 /// Where the data comes from or goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub enum Medium {
     /// A URL with a host: `scheme://host:port/...`; the port is the scheme's default if absent.
     Network {
         scheme: String,
@@ -69,7 +69,7 @@ pub enum Target {
 
 /// One input or output of an ffmpeg process.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
+pub struct Io {
     pub role: Role,
     /// The position among the process's inputs or outputs, from 0.
     pub index: usize,
@@ -77,11 +77,11 @@ pub struct Endpoint {
     pub url: String,
     /// `-f` for this input/output (`flv`, `mpegts` …), or a tee slave's `f=`.
     pub format: Option<String>,
-    pub target: Target,
+    pub medium: Medium,
 }
 
 /// Parses the arguments of one ffmpeg process (argv[0] included) into its inputs and outputs.
-pub fn parse_args(args: &[String]) -> Vec<Endpoint> {
+pub fn parse_args(args: &[String]) -> Vec<Io> {
     let mut out = Vec::new();
     let mut format: Option<String> = None;
     let (mut inputs, mut outputs) = (0, 0);
@@ -91,7 +91,7 @@ pub fn parse_args(args: &[String]) -> Vec<Endpoint> {
         if !is_option {
             // A bare argument is an output; the options gathered so far are its own.
             for (url, fmt) in split_output(arg, format.take()) {
-                out.push(endpoint(Role::Output, outputs, &url, fmt));
+                out.push(io(Role::Output, outputs, &url, fmt));
                 outputs += 1;
             }
             continue;
@@ -102,7 +102,7 @@ pub fn parse_args(args: &[String]) -> Vec<Endpoint> {
         let Some(value) = it.next() else { break };
         match arg.as_str() {
             "-i" => {
-                out.push(endpoint(Role::Input, inputs, value, format.take()));
+                out.push(io(Role::Input, inputs, value, format.take()));
                 inputs += 1;
             }
             "-f" => format = Some(value.clone()),
@@ -154,13 +154,13 @@ fn split_unescaped(s: &str, sep: char) -> Vec<String> {
     parts
 }
 
-fn endpoint(role: Role, index: usize, raw: &str, format: Option<String>) -> Endpoint {
-    Endpoint {
+fn io(role: Role, index: usize, raw: &str, format: Option<String>) -> Io {
+    Io {
         role,
         index,
         url: mask_secrets(raw),
         format,
-        target: target_of(raw),
+        medium: medium_of(raw),
     }
 }
 
@@ -175,16 +175,16 @@ fn default_port(scheme: &str) -> Option<u16> {
     })
 }
 
-fn target_of(raw: &str) -> Target {
+fn medium_of(raw: &str) -> Medium {
     if raw == "-" || raw.starts_with("pipe:") {
-        return Target::Pipe;
+        return Medium::Pipe;
     }
     let Some((scheme, rest)) = raw.split_once("://") else {
-        return Target::File;
+        return Medium::File;
     };
     let scheme = scheme.to_ascii_lowercase();
     if scheme == "file" {
-        return Target::File;
+        return Medium::File;
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -203,10 +203,10 @@ fn target_of(raw: &str) -> Target {
         },
     };
     if host.is_empty() {
-        return Target::File;
+        return Medium::File;
     }
     let port = port.or_else(|| default_port(&scheme));
-    Target::Network { scheme, host, port }
+    Medium::Network { scheme, host, port }
 }
 
 /// Query keys whose values are secrets: SRT passphrases, stream keys, tokens.
@@ -261,7 +261,7 @@ mod tests {
         line.iter().map(|s| s.to_string()).collect()
     }
 
-    fn summary(eps: &[Endpoint]) -> Vec<(Role, usize, &str, Option<&str>)> {
+    fn summary(eps: &[Io]) -> Vec<(Role, usize, &str, Option<&str>)> {
         eps.iter()
             .map(|e| (e.role, e.index, e.url.as_str(), e.format.as_deref()))
             .collect()
@@ -299,14 +299,14 @@ mod tests {
             ]
         );
         assert_eq!(
-            eps[0].target,
-            Target::Network {
+            eps[0].medium,
+            Medium::Network {
                 scheme: "rtmp".into(),
                 host: "127.0.0.1".into(),
                 port: Some(1935)
             }
         );
-        assert_eq!(eps[2].target, Target::File);
+        assert_eq!(eps[2].medium, Medium::File);
     }
 
     #[test]
@@ -328,22 +328,22 @@ mod tests {
             "pipe:1",
         ]));
         assert_eq!(eps.len(), 4);
-        assert_eq!(eps[0].target, Target::Pipe);
+        assert_eq!(eps[0].medium, Medium::Pipe);
         assert_eq!(eps[0].format.as_deref(), Some("rawvideo"));
-        assert_eq!(eps[1].target, Target::Pipe);
+        assert_eq!(eps[1].medium, Medium::Pipe);
         assert_eq!(eps[1].format, None);
         assert_eq!(eps[2].url, "srt://[::1]:6000?mode=caller&passphrase=***");
         assert_eq!(
-            eps[2].target,
-            Target::Network {
+            eps[2].medium,
+            Medium::Network {
                 scheme: "srt".into(),
                 host: "::1".into(),
                 port: Some(6000)
             }
         );
         assert_eq!(
-            (eps[3].role, eps[3].target.clone()),
-            (Role::Output, Target::Pipe)
+            (eps[3].role, eps[3].medium.clone()),
+            (Role::Output, Medium::Pipe)
         );
     }
 
@@ -384,8 +384,8 @@ mod tests {
             let _ = parse_args(&args(line));
         }
         assert_eq!(
-            parse_args(&args(&["ffmpeg", "-i", "rtmp://"]))[0].target,
-            Target::File
+            parse_args(&args(&["ffmpeg", "-i", "rtmp://"]))[0].medium,
+            Medium::File
         );
     }
 

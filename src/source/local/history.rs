@@ -8,9 +8,10 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::{Load, MEBI};
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals, round3};
+use crate::model::{
+    Collector, CollectorSummary, History, Load, MEBI, Session, Timestamp, Totals, round3,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS finished (
@@ -215,7 +216,7 @@ pub fn collector_summary(
     active: &[Session],
     (finished, history): (Totals, History),
 ) -> CollectorSummary {
-    let load = Load::of(active.iter().filter(|s| s.collector == collector));
+    let load = Load::of(active, collector);
     CollectorSummary {
         collector,
         active_sessions: load.sessions,

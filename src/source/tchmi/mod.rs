@@ -17,11 +17,13 @@ use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, Pro
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
+use crate::config::Target;
 use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
-use crate::source::{Details, Source, net};
+use crate::source::local::LocalOptions;
+use crate::source::{Connection, Source, SubscriptionDetails, net, url_of};
 use crate::tls;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -37,6 +39,16 @@ const INSUFFICIENT_ACCESS: i64 = 4101;
 /// authentication codes, all of which mean "not with these credentials" (exit 5).
 const AUTH_CODES: std::ops::RangeInclusive<i64> = 4096..=INSUFFICIENT_ACCESS;
 const SYMBOL_NOT_MAPPED: i64 = 513;
+
+/// The registry's opener: an HMI server at the target's URL.
+pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
+    let hmi = Tchmi::new(
+        url_of(target)?,
+        target.credentials.clone(),
+        target.net.clone(),
+    )?;
+    Ok(Connection::new(hmi))
+}
 
 pub struct Tchmi {
     url: Url,
@@ -63,7 +75,7 @@ impl Tchmi {
     }
 
     /// One `ListActiveSessions` call on a fresh socket, all of it within `--timeout`.
-    async fn list(&self, details: Details) -> Result<wire::Listing> {
+    async fn list(&self, details: SubscriptionDetails) -> Result<wire::Listing> {
         let started = Instant::now();
         let result = tokio::time::timeout(self.net.timeout, self.exchange(details)).await;
         diag::trace(format_args!(
@@ -74,7 +86,7 @@ impl Tchmi {
         result.unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
     }
 
-    async fn exchange(&self, details: Details) -> Result<wire::Listing> {
+    async fn exchange(&self, details: SubscriptionDetails) -> Result<wire::Listing> {
         let mut ws = self.connect().await?;
         let logged_in = self.login(&mut ws).await?;
         self.send(&mut ws, wire::list_request(LIST_ID, details))
@@ -307,21 +319,21 @@ impl Source for Tchmi {
 
     /// Every session is a `tchmi` one; `execute` refuses an explicit `--collectors`.
     async fn active(&mut self, _collectors: &[Collector]) -> Result<Vec<Session>> {
-        let listing = self.list(Details::default()).await?;
+        let listing = self.list(SubscriptionDetails::default()).await?;
         Ok(listing.sessions(&self.host))
     }
 
     async fn summary(&mut self, _collectors: &[Collector]) -> Result<SourceSummary> {
         Ok(SourceSummary::Hmi(
-            self.list(Details::default()).await?.summary(),
+            self.list(SubscriptionDetails::default()).await?.summary(),
         ))
     }
 
     async fn clients(&mut self) -> Result<Vec<Client>> {
-        Ok(self.list(Details::default()).await?.clients())
+        Ok(self.list(SubscriptionDetails::default()).await?.clients())
     }
 
-    async fn subscriptions(&mut self, details: Details) -> Result<Vec<Subscription>> {
+    async fn subscriptions(&mut self, details: SubscriptionDetails) -> Result<Vec<Subscription>> {
         Ok(self.list(details).await?.subscriptions())
     }
 }

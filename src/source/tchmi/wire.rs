@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::duration;
 use crate::model::{Client, ClientCommand, Collector, HmiSummary, Session, Subscription};
-use crate::source::{Details, net};
+use crate::source::{SubscriptionDetails, net};
 
 pub const LOGIN: &str = "Login";
 pub const LOGOUT: &str = "Logout";
@@ -42,7 +42,7 @@ pub fn logout_request(id: u64) -> String {
 
 /// `ListActiveSessions`; `writeValue` only names what was asked for, so a plain call stays VOID
 /// as the symbol's schema prefers.
-pub fn list_request(id: u64, details: Details) -> String {
+pub fn list_request(id: u64, details: SubscriptionDetails) -> String {
     let mut ask = serde_json::Map::new();
     if details.lengths {
         ask.insert("readValueJsonLength".into(), true.into());
@@ -416,12 +416,13 @@ mod tests {
 
     #[test]
     fn requests_carry_only_what_was_asked() {
-        let plain: Value = serde_json::from_str(&list_request(43, Details::default())).unwrap();
+        let plain: Value =
+            serde_json::from_str(&list_request(43, SubscriptionDetails::default())).unwrap();
         let example: Value =
             serde_json::from_str(fixture!("listactivesessions-plain-request.json")).unwrap();
         assert_eq!(plain, example);
 
-        let both = Details {
+        let both = SubscriptionDetails {
             lengths: true,
             durations: true,
         };
@@ -435,7 +436,7 @@ mod tests {
         );
         assert_eq!(asked["id"], 44);
 
-        let lengths = Details {
+        let lengths = SubscriptionDetails {
             lengths: true,
             durations: false,
         };

@@ -7,10 +7,10 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
-use super::history::Store;
-use super::{Load, MEBI, unix_seconds};
 use crate::error::Result;
-use crate::model::{Collector, Session, Totals};
+use crate::model::{Collector, Load, MEBI, Session, Totals};
+use crate::source::local::history::Store;
+use crate::source::local::unix_seconds;
 
 /// Core's `toNumber`: whole numbers without decimals, anything else with three.
 pub fn number(x: f64) -> String {
@@ -185,7 +185,9 @@ pub fn summary(
         if i > 0 {
             out.push(',');
         }
-        let load = Load::of(active.iter().filter(|s| s.collector.as_str() == name));
+        let load = name
+            .parse()
+            .map_or_else(|_| Load::default(), |c| Load::of(active, c));
         string(&mut out, name);
         out.push_str(":{\"active\":{\"list\":");
         list(&mut out, name, active, now);
@@ -272,7 +274,7 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("h.sqlite3")).unwrap();
-        let f = super::super::history::Finished {
+        let f = crate::source::local::history::Finished {
             collector: Collector::Rtmp,
             id: "1".into(),
             reference: "short".into(),

@@ -1,59 +1,22 @@
 //! Resolves flags and environment once into what sources and renderers need; they never see clap.
 
-use std::fmt;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::cli::{ColorChoice, GlobalArgs, OutputFormat, SourceKind};
-use crate::config_file::{self, Context, Loaded};
+mod credentials;
+pub mod file;
+
+pub use credentials::{Credentials, Secret};
+use credentials::{read_password_line, resolve_credentials};
+use file::{Context, Loaded};
+
+use crate::cli::{ColorChoice, GlobalArgs, OutputFormat};
 use crate::diag;
 use crate::error::{Error, Result};
-
-/// A password or token: never printed, not even by `{:?}`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Read from a config file's literal `password`/`token`.
-impl<'de> serde::Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(Secret)
-    }
-}
-
-/// Written back only so that `config set` keeps a literal secret when it rewrites the file;
-/// nothing that prints serializes a `Secret`.
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// Who we are towards the server.
-#[derive(Debug, Clone, Default)]
-pub struct Credentials {
-    pub user: Option<String>,
-    pub password: Option<Secret>,
-    pub token: Option<Secret>,
-}
+use crate::source::Kind;
 
 /// How to reach a server safely and within bounds.
 #[derive(Debug, Clone)]
@@ -62,24 +25,6 @@ pub struct NetOptions {
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
     pub max_body_size: u64,
-}
-
-/// Which source answers, and where it is.
-#[derive(Debug, Clone)]
-pub enum Target {
-    Local,
-    Datarhei(Url),
-    Tchmi(Url),
-}
-
-impl Target {
-    pub fn describe(&self) -> &'static str {
-        match self {
-            Target::Local => "this machine's local collector",
-            Target::Datarhei(_) => "datarhei Core",
-            Target::Tchmi(_) => "TwinCAT HMI Server",
-        }
-    }
 }
 
 /// How output looks and where it goes.
@@ -93,12 +38,14 @@ pub struct OutputOptions {
     pub file: Option<PathBuf>,
 }
 
-/// One server to ask, with everything needed to ask it.
+/// One server to ask (or this machine), with everything needed to ask it.
 #[derive(Debug, Clone)]
-pub struct Endpoint {
+pub struct Target {
     /// The context it came from; it labels rows when several targets answer.
     pub name: Option<String>,
-    pub target: Target,
+    pub kind: Kind,
+    /// Where the server is; `None` for this machine.
+    pub url: Option<Url>,
     pub credentials: Credentials,
     pub net: NetOptions,
     /// The context's `port_map` entries for the local collector, unchecked here.
@@ -109,7 +56,7 @@ pub struct Endpoint {
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// One, or several with `--context a,b` / `--all-contexts`.
-    pub endpoints: Vec<Endpoint>,
+    pub targets: Vec<Target>,
     pub output: OutputOptions,
     pub verbose: bool,
     pub quiet: bool,
@@ -149,9 +96,9 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     } else {
         None
     };
-    let mut endpoints = Vec::with_capacity(names.len().max(1));
+    let mut targets = Vec::with_capacity(names.len().max(1));
     if names.is_empty() {
-        endpoints.push(endpoint(args, env, None, stdin_password.clone())?);
+        targets.push(target(args, env, None, stdin_password.clone())?);
     }
     for name in names {
         let Some(config) = config.as_ref() else {
@@ -162,16 +109,15 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
             "context '{name}' from {}",
             config.path.display()
         ));
-        let ep = endpoint(
+        targets.push(target(
             args,
             env,
             Some((config, name.as_str(), context)),
             stdin_password.clone(),
-        )?;
-        endpoints.push(ep);
+        )?);
     }
     Ok(Settings {
-        endpoints,
+        targets,
         output: output_options(args, env),
         verbose: args.verbose,
         quiet: args.quiet,
@@ -181,10 +127,10 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
 /// The config file, if there is one to read; warns when it holds a literal secret that others
 /// can read.
 pub fn load_config(args: &GlobalArgs, env: &Env<'_>) -> Result<Option<Loaded>> {
-    let Some((path, explicit)) = config_file::locate(args.config.as_deref(), env.var) else {
+    let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);
     };
-    let loaded = config_file::load(path, explicit)?;
+    let loaded = file::load(path, explicit)?;
     if loaded.readable_by_others {
         for (name, context) in &loaded.file.contexts {
             if context.holds_literal_secret() {
@@ -243,20 +189,20 @@ fn chosen_contexts(args: &GlobalArgs, config: Option<&Loaded>) -> Result<Vec<Str
 }
 
 /// One target: the flag or environment value where there is one, else the context's.
-fn endpoint(
+fn target(
     args: &GlobalArgs,
     env: &Env<'_>,
     context: Option<(&Loaded, &str, &Context)>,
     stdin_password: Option<Secret>,
-) -> Result<Endpoint> {
+) -> Result<Target> {
     let ctx = context.map(|(_, _, c)| c);
     let url = args.url.as_deref().or(ctx.and_then(|c| c.url.as_deref()));
-    let source = args.source.or(ctx.and_then(|c| c.source).map(Into::into));
+    let source = args.source.or(ctx.and_then(|c| c.source));
     let in_context = |e: Error| match context {
-        Some((_, name, _)) => prefix(e, &format!("context '{name}': ")),
+        Some((_, name, _)) => e.context(format_args!("context '{name}': ")),
         None => e,
     };
-    let target = resolve_target(url, source).map_err(in_context)?;
+    let (kind, url) = where_to(url, source).map_err(in_context)?;
     let credentials =
         resolve_credentials(args, env, context, stdin_password).map_err(in_context)?;
     let timeout = match (args.timeout, context) {
@@ -284,9 +230,10 @@ fn endpoint(
         (None, Some((file, _, c))) => c.ca_cert.as_deref().map(|p| file.relative_to_file(p)),
         (None, None) => None,
     };
-    Ok(Endpoint {
+    Ok(Target {
         name: context.map(|(_, name, _)| name.to_string()),
-        target,
+        kind,
+        url,
         credentials,
         net: NetOptions {
             timeout,
@@ -296,19 +243,6 @@ fn endpoint(
         },
         port_map: ctx.map(|c| c.port_map.clone()).unwrap_or_default(),
     })
-}
-
-/// The same kind of error, its message prefixed (which context it is about).
-pub(crate) fn prefix(e: Error, what: &str) -> Error {
-    match e {
-        Error::Usage(m) => Error::Usage(format!("{what}{m}")),
-        Error::Unreachable(m) => Error::Unreachable(format!("{what}{m}")),
-        Error::BadReply(m) => Error::BadReply(format!("{what}{m}")),
-        Error::Auth(m) => Error::Auth(format!("{what}{m}")),
-        Error::Partial(m) => Error::Partial(format!("{what}{m}")),
-        Error::Internal(m) => Error::Internal(format!("{what}{m}")),
-        Error::Output(e) => Error::Output(e),
-    }
 }
 
 /// How output looks: format, headers, colour (NO_COLOR, CLICOLOR_FORCE), terminal or file.
@@ -337,27 +271,29 @@ pub fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions {
 }
 
 /// Checks a URL and source the way a query would use them (for `config set`).
-pub fn check_url(url: &str, source: Option<SourceKind>) -> Result<()> {
-    resolve_target(Some(url), source).map(|_| ())
+pub fn check_url(url: &str, source: Option<Kind>) -> Result<()> {
+    where_to(Some(url), source).map(|_| ())
 }
 
-fn resolve_target(url: Option<&str>, source: Option<SourceKind>) -> Result<Target> {
+/// Which kind of source, and its URL: `--source` when given, else the kind the URL's scheme
+/// means; this machine without a URL.
+fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<(Kind, Option<Url>)> {
     let Some(raw) = url.filter(|u| !u.is_empty()) else {
         return match source {
-            None | Some(SourceKind::Local) => Ok(Target::Local),
+            None | Some(Kind::Local) => Ok((Kind::Local, None)),
             Some(kind) => Err(Error::Usage(format!(
-                "--source {} needs --url (or SESSIONS_URL)",
-                kind_name(kind)
+                "--source {kind} needs --url (or SESSIONS_URL)"
             ))),
         };
     };
+    let shown = crate::text::escape(raw);
     let url = Url::parse(raw).map_err(|e| {
         Error::Usage(format!(
-            "--url '{raw}' is not a URL ({e}); try http://HOST:PORT or wss://HOST:PORT/"
+            "--url '{shown}' is not a URL ({e}); try http://HOST:PORT or wss://HOST:PORT/"
         ))
     })?;
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::Usage(format!("--url '{raw}' has no host")));
+        return Err(Error::Usage(format!("--url '{shown}' has no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::Usage(
@@ -365,126 +301,21 @@ fn resolve_target(url: Option<&str>, source: Option<SourceKind>) -> Result<Targe
                 .into(),
         ));
     }
-    let guessed = match url.scheme() {
-        "http" | "https" => SourceKind::Datarhei,
-        "ws" | "wss" => SourceKind::Tchmi,
-        other => {
-            return Err(Error::Usage(format!(
-                "--url scheme '{other}' is not supported: use http(s):// for datarhei Core or ws(s):// for TwinCAT HMI Server"
-            )));
-        }
+    let scheme = url.scheme();
+    let Some(guessed) = Kind::for_scheme(scheme) else {
+        return Err(Error::Usage(format!(
+            "--url scheme '{scheme}' is not supported: use http(s):// for datarhei Core or ws(s):// for TwinCAT HMI Server"
+        )));
     };
     match source.unwrap_or(guessed) {
-        SourceKind::Datarhei if guessed == SourceKind::Datarhei => Ok(Target::Datarhei(url)),
-        SourceKind::Tchmi if guessed == SourceKind::Tchmi => Ok(Target::Tchmi(url)),
-        SourceKind::Local => Err(Error::Usage(
+        Kind::Local => Err(Error::Usage(
             "--source local reads this machine and takes no --url".into(),
         )),
+        kind if kind.schemes().contains(&scheme) => Ok((kind, Some(url))),
         kind => Err(Error::Usage(format!(
-            "--source {} cannot use a {}:// URL",
-            kind_name(kind),
-            url.scheme()
+            "--source {kind} cannot use a {scheme}:// URL"
         ))),
     }
-}
-
-pub fn kind_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Local => "local",
-        SourceKind::Datarhei => "datarhei",
-        SourceKind::Tchmi => "tchmi",
-    }
-}
-
-/// User, password and token: flag or environment first, then the context's variable names,
-/// command, or (discouraged) literal values. A password command runs only when a user needs one.
-fn resolve_credentials(
-    args: &GlobalArgs,
-    env: &Env<'_>,
-    context: Option<(&Loaded, &str, &Context)>,
-    stdin_password: Option<Secret>,
-) -> Result<Credentials> {
-    let ctx = context.map(|(_, _, c)| c);
-    let user = args
-        .user
-        .clone()
-        .or_else(|| ctx.and_then(|c| c.user.clone()));
-    let from_var = |name: &Option<String>| {
-        name.as_deref()
-            .and_then(|n| (env.var)(n))
-            .filter(|v| !v.is_empty())
-            .map(Secret::new)
-    };
-    let mut password = stdin_password.or_else(|| (env.var)("SESSIONS_PASSWORD").map(Secret::new));
-    if let Some(c) = ctx.filter(|_| user.is_some() && password.is_none()) {
-        password = match (from_var(&c.password_env), &c.password_command) {
-            (Some(p), _) => Some(p),
-            (None, Some(command)) => Some(run_password_command(command)?),
-            (None, None) => c.password.clone(),
-        };
-    }
-    if user.is_some() && password.is_none() {
-        return Err(Error::Usage(
-            "--user needs a password: set SESSIONS_PASSWORD or pass --password-stdin (or password_command / password_env in the context)".into(),
-        ));
-    }
-    if user.is_none() && args.password_stdin {
-        return Err(Error::Usage("--password-stdin needs --user".into()));
-    }
-    let token = args
-        .token
-        .clone()
-        .filter(|t| !t.is_empty())
-        .map(Secret::new)
-        .or_else(|| ctx.and_then(|c| from_var(&c.token_env)))
-        .or_else(|| ctx.and_then(|c| c.token.clone()));
-    Ok(Credentials {
-        password: password.filter(|_| user.is_some()),
-        user,
-        token,
-    })
-}
-
-/// `sh -c COMMAND`; the first line of its output is the password. Neither the command (it may
-/// hold a secret) nor its output appears in an error.
-fn run_password_command(command: &str) -> Result<Secret> {
-    diag::trace(format_args!("running the context's password_command"));
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| Error::Usage(format!("cannot run password_command with sh: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::Usage(format!(
-            "password_command failed ({}); run it yourself to see why",
-            out.status
-        )));
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().next().unwrap_or("");
-    if line.is_empty() {
-        return Err(Error::Usage(
-            "password_command printed no password on its first line".into(),
-        ));
-    }
-    Ok(Secret::new(line))
-}
-
-fn read_password_line(stdin: &mut dyn BufRead) -> Result<Secret> {
-    let mut line = String::new();
-    stdin
-        .read_line(&mut line)
-        .map_err(|e| Error::Usage(format!("cannot read the password from stdin: {e}")))?;
-    let trimmed = line.strip_suffix('\n').unwrap_or(&line);
-    let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
-    if trimmed.is_empty() {
-        return Err(Error::Usage(
-            "--password-stdin read an empty password; pipe it in, e.g. `pass show core | sessions --password-stdin …`".into(),
-        ));
-    }
-    Ok(Secret::new(trimmed))
 }
 
 /// The real process environment.
@@ -526,11 +357,11 @@ mod tests {
     #[test]
     fn the_url_scheme_picks_the_source() {
         let s = settings(&["--url", "http://127.0.0.1:8080"], &[], "").unwrap();
-        assert!(matches!(s.endpoints[0].target, Target::Datarhei(_)));
+        assert_eq!(s.targets[0].kind, Kind::Datarhei);
         let s = settings(&["--url", "wss://hmi:2020/"], &[], "").unwrap();
-        assert!(matches!(s.endpoints[0].target, Target::Tchmi(_)));
+        assert_eq!(s.targets[0].kind, Kind::Tchmi);
         let s = settings(&[], &[], "").unwrap();
-        assert!(matches!(s.endpoints[0].target, Target::Local));
+        assert_eq!(s.targets[0].kind, Kind::Local);
     }
 
     #[test]
@@ -557,12 +388,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.endpoints[0]
-                .credentials
-                .password
-                .clone()
-                .unwrap()
-                .expose(),
+            s.targets[0].credentials.password.clone().unwrap().expose(),
             "se cret"
         );
     }
@@ -576,12 +402,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.endpoints[0]
-                .credentials
-                .password
-                .clone()
-                .unwrap()
-                .expose(),
+            s.targets[0].credentials.password.clone().unwrap().expose(),
             "pw"
         );
         let err = settings(&["--url", "http://x", "--user", "admin"], &[], "").unwrap_err();
@@ -644,11 +465,12 @@ url = "ws://hmi:2/"
     fn a_context_fills_what_flags_and_environment_leave_open() {
         let (dir, path) = config_file(CONTEXT_A);
         let s = settings(&["--config", &path], &[("PW", "p"), ("TK", "t")], "").unwrap();
-        let [ep] = &s.endpoints[..] else {
-            panic!("{:?}", s.endpoints)
+        let [ep] = &s.targets[..] else {
+            panic!("{:?}", s.targets)
         };
         assert_eq!(ep.name.as_deref(), Some("a"));
-        assert!(matches!(&ep.target, Target::Datarhei(u) if u.as_str() == "http://h:1/"));
+        assert_eq!(ep.kind, Kind::Datarhei);
+        assert_eq!(ep.url.as_ref().map(Url::as_str), Some("http://h:1/"));
         assert_eq!(ep.credentials.user.as_deref(), Some("admin"));
         assert_eq!(ep.credentials.password.as_ref().unwrap().expose(), "p");
         assert_eq!(ep.credentials.token.as_ref().unwrap().expose(), "t");
@@ -675,7 +497,7 @@ url = "ws://hmi:2/"
             "",
         )
         .unwrap();
-        let ep = &s.endpoints[0];
+        let ep = &s.targets[0];
         assert_eq!(ep.net.timeout, Duration::from_secs(1));
         assert_eq!(ep.credentials.user.as_deref(), Some("other"));
         assert_eq!(ep.credentials.password.as_ref().unwrap().expose(), "env-pw");
@@ -686,14 +508,10 @@ url = "ws://hmi:2/"
     fn several_contexts_and_what_cannot_combine_with_them() {
         let (_dir, path) = config_file(CONTEXT_A);
         let s = settings(&["--config", &path, "--all-contexts"], &[("PW", "p")], "").unwrap();
-        let names: Vec<_> = s
-            .endpoints
-            .iter()
-            .map(|e| e.name.clone().unwrap())
-            .collect();
+        let names: Vec<_> = s.targets.iter().map(|e| e.name.clone().unwrap()).collect();
         assert_eq!(names, ["a", "b"]);
-        assert!(matches!(s.endpoints[1].target, Target::Tchmi(_)));
-        assert_eq!(s.endpoints[1].net.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(s.targets[1].kind, Kind::Tchmi);
+        assert_eq!(s.targets[1].net.timeout, DEFAULT_TIMEOUT);
         let err = settings(
             &["--config", &path, "--context", "a,b", "--url", "http://x"],
             &[("PW", "p")],
@@ -709,7 +527,7 @@ url = "ws://hmi:2/"
         );
         // A URL without a context leaves the current context (and its credentials) alone.
         let s = settings(&["--config", &path, "--url", "http://other:9"], &[], "").unwrap();
-        assert_eq!(s.endpoints[0].name, None);
-        assert_eq!(s.endpoints[0].credentials.user, None);
+        assert_eq!(s.targets[0].name, None);
+        assert_eq!(s.targets[0].credentials.user, None);
     }
 }

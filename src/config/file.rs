@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::SourceKind;
-use crate::config::Secret;
+use super::Secret;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::source::Kind;
 
 /// The whole file. Unknown keys are refused so a typo is an error, not a silent default.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -26,14 +26,14 @@ pub struct ConfigFile {
     pub contexts: BTreeMap<String, Context>,
 }
 
-/// One named target. Field names are the TOML keys (see docs/ecosystem.md).
+/// One named target. Field names are the TOML keys (see docs/contexts.md).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceName>,
+    pub source: Option<Kind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Run with `sh -c` only when a password is needed; its first output line is the password.
@@ -62,35 +62,6 @@ pub struct Context {
     pub port_map: Vec<String>,
 }
 
-/// `source` in the file: the names `--source` takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceName {
-    Local,
-    Datarhei,
-    Tchmi,
-}
-
-impl From<SourceName> for SourceKind {
-    fn from(s: SourceName) -> Self {
-        match s {
-            SourceName::Local => SourceKind::Local,
-            SourceName::Datarhei => SourceKind::Datarhei,
-            SourceName::Tchmi => SourceKind::Tchmi,
-        }
-    }
-}
-
-impl From<SourceKind> for SourceName {
-    fn from(s: SourceKind) -> Self {
-        match s {
-            SourceKind::Local => SourceName::Local,
-            SourceKind::Datarhei => SourceName::Datarhei,
-            SourceKind::Tchmi => SourceName::Tchmi,
-        }
-    }
-}
-
 impl Context {
     /// A password or token written into the file itself.
     pub fn holds_literal_secret(&self) -> bool {
@@ -104,7 +75,7 @@ pub struct ContextRow {
     pub current: bool,
     pub name: String,
     pub url: Option<String>,
-    pub source: Option<SourceName>,
+    pub source: Option<Kind>,
     pub user: Option<String>,
 }
 
@@ -124,13 +95,15 @@ impl Context {
         use serde_json::Value;
         let text = |v: &Option<String>| v.clone().map(Value::String);
         let hidden = |v: &Option<Secret>| v.as_ref().map(|_| Value::String(HIDDEN.into()));
+        let hidden_text = |v: &Option<String>| v.as_ref().map(|_| Value::String(HIDDEN.into()));
         let source = self.source.and_then(|s| serde_json::to_value(s).ok());
         let entries = [
             ("name", Some(Value::String(name.to_string()))),
             ("url", text(&self.url)),
             ("source", source),
             ("user", text(&self.user)),
-            ("password_command", text(&self.password_command)),
+            // A command line may hold a secret of its own (`curl -u admin:…`).
+            ("password_command", hidden_text(&self.password_command)),
             ("password_env", text(&self.password_env)),
             ("password", hidden(&self.password)),
             ("token_env", text(&self.token_env)),
@@ -290,7 +263,7 @@ pub fn parse(text: &str, shown: &str) -> Result<ConfigFile> {
 /// characters are escaped (found by fuzzing: a tab or ESC inside a quoted value or key reached
 /// the terminal through "unknown variant `t[}\ti`").
 fn printable(message: &str) -> String {
-    crate::text::escape_controls(&message.replace('\n', " ")).into_owned()
+    crate::text::escape(&message.replace('\n', " ")).into_owned()
 }
 
 /// 1-based line and column of a byte offset, for error messages.
@@ -318,7 +291,7 @@ mod tests {
         assert_eq!(loaded.file.current_context.as_deref(), Some("a"));
         let a = loaded.context("a").unwrap();
         assert_eq!(a.url.as_deref(), Some("http://h:1"));
-        assert_eq!(a.source, Some(SourceName::Datarhei));
+        assert_eq!(a.source, Some(Kind::Datarhei));
         assert_eq!(a.port_map, ["rtmp=1935,1936"]);
         let err = loaded.context("b").unwrap_err();
         assert!(err.to_string().ends_with("(known: a)"), "{err}");
@@ -340,7 +313,7 @@ mod tests {
         let msg = parse(text, "c.toml").unwrap_err().to_string();
         assert!(!msg.chars().any(char::is_control), "{msg:?}");
         assert!(
-            msg.starts_with("c.toml:2:10: unknown variant `t[}\\ti`"),
+            msg.starts_with("c.toml:2:10: unknown source 't[}\\ti'"),
             "{msg}"
         );
     }

@@ -16,12 +16,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::net::TcpListener;
 
-use super::history::{self, Store};
-use super::{unix_seconds, wire};
+use super::core_json;
 use crate::config::Secret;
 use crate::diag;
 use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
 use crate::render::prometheus;
+use crate::source::local::history::{self, Store};
+use crate::source::local::unix_seconds;
 
 /// What the server shows: the collector loop replaces `active` after every poll.
 pub struct App {
@@ -164,11 +165,12 @@ impl App {
             .lock()
             .map(|a| a.clone())
             .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
-        let collectors = || wire::names(query_param(req.uri().query(), "collectors").as_deref());
+        let collectors =
+            || core_json::names(query_param(req.uri().query(), "collectors").as_deref());
         match req.uri().path() {
-            "/api/v3/session/active" => json(wire::active(&collectors(), &active, now)),
+            "/api/v3/session/active" => json(core_json::active(&collectors(), &active, now)),
             "/api/v3/session" => match Store::open_read(&self.db)
-                .and_then(|store| wire::summary(&collectors(), &active, store.as_ref(), now))
+                .and_then(|store| core_json::summary(&collectors(), &active, store.as_ref(), now))
             {
                 Ok(body) => json(body),
                 Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),

@@ -1,20 +1,20 @@
 //! `sessions config list|show|set|use`: reads and rewrites the config file's contexts, kubectl
 //! style; never prints a secret.
 
-use crate::cli::{ConfigCommand, ConfigSetArgs, GlobalArgs, OutputFormat};
+use crate::cli::{ConfigCommand, ConfigSetArgs, GlobalArgs};
+use crate::config::file::{Context, Loaded};
 use crate::config::{self, Env};
-use crate::config_file::{self, Context, Loaded};
 use crate::error::{Error, Result};
-use crate::source::local::classify::PortMapping;
+use crate::model::PortMapping;
+use crate::source::Kind;
+use crate::text::escape;
 use crate::{diag, output, render};
 
-pub fn run(args: &GlobalArgs, env: &Env<'_>, command: ConfigCommand) -> Result<()> {
+use super::refuse_prometheus;
+
+pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Result<()> {
     let out = config::output_options(args, env);
-    if out.format == OutputFormat::Prometheus {
-        return Err(Error::Usage(
-            "-o prometheus is for `summary` and `active --per-session`".into(),
-        ));
-    }
+    refuse_prometheus(out.format)?;
     let loaded = config::load_config(args, env)?.ok_or_else(|| {
         Error::Usage(
             "no config file: pass --config FILE or set SESSIONS_CONFIG, XDG_CONFIG_HOME or HOME"
@@ -62,7 +62,7 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
     if set.name.is_empty() || set.name.contains(',') {
         return Err(Error::Usage(format!(
             "context name '{}' must be non-empty and contain no comma (--context takes a comma list)",
-            set.name
+            escape(&set.name)
         )));
     }
     let typed =
@@ -78,10 +78,9 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
         ));
     }
     for entry in &set.port_map {
-        entry.parse::<PortMapping>().map_err(|e| {
-            let entry = crate::source::local::classify::printable(entry);
-            Error::Usage(format!("--port-map '{entry}': {e}"))
-        })?;
+        entry
+            .parse::<PortMapping>()
+            .map_err(|e| Error::Usage(format!("--port-map '{}': {e}", escape(entry))))?;
     }
     if let Some(url) = typed("url", &args.url) {
         // The same checks as when the context is used, now rather than at the first query.
@@ -96,7 +95,7 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
         typed("url", &args.url),
         typed("user", &args.user),
     );
-    if context.url.is_none() && context.source != Some(config_file::SourceName::Local) {
+    if context.url.is_none() && context.source != Some(Kind::Local) {
         return Err(Error::Usage(format!(
             "context '{}' needs --url (or --source local)",
             set.name
@@ -151,7 +150,7 @@ fn merge(
             .map(|t| humantime::format_duration(t).to_string()),
     );
     if let Some(source) = args.source {
-        context.source = Some(source.into());
+        context.source = Some(source);
     }
     if let Some(ca) = &args.ca_cert {
         // Absolute, so the file means the same from any working directory.

@@ -11,13 +11,16 @@ use serde::Serialize;
 use crate::cli::{ActiveArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::fanout::{self, Answer, Ask, Peer};
-use crate::model::Session;
+use crate::model::{Collector, Session};
 use crate::render::{self, Mark};
-use crate::{chosen, diag, output, session_query};
+use crate::source::{Answer, Ask};
+use crate::{diag, output};
+
+use super::targets::{self, Opening, Peer};
+use super::{active, refuse_prometheus};
 
 /// What identifies a session across polls: its target, collector and id.
-type Key = (String, crate::model::Collector, String);
+type Key = (String, Collector, String);
 
 /// A session as seen in one poll, with the target it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,12 +89,8 @@ pub fn diff<'a>(before: &'a [Seen], now: &'a [Seen]) -> Vec<(Change, &'a Seen)> 
     changes
 }
 
-pub async fn run(
-    peers: &mut [Peer],
-    settings: &Settings,
-    args: &ActiveArgs,
-    progress: bool,
-) -> Result<()> {
+pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
+    refuse_prometheus(settings.output.format)?;
     if settings.output.file.is_some() {
         return Err(Error::Usage(
             "--output-file does not go with watch: it writes one snapshot; run `active --output-file` from cron instead".into(),
@@ -102,18 +101,25 @@ pub async fn run(
             "--interval 0 would poll the server as fast as it answers; use e.g. 500ms or 2s".into(),
         ));
     }
+    let (refuse, local) = (active::refuse(&args), active::local(&args));
+    let how = Opening {
+        refuse: &refuse,
+        local: &local,
+    };
+    let peers = &mut targets::open(settings, &how);
+    let progress = targets::progress(settings);
     let out = &settings.output;
     let redraw = out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
     let several = peers.len() > 1;
-    let query = session_query(args);
-    let ask = Ask::Active(chosen(&args.collectors.collectors));
+    let query = active::query(&args);
+    let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
     let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let mut before: Vec<Seen> = Vec::new();
     let mut round: u64 = 0;
     loop {
         let replies = tokio::select! {
             _ = &mut ctrl_c => return Ok(()),
-            replies = fanout::ask_all(peers, &ask, progress && round == 0) => replies,
+            replies = targets::ask_all(peers, &ask, progress && round == 0) => replies,
         };
         round += 1;
         let now = collect(peers, replies, &before)?;
@@ -122,7 +128,7 @@ pub async fn run(
         let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         output::emit(None, |w| {
             if redraw {
-                draw(w, &now, &changes, several, args, &at, settings)
+                draw(w, &now, &changes, several, &args, &at, settings)
             } else {
                 for (event, seen) in &changes {
                     let line = Event {
@@ -229,7 +235,6 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Collector;
 
     fn seen(target: &str, id: &str, rx: u64) -> Seen {
         Seen {

@@ -1,0 +1,140 @@
+//! Which sessions `collect` has seen, since when, and which ended between two looks: an ended
+//! session becomes a history record.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use serde_json::Value;
+
+use crate::model::{Collector, Session, Timestamp};
+use crate::source::local::history::Finished;
+use crate::source::local::unix_seconds;
+
+pub fn unix_now() -> i64 {
+    unix_seconds(SystemTime::now())
+}
+
+/// Sessions seen so far, by identity, with when each was first seen.
+#[derive(Default)]
+pub struct Tracker {
+    live: HashMap<(Collector, String, String), (Session, i64)>,
+}
+
+/// A session's identity across polls: the socket inode (or ffmpeg `PID:inN`) and what it
+/// accesses. Not the remote: an ffmpeg output's remote changes when its socket reconnects.
+fn key(s: &Session) -> (Collector, String, String) {
+    (s.collector, s.id.clone(), s.local.clone())
+}
+
+fn direction(s: &Session) -> Option<&str> {
+    s.extra.get("direction").and_then(Value::as_str)
+}
+
+/// The address without its port: `10.0.0.9:50432` → `10.0.0.9`, `[::1]:80` → `::1`.
+fn host_of(addr: &str) -> String {
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(a) => a.ip().to_string(),
+        Err(_) => addr.to_owned(),
+    }
+}
+
+impl Tracker {
+    /// Takes the sessions of one poll: dates the new ones, and returns the ones that ended.
+    pub fn update(&mut self, sessions: Vec<Session>, now: i64) -> Vec<Finished> {
+        let mut next = HashMap::with_capacity(sessions.len());
+        for mut s in sessions {
+            let k = key(&s);
+            let first = self.live.remove(&k).map_or(now, |(_, first)| first);
+            s.created_at = Some(Timestamp(first));
+            s.age_s = u64::try_from(now - first).ok();
+            next.insert(k, (s, first));
+        }
+        let ended = std::mem::replace(&mut self.live, next);
+        let mut finished: Vec<Finished> = ended
+            .into_values()
+            .filter(|(s, _)| direction(s) != Some("listen"))
+            .map(|(s, first)| finished(s, first, now))
+            .collect();
+        finished.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        finished
+    }
+
+    /// The live sessions, oldest first.
+    pub fn active(&self) -> Vec<Session> {
+        let mut v: Vec<Session> = self.live.values().map(|(s, _)| s.clone()).collect();
+        v.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        v
+    }
+}
+
+/// The history record of an ended session. The client's ephemeral port says nothing once the
+/// connection is gone, so it is dropped: totals then add up per client host (In) or per local
+/// host (Out), as the service port stays on the other end.
+fn finished(s: Session, first: i64, now: i64) -> Finished {
+    let (local, remote) = match direction(&s) {
+        Some("in") => (s.local.clone(), host_of(&s.remote)),
+        Some("out") => (host_of(&s.local), s.remote.clone()),
+        _ => (s.local.clone(), s.remote.clone()),
+    };
+    Finished {
+        collector: s.collector,
+        id: s.id,
+        reference: s.reference,
+        local,
+        remote,
+        created_at: Timestamp(first),
+        closed_at: Timestamp(now),
+        rx_bytes: s.rx_bytes,
+        tx_bytes: s.tx_bytes,
+        extra: s.extra,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(id: &str, remote: &str, rx: u64) -> Session {
+        Session {
+            collector: Collector::Rtmp,
+            id: id.into(),
+            reference: String::new(),
+            local: "127.0.0.1:1935".into(),
+            remote: remote.into(),
+            created_at: None,
+            age_s: None,
+            rx_bytes: rx,
+            tx_bytes: 0,
+            rx_bit_s: 0.0,
+            tx_bit_s: 0.0,
+            extra: serde_json::json!({"direction": "in"}),
+        }
+    }
+
+    #[test]
+    fn sessions_end_when_they_disappear() {
+        let mut t = Tracker::default();
+        assert!(t.update(vec![s("1", "10.0.0.1:5000", 1)], 100).is_empty());
+        assert!(
+            t.update(
+                vec![s("1", "10.0.0.1:5000", 50), s("2", "[::1]:6000", 0)],
+                102
+            )
+            .is_empty()
+        );
+        assert_eq!(t.active()[0].created_at, Some(Timestamp(100)));
+        assert_eq!(t.active()[0].age_s, Some(2));
+        let ended = t.update(vec![s("2", "[::1]:6000", 9)], 104);
+        assert_eq!(ended.len(), 1);
+        assert_eq!(
+            (ended[0].rx_bytes, ended[0].remote.as_str()),
+            (50, "10.0.0.1")
+        );
+        assert_eq!(
+            (ended[0].created_at, ended[0].closed_at),
+            (Timestamp(100), Timestamp(104))
+        );
+        let ended = t.update(vec![], 106);
+        assert_eq!(ended[0].remote, "::1");
+    }
+}

@@ -1,0 +1,84 @@
+//! `sessions summary`: per collector, active sessions, bandwidth, limits and finished-session
+//! totals (optionally broken down `--by`), or a TwinCAT HMI Server's counts.
+
+use crate::cli::SummaryArgs;
+use crate::config::{Settings, Target};
+use crate::error::{Error, Result};
+use crate::model::{Collector, SourceSummary, TargetSummary};
+use crate::source::local;
+use crate::source::{Ask, Kind};
+use crate::{config, output, query, render};
+
+use super::targets::{self, Opening};
+use super::{local_options, refuse_collector_options};
+
+pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
+    let remote = settings.targets.iter().any(|t| t.kind != Kind::Local);
+    if remote && args.day.is_some() {
+        return Err(Error::Usage(
+            "--day reads this machine's history (no --url); a server keeps no days".into(),
+        ));
+    }
+    let refuse = |kind| {
+        refuse_collector_options(
+            kind,
+            !args.collectors.collectors.is_empty(),
+            args.by.is_some(),
+        )
+    };
+    // Only summary reads the history; `active` works without a HOME.
+    let local = |target: &Target| {
+        let db = match &args.db {
+            Some(db) => db.clone(),
+            None => local::default_db(&config::process_env_var)?,
+        };
+        local_options(
+            &args.local,
+            target,
+            args.sample,
+            Some((db, args.day.clone())),
+        )
+    };
+    let how = Opening {
+        refuse: &refuse,
+        local: &local,
+    };
+    let ask = Ask::Summary(Collector::asked_or_all(&args.collectors.collectors));
+    let mut gathered = targets::ask_once(settings, &how, &ask).await?;
+    let answers = std::mem::take(&mut gathered.answers);
+    let (labels, summaries) = targets::labelled(answers, |a| a.summary().map(|s| vec![s]));
+    let items: Vec<TargetSummary> = summaries
+        .into_iter()
+        .map(|summary| match summary {
+            SourceSummary::Collectors(c) => {
+                TargetSummary::Collectors(query::summarize(c, args.by.map(Into::into), args.top))
+            }
+            SourceSummary::Hmi(h) => TargetSummary::Hmi(h),
+        })
+        .collect();
+    let out = &settings.output;
+    let several = settings.targets.len() > 1;
+    output::emit(out.file.as_deref(), |w| {
+        render::summaries(w, &items, several.then_some(labels.as_slice()), out)
+    })?;
+    gathered.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Answer;
+
+    #[test]
+    fn a_summary_answer_is_one_row_per_target() {
+        let answers = vec![
+            (
+                "a".to_string(),
+                Answer::Summary(SourceSummary::Collectors(vec![])),
+            ),
+            ("b".to_string(), Answer::Clients(vec![])),
+        ];
+        let (labels, rows) = targets::labelled(answers, |a| a.summary().map(|s| vec![s]));
+        assert_eq!((labels, rows.len()), (vec!["a".to_string()], 1));
+    }
+}
