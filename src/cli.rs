@@ -421,3 +421,13 @@ pub fn one_line(e: &clap::Error) -> String {
     let text = crate::text::first_paragraph(&e.to_string());
     text.strip_prefix("error: ").unwrap_or(&text).to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -375,7 +375,7 @@ fn proc_addr(addr: std::net::SocketAddr) -> String {
 /// the same bytes; its inputs and outputs come only from those arguments (or tee slaves), with
 /// consecutive indices, and never show a password or secret query value; `socket:[N]` links.
 pub fn local_ffmpeg(data: &[u8]) {
-    use crate::source::local::ffmpeg::{self, Target};
+    use crate::source::local::ffmpeg::{self, Medium};
     use crate::source::local::procs;
     let args = procs::parse_cmdline(data);
     let joined = args.join("\0");
@@ -411,7 +411,7 @@ pub fn local_ffmpeg(data: &[u8]) {
             "endpoint {:?} is in no argument",
             e.url
         );
-        if let Target::Network { host, .. } = &e.target {
+        if let Medium::Network { host, .. } = &e.medium {
             assert!(
                 raws.iter().any(|r| r.contains(host.as_str())),
                 "host {host:?} is in no argument"
@@ -449,7 +449,7 @@ fn url_password(url: &str) -> Option<&str> {
 /// `--port-map COLLECTOR=PORT[,PORT…]`: errors are one line of plain text; a mapping written
 /// back as `collector=p1,p2` reads back the same.
 pub fn port_map(data: &[u8]) {
-    use crate::source::local::classify::PortMapping;
+    use crate::model::PortMapping;
     let text = String::from_utf8_lossy(data);
     match PortMapping::from_str(&text) {
         Ok(m) => {
@@ -470,13 +470,13 @@ pub fn config_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match crate::config_file::parse(text, "c.toml") {
+    match crate::config::file::parse(text, "c.toml") {
         Ok(file) => {
             let written = match toml::to_string(&file) {
                 Ok(written) => written,
                 Err(e) => panic!("cannot write back {file:?}: {e}"),
             };
-            match crate::config_file::parse(&written, "c.toml") {
+            match crate::config::file::parse(&written, "c.toml") {
                 Ok(back) => assert_eq!(back, file, "written back as {written:?}"),
                 Err(e) => panic!("written back as {written:?}, refused: {e}"),
             }

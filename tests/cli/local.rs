@@ -1,7 +1,4 @@
 //! The local collector against real loopback sockets, the real /proc and its own datarhei source.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
@@ -11,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::local::{command, eventually, free_port, json, pair, run};
 use serde_json::Value;
-use support::local::{command, eventually, free_port, json, pair, run};
 
 const PATIENCE: Duration = Duration::from_secs(10);
 
@@ -663,8 +660,10 @@ fn running_as_root() -> bool {
 #[test]
 fn other_users_processes_are_one_warning_not_a_failure() {
     let setpriv = std::path::Path::new("/usr/bin/setpriv");
-    if !running_as_root() || !setpriv.exists() {
-        eprintln!("skipped: needs root and setpriv to run the binary as another user");
+    if !crate::support::available(
+        running_as_root() && setpriv.exists(),
+        "needs root and /usr/bin/setpriv to run the binary as another user",
+    ) {
         return;
     }
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -673,7 +672,7 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     // As nobody, this test process (root's) cannot be read: its sockets lose their process.
     let out = std::process::Command::new(setpriv)
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_sessions"))
+        .arg(crate::support::BIN)
         .args(["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -704,10 +703,11 @@ fn other_users_processes_are_one_warning_not_a_failure() {
 
 #[test]
 fn ipv6_loopback_sessions() {
-    let Ok(listener) = TcpListener::bind("[::1]:0") else {
-        eprintln!("skipped: no IPv6 loopback here");
+    let listener = TcpListener::bind("[::1]:0");
+    if !crate::support::available(listener.is_ok(), "needs an IPv6 loopback (::1)") {
         return;
-    };
+    }
+    let listener = listener.unwrap();
     let home = tempfile::tempdir().unwrap();
     let p = pair(&listener, 2048, 64);
     let map = format!("https={}", listener.local_addr().unwrap().port());

@@ -4,18 +4,14 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 /// A command for the built binary with only PATH kept and HOME set to `home`.
 pub fn command(home: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessions"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .stdin(Stdio::null());
-    cmd
+    let path = std::env::var("PATH").unwrap_or_default();
+    let home = home.to_string_lossy();
+    super::binary(args, &[("PATH", &path), ("HOME", &home)])
 }
 
 /// Runs the binary to completion.

@@ -1,20 +1,17 @@
 //! The `sessions` binary against a real TwinCAT HMI WebSocket server on loopback: exact JSON,
 //! exit codes, one-line errors, and a password that never leaks.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use serde_json::{Value, json};
 use std::io::Write;
 use std::time::Duration;
 
-use support::Run;
-use support::ws::{ADMIN, Behaviour, Fault, Level, PASSWORD, Server};
+use crate::support::Run;
+use crate::support::ws::{ADMIN, Behaviour, Fault, Level, PASSWORD, Server};
 
 /// Runs the binary with a clean environment plus `env`, feeding `stdin`; the password must never
 /// show up in what it prints.
 fn sessions(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
-    let run = support::sessions(args, env, Some(stdin));
+    let run = crate::support::sessions(args, env, Some(stdin));
     assert!(!run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD));
     run
 }

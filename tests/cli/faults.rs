@@ -3,16 +3,13 @@
 //! frame, an https redirect down to http; and the secrets that must never leak. Each run must end
 //! within `--timeout` plus a margin, with its documented exit code, one line on stderr and bounded
 //! memory. (The faults tests/datarhei.rs and tests/tchmi.rs already cover are not repeated here.)
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::time::Duration;
 
+use crate::support::http::{Reply, Request, Server};
+use crate::support::ws::{self, Raw, frame_header};
+use crate::support::{Run, certs, fixture, sessions, start};
 use serde_json::json;
-use support::http::{Reply, Request, Server};
-use support::ws::{self, Raw, frame_header};
-use support::{Run, certs, fixture, sessions, start};
 
 /// Start-up, connect and the exit on top of `--timeout`: generous for a loaded CI machine, far
 /// below anything that would look like a hang.

@@ -1,15 +1,12 @@
 //! The built binary against a real loopback HTTP server that plays datarhei Core: captured replies,
 //! login and token refresh, and every way a reply can go wrong.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::support::http::{Reply, Request, Server, closed_port};
+use crate::support::{certs, fixture, sessions};
 use serde_json::{Value, json};
-use support::http::{Reply, Request, Server, closed_port};
-use support::{certs, fixture, sessions};
 
 const ALL: &str = "collectors=hls,hlsingress,http,https,rtmp,srt,ffmpeg";
 
@@ -17,7 +14,7 @@ fn serve_fixture(name: &'static str) -> Server {
     Server::start(move |_| Reply::json(200, fixture(name)))
 }
 
-fn run(server: &Server, args: &[&str]) -> support::Run {
+fn run(server: &Server, args: &[&str]) -> crate::support::Run {
     let url = server.url();
     let mut full = vec!["--url", url.as_str()];
     full.extend_from_slice(args);
@@ -862,11 +859,7 @@ fn a_closed_stdout_pipe_is_not_an_error() {
         .collect();
     let body = json!({"rtmp": many}).to_string();
     let server = Server::start(move |_| Reply::json(200, body.clone()));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sessions"))
-        .args(["--url", &server.url(), "active", "-o", "tsv"])
-        .env_clear()
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+    let mut child = crate::support::binary(&["--url", &server.url(), "active", "-o", "tsv"], &[])
         .spawn()
         .unwrap();
     drop(child.stdout.take());

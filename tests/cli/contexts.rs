@@ -1,18 +1,15 @@
 //! Contexts and precedence with a temporary HOME, several servers at once with one down, the
 //! NDJSON events of watch, Prometheus output parsed back, and atomic --output-file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::support::http::{Reply, Request, Server, closed_port};
+use crate::support::{Run, sessions};
 use serde_json::{Value, json};
-use support::http::{Reply, Request, Server, closed_port};
-use support::{Run, sessions};
 
 /// A datarhei Core stand-in whose one rtmp session has this id, so a test sees which server
 /// answered; `/api/v3/session` answers a summary with known totals.
@@ -499,14 +496,12 @@ fn watch_emits_added_updated_and_removed_events() {
 fn ctrl_c_ends_a_watch_with_exit_code_0() {
     let server = changing_core();
     let url = server.url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sessions"))
-        .args(["--url", &url, "active", "--watch", "--interval", "100ms"])
-        .env_clear()
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = crate::support::binary(
+        &["--url", &url, "active", "--watch", "--interval", "100ms"],
+        &[],
+    )
+    .spawn()
+    .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["event"], "added");
@@ -661,8 +656,8 @@ fn several_targets_are_a_target_label_and_sessions_are_opt_in() {
 
 #[test]
 fn tchmi_summary_counts_are_gauges() {
+    use crate::support::ws;
     use prometheus_parse::Value::Gauge;
-    use support::ws;
     let server = ws::Server::plain(ws::Behaviour::default());
     let url = server.url("ws");
     let run = sessions(
@@ -756,7 +751,7 @@ fn entries(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_fleet_of_datarhei_and_tchmi_summarizes_in_two_blocks() {
-    use support::ws;
+    use crate::support::ws;
     let core = core("A");
     let hmi = ws::Server::plain(ws::Behaviour::default());
     let home = Home::new(&format!(
@@ -850,7 +845,7 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
 /// A local context's `port_map` reaches the local collector; `--port-map` replaces it.
 #[test]
 fn a_local_contexts_port_map_classifies_this_machines_sockets() {
-    use support::local::{eventually, json, pair};
+    use crate::support::local::{eventually, json, pair};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let conn = pair(&listener, 10, 10);

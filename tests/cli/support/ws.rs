@@ -20,12 +20,12 @@ pub const PASSWORD: &str = "pw-Zq81-secret";
 pub const STRAY_ID: u64 = 987_654;
 
 const LISTING: &str =
-    include_str!("../fixtures/tchmi/listactivesessions-averageduration-response.json");
-const LOGIN_OK: &str = include_str!("../fixtures/tchmi/login-response.json");
-const LOGIN_FAILED: &str = include_str!("../fixtures/tchmi/login-failed-response.json");
-const DENIED: &str = include_str!("../fixtures/tchmi/error-insufficient-access.json");
-const NOT_MAPPED: &str = include_str!("../fixtures/tchmi/error-symbol-not-mapped.json");
-const SYNTAX: &str = include_str!("../fixtures/tchmi/error-response-level.json");
+    include_str!("../../fixtures/tchmi/listactivesessions-averageduration-response.json");
+const LOGIN_OK: &str = include_str!("../../fixtures/tchmi/login-response.json");
+const LOGIN_FAILED: &str = include_str!("../../fixtures/tchmi/login-failed-response.json");
+const DENIED: &str = include_str!("../../fixtures/tchmi/error-insufficient-access.json");
+const NOT_MAPPED: &str = include_str!("../../fixtures/tchmi/error-symbol-not-mapped.json");
+const SYNTAX: &str = include_str!("../../fixtures/tchmi/error-response-level.json");
 
 /// Where a failed login is reported.
 #[derive(Clone, Copy, Debug, PartialEq)]

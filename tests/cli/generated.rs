@@ -1,6 +1,5 @@
 //! completions/ and man/ are generated from the clap definition and committed; this test fails
-//! when they drift. `SESSIONS_BLESS=1 cargo test --test generated` rewrites them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! when they drift. `SESSIONS_BLESS=1 cargo test --test cli generated` rewrites them.
 
 use std::path::{Path, PathBuf};
 
@@ -74,15 +73,13 @@ fn generated_files_match_the_cli() {
     }
     assert!(
         drifted.is_empty(),
-        "generated files drifted from the CLI: {drifted:?}; run `SESSIONS_BLESS=1 cargo test --test generated` and commit"
+        "generated files drifted from the CLI: {drifted:?}; run `SESSIONS_BLESS=1 cargo test --test cli generated` and commit"
     );
 }
 
 #[test]
 fn completions_subcommand_prints_the_committed_script() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sessions"))
-        .args(["completions", "bash"])
-        .env_clear()
+    let out = crate::support::binary(&["completions", "bash"], &[])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));

@@ -1,6 +1,5 @@
 //! Test support: real loopback servers, certificates made in the test, and a runner for the
 //! built binary with the user's environment cleared.
-#![allow(dead_code)]
 
 pub mod certs;
 pub mod http;
@@ -50,6 +49,37 @@ impl Run {
     }
 }
 
+/// Whether a test can run here. Where it cannot, it says why and is skipped, unless
+/// SESSIONS_TEST_REQUIRE_SERVERS=1 (set by .ci/run after installing everything), which makes the
+/// missing piece a failure: CI never skips.
+pub fn available(present: bool, why: &str) -> bool {
+    if present {
+        return true;
+    }
+    assert!(
+        std::env::var("SESSIONS_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
+        "required here (SESSIONS_TEST_REQUIRE_SERVERS=1): {why}"
+    );
+    eprintln!("skipped: {why}");
+    false
+}
+
+/// The built binary, for a wrapper such as `setpriv` that runs it.
+pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
+
+/// The one way a test starts `sessions`: these arguments, the user's environment cleared (no
+/// HOME, no SESSIONS_*, no proxies) and only the variables given, stdin closed, output piped.
+pub fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 /// Runs `sessions` with only the variables given (no HOME, no SESSIONS_*, no proxies of the user).
 pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
     start(args, env, stdin).finish()
@@ -63,13 +93,8 @@ pub struct Running {
 
 /// Starts `sessions` as [`sessions`] does, without waiting for it.
 pub fn start(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Running {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessions"));
-    cmd.args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = binary(args, env);
+    cmd.stdin(Stdio::piped());
     let started = Instant::now();
     let mut child = cmd.spawn().expect("spawn sessions");
     let mut input = child.stdin.take().expect("stdin");

@@ -1,0 +1,12 @@
+//! The one integration-test binary: the built `sessions` against servers each test starts on
+//! 127.0.0.1, with the user's environment cleared. One module per source or concern; `support`
+//! holds the servers and the one way to run the binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod contexts;
+mod datarhei;
+mod faults;
+mod generated;
+mod local;
+mod support;
+mod tchmi;
