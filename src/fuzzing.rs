@@ -105,7 +105,7 @@ pub fn datarhei_small(data: &[u8]) {
     }
     if let Ok(error) = core_wire::parse_small::<core_wire::WireError>(data) {
         for reason in ["Unauthorized", "", "Not Found"] {
-            let said = crate::source::net::one_line(&error.describe(reason));
+            let said = crate::text::one_line(&error.describe(reason));
             one_line("error description", &said);
         }
     }

@@ -1,4 +1,4 @@
-//! The one normalized shape every source fills; its serde derives are the JSON contract (README).
+//! The one normalized shape every source fills; its serde derives are the JSON contract (docs/json-schema.md).
 
 use std::fmt;
 use std::str::FromStr;

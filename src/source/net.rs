@@ -97,16 +97,6 @@ pub fn timed_out(host: &str, timeout: std::time::Duration) -> Error {
     ))
 }
 
-/// Server texts (Core's details, TcHmi's reasons, close frames) on one line: line breaks and
-/// other control characters become spaces, so an ESC sequence never reaches the terminal and a
-/// lone CR or U+0085 never breaks an error line.
-pub fn one_line(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The deepest message in the chain: usually the one that names the real cause.
 pub fn innermost(err: &(dyn StdError + 'static)) -> String {
     chain(err)
@@ -138,11 +128,6 @@ mod tests {
             connect_failure(&err, "core.invalid:8080").to_string(),
             "cannot resolve host 'core.invalid:8080': check the name in --url"
         );
-    }
-
-    #[test]
-    fn server_words_become_one_line_of_plain_text() {
-        assert_eq!(one_line(" a\nb\r\u{1b}[31mc\u{2028}d "), "a b [31mc d");
     }
 
     #[test]

@@ -285,7 +285,7 @@ impl Tchmi {
     fn closed(&self, why: Option<String>) -> Error {
         // The close reason is the server's text: one line, no escape sequences.
         let why = why
-            .map(|w| net::one_line(&w))
+            .map(|w| crate::text::one_line(&w))
             .filter(|w| !w.is_empty())
             .map_or_else(String::new, |w| format!(" ({w})"));
         Error::BadReply(format!(

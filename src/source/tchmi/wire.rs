@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::duration;
 use crate::model::{Client, ClientCommand, Collector, HmiSummary, Session, Subscription};
-use crate::source::{SubscriptionDetails, net};
+use crate::source::SubscriptionDetails;
 
 pub const LOGIN: &str = "Login";
 pub const LOGOUT: &str = "Logout";
@@ -154,13 +154,13 @@ impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "code {}", self.code)?;
         if !self.message.is_empty() {
-            write!(f, " {}", net::one_line(&self.message))?;
+            write!(f, " {}", crate::text::one_line(&self.message))?;
         }
         if !self.domain.is_empty() {
-            write!(f, " ({})", net::one_line(&self.domain))?;
+            write!(f, " ({})", crate::text::one_line(&self.domain))?;
         }
         if !self.reason.is_empty() {
-            write!(f, ": {}", net::one_line(&self.reason))?;
+            write!(f, ": {}", crate::text::one_line(&self.reason))?;
         }
         Ok(())
     }
@@ -664,6 +664,6 @@ mod tests {
     #[test]
     fn server_texts_become_one_line_of_plain_text() {
         let said = "Access\r\n denied\u{1b}[2J\u{85}to\u{7}\tyou";
-        assert_eq!(net::one_line(said), "Access denied [2J to you");
+        assert_eq!(crate::text::one_line(said), "Access denied [2J to you");
     }
 }
