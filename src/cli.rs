@@ -24,7 +24,7 @@ use crate::source::Kind;
     max_term_width = 100
 )]
 pub struct Cli {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalArgs,
 
     #[command(subcommand)]
@@ -102,7 +102,7 @@ pub struct GlobalArgs {
 
     /// Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m
     /// [default: 10s, or the context's timeout]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
     /// Refuse a reply larger than this, e.g. 64MiB
@@ -145,39 +145,74 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// One row per active session
+    #[command(after_long_help = EXAMPLES_ACTIVE)]
     Active(ActiveArgs),
     /// Per collector: active sessions, bandwidth, configured limits, finished-session totals
+    #[command(after_long_help = EXAMPLES_SUMMARY)]
     Summary(SummaryArgs),
     /// TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered
     /// commands)
     ///
     /// Needs --url ws://HOST:PORT/ or wss://HOST:PORT/ and an administrator login:
     /// --user __SystemAdministrator with SESSIONS_PASSWORD or --password-stdin.
+    #[command(after_long_help = EXAMPLES_CLIENTS)]
     Clients,
     /// TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length,
     /// average duration, symbols)
     ///
     /// Requests the server is processing right now are listed too, with type ReadWrite.
+    #[command(after_long_help = EXAMPLES_SUBSCRIPTIONS)]
     Subscriptions(SubscriptionsArgs),
     /// Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise
     ///
     /// Each event is one line: {"event":"added"|"updated"|"removed","at":RFC3339,"session":{…}}
     /// (plus "target" with several contexts). Ctrl-C ends it with exit code 0.
+    #[command(after_long_help = EXAMPLES_WATCH)]
     Watch(ActiveArgs),
     /// Named contexts of the config file: list, show, set, use
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = EXAMPLES_CONFIG)]
     Config(ConfigCommand),
     /// Run the local collector continuously: record finished sessions, optionally serve them
     ///
     /// Prints one JSON line per finished session once it is safely stored. With --listen, serves
     /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
+    #[command(after_long_help = EXAMPLES_COLLECT)]
     Collect(CollectArgs),
     /// Print the shell completion script
+    #[command(after_long_help = EXAMPLES_COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 }
+
+const EXAMPLES_ACTIVE: &str = "Examples:
+  sessions active                                   # this machine
+  sessions --url http://core:8080 active --collectors hls,rtmp
+  sessions active --filter remote=10.0.0.0/8 --sort-by rx_rate --limit 10
+  sessions --all-contexts active -o json";
+const EXAMPLES_SUMMARY: &str = "Examples:
+  sessions --url http://core:8080 summary
+  sessions --url http://core:8080 summary --by remote --top 5
+  sessions summary --day 2026-11-24                 # this machine's history
+  sessions --context studio summary -o prometheus --output-file /var/lib/node_exporter/sessions.prom";
+const EXAMPLES_CLIENTS: &str = "Examples:
+  SESSIONS_PASSWORD=… sessions --url wss://hmi:1010/ --user __SystemAdministrator clients";
+const EXAMPLES_SUBSCRIPTIONS: &str = "Examples:
+  sessions --context hmi subscriptions --lengths --durations -o json";
+const EXAMPLES_WATCH: &str = "Examples:
+  sessions --url http://core:8080 watch --interval 1s
+  sessions watch -o ndjson | jq -c 'select(.event == \"added\")'";
+const EXAMPLES_CONFIG: &str = "Examples:
+  sessions config set studio --url https://core.example:8080 --user admin --password-command 'pass show core'
+  sessions config use studio
+  sessions config list";
+const EXAMPLES_COLLECT: &str = "Examples:
+  sessions collect --interval 2s
+  sessions collect --listen 127.0.0.1:8787          # Core's session API and /metrics";
+const EXAMPLES_COMPLETIONS: &str = "Examples:
+  sessions completions bash > ~/.local/share/bash-completion/completions/sessions
+  sessions completions zsh > ~/.zfunc/_sessions";
 
 #[derive(Debug, Args)]
 pub struct CollectorArgs {
@@ -214,7 +249,7 @@ pub struct ActiveArgs {
     pub watch: bool,
 
     /// Time between two polls of a watch, e.g. 500ms, 2s
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2s", allow_hyphen_values = true, value_parser = parse_duration)]
     pub interval: Duration,
 
     /// Stop a watch after N polls (for tests and scripts)
@@ -231,7 +266,7 @@ pub struct ActiveArgs {
 
     /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s;
     /// 0s takes one look and reports no rates
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
     pub sample: Duration,
 }
 
@@ -299,7 +334,7 @@ pub struct CollectArgs {
     pub local: LocalArgs,
 
     /// How often to look at the sockets; also the window of the bit rates
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2s", allow_hyphen_values = true, value_parser = parse_duration)]
     pub interval: Duration,
 
     /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
@@ -323,14 +358,14 @@ pub struct SummaryArgs {
     pub by: Option<GroupByArg>,
 
     /// With --by: keep the N largest rows per collector (by traffic)
-    #[arg(long, value_name = "N", requires = "by")]
+    #[arg(long, value_name = "N", requires = "by", value_parser = at_least_one)]
     pub top: Option<usize>,
 
     #[command(flatten)]
     pub local: LocalArgs,
 
     /// Local collector: how long to watch the sockets to measure bit rates (0s: no rates)
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
     pub sample: Duration,
 
     /// Local collector: the history store `collect` writes (default as for `collect`)
@@ -406,7 +441,24 @@ fn parse_day(s: &str) -> Result<String, String> {
 fn parse_size(s: &str) -> Result<u64, String> {
     s.parse::<bytesize::ByteSize>()
         .map(|b| b.as_u64())
-        .map_err(|e| format!("not a size like 64MiB: {e}"))
+        .map_err(|_| "not a size like 512KB, 64MiB or 1GiB".into())
+}
+
+/// A count that must be 1 or more (`--top 0` would print a header and nothing else).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("not a whole number of 1 or more".into()),
+    }
+}
+
+/// A duration such as `500ms`, `2s` or `1m`. A leading `-` reaches here (rather than being
+/// taken for a flag) so that `--sample -1s` is told what is wrong with it.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    if s.trim_start().starts_with('-') {
+        return Err("a duration cannot be negative".into());
+    }
+    humantime::parse_duration(s).map_err(|_| "not a duration like 500ms, 2s or 1m".into())
 }
 
 /// `--source`: the registry's names, offered by completions and checked by clap.
@@ -415,11 +467,88 @@ fn source_kind() -> impl clap::builder::TypedValueParser<Value = Kind> {
     clap::builder::PossibleValuesParser::new(Kind::names()).try_map(|name| name.parse::<Kind>())
 }
 
-/// clap's usage error as our one line: its first paragraph, without the `error: ` prefix and
-/// without the usage block after it.
+/// clap's usage error as our one line: what is wrong, clap's "did you mean", where an option
+/// given before the subcommand belongs, and the help page of the command that was being parsed.
 pub fn one_line(e: &clap::Error) -> String {
-    let text = crate::text::first_paragraph(&e.to_string());
-    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
+    use clap::error::{ContextKind, ContextValue};
+    let rendered = e.to_string();
+    // The first paragraph, without clap's own tips: its suggestions are added below.
+    let first: Vec<&str> = rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| !l.trim_start().starts_with("tip:"))
+        .collect();
+    let first = crate::text::one_line(&first.join(" "));
+    let mut text = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
+    let quoted = |v: &ContextValue| match v {
+        ContextValue::String(s) => format!("'{s}'"),
+        ContextValue::Strings(list) => list
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        other => format!("'{other}'"),
+    };
+    for kind in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ] {
+        if let Some(suggested) = e.get(kind)
+            && !hidden(&quoted(suggested))
+        {
+            text.push_str(&format!("; did you mean {}?", quoted(suggested)));
+        }
+    }
+    if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && e.kind() == clap::error::ErrorKind::UnknownArgument
+    {
+        let owners = owners_of(arg.split('=').next().unwrap_or(arg));
+        if !owners.is_empty() {
+            text.push_str(&format!(
+                "; {arg} is an option of {}: put it after the subcommand",
+                owners.join(", ")
+            ));
+        }
+    }
+    // "Usage: sessions config <COMMAND>": the command whose help explains what went wrong.
+    let command: Vec<&str> = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .unwrap_or("sessions")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    let command = if command.is_empty() {
+        "sessions".to_owned()
+    } else {
+        command.join(" ")
+    };
+    format!("{text} (see '{command} --help')")
+}
+
+/// Whether `'--name'` is a hidden option (clap would suggest one for a typo).
+fn hidden(quoted: &str) -> bool {
+    let Some(name) = quoted.trim_matches('\'').strip_prefix("--") else {
+        return false;
+    };
+    let cmd = Cli::command();
+    std::iter::once(&cmd)
+        .chain(cmd.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .any(|a| a.is_hide_set() && a.get_long() == Some(name))
+}
+
+/// The subcommands that take `--long` (for an option typed before its subcommand).
+fn owners_of(long: &str) -> Vec<String> {
+    let Some(name) = long.strip_prefix("--") else {
+        return Vec::new();
+    };
+    Cli::command()
+        .get_subcommands()
+        .filter(|sub| sub.get_arguments().any(|a| a.get_long() == Some(name)))
+        .map(|sub| format!("`{}`", sub.get_name()))
+        .collect()
 }
 
 #[cfg(test)]

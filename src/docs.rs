@@ -1,8 +1,9 @@
 //! Shell completions and man pages, generated from the clap definition; `completions/` and `man/`
 //! hold committed copies that a test keeps in step.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
+
+use clap::CommandFactory;
 
 use crate::cli::Cli;
 

@@ -18,10 +18,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!(
-                "sessions: {} (see 'sessions --help')",
-                sessions::cli::one_line(&e)
-            );
+            eprintln!("sessions: {}", sessions::cli::one_line(&e));
             return ExitCode::from(2);
         }
     };

@@ -59,7 +59,12 @@ impl FromStr for Filter {
             Some((n, v)) => (n, v, true),
             None => match s.split_once('=') {
                 Some((n, v)) => (n, v, false),
-                None => return Err(format!("'{s}' is not FIELD=VALUE or FIELD!=VALUE")),
+                None => {
+                    return Err(format!(
+                        "'{}' is not FIELD=VALUE or FIELD!=VALUE",
+                        crate::text::escape(s)
+                    ));
+                }
             },
         };
         let field = match name.trim() {
@@ -71,11 +76,23 @@ impl FromStr for Filter {
             "extra" => Field::Extra,
             other => {
                 return Err(format!(
-                    "unknown filter field '{other}' (valid: collector, id, reference, local, remote, extra)"
+                    "unknown filter field '{}' (valid: collector, id, reference, local, remote, extra)",
+                    crate::text::escape(other)
                 ));
             }
         };
         let pattern = if matches!(field, Field::Local | Field::Remote) {
+            if let Some((ip, _)) = value.split_once('/')
+                && ip.parse::<std::net::IpAddr>().is_ok()
+                && parse_net(value).is_none()
+            {
+                // An address with a slash is meant as a network: a bad prefix must not quietly
+                // become a text match that matches nothing.
+                return Err(format!(
+                    "'{}' is not a network like 10.0.0.0/8 or fd00::/8 (prefix too long?)",
+                    crate::text::escape(value)
+                ));
+            }
             parse_net(value).map_or_else(|| text_pattern(value), Pattern::Net)
         } else {
             text_pattern(value)
@@ -319,6 +336,9 @@ mod tests {
             ids(&query(&["remote!=10.0.0.0/8"]).apply(sample())),
             ["b", "c", "d"]
         );
+        let err = "remote=10.0.0.0/33".parse::<Filter>().unwrap_err();
+        assert!(err.contains("is not a network like 10.0.0.0/8"), "{err}");
+        assert!("local=::1/129".parse::<Filter>().is_err());
     }
 
     #[test]

@@ -287,6 +287,12 @@ fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<(Kind, Option<Url
         };
     };
     let shown = crate::text::escape(raw);
+    if !raw.contains("://") {
+        // `localhost:8080` parses as the scheme `localhost`: say what is really missing.
+        return Err(Error::Usage(format!(
+            "--url '{shown}' has no scheme: write http://{shown} for datarhei Core or ws://{shown}/ for a TwinCAT HMI Server"
+        )));
+    }
     let url = Url::parse(raw).map_err(|e| {
         Error::Usage(format!(
             "--url '{shown}' is not a URL ({e}); try http://HOST:PORT or wss://HOST:PORT/"

@@ -10,3 +10,4 @@ mod generated;
 mod local;
 mod support;
 mod tchmi;
+mod usage;
