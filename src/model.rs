@@ -6,8 +6,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Serialize, Serializer};
 
-/// A kind of session, as datarhei Core names its collectors, plus `tchmi` for a TwinCAT HMI
-/// Server's WebSocket sessions. Ordered alphabetically, as Core sorts its response keys.
+/// A kind of session: datarhei Core's collectors, the protocols of the other streaming servers
+/// (`rtmps`, `rtsp`, `rtsps`, `webrtc`), and `tchmi` for a TwinCAT HMI Server's WebSocket
+/// sessions. Ordered alphabetically, as Core sorts its response keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Collector {
@@ -17,15 +18,36 @@ pub enum Collector {
     Http,
     Https,
     Rtmp,
+    Rtmps,
+    Rtsp,
+    Rtsps,
     Srt,
-    /// A WebSocket session of a TwinCAT HMI Server. Not in `ALL`: it is no datarhei collector,
-    /// so `--collectors` neither accepts nor defaults to it.
+    /// A WebSocket session of a TwinCAT HMI Server. Not in `ALL`: a TwinCAT HMI Server has no
+    /// other kind, so `--collectors` neither accepts nor defaults to it.
     Tchmi,
+    Webrtc,
 }
 
 impl Collector {
-    /// Every collector, in the order of the documentation (`--collectors` default).
-    pub const ALL: [Collector; 7] = [
+    /// Every name `--collectors` accepts, in the order of the documentation (its default):
+    /// datarhei Core's first, then the protocols only other servers have. Each source answers
+    /// for the ones it has (`source::served`).
+    pub const ALL: [Collector; 11] = [
+        Collector::Hls,
+        Collector::Hlsingress,
+        Collector::Http,
+        Collector::Https,
+        Collector::Rtmp,
+        Collector::Srt,
+        Collector::Ffmpeg,
+        Collector::Rtmps,
+        Collector::Rtsp,
+        Collector::Rtsps,
+        Collector::Webrtc,
+    ];
+
+    /// datarhei Core's own collectors (and the local collector's, which imitates Core).
+    pub const CORE: [Collector; 7] = [
         Collector::Hls,
         Collector::Hlsingress,
         Collector::Http,
@@ -43,8 +65,12 @@ impl Collector {
             Collector::Http => "http",
             Collector::Https => "https",
             Collector::Rtmp => "rtmp",
+            Collector::Rtmps => "rtmps",
+            Collector::Rtsp => "rtsp",
+            Collector::Rtsps => "rtsps",
             Collector::Srt => "srt",
             Collector::Tchmi => "tchmi",
+            Collector::Webrtc => "webrtc",
         }
     }
 
@@ -112,6 +138,12 @@ pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// The sum of rates that must all be known: one unknown makes the sum unknown (a total that
+/// leaves out the sessions it cannot measure would look exact and be too low). No rates: 0.
+pub fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    rates.into_iter().try_fold(0.0, |sum, r| r.map(|r| sum + r))
+}
+
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -124,11 +156,14 @@ pub struct Session {
     pub remote: String,
     pub created_at: Option<Timestamp>,
     pub age_s: Option<u64>,
-    pub rx_bytes: u64,
-    pub tx_bytes: u64,
-    /// Bit rate in bits per second (SI, exact).
-    pub rx_bit_s: f64,
-    pub tx_bit_s: f64,
+    /// Bytes as the server counts them (rx: received from the client). `None` where the server
+    /// does not count them per session (nginx-rtmp, Icecast): null in JSON, `-` in tables.
+    pub rx_bytes: Option<u64>,
+    pub tx_bytes: Option<u64>,
+    /// Bit rate in bits per second (SI, exact); `None` where neither the server nor a previous
+    /// look can tell it.
+    pub rx_bit_s: Option<f64>,
+    pub tx_bit_s: Option<f64>,
     /// The server's free-form extra data: a string (datarhei Core 16.x), an object, or null.
     pub extra: serde_json::Value,
 }
@@ -136,12 +171,12 @@ pub struct Session {
 impl Session {
     /// The rate in datarhei Core's own unit, bits per second / 1024, to Core's 3 decimals: for a
     /// Core source exactly the number the server sent (scaling by 1024 loses nothing).
-    pub fn rx_kibit_s(&self) -> f64 {
-        round3(self.rx_bit_s / 1024.0)
+    pub fn rx_kibit_s(&self) -> Option<f64> {
+        self.rx_bit_s.map(|r| round3(r / 1024.0))
     }
 
-    pub fn tx_kibit_s(&self) -> f64 {
-        round3(self.tx_bit_s / 1024.0)
+    pub fn tx_kibit_s(&self) -> Option<f64> {
+        self.tx_bit_s.map(|r| round3(r / 1024.0))
     }
 }
 
@@ -157,12 +192,12 @@ impl Serialize for Session {
             remote: &'a str,
             created_at: Option<Timestamp>,
             age_s: Option<u64>,
-            rx_bytes: u64,
-            tx_bytes: u64,
-            rx_bit_s: f64,
-            tx_bit_s: f64,
-            rx_kibit_s: f64,
-            tx_kibit_s: f64,
+            rx_bytes: Option<u64>,
+            tx_bytes: Option<u64>,
+            rx_bit_s: Option<f64>,
+            tx_bit_s: Option<f64>,
+            rx_kibit_s: Option<f64>,
+            tx_kibit_s: Option<f64>,
             extra: &'a serde_json::Value,
         }
         Json {
@@ -210,11 +245,12 @@ impl Totals {
 pub struct CollectorSummary {
     pub collector: Collector,
     pub active_sessions: u64,
-    pub rx_bit_s: f64,
-    pub tx_bit_s: f64,
+    /// `None` where the rate cannot be known (no rates per session, no previous look).
+    pub rx_bit_s: Option<f64>,
+    pub tx_bit_s: Option<f64>,
     /// The same rates in datarhei Core's own unit, bits per second / 1024 / 1024.
-    pub rx_mibit_s: f64,
-    pub tx_mibit_s: f64,
+    pub rx_mibit_s: Option<f64>,
+    pub tx_mibit_s: Option<f64>,
     /// Configured maxima (not observed peaks); null means unlimited.
     pub limit_sessions: Option<u64>,
     pub limit_rx_mibit_s: Option<f64>,
@@ -358,8 +394,17 @@ mod tests {
         let err = "RTMP".parse::<Collector>().unwrap_err();
         assert_eq!(
             err,
-            "unknown collector 'RTMP' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg)"
+            "unknown collector 'RTMP' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc)"
         );
+        assert!("tchmi".parse::<Collector>().is_err());
+        assert!(Collector::CORE.iter().all(|c| Collector::ALL.contains(c)));
+    }
+
+    #[test]
+    fn a_sum_of_rates_is_unknown_when_one_is() {
+        assert_eq!(sum_known([Some(1.5), Some(2.0)]), Some(3.5));
+        assert_eq!(sum_known([Some(1.5), None]), None);
+        assert_eq!(sum_known([]), Some(0.0));
     }
 
     #[test]

@@ -36,6 +36,44 @@ pub(crate) trait Source {
     async fn subscriptions(&mut self, _details: Details) -> Result<Vec<Subscription>> {
         Err(hmi_only::<Self>("subscriptions"))
     }
+
+    /// Disconnects one session this source listed (`kick`). A server that refuses is exit 4.
+    // Called by the `kick` subcommand, which the lead wires after the layout change.
+    #[allow(dead_code)]
+    async fn kick(&mut self, _session: &Session) -> Result<()> {
+        Err(Error::Usage(format!(
+            "{} cannot disconnect a session: its API has no call for it",
+            Self::NAME
+        )))
+    }
+}
+
+/// The collectors asked for that this source has, in the order asked (all it has when none
+/// were). The others are left out quietly, so one `--collectors` list serves a fleet of mixed
+/// servers; asking a source only for collectors it does not have is a usage error.
+pub(crate) fn served<S: Source + ?Sized>(
+    asked: &[Collector],
+    has: &[Collector],
+) -> Result<Vec<Collector>> {
+    if asked.is_empty() {
+        return Ok(has.to_vec());
+    }
+    let out: Vec<Collector> = asked.iter().copied().filter(|c| has.contains(c)).collect();
+    if out.is_empty() {
+        let names = |list: &[Collector]| {
+            list.iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(Error::Usage(format!(
+            "{} has no {} sessions (its collectors: {})",
+            S::NAME,
+            names(asked),
+            names(has)
+        )));
+    }
+    Ok(out)
 }
 
 fn hmi_only<S: Source + ?Sized>(command: &str) -> Error {

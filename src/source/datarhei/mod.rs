@@ -16,7 +16,7 @@ use crate::config::{Credentials, NetOptions, Secret};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
-use crate::source::{Source, net};
+use crate::source::{Source, net, served};
 use crate::tls;
 use split::SplitError;
 use wire::ReplyError;
@@ -367,13 +367,15 @@ impl Source for Datarhei {
     const NAME: &'static str = "datarhei Core";
 
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
-        let url = self.endpoint("/api/v3/session/active", Some(collectors));
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
+        let url = self.endpoint("/api/v3/session/active", Some(&collectors));
         let now = SystemTime::now();
         self.get(url, move |r| wire::parse_active(r, now)).await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
-        let url = self.endpoint("/api/v3/session", Some(collectors));
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
+        let url = self.endpoint("/api/v3/session", Some(&collectors));
         let summaries = self.get(url, wire::parse_summary).await?;
         Ok(SourceSummary::Collectors(summaries))
     }

@@ -30,10 +30,17 @@ impl FromStr for PortMapping {
             let s = printable(s);
             format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
         })?;
-        let collector: Collector = name.trim().parse().map_err(|_| {
-            let name = printable(name.trim());
-            format!("unknown collector '{name}' (valid: {})", Collector::names())
-        })?;
+        // Only datarhei Core's collectors: the local collector imitates Core.
+        let collector = name
+            .trim()
+            .parse::<Collector>()
+            .ok()
+            .filter(|c| Collector::CORE.contains(c))
+            .ok_or_else(|| {
+                let name = printable(name.trim());
+                let valid = Collector::CORE.map(Collector::as_str).join(", ");
+                format!("unknown collector '{name}' (valid: {valid})")
+            })?;
         if collector == Collector::Ffmpeg {
             return Err("ffmpeg sessions come from ffmpeg processes, not from a port".into());
         }
@@ -203,6 +210,12 @@ mod tests {
         assert_eq!(map.lookup(Proto::Udp, 6000), None);
         assert_eq!(map.lookup(Proto::Tcp, 8080), Some(Collector::Http));
         assert_eq!(map.lookup(Proto::Tcp, 7000), None);
+        assert_eq!(
+            "webrtc=8189".parse::<PortMapping>().err().as_deref(),
+            Some(
+                "unknown collector 'webrtc' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg)"
+            )
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ use self::ffmpeg::Target as FfTarget;
 use self::procs::FfmpegProc;
 pub use self::procs::ProcTable;
 use self::sockets::{Proto, Sock};
-use super::Source;
+use super::{Source, served};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, CollectorSummary, Session, SourceSummary, round3};
@@ -240,8 +240,9 @@ impl Load {
     pub fn of<'a>(sessions: impl Iterator<Item = &'a Session>) -> Load {
         sessions.fold(Load::default(), |l, s| Load {
             sessions: l.sessions + 1,
-            rx_bit_s: l.rx_bit_s + s.rx_bit_s,
-            tx_bit_s: l.tx_bit_s + s.tx_bit_s,
+            // The local collector always measures (a session without a socket moves 0 bit/s).
+            rx_bit_s: l.rx_bit_s + s.rx_bit_s.unwrap_or(0.0),
+            tx_bit_s: l.tx_bit_s + s.tx_bit_s.unwrap_or(0.0),
         })
     }
 }
@@ -344,10 +345,10 @@ impl Row {
             remote: self.remote,
             created_at: None,
             age_s: None,
-            rx_bytes: sock.and_then(|s| s.rx_bytes).unwrap_or(0),
-            tx_bytes: sock.and_then(|s| s.tx_bytes).unwrap_or(0),
-            rx_bit_s,
-            tx_bit_s,
+            rx_bytes: Some(sock.and_then(|s| s.rx_bytes).unwrap_or(0)),
+            tx_bytes: Some(sock.and_then(|s| s.tx_bytes).unwrap_or(0)),
+            rx_bit_s: Some(rx_bit_s),
+            tx_bit_s: Some(tx_bit_s),
             extra: self.extra,
         }
     }
@@ -453,12 +454,14 @@ impl Source for Local {
     const NAME: &'static str = "this machine's local collector";
 
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let mut sessions = self.snapshot().await?;
         sessions.retain(|s| collectors.contains(&s.collector));
         Ok(sessions)
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let sessions = self.snapshot().await?;
         let store = match &self.opts.db {
             Some(db) => history::Store::open_read(db)?.map(|s| s.on_day(self.opts.day.clone())),
