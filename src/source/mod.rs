@@ -1,10 +1,16 @@
 //! The sources `sessions` can ask, behind one trait: datarhei Core (HTTP), TwinCAT HMI Server
-//! (WebSocket) and this machine (local), and the model they fill.
+//! (WebSocket), this machine (local), MediaMTX, SRS, nginx-rtmp and Icecast, and the model
+//! they fill.
 
 pub mod datarhei;
+mod derive;
 pub mod local;
+#[cfg(test)]
+mod loopback;
 pub mod net;
+pub mod srs;
 pub mod tchmi;
+pub mod web;
 
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
