@@ -22,13 +22,13 @@ impl Looks {
     /// Fills every rate the server did not give from how far the session's counter moved since
     /// the previous look (`watch`, or a summary after an `active` of the same run), and keeps
     /// this look for the next. A first look, or a counter that went back, leaves it unknown.
-    pub fn fill(&mut self, sessions: &mut [Session], now: Instant) {
+    pub fn fill<'a>(&mut self, sessions: impl IntoIterator<Item = &'a mut Session>, now: Instant) {
         let elapsed = self
             .at
             .map(|at| now.saturating_duration_since(at).as_secs_f64())
             .filter(|s| *s > 0.0);
-        let mut last = HashMap::with_capacity(sessions.len());
-        for s in sessions.iter_mut() {
+        let mut last = HashMap::with_capacity(self.last.len());
+        for s in sessions {
             let key = (s.collector, s.id.clone());
             if let (Some(secs), Some(&(rx, tx))) = (elapsed, self.last.get(&key)) {
                 s.rx_bit_s = s.rx_bit_s.or_else(|| rate(rx, s.rx_bytes, secs));
@@ -46,9 +46,12 @@ fn rate(before: Option<u64>, now: Option<u64>, secs: f64) -> Option<f64> {
     Some(round3(moved as f64 * 8.0 / secs))
 }
 
-/// One summary per collector: the active sessions and their summed rates (unknown when one
-/// session's is). No limits and no history: these servers report neither.
+/// One summary per collector, in collector order: the active sessions and their summed rates
+/// (unknown when one session's is). No limits and no history: these servers report neither.
 pub fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
+    let mut collectors = collectors.to_vec();
+    collectors.sort_unstable();
+    collectors.dedup();
     collectors
         .iter()
         .map(|&collector| {

@@ -2,11 +2,13 @@
 //! (WebSocket), this machine (local), MediaMTX, SRS, nginx-rtmp and Icecast, and the model
 //! they fill.
 
+mod clock;
 pub mod datarhei;
 mod derive;
 pub mod local;
 #[cfg(test)]
 mod loopback;
+pub mod mediamtx;
 pub mod net;
 pub mod srs;
 pub mod tchmi;

@@ -6,7 +6,8 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session, Timestamp};
+use crate::model::{Collector, Session};
+use crate::source::clock;
 use crate::source::web::{self, Bad};
 
 /// SRS averages `kbps` over windows of 30 s: a younger client's 0 is no measurement.
@@ -118,9 +119,6 @@ pub fn parse_page(body: &[u8], now: SystemTime) -> Result<Result<Page, Refused>,
 impl WireClient {
     fn into_model(self, collector: Collector, now: SystemTime) -> Session {
         let alive = self.alive.filter(|a| a.is_finite() && *a >= 0.0);
-        let now_s = now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64());
         // A full window has passed: the server's own average is a measurement.
         let measured = alive.is_some_and(|a| a >= KBPS_WINDOW_S);
         let kbps = self.kbps.filter(|_| measured);
@@ -146,7 +144,7 @@ impl WireClient {
             reference: self.url.trim_start_matches('/').to_owned(),
             local: String::new(),
             remote: self.ip,
-            created_at: alive.map(|a| Timestamp((now_s - a).round() as i64)),
+            created_at: alive.and_then(|a| clock::started(now, a)),
             age_s: alive.map(|a| a as u64),
             rx_bytes: Some(self.recv_bytes),
             tx_bytes: Some(self.send_bytes),
@@ -160,6 +158,7 @@ impl WireClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Timestamp;
     use crate::source::loopback::fixture;
     use std::time::Duration;
 
