@@ -55,6 +55,10 @@ impl Canned {
         Canned::Full(status, "application/json", body.into())
     }
 
+    pub fn xml(body: impl Into<Vec<u8>>) -> Canned {
+        Canned::Full(200, "text/xml", body.into())
+    }
+
     pub fn text(status: u16, body: impl Into<Vec<u8>>) -> Canned {
         Canned::Full(status, "text/plain; charset=utf-8", body.into())
     }

@@ -10,9 +10,11 @@ pub mod local;
 mod loopback;
 pub mod mediamtx;
 pub mod net;
+pub mod nginx_rtmp;
 pub mod srs;
 pub mod tchmi;
 pub mod web;
+mod xml;
 
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};

@@ -1,6 +1,7 @@
 //! The HTTP client of the streaming servers with a plain listing API (MediaMTX, SRS, nginx-rtmp,
 //! Icecast) and of datarhei Core: one client setup, Basic auth, bodies bounded by
-//! `--max-body-size`, one deadline per fetch, and every failure as one line with its exit code.
+//! `--max-body-size`, one deadline per fetch, JSON bodies, and every failure as one line with its
+//! exit code.
 // Used by the new sources, registered by the lead after the layout change.
 #![allow(dead_code)]
 
@@ -20,8 +21,6 @@ use crate::tls;
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
 const WORDS_LIMIT: usize = 160;
-/// roxmltree's node limit: far above any real listing, far below what exhausts memory.
-const XML_NODES_LIMIT: u32 = 4_000_000;
 
 /// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured.
 pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
@@ -119,22 +118,6 @@ impl fmt::Display for Bad {
 /// Parses `body` as JSON into a private wire type.
 pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Bad> {
     serde_json::from_slice(body).map_err(|e| Bad::json(&e))
-}
-
-/// Parses `body` as XML, without DTDs and with a node limit, so hostile input stays bounded.
-pub fn xml(body: &[u8]) -> Result<roxmltree::Document<'_>, Bad> {
-    let text = std::str::from_utf8(body).map_err(|e| Bad::Syntax("XML", e.to_string()))?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: XML_NODES_LIMIT,
-        ..roxmltree::ParsingOptions::default()
-    };
-    roxmltree::Document::parse_with_options(text, options).map_err(|e| match e {
-        roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => {
-            Bad::Truncated("XML")
-        }
-        other => Bad::Syntax("XML", other.to_string()),
-    })
 }
 
 /// A reply read whole, within `--max-body-size`.
@@ -370,17 +353,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bodies_are_json_or_xml_or_say_why_not() {
+    fn bodies_are_json_or_say_why_not() {
         assert_eq!(json::<Vec<u8>>(b"[1,2"), Err(Bad::Truncated("JSON")));
         assert!(matches!(
             json::<Vec<u8>>(b"<html>"),
             Err(Bad::Syntax("JSON", _))
         ));
         assert!(matches!(json::<Vec<u8>>(b"{}"), Err(Bad::Shape(_))));
-        assert_eq!(xml(b"<a><b>").err(), Some(Bad::Truncated("XML")));
-        assert!(matches!(xml(b"<a></b>").err(), Some(Bad::Syntax("XML", _))));
-        let dtd = b"<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>";
-        assert!(matches!(xml(dtd).err(), Some(Bad::Syntax("XML", _))));
     }
 
     fn reply(status: u16, body: &str) -> Reply {
