@@ -5,6 +5,7 @@
 mod clock;
 pub mod datarhei;
 mod derive;
+pub mod icecast;
 pub mod local;
 #[cfg(test)]
 mod loopback;
