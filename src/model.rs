@@ -255,7 +255,9 @@ pub struct CollectorSummary {
     pub limit_sessions: Option<u64>,
     pub limit_rx_mibit_s: Option<f64>,
     pub limit_tx_mibit_s: Option<f64>,
-    pub finished: Totals,
+    /// `None` where the server keeps no history of finished sessions (MediaMTX, SRS,
+    /// nginx-rtmp, Icecast): null in JSON, `-` in tables, rather than a made-up 0.
+    pub finished: Option<Totals>,
     #[serde(skip)]
     pub history: History,
 }

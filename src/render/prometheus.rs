@@ -67,21 +67,29 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
     },
     Family {
         name: "sessions_finished_total",
-        help: "Finished sessions kept in the server's history.",
+        help: "Finished sessions kept in the server's history (no series where it keeps none).",
         kind: "counter",
-        value: |s| Some(Num::Int(s.finished.sessions)),
+        value: |s| s.finished.as_ref().map(|f| Num::Int(f.sessions)),
     },
     Family {
         name: "sessions_finished_rx_bytes_total",
         help: "Bytes received by finished sessions: exact where the source reports bytes, else its whole MiB times 1048576 (datarhei Core).",
         kind: "counter",
-        value: |s| Some(Num::Int(bytes(s.finished.rx_bytes, s.finished.rx_mib))),
+        value: |s| {
+            s.finished
+                .as_ref()
+                .map(|f| Num::Int(bytes(f.rx_bytes, f.rx_mib)))
+        },
     },
     Family {
         name: "sessions_finished_tx_bytes_total",
         help: "Bytes sent by finished sessions: exact where the source reports bytes, else its whole MiB times 1048576 (datarhei Core).",
         kind: "counter",
-        value: |s| Some(Num::Int(bytes(s.finished.tx_bytes, s.finished.tx_mib))),
+        value: |s| {
+            s.finished
+                .as_ref()
+                .map(|f| Num::Int(bytes(f.tx_bytes, f.tx_mib)))
+        },
     },
 ];
 
@@ -300,13 +308,13 @@ mod tests {
             limit_sessions: None,
             limit_rx_mibit_s: None,
             limit_tx_mibit_s: Some(1.0),
-            finished: Totals {
+            finished: Some(Totals {
                 sessions: 3,
                 rx_mib: 2,
                 tx_mib: 0,
                 rx_bytes: None,
                 tx_bytes: Some(7),
-            },
+            }),
             history: Default::default(),
         };
         let mut out = Vec::new();
@@ -337,6 +345,20 @@ mod tests {
             text.contains(
                 "sessions_finished_tx_bytes_total{target=\"a\\\"b\",collector=\"rtmp\"} 7\n"
             ),
+            "{text}"
+        );
+
+        // A server without history: no finished series at all, never a made-up 0.
+        let s = CollectorSummary {
+            finished: None,
+            ..s
+        };
+        let mut out = Vec::new();
+        collectors(&mut out, &[(None, &s)]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("sessions_finished_total{"), "{text}");
+        assert!(
+            text.contains("sessions_active{collector=\"rtmp\"} 2\n"),
             "{text}"
         );
     }

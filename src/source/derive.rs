@@ -47,7 +47,8 @@ fn rate(before: Option<u64>, now: Option<u64>, secs: f64) -> Option<f64> {
 }
 
 /// One summary per collector, in collector order: the active sessions and their summed rates
-/// (unknown when one session's is). No limits and no history: these servers report neither.
+/// (unknown when one session's is). No limits and no history (`finished` null): these servers
+/// report neither.
 pub fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
     let mut collectors = collectors.to_vec();
     collectors.sort_unstable();
@@ -68,7 +69,7 @@ pub fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<Collecto
                 limit_sessions: None,
                 limit_rx_mibit_s: None,
                 limit_tx_mibit_s: None,
-                finished: Default::default(),
+                finished: None,
                 history: Default::default(),
             }
         })
@@ -133,6 +134,7 @@ mod tests {
         assert_eq!(got[0].rx_bit_s, Some(2_097_152.0));
         assert_eq!(got[0].rx_mibit_s, Some(2.0));
         assert_eq!(got[0].tx_bit_s, None);
+        assert_eq!(got[0].finished, None, "no history: unknown, not 0");
         assert_eq!(got[1].active_sessions, 0);
         assert_eq!(got[1].rx_bit_s, Some(0.0));
     }

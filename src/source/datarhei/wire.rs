@@ -206,7 +206,7 @@ impl WireSummary {
             limit_sessions: limit(a.max_sessions),
             limit_rx_mibit_s: limit(a.max_bandwidth_rx_mbit),
             limit_tx_mibit_s: limit(a.max_bandwidth_tx_mbit),
-            finished: h.totals.into(),
+            finished: Some(h.totals.into()),
             history: History {
                 by_remote: grouped(h.remote),
                 by_local: grouped(h.local),

@@ -226,7 +226,7 @@ pub fn collector_summary(
         limit_sessions: None,
         limit_rx_mibit_s: None,
         limit_tx_mibit_s: None,
-        finished,
+        finished: Some(finished),
         history,
     }
 }
