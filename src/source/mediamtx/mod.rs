@@ -95,11 +95,13 @@ impl Mediamtx {
             }
             let reply = self.web.check(reply)?;
             let p = wire::parse_page(&reply.body, collector, now).map_err(|e| self.web.bad(e))?;
-            let listed = p.sessions.len();
+            let before = out.len();
             // Sessions come and go between pages: each id once.
             out.extend(p.sessions.into_iter().filter(|s| seen.insert(s.id.clone())));
             page += 1;
-            if listed == 0 || page >= p.page_count {
+            // A page with nothing new ends it too: a server that ignores `page` (and so never
+            // runs out of pages) is not asked forever.
+            if out.len() == before || page >= p.page_count {
                 return Ok(Some((collector, out)));
             }
         }

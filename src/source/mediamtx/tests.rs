@@ -161,6 +161,19 @@ async fn pages_follow_page_count_and_ids_count_once() {
     // pageCount 2: page 2 is never asked for; page 1 repeats page 0's ids.
     assert_eq!(sessions.len(), 2);
     assert_eq!(server.requests().len(), 2);
+    // A server that ignores `page` and claims endless pages is not asked forever.
+    let endless = String::from_utf8(fixture(
+        "mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json",
+    ))
+    .unwrap()
+    .replace(r#""pageCount": 2"#, r#""pageCount": 999999999"#);
+    assert!(endless.contains("999999999"));
+    let server = serve(move |_| Canned::json(200, endless.clone())).await;
+    let sessions = mediamtx(&server, Credentials::default())
+        .active(&[Collector::Rtmp])
+        .await
+        .unwrap();
+    assert_eq!((sessions.len(), server.requests().len()), (2, 2));
 }
 
 #[tokio::test]
