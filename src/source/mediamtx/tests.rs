@@ -25,10 +25,10 @@ fn stand_in(kinds: HashMap<&'static str, Vec<String>>) -> impl Fn(&Request) -> C
             .strip_prefix("/v3/")
             .and_then(|p| p.strip_suffix("/list"))
         else {
-            return Canned::text(404, "404 page not found");
+            return Canned::text(404, fixture("mediamtx/v3-disabled-server-404.txt"));
         };
         let Some(ids) = kinds.get(kind) else {
-            return Canned::text(404, "404 page not found");
+            return Canned::text(404, fixture("mediamtx/v3-disabled-server-404.txt"));
         };
         let per_page: usize = req
             .query("itemsPerPage")
@@ -150,7 +150,7 @@ async fn pages_follow_page_count_and_ids_count_once() {
                 200,
                 fixture("mediamtx/v3-rtmpconns-list-itemsPerPage2-page1.json"),
             ),
-            _ => Canned::text(404, "404 page not found"),
+            _ => Canned::text(404, fixture("mediamtx/v3-disabled-server-404.txt")),
         },
     )
     .await;
@@ -184,7 +184,7 @@ async fn a_server_with_every_list_off_is_empty_and_another_server_is_an_error() 
         .await
         .unwrap();
     assert!(sessions.is_empty());
-    let other = serve(|_| Canned::text(404, "404 page not found")).await;
+    let other = serve(|_| Canned::text(404, fixture("mediamtx/v3-disabled-server-404.txt"))).await;
     let err = mediamtx(&other, Credentials::default())
         .active(&Collector::ALL)
         .await
