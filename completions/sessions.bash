@@ -34,6 +34,9 @@ _sessions() {
             sessions,help)
                 cmd="sessions__subcmd__help"
                 ;;
+            sessions,kick)
+                cmd="sessions__subcmd__kick"
+                ;;
             sessions,subscriptions)
                 cmd="sessions__subcmd__subscriptions"
                 ;;
@@ -91,6 +94,9 @@ _sessions() {
             sessions__subcmd__help,help)
                 cmd="sessions__subcmd__help__subcmd__help"
                 ;;
+            sessions__subcmd__help,kick)
+                cmd="sessions__subcmd__help__subcmd__kick"
+                ;;
             sessions__subcmd__help,subscriptions)
                 cmd="sessions__subcmd__help__subcmd__subscriptions"
                 ;;
@@ -119,7 +125,7 @@ _sessions() {
 
     case "${cmd}" in
         sessions)
-            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version active summary clients subscriptions watch config collect completions help"
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version active summary clients subscriptions watch config collect kick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,7 +148,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -248,7 +254,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -318,7 +324,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -408,7 +414,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -478,7 +484,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -548,7 +554,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -702,7 +708,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -788,7 +794,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -858,7 +864,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -928,7 +934,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -975,7 +981,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__help)
-            opts="active summary clients subscriptions watch config collect completions help"
+            opts="active summary clients subscriptions watch config collect kick completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,6 +1134,20 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__help__subcmd__kick)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__help__subcmd__subscriptions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1170,6 +1190,84 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__kick)
+            opts="-y -u -o -v -q -h -V --collectors --filter --yes --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --collectors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__subscriptions)
             opts="-u -o -v -q -h -V --lengths --durations --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1194,7 +1292,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -1296,7 +1394,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)
@@ -1402,7 +1500,7 @@ _sessions() {
                     return 0
                     ;;
                 --source)
-                    COMPREPLY=($(compgen -W "local datarhei tchmi" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
                     return 0
                     ;;
                 --user)

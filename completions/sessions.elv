@@ -52,6 +52,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand watch 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
             cand config 'Named contexts of the config file: list, show, set, use'
             cand collect 'Run the local collector continuously: record finished sessions, optionally serve them'
+            cand kick 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
             cand completions 'Print the shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -439,6 +440,39 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'sessions;kick'= {
+            cand --collectors 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg'
+            cand --filter 'Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)'
+            cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
+            cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --source 'Override the source guessed from the URL'
+            cand --user 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin'
+            cand --token 'A ready datarhei access token (sent as a bearer token)'
+            cand --ca-cert 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root'
+            cand --timeout 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]'
+            cand --max-body-size 'Refuse a reply larger than this, e.g. 64MiB'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --output-file 'Write the output to this file atomically (temporary file, then rename); print nothing'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand -y 'Do not ask: disconnect at once (required when not on a terminal)'
+            cand --yes 'Do not ask: disconnect at once (required when not on a terminal)'
+            cand --all-contexts 'Ask every context of the config file at once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --insecure 'Accept a TLS certificate that cannot be verified (prints a warning)'
+            cand --json 'Short for --output json'
+            cand --no-headers 'Leave out the header line of table, wide and tsv output'
+            cand -v 'Say on stderr what is being asked of whom'
+            cand --verbose 'Say on stderr what is being asked of whom'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sessions;completions'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
@@ -476,6 +510,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand watch 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
             cand config 'Named contexts of the config file: list, show, set, use'
             cand collect 'Run the local collector continuously: record finished sessions, optionally serve them'
+            cand kick 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
             cand completions 'Print the shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -504,6 +539,8 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;help;config;use'= {
         }
         &'sessions;help;collect'= {
+        }
+        &'sessions;help;kick'= {
         }
         &'sessions;help;completions'= {
         }

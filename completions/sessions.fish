@@ -29,7 +29,11 @@ complete -c sessions -n "__fish_sessions_needs_command" -l context -d 'Named tar
 complete -c sessions -n "__fish_sessions_needs_command" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_needs_command" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -61,6 +65,7 @@ complete -c sessions -n "__fish_sessions_needs_command" -f -a "subscriptions" -d
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "completions" -d 'Print the shell completion script'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
@@ -87,7 +92,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand active" -l context -d 
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -130,7 +139,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -l context -d
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -160,7 +173,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand clients" -l context -d
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -190,7 +207,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l cont
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -241,7 +262,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -l context -d '
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -274,7 +299,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -309,7 +338,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -339,7 +372,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -373,7 +410,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -403,7 +444,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -443,7 +488,11 @@ complete -c sessions -n "__fish_sessions_using_subcommand collect" -l context -d
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -468,12 +517,53 @@ complete -c sessions -n "__fish_sessions_using_subcommand collect" -s v -l verbo
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l filter -d 'Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''
+prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s y -l yes -d 'Do not ask: disconnect at once (required when not on a terminal)'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
-tchmi\t''"
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
@@ -498,15 +588,16 @@ complete -c sessions -n "__fish_sessions_using_subcommand completions" -s v -l v
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "active" -d 'One row per active session'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "clients" -d 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "completions" -d 'Print the shell completion script'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "active" -d 'One row per active session'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "summary" -d 'Per collector: active sessions, bandwidth, configured limits, finished-session totals'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "clients" -d 'TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered commands)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "subscriptions" -d 'TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length, average duration, symbols)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "completions" -d 'Print the shell completion script'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the contexts (the current one is marked)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'

@@ -178,6 +178,14 @@ pub enum Command {
     /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
     #[command(after_long_help = EXAMPLES_COLLECT)]
     Collect(CollectArgs),
+    /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)
+    ///
+    /// Names sessions by ID (as `active` shows them) or selects them with --filter. On a
+    /// terminal the selection is shown and confirmed first unless --yes; without a terminal
+    /// --yes is required. Prints one line per session (JSON with -o json). Exit 0 when all were
+    /// disconnected, 4 when the server refused one, 2 when the source cannot disconnect.
+    #[command(after_long_help = EXAMPLES_KICK)]
+    Kick(KickArgs),
     /// Print the shell completion script
     #[command(after_long_help = EXAMPLES_COMPLETIONS)]
     Completions {
@@ -210,6 +218,10 @@ const EXAMPLES_CONFIG: &str = "Examples:
 const EXAMPLES_COLLECT: &str = "Examples:
   sessions collect --interval 2s
   sessions collect --listen 127.0.0.1:8787          # Core's session API and /metrics";
+const EXAMPLES_KICK: &str = "Examples:
+  sessions --url http://srs:1985 --source srs kick 4s1y2t3j --yes
+  sessions --url http://mediamtx:9997 --source mediamtx kick --filter reference=live/old
+  sessions --context icecast kick --filter remote=203.0.113.7 --yes -o json";
 const EXAMPLES_COMPLETIONS: &str = "Examples:
   sessions completions bash > ~/.local/share/bash-completion/completions/sessions
   sessions completions zsh > ~/.zfunc/_sessions";
@@ -268,6 +280,24 @@ pub struct ActiveArgs {
     /// 0s takes one look and reports no rates
     #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
     pub sample: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct KickArgs {
+    /// Session ids to disconnect, as `active` lists them
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+
+    #[command(flatten)]
+    pub collectors: CollectorArgs,
+
+    /// Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)
+    #[arg(long, value_name = "FIELD=VALUE")]
+    pub filter: Vec<Filter>,
+
+    /// Do not ask: disconnect at once (required when not on a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,7 +41,7 @@ impl Peer {
         }
     }
 
-    async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
+    pub async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
         match &mut self.connection {
             Ok(connection) => connection.ask(ask).await,
             Err(e) => Err(e.clone()),

@@ -27,6 +27,11 @@ pub fn rate(bit_s: f64) -> String {
     format!("{bit_s:.0} bit/s")
 }
 
+/// A value the server may not give: `-` when it does not (never a made-up 0).
+pub fn known<T>(value: Option<T>, show: fn(T) -> String) -> String {
+    value.map_or_else(|| "-".into(), show)
+}
+
 pub fn age(seconds: Option<u64>) -> String {
     seconds.map_or_else(
         || "-".into(),
@@ -52,6 +57,8 @@ mod tests {
         assert_eq!(rate(151.552), "152 bit/s");
         assert_eq!(rate(0.0), "0 bit/s");
         assert_eq!(rate(f64::NAN), "0 bit/s");
+        assert_eq!(known(Some(7203023), bytes), "6.9 MiB");
+        assert_eq!(known(None, rate), "-");
         assert_eq!(age(Some(192)), "3m 12s");
         assert_eq!(age(None), "-");
         assert_eq!(span(Some(Duration::from_nanos(312_100))), "312us 100ns");
