@@ -109,6 +109,7 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-config-set.1",
             "sessions-config-use.1",
             "sessions-collect.1",
+            "sessions-kick.1",
             "sessions-completions.1"
         ]
     );
