@@ -33,16 +33,6 @@ pub const ALL_KINDS: [Kind; 8] = [
     Kind::Moq,
 ];
 
-/// What a default-config v1.20 server answers: the encrypted variants are off (404).
-pub const DEFAULT_KINDS: [Kind; 6] = [
-    Kind::Rtsp,
-    Kind::Rtmp,
-    Kind::Srt,
-    Kind::Webrtc,
-    Kind::Hls,
-    Kind::Moq,
-];
-
 impl Kind {
     pub fn route(self) -> &'static str {
         match self {
@@ -64,49 +54,37 @@ impl Kind {
         }
     }
 
-    /// The captured item this kind's items are made from (MoQ has no captured item), parsed
-    /// once: a listing of thousands renders it for every item.
+    /// The captured listing whose first item this kind's items are made from (none for MoQ).
+    fn sample(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Rtsp | Kind::Rtsps => {
+                include_str!("../../../fixtures/mediamtx/v3-rtspsessions-list.json")
+            }
+            Kind::Rtmp | Kind::Rtmps => {
+                include_str!(
+                    "../../../fixtures/mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json"
+                )
+            }
+            Kind::Srt => include_str!("../../../fixtures/mediamtx/v3-srtconns-list.json"),
+            Kind::Webrtc => include_str!("../../../fixtures/mediamtx/v3-webrtcsessions-list.json"),
+            Kind::Hls => include_str!("../../../fixtures/mediamtx/v3-hlssessions-list.json"),
+            Kind::Moq => return None,
+        })
+    }
+
+    /// That item, parsed once: a listing of thousands renders it for every item.
     fn template(self) -> &'static Value {
         static TEMPLATES: OnceLock<Vec<(Kind, Value)>> = OnceLock::new();
         let templates = TEMPLATES.get_or_init(|| {
-            let first = |text: &str| {
-                let list: Value = serde_json::from_str(text).expect("sample JSON");
-                list["items"][0].clone()
-            };
-            let rtsp = first(include_str!(
-                "../../../fixtures/mediamtx/v3-rtspsessions-list.json"
-            ));
-            let rtmp = first(include_str!(
-                "../../../fixtures/mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json"
-            ));
-            vec![
-                (Kind::Rtsp, rtsp.clone()),
-                (Kind::Rtsps, rtsp),
-                (Kind::Rtmp, rtmp.clone()),
-                (Kind::Rtmps, rtmp),
-                (
-                    Kind::Srt,
-                    first(include_str!(
-                        "../../../fixtures/mediamtx/v3-srtconns-list.json"
-                    )),
-                ),
-                (
-                    Kind::Webrtc,
-                    first(include_str!(
-                        "../../../fixtures/mediamtx/v3-webrtcsessions-list.json"
-                    )),
-                ),
-                (
-                    Kind::Hls,
-                    first(include_str!(
-                        "../../../fixtures/mediamtx/v3-hlssessions-list.json"
-                    )),
-                ),
-            ]
+            let parse = |text| serde_json::from_str::<Value>(text).expect("sample JSON");
+            let kinds = ALL_KINDS.into_iter();
+            kinds
+                .filter_map(|k| Some((k, parse(k.sample()?)["items"][0].clone())))
+                .collect()
         });
         let found = templates.iter().find(|(k, _)| *k == self);
         &found
-            .unwrap_or_else(|| panic!("no captured {self:?} item to build one from"))
+            .unwrap_or_else(|| panic!("no captured {self:?} item"))
             .1
     }
 }
@@ -229,7 +207,11 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Options {
         Options {
-            kinds: DEFAULT_KINDS.to_vec(),
+            // A default-config v1.20 server: the encrypted variants are off (404).
+            kinds: ALL_KINDS
+                .into_iter()
+                .filter(|k| !matches!(k, Kind::Rtsps | Kind::Rtmps))
+                .collect(),
             basic: None,
             v1_16: false,
         }
