@@ -7,6 +7,7 @@ mod contexts;
 mod datarhei;
 mod faults;
 mod generated;
+mod harness;
 mod local;
 mod support;
 mod tchmi;
