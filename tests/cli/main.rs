@@ -5,6 +5,7 @@
 
 mod contexts;
 mod datarhei;
+mod docs;
 mod faults;
 mod generated;
 mod harness;
