@@ -238,6 +238,30 @@ fn passwords_come_from_a_command_or_a_variable_and_never_show() {
             2,
             "context 'broken': password_command failed (exit status: 3)",
         );
+    // In a fleet the broken context is that target's failure: the others are printed, exit 7,
+    // and --output-file is still written.
+    let out = home.dir.path().join("fleet.json");
+    let run = home.run(
+        &[
+            "--context",
+            "cmd,broken",
+            "--output-file",
+            out.to_str().unwrap(),
+            "active",
+            "-o",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "sessions: context 'broken': password_command failed (exit status: 3); run it yourself to see why\n"
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written[0]["target"], "cmd");
+    assert_eq!(written[0]["id"], "A");
+    assert_eq!(written.as_array().unwrap().len(), 1);
 }
 
 #[test]
