@@ -276,6 +276,10 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one context''s settings (default: the current one); secrets are never shown')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (the file is written atomically, mode 0600)')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a context the current one (used when neither --url nor --context is given)')
+            [CompletionResult]::new('current', 'current', [CompletionResultType]::ParameterValue, 'Print the name of the current context')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a context (and clear current-context if it was the current one)')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a context a new name (current-context follows it)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a context, e.g. `config unset studio timeout insecure`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -403,11 +407,135 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'sessions;config;current' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Ask every context of the config file at once')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sessions;config;delete' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Ask every context of the config file at once')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sessions;config;rename' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Ask every context of the config file at once')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sessions;config;unset' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named target(s) from the config file; a comma list asks several servers at once')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Override the source guessed from the URL')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A ready datarhei access token (sent as a bearer token)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Refuse a reply larger than this, e.g. 64MiB')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to this file atomically (temporary file, then rename); print nothing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Ask every context of the config file at once')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept a TLS certificate that cannot be verified (prints a warning)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header line of table, wide and tsv output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is being asked of whom')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sessions;config;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the contexts (the current one is marked)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one context''s settings (default: the current one); secrets are never shown')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (the file is written atomically, mode 0600)')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a context the current one (used when neither --url nor --context is given)')
+            [CompletionResult]::new('current', 'current', [CompletionResultType]::ParameterValue, 'Print the name of the current context')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a context (and clear current-context if it was the current one)')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a context a new name (current-context follows it)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a context, e.g. `config unset studio timeout insecure`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -421,6 +549,18 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             break
         }
         'sessions;config;help;use' {
+            break
+        }
+        'sessions;config;help;current' {
+            break
+        }
+        'sessions;config;help;delete' {
+            break
+        }
+        'sessions;config;help;rename' {
+            break
+        }
+        'sessions;config;help;unset' {
             break
         }
         'sessions;config;help;help' {
@@ -558,6 +698,10 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one context''s settings (default: the current one); secrets are never shown')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (the file is written atomically, mode 0600)')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a context the current one (used when neither --url nor --context is given)')
+            [CompletionResult]::new('current', 'current', [CompletionResultType]::ParameterValue, 'Print the name of the current context')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a context (and clear current-context if it was the current one)')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a context a new name (current-context follows it)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a context, e.g. `config unset studio timeout insecure`')
             break
         }
         'sessions;help;config;list' {
@@ -570,6 +714,18 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             break
         }
         'sessions;help;config;use' {
+            break
+        }
+        'sessions;help;config;current' {
+            break
+        }
+        'sessions;help;config;delete' {
+            break
+        }
+        'sessions;help;config;rename' {
+            break
+        }
+        'sessions;help;config;unset' {
             break
         }
         'sessions;help;collect' {

@@ -46,11 +46,20 @@ _sessions() {
             sessions,watch)
                 cmd="sessions__subcmd__watch"
                 ;;
+            sessions__subcmd__config,current)
+                cmd="sessions__subcmd__config__subcmd__current"
+                ;;
+            sessions__subcmd__config,delete)
+                cmd="sessions__subcmd__config__subcmd__delete"
+                ;;
             sessions__subcmd__config,help)
                 cmd="sessions__subcmd__config__subcmd__help"
                 ;;
             sessions__subcmd__config,list)
                 cmd="sessions__subcmd__config__subcmd__list"
+                ;;
+            sessions__subcmd__config,rename)
+                cmd="sessions__subcmd__config__subcmd__rename"
                 ;;
             sessions__subcmd__config,set)
                 cmd="sessions__subcmd__config__subcmd__set"
@@ -58,8 +67,17 @@ _sessions() {
             sessions__subcmd__config,show)
                 cmd="sessions__subcmd__config__subcmd__show"
                 ;;
+            sessions__subcmd__config,unset)
+                cmd="sessions__subcmd__config__subcmd__unset"
+                ;;
             sessions__subcmd__config,use)
                 cmd="sessions__subcmd__config__subcmd__use"
+                ;;
+            sessions__subcmd__config__subcmd__help,current)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__current"
+                ;;
+            sessions__subcmd__config__subcmd__help,delete)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__delete"
                 ;;
             sessions__subcmd__config__subcmd__help,help)
                 cmd="sessions__subcmd__config__subcmd__help__subcmd__help"
@@ -67,11 +85,17 @@ _sessions() {
             sessions__subcmd__config__subcmd__help,list)
                 cmd="sessions__subcmd__config__subcmd__help__subcmd__list"
                 ;;
+            sessions__subcmd__config__subcmd__help,rename)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__rename"
+                ;;
             sessions__subcmd__config__subcmd__help,set)
                 cmd="sessions__subcmd__config__subcmd__help__subcmd__set"
                 ;;
             sessions__subcmd__config__subcmd__help,show)
                 cmd="sessions__subcmd__config__subcmd__help__subcmd__show"
+                ;;
+            sessions__subcmd__config__subcmd__help,unset)
+                cmd="sessions__subcmd__config__subcmd__help__subcmd__unset"
                 ;;
             sessions__subcmd__config__subcmd__help,use)
                 cmd="sessions__subcmd__config__subcmd__help__subcmd__use"
@@ -106,14 +130,26 @@ _sessions() {
             sessions__subcmd__help,watch)
                 cmd="sessions__subcmd__help__subcmd__watch"
                 ;;
+            sessions__subcmd__help__subcmd__config,current)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__current"
+                ;;
+            sessions__subcmd__help__subcmd__config,delete)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__delete"
+                ;;
             sessions__subcmd__help__subcmd__config,list)
                 cmd="sessions__subcmd__help__subcmd__config__subcmd__list"
+                ;;
+            sessions__subcmd__help__subcmd__config,rename)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__rename"
                 ;;
             sessions__subcmd__help__subcmd__config,set)
                 cmd="sessions__subcmd__help__subcmd__config__subcmd__set"
                 ;;
             sessions__subcmd__help__subcmd__config,show)
                 cmd="sessions__subcmd__help__subcmd__config__subcmd__show"
+                ;;
+            sessions__subcmd__help__subcmd__config,unset)
+                cmd="sessions__subcmd__help__subcmd__config__subcmd__unset"
                 ;;
             sessions__subcmd__help__subcmd__config,use)
                 cmd="sessions__subcmd__help__subcmd__config__subcmd__use"
@@ -531,7 +567,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__config)
-            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version list show set use help"
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version list show set use current delete rename unset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,9 +636,177 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sessions__subcmd__config__subcmd__help)
-            opts="list show set use help"
+        sessions__subcmd__config__subcmd__current)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__delete)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help)
+            opts="list show set use current delete rename unset help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -629,6 +833,20 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__config__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -670,6 +888,20 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__config__subcmd__help__subcmd__unset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__config__subcmd__help__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -685,6 +917,76 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__config__subcmd__list)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__config__subcmd__rename)
             opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -910,6 +1212,76 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__config__subcmd__unset)
+            opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "local datarhei tchmi mediamtx srs nginx-rtmp icecast" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson tsv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__config__subcmd__use)
             opts="-u -o -v -q -h -V --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1051,7 +1423,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__help__subcmd__config)
-            opts="list show set use"
+            opts="list show set use current delete rename unset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,7 +1436,49 @@ _sessions() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessions__subcmd__help__subcmd__config__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessions__subcmd__help__subcmd__config__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1093,6 +1507,20 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessions__subcmd__help__subcmd__config__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

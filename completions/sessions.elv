@@ -267,6 +267,10 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand show 'Show one context''s settings (default: the current one); secrets are never shown'
             cand set 'Create or update a context (the file is written atomically, mode 0600)'
             cand use 'Make a context the current one (used when neither --url nor --context is given)'
+            cand current 'Print the name of the current context'
+            cand delete 'Remove a context (and clear current-context if it was the current one)'
+            cand rename 'Give a context a new name (current-context follows it)'
+            cand unset 'Remove keys from a context, e.g. `config unset studio timeout insecure`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sessions;config;list'= {
@@ -389,11 +393,131 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'sessions;config;current'= {
+            cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
+            cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --source 'Override the source guessed from the URL'
+            cand --user 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin'
+            cand --token 'A ready datarhei access token (sent as a bearer token)'
+            cand --ca-cert 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root'
+            cand --timeout 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]'
+            cand --max-body-size 'Refuse a reply larger than this, e.g. 64MiB'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --output-file 'Write the output to this file atomically (temporary file, then rename); print nothing'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --all-contexts 'Ask every context of the config file at once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --insecure 'Accept a TLS certificate that cannot be verified (prints a warning)'
+            cand --json 'Short for --output json'
+            cand --no-headers 'Leave out the header line of table, wide and tsv output'
+            cand -v 'Say on stderr what is being asked of whom'
+            cand --verbose 'Say on stderr what is being asked of whom'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sessions;config;delete'= {
+            cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
+            cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --source 'Override the source guessed from the URL'
+            cand --user 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin'
+            cand --token 'A ready datarhei access token (sent as a bearer token)'
+            cand --ca-cert 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root'
+            cand --timeout 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]'
+            cand --max-body-size 'Refuse a reply larger than this, e.g. 64MiB'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --output-file 'Write the output to this file atomically (temporary file, then rename); print nothing'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --all-contexts 'Ask every context of the config file at once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --insecure 'Accept a TLS certificate that cannot be verified (prints a warning)'
+            cand --json 'Short for --output json'
+            cand --no-headers 'Leave out the header line of table, wide and tsv output'
+            cand -v 'Say on stderr what is being asked of whom'
+            cand --verbose 'Say on stderr what is being asked of whom'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sessions;config;rename'= {
+            cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
+            cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --source 'Override the source guessed from the URL'
+            cand --user 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin'
+            cand --token 'A ready datarhei access token (sent as a bearer token)'
+            cand --ca-cert 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root'
+            cand --timeout 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]'
+            cand --max-body-size 'Refuse a reply larger than this, e.g. 64MiB'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --output-file 'Write the output to this file atomically (temporary file, then rename); print nothing'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --all-contexts 'Ask every context of the config file at once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --insecure 'Accept a TLS certificate that cannot be verified (prints a warning)'
+            cand --json 'Short for --output json'
+            cand --no-headers 'Leave out the header line of table, wide and tsv output'
+            cand -v 'Say on stderr what is being asked of whom'
+            cand --verbose 'Say on stderr what is being asked of whom'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sessions;config;unset'= {
+            cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
+            cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
+            cand --source 'Override the source guessed from the URL'
+            cand --user 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin'
+            cand --token 'A ready datarhei access token (sent as a bearer token)'
+            cand --ca-cert 'Trust this PEM CA certificate (instead of the system''s roots), e.g. a server''s own root'
+            cand --timeout 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context''s timeout]'
+            cand --max-body-size 'Refuse a reply larger than this, e.g. 64MiB'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --output-file 'Write the output to this file atomically (temporary file, then rename); print nothing'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --all-contexts 'Ask every context of the config file at once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --insecure 'Accept a TLS certificate that cannot be verified (prints a warning)'
+            cand --json 'Short for --output json'
+            cand --no-headers 'Leave out the header line of table, wide and tsv output'
+            cand -v 'Say on stderr what is being asked of whom'
+            cand --verbose 'Say on stderr what is being asked of whom'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sessions;config;help'= {
             cand list 'List the contexts (the current one is marked)'
             cand show 'Show one context''s settings (default: the current one); secrets are never shown'
             cand set 'Create or update a context (the file is written atomically, mode 0600)'
             cand use 'Make a context the current one (used when neither --url nor --context is given)'
+            cand current 'Print the name of the current context'
+            cand delete 'Remove a context (and clear current-context if it was the current one)'
+            cand rename 'Give a context a new name (current-context follows it)'
+            cand unset 'Remove keys from a context, e.g. `config unset studio timeout insecure`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sessions;config;help;list'= {
@@ -403,6 +527,14 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;help;set'= {
         }
         &'sessions;config;help;use'= {
+        }
+        &'sessions;config;help;current'= {
+        }
+        &'sessions;config;help;delete'= {
+        }
+        &'sessions;config;help;rename'= {
+        }
+        &'sessions;config;help;unset'= {
         }
         &'sessions;config;help;help'= {
         }
@@ -529,6 +661,10 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand show 'Show one context''s settings (default: the current one); secrets are never shown'
             cand set 'Create or update a context (the file is written atomically, mode 0600)'
             cand use 'Make a context the current one (used when neither --url nor --context is given)'
+            cand current 'Print the name of the current context'
+            cand delete 'Remove a context (and clear current-context if it was the current one)'
+            cand rename 'Give a context a new name (current-context follows it)'
+            cand unset 'Remove keys from a context, e.g. `config unset studio timeout insecure`'
         }
         &'sessions;help;config;list'= {
         }
@@ -537,6 +673,14 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;help;config;set'= {
         }
         &'sessions;help;config;use'= {
+        }
+        &'sessions;help;config;current'= {
+        }
+        &'sessions;help;config;delete'= {
+        }
+        &'sessions;help;config;rename'= {
+        }
+        &'sessions;help;config;unset'= {
         }
         &'sessions;help;collect'= {
         }

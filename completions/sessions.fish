@@ -294,45 +294,49 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -s v -l verbose
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
 srs\t''
 nginx-rtmp\t''
 icecast\t''"
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 ndjson\t''
 tsv\t''
 prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l all-contexts -d 'Ask every context of the config file at once'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l password-stdin -d 'Read the password from the first line of standard input'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l json -d 'Short for --output json'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s v -l verbose -d 'Say on stderr what is being asked of whom'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s q -l quiet -d 'Print no warnings'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "list" -d 'List the contexts (the current one is marked)'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "list" -d 'List the contexts (the current one is marked)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "current" -d 'Print the name of the current context'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "delete" -d 'Remove a context (and clear current-context if it was the current one)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "rename" -d 'Give a context a new name (current-context follows it)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "unset" -d 'Remove keys from a context, e.g. `config unset studio timeout insecure`'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -473,10 +477,150 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''
+prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''
+prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''
+prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+datarhei\t''
+tchmi\t''
+mediamtx\t''
+srs\t''
+nginx-rtmp\t''
+icecast\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+ndjson\t''
+tsv\t''
+prometheus\t'Prometheus text exposition format 0.0.4 (summary; active with --per-session)'"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l output-file -d 'Write the output to this file atomically (temporary file, then rename); print nothing' -r -F
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l all-contexts -d 'Ask every context of the config file at once'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l json -d 'Short for --output json'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-headers -d 'Leave out the header line of table, wide and tsv output'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Say on stderr what is being asked of whom'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print no warnings'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the contexts (the current one is marked)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "current" -d 'Print the name of the current context'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a context (and clear current-context if it was the current one)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Give a context a new name (current-context follows it)'
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove keys from a context, e.g. `config unset studio timeout insecure`'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
@@ -602,3 +746,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show one context\'s settings (default: the current one); secrets are never shown'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Create or update a context (the file is written atomically, mode 0600)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a context the current one (used when neither --url nor --context is given)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "current" -d 'Print the name of the current context'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "delete" -d 'Remove a context (and clear current-context if it was the current one)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "rename" -d 'Give a context a new name (current-context follows it)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove keys from a context, e.g. `config unset studio timeout insecure`'

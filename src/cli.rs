@@ -313,12 +313,36 @@ pub enum ConfigCommand {
     ///
     /// Takes the global --url, --source, --user, --ca-cert, --insecure and --timeout and the
     /// options below; only what is given changes. Values that come from the environment
-    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments in the file are not kept.
+    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments and layout of the file are kept;
+    /// a --config FILE that does not exist yet is created.
     Set(ConfigSetArgs),
     /// Make a context the current one (used when neither --url nor --context is given)
     Use {
         /// Context name
         name: String,
+    },
+    /// Print the name of the current context
+    Current,
+    /// Remove a context (and clear current-context if it was the current one)
+    Delete {
+        /// Context name
+        name: String,
+    },
+    /// Give a context a new name (current-context follows it)
+    Rename {
+        /// Context name
+        old: String,
+        /// New name
+        new: String,
+    },
+    /// Remove keys from a context, e.g. `config unset studio timeout insecure`
+    Unset {
+        /// Context name
+        name: String,
+        /// Keys to remove: url, source, user, password_command, password_env, token_env,
+        /// password, token, ca_cert, insecure, timeout, port_map
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
     },
 }
 

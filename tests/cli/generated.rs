@@ -108,6 +108,10 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-config-show.1",
             "sessions-config-set.1",
             "sessions-config-use.1",
+            "sessions-config-current.1",
+            "sessions-config-delete.1",
+            "sessions-config-rename.1",
+            "sessions-config-unset.1",
             "sessions-collect.1",
             "sessions-kick.1",
             "sessions-completions.1"
