@@ -16,10 +16,21 @@ use crate::source::Kind;
 ///
 /// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), or this
 /// machine (no --url).
+/// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("SESSIONS_COMMIT"),
+    "\ntarget: ",
+    env!("SESSIONS_TARGET"),
+    "\ntls: rustls 0.23 (ring), system roots via rustls-native-certs"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sessions",
     version,
+    long_version = LONG_VERSION,
     propagate_version = true,
     max_term_width = 100
 )]

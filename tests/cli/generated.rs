@@ -118,3 +118,40 @@ fn there_is_a_man_page_per_subcommand() {
         ]
     );
 }
+
+#[test]
+fn man_pages_are_ascii_and_say_exit_status_environment_files_and_examples() {
+    for (name, roff) in docs::man_pages().unwrap() {
+        assert!(roff.is_ascii(), "{name} holds raw non-ASCII text");
+        let text = String::from_utf8(roff).unwrap();
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{name}");
+        if name == "sessions.1" {
+            for section in [".SH ENVIRONMENT", ".SH FILES", ".SH EXAMPLES"] {
+                assert!(text.contains(section), "{name}: {section}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_long_version_names_commit_target_and_tls() {
+    let out = crate::support::binary(&["--version"], &[])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], concat!("sessions ", env!("CARGO_PKG_VERSION")));
+    assert!(lines[1].starts_with("commit: "), "{text}");
+    assert!(lines[2].starts_with("target: "), "{text}");
+    assert!(lines[3].starts_with("tls: rustls"), "{text}");
+    let short = crate::support::binary(&["-V"], &[]).output().unwrap();
+    assert_eq!(
+        short.stdout,
+        lines[0]
+            .as_bytes()
+            .iter()
+            .chain(b"\n")
+            .copied()
+            .collect::<Vec<u8>>()
+    );
+}
