@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SortKey};
@@ -69,7 +70,8 @@ pub struct GlobalArgs {
         global = true,
         env = "SESSIONS_CONTEXT",
         value_delimiter = ',',
-        value_name = "NAME[,NAME…]"
+        value_name = "NAME[,NAME…]",
+        add = ArgValueCompleter::new(context_names)
     )]
     pub context: Vec<String>,
 
@@ -318,6 +320,7 @@ pub enum ConfigCommand {
     /// Show one context's settings (default: the current one); secrets are never shown
     Show {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: Option<String>,
     },
     /// Create or update a context (the file is written atomically, mode 0600)
@@ -330,6 +333,7 @@ pub enum ConfigCommand {
     /// Make a context the current one (used when neither --url nor --context is given)
     Use {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: String,
     },
     /// Print the name of the current context
@@ -337,11 +341,13 @@ pub enum ConfigCommand {
     /// Remove a context (and clear current-context if it was the current one)
     Delete {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: String,
     },
     /// Give a context a new name (current-context follows it)
     Rename {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         old: String,
         /// New name
         new: String,
@@ -349,6 +355,7 @@ pub enum ConfigCommand {
     /// Remove keys from a context, e.g. `config unset studio timeout insecure`
     Unset {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: String,
         /// Keys to remove: url, source, user, password_command, password_env, token_env,
         /// password, token, ca_cert, insecure, timeout, port_map
@@ -507,6 +514,36 @@ fn parse_size(s: &str) -> Result<u64, String> {
     s.parse::<bytesize::ByteSize>()
         .map(|b| b.as_u64())
         .map_err(|_| "not a size like 512KB, 64MiB or 1GiB".into())
+}
+
+/// Completion of context names (`--context`, `config use` …): the contexts of the config file
+/// the command would read, found as it would find it.
+fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let Some(prefix) = current.to_str() else {
+        return Vec::new();
+    };
+    // In `--context a,b` only the part after the last comma is being typed.
+    let (done, typing) = prefix
+        .rsplit_once(',')
+        .map_or(("", prefix), |(d, t)| (d, t));
+    let explicit = std::env::var_os("SESSIONS_CONFIG").map(PathBuf::from);
+    let var = |name: &str| std::env::var(name).ok();
+    let Some((path, explicit)) = crate::config::file::locate(explicit.as_deref(), &var) else {
+        return Vec::new();
+    };
+    let Ok(loaded) = crate::config::file::load(path, explicit) else {
+        return Vec::new();
+    };
+    loaded
+        .file
+        .contexts
+        .keys()
+        .filter(|name| name.starts_with(typing))
+        .map(|name| match done {
+            "" => CompletionCandidate::new(name),
+            done => CompletionCandidate::new(format!("{done},{name}")),
+        })
+        .collect()
 }
 
 /// A count that must be 1 or more (`--top 0` would print a header and nothing else).

@@ -9,9 +9,23 @@ use crate::cli::Cli;
 
 pub const BIN: &str = "sessions";
 
+/// The variable under which the shell asks `sessions` itself what to complete.
+pub const COMPLETE_VAR: &str = "SESSIONS_COMPLETE";
+
+/// The script a shell sources: it asks `sessions` at each Tab (`SESSIONS_COMPLETE=SHELL`), so
+/// completions know the config file's context names as well as every flag and value.
 pub fn completion_script(shell: Shell) -> Vec<u8> {
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::Elvish => &Elvish,
+        _ => &Powershell,
+    };
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    // Writing into a Vec cannot fail.
+    let _ = completer.write_registration(COMPLETE_VAR, BIN, BIN, BIN, &mut out);
     out
 }
 

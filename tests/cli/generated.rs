@@ -84,7 +84,7 @@ fn completions_subcommand_prints_the_committed_script() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, docs::completion_script(Shell::Bash));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--collectors"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SESSIONS_COMPLETE=\"bash\""));
 }
 
 #[test]
@@ -154,4 +154,36 @@ fn the_long_version_names_commit_target_and_tls() {
             .copied()
             .collect::<Vec<u8>>()
     );
+}
+
+#[test]
+fn completion_offers_the_config_files_context_names() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/sessions");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[contexts.studio]\nurl = \"http://a:1\"\n[contexts.stage]\nurl = \"http://b:1\"\n[contexts.hmi]\nurl = \"ws://c:1/\"\n",
+    )
+    .unwrap();
+    let complete = |index: &str, words: &[&str]| {
+        let mut args = vec!["--", "sessions"];
+        args.extend_from_slice(words);
+        let out = crate::support::binary(
+            &args,
+            &[
+                ("HOME", home.path().to_str().unwrap()),
+                ("SESSIONS_COMPLETE", "bash"),
+                ("_CLAP_COMPLETE_INDEX", index),
+            ],
+        )
+        .output()
+        .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("2", &["--context", "st"]), "stage\nstudio");
+    assert_eq!(complete("2", &["--context", "studio,h"]), "studio,hmi");
+    assert_eq!(complete("3", &["config", "use", "h"]), "hmi");
+    assert_eq!(complete("1", &["ac"]), "active");
 }
