@@ -32,7 +32,8 @@ pub fn completion_script(shell: Shell) -> Vec<u8> {
 /// `(file name, roff text)` for `sessions.1` and one page per subcommand (`sessions-active.1`, …),
 /// nested ones included (`sessions-config-set.1`), as git names its pages.
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut cmd = Cli::command();
+    // The long version names the commit: committed pages would drift with every commit.
+    let mut cmd = Cli::command().long_version(None::<&str>);
     cmd.build();
     let mut pages = Vec::new();
     let mut top = Vec::new();
