@@ -47,7 +47,7 @@ impl Cli {
     /// Parses the process's arguments, noting which options came from the environment rather
     /// than the command line: `config set` stores only what was typed.
     pub fn try_parse_noting_env() -> Result<Cli, clap::Error> {
-        let matches = Cli::command().try_get_matches()?;
+        let matches = command().try_get_matches()?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.global.from_env = ["url", "user", "token"]
             .into_iter()
@@ -182,7 +182,7 @@ pub enum Command {
     /// (plus "target" with several contexts). Ctrl-C ends it with exit code 0.
     #[command(after_long_help = EXAMPLES_WATCH)]
     Watch(ActiveArgs),
-    /// Named contexts of the config file: list, show, set, use
+    /// Named contexts of the config file: list, show, set, use, current, delete, rename, unset
     #[command(subcommand, after_long_help = EXAMPLES_CONFIG)]
     Config(ConfigCommand),
     /// Run the local collector continuously: record finished sessions, optionally serve them
@@ -544,6 +544,42 @@ fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
             done => CompletionCandidate::new(format!("{done},{name}")),
         })
         .collect()
+}
+
+/// The command line as parsed, documented and completed: `Cli`, with the options that only
+/// reach a server hidden from the help of the `config` commands that never use them (`config
+/// set` stores some of them, so its help keeps them all).
+pub fn command() -> clap::Command {
+    const SERVER_ONLY: [&str; 7] = [
+        "timeout",
+        "insecure",
+        "ca_cert",
+        "max_body_size",
+        "token",
+        "password_stdin",
+        "all_contexts",
+    ];
+    let cmd = Cli::command();
+    let server_only: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| SERVER_ONLY.contains(&a.get_id().as_str()))
+        .cloned()
+        .collect();
+    let hidden: Vec<clap::Arg> = server_only.iter().map(|a| a.clone().hide(true)).collect();
+    // A subcommand that has a global option already keeps its own copy when globals propagate:
+    // `config` (and through it list, show, …) gets hidden copies, `config set` visible ones.
+    cmd.mut_subcommands(|sub| {
+        if sub.get_name() != "config" {
+            return sub;
+        }
+        sub.args(hidden.clone()).mut_subcommands(|c| {
+            if c.get_name() == "set" {
+                c.args(server_only.clone())
+            } else {
+                c
+            }
+        })
+    })
 }
 
 /// A count that must be 1 or more (`--top 0` would print a header and nothing else).

@@ -3,9 +3,7 @@
 
 use clap_complete::Shell;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
+use crate::cli;
 
 pub const BIN: &str = "sessions";
 
@@ -33,7 +31,8 @@ pub fn completion_script(shell: Shell) -> Vec<u8> {
 /// nested ones included (`sessions-config-set.1`), as git names its pages.
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     // The long version names the commit: committed pages would drift with every commit.
-    let mut cmd = Cli::command().long_version(None::<&str>);
+    let mut cmd = cli::command().long_version(None::<&str>);
+    // Built, so that every subcommand's page lists the global options it takes.
     cmd.build();
     let mut pages = Vec::new();
     let mut top = Vec::new();
