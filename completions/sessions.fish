@@ -26,8 +26,8 @@ end
 
 complete -c sessions -n "__fish_sessions_needs_command" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_needs_command" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_needs_command" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_needs_command" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_needs_command" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -35,7 +35,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_needs_command" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_needs_command" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_needs_command" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -68,7 +68,7 @@ complete -c sessions -n "__fish_sessions_needs_command" -f -a "collect" -d 'Run 
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "completions" -d 'Print the shell completion script'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc. Each server answers for those it has' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l sort-by -d 'Sort by this field (numbers largest first, text A to Z)' -r -f -a "collector\t''
 id\t''
 reference\t''
@@ -89,8 +89,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand active" -l proc-root -
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -98,7 +98,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -124,7 +124,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand active" -s v -l verbos
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc. Each server answers for those it has' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l by -d 'Break the finished-session totals down by remote, local or reference' -r -f -a "remote\t''
 local\t''
 reference\t''"
@@ -136,8 +136,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -l db -d 'Loc
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l day -d 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -145,7 +145,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -170,8 +170,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -s h -l help 
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand clients" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand clients" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -179,7 +179,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand clients" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -204,8 +204,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand clients" -s h -l help 
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -213,7 +213,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -238,7 +238,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s v -l
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc. Each server answers for those it has' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sort-by -d 'Sort by this field (numbers largest first, text A to Z)' -r -f -a "collector\t''
 id\t''
 reference\t''
@@ -259,8 +259,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -l proc-root -d
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -268,7 +268,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -296,8 +296,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -s h -l help -d
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -305,7 +305,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -335,8 +335,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -344,7 +344,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -369,8 +369,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -378,7 +378,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -407,8 +407,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l port-map -d 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list; --port-map of active/summary/collect beats it)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -416,7 +416,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -441,8 +441,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -450,7 +450,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -485,8 +485,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand collect" -l listen -d 
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l db -d 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand collect" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand collect" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -494,7 +494,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand collect" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -517,12 +517,12 @@ complete -c sessions -n "__fish_sessions_using_subcommand collect" -s v -l verbo
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s V -l version -d 'Print version'
-complete -c sessions -n "__fish_sessions_using_subcommand kick" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc. Each server answers for those it has' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l filter -d 'Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand kick" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand kick" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -530,7 +530,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand kick" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
@@ -556,8 +556,8 @@ complete -c sessions -n "__fish_sessions_using_subcommand kick" -s h -l help -d 
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
-complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
-complete -c sessions -n "__fish_sessions_using_subcommand completions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source\'s API), ws(s)://HOST:PORT/ for TwinCAT HMI' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l source -d 'The kind of server at --url (default: guessed from the URL\'s scheme)' -r -f -a "local\t''
 datarhei\t''
 tchmi\t''
 mediamtx\t''
@@ -565,7 +565,7 @@ srs\t''
 nginx-rtmp\t''
 icecast\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
-complete -c sessions -n "__fish_sessions_using_subcommand completions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l token -d 'A ready access token, sent as a bearer token (datarhei Core, MediaMTX\'s JWT)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
