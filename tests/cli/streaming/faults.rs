@@ -154,3 +154,32 @@ fn a_refusal_in_the_body_and_an_unknown_api_are_exit_4_too() {
         run.stderr
     );
 }
+
+/// An SRS that answers every page after 400 ms, and whose pages never run out (each one holds
+/// 500 new clients): only the one `--timeout` over the whole listing ends it.
+#[test]
+fn one_timeout_bounds_every_page_of_a_listing() {
+    use crate::support::servers::srs::Client;
+    let server = Server::start(|req: &Request| {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let start: u32 = req
+            .target
+            .split_once("start=")
+            .and_then(|(_, rest)| rest.split('&').next()?.parse().ok())
+            .unwrap_or(0);
+        let page: Vec<String> = (start..start + 500)
+            .map(|n| Client::numbered(n).json())
+            .collect();
+        let body = format!(r#"{{"code":0,"clients":[{}]}}"#, page.join(","));
+        reply(200, "application/json", body.as_bytes())
+    });
+    let run = ask("srs", &server.url(), &["--timeout", "1s", "active"], &[]);
+    run.assert_failure(3, "did not answer within 1s (--timeout)");
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(3),
+        "{:?}",
+        run.elapsed
+    );
+    // Each request alone was well within the second: the limit is the listing's.
+    assert!(server.requests().len() >= 2, "{}", server.requests().len());
+}

@@ -58,6 +58,38 @@ fn every_client_is_listed_once_in_three_overlapping_pages() {
 }
 
 #[test]
+fn the_pages_of_one_listing_share_one_max_body_size() {
+    let server = Srs::start(many());
+    let url = server.url();
+    // About 170 kB a page: one fits in 300 kB, the three pages together do not.
+    let run = ask("srs", &url, &["--max-body-size", "300kB", "active"], &[]);
+    run.assert_failure(
+        4,
+        "sent more than --max-body-size (300000 bytes) in the pages of one listing",
+    );
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "it stops at the page that overflows"
+    );
+    let run = ask(
+        "srs",
+        &url,
+        &[
+            "--max-body-size",
+            "1MB",
+            "active",
+            "-o",
+            "tsv",
+            "--no-headers",
+        ],
+        &[],
+    );
+    run.assert_success();
+    assert_eq!(run.stdout.lines().count(), 1216);
+}
+
+#[test]
 fn clients_leaving_and_coming_between_pages_hide_nobody_and_count_once() {
     let server = Srs::start(many());
     let before: Vec<String> = server.clients().into_iter().map(|c| c.id).collect();
