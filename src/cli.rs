@@ -12,11 +12,6 @@ use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SortKey};
 use crate::source::Kind;
 
-/// Show who is connected to a streaming or HMI server right now, how much they move, and what
-/// they subscribe to.
-///
-/// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), or this
-/// machine (no --url).
 /// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
 const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
@@ -27,6 +22,11 @@ const LONG_VERSION: &str = concat!(
     "\ntls: rustls 0.23 (ring), system roots via rustls-native-certs"
 );
 
+/// Show who is connected to a streaming or HMI server right now, how much they move, and what
+/// they subscribe to.
+///
+/// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), MediaMTX,
+/// SRS, nginx-rtmp and Icecast (--source NAME --url http(s)://…), or this machine (no --url).
 #[derive(Debug, Parser)]
 #[command(
     name = "sessions",
@@ -79,11 +79,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "context")]
     pub all_contexts: bool,
 
-    /// Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI
+    /// Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source's API),
+    /// ws(s)://HOST:PORT/ for TwinCAT HMI
     #[arg(short, long, global = true, env = "SESSIONS_URL", value_name = "URL")]
     pub url: Option<String>,
 
-    /// Override the source guessed from the URL
+    /// The kind of server at --url (default: guessed from the URL's scheme)
     #[arg(long, global = true, value_name = "KIND", value_parser = source_kind())]
     pub source: Option<Kind>,
 
@@ -95,7 +96,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub password_stdin: bool,
 
-    /// A ready datarhei access token (sent as a bearer token)
+    /// A ready access token, sent as a bearer token (datarhei Core, MediaMTX's JWT)
     #[arg(
         long,
         global = true,
@@ -241,7 +242,8 @@ const EXAMPLES_COMPLETIONS: &str = "Examples:
 
 #[derive(Debug, Args)]
 pub struct CollectorArgs {
-    /// Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg
+    /// Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg,
+    /// rtmps, rtsp, rtsps, webrtc. Each server answers for those it has
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub collectors: Vec<Collector>,
 }
@@ -696,5 +698,21 @@ mod tests {
     #[test]
     fn the_clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn collectors_help_names_every_collector() {
+        let cmd = Cli::command();
+        let active = cmd.find_subcommand("active").unwrap();
+        let arg = active
+            .get_arguments()
+            .find(|a| a.get_id() == "collectors")
+            .unwrap();
+        let help = arg.get_help().unwrap().to_string();
+        let names = crate::model::Collector::names();
+        assert!(
+            help.contains(&format!("(default: all): {names}.")),
+            "{help}"
+        );
     }
 }

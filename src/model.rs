@@ -263,6 +263,38 @@ impl Totals {
     }
 }
 
+/// A configured maximum as the server reports it. JSON has the number or null (unlimited and
+/// unknown alike); tables tell the two apart (`unlimited`, `-`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Limit<T> {
+    /// The server reports no limits at all (MediaMTX, SRS, nginx-rtmp, this machine): nothing
+    /// says there is none, so "unlimited" would be a guess.
+    #[default]
+    Unknown,
+    /// The server says there is none (datarhei Core's 0, an Icecast mount's `unlimited`).
+    Unlimited,
+    Max(T),
+}
+
+impl<T: Copy> Limit<T> {
+    /// The maximum, where there is one.
+    pub fn max(self) -> Option<T> {
+        match self {
+            Limit::Max(v) => Some(v),
+            Limit::Unknown | Limit::Unlimited => None,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Limit<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Limit::Max(v) => v.serialize(s),
+            Limit::Unknown | Limit::Unlimited => s.serialize_none(),
+        }
+    }
+}
+
 /// One collector's state: what is active now, its configured limits, and its history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CollectorSummary {
@@ -274,10 +306,10 @@ pub struct CollectorSummary {
     /// The same rates in datarhei Core's own unit, bits per second / 1024 / 1024.
     pub rx_mibit_s: Option<f64>,
     pub tx_mibit_s: Option<f64>,
-    /// Configured maxima (not observed peaks); null means unlimited.
-    pub limit_sessions: Option<u64>,
-    pub limit_rx_mibit_s: Option<f64>,
-    pub limit_tx_mibit_s: Option<f64>,
+    /// Configured maxima (not observed peaks), or whether there is none or no telling.
+    pub limit_sessions: Limit<u64>,
+    pub limit_rx_mibit_s: Limit<f64>,
+    pub limit_tx_mibit_s: Limit<f64>,
     /// `None` where the server keeps no history of finished sessions (MediaMTX, SRS,
     /// nginx-rtmp, Icecast): null in JSON, `-` in tables, rather than a made-up 0.
     pub finished: Option<Totals>,

@@ -47,21 +47,21 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
     },
     Family {
         name: "sessions_limit_sessions",
-        help: "Configured maximum of active sessions (no series when unlimited).",
+        help: "Configured maximum of active sessions (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_sessions.map(Num::Int),
+        value: |s| s.limit_sessions.max().map(Num::Int),
     },
     Family {
         name: "sessions_limit_rx_bits_per_second",
-        help: "Configured maximum receive rate in bits per second (no series when unlimited).",
+        help: "Configured maximum receive rate in bits per second (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_rx_mibit_s.map(|m| Num::Float(m * MEBI)),
+        value: |s| s.limit_rx_mibit_s.max().map(|m| Num::Float(m * MEBI)),
     },
     Family {
         name: "sessions_limit_tx_bits_per_second",
-        help: "Configured maximum transmit rate in bits per second (no series when unlimited).",
+        help: "Configured maximum transmit rate in bits per second (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_tx_mibit_s.map(|m| Num::Float(m * MEBI)),
+        value: |s| s.limit_tx_mibit_s.max().map(|m| Num::Float(m * MEBI)),
     },
     Family {
         name: "sessions_finished_total",
@@ -283,7 +283,7 @@ fn number(n: Num) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Collector, Totals};
+    use crate::model::{Collector, Limit, Totals};
 
     #[test]
     fn labels_and_numbers_are_escaped_and_exact() {
@@ -303,9 +303,9 @@ mod tests {
             tx_bit_s: None,
             rx_mibit_s: Some(0.0),
             tx_mibit_s: None,
-            limit_sessions: None,
-            limit_rx_mibit_s: None,
-            limit_tx_mibit_s: Some(1.0),
+            limit_sessions: Limit::Unlimited,
+            limit_rx_mibit_s: Limit::Unknown,
+            limit_tx_mibit_s: Limit::Max(1.0),
             finished: Some(Totals {
                 sessions: 3,
                 rx_mib: 2,

@@ -1,9 +1,10 @@
 //! The HTTP client of the streaming servers with a plain listing API (MediaMTX, SRS, nginx-rtmp,
-//! Icecast) and of datarhei Core: one client setup, Basic auth, bodies bounded by
-//! `--max-body-size`, one deadline per fetch, JSON bodies, and every failure as one line with its
-//! exit code.
+//! Icecast) and of datarhei Core: one client setup, Basic auth, one `--max-body-size` budget and
+//! one deadline per fetch (all the pages of a listing together), JSON bodies, and every failure
+//! as one line with its exit code.
 // Used by the new sources, registered by the lead after the layout change.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::time::Instant;
@@ -178,6 +179,9 @@ pub struct Web {
     net: NetOptions,
     /// The server's name in hints, e.g. "MediaMTX's API".
     api: &'static str,
+    /// Body bytes read since the current fetch began: every page of a listing shares one
+    /// `--max-body-size`, so a server that never runs out of pages cannot fill the memory.
+    spent: Cell<u64>,
 }
 
 impl Web {
@@ -194,6 +198,7 @@ impl Web {
             credentials,
             net,
             api,
+            spent: Cell::new(0),
         })
     }
 
@@ -213,8 +218,10 @@ impl Web {
         url
     }
 
-    /// Runs a whole fetch (every page of it) under the one `--timeout`.
+    /// Runs a whole fetch (every page of it) under the one `--timeout` and the one
+    /// `--max-body-size`.
     pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
+        self.spent.set(0);
         tokio::time::timeout(self.net.timeout, fetch)
             .await
             .unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
@@ -307,8 +314,17 @@ impl Web {
 
     async fn read(&self, mut resp: Response) -> Result<Reply> {
         let limit = self.net.max_body_size;
-        if let Some(len) = resp.content_length().filter(|&len| len > limit) {
-            return Err(too_large(&self.host, limit, Some(len)));
+        let before = self.spent.get();
+        let over = |len: Option<u64>| match before {
+            0 => too_large(&self.host, limit, len),
+            _ => Error::BadReply(format!(
+                "{} sent more than --max-body-size ({limit} bytes) in the pages of one listing; raise it if that is expected",
+                self.host
+            )),
+        };
+        let left = limit.saturating_sub(before);
+        if let Some(len) = resp.content_length().filter(|&len| len > left) {
+            return Err(over(Some(len)));
         }
         let html = resp
             .headers()
@@ -318,9 +334,12 @@ impl Web {
         let status = resp.status();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.broken(&e))? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large(&self.host, limit, None));
+            // Counted as it arrives: the pages of several kinds may be read at once.
+            let spent = self.spent.get() + chunk.len() as u64;
+            if spent > limit {
+                return Err(over(None));
             }
+            self.spent.set(spent);
             body.extend_from_slice(&chunk);
         }
         Ok(Reply { status, html, body })

@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 use super::split::{SplitError, Splitter};
 
 use crate::model::{
-    Collector, CollectorSummary, History, MEBI, Session, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, MEBI, Session, Timestamp, Totals, round3,
 };
 
 const KIBI: f64 = 1024.0;
@@ -185,8 +185,12 @@ struct WireHistory {
 }
 
 /// 0 means "no limit" in Core's configuration.
-fn limit<T: PartialEq + Default>(v: T) -> Option<T> {
-    (v != T::default()).then_some(v)
+fn limit<T: PartialEq + Default>(v: T) -> Limit<T> {
+    if v == T::default() {
+        Limit::Unlimited
+    } else {
+        Limit::Max(v)
+    }
 }
 
 fn grouped(map: BTreeMap<String, WireStats>) -> Vec<(String, Totals)> {

@@ -342,7 +342,8 @@ impl Listing {
             .collect()
     }
 
-    /// One session per WebSocket (see docs/tchmi.md): the server reports no traffic, no start time.
+    /// One session per WebSocket (see docs/tchmi.md): the server reports no traffic and no start
+    /// time, so those stay unknown (null, `-`) rather than a made-up 0.
     pub fn sessions(self, server: &str) -> Vec<Session> {
         self.clients()
             .into_iter()
@@ -356,10 +357,10 @@ impl Listing {
                 remote: c.client,
                 created_at: None,
                 age_s: None,
-                rx_bytes: Some(0),
-                tx_bytes: Some(0),
-                rx_bit_s: Some(0.0),
-                tx_bit_s: Some(0.0),
+                rx_bytes: None,
+                tx_bytes: None,
+                rx_bit_s: None,
+                tx_bit_s: None,
             })
             .collect()
     }
@@ -645,6 +646,12 @@ mod tests {
         assert_eq!(
             sessions[0].extra,
             json!({"commands": [{"id": 42, "symbol": "ListActiveSessions"}]})
+        );
+        let s = &sessions[0];
+        assert_eq!(
+            (s.rx_bytes, s.tx_bytes, s.rx_bit_s, s.tx_bit_s),
+            (None, None, None, None),
+            "no traffic figures: unknown, not 0"
         );
         let summary = list(fixture!("listactivesessions-plain-response.json")).summary();
         assert_eq!(
