@@ -106,21 +106,23 @@ fn each_chunk(
 pub fn parse_active(reader: &mut dyn Read, now: SystemTime) -> Result<Vec<Session>, ReplyError> {
     let mut out: Vec<Session> = Vec::new();
     let mut splitter = Splitter::new(
-        |key: &str| key.parse::<Collector>().is_ok(),
-        |key: &str, bytes: &[u8]| {
-            let wire: WireSession = serde_json::from_slice(bytes)?;
-            let collector = key.parse().map_err(serde::de::Error::custom)?;
+        |key: &str| key.parse::<Collector>().ok(),
+        |collector, wire: WireSession| {
             // Grow by a quarter, not double: the list is most of the peak memory.
             if out.len() == out.capacity() {
                 out.reserve_exact((out.len() / 4).max(1024));
             }
             out.push(wire.into_model(collector, now));
-            Ok(())
         },
     );
-    each_chunk(reader, |chunk| {
-        splitter.feed(chunk).map_err(ReplyError::Split)
-    })?;
+    loop {
+        match splitter.read_from(reader) {
+            Ok(0) => break,
+            Ok(_) => splitter.advance().map_err(ReplyError::Split)?,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReplyError::Io(e)),
+        }
+    }
     splitter.finish().map_err(ReplyError::Split)?;
     Ok(out)
 }
