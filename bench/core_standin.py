@@ -8,7 +8,8 @@ net/http chunks a body it has not seen the end of). This server does the same fo
 GET, whatever the path, except that a path under /plain/ is always answered plain: a base URL of
 http://127.0.0.1:PORT/plain stands for a Core whose client did not ask for gzip.
 
-Usage: core_standin.py FILE   (prints the port it listens on, on 127.0.0.1, then serves)
+Usage: core_standin.py FILE [ADDRESS]   (prints the port it listens on, on ADDRESS, by default
+127.0.0.1, then serves)
 """
 import http.server
 import sys
@@ -51,7 +52,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def main():
     with open(sys.argv[1], "rb") as f:
         Handler.body = f.read()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    address = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
+    server = http.server.ThreadingHTTPServer((address, 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

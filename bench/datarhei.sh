@@ -4,6 +4,10 @@
 # level 1 as it streams, chunked, when the client asks for gzip (as curl --compressed does), and
 # plain from a base URL under /plain (a Core whose client does not ask). Every row of one call is
 # measured in alternation (bench/measure.py), so the ratios come from the same moments.
+# `sessions` asks a server on loopback for the plain body (docs/performance.md); with GZIP_ADDR set
+# to an address of this machine that is not loopback, a second stand-in listens there and rows for
+# `sessions` asking for gzip, as it does from a remote Core, are added (the bytes still go through
+# the kernel's loopback path, so the network costs nothing).
 # Needs python3, curl and jq; builds the release binary unless BIN names one.
 # Usage: bench/datarhei.sh [SESSIONS] [RUNS]   (MEASURE_TSV=1: tab-separated rows for bench/all.sh)
 set -euo pipefail
@@ -21,11 +25,19 @@ bin=$BIN
 body=$out/active.json
 python3 bench/gen_core_reply.py "$n" "$body"
 size=$(stat -c %s "$body")
-python3 bench/core_standin.py "$body" >"$out/port" &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
-for _ in $(seq 50); do [[ -s $out/port ]] && break; sleep 0.1; done
-gz="http://127.0.0.1:$(cat "$out/port")"
+servers=()
+trap 'kill "${servers[@]}" 2>/dev/null' EXIT
+# standin ADDRESS: starts a stand-in there; its base URL goes into $base.
+standin() {
+    local portfile=$out/port.$1
+    rm -f "$portfile"
+    python3 bench/core_standin.py "$body" "$1" >"$portfile" &
+    servers+=($!)
+    for _ in $(seq 50); do [[ -s $portfile ]] && break; sleep 0.1; done
+    base="http://$1:$(cat "$portfile")"
+}
+standin 127.0.0.1
+gz=$base
 plain="$gz/plain"
 q="api/v3/session/active?collectors=hls,hlsingress,http,https,rtmp,srt,ffmpeg"
 
@@ -50,6 +62,17 @@ python3 $m "$runs" \
     "sessions active -o json (gzip)" "'$bin' --url '$gz' active -o json > /dev/null" \
     "curl --compressed | jq JSON rows (gzip)" "curl -s --compressed '$gz/$q' | jq -c '$json_jq' > /dev/null" \
     "curl --compressed > /dev/null (gzip)" "curl -s --compressed '$gz/$q' > /dev/null"
+if [[ -n ${GZIP_ADDR:-} ]]; then
+    standin "$GZIP_ADDR"
+    net=$base
+    echo "-- gzip asked for and inflated by sessions (the stand-in at $GZIP_ADDR, not loopback)"
+    python3 $m "$runs" \
+        "sessions active -o tsv (gzip asked)" "'$bin' --url '$net' active -o tsv > /dev/null" \
+        "curl --compressed | jq -r @tsv (gzip asked)" "curl -s --compressed '$net/$q' | jq -r '$tsv_jq' > /dev/null" \
+        "sessions active -o json (gzip asked)" "'$bin' --url '$net' active -o json > /dev/null" \
+        "curl --compressed | jq JSON rows (gzip asked)" "curl -s --compressed '$net/$q' | jq -c '$json_jq' > /dev/null" \
+        "curl --compressed > /dev/null (gzip asked)" "curl -s --compressed '$net/$q' > /dev/null"
+fi
 echo "-- plain (a client that does not ask for gzip)"
 python3 $m "$runs" \
     "sessions active -o tsv (plain)" "'$bin' --url '$plain' active -o tsv > /dev/null" \
