@@ -8,6 +8,7 @@
 # to an address of this machine that is not loopback, a second stand-in listens there and rows for
 # `sessions` asking for gzip, as it does from a remote Core, are added (the bytes still go through
 # the kernel's loopback path, so the network costs nothing).
+# BASELINE=path/to/an/older/sessions adds its rows to every group, in the same alternation.
 # Needs python3, curl and jq; builds the release binary unless BIN names one.
 # Usage: bench/datarhei.sh [SESSIONS] [RUNS]   (MEASURE_TSV=1: tab-separated rows for bench/all.sh)
 set -euo pipefail
@@ -55,8 +56,15 @@ zsize=$(curl -s -H 'Accept-Encoding: gzip' "$gz/$q" | wc -c)
 
 echo "reply: $n sessions, $size bytes ($((size / 1048576)) MiB; gzip level 1: $zsize bytes), $runs runs each, alternated"
 m=bench/measure.py
+# baseline SUFFIX URL: the BASELINE binary's rows for one group, as measure.py arguments.
+baseline() {
+    [[ -n ${BASELINE:-} ]] || return 0
+    printf '%s\0' "baseline active -o tsv ($1)" "'$BASELINE' --url '$2' active -o tsv > /dev/null" \
+        "baseline active -o json ($1)" "'$BASELINE' --url '$2' active -o json > /dev/null"
+}
 echo "-- gzip when asked (as Core sends it)"
-python3 $m "$runs" \
+mapfile -d '' extra < <(baseline gzip "$gz")
+python3 $m "$runs" "${extra[@]}" \
     "sessions active -o tsv (gzip)" "'$bin' --url '$gz' active -o tsv > /dev/null" \
     "curl --compressed | jq -r @tsv (gzip)" "curl -s --compressed '$gz/$q' | jq -r '$tsv_jq' > /dev/null" \
     "sessions active -o json (gzip)" "'$bin' --url '$gz' active -o json > /dev/null" \
@@ -66,7 +74,8 @@ if [[ -n ${GZIP_ADDR:-} ]]; then
     standin "$GZIP_ADDR"
     net=$base
     echo "-- gzip asked for and inflated by sessions (the stand-in at $GZIP_ADDR, not loopback)"
-    python3 $m "$runs" \
+    mapfile -d '' extra < <(baseline "gzip asked" "$net")
+    python3 $m "$runs" "${extra[@]}" \
         "sessions active -o tsv (gzip asked)" "'$bin' --url '$net' active -o tsv > /dev/null" \
         "curl --compressed | jq -r @tsv (gzip asked)" "curl -s --compressed '$net/$q' | jq -r '$tsv_jq' > /dev/null" \
         "sessions active -o json (gzip asked)" "'$bin' --url '$net' active -o json > /dev/null" \
@@ -74,7 +83,8 @@ if [[ -n ${GZIP_ADDR:-} ]]; then
         "curl --compressed > /dev/null (gzip asked)" "curl -s --compressed '$net/$q' > /dev/null"
 fi
 echo "-- plain (a client that does not ask for gzip)"
-python3 $m "$runs" \
+mapfile -d '' extra < <(baseline plain "$plain")
+python3 $m "$runs" "${extra[@]}" \
     "sessions active -o tsv (plain)" "'$bin' --url '$plain' active -o tsv > /dev/null" \
     "curl | jq -r @tsv (plain)" "curl -s '$plain/$q' | jq -r '$tsv_jq' > /dev/null" \
     "sessions active -o json (plain)" "'$bin' --url '$plain' active -o json > /dev/null" \
