@@ -310,7 +310,9 @@ impl Datarhei {
             ReplyError::Json(j) if j.is_syntax() => invalid(&j),
             ReplyError::Json(j) => shape(&j),
             ReplyError::Split(SplitError::Truncated) => truncated(),
-            ReplyError::Split(s @ SplitError::Syntax { .. }) => invalid(&s),
+            ReplyError::Split(s @ (SplitError::Syntax { .. } | SplitError::NotUtf8 { .. })) => {
+                invalid(&s)
+            }
             ReplyError::Split(s @ SplitError::Shape(_)) => shape(&s),
             ReplyError::Split(s @ SplitError::Value { .. }) => match &s {
                 SplitError::Value { error, .. } if error.is_data() => shape(&s),

@@ -27,6 +27,11 @@ pub enum SplitError {
     Syntax { offset: u64, what: String },
     /// JSON, but not an object of session lists.
     Shape(String),
+    /// The body stops being UTF-8 at this byte offset, inside session `index` of `key` if any.
+    NotUtf8 {
+        offset: u64,
+        session: Option<(String, usize)>,
+    },
     /// One value inside is wrong; `key` is its collector.
     Value {
         key: String,
@@ -41,6 +46,12 @@ impl fmt::Display for SplitError {
             SplitError::Truncated => f.write_str("the JSON ends early"),
             SplitError::Syntax { offset, what } => write!(f, "{what} at byte {offset}"),
             SplitError::Shape(what) => f.write_str(what),
+            SplitError::NotUtf8 { offset, session } => {
+                if let Some((key, index)) = session {
+                    write!(f, "session {index} of {key:?}: ")?;
+                }
+                write!(f, "bytes that are not UTF-8 at byte {offset}")
+            }
             SplitError::Value { key, index, error } => {
                 // `{key:?}`: the key is the server's text and may hold line breaks or escape
                 // sequences; quoted and escaped, the error stays one line (found by fuzzing).
@@ -161,13 +172,14 @@ where
 
     /// Returned where more of the body is needed: there is none past bytes that are not UTF-8.
     fn wait(&self) -> Result<(), SplitError> {
-        match self.not_utf8_at {
-            Some(offset) => Err(SplitError::Syntax {
-                offset,
-                what: "bytes that are not UTF-8".into(),
-            }),
-            None => Ok(()),
-        }
+        let Some(offset) = self.not_utf8_at else {
+            return Ok(());
+        };
+        let in_session = matches!(self.stage, Stage::FirstElement | Stage::Element);
+        Err(SplitError::NotUtf8 {
+            offset,
+            session: in_session.then(|| (self.key.clone(), self.index)),
+        })
     }
 
     /// Hands on what the bytes read so far complete.
@@ -438,20 +450,15 @@ mod tests {
             assert_eq!(got, [r#"hls={"extra":"Zoë 🎥"}"#, r#"hls={"extra":"ok"}"#]);
         }
         let mut bad = body.as_bytes().to_vec();
-        bad[22] = 0xff; // inside the first session's 🎥
-        let cut = body.as_bytes()[..bad.len() - 3].to_vec(); // ends inside 🎥
-        let cut_short = [&cut[..24], &[0xf0, 0x9f][..]].concat();
+        bad[22] = 0xff; // the first byte of the first session's ë
+        let cut_short = [&body.as_bytes()[..24], &[0xf0, 0x9f][..]].concat(); // half a 🎥 at the end
         for step in [1, 2, 5, 4096] {
             let err = split_bytes(&bad, step).unwrap_err().to_string();
-            assert_eq!(
-                err, "bytes that are not UTF-8 at byte 22",
-                "chunks of {step}"
-            );
+            let want = r#"session 0 of "hls": bytes that are not UTF-8 at byte 22"#;
+            assert_eq!(err, want, "chunks of {step}");
             let err = split_bytes(&cut_short, step).unwrap_err().to_string();
-            assert_eq!(
-                err, "bytes that are not UTF-8 at byte 24",
-                "chunks of {step}"
-            );
+            let want = r#"session 0 of "hls": bytes that are not UTF-8 at byte 24"#;
+            assert_eq!(err, want, "chunks of {step}");
         }
         // A JSON error before them is the one reported.
         let early = [br#"{"hls": [1,,"#.as_slice(), &[0xff], b"]}"].concat();
