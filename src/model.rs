@@ -88,9 +88,7 @@ impl Timestamp {
             .ok()
             .map(|d| d.as_secs())
     }
-}
 
-impl Timestamp {
     /// `YYYY-MM-DDTHH:MM:SSZ`, for years 1970 to 9999 (what RFC 3339 and humantime can write).
     /// By hand rather than through humantime: a 100,000-row reply prints one per row.
     fn rfc3339(self) -> Option<[u8; 20]> {

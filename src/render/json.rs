@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 
 /// serde_json writes a document in many small pieces: buffered here, each is a copy into memory
-/// rather than a call through `out`'s vtable (that call was half of the time for 100,000 rows).
+/// rather than a call through `out`'s vtable (those calls were nearly half of the rendering).
 const BUFFER: usize = 64 * 1024;
 
 pub fn document<T: Serialize + ?Sized>(
