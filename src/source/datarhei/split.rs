@@ -93,7 +93,7 @@ pub struct Splitter<K, T, W, E> {
     dropped: u64,
     /// What was read and is not in `text` yet: the start of a character cut by a read.
     raw: Vec<u8>,
-    /// Where the body stops being UTF-8: nothing past it is read.
+    /// Where the body stops being UTF-8: nothing past it is kept.
     not_utf8_at: Option<u64>,
     stage: Stage,
     key: String,
