@@ -5,10 +5,11 @@ mod split;
 pub(crate) mod wire;
 
 use std::io::{self, Read};
+use std::net::IpAddr;
 use std::time::{Instant, SystemTime};
 
 use futures_util::TryStreamExt;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
@@ -44,12 +45,15 @@ pub struct Datarhei {
     access: Option<Secret>,
     refresh: Option<Secret>,
     net: NetOptions,
+    /// Whether to ask Core for gzip (reqwest's default) or for the body as it is.
+    compressed: bool,
 }
 
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
         let http = web::client(&base, &net)?;
+        let compressed = !is_loopback(&base);
         Ok(Datarhei {
             http,
             base,
@@ -58,6 +62,7 @@ impl Datarhei {
             refresh: None,
             credentials,
             net,
+            compressed,
         })
     }
 
@@ -90,6 +95,11 @@ impl Datarhei {
                 .http
                 .get(url.clone())
                 .header(ACCEPT, "application/json");
+            if !self.compressed {
+                // Our own header keeps reqwest from adding `gzip`; it still inflates a gzip body
+                // that a server sends unasked.
+                req = req.header(ACCEPT_ENCODING, "identity");
+            }
             if let Some(token) = &self.access {
                 req = req.header(AUTHORIZATION, bearer(token)?);
             }
@@ -283,7 +293,9 @@ impl Datarhei {
             ReplyError::Json(j) if j.is_syntax() => invalid(&j),
             ReplyError::Json(j) => shape(&j),
             ReplyError::Split(SplitError::Truncated) => truncated(),
-            ReplyError::Split(s @ SplitError::Syntax { .. }) => invalid(&s),
+            ReplyError::Split(s @ (SplitError::Syntax { .. } | SplitError::NotUtf8 { .. })) => {
+                invalid(&s)
+            }
             ReplyError::Split(s @ SplitError::Shape(_)) => shape(&s),
             ReplyError::Split(s @ SplitError::Value { .. }) => match &s {
                 SplitError::Value { error, .. } if error.is_data() => shape(&s),
@@ -368,6 +380,24 @@ fn bearer(token: &Secret) -> Result<HeaderValue> {
     web::bearer(token.expose())
 }
 
+/// A server on this machine: Core's gzip costs it more CPU time than the bytes it saves on the
+/// loopback interface (docs/performance.md).
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    if let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        return ip.to_canonical().is_loopback();
+    }
+    // RFC 6761: `localhost` and every name under it are the loopback addresses.
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
+}
+
 fn html_content_type(resp: &Response) -> Option<String> {
     let value = resp.headers().get(CONTENT_TYPE)?.to_str().ok()?;
     value
@@ -395,5 +425,34 @@ impl<R: Read> Read for Capped<R> {
         }
         self.left -= n64;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_asked_for_unless_the_server_is_on_this_machine() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.3.2.1",
+            "http://[::1]:8080",
+            "http://[::ffff:127.0.0.1]",
+            "http://localhost:8080/core",
+            "https://LocalHost./",
+            "http://core.localhost",
+        ] {
+            assert!(is_loopback(&Url::parse(local).unwrap()), "{local}");
+        }
+        for remote in [
+            "http://192.0.2.7:8080",
+            "http://[2001:db8::1]",
+            "https://core.example.com",
+            "http://localhost.example.com",
+            "http://notlocalhost",
+        ] {
+            assert!(!is_loopback(&Url::parse(remote).unwrap()), "{remote}");
+        }
     }
 }
