@@ -149,10 +149,7 @@ fn traffic(mib: u64, bytes: Option<u64>) -> String {
 }
 
 fn limit_rate(mibit_s: Option<f64>) -> String {
-    mibit_s.map_or_else(
-        || "unlimited".into(),
-        |m| units::rate(m * crate::model::MEBI),
-    )
+    mibit_s.map_or_else(|| "unlimited".into(), units::configured_mbit)
 }
 
 pub const SUMMARY: &[Column<CollectorSummary>] = &[

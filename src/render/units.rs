@@ -1,4 +1,5 @@
-//! Human units for tables: IEC bytes (`1.2 MiB`), SI bit rates (`513.9 kbit/s`), `3m 12s` ages.
+//! Human units for tables: IEC bytes (`1.2 MiB`), SI bit rates (`513.9 kbit/s`), `3m 12s` ages,
+//! configured limits in the operator's own number (`100 Mbit/s`).
 
 use std::time::Duration;
 
@@ -27,11 +28,26 @@ pub fn rate(bit_s: f64) -> String {
     format!("{bit_s:.0} bit/s")
 }
 
+/// How long ago, to its two largest units as `ps` and kubectl keep it short: `45s`, `3m 12s`,
+/// `5h 03m`, `6d 10h`.
 pub fn age(seconds: Option<u64>) -> String {
-    seconds.map_or_else(
-        || "-".into(),
-        |s| humantime::format_duration(Duration::from_secs(s)).to_string(),
-    )
+    let Some(s) = seconds else {
+        return "-".into();
+    };
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        3600..86400 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {:02}h", s / 86400, s % 86400 / 3600),
+    }
+}
+
+/// A configured limit in datarhei Core's own unit (Mbit/s of 2^20 bit), as the operator wrote
+/// it in Core's configuration: `100 Mbit/s`, not the 104.9 SI Mbit/s it comes to.
+pub fn configured_mbit(mbit_s: f64) -> String {
+    let text = format!("{mbit_s:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text} Mbit/s")
 }
 
 /// A span that may be unknown (`-`): `500ms`, `312us 100ns`.
@@ -52,8 +68,15 @@ mod tests {
         assert_eq!(rate(151.552), "152 bit/s");
         assert_eq!(rate(0.0), "0 bit/s");
         assert_eq!(rate(f64::NAN), "0 bit/s");
+        assert_eq!(age(Some(0)), "0s");
+        assert_eq!(age(Some(59)), "59s");
         assert_eq!(age(Some(192)), "3m 12s");
+        assert_eq!(age(Some(3600 * 5 + 180)), "5h 03m");
+        assert_eq!(age(Some(556_723)), "6d 10h");
         assert_eq!(age(None), "-");
+        assert_eq!(configured_mbit(100.0), "100 Mbit/s");
+        assert_eq!(configured_mbit(2.5), "2.5 Mbit/s");
+        assert_eq!(configured_mbit(0.125), "0.125 Mbit/s");
         assert_eq!(span(Some(Duration::from_nanos(312_100))), "312us 100ns");
         assert_eq!(span(Some(Duration::from_millis(1500))), "1s 500ms");
         assert_eq!(span(None), "-");
