@@ -38,8 +38,9 @@ pub const SESSION: Fit = Fit {
         "age_s",
         "reference",
         "local",
-        "tx_bit_s",
+        // Viewers outnumber publishers: what they are sent is the rate to keep longest.
         "rx_bit_s",
+        "tx_bit_s",
         "remote",
     ],
 };

@@ -9,4 +9,5 @@ mod faults;
 mod generated;
 mod local;
 mod support;
+mod tables;
 mod tchmi;

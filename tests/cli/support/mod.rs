@@ -4,6 +4,7 @@
 pub mod certs;
 pub mod http;
 pub mod local;
+pub mod pty;
 pub mod ws;
 
 use std::io::Write;
