@@ -405,3 +405,66 @@ fn ctrl_c_leaves_the_watch_screen() {
     let (_, leaving) = split_at_leave(&seen.bytes);
     assert!(leaving.starts_with(b"\x1b[?25h\x1b[?1049l"));
 }
+
+#[test]
+fn a_watch_of_this_machine_ages_sessions_from_first_sight() {
+    let rtmp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let pair = crate::support::local::pair(&rtmp, 1000, 1000);
+    let map = format!("rtmp={}", rtmp.local_addr().unwrap().port());
+    let client = pair.client_addr().to_string();
+    let filter = format!("remote={client}");
+    let one_shot = [
+        "active",
+        "--port-map",
+        &map,
+        "--sample",
+        "0s",
+        "--filter",
+        &filter,
+    ];
+    let seen = pty::run(&one_shot, &[], 200, 30);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let lines: Vec<String> = seen.lines().iter().map(|l| plain(l)).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    // One look dates nothing: the default table leaves AGE out.
+    assert!(
+        !titles(&lines[0]).contains(&"AGE".to_string()),
+        "{lines:#?}"
+    );
+
+    let watch = [
+        &[
+            "--color",
+            "never",
+            "watch",
+            "--interval",
+            "700ms",
+            "--rounds",
+            "3",
+        ][..],
+        &one_shot[1..],
+    ]
+    .concat();
+    let seen = pty::run(&watch, &[], 200, 30);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let (watching, _) = split_at_leave(&seen.bytes);
+    let mut terminal = emulator(30, 200, 0);
+    terminal.process(watching);
+    let rows: Vec<String> = terminal.screen().rows(0, 200).collect();
+    let header = titles(&rows[2]);
+    let age = header
+        .iter()
+        .position(|t| t == "AGE")
+        .expect("an AGE column");
+    // Seen three times 700 ms apart: 1 s old (2 s on a slow machine), counted by the watch.
+    let ages: Vec<String> = rows[3..]
+        .iter()
+        .filter(|r| r.contains(&client))
+        .map(|r| titles(&r[1..])[age].clone())
+        .collect();
+    assert!(
+        !ages.is_empty() && ages.iter().all(|a| a == "1s" || a == "2s"),
+        "{rows:#?}"
+    );
+    drop(pair);
+}

@@ -151,8 +151,9 @@ fn rows_that_fit(total: usize, height: usize, above: usize) -> usize {
 
 /// `every 2s: 12 sessions, 1 new, 1 gone (2026-11-24T04:23:18Z; Ctrl-C to stop)`
 pub fn status(args: &ActiveArgs, frame: &Frame, at: &str) -> String {
+    let plural = if frame.count == 1 { "" } else { "s" };
     format!(
-        "every {}: {} sessions, {} new, {} gone ({at}; Ctrl-C to stop)",
+        "every {}: {} session{plural}, {} new, {} gone ({at}; Ctrl-C to stop)",
         humantime::format_duration(args.interval),
         frame.count,
         frame.new,
