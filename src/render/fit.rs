@@ -58,13 +58,14 @@ pub const SUMMARY: Fit = Fit {
         "finished_tx_mib",
     ],
     free: &[],
+    // History before the limits: a limit is what the current rates are read against.
     drop: &[
         "limit_rx_mibit_s",
-        "limit_sessions",
-        "limit_tx_mibit_s",
         "finished_tx_mib",
         "finished_rx_mib",
         "finished_sessions",
+        "limit_sessions",
+        "limit_tx_mibit_s",
         "tx_bit_s",
         "rx_bit_s",
     ],

@@ -70,7 +70,7 @@ pub fn sessions(
     }
 }
 
-/// A watch round's table, a line at a time: new rows marked `+`, gone ones `-`.
+/// A watch round's table, a line at a time, each after its row's sign: `+ ` new, `- ` gone.
 pub fn session_lines(
     items: &[Session],
     targets: Targets<'_>,
@@ -85,7 +85,21 @@ pub fn session_lines(
         targets,
         marks: Some(marks),
     };
-    table.lines(opts, opts.format == OutputFormat::Wide, line)
+    let mut fitted = opts.clone();
+    fitted.width = opts
+        .width
+        .map(|w| w.saturating_sub(Mark::Plain.sign().len()));
+    let mut signed = String::new();
+    let wide = opts.format == OutputFormat::Wide;
+    table.lines(&fitted, wide, &mut |text, look| {
+        signed.clear();
+        signed.push_str(match look {
+            Look::Row(mark) => mark.sign(),
+            Look::Header => Mark::Plain.sign(),
+        });
+        signed.push_str(text);
+        line(&signed, look)
+    })
 }
 
 pub fn clients(

@@ -32,6 +32,17 @@ pub enum Mark {
     Gone,
 }
 
+impl Mark {
+    /// What a watch writes before the row: the mark and a space.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Mark::Plain => "  ",
+            Mark::New => "+ ",
+            Mark::Gone => "- ",
+        }
+    }
+}
+
 /// What a line of a table is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Look {
@@ -51,7 +62,8 @@ impl Look {
     }
 }
 
-/// Rows of one kind, with the target of each when several answered, and a watch's marks.
+/// Rows of one kind, with the target of each when several answered, and a watch's marks (their
+/// colour; the signs are the watch's to write).
 pub struct Table<'a, T> {
     pub columns: &'a [Column<T>],
     pub fit: &'a Fit,
@@ -61,7 +73,6 @@ pub struct Table<'a, T> {
 }
 
 enum Part<'a, T> {
-    Mark,
     Target,
     Field(&'a Column<T>),
 }
@@ -126,14 +137,11 @@ impl<T> Table<'_, T> {
         Ok(())
     }
 
-    /// The columns `-o table` (or `wide`) shows, marks and targets first. The default table
+    /// The columns `-o table` (or `wide`) shows, targets first. The default table
     /// leaves out a column with nothing in any row (AGE of a one-shot local look, limits no
     /// collector has); `wide` shows every one.
     fn visible(&self, wide: bool) -> Vec<Col<'_, T>> {
         let mut cols = Vec::new();
-        if self.marks.is_some() {
-            cols.push(self.col(Part::Mark, ""));
-        }
         if self.targets.is_some() {
             cols.push(self.col(Part::Target, "TARGET"));
         }
@@ -154,7 +162,6 @@ impl<T> Table<'_, T> {
 
     fn col<'c>(&self, part: Part<'c, T>, title: &'static str) -> Col<'c, T> {
         let name = match &part {
-            Part::Mark => "",
             Part::Target => "target",
             Part::Field(c) => c.name,
         };
@@ -186,11 +193,6 @@ impl<T> Table<'_, T> {
     /// A cell's text, escaped: server text can neither restyle the terminal nor split a row.
     fn cell<'r>(&'r self, part: &Part<'_, T>, i: usize, row: &'r T) -> Cow<'r, str> {
         match part {
-            Part::Mark => Cow::Borrowed(match self.marks.map_or(Mark::Plain, |m| m(i)) {
-                Mark::Plain => " ",
-                Mark::New => "+",
-                Mark::Gone => "-",
-            }),
             Part::Target => escape(self.targets.and_then(|t| t.get(i)).map_or("", |t| t)),
             Part::Field(c) => Cow::Owned(escape_owned((c.human)(row))),
         }
@@ -414,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn server_text_is_escaped_and_marks_show_in_text_and_colour() {
+    fn server_text_is_escaped_and_marked_rows_are_coloured() {
         let rows = vec![
             session("a\u{1b}[2J", "l", "r", 0.0),
             session("b", "l", "r", 0.0),
@@ -434,16 +436,16 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(
-            lines[0].starts_with("\x1b[1m   TARGET  COLLECTOR"),
+            lines[0].starts_with("\x1b[1mTARGET  COLLECTOR"),
             "{:?}",
             lines[0]
         );
         assert!(
-            lines[1].starts_with("\x1b[1;32m+  one     rtmp       a\\u{1b}[2J"),
+            lines[1].starts_with("\x1b[1;32mone     rtmp       a\\u{1b}[2J"),
             "{:?}",
             lines[1]
         );
-        assert!(lines[2].starts_with("\x1b[2m-  two "), "{:?}", lines[2]);
+        assert!(lines[2].starts_with("\x1b[2mtwo "), "{:?}", lines[2]);
         assert!(lines.iter().all(|l| l.ends_with("\x1b[0m")));
     }
 }

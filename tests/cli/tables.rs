@@ -327,7 +327,7 @@ fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     );
     assert_eq!(
         titles(&rows[2]),
-        // The marks take 3 columns and these ids are as long as their remotes: RX RATE is
+        // The marks take 2 columns and these ids are as long as their remotes: RX RATE is
         // left out.
         ["COLLECTOR", "ID", "REMOTE", "TX RATE"]
     );
@@ -337,7 +337,7 @@ fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     );
     // The fifth poll's first session, neither new nor gone.
     assert!(
-        rows[3].starts_with("   rtmp       [2001:db8::9]:50009"),
+        rows[3].starts_with("  rtmp       [2001:db8::9]:50009"),
         "{rows:#?}"
     );
     assert_eq!(screen.scrollback_len(), 0);

@@ -3,7 +3,7 @@
 //! saying how many rows did not fit. Sessions the source does not date (this machine's) are aged
 //! from the round that first saw them, as `collect` dates them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Stdout;
 use std::time::Instant;
 
@@ -42,12 +42,19 @@ impl FirstSeen {
     }
 }
 
+/// No screen has more lines: a frame keeps at most this many rows of a round, however many
+/// sessions there are.
+const MOST_ROWS: usize = 1000;
+
 /// One round, ready to be drawn (and drawn again when the window changes size).
 pub struct Frame {
+    /// The first rows of the round (`MOST_ROWS` at most), aged.
     sessions: Vec<Session>,
     labels: Option<Vec<String>>,
     marks: Vec<Mark>,
     failed: Vec<String>,
+    /// All rows: the sessions now and the ones gone.
+    total: usize,
     count: usize,
     new: usize,
     gone: usize,
@@ -62,35 +69,47 @@ impl Frame {
         failed: &[Error],
         several: bool,
     ) -> Frame {
-        let added = |seen: &Seen| {
-            changes
-                .iter()
-                .any(|(c, s)| *c == Change::Added && s.key() == seen.key())
-        };
-        let gone = changes.iter().filter(|(c, _)| *c == Change::Removed);
-        let mut rows: Vec<(&Seen, Mark)> = now
+        let added: HashSet<Key> = changes
             .iter()
-            .map(|s| (s, if added(s) { Mark::New } else { Mark::Plain }))
+            .filter(|(c, _)| *c == Change::Added)
+            .map(|(_, s)| s.key())
             .collect();
-        rows.extend(gone.map(|(_, s)| (*s, Mark::Gone)));
-        let sessions = rows
+        let gone: Vec<&Seen> = changes
             .iter()
-            .map(|(seen, _)| Session {
-                age_s: first.age(seen),
-                ..seen.session.clone()
-            })
+            .filter(|(c, _)| *c == Change::Removed)
+            .map(|(_, s)| *s)
+            .collect();
+        let mark = |s: &Seen| {
+            if added.contains(&s.key()) {
+                Mark::New
+            } else {
+                Mark::Plain
+            }
+        };
+        let rows: Vec<(&Seen, Mark)> = now
+            .iter()
+            .map(|s| (s, mark(s)))
+            .chain(gone.iter().map(|s| (*s, Mark::Gone)))
+            .take(MOST_ROWS)
             .collect();
         Frame {
-            sessions,
+            sessions: rows
+                .iter()
+                .map(|(seen, _)| Session {
+                    age_s: first.age(seen),
+                    ..seen.session.clone()
+                })
+                .collect(),
             labels: several.then(|| rows.iter().map(|(s, _)| s.target.clone()).collect()),
             marks: rows.iter().map(|(_, m)| *m).collect(),
             failed: failed
                 .iter()
                 .map(|e| format!("warning: {e} (showing its last answer)"))
                 .collect(),
+            total: now.len() + gone.len(),
             count: now.len(),
-            new: rows.iter().filter(|(_, m)| *m == Mark::New).count(),
-            gone: rows.iter().filter(|(_, m)| *m == Mark::Gone).count(),
+            new: added.len(),
+            gone: gone.len(),
         }
     }
 
@@ -109,11 +128,12 @@ impl Frame {
         let mut lines = vec![(status.to_string(), plain)];
         lines.extend(self.failed.iter().map(|f| (f.clone(), plain)));
         lines.push((String::new(), plain));
-        let total = self.sessions.len();
+        let total = self.total;
         let shown = match size.lines {
             Some(height) => rows_that_fit(total, height, lines.len() + usize::from(opts.headers)),
             None => total,
-        };
+        }
+        .min(self.sessions.len());
         let labels = self.labels.as_deref().map(|l| &l[..shown]);
         let marks = |i: usize| self.marks.get(i).copied().unwrap_or(Mark::Plain);
         render::session_lines(
