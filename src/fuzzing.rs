@@ -268,6 +268,7 @@ fn options(format: OutputFormat) -> OutputOptions {
         headers: true,
         color: false,
         terminal: false,
+        width: None,
         file: None,
     }
 }

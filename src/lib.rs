@@ -16,6 +16,7 @@ mod output;
 pub mod query;
 mod render;
 mod source;
+mod terminal;
 mod text;
 mod tls;
 

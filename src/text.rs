@@ -13,7 +13,11 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// Unsafe characters shown escaped (`\u{1b}`, `\t`, `\u{202e}`); plain text is borrowed.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.contains(is_unsafe) {
+    // Printable ASCII, the common case, checked without a branch per byte (vectorised).
+    let odd = s
+        .bytes()
+        .fold(false, |odd, b| odd | !(b' '..b'\x7f').contains(&b));
+    if !odd || !s.contains(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

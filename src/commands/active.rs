@@ -11,7 +11,7 @@ use crate::source::{Answer, Ask, Kind};
 use crate::{output, render};
 
 use super::targets::{self, Opening};
-use super::{local_options, refuse_collector_options, watch};
+use super::{asked_where, local_options, nothing_to_show, refuse_collector_options, watch};
 
 pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     if args.watch {
@@ -38,20 +38,52 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
             .into_iter()
             .find_map(|(_, answer)| answer.sessions())
             .unwrap_or_default();
+        let active = sessions.len();
         let sessions = query.apply(sessions);
-        output::emit(out.file.as_deref(), |w| {
-            render::sessions(w, &sessions, None, out)
-        })?;
+        if !nothing_to_show(settings, sessions.is_empty(), || {
+            none(settings, &args, active)
+        }) {
+            output::emit(out.file.as_deref(), |w| {
+                render::sessions(w, &sessions, None, out)
+            })?;
+        }
     } else {
         let (labels, sessions) = targets::labelled(answers, Answer::sessions);
+        let active = sessions.len();
         let rows: Vec<(String, Session)> = labels.into_iter().zip(sessions).collect();
         let (labels, sessions): (Vec<String>, Vec<Session>) =
             query.apply_by(rows, |(_, s)| s).into_iter().unzip();
-        output::emit(out.file.as_deref(), |w| {
-            render::sessions(w, &sessions, Some(&labels), out)
-        })?;
+        if !nothing_to_show(settings, sessions.is_empty(), || {
+            none(settings, &args, active)
+        }) {
+            output::emit(out.file.as_deref(), |w| {
+                render::sessions(w, &sessions, Some(&labels), out)
+            })?;
+        }
     }
     gathered.finish()
+}
+
+/// `no sessions (none active on http://core:8080)`, or with `--collectors` `… for rtmp, srt`;
+/// `no sessions (12 active on …, none matching --filter)` when the filter left none.
+fn none(settings: &Settings, args: &ActiveArgs, active: usize) -> String {
+    let on = asked_where(settings);
+    let asked: Vec<&str> = args
+        .collectors
+        .collectors
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let of = if asked.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", asked.join(", "))
+    };
+    match active {
+        0 => format!("no sessions (none active on {on}{of})"),
+        n if args.limit == Some(0) => format!("no sessions ({n} active on {on}{of}, --limit 0)"),
+        n => format!("no sessions ({n} active on {on}{of}, none matching --filter)"),
+    }
 }
 
 /// `--filter`, `--sort-by`, `--reverse` and `--limit` as one query.

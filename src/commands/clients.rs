@@ -6,8 +6,8 @@ use crate::source::local::LocalOptions;
 use crate::source::{Answer, Ask};
 use crate::{output, render};
 
-use super::refuse_prometheus;
 use super::targets::{self, Opening};
+use super::{asked_where, nothing_to_show, refuse_prometheus};
 
 pub async fn run(settings: &Settings) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
@@ -15,9 +15,12 @@ pub async fn run(settings: &Settings) -> Result<()> {
     let (labels, items) = targets::labelled(std::mem::take(&mut gathered.answers), Answer::clients);
     let out = &settings.output;
     let several = settings.targets.len() > 1;
-    output::emit(out.file.as_deref(), |w| {
-        render::clients(w, &items, several.then_some(labels.as_slice()), out)
-    })?;
+    let none = || format!("no clients (none connected to {})", asked_where(settings));
+    if !nothing_to_show(settings, items.is_empty(), none) {
+        output::emit(out.file.as_deref(), |w| {
+            render::clients(w, &items, several.then_some(labels.as_slice()), out)
+        })?;
+    }
     gathered.finish()
 }
 

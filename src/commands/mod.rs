@@ -74,6 +74,31 @@ fn online(global: &GlobalArgs, command: impl AsyncFnOnce(&Settings) -> Result<()
     result
 }
 
+/// An empty table on a terminal is a line on stderr (as kubectl's "No resources found") instead
+/// of a lone header; a pipe or a file gets its header as always. Returns whether it was said.
+fn nothing_to_show(settings: &Settings, empty: bool, notice: impl FnOnce() -> String) -> bool {
+    let out = &settings.output;
+    let said =
+        empty && out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
+    if said {
+        diag::note(format_args!("{}", notice()));
+    }
+    said
+}
+
+/// Where the answer came from, for such a notice: `context 'studio'`, the URL, `this machine`,
+/// or `3 targets`.
+fn asked_where(settings: &Settings) -> String {
+    match settings.targets.as_slice() {
+        [one] => match (&one.name, &one.url) {
+            (Some(name), _) => format!("context '{}'", crate::text::escape(name)),
+            (None, Some(url)) => url.to_string(),
+            (None, None) => "this machine".into(),
+        },
+        many => format!("{} targets", many.len()),
+    }
+}
+
 /// Every command but `summary` and `active --per-session` refuses `-o prometheus` before it
 /// asks anything.
 fn refuse_prometheus(format: OutputFormat) -> Result<()> {

@@ -7,8 +7,8 @@ use crate::source::{Answer, Ask, SubscriptionDetails};
 use crate::{output, render};
 
 use super::clients::HMI;
-use super::refuse_prometheus;
 use super::targets;
+use super::{asked_where, nothing_to_show, refuse_prometheus};
 
 pub async fn run(settings: &Settings, args: SubscriptionsArgs) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
@@ -21,8 +21,11 @@ pub async fn run(settings: &Settings, args: SubscriptionsArgs) -> Result<()> {
     let (labels, items) = targets::labelled(answers, Answer::subscriptions);
     let out = &settings.output;
     let several = settings.targets.len() > 1;
-    output::emit(out.file.as_deref(), |w| {
-        render::subscriptions(w, &items, several.then_some(labels.as_slice()), out)
-    })?;
+    let none = || format!("no subscriptions (none on {})", asked_where(settings));
+    if !nothing_to_show(settings, items.is_empty(), none) {
+        output::emit(out.file.as_deref(), |w| {
+            render::subscriptions(w, &items, several.then_some(labels.as_slice()), out)
+        })?;
+    }
     gathered.finish()
 }

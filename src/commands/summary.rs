@@ -10,7 +10,7 @@ use crate::source::{Ask, Kind};
 use crate::{config, output, query, render};
 
 use super::targets::{self, Opening};
-use super::{local_options, refuse_collector_options};
+use super::{asked_where, local_options, nothing_to_show, refuse_collector_options};
 
 pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
     let remote = settings.targets.iter().any(|t| t.kind != Kind::Local);
@@ -63,9 +63,16 @@ pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
         .collect();
     let out = &settings.output;
     let several = settings.targets.len() > 1;
-    output::emit(out.file.as_deref(), |w| {
-        render::summaries(w, &items, several.then_some(labels.as_slice()), out)
-    })?;
+    let empty = items.iter().all(|item| match item {
+        TargetSummary::Collectors(s) => s.collectors.is_empty(),
+        TargetSummary::Hmi(_) => false,
+    });
+    let none = || format!("no collectors ({} answered none)", asked_where(settings));
+    if !nothing_to_show(settings, empty, none) {
+        output::emit(out.file.as_deref(), |w| {
+            render::summaries(w, &items, several.then_some(labels.as_slice()), out)
+        })?;
+    }
     gathered.finish()
 }
 

@@ -35,6 +35,9 @@ pub struct OutputOptions {
     pub color: bool,
     /// Output goes to a terminal: tables fit its width, JSON is indented.
     pub terminal: bool,
+    /// The terminal's width in columns, when known (`COLUMNS`, else the window size); tables
+    /// fit it. `None` off a terminal: tables keep their natural width.
+    pub width: Option<usize>,
     pub file: Option<PathBuf>,
 }
 
@@ -290,11 +293,15 @@ pub fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions {
                 && (env.stdout_is_terminal || env.is_set("CLICOLOR_FORCE"))
         }
     };
+    let terminal = env.stdout_is_terminal && args.output_file.is_none();
     OutputOptions {
         format,
         headers: !args.no_headers,
         color,
-        terminal: env.stdout_is_terminal && args.output_file.is_none(),
+        terminal,
+        width: terminal
+            .then(|| crate::terminal::size(env.var).columns)
+            .flatten(),
         file: args.output_file.clone(),
     }
 }

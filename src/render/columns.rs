@@ -178,7 +178,8 @@ fn limit_raw<T: Display>(limit: &Limit<T>) -> Raw<'_> {
 }
 
 fn limit_rate(mibit_s: Limit<f64>) -> String {
-    limit(mibit_s, |m| units::rate(m * crate::model::MEBI))
+    // As the operator configured it: Core counts its Mbit as 2^20 bit/s.
+    limit(mibit_s, units::configured_mbit)
 }
 
 pub const SUMMARY: &[Column<CollectorSummary>] = &[

@@ -1,8 +1,11 @@
 //! Writes the model in the format asked for; renderers never fetch.
 
+mod cell;
 mod columns;
+mod fit;
 mod json;
 pub mod prometheus;
+pub mod screen;
 mod table;
 mod tsv;
 pub mod units;
@@ -10,7 +13,9 @@ pub mod units;
 use std::io::{self, Write};
 
 use columns::Column;
-pub use table::Mark;
+use fit::Fit;
+use table::Table;
+pub use table::{Look, Mark};
 
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
@@ -27,11 +32,18 @@ pub type Targets<'a> = Option<&'a [String]>;
 /// A list of rows in any of the formats but Prometheus, which has its own writers.
 fn rows<T: serde::Serialize>(
     out: &mut dyn Write,
-    columns: &[Column<T>],
+    (columns, fit): (&[Column<T>], &Fit),
     items: &[T],
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
+    let table = Table {
+        columns,
+        fit,
+        rows: items,
+        targets,
+        marks: None,
+    };
     match (opts.format, targets) {
         (OutputFormat::Json, None) => json::document(out, items, opts.terminal),
         (OutputFormat::Json, Some(t)) => {
@@ -40,8 +52,8 @@ fn rows<T: serde::Serialize>(
         (OutputFormat::Ndjson, None) => json::lines(out, items),
         (OutputFormat::Ndjson, Some(t)) => json::lines(out, &json::targeted(items, t)),
         (OutputFormat::Tsv, _) => tsv::write(out, columns, items, targets, opts.headers),
-        (OutputFormat::Table, _) => table::write(out, columns, items, targets, opts, false),
-        (OutputFormat::Wide, _) => table::write(out, columns, items, targets, opts, true),
+        (OutputFormat::Table, _) => table::write(out, &table, opts, false),
+        (OutputFormat::Wide, _) => table::write(out, &table, opts, true),
         (OutputFormat::Prometheus, _) => Err(io::Error::other(PROMETHEUS_IS_FOR)),
     }
 }
@@ -54,20 +66,40 @@ pub fn sessions(
 ) -> io::Result<()> {
     match opts.format {
         OutputFormat::Prometheus => prometheus::sessions(out, items, targets),
-        _ => rows(out, columns::SESSION, items, targets, opts),
+        _ => rows(out, (columns::SESSION, &fit::SESSION), items, targets, opts),
     }
 }
 
-/// A watch round on a terminal: the table with new rows highlighted and gone ones dimmed.
-pub fn sessions_marked(
-    out: &mut dyn Write,
+/// A watch round's table, a line at a time, each after its row's sign: `+ ` new, `- ` gone.
+pub fn session_lines(
     items: &[Session],
     targets: Targets<'_>,
-    mark: &dyn Fn(usize) -> Mark,
+    marks: &dyn Fn(usize) -> Mark,
     opts: &OutputOptions,
+    line: &mut dyn FnMut(&str, Look) -> io::Result<()>,
 ) -> io::Result<()> {
+    let table = Table {
+        columns: columns::SESSION,
+        fit: &fit::SESSION,
+        rows: items,
+        targets,
+        marks: Some(marks),
+    };
+    let mut fitted = opts.clone();
+    fitted.width = opts
+        .width
+        .map(|w| w.saturating_sub(Mark::Plain.sign().len()));
+    let mut signed = String::new();
     let wide = opts.format == OutputFormat::Wide;
-    table::write_marked(out, columns::SESSION, items, targets, mark, opts, wide)
+    table.lines(&fitted, wide, &mut |text, look| {
+        signed.clear();
+        signed.push_str(match look {
+            Look::Row(mark) => mark.sign(),
+            Look::Header => Mark::Plain.sign(),
+        });
+        signed.push_str(text);
+        line(&signed, look)
+    })
 }
 
 pub fn clients(
@@ -76,7 +108,7 @@ pub fn clients(
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
-    rows(out, columns::CLIENT, items, targets, opts)
+    rows(out, (columns::CLIENT, &fit::CLIENT), items, targets, opts)
 }
 
 pub fn subscriptions(
@@ -85,11 +117,17 @@ pub fn subscriptions(
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
-    rows(out, columns::SUBSCRIPTION, items, targets, opts)
+    rows(
+        out,
+        (columns::SUBSCRIPTION, &fit::SUBSCRIPTION),
+        items,
+        targets,
+        opts,
+    )
 }
 
 pub fn contexts(out: &mut dyn Write, items: &[ContextRow], opts: &OutputOptions) -> io::Result<()> {
-    rows(out, columns::CONTEXT, items, None, opts)
+    rows(out, (columns::CONTEXT, &fit::CONTEXT), items, None, opts)
 }
 
 pub fn context_fields(
@@ -106,7 +144,13 @@ pub fn context_fields(
                 .collect();
             json::document(out, &object, opts.terminal)
         }
-        _ => rows(out, columns::CONTEXT_FIELD, items, None, opts),
+        _ => rows(
+            out,
+            (columns::CONTEXT_FIELD, &fit::CONTEXT_FIELD),
+            items,
+            None,
+            opts,
+        ),
     }
 }
 
@@ -175,7 +219,7 @@ fn summary_rows(
         block(out)?;
         rows(
             out,
-            columns::SUMMARY,
+            (columns::SUMMARY, &fit::SUMMARY),
             &collectors.items,
             collectors.targets(targets),
             opts,
@@ -185,7 +229,7 @@ fn summary_rows(
         block(out)?;
         rows(
             out,
-            columns::BREAKDOWN,
+            (columns::BREAKDOWN, &fit::BREAKDOWN),
             &breakdown.items,
             breakdown.targets(targets),
             opts,
@@ -195,7 +239,7 @@ fn summary_rows(
         block(out)?;
         rows(
             out,
-            columns::HMI_SUMMARY,
+            (columns::HMI_SUMMARY, &fit::HMI_SUMMARY),
             &hmi.items,
             hmi.targets(targets),
             opts,

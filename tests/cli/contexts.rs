@@ -337,9 +337,10 @@ fn config_set_list_show_and_use() {
     assert_eq!(
         list.stdout,
         concat!(
-            "CURRENT   NAME     URL                         SOURCE   USER\n",
-            "          hmi      wss://hmi:1010/             -        -\n",
-            "*         studio   https://core.example:8080   -        admin\n"
+            // No context names a source: that column is left out (`-o wide` shows it).
+            "CURRENT  NAME    URL                        USER\n",
+            "         hmi     wss://hmi:1010/            -\n",
+            "*        studio  https://core.example:8080  admin\n"
         )
     );
     let list = home.run(&["config", "list", "-o", "json"], &[]);
@@ -360,7 +361,7 @@ fn config_set_list_show_and_use() {
     let show = home.run(&["config", "show"], &[]);
     assert_eq!(
         show.stdout,
-        "KEY    VALUE\nname   hmi\nurl    wss://hmi:1010/\n"
+        "KEY   VALUE\nname  hmi\nurl   wss://hmi:1010/\n"
     );
     home.run(&["config", "use", "nope"], &[])
         .assert_failure(2, "no context 'nope' in");
@@ -423,7 +424,7 @@ fn one_target_down_prints_the_others_and_exits_7() {
     let run = home.run(&["--context", "a,c", "active"], &[]);
     run.assert_success();
     assert!(
-        run.stdout.starts_with("TARGET   COLLECTOR   ID"),
+        run.stdout.starts_with("TARGET  COLLECTOR  ID"),
         "{}",
         run.stdout
     );

@@ -178,7 +178,7 @@ fn empty_results_are_valid_output() {
     out.assert_success();
     assert_eq!(
         out.stdout.trim_end(),
-        "COLLECTOR   ID   REFERENCE   LOCAL   REMOTE   AGE   RX RATE   TX RATE   RX   TX"
+        "COLLECTOR  ID  REFERENCE  LOCAL  REMOTE  AGE  RX RATE  TX RATE  RX  TX"
     );
 }
 
@@ -302,8 +302,10 @@ fn summary_reports_rates_limits_and_history() {
         json!({
             "collectors": [{
                 "collector": "rtmp", "active_sessions": 1,
-                "rx_bit_s": 263192.576, "tx_bit_s": 3145.728,
-                "rx_mibit_s": 0.251, "tx_mibit_s": 0.003,
+                // The one listed session's rates (367.892 and 3.935 kbit/s), not Core's
+                // collector-wide 0.251 and 0.003 Mbit.
+                "rx_bit_s": 376721.408, "tx_bit_s": 4029.44,
+                "rx_mibit_s": 0.359, "tx_mibit_s": 0.004,
                 "limit_sessions": 50, "limit_rx_mibit_s": null, "limit_tx_mibit_s": 100.0,
                 "finished": {"sessions": 0, "rx_mib": 0, "tx_mib": 0, "rx_bytes": null, "tx_bytes": null}
             }],
@@ -367,12 +369,12 @@ fn summary_by_remote_ranks_traffic_and_cuts_at_top() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 3);
     assert!(
-        lines[0].starts_with("COLLECTOR   ACTIVE   RX RATE"),
+        lines[0].starts_with("COLLECTOR  ACTIVE  RX RATE"),
         "{}",
         lines[0]
     );
     let hls: Vec<&str> = lines[1]
-        .split("   ")
+        .split("  ")
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .collect();
@@ -383,8 +385,7 @@ fn summary_by_remote_ranks_traffic_and_cuts_at_top() {
             "0",
             "0 bit/s",
             "625.0 kbit/s",
-            "unlimited",
-            "unlimited",
+            // No collector has a limit: the MAX columns are left out (`-o wide` shows them).
             "8",
             "<1 MiB",
             "43 MiB"

@@ -12,5 +12,6 @@ mod harness;
 mod local;
 mod streaming;
 mod support;
+mod tables;
 mod tchmi;
 mod usage;

@@ -39,7 +39,7 @@ fn by_id<'a>(rows: &'a [Value], id: &str) -> &'a Value {
 /// apart; an empty cell leaves no trace).
 fn table_row(stdout: &str, start: &[&str]) -> Vec<String> {
     let cells = |line: &str| -> Vec<String> {
-        line.split("   ")
+        line.split("  ")
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_string)

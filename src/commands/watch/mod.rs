@@ -1,23 +1,27 @@
 //! `watch` and `active --watch`: polls every target's active sessions each interval and reports
 //! the difference, as a redrawn table on a terminal or as NDJSON events otherwise.
 
+mod frame;
+
 use std::collections::HashMap;
 use std::io::Write;
 use std::pin::pin;
 use std::time::SystemTime;
 
 use serde::Serialize;
+use tokio::signal::unix;
 
 use crate::cli::{ActiveArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session};
-use crate::render::{self, Mark};
+use crate::render::screen::Screen;
 use crate::source::{Answer, Ask};
 use crate::{diag, output};
 
 use super::targets::{self, Opening, Peer};
 use super::{active, refuse_prometheus};
+use frame::{FirstSeen, Frame, status};
 
 /// What identifies a session across polls: its target, collector and id.
 type Key = (String, Collector, String);
@@ -109,54 +113,94 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     let peers = &mut targets::open(settings, &how);
     let progress = targets::progress(settings);
     let out = &settings.output;
+    let mut signals = Signals::new()?;
     let redraw = out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
+    let mut screen = if redraw {
+        Some(Screen::enter(std::io::stdout()).map_err(Error::output)?)
+    } else {
+        None
+    };
     let several = peers.len() > 1;
     let query = active::query(&args);
     let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
-    let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let mut before: Vec<Seen> = Vec::new();
+    let mut first_seen = FirstSeen::default();
     let mut round: u64 = 0;
     loop {
         let replies = tokio::select! {
-            _ = &mut ctrl_c => return Ok(()),
+            Signal::Stop = signals.next() => return Ok(()),
             replies = targets::ask_all(peers, &ask, progress && round == 0) => replies,
         };
         round += 1;
-        let now = collect(peers, replies, &before)?;
+        let (now, failed) = collect(peers, replies, &before)?;
         let now = query.apply_by(now, |s| &s.session);
         let changes = diff(&before, &now);
         let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-        output::emit(None, |w| {
-            if redraw {
-                draw(w, &now, &changes, several, &args, &at, settings)
-            } else {
-                for (event, seen) in &changes {
-                    let line = Event {
-                        event: *event,
-                        at: &at,
-                        target: several.then_some(seen.target.as_str()),
-                        session: &seen.session,
-                    };
-                    serde_json::to_writer(&mut *w, &line)?;
-                    w.write_all(b"\n")?;
-                }
-                Ok(())
+        let frame = match &mut screen {
+            Some(screen) => {
+                first_seen.update(&now);
+                let frame = Frame::new(&now, &changes, &first_seen, &failed, several);
+                let status = status(&args, &frame, &at);
+                frame.draw(screen, &status, settings)?;
+                Some((frame, status))
             }
-        })?;
+            None => {
+                for e in &failed {
+                    diag::warn(format_args!("{e} (showing its last answer)"));
+                }
+                output::emit(None, |w| events(w, &changes, &at, several))?;
+                None
+            }
+        };
         before = now;
         if args.rounds.is_some_and(|n| round >= n) {
             return Ok(());
         }
-        tokio::select! {
-            _ = &mut ctrl_c => return Ok(()),
-            () = tokio::time::sleep(args.interval) => {}
+        let wake = tokio::time::sleep(args.interval);
+        let mut wake = pin!(wake);
+        loop {
+            tokio::select! {
+                () = &mut wake => break,
+                signal = signals.next() => match (signal, &mut screen, &frame) {
+                    (Signal::Stop, _, _) => return Ok(()),
+                    (Signal::Resize, Some(screen), Some((frame, status))) => {
+                        frame.draw(screen, status, settings)?;
+                    }
+                    (Signal::Resize, _, _) => {}
+                },
+            }
         }
     }
 }
 
-/// This round's sessions. A target that failed keeps its previous sessions (no events for a
-/// blip) and gets a warning; with a single target, or when all fail, the error ends the watch.
-fn collect(peers: &[Peer], replies: Vec<Result<Answer>>, before: &[Seen]) -> Result<Vec<Seen>> {
+/// One NDJSON line per change.
+fn events(
+    w: &mut dyn Write,
+    changes: &[(Change, &Seen)],
+    at: &str,
+    several: bool,
+) -> std::io::Result<()> {
+    for (event, seen) in changes {
+        let line = Event {
+            event: *event,
+            at,
+            target: several.then_some(seen.target.as_str()),
+            session: &seen.session,
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// This round's sessions, and the failures of targets that keep their previous sessions (no
+/// events for a blip) when several are watched; with a single target, or when all fail, the
+/// error ends the watch.
+fn collect(
+    peers: &[Peer],
+    replies: Vec<Result<Answer>>,
+    before: &[Seen],
+) -> Result<(Vec<Seen>, Vec<Error>)> {
     let mut now = Vec::new();
     let mut failed = Vec::new();
     for (peer, reply) in peers.iter().zip(replies) {
@@ -184,52 +228,44 @@ fn collect(peers: &[Peer], replies: Vec<Result<Answer>>, before: &[Seen]) -> Res
         }
         return Err(last);
     }
-    for e in &failed {
-        diag::warn(format_args!("{e} (showing its last answer)"));
-    }
-    Ok(now)
+    Ok((now, failed))
 }
 
-/// Clears the terminal and draws the table: new sessions highlighted, gone ones dimmed for
-/// this one round.
-fn draw(
-    w: &mut dyn Write,
-    now: &[Seen],
-    changes: &[(Change, &Seen)],
-    several: bool,
-    args: &ActiveArgs,
-    at: &str,
-    settings: &Settings,
-) -> std::io::Result<()> {
-    let gone: Vec<&Seen> = changes
-        .iter()
-        .filter(|(c, _)| *c == Change::Removed)
-        .map(|(_, s)| *s)
-        .collect();
-    let added: Vec<Key> = changes
-        .iter()
-        .filter(|(c, _)| *c == Change::Added)
-        .map(|(_, s)| s.key())
-        .collect();
-    let rows: Vec<&Seen> = now.iter().chain(gone.iter().copied()).collect();
-    let sessions: Vec<Session> = rows.iter().map(|s| s.session.clone()).collect();
-    let labels: Vec<String> = rows.iter().map(|s| s.target.clone()).collect();
-    let mark = |i: usize| match rows.get(i) {
-        Some(_) if i >= now.len() => Mark::Gone,
-        Some(s) if added.contains(&s.key()) => Mark::New,
-        _ => Mark::Plain,
-    };
-    w.write_all(b"\x1b[2J\x1b[H")?;
-    writeln!(
-        w,
-        "every {}: {} sessions, {} new, {} gone ({at}; Ctrl-C to stop)\n",
-        humantime::format_duration(args.interval),
-        now.len(),
-        added.len(),
-        gone.len()
-    )?;
-    let targets = several.then_some(labels.as_slice());
-    render::sessions_marked(w, &sessions, targets, &mark, &settings.output)
+/// What ends a watch (Ctrl-C, SIGTERM, SIGHUP: the terminal closed) or redraws it (the window
+/// changed size). Caught rather than left to kill the process, so the screen is restored.
+struct Signals {
+    interrupt: unix::Signal,
+    terminate: unix::Signal,
+    hangup: unix::Signal,
+    resize: unix::Signal,
+}
+
+enum Signal {
+    Stop,
+    Resize,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        let on = |kind| {
+            unix::signal(kind).map_err(|e| Error::Internal(format!("cannot catch a signal: {e}")))
+        };
+        Ok(Signals {
+            interrupt: on(unix::SignalKind::interrupt())?,
+            terminate: on(unix::SignalKind::terminate())?,
+            hangup: on(unix::SignalKind::hangup())?,
+            resize: on(unix::SignalKind::window_change())?,
+        })
+    }
+
+    async fn next(&mut self) -> Signal {
+        tokio::select! {
+            _ = self.interrupt.recv() => Signal::Stop,
+            _ = self.terminate.recv() => Signal::Stop,
+            _ = self.hangup.recv() => Signal::Stop,
+            _ = self.resize.recv() => Signal::Resize,
+        }
+    }
 }
 
 #[cfg(test)]
