@@ -55,7 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named contexts of the config file: list, show, set, use')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Run the local collector continuously: record finished sessions, optionally serve them')
-            [CompletionResult]::new('kick', 'kick', [CompletionResultType]::ParameterValue, 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)')
+            [CompletionResult]::new('kick', 'kick', [CompletionResultType]::ParameterValue, 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT HMI logs the session out)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -533,7 +533,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessions' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named contexts of the config file: list, show, set, use')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Run the local collector continuously: record finished sessions, optionally serve them')
-            [CompletionResult]::new('kick', 'kick', [CompletionResultType]::ParameterValue, 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)')
+            [CompletionResult]::new('kick', 'kick', [CompletionResultType]::ParameterValue, 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT HMI logs the session out)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -52,7 +52,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand watch 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
             cand config 'Named contexts of the config file: list, show, set, use'
             cand collect 'Run the local collector continuously: record finished sessions, optionally serve them'
-            cand kick 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
+            cand kick 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT HMI logs the session out)'
             cand completions 'Print the shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -510,7 +510,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand watch 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
             cand config 'Named contexts of the config file: list, show, set, use'
             cand collect 'Run the local collector continuously: record finished sessions, optionally serve them'
-            cand kick 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
+            cand kick 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT HMI logs the session out)'
             cand completions 'Print the shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -65,7 +65,7 @@ complete -c sessions -n "__fish_sessions_needs_command" -f -a "subscriptions" -d
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
-complete -c sessions -n "__fish_sessions_needs_command" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
+complete -c sessions -n "__fish_sessions_needs_command" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT HMI logs the session out)'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "completions" -d 'Print the shell completion script'
 complete -c sessions -n "__fish_sessions_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l collectors -d 'Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc. Each server answers for those it has' -r
@@ -595,7 +595,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_s
 complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "watch" -d 'Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "config" -d 'Named contexts of the config file: list, show, set, use'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "collect" -d 'Run the local collector continuously: record finished sessions, optionally serve them'
-complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)'
+complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "kick" -d 'Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT HMI logs the session out)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "completions" -d 'Print the shell completion script'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and not __fish_seen_subcommand_from active summary clients subscriptions watch config collect kick completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the contexts (the current one is marked)'
