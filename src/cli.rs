@@ -6,10 +6,21 @@ use std::time::Duration;
 
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SortKey};
 use crate::source::Kind;
+
+/// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("SESSIONS_COMMIT"),
+    "\ntarget: ",
+    env!("SESSIONS_TARGET"),
+    "\ntls: rustls 0.23 (ring), system roots via rustls-native-certs"
+);
 
 /// Show who is connected to a streaming or HMI server right now, how much they move, and what
 /// they subscribe to.
@@ -20,6 +31,7 @@ use crate::source::Kind;
 #[command(
     name = "sessions",
     version,
+    long_version = LONG_VERSION,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -35,7 +47,7 @@ impl Cli {
     /// Parses the process's arguments, noting which options came from the environment rather
     /// than the command line: `config set` stores only what was typed.
     pub fn try_parse_noting_env() -> Result<Cli, clap::Error> {
-        let matches = Cli::command().try_get_matches()?;
+        let matches = command().try_get_matches()?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.global.from_env = ["url", "user", "token"]
             .into_iter()
@@ -58,7 +70,8 @@ pub struct GlobalArgs {
         global = true,
         env = "SESSIONS_CONTEXT",
         value_delimiter = ',',
-        value_name = "NAME[,NAME…]"
+        value_name = "NAME[,NAME…]",
+        add = ArgValueCompleter::new(context_names)
     )]
     pub context: Vec<String>,
 
@@ -170,7 +183,7 @@ pub enum Command {
     /// (plus "target" with several contexts). Ctrl-C ends it with exit code 0.
     #[command(after_long_help = EXAMPLES_WATCH)]
     Watch(ActiveArgs),
-    /// Named contexts of the config file: list, show, set, use
+    /// Named contexts of the config file: list, show, set, use, current, delete, rename, unset
     #[command(subcommand, after_long_help = EXAMPLES_CONFIG)]
     Config(ConfigCommand),
     /// Run the local collector continuously: record finished sessions, optionally serve them
@@ -310,18 +323,47 @@ pub enum ConfigCommand {
     /// Show one context's settings (default: the current one); secrets are never shown
     Show {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: Option<String>,
     },
     /// Create or update a context (the file is written atomically, mode 0600)
     ///
     /// Takes the global --url, --source, --user, --ca-cert, --insecure and --timeout and the
     /// options below; only what is given changes. Values that come from the environment
-    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments in the file are not kept.
+    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments and layout of the file are kept;
+    /// a --config FILE that does not exist yet is created.
     Set(ConfigSetArgs),
     /// Make a context the current one (used when neither --url nor --context is given)
     Use {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: String,
+    },
+    /// Print the name of the current context
+    Current,
+    /// Remove a context (and clear current-context if it was the current one)
+    Delete {
+        /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
+        name: String,
+    },
+    /// Give a context a new name (current-context follows it)
+    Rename {
+        /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
+        old: String,
+        /// New name
+        new: String,
+    },
+    /// Remove keys from a context, e.g. `config unset studio timeout insecure`
+    Unset {
+        /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
+        name: String,
+        /// Keys to remove: url, source, user, password_command, password_env, token_env,
+        /// password, token, ca_cert, insecure, timeout, port_map
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
     },
 }
 
@@ -475,6 +517,72 @@ fn parse_size(s: &str) -> Result<u64, String> {
     s.parse::<bytesize::ByteSize>()
         .map(|b| b.as_u64())
         .map_err(|_| "not a size like 512KB, 64MiB or 1GiB".into())
+}
+
+/// Completion of context names (`--context`, `config use` …): the contexts of the config file
+/// the command would read, found as it would find it.
+fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let Some(prefix) = current.to_str() else {
+        return Vec::new();
+    };
+    // In `--context a,b` only the part after the last comma is being typed.
+    let (done, typing) = prefix
+        .rsplit_once(',')
+        .map_or(("", prefix), |(d, t)| (d, t));
+    let explicit = std::env::var_os("SESSIONS_CONFIG").map(PathBuf::from);
+    let var = |name: &str| std::env::var(name).ok();
+    let Some((path, explicit)) = crate::config::file::locate(explicit.as_deref(), &var) else {
+        return Vec::new();
+    };
+    let Ok(loaded) = crate::config::file::load(path, explicit) else {
+        return Vec::new();
+    };
+    loaded
+        .file
+        .contexts
+        .keys()
+        .filter(|name| name.starts_with(typing))
+        .map(|name| match done {
+            "" => CompletionCandidate::new(name),
+            done => CompletionCandidate::new(format!("{done},{name}")),
+        })
+        .collect()
+}
+
+/// The command line as parsed, documented and completed: `Cli`, with the options that only
+/// reach a server hidden from the help of the `config` commands that never use them (`config
+/// set` stores some of them, so its help keeps them all).
+pub fn command() -> clap::Command {
+    const SERVER_ONLY: [&str; 7] = [
+        "timeout",
+        "insecure",
+        "ca_cert",
+        "max_body_size",
+        "token",
+        "password_stdin",
+        "all_contexts",
+    ];
+    let cmd = Cli::command();
+    let server_only: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| SERVER_ONLY.contains(&a.get_id().as_str()))
+        .cloned()
+        .collect();
+    let hidden: Vec<clap::Arg> = server_only.iter().map(|a| a.clone().hide(true)).collect();
+    // A subcommand that has a global option already keeps its own copy when globals propagate:
+    // `config` (and through it list, show, …) gets hidden copies, `config set` visible ones.
+    cmd.mut_subcommands(|sub| {
+        if sub.get_name() != "config" {
+            return sub;
+        }
+        sub.args(hidden.clone()).mut_subcommands(|c| {
+            if c.get_name() == "set" {
+                c.args(server_only.clone())
+            } else {
+                c
+            }
+        })
+    })
 }
 
 /// A count that must be 1 or more (`--top 0` would print a header and nothing else).

@@ -160,7 +160,11 @@ pub const MEBI: f64 = 1024.0 * 1024.0;
 /// The sum of rates that must all be known: one unknown makes the sum unknown (a total that
 /// leaves out the sessions it cannot measure would look exact and be too low). No rates: 0.
 pub fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
-    rates.into_iter().try_fold(0.0, |sum, r| r.map(|r| sum + r))
+    // Rounded again: a sum of 3-decimal rates picks up float noise (`1159440.0750000002`).
+    rates
+        .into_iter()
+        .try_fold(0.0, |sum, r| r.map(|r| sum + r))
+        .map(round3)
 }
 
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
@@ -470,15 +474,22 @@ pub struct Load {
 
 impl Load {
     pub fn of(active: &[Session], collector: Collector) -> Load {
-        active
-            .iter()
-            .filter(|s| s.collector == collector)
-            .fold(Load::default(), |l, s| Load {
-                sessions: l.sessions + 1,
-                // The local collector always measures (a session without a socket moves 0 bit/s).
-                rx_bit_s: l.rx_bit_s + s.rx_bit_s.unwrap_or(0.0),
-                tx_bit_s: l.tx_bit_s + s.tx_bit_s.unwrap_or(0.0),
-            })
+        let sum =
+            active
+                .iter()
+                .filter(|s| s.collector == collector)
+                .fold(Load::default(), |l, s| Load {
+                    sessions: l.sessions + 1,
+                    // The local collector always measures (a session without a socket moves 0 bit/s).
+                    rx_bit_s: l.rx_bit_s + s.rx_bit_s.unwrap_or(0.0),
+                    tx_bit_s: l.tx_bit_s + s.tx_bit_s.unwrap_or(0.0),
+                });
+        // A sum of 3-decimal rates, rounded again so that no float noise reaches the JSON.
+        Load {
+            rx_bit_s: round3(sum.rx_bit_s),
+            tx_bit_s: round3(sum.tx_bit_s),
+            ..sum
+        }
     }
 }
 
@@ -534,6 +545,13 @@ impl FromStr for PortMapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_of_rates_carry_no_float_noise() {
+        let rates = [Some(386480.025), Some(386480.025), Some(386480.025)];
+        assert_eq!(sum_known(rates), Some(1159440.075));
+        assert_eq!(sum_known([Some(1.0), None]), None);
+    }
 
     #[test]
     fn collector_names_round_trip() {

@@ -146,7 +146,12 @@ pub const SESSION: &[Column<Session>] = &[
 ];
 
 /// Exact bytes where the source knows them, else Core's truncated MiB.
-fn traffic(mib: u64, bytes: Option<u64>) -> String {
+fn traffic(sessions: u64, mib: u64, bytes: Option<u64>) -> String {
+    // Core truncates each key's traffic to whole MiB: sessions that moved less show 0 MiB,
+    // which reads as "moved nothing".
+    if bytes.is_none() && mib == 0 && sessions > 0 {
+        return "<1 MiB".into();
+    }
     bytes.map_or_else(|| format!("{mib} MiB"), units::bytes)
 }
 
@@ -241,7 +246,7 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
         title: "FINISHED RX",
         name: "finished_rx_mib",
         shown: Shown::Table,
-        human: |s| finished(s, |f| traffic(f.rx_mib, f.rx_bytes)),
+        human: |s| finished(s, |f| traffic(f.sessions, f.rx_mib, f.rx_bytes)),
         raw: |s| {
             s.finished
                 .as_ref()
@@ -252,7 +257,7 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
         title: "FINISHED TX",
         name: "finished_tx_mib",
         shown: Shown::Table,
-        human: |s| finished(s, |f| traffic(f.tx_mib, f.tx_bytes)),
+        human: |s| finished(s, |f| traffic(f.sessions, f.tx_mib, f.tx_bytes)),
         raw: |s| {
             s.finished
                 .as_ref()
@@ -301,14 +306,14 @@ pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
         title: "RX",
         name: "rx_mib",
         shown: Shown::Table,
-        human: |r| traffic(r.totals.rx_mib, r.totals.rx_bytes),
+        human: |r| traffic(r.totals.sessions, r.totals.rx_mib, r.totals.rx_bytes),
         raw: |r| Raw::Value(&r.totals.rx_mib),
     },
     Column {
         title: "TX",
         name: "tx_mib",
         shown: Shown::Table,
-        human: |r| traffic(r.totals.tx_mib, r.totals.tx_bytes),
+        human: |r| traffic(r.totals.sessions, r.totals.tx_mib, r.totals.tx_bytes),
         raw: |r| Raw::Value(&r.totals.tx_mib),
     },
     Column {
@@ -566,3 +571,16 @@ pub const CONTEXT_FIELD: &[Column<ContextField>] = &[
         raw: |f| Raw::Owned(field_text(&f.value)),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::traffic;
+
+    #[test]
+    fn traffic_under_one_mib_is_not_shown_as_nothing() {
+        assert_eq!(traffic(3, 0, None), "<1 MiB");
+        assert_eq!(traffic(0, 0, None), "0 MiB");
+        assert_eq!(traffic(3, 20, None), "20 MiB");
+        assert_eq!(traffic(3, 0, Some(512)), "512 B");
+    }
+}

@@ -383,7 +383,7 @@ fn summary_by_remote_ranks_traffic_and_cuts_at_top() {
             "unlimited",
             "unlimited",
             "8",
-            "0 MiB",
+            "<1 MiB",
             "43 MiB"
         ]
     );

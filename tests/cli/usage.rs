@@ -106,3 +106,33 @@ fn subcommand_help_lists_its_own_options_first_and_shows_examples() {
         run.stdout
     );
 }
+
+#[test]
+fn config_help_leaves_out_what_only_reaches_a_server() {
+    let run = sessions(&["config", "--help"], &[], None);
+    run.assert_success();
+    let options: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with('-'))
+        .collect();
+    for hidden in [
+        "--timeout",
+        "--insecure",
+        "--max-body-size",
+        "--password-stdin",
+    ] {
+        assert!(
+            !options.iter().any(|l| l.starts_with(hidden)),
+            "{hidden} in {options:?}"
+        );
+    }
+    assert!(
+        options.iter().any(|l| l.starts_with("--config")),
+        "{options:?}"
+    );
+    // `config set` stores --timeout and --insecure in the context: its help keeps them.
+    let set = sessions(&["config", "set", "--help"], &[], None);
+    assert!(set.stdout.contains("--timeout") && set.stdout.contains("--insecure"));
+}
