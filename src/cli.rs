@@ -192,7 +192,8 @@ pub enum Command {
     /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
     #[command(after_long_help = EXAMPLES_COLLECT)]
     Collect(CollectArgs),
-    /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)
+    /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT
+    /// HMI logs the session out)
     ///
     /// Names sessions by ID (as `active` shows them) or selects them with --filter. On a
     /// terminal the selection is shown and confirmed first unless --yes; without a terminal

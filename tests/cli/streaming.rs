@@ -5,6 +5,7 @@
 mod faults;
 mod fleet;
 mod icecast;
+mod kick;
 mod mediamtx;
 mod nginx_rtmp;
 mod srs;

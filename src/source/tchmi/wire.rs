@@ -19,6 +19,7 @@ use crate::source::SubscriptionDetails;
 pub const LOGIN: &str = "Login";
 pub const LOGOUT: &str = "Logout";
 pub const LIST_ACTIVE_SESSIONS: &str = "ListActiveSessions";
+pub const FORCE_LOGOUT: &str = "ForceLogout";
 
 /// A ReadWrite request of one command. Only `SendErrorMessage`, for readable errors; never
 /// `SendWriteValue`, so the server has no reason to echo a password back.
@@ -38,6 +39,12 @@ pub fn login_request(id: u64, user: &str, password: &str) -> String {
 
 pub fn logout_request(id: u64) -> String {
     request(id, LOGOUT, None)
+}
+
+/// `ForceLogout` of the one session with this id: the administrator's way to end another
+/// session (its `writeValue` may also name a user, a client address or a group; we never do).
+pub fn force_logout_request(id: u64, session_id: &str) -> String {
+    request(id, FORCE_LOGOUT, Some(json!({ "sessionId": session_id })))
 }
 
 /// `ListActiveSessions`; `writeValue` only names what was asked for, so a plain call stays VOID
@@ -214,7 +221,6 @@ pub fn route<T: DeserializeOwned>(text: &str, want: u64) -> Routed<T> {
 
 /// Login answers with the new session id, which this socket already carries: skipped unread.
 pub type LoginReply = Reply<IgnoredAny>;
-pub type ListReply = Reply<Listing>;
 
 impl<T> Reply<T> {
     /// Response level first (it stands for the whole request, as Beckhoff's own client reads
@@ -402,10 +408,22 @@ mod tests {
 
     use super::*;
 
+    type ListReply = Reply<Listing>;
+
     macro_rules! fixture {
         ($name:literal) => {
             include_str!(concat!("../../../tests/fixtures/tchmi/", $name))
         };
+    }
+
+    #[test]
+    fn force_logout_names_one_session() {
+        let request: Value = serde_json::from_str(&force_logout_request(2, "7c2e")).unwrap();
+        assert_eq!(
+            request,
+            json!({"requestType": "ReadWrite", "id": 2, "commands": [{"symbol": "ForceLogout",
+                "commandOptions": ["SendErrorMessage"], "writeValue": {"sessionId": "7c2e"}}]})
+        );
     }
 
     fn list(text: &str) -> Listing {

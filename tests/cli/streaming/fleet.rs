@@ -1,6 +1,6 @@
 //! The new sources where every source goes: a context with `source = "srs"` in the config file,
-//! a fleet that mixes datarhei Core with SRS (one of them down: exit 7), `-o prometheus`,
-//! `watch`'s events with rates from two looks, and `kick`'s refusals before anything is done.
+//! a fleet that mixes datarhei Core with SRS (one of them down: exit 7), `-o prometheus`, and
+//! `watch`'s events with rates from two looks.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use crate::support::servers::wait_for;
 use crate::support::{Run, fixture, sessions, start};
 
 /// A datarhei Core stand-in answering the captured replies (4 rtmp and 2 hls sessions).
-fn core() -> Server {
+pub(super) fn core() -> Server {
     Server::start(|req: &Request| match req.path() {
         "/api/v3/session/active" => Reply::json(200, fixture("session-active-rtmp-hls.json")),
         "/api/v3/session" => Reply::json(200, fixture("session-summary-rtmp-hls.json")),
@@ -248,37 +248,4 @@ fn watch_reports_added_updated_and_removed_with_rates_from_two_looks() {
     let moved = rate(4, "rx_bit_s").as_f64().unwrap();
     assert!((300_000.0..1_000_000.0).contains(&moved), "{moved}");
     assert!(rate(5, "rx_bit_s").is_null(), "new in the second look");
-}
-
-#[test]
-fn kick_refuses_before_it_disconnects_anything() {
-    let server = Srs::start(Client::captured());
-    let url = server.url();
-    // stdin is not a terminal here: without --yes there is nobody to ask.
-    ask("srs", &url, &["kick", "064sd658"], &[]).assert_failure(2, "pass --yes to confirm");
-    ask("srs", &url, &["kick", "--yes"], &[]).assert_failure(2, "name the sessions to disconnect");
-    ask(
-        "srs",
-        &url,
-        &["kick", "064sd658", "--yes", "-o", "prometheus"],
-        &[],
-    )
-    .assert_failure(2, "-o prometheus is for");
-    assert!(server.requests().iter().all(|r| r.method == "GET"));
-    assert_eq!(server.clients().len(), 12);
-
-    // datarhei Core has no call to disconnect a session: it says so, exit 2.
-    let studio = core();
-    let run = sessions(
-        &["--url", &studio.url(), "kick", "/live/test", "--yes"],
-        &[],
-        None,
-    );
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("datarhei Core cannot disconnect a session"),
-        "{}",
-        run.stderr
-    );
 }
