@@ -20,3 +20,4 @@ mod text;
 mod tls;
 
 pub use commands::run;
+pub use diag::report;

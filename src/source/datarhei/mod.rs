@@ -364,7 +364,11 @@ impl Datarhei {
             Err(_) => None,
         };
         match said.filter(|s| !s.is_empty()) {
-            Some(words) => format!("{}: {}", status_line.trim_end(), crate::text::one_line(&words)),
+            Some(words) => format!(
+                "{}: {}",
+                status_line.trim_end(),
+                crate::text::one_line(&words)
+            ),
             None => status_line.trim_end().to_owned(),
         }
     }

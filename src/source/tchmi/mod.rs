@@ -127,11 +127,8 @@ impl Tchmi {
             diag::trace(format_args!("{}: logged in as '{user}'", self.host));
             return Ok(true);
         };
-        let mut said = failure.to_string();
-        // A server may quote what it was sent; the password must never reach stderr.
-        if !password.expose().is_empty() {
-            said = said.replace(password.expose(), "***");
-        }
+        // A server may quote what it was sent: stderr masks the password (`diag::keep_secret`).
+        let said = failure.to_string();
         Err(Error::Auth(format!(
             "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
             self.host
