@@ -33,7 +33,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_needs_command" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_needs_command" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -77,11 +77,11 @@ rx_rate\t''
 tx_rate\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l limit -d 'Show at most N sessions (after filtering and sorting)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l interval -d 'Time between two polls of a watch, e.g. 500ms, 2s' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l interval -d 'Time between two polls of a watch, from 100ms to 24h, e.g. 500ms, 2s' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l rounds -d 'Stop a watch after N polls (for tests and scripts)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, at most 10m, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -91,7 +91,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -122,7 +122,7 @@ reference\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l top -d 'With --by: keep the N largest rows per collector (by traffic)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates (0s: no rates)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, at most 10m (0s: no rates)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l db -d 'Local collector: the history store `collect` writes (default as for `collect`)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l day -d 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
@@ -134,7 +134,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -164,7 +164,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand clients" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -194,7 +194,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -231,11 +231,11 @@ rx_rate\t''
 tx_rate\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l limit -d 'Show at most N sessions (after filtering and sorting)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l interval -d 'Time between two polls of a watch, e.g. 500ms, 2s' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l interval -d 'Time between two polls of a watch, from 100ms to 24h, e.g. 500ms, 2s' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l rounds -d 'Stop a watch after N polls (for tests and scripts)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, at most 10m, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -245,7 +245,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -278,7 +278,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -313,7 +313,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -343,7 +343,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -377,7 +377,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -407,7 +407,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -435,7 +435,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand collect" -l interval -d 'How often to look at the sockets; also the window of the bit rates' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l interval -d 'How often to look at the sockets, from 100ms to 24h; also the window of the bit rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l listen -d 'Serve datarhei Core\'s session API and /metrics on this address, e.g. 127.0.0.1:8787. Any address other than loopback requires --token (sent as Authorization: Bearer)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l db -d 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
@@ -447,7 +447,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand collect" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -477,7 +477,7 @@ tchmi\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l user -d 'User name to log in with; the password comes from SESSIONS_PASSWORD or --password-stdin' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l token -d 'A ready datarhei access token (sent as a bearer token)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l ca-cert -d 'Trust this PEM CA certificate (instead of the system\'s roots), e.g. a server\'s own root' -r -F
-complete -c sessions -n "__fish_sessions_using_subcommand completions" -l timeout -d 'Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l timeout -d 'Bound on everything asked of each server: connecting, logging in (token refresh and login again included), the request and the whole reply; each round of a watch has its own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context\'s timeout]' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l max-body-size -d 'Refuse a reply larger than this, e.g. 64MiB' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''

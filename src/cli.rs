@@ -100,9 +100,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m
-    /// [default: 10s, or the context's timeout]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    /// Bound on everything asked of each server: connecting, logging in (token refresh and
+    /// login again included), the request and the whole reply; each round of a watch has its
+    /// own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context's timeout]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
     /// Refuse a reply larger than this, e.g. 64MiB
@@ -213,8 +214,8 @@ pub struct ActiveArgs {
     #[arg(long)]
     pub watch: bool,
 
-    /// Time between two polls of a watch, e.g. 500ms, 2s
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    /// Time between two polls of a watch, from 100ms to 24h, e.g. 500ms, 2s
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_interval)]
     pub interval: Duration,
 
     /// Stop a watch after N polls (for tests and scripts)
@@ -229,9 +230,9 @@ pub struct ActiveArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s;
-    /// 0s takes one look and reports no rates
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    /// Local collector: how long to watch the sockets to measure bit rates, at most 10m, e.g.
+    /// 200ms, 1s; 0s takes one look and reports no rates
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_sample)]
     pub sample: Duration,
 }
 
@@ -298,8 +299,8 @@ pub struct CollectArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// How often to look at the sockets; also the window of the bit rates
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    /// How often to look at the sockets, from 100ms to 24h; also the window of the bit rates
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_interval)]
     pub interval: Duration,
 
     /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
@@ -329,8 +330,9 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates (0s: no rates)
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    /// Local collector: how long to watch the sockets to measure bit rates, at most 10m (0s:
+    /// no rates)
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_sample)]
     pub sample: Duration,
 
     /// Local collector: the history store `collect` writes (default as for `collect`)
@@ -403,6 +405,35 @@ fn parse_day(s: &str) -> Result<String, String> {
     }
 }
 
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A duration from `min` to `max`: outside that it is a mistake (`--timeout 0` gives up before
+/// starting, `--sample 100y` never ends), not a wish.
+fn duration_within(s: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("not a duration like 2s: {e}"))?;
+    if d < min || d > max {
+        let (min, max) = (
+            humantime::format_duration(min),
+            humantime::format_duration(max),
+        );
+        return Err(format!("must be from {min} to {max}"));
+    }
+    Ok(d)
+}
+
+/// `--timeout` and a context's `timeout`.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::from_millis(1), DAY)
+}
+
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::from_millis(100), DAY)
+}
+
+fn parse_sample(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::ZERO, Duration::from_secs(600))
+}
+
 fn parse_size(s: &str) -> Result<u64, String> {
     s.parse::<bytesize::ByteSize>()
         .map(|b| b.as_u64())
@@ -429,5 +460,22 @@ mod tests {
     #[test]
     fn the_clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_outside_their_bounds_are_refused() {
+        assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("0s"), Err("must be from 1ms to 1day".into()));
+        assert_eq!(
+            parse_timeout("2days"),
+            Err("must be from 1ms to 1day".into())
+        );
+        assert_eq!(parse_sample("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_sample("11m"), Err("must be from 0s to 10m".into()));
+        assert_eq!(
+            parse_interval("50ms"),
+            Err("must be from 100ms to 1day".into())
+        );
+        assert!(parse_interval("99999999999999999y").is_err());
     }
 }

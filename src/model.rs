@@ -92,6 +92,15 @@ impl FromStr for Collector {
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The last second RFC 3339 can write (9999-12-31T23:59:59Z); times before 1970 are no
+    /// session's either.
+    pub const LAST: i64 = 253_402_300_799;
+
+    /// Whether it can be written as RFC 3339 UTC, as the JSON contract promises.
+    pub fn in_range(self) -> bool {
+        (0..=Self::LAST).contains(&self.0)
+    }
+
     pub fn to_system_time(self) -> Option<SystemTime> {
         let secs = u64::try_from(self.0).ok()?;
         UNIX_EPOCH.checked_add(Duration::from_secs(secs))
@@ -109,7 +118,7 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_system_time() {
             // humantime refuses years past 9999; fall back to the raw number.
-            Some(t) if self.0 < 253_402_300_800 => {
+            Some(t) if self.0 <= Self::LAST => {
                 write!(f, "{}", humantime::format_rfc3339_seconds(t))
             }
             _ => write!(f, "@{}", self.0),
@@ -205,6 +214,44 @@ impl Serialize for Session {
     }
 }
 
+/// Why a rate cannot be shown as the JSON contract's number, if it cannot: in bit/s it must be
+/// finite (JSON has no infinity) and not negative. `value` is the rate as the field holds it.
+fn bad_rate(name: &str, value: f64, bit_s: f64) -> Option<String> {
+    (!bit_s.is_finite() || bit_s < 0.0).then(|| {
+        format!("{name} {value} is out of range (a rate is a finite number of bit/s, at least 0)")
+    })
+}
+
+/// At most 60 characters of a server's name for something, for an error line.
+fn quoted(s: &str) -> String {
+    let mut short: String = s.chars().take(60).collect();
+    if short.len() < s.len() {
+        short.push('…');
+    }
+    format!("'{short}'")
+}
+
+impl Session {
+    /// Why this session breaks the JSON contract's types, if it does (a server's value out of
+    /// range): then it is refused rather than shown wrong.
+    pub fn out_of_range(&self) -> Option<String> {
+        let created = self.created_at.filter(|t| !t.in_range()).map(|t| {
+            format!(
+                "created_at {} is out of range (a time from 1970 to 9999, in Unix seconds)",
+                t.0
+            )
+        });
+        let why = created
+            .or_else(|| bad_rate("rx_bit_s", self.rx_bit_s, self.rx_bit_s))
+            .or_else(|| bad_rate("tx_bit_s", self.tx_bit_s, self.tx_bit_s))?;
+        Some(format!(
+            "session {} ({}): {why}",
+            quoted(&self.id),
+            self.collector
+        ))
+    }
+}
+
 /// Finished-session totals: what the history holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
@@ -242,6 +289,20 @@ pub struct CollectorSummary {
     pub finished: Totals,
     #[serde(skip)]
     pub history: History,
+}
+
+impl CollectorSummary {
+    /// Why this summary breaks the JSON contract's types, if it does.
+    pub fn out_of_range(&self) -> Option<String> {
+        let limit = |name, mibit_s: Option<f64>| mibit_s.and_then(|m| bad_rate(name, m, m * MEBI));
+        let why = bad_rate("rx_bit_s", self.rx_bit_s, self.rx_bit_s)
+            .or_else(|| bad_rate("tx_bit_s", self.tx_bit_s, self.tx_bit_s))
+            .or_else(|| bad_rate("rx_mibit_s", self.rx_mibit_s, self.rx_mibit_s * MEBI))
+            .or_else(|| bad_rate("tx_mibit_s", self.tx_mibit_s, self.tx_mibit_s * MEBI))
+            .or_else(|| limit("limit_rx_mibit_s", self.limit_rx_mibit_s))
+            .or_else(|| limit("limit_tx_mibit_s", self.limit_tx_mibit_s))?;
+        Some(format!("collector {}: {why}", self.collector))
+    }
 }
 
 /// The finished-session totals grouped three ways, as the source reported them.
@@ -451,6 +512,44 @@ mod tests {
         assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00Z");
         assert_eq!(Timestamp(-5).to_string(), "@-5");
         assert_eq!(Timestamp(i64::MAX).to_string(), format!("@{}", i64::MAX));
+    }
+
+    #[test]
+    fn values_out_of_the_contract_s_range_are_named() {
+        let mut s = Session {
+            collector: Collector::Rtmp,
+            id: "x".repeat(70),
+            reference: String::new(),
+            local: String::new(),
+            remote: String::new(),
+            created_at: Some(Timestamp(Timestamp::LAST)),
+            age_s: None,
+            rx_bytes: 0,
+            tx_bytes: 0,
+            rx_bit_s: 0.0,
+            tx_bit_s: 1e300,
+            extra: serde_json::Value::Null,
+        };
+        assert_eq!(s.out_of_range(), None);
+        s.created_at = Some(Timestamp(-5));
+        let why = s.out_of_range().unwrap();
+        assert!(why.starts_with(&format!(
+            "session '{}…' (rtmp): created_at -5",
+            "x".repeat(60)
+        )));
+        s.created_at = None;
+        s.rx_bit_s = f64::INFINITY;
+        assert!(
+            s.out_of_range()
+                .unwrap()
+                .contains("rx_bit_s inf is out of range")
+        );
+        s.rx_bit_s = -1.0;
+        assert!(
+            s.out_of_range()
+                .unwrap()
+                .contains("rx_bit_s -1 is out of range")
+        );
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Res
 
 pub struct Datarhei {
     http: Client,
+    /// For the login and the token refresh: follows no redirect to another origin, so neither
+    /// the password nor the refresh token leaves the server `--url` names.
+    login_http: Client,
     base: Url,
     host: String,
     credentials: Credentials,
@@ -51,19 +54,22 @@ impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
         tls::install_process_provider();
-        let mut builder = Client::builder()
-            .connect_timeout(net.timeout)
-            .timeout(net.timeout)
-            .redirect(redirect_policy())
-            .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
-        if base.scheme() == "https" {
-            builder = builder.tls_backend_preconfigured(tls::client_config(&net)?);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))?;
+        let client = |same_origin: bool| -> Result<Client> {
+            let mut builder = Client::builder()
+                .connect_timeout(net.timeout)
+                .timeout(net.timeout)
+                .redirect(redirect_policy(same_origin))
+                .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
+            if base.scheme() == "https" {
+                builder = builder.tls_backend_preconfigured(tls::client_config(&net)?);
+            }
+            builder
+                .build()
+                .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
+        };
         Ok(Datarhei {
-            http,
+            http: client(false)?,
+            login_http: client(true)?,
             base,
             host,
             access: credentials.token.clone(),
@@ -128,6 +134,20 @@ impl Datarhei {
         }
     }
 
+    /// `get` with one `--timeout` for all of it: login, request, token refresh, login again and
+    /// the reply (each exchange also has it as its own bound, so an error says which one hung).
+    async fn within_timeout<T, F>(&mut self, url: Url, parse: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
+    {
+        let timeout = self.net.timeout;
+        match tokio::time::timeout(timeout, self.get(url, parse)).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timeout_error()),
+        }
+    }
+
     fn refused(&self, said: &str) -> Error {
         let host = &self.host;
         Error::Auth(if self.credentials.user.is_some() {
@@ -150,7 +170,7 @@ impl Datarhei {
         };
         let body = serde_json::json!({ "username": user, "password": password.expose() });
         let req = self
-            .http
+            .login_http
             .post(self.endpoint("/api/login", None))
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
@@ -159,8 +179,11 @@ impl Datarhei {
         match resp.status() {
             StatusCode::OK => {
                 let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
-                self.access = Some(Secret::new(tokens.access_token));
-                self.refresh = tokens.refresh_token.map(Secret::new);
+                self.access = Some(self.server_token(tokens.access_token, "login reply")?);
+                self.refresh = tokens
+                    .refresh_token
+                    .map(|t| self.server_token(t, "login reply"))
+                    .transpose()?;
                 Ok(())
             }
             // The route exists only when Core's auth is on: no login is needed.
@@ -188,7 +211,7 @@ impl Datarhei {
             return Ok(false);
         };
         let req = self
-            .http
+            .login_http
             .get(self.endpoint("/api/login/refresh", None))
             .header(ACCEPT, "application/json")
             .header(AUTHORIZATION, bearer(&refresh)?);
@@ -202,18 +225,30 @@ impl Datarhei {
             return Ok(false);
         }
         let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
-        self.access = Some(Secret::new(tokens.access_token));
+        self.access = Some(self.server_token(tokens.access_token, "refresh reply")?);
         Ok(true)
     }
 
+    /// A token Core handed out, kept secret from here on; one that cannot go in an HTTP header
+    /// is a bad reply, not the user's mistake.
+    fn server_token(&self, token: String, what: &str) -> Result<Secret> {
+        let token = Secret::new(token);
+        bearer(&token).map_err(|_| {
+            Error::BadReply(format!(
+                "{} sent a {what} whose token holds characters that cannot go in an HTTP header",
+                self.host
+            ))
+        })?;
+        Ok(token)
+    }
+
+    /// The request, on the client it was made with.
     async fn send(&self, req: RequestBuilder) -> Result<Response> {
         let started = Instant::now();
-        let req = req
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
+        let (client, req) = req.build_split();
+        let req = req.map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
         let line = format!("{} {}", req.method(), req.url());
-        let resp = self
-            .http
+        let resp = client
             .execute(req)
             .await
             .map_err(|e| self.transport_error(&e))?;
@@ -231,6 +266,12 @@ impl Datarhei {
         }
         if e.is_connect() {
             return net::connect_failure(e, &self.host);
+        }
+        if let Some(to) = net::find::<OtherOrigin>(e) {
+            return Error::BadReply(format!(
+                "{} redirected the login to another server ({}); the password is sent only where --url points: point --url at the server that logs in",
+                self.host, to.0
+            ));
         }
         if e.is_redirect() {
             return Error::BadReply(format!(
@@ -385,12 +426,13 @@ impl Source for Datarhei {
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
         let url = self.endpoint("/api/v3/session/active", Some(collectors));
         let now = SystemTime::now();
-        self.get(url, move |r| wire::parse_active(r, now)).await
+        self.within_timeout(url, move |r| wire::parse_active(r, now))
+            .await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let url = self.endpoint("/api/v3/session", Some(collectors));
-        let summaries = self.get(url, wire::parse_summary).await?;
+        let summaries = self.within_timeout(url, wire::parse_summary).await?;
         Ok(SourceSummary::Collectors(summaries))
     }
 }
@@ -404,12 +446,17 @@ fn bearer(token: &Secret) -> Result<HeaderValue> {
 }
 
 /// Follows a few redirects, never from https down to http (reqwest already drops the
-/// Authorization header when the host changes).
-fn redirect_policy() -> redirect::Policy {
-    redirect::Policy::custom(|attempt| {
+/// Authorization header when the host changes); with `same_origin`, none to another scheme, host
+/// or port either: a 307/308 would re-send the login's body, password included, over there.
+fn redirect_policy(same_origin: bool) -> redirect::Policy {
+    redirect::Policy::custom(move |attempt| {
         let downgrade = attempt.url().scheme() == "http"
             && attempt.previous().iter().any(|u| u.scheme() == "https");
-        if downgrade {
+        let first = attempt.previous().first().map(Url::origin);
+        if same_origin && first.is_some_and(|o| o != attempt.url().origin()) {
+            let to = net::host_label(attempt.url());
+            attempt.error(OtherOrigin(to))
+        } else if downgrade {
             attempt.error("refusing a redirect from https to http")
         } else if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error("too many redirects")
@@ -426,6 +473,11 @@ fn html_content_type(resp: &Response) -> Option<String> {
         .contains("html")
         .then(|| value.to_owned())
 }
+
+/// Raised by the login's redirect policy: the redirect leads to this other `host:port`.
+#[derive(Debug, thiserror::Error)]
+#[error("redirect to another origin ({0})")]
+struct OtherOrigin(String);
 
 /// Raised inside the body reader when the reply passes `--max-body-size`.
 #[derive(Debug, thiserror::Error)]

@@ -39,6 +39,9 @@ const INSUFFICIENT_ACCESS: i64 = 4101;
 /// authentication codes, all of which mean "not with these credentials" (exit 5).
 const AUTH_CODES: std::ops::RangeInclusive<i64> = 4096..=INSUFFICIENT_ACCESS;
 const SYMBOL_NOT_MAPPED: i64 = 513;
+/// What may wait to be sent: our requests are a few hundred bytes; tungstenite's own write
+/// buffer is 128 KiB.
+const WRITE_BUFFER_LIMIT: usize = 1024 * 1024;
 
 /// The registry's opener: an HMI server at the target's URL.
 pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
@@ -161,9 +164,12 @@ impl Tchmi {
         // Requests are one small frame each: send them at once.
         let _ = tcp.set_nodelay(true);
         let limit = usize::try_from(self.net.max_body_size).unwrap_or(usize::MAX);
+        // A server that floods pings and never reads would grow the queue of pongs without
+        // end: past this, tungstenite keeps only the newest pong (and refuses our own frames).
         let config = WebSocketConfig::default()
             .max_message_size(Some(limit))
-            .max_frame_size(Some(limit));
+            .max_frame_size(Some(limit))
+            .max_write_buffer_size(WRITE_BUFFER_LIMIT);
         let (ws, _) = tokio_tungstenite::client_async_tls_with_config(
             self.url.as_str(),
             tcp,
@@ -299,6 +305,11 @@ impl Tchmi {
                     self.host, self.net.max_body_size
                 ))
             }
+            WsError::WriteBufferFull(_) => Error::BadReply(format!(
+                "{} does not read what we send (more than {} KiB are waiting); is --url a TwinCAT HMI Server?",
+                self.host,
+                WRITE_BUFFER_LIMIT / 1024
+            )),
             WsError::ConnectionClosed
             | WsError::AlreadyClosed
             | WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => self.closed(None),
