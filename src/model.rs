@@ -119,6 +119,15 @@ impl FromStr for Collector {
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The last second RFC 3339 can write (9999-12-31T23:59:59Z); times before 1970 are no
+    /// session's either.
+    pub const LAST: i64 = 253_402_300_799;
+
+    /// Whether it can be written as RFC 3339 UTC, as the JSON contract promises.
+    pub fn in_range(self) -> bool {
+        (0..=Self::LAST).contains(&self.0)
+    }
+
     pub fn to_system_time(self) -> Option<SystemTime> {
         let secs = u64::try_from(self.0).ok()?;
         UNIX_EPOCH.checked_add(Duration::from_secs(secs))
@@ -277,6 +286,49 @@ impl Serialize for Session {
     }
 }
 
+/// Why a rate cannot be shown as the JSON contract's number, if it cannot: in bit/s it must be
+/// finite (JSON has no infinity) and not negative. `value` is the rate as the field holds it.
+fn bad_rate(name: &str, value: f64, bit_s: f64) -> Option<String> {
+    (!bit_s.is_finite() || bit_s < 0.0).then(|| {
+        format!("{name} {value} is out of range (a rate is a finite number of bit/s, at least 0)")
+    })
+}
+
+/// `bad_rate` for a rate the server may not give (unknown is in range).
+fn bad_known_rate(name: &str, value: Option<f64>, per_unit: f64) -> Option<String> {
+    value.and_then(|v| bad_rate(name, v, v * per_unit))
+}
+
+/// At most 60 characters of a server's name for something, for an error line.
+fn quoted(s: &str) -> String {
+    let mut short: String = s.chars().take(60).collect();
+    if short.len() < s.len() {
+        short.push('…');
+    }
+    format!("'{short}'")
+}
+
+impl Session {
+    /// Why this session breaks the JSON contract's types, if it does (a server's value out of
+    /// range): then it is refused rather than shown wrong.
+    pub fn out_of_range(&self) -> Option<String> {
+        let created = self.created_at.filter(|t| !t.in_range()).map(|t| {
+            format!(
+                "created_at {} is out of range (a time from 1970 to 9999, in Unix seconds)",
+                t.0
+            )
+        });
+        let why = created
+            .or_else(|| bad_known_rate("rx_bit_s", self.rx_bit_s, 1.0))
+            .or_else(|| bad_known_rate("tx_bit_s", self.tx_bit_s, 1.0))?;
+        Some(format!(
+            "session {} ({}): {why}",
+            quoted(&self.id),
+            self.collector
+        ))
+    }
+}
+
 /// Finished-session totals: what the history holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
@@ -349,6 +401,19 @@ pub struct CollectorSummary {
     pub finished: Option<Totals>,
     #[serde(skip)]
     pub history: History,
+}
+
+impl CollectorSummary {
+    /// Why this summary breaks the JSON contract's types, if it does.
+    pub fn out_of_range(&self) -> Option<String> {
+        let why = bad_known_rate("rx_bit_s", self.rx_bit_s, 1.0)
+            .or_else(|| bad_known_rate("tx_bit_s", self.tx_bit_s, 1.0))
+            .or_else(|| bad_known_rate("rx_mibit_s", self.rx_mibit_s, MEBI))
+            .or_else(|| bad_known_rate("tx_mibit_s", self.tx_mibit_s, MEBI))
+            .or_else(|| bad_known_rate("limit_rx_mibit_s", self.limit_rx_mibit_s.max(), MEBI))
+            .or_else(|| bad_known_rate("limit_tx_mibit_s", self.limit_tx_mibit_s.max(), MEBI))?;
+        Some(format!("collector {}: {why}", self.collector))
+    }
 }
 
 /// The finished-session totals grouped three ways, as the source reported them.
@@ -634,6 +699,44 @@ mod tests {
         );
         assert_eq!(Timestamp(253_402_300_800).to_string(), "@253402300800");
         assert_eq!(serde_json::to_value(Timestamp(-1)).unwrap(), "@-1");
+    }
+
+    #[test]
+    fn values_out_of_the_contract_s_range_are_named() {
+        let mut s = Session {
+            collector: Collector::Rtmp,
+            id: "x".repeat(70),
+            reference: String::new(),
+            local: String::new(),
+            remote: String::new(),
+            created_at: Some(Timestamp(Timestamp::LAST)),
+            age_s: None,
+            rx_bytes: Some(0),
+            tx_bytes: Some(0),
+            rx_bit_s: Some(0.0),
+            tx_bit_s: Some(1e300),
+            extra: serde_json::Value::Null,
+        };
+        assert_eq!(s.out_of_range(), None);
+        s.created_at = Some(Timestamp(-5));
+        let why = s.out_of_range().unwrap();
+        assert!(why.starts_with(&format!(
+            "session '{}…' (rtmp): created_at -5",
+            "x".repeat(60)
+        )));
+        s.created_at = None;
+        s.rx_bit_s = Some(f64::INFINITY);
+        assert!(
+            s.out_of_range()
+                .unwrap()
+                .contains("rx_bit_s inf is out of range")
+        );
+        s.rx_bit_s = Some(-1.0);
+        assert!(
+            s.out_of_range()
+                .unwrap()
+                .contains("rx_bit_s -1 is out of range")
+        );
     }
 
     #[test]

@@ -3,8 +3,11 @@
 
 use std::io::{self, Write};
 
+use std::borrow::Cow;
+
 use super::Targets;
 use crate::model::{CollectorSummary, HmiSummary, MEBI, Session, TargetSummary};
+use crate::text::is_unsafe;
 
 /// A sample value: integers stay exact (no float rounding of byte counters).
 #[derive(Debug, Clone, Copy)]
@@ -257,12 +260,28 @@ fn families<T>(
     Ok(())
 }
 
-/// Label values escape backslash, double quote and line feed.
-fn escape_label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// Label values escape backslash, double quote and line feed as the format defines; every other
+/// control, bidi or line-separator character is written as the text `\u{…}` (its backslash
+/// escaped), since the format has no escape for it and it must not reach a reader raw.
+fn escape_label(value: &str) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '\\' | '"') || is_unsafe(c);
+    if !value.contains(special) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if is_unsafe(c) => {
+                out.push('\\');
+                out.extend(c.escape_default());
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// HELP text escapes backslash and line feed.
@@ -288,6 +307,10 @@ mod tests {
     #[test]
     fn labels_and_numbers_are_escaped_and_exact() {
         assert_eq!(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+        assert_eq!(
+            escape_label("x\u{1b}[2J\ty\u{202e}"),
+            "x\\\\u{1b}[2J\\\\ty\\\\u{202e}"
+        );
         assert_eq!(escape_help("x\\y\nz"), "x\\\\y\\nz");
         assert_eq!(number(Num::Float(f64::INFINITY)), "+Inf");
         assert_eq!(number(Num::Float(0.5)), "0.5");

@@ -1,4 +1,6 @@
-//! Tab-separated values with the JSON field names as header, escaped as jq's `@tsv` does.
+//! Tab-separated values with the JSON field names as header: one row per line, each field
+//! escaped as jq's `@tsv` does (`\\`, `\t`, `\n`, `\r`) and every other control, bidi or
+//! line-separator character as `\u{…}`, so a reader can restore the text exactly.
 
 use std::io::{self, BufWriter, Write};
 
@@ -48,27 +50,8 @@ pub fn write<T>(
     out.flush()
 }
 
-fn write_escaped(out: &mut impl Write, field: &str) -> io::Result<()> {
-    let bytes = field.as_bytes();
-    // Most fields need no escape: a pass without branches, then one copy.
-    let special = |b: u8| matches!(b, b'\\' | b'\t' | b'\n' | b'\r');
-    if !bytes.iter().fold(false, |any, &b| any | special(b)) {
-        return out.write_all(bytes);
-    }
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match b {
-            b'\\' => b"\\\\",
-            b'\t' => b"\\t",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            _ => continue,
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(escaped)?;
-        start = i + 1;
-    }
-    out.write_all(&bytes[start..])
+fn write_escaped(out: &mut dyn Write, field: &str) -> io::Result<()> {
+    crate::text::write_reversible(out, field)
 }
 
 #[cfg(test)]
@@ -76,9 +59,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_like_jq() {
+    fn escapes_like_jq_and_shows_other_controls_as_code_points() {
         let mut out = Vec::new();
-        write_escaped(&mut out, "a\tb\nc\\d\re").unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "a\\tb\\nc\\\\d\\re");
+        write_escaped(&mut out, "a\tb\nc\\d\re\u{1b}[2J\u{202e}").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\tb\\nc\\\\d\\re\\u{1b}[2J\\u{202e}"
+        );
     }
 }

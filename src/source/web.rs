@@ -24,11 +24,22 @@ const WORDS_LIMIT: usize = 160;
 
 /// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured.
 pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
+    build(base, net, false)
+}
+
+/// The client for a login or a token refresh: it follows no redirect to another origin, so
+/// neither the password nor a refresh token leaves the server `--url` names (a 307/308 would
+/// re-send the body there).
+pub fn login_client(base: &Url, net: &NetOptions) -> Result<Client> {
+    build(base, net, true)
+}
+
+fn build(base: &Url, net: &NetOptions, same_origin: bool) -> Result<Client> {
     tls::install_process_provider();
     let mut builder = Client::builder()
         .connect_timeout(net.timeout)
         .timeout(net.timeout)
-        .redirect(redirect_policy())
+        .redirect(redirect_policy(same_origin))
         .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
     if base.scheme() == "https" {
         builder = builder.tls_backend_preconfigured(tls::client_config(net)?);
@@ -38,13 +49,23 @@ pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
         .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
 }
 
+/// A redirect of a login to another origin, refused.
+#[derive(Debug, thiserror::Error)]
+#[error("redirect to another server ({0})")]
+pub struct OtherOrigin(String);
+
 /// Follows a few redirects (SRS sends `/api/v1/clients` to `/api/v1/clients/`), never from
-/// https down to http (reqwest already drops the Authorization header when the host changes).
-fn redirect_policy() -> redirect::Policy {
-    redirect::Policy::custom(|attempt| {
+/// https down to http (reqwest already drops the Authorization header when the host changes);
+/// with `same_origin`, none to another scheme, host or port either.
+fn redirect_policy(same_origin: bool) -> redirect::Policy {
+    redirect::Policy::custom(move |attempt| {
         let downgrade = attempt.url().scheme() == "http"
             && attempt.previous().iter().any(|u| u.scheme() == "https");
-        if downgrade {
+        let first = attempt.previous().first().map(Url::origin);
+        if same_origin && first.is_some_and(|o| o != attempt.url().origin()) {
+            let to = net::host_label(attempt.url());
+            attempt.error(OtherOrigin(to))
+        } else if downgrade {
             attempt.error("refusing a redirect from https to http")
         } else if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error("too many redirects")
@@ -61,6 +82,12 @@ pub fn transport_error(e: &reqwest::Error, host: &str, net: &NetOptions) -> Erro
     }
     if e.is_connect() {
         return net::connect_failure(e, host);
+    }
+    if let Some(to) = net::find::<OtherOrigin>(e) {
+        return Error::BadReply(format!(
+            "{host} redirected the login to another server ({}); the password is sent only where --url points: point --url at the server that logs in",
+            to.0
+        ));
     }
     if e.is_redirect() {
         return Error::BadReply(format!(

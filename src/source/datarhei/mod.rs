@@ -39,6 +39,9 @@ pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Res
 
 pub struct Datarhei {
     http: Client,
+    /// For the login and the token refresh: follows no redirect to another origin, so neither
+    /// the password nor the refresh token leaves the server `--url` names.
+    login_http: Client,
     base: Url,
     host: String,
     credentials: Credentials,
@@ -53,9 +56,11 @@ impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
         let http = web::client(&base, &net)?;
+        let login_http = web::login_client(&base, &net)?;
         let compressed = !is_loopback(&base);
         Ok(Datarhei {
             http,
+            login_http,
             base,
             host,
             access: credentials.token.clone(),
@@ -126,6 +131,20 @@ impl Datarhei {
         }
     }
 
+    /// `get` with one `--timeout` for all of it: login, request, token refresh, login again and
+    /// the reply (each exchange also has it as its own bound, so an error says which one hung).
+    async fn within_timeout<T, F>(&mut self, url: Url, parse: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
+    {
+        let timeout = self.net.timeout;
+        match tokio::time::timeout(timeout, self.get(url, parse)).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timeout_error()),
+        }
+    }
+
     fn refused(&self, said: &str) -> Error {
         let host = &self.host;
         Error::Auth(if self.credentials.user.is_some() {
@@ -148,7 +167,7 @@ impl Datarhei {
         };
         let body = serde_json::json!({ "username": user, "password": password.expose() });
         let req = self
-            .http
+            .login_http
             .post(self.endpoint("/api/login", None))
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
@@ -157,8 +176,11 @@ impl Datarhei {
         match resp.status() {
             StatusCode::OK => {
                 let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
-                self.access = Some(Secret::new(tokens.access_token));
-                self.refresh = tokens.refresh_token.map(Secret::new);
+                self.access = Some(self.server_token(tokens.access_token, "login reply")?);
+                self.refresh = tokens
+                    .refresh_token
+                    .map(|t| self.server_token(t, "login reply"))
+                    .transpose()?;
                 Ok(())
             }
             // The route exists only when Core's auth is on: no login is needed.
@@ -186,7 +208,7 @@ impl Datarhei {
             return Ok(false);
         };
         let req = self
-            .http
+            .login_http
             .get(self.endpoint("/api/login/refresh", None))
             .header(ACCEPT, "application/json")
             .header(AUTHORIZATION, bearer(&refresh)?);
@@ -200,18 +222,30 @@ impl Datarhei {
             return Ok(false);
         }
         let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
-        self.access = Some(Secret::new(tokens.access_token));
+        self.access = Some(self.server_token(tokens.access_token, "refresh reply")?);
         Ok(true)
     }
 
+    /// A token Core handed out, kept secret from here on; one that cannot go in an HTTP header
+    /// is a bad reply, not the user's mistake.
+    fn server_token(&self, token: String, what: &str) -> Result<Secret> {
+        let token = Secret::new(token);
+        bearer(&token).map_err(|_| {
+            Error::BadReply(format!(
+                "{} sent a {what} whose token holds characters that cannot go in an HTTP header",
+                self.host
+            ))
+        })?;
+        Ok(token)
+    }
+
+    /// The request, on the client it was made with.
     async fn send(&self, req: RequestBuilder) -> Result<Response> {
         let started = Instant::now();
-        let req = req
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
+        let (client, req) = req.build_split();
+        let req = req.map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
         let line = format!("{} {}", req.method(), req.url());
-        let resp = self
-            .http
+        let resp = client
             .execute(req)
             .await
             .map_err(|e| self.transport_error(&e))?;
@@ -365,13 +399,14 @@ impl Source for Datarhei {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session/active", Some(&collectors));
         let now = SystemTime::now();
-        self.get(url, move |r| wire::parse_active(r, now)).await
+        self.within_timeout(url, move |r| wire::parse_active(r, now))
+            .await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session", Some(&collectors));
-        let summaries = self.get(url, wire::parse_summary).await?;
+        let summaries = self.within_timeout(url, wire::parse_summary).await?;
         Ok(SourceSummary::Collectors(summaries))
     }
 }

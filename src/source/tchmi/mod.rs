@@ -39,6 +39,9 @@ const INSUFFICIENT_ACCESS: i64 = 4101;
 /// authentication codes, all of which mean "not with these credentials" (exit 5).
 const AUTH_CODES: std::ops::RangeInclusive<i64> = 4096..=INSUFFICIENT_ACCESS;
 const SYMBOL_NOT_MAPPED: i64 = 513;
+/// What may wait to be sent: our requests are a few hundred bytes; tungstenite's own write
+/// buffer is 128 KiB.
+const WRITE_BUFFER_LIMIT: usize = 1024 * 1024;
 
 /// The registry's opener: an HMI server at the target's URL.
 pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
@@ -143,11 +146,8 @@ impl Tchmi {
             diag::trace(format_args!("{}: logged in as '{user}'", self.host));
             return Ok(true);
         };
-        let mut said = failure.to_string();
-        // A server may quote what it was sent; the password must never reach stderr.
-        if !password.expose().is_empty() {
-            said = said.replace(password.expose(), "***");
-        }
+        // A server may quote what it was sent: stderr masks the password (`diag::keep_secret`).
+        let said = failure.to_string();
         Err(Error::Auth(format!(
             "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
             self.host
@@ -185,9 +185,12 @@ impl Tchmi {
         // Requests are one small frame each: send them at once.
         let _ = tcp.set_nodelay(true);
         let limit = usize::try_from(self.net.max_body_size).unwrap_or(usize::MAX);
+        // A server that floods pings and never reads would grow the queue of pongs without
+        // end: past this, tungstenite keeps only the newest pong (and refuses our own frames).
         let config = WebSocketConfig::default()
             .max_message_size(Some(limit))
-            .max_frame_size(Some(limit));
+            .max_frame_size(Some(limit))
+            .max_write_buffer_size(WRITE_BUFFER_LIMIT);
         let (ws, _) = tokio_tungstenite::client_async_tls_with_config(
             self.url.as_str(),
             tcp,
@@ -323,6 +326,11 @@ impl Tchmi {
                     self.host, self.net.max_body_size
                 ))
             }
+            WsError::WriteBufferFull(_) => Error::BadReply(format!(
+                "{} does not read what we send (more than {} KiB are waiting); is --url a TwinCAT HMI Server?",
+                self.host,
+                WRITE_BUFFER_LIMIT / 1024
+            )),
             WsError::ConnectionClosed
             | WsError::AlreadyClosed
             | WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => self.closed(None),

@@ -113,9 +113,67 @@ fn maybe_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
     Ok(Option::<Count>::deserialize(d)?.map(|c| c.0))
 }
 
-/// The request id a text frame answers; `Ok(None)` for a JSON object without one. An error means
-/// the frame is no JSON object at all. Only `id` is kept, the rest is skimmed, to route a frame
-/// before reading it.
+/// A frame's `id` as one of ours could be (a non-negative integer, maybe as a string), or `None`
+/// for anything else: a negative, fractional or non-numeric id answers no request of ours, so
+/// the frame is skipped like any other request's, not refused as unreadable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LooseId(Option<u64>);
+
+impl<'de> Deserialize<'de> for LooseId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = LooseId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LooseId, E> {
+                Ok(LooseId(Some(v)))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LooseId, E> {
+                Ok(LooseId(u64::try_from(v).ok()))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LooseId, E> {
+                Ok(LooseId(None))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LooseId, E> {
+                Ok(LooseId(None))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LooseId, E> {
+                Ok(LooseId(v.trim().parse().ok()))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<LooseId, E> {
+                Ok(LooseId(None))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LooseId, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LooseId(None))
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LooseId, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LooseId(None))
+            }
+        }
+        d.deserialize_any(IdVisitor)
+    }
+}
+
+fn loose_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(LooseId::deserialize(d)?.0)
+}
+
+/// The request id a text frame answers; `Ok(None)` for a JSON object without one of ours. An
+/// error means the frame is no JSON object at all. Only `id` is kept, the rest is skimmed, to
+/// route a frame before reading it.
 pub fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
     struct IdVisitor;
     impl<'de> Visitor<'de> for IdVisitor {
@@ -129,7 +187,7 @@ pub fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
             let mut id = None;
             while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                 if key == "id" {
-                    id = map.next_value::<Option<Count>>()?.map(|c| c.0);
+                    id = map.next_value::<LooseId>()?.0;
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -177,7 +235,7 @@ impl fmt::Display for ServerError {
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: DeserializeOwned"))]
 pub struct Reply<T> {
-    #[serde(default, deserialize_with = "maybe_count")]
+    #[serde(default, deserialize_with = "loose_id")]
     id: Option<u64>,
     #[serde(default)]
     error: Option<ServerError>,
@@ -495,6 +553,18 @@ mod tests {
         assert_eq!(reply_id(fixture!("login-response.json")).unwrap(), Some(1));
         assert_eq!(reply_id(r#"{"id":"42","x":[1,2]}"#).unwrap(), Some(42));
         assert_eq!(reply_id(r#"{"requestType":"Subscription"}"#).unwrap(), None);
+        for foreign in [
+            r#"{"id":-1}"#,
+            r#"{"id":2.5}"#,
+            r#"{"id":"x"}"#,
+            r#"{"id":[2]}"#,
+        ] {
+            assert_eq!(reply_id(foreign).unwrap(), None, "{foreign}");
+            assert!(
+                matches!(route::<Listing>(foreign, 2), Routed::Other(None)),
+                "{foreign}"
+            );
+        }
         assert!(reply_id("<html>").is_err());
         assert!(reply_id("[1]").is_err());
     }
