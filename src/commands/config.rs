@@ -15,7 +15,8 @@ use super::refuse_prometheus;
 pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Result<()> {
     let out = config::output_options(args, env);
     refuse_prometheus(out.format)?;
-    let loaded = config::load_config(args, env)?.ok_or_else(|| {
+    let creating = matches!(command, ConfigCommand::Set(_));
+    let loaded = config::load_config(args, env, creating)?.ok_or_else(|| {
         Error::Usage(
             "no config file: pass --config FILE or set SESSIONS_CONFIG, XDG_CONFIG_HOME or HOME"
                 .into(),

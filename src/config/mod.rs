@@ -79,7 +79,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Flags beat the environment (clap's `env =`), which beats the config file's context.
 pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
-    let config = load_config(args, env)?;
+    let config = load_config(args, env, false)?;
     let names = chosen_contexts(args, config.as_ref())?;
     if names.len() > 1 && args.url.as_deref().is_some_and(|u| !u.is_empty()) {
         return Err(Error::Usage(
@@ -125,12 +125,13 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
 }
 
 /// The config file, if there is one to read; warns when it holds a literal secret that others
-/// can read.
-pub fn load_config(args: &GlobalArgs, env: &Env<'_>) -> Result<Option<Loaded>> {
+/// can read. With `creating` (`config set`), a `--config FILE` that does not exist yet is an
+/// empty config, to be written there.
+pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<Option<Loaded>> {
     let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);
     };
-    let loaded = file::load(path, explicit)?;
+    let loaded = file::load(path, explicit && !creating)?;
     if loaded.readable_by_others {
         for (name, context) in &loaded.file.contexts {
             if context.holds_literal_secret() {

@@ -5,6 +5,7 @@
 //! A new server is a folder here (private wire types, an `open` function, `impl Source`) plus one
 //! line in `registry!` below.
 
+pub mod budget;
 pub mod datarhei;
 pub mod local;
 pub mod net;

@@ -7,6 +7,7 @@ mod contexts;
 mod datarhei;
 mod faults;
 mod generated;
+mod hostile;
 mod local;
 mod support;
 mod tchmi;
