@@ -290,7 +290,7 @@ impl Serialize for Session {
 /// finite (JSON has no infinity) and not negative. `value` is the rate as the field holds it.
 fn bad_rate(name: &str, value: f64, bit_s: f64) -> Option<String> {
     (!bit_s.is_finite() || bit_s < 0.0).then(|| {
-        format!("{name} {value} is out of range (a rate is a finite number of bit/s, at least 0)")
+        format!("{name} {value:?} is out of range (a rate is a finite number of bit/s, at least 0)")
     })
 }
 
@@ -440,6 +440,15 @@ impl History {
             GroupBy::Local => &self.by_local,
             GroupBy::Reference => &self.by_reference,
         }
+    }
+
+    /// One grouping, moved out (an empty list is left behind).
+    pub fn take(&mut self, by: GroupBy) -> Vec<(String, Totals)> {
+        std::mem::take(match by {
+            GroupBy::Remote => &mut self.by_remote,
+            GroupBy::Local => &mut self.by_local,
+            GroupBy::Reference => &mut self.by_reference,
+        })
     }
 }
 
@@ -735,7 +744,7 @@ mod tests {
         assert!(
             s.out_of_range()
                 .unwrap()
-                .contains("rx_bit_s -1 is out of range")
+                .contains("rx_bit_s -1.0 is out of range")
         );
     }
 

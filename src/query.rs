@@ -269,18 +269,20 @@ pub fn summarize(
     collectors.sort_by_key(|c| c.collector);
     let mut breakdown = Vec::new();
     if let Some(by) = by {
-        for c in &collectors {
+        // The history moves into the rows (a copy would double what a large reply costs); keys
+        // are unique per collector, so an unstable sort (no scratch buffer) orders them fully.
+        for c in &mut collectors {
             let mut rows: Vec<BreakdownRow> = c
                 .history
-                .grouped(by)
-                .iter()
+                .take(by)
+                .into_iter()
                 .map(|(key, totals)| BreakdownRow {
                     collector: c.collector,
-                    key: key.clone(),
-                    totals: totals.clone(),
+                    key,
+                    totals,
                 })
                 .collect();
-            rows.sort_by(|a, b| {
+            rows.sort_unstable_by(|a, b| {
                 b.totals
                     .traffic_key()
                     .cmp(&a.totals.traffic_key())

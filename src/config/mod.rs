@@ -155,8 +155,8 @@ fn broken(name: String, e: Error, max_body_size: u64) -> Target {
 }
 
 /// The config file, if there is one to read; warns when it holds a literal secret that others
-/// can read.
-/// `creating`: a missing file named by --config is a new, empty one (`config set` creates it).
+/// can read. With `creating` (`config set`), a `--config FILE` that does not exist yet is an
+/// empty config, to be written there.
 pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<Option<Loaded>> {
     let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);

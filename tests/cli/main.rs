@@ -9,6 +9,7 @@ mod docs;
 mod faults;
 mod generated;
 mod harness;
+mod hostile;
 mod local;
 mod streaming;
 mod support;
