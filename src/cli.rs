@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SortKey};
@@ -16,15 +17,26 @@ use crate::source::Kind;
 ///
 /// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), or this
 /// machine (no --url).
+/// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("SESSIONS_COMMIT"),
+    "\ntarget: ",
+    env!("SESSIONS_TARGET"),
+    "\ntls: rustls 0.23 (ring), system roots via rustls-native-certs"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sessions",
     version,
+    long_version = LONG_VERSION,
     propagate_version = true,
     max_term_width = 100
 )]
 pub struct Cli {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalArgs,
 
     #[command(subcommand)]
@@ -35,7 +47,7 @@ impl Cli {
     /// Parses the process's arguments, noting which options came from the environment rather
     /// than the command line: `config set` stores only what was typed.
     pub fn try_parse_noting_env() -> Result<Cli, clap::Error> {
-        let matches = Cli::command().try_get_matches()?;
+        let matches = command().try_get_matches()?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.global.from_env = ["url", "user", "token"]
             .into_iter()
@@ -58,7 +70,8 @@ pub struct GlobalArgs {
         global = true,
         env = "SESSIONS_CONTEXT",
         value_delimiter = ',',
-        value_name = "NAME[,NAME…]"
+        value_name = "NAME[,NAME…]",
+        add = ArgValueCompleter::new(context_names)
     )]
     pub context: Vec<String>,
 
@@ -102,7 +115,7 @@ pub struct GlobalArgs {
 
     /// Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m
     /// [default: 10s, or the context's timeout]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
     /// Refuse a reply larger than this, e.g. 64MiB
@@ -145,39 +158,86 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// One row per active session
+    #[command(after_long_help = EXAMPLES_ACTIVE)]
     Active(ActiveArgs),
     /// Per collector: active sessions, bandwidth, configured limits, finished-session totals
+    #[command(after_long_help = EXAMPLES_SUMMARY)]
     Summary(SummaryArgs),
     /// TwinCAT HMI: one row per connected WebSocket (client, session id, user, registered
     /// commands)
     ///
     /// Needs --url ws://HOST:PORT/ or wss://HOST:PORT/ and an administrator login:
     /// --user __SystemAdministrator with SESSIONS_PASSWORD or --password-stdin.
+    #[command(after_long_help = EXAMPLES_CLIENTS)]
     Clients,
     /// TwinCAT HMI: one row per subscription (key, id, type, interval, clients, JSON length,
     /// average duration, symbols)
     ///
     /// Requests the server is processing right now are listed too, with type ReadWrite.
+    #[command(after_long_help = EXAMPLES_SUBSCRIPTIONS)]
     Subscriptions(SubscriptionsArgs),
     /// Live view of the active sessions: a redrawn table on a terminal, NDJSON events otherwise
     ///
     /// Each event is one line: {"event":"added"|"updated"|"removed","at":RFC3339,"session":{…}}
     /// (plus "target" with several contexts). Ctrl-C ends it with exit code 0.
+    #[command(after_long_help = EXAMPLES_WATCH)]
     Watch(ActiveArgs),
-    /// Named contexts of the config file: list, show, set, use
-    #[command(subcommand)]
+    /// Named contexts of the config file: list, show, set, use, current, delete, rename, unset
+    #[command(subcommand, after_long_help = EXAMPLES_CONFIG)]
     Config(ConfigCommand),
     /// Run the local collector continuously: record finished sessions, optionally serve them
     ///
     /// Prints one JSON line per finished session once it is safely stored. With --listen, serves
     /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
+    #[command(after_long_help = EXAMPLES_COLLECT)]
     Collect(CollectArgs),
+    /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)
+    ///
+    /// Names sessions by ID (as `active` shows them) or selects them with --filter. On a
+    /// terminal the selection is shown and confirmed first unless --yes; without a terminal
+    /// --yes is required. Prints one line per session (JSON with -o json). Exit 0 when all were
+    /// disconnected, 4 when the server refused one, 2 when the source cannot disconnect.
+    #[command(after_long_help = EXAMPLES_KICK)]
+    Kick(KickArgs),
     /// Print the shell completion script
+    #[command(after_long_help = EXAMPLES_COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 }
+
+const EXAMPLES_ACTIVE: &str = "Examples:
+  sessions active                                   # this machine
+  sessions --url http://core:8080 active --collectors hls,rtmp
+  sessions active --filter remote=10.0.0.0/8 --sort-by rx_rate --limit 10
+  sessions --all-contexts active -o json";
+const EXAMPLES_SUMMARY: &str = "Examples:
+  sessions --url http://core:8080 summary
+  sessions --url http://core:8080 summary --by remote --top 5
+  sessions summary --day 2026-11-24                 # this machine's history
+  sessions --context studio summary -o prometheus --output-file /var/lib/node_exporter/sessions.prom";
+const EXAMPLES_CLIENTS: &str = "Examples:
+  SESSIONS_PASSWORD=… sessions --url wss://hmi:1010/ --user __SystemAdministrator clients";
+const EXAMPLES_SUBSCRIPTIONS: &str = "Examples:
+  sessions --context hmi subscriptions --lengths --durations -o json";
+const EXAMPLES_WATCH: &str = "Examples:
+  sessions --url http://core:8080 watch --interval 1s
+  sessions watch -o ndjson | jq -c 'select(.event == \"added\")'";
+const EXAMPLES_CONFIG: &str = "Examples:
+  sessions config set studio --url https://core.example:8080 --user admin --password-command 'pass show core'
+  sessions config use studio
+  sessions config list";
+const EXAMPLES_COLLECT: &str = "Examples:
+  sessions collect --interval 2s
+  sessions collect --listen 127.0.0.1:8787          # Core's session API and /metrics";
+const EXAMPLES_KICK: &str = "Examples:
+  sessions --url http://srs:1985 --source srs kick 4s1y2t3j --yes
+  sessions --url http://mediamtx:9997 --source mediamtx kick --filter reference=live/old
+  sessions --context icecast kick --filter remote=203.0.113.7 --yes -o json";
+const EXAMPLES_COMPLETIONS: &str = "Examples:
+  sessions completions bash > ~/.local/share/bash-completion/completions/sessions
+  sessions completions zsh > ~/.zfunc/_sessions";
 
 #[derive(Debug, Args)]
 pub struct CollectorArgs {
@@ -214,7 +274,7 @@ pub struct ActiveArgs {
     pub watch: bool,
 
     /// Time between two polls of a watch, e.g. 500ms, 2s
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2s", allow_hyphen_values = true, value_parser = parse_duration)]
     pub interval: Duration,
 
     /// Stop a watch after N polls (for tests and scripts)
@@ -231,8 +291,26 @@ pub struct ActiveArgs {
 
     /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s;
     /// 0s takes one look and reports no rates
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
     pub sample: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct KickArgs {
+    /// Session ids to disconnect, as `active` lists them
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+
+    #[command(flatten)]
+    pub collectors: CollectorArgs,
+
+    /// Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)
+    #[arg(long, value_name = "FIELD=VALUE")]
+    pub filter: Vec<Filter>,
+
+    /// Do not ask: disconnect at once (required when not on a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,18 +320,47 @@ pub enum ConfigCommand {
     /// Show one context's settings (default: the current one); secrets are never shown
     Show {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: Option<String>,
     },
     /// Create or update a context (the file is written atomically, mode 0600)
     ///
     /// Takes the global --url, --source, --user, --ca-cert, --insecure and --timeout and the
     /// options below; only what is given changes. Values that come from the environment
-    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments in the file are not kept.
+    /// (SESSIONS_URL, SESSIONS_USER) are not stored. Comments and layout of the file are kept;
+    /// a --config FILE that does not exist yet is created.
     Set(ConfigSetArgs),
     /// Make a context the current one (used when neither --url nor --context is given)
     Use {
         /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
         name: String,
+    },
+    /// Print the name of the current context
+    Current,
+    /// Remove a context (and clear current-context if it was the current one)
+    Delete {
+        /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
+        name: String,
+    },
+    /// Give a context a new name (current-context follows it)
+    Rename {
+        /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
+        old: String,
+        /// New name
+        new: String,
+    },
+    /// Remove keys from a context, e.g. `config unset studio timeout insecure`
+    Unset {
+        /// Context name
+        #[arg(add = ArgValueCompleter::new(context_names))]
+        name: String,
+        /// Keys to remove: url, source, user, password_command, password_env, token_env,
+        /// password, token, ca_cert, insecure, timeout, port_map
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
     },
 }
 
@@ -299,7 +406,7 @@ pub struct CollectArgs {
     pub local: LocalArgs,
 
     /// How often to look at the sockets; also the window of the bit rates
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2s", allow_hyphen_values = true, value_parser = parse_duration)]
     pub interval: Duration,
 
     /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
@@ -323,14 +430,14 @@ pub struct SummaryArgs {
     pub by: Option<GroupByArg>,
 
     /// With --by: keep the N largest rows per collector (by traffic)
-    #[arg(long, value_name = "N", requires = "by")]
+    #[arg(long, value_name = "N", requires = "by", value_parser = at_least_one)]
     pub top: Option<usize>,
 
     #[command(flatten)]
     pub local: LocalArgs,
 
     /// Local collector: how long to watch the sockets to measure bit rates (0s: no rates)
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
     pub sample: Duration,
 
     /// Local collector: the history store `collect` writes (default as for `collect`)
@@ -406,7 +513,90 @@ fn parse_day(s: &str) -> Result<String, String> {
 fn parse_size(s: &str) -> Result<u64, String> {
     s.parse::<bytesize::ByteSize>()
         .map(|b| b.as_u64())
-        .map_err(|e| format!("not a size like 64MiB: {e}"))
+        .map_err(|_| "not a size like 512KB, 64MiB or 1GiB".into())
+}
+
+/// Completion of context names (`--context`, `config use` …): the contexts of the config file
+/// the command would read, found as it would find it.
+fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    let Some(prefix) = current.to_str() else {
+        return Vec::new();
+    };
+    // In `--context a,b` only the part after the last comma is being typed.
+    let (done, typing) = prefix
+        .rsplit_once(',')
+        .map_or(("", prefix), |(d, t)| (d, t));
+    let explicit = std::env::var_os("SESSIONS_CONFIG").map(PathBuf::from);
+    let var = |name: &str| std::env::var(name).ok();
+    let Some((path, explicit)) = crate::config::file::locate(explicit.as_deref(), &var) else {
+        return Vec::new();
+    };
+    let Ok(loaded) = crate::config::file::load(path, explicit) else {
+        return Vec::new();
+    };
+    loaded
+        .file
+        .contexts
+        .keys()
+        .filter(|name| name.starts_with(typing))
+        .map(|name| match done {
+            "" => CompletionCandidate::new(name),
+            done => CompletionCandidate::new(format!("{done},{name}")),
+        })
+        .collect()
+}
+
+/// The command line as parsed, documented and completed: `Cli`, with the options that only
+/// reach a server hidden from the help of the `config` commands that never use them (`config
+/// set` stores some of them, so its help keeps them all).
+pub fn command() -> clap::Command {
+    const SERVER_ONLY: [&str; 7] = [
+        "timeout",
+        "insecure",
+        "ca_cert",
+        "max_body_size",
+        "token",
+        "password_stdin",
+        "all_contexts",
+    ];
+    let cmd = Cli::command();
+    let server_only: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| SERVER_ONLY.contains(&a.get_id().as_str()))
+        .cloned()
+        .collect();
+    let hidden: Vec<clap::Arg> = server_only.iter().map(|a| a.clone().hide(true)).collect();
+    // A subcommand that has a global option already keeps its own copy when globals propagate:
+    // `config` (and through it list, show, …) gets hidden copies, `config set` visible ones.
+    cmd.mut_subcommands(|sub| {
+        if sub.get_name() != "config" {
+            return sub;
+        }
+        sub.args(hidden.clone()).mut_subcommands(|c| {
+            if c.get_name() == "set" {
+                c.args(server_only.clone())
+            } else {
+                c
+            }
+        })
+    })
+}
+
+/// A count that must be 1 or more (`--top 0` would print a header and nothing else).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("not a whole number of 1 or more".into()),
+    }
+}
+
+/// A duration such as `500ms`, `2s` or `1m`. A leading `-` reaches here (rather than being
+/// taken for a flag) so that `--sample -1s` is told what is wrong with it.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    if s.trim_start().starts_with('-') {
+        return Err("a duration cannot be negative".into());
+    }
+    humantime::parse_duration(s).map_err(|_| "not a duration like 500ms, 2s or 1m".into())
 }
 
 /// `--source`: the registry's names, offered by completions and checked by clap.
@@ -415,11 +605,88 @@ fn source_kind() -> impl clap::builder::TypedValueParser<Value = Kind> {
     clap::builder::PossibleValuesParser::new(Kind::names()).try_map(|name| name.parse::<Kind>())
 }
 
-/// clap's usage error as our one line: its first paragraph, without the `error: ` prefix and
-/// without the usage block after it.
+/// clap's usage error as our one line: what is wrong, clap's "did you mean", where an option
+/// given before the subcommand belongs, and the help page of the command that was being parsed.
 pub fn one_line(e: &clap::Error) -> String {
-    let text = crate::text::first_paragraph(&e.to_string());
-    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
+    use clap::error::{ContextKind, ContextValue};
+    let rendered = e.to_string();
+    // The first paragraph, without clap's own tips: its suggestions are added below.
+    let first: Vec<&str> = rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| !l.trim_start().starts_with("tip:"))
+        .collect();
+    let first = crate::text::one_line(&first.join(" "));
+    let mut text = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
+    let quoted = |v: &ContextValue| match v {
+        ContextValue::String(s) => format!("'{s}'"),
+        ContextValue::Strings(list) => list
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        other => format!("'{other}'"),
+    };
+    for kind in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ] {
+        if let Some(suggested) = e.get(kind)
+            && !hidden(&quoted(suggested))
+        {
+            text.push_str(&format!("; did you mean {}?", quoted(suggested)));
+        }
+    }
+    if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && e.kind() == clap::error::ErrorKind::UnknownArgument
+    {
+        let owners = owners_of(arg.split('=').next().unwrap_or(arg));
+        if !owners.is_empty() {
+            text.push_str(&format!(
+                "; {arg} is an option of {}: put it after the subcommand",
+                owners.join(", ")
+            ));
+        }
+    }
+    // "Usage: sessions config <COMMAND>": the command whose help explains what went wrong.
+    let command: Vec<&str> = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .unwrap_or("sessions")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    let command = if command.is_empty() {
+        "sessions".to_owned()
+    } else {
+        command.join(" ")
+    };
+    format!("{text} (see '{command} --help')")
+}
+
+/// Whether `'--name'` is a hidden option (clap would suggest one for a typo).
+fn hidden(quoted: &str) -> bool {
+    let Some(name) = quoted.trim_matches('\'').strip_prefix("--") else {
+        return false;
+    };
+    let cmd = Cli::command();
+    std::iter::once(&cmd)
+        .chain(cmd.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .any(|a| a.is_hide_set() && a.get_long() == Some(name))
+}
+
+/// The subcommands that take `--long` (for an option typed before its subcommand).
+fn owners_of(long: &str) -> Vec<String> {
+    let Some(name) = long.strip_prefix("--") else {
+        return Vec::new();
+    };
+    Cli::command()
+        .get_subcommands()
+        .filter(|sub| sub.get_arguments().any(|a| a.get_long() == Some(name)))
+        .map(|sub| format!("`{}`", sub.get_name()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -204,10 +204,10 @@ pub fn filter(data: &[u8]) {
         extra: serde_json::Value::String(field()),
         created_at: None,
         age_s: None,
-        rx_bytes: 0,
-        tx_bytes: 0,
-        rx_bit_s: 0.0,
-        tx_bit_s: 0.0,
+        rx_bytes: Some(0),
+        tx_bytes: Some(0),
+        rx_bit_s: Some(0.0),
+        tx_bit_s: Some(0.0),
     };
     let _ = filter.matches(&session);
     if let Some((pattern, subject)) = text.split_once('\u{0}') {

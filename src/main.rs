@@ -6,6 +6,11 @@ use clap::error::ErrorKind;
 use sessions::cli::Cli;
 
 fn main() -> ExitCode {
+    // Shell completion (`SESSIONS_COMPLETE=bash sessions …`, as the scripts in completions/ call
+    // it) answers and exits here.
+    clap_complete::CompleteEnv::with_factory(sessions::cli::command)
+        .var(sessions::docs::COMPLETE_VAR)
+        .complete();
     let cli = match Cli::try_parse_noting_env() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -18,10 +23,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!(
-                "sessions: {} (see 'sessions --help')",
-                sessions::cli::one_line(&e)
-            );
+            eprintln!("sessions: {}", sessions::cli::one_line(&e));
             return ExitCode::from(2);
         }
     };

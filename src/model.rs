@@ -8,8 +8,9 @@ use serde::{Serialize, Serializer};
 
 use crate::text::escape;
 
-/// A kind of session, as datarhei Core names its collectors, plus `tchmi` for a TwinCAT HMI
-/// Server's WebSocket sessions. Ordered alphabetically, as Core sorts its response keys.
+/// A kind of session: datarhei Core's collectors, the protocols of the other streaming servers
+/// (`rtmps`, `rtsp`, `rtsps`, `webrtc`), and `tchmi` for a TwinCAT HMI Server's WebSocket
+/// sessions. Ordered alphabetically, as Core sorts its response keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Collector {
@@ -19,15 +20,36 @@ pub enum Collector {
     Http,
     Https,
     Rtmp,
+    Rtmps,
+    Rtsp,
+    Rtsps,
     Srt,
-    /// A WebSocket session of a TwinCAT HMI Server. Not in `ALL`: it is no datarhei collector,
-    /// so `--collectors` neither accepts nor defaults to it.
+    /// A WebSocket session of a TwinCAT HMI Server. Not in `ALL`: a TwinCAT HMI Server has no
+    /// other kind, so `--collectors` neither accepts nor defaults to it.
     Tchmi,
+    Webrtc,
 }
 
 impl Collector {
-    /// Every collector, in the order of the documentation (`--collectors` default).
-    pub const ALL: [Collector; 7] = [
+    /// Every name `--collectors` accepts, in the order of the documentation (its default):
+    /// datarhei Core's first, then the protocols only other servers have. Each source answers
+    /// for the ones it has (`source::served`).
+    pub const ALL: [Collector; 11] = [
+        Collector::Hls,
+        Collector::Hlsingress,
+        Collector::Http,
+        Collector::Https,
+        Collector::Rtmp,
+        Collector::Srt,
+        Collector::Ffmpeg,
+        Collector::Rtmps,
+        Collector::Rtsp,
+        Collector::Rtsps,
+        Collector::Webrtc,
+    ];
+
+    /// datarhei Core's own collectors (and the local collector's, which imitates Core).
+    pub const CORE: [Collector; 7] = [
         Collector::Hls,
         Collector::Hlsingress,
         Collector::Http,
@@ -45,8 +67,12 @@ impl Collector {
             Collector::Http => "http",
             Collector::Https => "https",
             Collector::Rtmp => "rtmp",
+            Collector::Rtmps => "rtmps",
+            Collector::Rtsp => "rtsp",
+            Collector::Rtsps => "rtsps",
             Collector::Srt => "srt",
             Collector::Tchmi => "tchmi",
+            Collector::Webrtc => "webrtc",
         }
     }
 
@@ -131,6 +157,15 @@ pub fn round3(x: f64) -> f64 {
 /// One mebi (2^20): datarhei Core counts its `*_mbit` rates in 2^20 bit/s and its traffic in
 /// whole MiB.
 pub const MEBI: f64 = 1024.0 * 1024.0;
+/// The sum of rates that must all be known: one unknown makes the sum unknown (a total that
+/// leaves out the sessions it cannot measure would look exact and be too low). No rates: 0.
+pub fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    // Rounded again: a sum of 3-decimal rates picks up float noise (`1159440.0750000002`).
+    rates
+        .into_iter()
+        .try_fold(0.0, |sum, r| r.map(|r| sum + r))
+        .map(round3)
+}
 
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,11 +179,14 @@ pub struct Session {
     pub remote: String,
     pub created_at: Option<Timestamp>,
     pub age_s: Option<u64>,
-    pub rx_bytes: u64,
-    pub tx_bytes: u64,
-    /// Bit rate in bits per second (SI, exact).
-    pub rx_bit_s: f64,
-    pub tx_bit_s: f64,
+    /// Bytes as the server counts them (rx: received from the client). `None` where the server
+    /// does not count them per session (nginx-rtmp, Icecast): null in JSON, `-` in tables.
+    pub rx_bytes: Option<u64>,
+    pub tx_bytes: Option<u64>,
+    /// Bit rate in bits per second (SI, exact); `None` where neither the server nor a previous
+    /// look can tell it.
+    pub rx_bit_s: Option<f64>,
+    pub tx_bit_s: Option<f64>,
     /// The server's free-form extra data: a string (datarhei Core 16.x), an object, or null.
     pub extra: serde_json::Value,
 }
@@ -156,12 +194,12 @@ pub struct Session {
 impl Session {
     /// The rate in datarhei Core's own unit, bits per second / 1024, to Core's 3 decimals: for a
     /// Core source exactly the number the server sent (scaling by 1024 loses nothing).
-    pub fn rx_kibit_s(&self) -> f64 {
-        round3(self.rx_bit_s / 1024.0)
+    pub fn rx_kibit_s(&self) -> Option<f64> {
+        self.rx_bit_s.map(|r| round3(r / 1024.0))
     }
 
-    pub fn tx_kibit_s(&self) -> f64 {
-        round3(self.tx_bit_s / 1024.0)
+    pub fn tx_kibit_s(&self) -> Option<f64> {
+        self.tx_bit_s.map(|r| round3(r / 1024.0))
     }
 }
 
@@ -177,12 +215,12 @@ impl Serialize for Session {
             remote: &'a str,
             created_at: Option<Timestamp>,
             age_s: Option<u64>,
-            rx_bytes: u64,
-            tx_bytes: u64,
-            rx_bit_s: f64,
-            tx_bit_s: f64,
-            rx_kibit_s: f64,
-            tx_kibit_s: f64,
+            rx_bytes: Option<u64>,
+            tx_bytes: Option<u64>,
+            rx_bit_s: Option<f64>,
+            tx_bit_s: Option<f64>,
+            rx_kibit_s: Option<f64>,
+            tx_kibit_s: Option<f64>,
             extra: &'a serde_json::Value,
         }
         Json {
@@ -230,16 +268,19 @@ impl Totals {
 pub struct CollectorSummary {
     pub collector: Collector,
     pub active_sessions: u64,
-    pub rx_bit_s: f64,
-    pub tx_bit_s: f64,
+    /// `None` where the rate cannot be known (no rates per session, no previous look).
+    pub rx_bit_s: Option<f64>,
+    pub tx_bit_s: Option<f64>,
     /// The same rates in datarhei Core's own unit, bits per second / 1024 / 1024.
-    pub rx_mibit_s: f64,
-    pub tx_mibit_s: f64,
+    pub rx_mibit_s: Option<f64>,
+    pub tx_mibit_s: Option<f64>,
     /// Configured maxima (not observed peaks); null means unlimited.
     pub limit_sessions: Option<u64>,
     pub limit_rx_mibit_s: Option<f64>,
     pub limit_tx_mibit_s: Option<f64>,
-    pub finished: Totals,
+    /// `None` where the server keeps no history of finished sessions (MediaMTX, SRS,
+    /// nginx-rtmp, Icecast): null in JSON, `-` in tables, rather than a made-up 0.
+    pub finished: Option<Totals>,
     #[serde(skip)]
     pub history: History,
 }
@@ -366,6 +407,31 @@ pub struct Subscription {
     pub symbols: Vec<String>,
 }
 
+/// What `kick` did to one session: the JSON of `kick -o json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KickOutcome {
+    pub collector: Collector,
+    pub id: String,
+    pub reference: String,
+    pub remote: String,
+    pub kicked: bool,
+    /// Why the server did not disconnect it; null when it did.
+    pub error: Option<String>,
+}
+
+impl KickOutcome {
+    pub fn of(session: &Session, error: Option<String>) -> KickOutcome {
+        KickOutcome {
+            collector: session.collector,
+            id: session.id.clone(),
+            reference: session.reference.clone(),
+            remote: session.remote.clone(),
+            kicked: error.is_none(),
+            error,
+        }
+    }
+}
+
 /// What the active sessions of one collector add up to right now.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Load {
@@ -376,14 +442,22 @@ pub struct Load {
 
 impl Load {
     pub fn of(active: &[Session], collector: Collector) -> Load {
-        active
-            .iter()
-            .filter(|s| s.collector == collector)
-            .fold(Load::default(), |l, s| Load {
-                sessions: l.sessions + 1,
-                rx_bit_s: l.rx_bit_s + s.rx_bit_s,
-                tx_bit_s: l.tx_bit_s + s.tx_bit_s,
-            })
+        let sum =
+            active
+                .iter()
+                .filter(|s| s.collector == collector)
+                .fold(Load::default(), |l, s| Load {
+                    sessions: l.sessions + 1,
+                    // The local collector always measures (a session without a socket moves 0 bit/s).
+                    rx_bit_s: l.rx_bit_s + s.rx_bit_s.unwrap_or(0.0),
+                    tx_bit_s: l.tx_bit_s + s.tx_bit_s.unwrap_or(0.0),
+                });
+        // A sum of 3-decimal rates, rounded again so that no float noise reaches the JSON.
+        Load {
+            rx_bit_s: round3(sum.rx_bit_s),
+            tx_bit_s: round3(sum.tx_bit_s),
+            ..sum
+        }
     }
 }
 
@@ -402,10 +476,17 @@ impl FromStr for PortMapping {
             let s = escape(s);
             format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
         })?;
-        let collector: Collector = name.trim().parse().map_err(|_| {
-            let name = escape(name.trim());
-            format!("unknown collector '{name}' (valid: {})", Collector::names())
-        })?;
+        // Only datarhei Core's collectors: the local collector imitates Core.
+        let collector = name
+            .trim()
+            .parse::<Collector>()
+            .ok()
+            .filter(|c| Collector::CORE.contains(c))
+            .ok_or_else(|| {
+                let name = escape(name.trim());
+                let valid = Collector::CORE.map(Collector::as_str).join(", ");
+                format!("unknown collector '{name}' (valid: {valid})")
+            })?;
         if collector == Collector::Ffmpeg {
             return Err("ffmpeg sessions come from ffmpeg processes, not from a port".into());
         }
@@ -434,6 +515,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sums_of_rates_carry_no_float_noise() {
+        let rates = [Some(386480.025), Some(386480.025), Some(386480.025)];
+        assert_eq!(sum_known(rates), Some(1159440.075));
+        assert_eq!(sum_known([Some(1.0), None]), None);
+    }
+
+    #[test]
     fn collector_names_round_trip() {
         for c in Collector::ALL {
             assert_eq!(c.as_str().parse::<Collector>(), Ok(c));
@@ -441,8 +529,17 @@ mod tests {
         let err = "RTMP".parse::<Collector>().unwrap_err();
         assert_eq!(
             err,
-            "unknown collector 'RTMP' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg)"
+            "unknown collector 'RTMP' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg, rtmps, rtsp, rtsps, webrtc)"
         );
+        assert!("tchmi".parse::<Collector>().is_err());
+        assert!(Collector::CORE.iter().all(|c| Collector::ALL.contains(c)));
+    }
+
+    #[test]
+    fn a_sum_of_rates_is_unknown_when_one_is() {
+        assert_eq!(sum_known([Some(1.5), Some(2.0)]), Some(3.5));
+        assert_eq!(sum_known([Some(1.5), None]), None);
+        assert_eq!(sum_known([]), Some(0.0));
     }
 
     #[test]

@@ -37,6 +37,16 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        // Else the error would name the temporary file, which the user never asked for.
+        return Err(Error::output(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "{shown}: the folder {} does not exist (create it first)",
+                dir.display()
+            ),
+        )));
+    }
     let tmp = tempfile::Builder::new()
         .prefix(".sessions-")
         .tempfile_in(dir)

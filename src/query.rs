@@ -59,7 +59,12 @@ impl FromStr for Filter {
             Some((n, v)) => (n, v, true),
             None => match s.split_once('=') {
                 Some((n, v)) => (n, v, false),
-                None => return Err(format!("'{s}' is not FIELD=VALUE or FIELD!=VALUE")),
+                None => {
+                    return Err(format!(
+                        "'{}' is not FIELD=VALUE or FIELD!=VALUE",
+                        crate::text::escape(s)
+                    ));
+                }
             },
         };
         let field = match name.trim() {
@@ -71,11 +76,23 @@ impl FromStr for Filter {
             "extra" => Field::Extra,
             other => {
                 return Err(format!(
-                    "unknown filter field '{other}' (valid: collector, id, reference, local, remote, extra)"
+                    "unknown filter field '{}' (valid: collector, id, reference, local, remote, extra)",
+                    crate::text::escape(other)
                 ));
             }
         };
         let pattern = if matches!(field, Field::Local | Field::Remote) {
+            if let Some((ip, _)) = value.split_once('/')
+                && ip.parse::<std::net::IpAddr>().is_ok()
+                && parse_net(value).is_none()
+            {
+                // An address with a slash is meant as a network: a bad prefix must not quietly
+                // become a text match that matches nothing.
+                return Err(format!(
+                    "'{}' is not a network like 10.0.0.0/8 or fd00::/8 (prefix too long?)",
+                    crate::text::escape(value)
+                ));
+            }
             parse_net(value).map_or_else(|| text_pattern(value), Pattern::Net)
         } else {
             text_pattern(value)
@@ -173,7 +190,7 @@ pub struct SessionQuery {
 
 impl SessionQuery {
     /// Filter, sort (`--sort-by`, ties in the default order: collector, start time, id),
-    /// reverse, and cut.
+    /// reverse, and cut. Sessions whose sort value the server does not give come last either way.
     pub fn apply(&self, sessions: Vec<Session>) -> Vec<Session> {
         self.apply_by(sessions, |s| s)
     }
@@ -183,15 +200,16 @@ impl SessionQuery {
         sessions.retain(|s| self.filters.iter().all(|f| f.matches(session(s))));
         // In place: a stable sort's scratch buffer would be the largest allocation of a
         // 100,000-session run. The tie-break makes the order total, so stability is not needed.
-        let key = self.sort_by;
+        let (key, reverse) = (self.sort_by, self.reverse);
         sessions.sort_unstable_by(|a, b| {
             let (a, b) = (session(a), session(b));
-            key.map_or(Ordering::Equal, |k| compare(k, a, b))
-                .then_with(|| default_order(a, b))
+            let order = key
+                .map_or(Ordering::Equal, |k| compare(k, a, b))
+                .then_with(|| default_order(a, b));
+            let order = if reverse { order.reverse() } else { order };
+            key.map_or(Ordering::Equal, |k| unknown(k, a).cmp(&unknown(k, b)))
+                .then(order)
         });
-        if self.reverse {
-            sessions.reverse();
-        }
         if let Some(n) = self.limit {
             sessions.truncate(n);
         }
@@ -201,6 +219,22 @@ impl SessionQuery {
 
 fn default_order(a: &Session, b: &Session) -> Ordering {
     (a.collector, a.created_at, &a.id).cmp(&(b.collector, b.created_at, &b.id))
+}
+
+/// Whether the server left this sort value out (nginx-rtmp and Icecast count no bytes per client).
+fn unknown(key: SortKey, s: &Session) -> bool {
+    match key {
+        SortKey::RxBytes => s.rx_bytes.is_none(),
+        SortKey::TxBytes => s.tx_bytes.is_none(),
+        SortKey::RxRate => s.rx_bit_s.is_none(),
+        SortKey::TxRate => s.tx_bit_s.is_none(),
+        SortKey::Age | SortKey::CreatedAt => s.created_at.is_none(),
+        SortKey::Collector
+        | SortKey::Id
+        | SortKey::Reference
+        | SortKey::Local
+        | SortKey::Remote => false,
+    }
 }
 
 fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
@@ -214,9 +248,14 @@ fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
         SortKey::Age | SortKey::CreatedAt => a.created_at.cmp(&b.created_at),
         SortKey::RxBytes => b.rx_bytes.cmp(&a.rx_bytes),
         SortKey::TxBytes => b.tx_bytes.cmp(&a.tx_bytes),
-        SortKey::RxRate => b.rx_bit_s.total_cmp(&a.rx_bit_s),
-        SortKey::TxRate => b.tx_bit_s.total_cmp(&a.tx_bit_s),
+        SortKey::RxRate => rate(b.rx_bit_s).total_cmp(&rate(a.rx_bit_s)),
+        SortKey::TxRate => rate(b.tx_bit_s).total_cmp(&rate(a.tx_bit_s)),
     }
+}
+
+/// Unknown rates are ordered by `unknown` before this is asked.
+fn rate(r: Option<f64>) -> f64 {
+    r.unwrap_or(f64::NEG_INFINITY)
 }
 
 /// Builds what `summary` prints: the collectors and, with `by`, their history broken down with the
@@ -273,10 +312,10 @@ mod tests {
             remote: remote.into(),
             created_at: Some(Timestamp(1000 + rx as i64)),
             age_s: None,
-            rx_bytes: rx,
-            tx_bytes: 0,
-            rx_bit_s: rx as f64,
-            tx_bit_s: 0.0,
+            rx_bytes: Some(rx),
+            tx_bytes: Some(0),
+            rx_bit_s: Some(rx as f64),
+            tx_bit_s: Some(0.0),
             extra: serde_json::Value::String("Lavf/59".into()),
         }
     }
@@ -319,6 +358,9 @@ mod tests {
             ids(&query(&["remote!=10.0.0.0/8"]).apply(sample())),
             ["b", "c", "d"]
         );
+        let err = "remote=10.0.0.0/33".parse::<Filter>().unwrap_err();
+        assert!(err.contains("is not a network like 10.0.0.0/8"), "{err}");
+        assert!("local=::1/129".parse::<Filter>().is_err());
     }
 
     #[test]
@@ -348,6 +390,33 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ids(&q.apply(sample())), ["b", "c", "a", "d"]);
+    }
+
+    #[test]
+    fn unknown_values_sort_last_in_both_directions() {
+        let mut rows = sample();
+        rows[1].rx_bytes = None;
+        rows[1].rx_bit_s = None;
+        rows[2].created_at = None;
+        for (key, reverse, want) in [
+            (SortKey::RxBytes, false, ["d", "a", "c", "b"]),
+            (SortKey::RxBytes, true, ["c", "a", "d", "b"]),
+            (SortKey::RxRate, false, ["d", "a", "c", "b"]),
+            (SortKey::RxRate, true, ["c", "a", "d", "b"]),
+            (SortKey::Age, false, ["b", "a", "d", "c"]),
+            (SortKey::Age, true, ["d", "a", "b", "c"]),
+        ] {
+            let q = SessionQuery {
+                sort_by: Some(key),
+                reverse,
+                ..Default::default()
+            };
+            assert_eq!(
+                ids(&q.apply(rows.clone())),
+                want,
+                "{key:?} reverse={reverse}"
+            );
+        }
     }
 
     #[test]

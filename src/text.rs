@@ -48,15 +48,6 @@ pub fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-/// The first paragraph of a multi-line message (clap's error before its usage block), on one line.
-pub fn first_paragraph(message: &str) -> String {
-    let lines: Vec<&str> = message
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .collect();
-    one_line(&lines.join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,10 +69,6 @@ mod tests {
         assert_eq!(
             one_line(" a\nb\r\u{1b}[31mc\u{2028}d\u{202e}e "),
             "a b [31mc d e"
-        );
-        assert_eq!(
-            first_paragraph("error: bad value\n  tip: x\n\nUsage: y\n"),
-            "error: bad value tip: x"
         );
     }
 }

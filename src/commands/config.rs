@@ -15,7 +15,8 @@ use super::refuse_prometheus;
 pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Result<()> {
     let out = config::output_options(args, env);
     refuse_prometheus(out.format)?;
-    let loaded = config::load_config(args, env)?.ok_or_else(|| {
+    let creating = matches!(command, ConfigCommand::Set(_));
+    let loaded = config::load_config(args, env, creating)?.ok_or_else(|| {
         Error::Usage(
             "no config file: pass --config FILE or set SESSIONS_CONFIG, XDG_CONFIG_HOME or HOME"
                 .into(),
@@ -46,25 +47,87 @@ pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Resu
             let mut loaded = loaded;
             loaded.context(&name)?;
             loaded.file.current_context = Some(name.clone());
-            loaded.save()?;
-            diag::note(format_args!(
-                "current context is now '{name}' ({})",
-                loaded.path.display()
-            ));
-            Ok(())
+            saved(
+                &loaded,
+                format_args!("current context is now '{}'", escape(&name)),
+            )
+        }
+        ConfigCommand::Current => {
+            let name = loaded.file.current_context.clone().ok_or_else(|| {
+                Error::Usage(format!(
+                    "no current context in {}: choose one with `sessions config use NAME`{}",
+                    loaded.path.display(),
+                    loaded.known()
+                ))
+            })?;
+            output::emit(out.file.as_deref(), |w| writeln!(w, "{}", escape(&name)))
+        }
+        ConfigCommand::Delete { name } => {
+            let mut loaded = loaded;
+            loaded.context(&name)?;
+            loaded.file.contexts.remove(&name);
+            if loaded.file.current_context.as_deref() == Some(name.as_str()) {
+                loaded.file.current_context = None;
+            }
+            saved(&loaded, format_args!("context '{}' deleted", escape(&name)))
+        }
+        ConfigCommand::Rename { old, new } => {
+            let mut loaded = loaded;
+            check_name(&new)?;
+            if loaded.file.contexts.contains_key(&new) {
+                return Err(Error::Usage(format!(
+                    "context '{}' exists already: delete it first or choose another name",
+                    escape(&new)
+                )));
+            }
+            let context = loaded.context(&old)?.clone();
+            loaded.file.contexts.remove(&old);
+            loaded.file.contexts.insert(new.clone(), context);
+            if loaded.file.current_context.as_deref() == Some(old.as_str()) {
+                loaded.file.current_context = Some(new.clone());
+            }
+            saved(
+                &loaded,
+                format_args!("context '{}' renamed to '{}'", escape(&old), escape(&new)),
+            )
+        }
+        ConfigCommand::Unset { name, keys } => {
+            let mut loaded = loaded;
+            loaded.context(&name)?;
+            let context = loaded.file.contexts.entry(name.clone()).or_default();
+            for key in &keys {
+                context.unset(key)?;
+            }
+            saved(
+                &loaded,
+                format_args!("context '{}': {} removed", escape(&name), keys.join(", ")),
+            )
         }
     }
+}
+
+/// Writes the file, then says what changed (on stderr; `-q` silences it).
+fn saved(loaded: &Loaded, what: std::fmt::Arguments<'_>) -> Result<()> {
+    loaded.save()?;
+    diag::note(format_args!("{what} ({})", loaded.path.display()));
+    Ok(())
+}
+
+/// A context name must be usable in `--context a,b`.
+fn check_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.contains(',') {
+        return Err(Error::Usage(format!(
+            "context name '{}' must be non-empty and contain no comma (--context takes a comma list)",
+            escape(name)
+        )));
+    }
+    Ok(())
 }
 
 /// Creates or updates a context from what was typed (values from the environment, such as
 /// SESSIONS_URL, are not stored), then writes the file atomically with mode 0600.
 fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Result<()> {
-    if set.name.is_empty() || set.name.contains(',') {
-        return Err(Error::Usage(format!(
-            "context name '{}' must be non-empty and contain no comma (--context takes a comma list)",
-            escape(&set.name)
-        )));
-    }
+    check_name(&set.name)?;
     let typed =
         |id: &str, value: &Option<String>| value.clone().filter(|_| !args.from_env.contains(&id));
     if typed("token", &args.token).is_some() {

@@ -7,6 +7,7 @@ mod clients;
 mod collect;
 mod completions;
 mod config;
+mod kick;
 mod subscriptions;
 mod summary;
 mod targets;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Watch(args) => online(&global, async |s| watch::run(s, args).await),
         Command::Collect(args) => online(&global, async |s| collect::run(s, args).await),
+        Command::Kick(args) => online(&global, async |s| kick::run(s, args).await),
     }
 }
 
@@ -109,17 +111,14 @@ fn refuse_prometheus(format: OutputFormat) -> Result<()> {
 /// Options that would silently mean nothing to a source without collectors (a TwinCAT HMI
 /// Server has only `tchmi` sessions and keeps no history) are that target's usage error.
 fn refuse_collector_options(kind: Kind, collectors: bool, by: bool) -> Result<()> {
-    if kind.has_collectors() {
-        return Ok(());
-    }
-    if collectors {
+    if collectors && !kind.has_collectors() {
         return Err(Error::Usage(format!(
             "--collectors selects datarhei Core collectors; a {}'s sessions are all `{}`: leave it out",
             kind.describe(),
             kind.name()
         )));
     }
-    if by {
+    if by && !kind.has_history() {
         return Err(Error::Usage(format!(
             "--by breaks down the history of finished sessions, which a {} does not keep",
             kind.describe()

@@ -1,7 +1,7 @@
 //! `sessions summary`: per collector, active sessions, bandwidth, limits and finished-session
 //! totals (optionally broken down `--by`), or a TwinCAT HMI Server's counts.
 
-use crate::cli::SummaryArgs;
+use crate::cli::{OutputFormat, SummaryArgs};
 use crate::config::{Settings, Target};
 use crate::error::{Error, Result};
 use crate::model::{Collector, SourceSummary, TargetSummary};
@@ -17,6 +17,11 @@ pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
     if remote && args.day.is_some() {
         return Err(Error::Usage(
             "--day reads this machine's history (no --url); a server keeps no days".into(),
+        ));
+    }
+    if args.by.is_some() && settings.output.format == OutputFormat::Prometheus {
+        return Err(Error::Usage(
+            "-o prometheus exports one series per collector and leaves --by out; drop --by, or use -o json for the breakdown".into(),
         ));
     }
     let refuse = |kind| {

@@ -35,13 +35,18 @@ impl Peer {
 
     /// The error, saying which context it is about when the peer came from one.
     pub fn blame(&self, e: Error) -> Error {
-        match &self.name {
-            Some(name) => e.context(format_args!("context '{name}': ")),
-            None => e,
+        let Some(name) = &self.name else {
+            return e;
+        };
+        let prefix = format!("context '{name}': ");
+        // A context that could not even be resolved already says which it is.
+        if e.to_string().starts_with(&prefix) {
+            return e;
         }
+        e.context(prefix)
     }
 
-    async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
+    pub async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
         match &mut self.connection {
             Ok(connection) => connection.ask(ask).await,
             Err(e) => Err(e.clone()),
@@ -57,8 +62,11 @@ pub fn open(settings: &Settings, how: &Opening<'_>) -> Vec<Peer> {
         .iter()
         .map(|target| Peer {
             name: target.name.clone(),
-            connection: (how.refuse)(target.kind)
-                .and_then(|()| Connection::open(target, &|| (how.local)(target))),
+            connection: match &target.broken {
+                Some(e) => Err(e.clone()),
+                None => (how.refuse)(target.kind)
+                    .and_then(|()| Connection::open(target, &|| (how.local)(target))),
+            },
         })
         .collect()
 }

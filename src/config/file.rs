@@ -6,6 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use toml_edit::{DocumentMut, Item, Table};
 
 use super::Secret;
 use crate::error::{Error, Result};
@@ -63,6 +64,31 @@ pub struct Context {
 }
 
 impl Context {
+    /// Removes one key (`config unset`); an unknown key is a usage error listing the keys.
+    pub fn unset(&mut self, key: &str) -> Result<()> {
+        match key {
+            "url" => self.url = None,
+            "source" => self.source = None,
+            "user" => self.user = None,
+            "password_command" => self.password_command = None,
+            "password_env" => self.password_env = None,
+            "token_env" => self.token_env = None,
+            "password" => self.password = None,
+            "token" => self.token = None,
+            "ca_cert" => self.ca_cert = None,
+            "insecure" => self.insecure = None,
+            "timeout" => self.timeout = None,
+            "port_map" => self.port_map.clear(),
+            other => {
+                return Err(Error::Usage(format!(
+                    "unknown key '{}' (keys: url, source, user, password_command, password_env, token_env, password, token, ca_cert, insecure, timeout, port_map)",
+                    crate::text::escape(other)
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A password or token written into the file itself.
     pub fn holds_literal_secret(&self) -> bool {
         self.password.is_some() || self.token.is_some()
@@ -135,6 +161,8 @@ impl Context {
 pub struct Loaded {
     pub path: PathBuf,
     pub file: ConfigFile,
+    /// The file's text as read: `save` edits it in place, so comments and layout survive.
+    text: String,
     /// Whether the file exists; a missing default file is an empty config.
     pub exists: bool,
     /// Group or others may read it (mode & 0o044).
@@ -189,13 +217,94 @@ impl Loaded {
     /// Writes the file atomically, mode 0600 (it may name password commands), creating its
     /// folder when needed.
     pub fn save(&self) -> Result<()> {
-        let text = toml::to_string(&self.file)
-            .map_err(|e| Error::Internal(format!("cannot write the config as TOML: {e}")))?;
+        let text = self.edited()?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
         }
         output::write_atomically(&self.path, 0o600, |w| w.write_all(text.as_bytes()))
+    }
+}
+
+impl Loaded {
+    /// The file's text with `file`'s values written into it: keys and contexts that changed are
+    /// replaced, removed ones removed, and every comment, blank line and untouched key stays.
+    fn edited(&self) -> Result<String> {
+        let broken = |e: &dyn std::fmt::Display| {
+            Error::Internal(format!("cannot write the config as TOML: {e}"))
+        };
+        let mut doc: DocumentMut = self.text.parse().map_err(|e| broken(&e))?;
+        let fresh: DocumentMut = toml::to_string(&self.file)
+            .map_err(|e| broken(&e))?
+            .parse()
+            .map_err(|e| broken(&e))?;
+        match fresh.get("current-context") {
+            Some(current) => {
+                if doc.get("current-context").map(Item::to_string) != Some(current.to_string()) {
+                    doc["current-context"] = current.clone();
+                }
+            }
+            None => {
+                doc.remove("current-context");
+            }
+        }
+        let empty = Table::new();
+        let wanted = fresh
+            .get("contexts")
+            .and_then(Item::as_table)
+            .unwrap_or(&empty);
+        let contexts = doc
+            .entry("contexts")
+            .or_insert_with(|| {
+                let mut t = Table::new();
+                t.set_implicit(true);
+                Item::Table(t)
+            })
+            .as_table_mut()
+            .ok_or_else(|| broken(&"`contexts` is not a table"))?;
+        let gone: Vec<String> = contexts
+            .iter()
+            .map(|(name, _)| name.to_owned())
+            .filter(|name| !wanted.contains_key(name))
+            .collect();
+        for name in gone {
+            contexts.remove(&name);
+        }
+        for (name, new) in wanted.iter() {
+            let Some(new) = new.as_table() else { continue };
+            let old = contexts
+                .entry(name)
+                .or_insert_with(|| Item::Table(Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| broken(&format_args!("context '{name}' is not a table")))?;
+            let removed: Vec<String> = old
+                .iter()
+                .map(|(k, _)| k.to_owned())
+                .filter(|k| !new.contains_key(k))
+                .collect();
+            for key in removed {
+                old.remove(&key);
+            }
+            for (key, value) in new.iter() {
+                let same = old.get(key).is_some_and(|v| bare(v) == bare(value));
+                if !same {
+                    old[key] = value.clone();
+                }
+            }
+        }
+        Ok(doc.to_string())
+    }
+}
+
+/// An item as text without its comments and spacing, to tell a changed value from a kept one.
+fn bare(item: &Item) -> String {
+    match item.as_value() {
+        Some(value) => {
+            let mut value = value.clone();
+            value.decor_mut().clear();
+            value.to_string()
+        }
+        None => item.to_string(),
     }
 }
 
@@ -225,6 +334,7 @@ pub fn load(path: PathBuf, explicit: bool) -> Result<Loaded> {
             return Ok(Loaded {
                 path,
                 file: ConfigFile::default(),
+                text: String::new(),
                 exists: false,
                 readable_by_others: false,
             });
@@ -242,6 +352,7 @@ pub fn load(path: PathBuf, explicit: bool) -> Result<Loaded> {
     Ok(Loaded {
         path,
         file,
+        text,
         exists: true,
         readable_by_others,
     })

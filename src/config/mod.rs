@@ -53,6 +53,9 @@ pub struct Target {
     pub net: NetOptions,
     /// The context's `port_map` entries for the local collector, unchecked here.
     pub port_map: Vec<String>,
+    /// Why this context cannot be asked (its password command failed, its URL is wrong): with
+    /// several targets that is this target's failure, not the whole run's.
+    pub broken: Option<Error>,
 }
 
 /// Everything a command needs, resolved once.
@@ -82,7 +85,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Flags beat the environment (clap's `env =`), which beats the config file's context.
 pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
-    let config = load_config(args, env)?;
+    let config = load_config(args, env, false)?;
     let names = chosen_contexts(args, config.as_ref())?;
     if names.len() > 1 && args.url.as_deref().is_some_and(|u| !u.is_empty()) {
         return Err(Error::Usage(
@@ -103,6 +106,7 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     if names.is_empty() {
         targets.push(target(args, env, None, stdin_password.clone())?);
     }
+    let several = names.len() > 1;
     for name in names {
         let Some(config) = config.as_ref() else {
             break;
@@ -112,12 +116,17 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
             "context '{name}' from {}",
             config.path.display()
         ));
-        targets.push(target(
+        let resolved = target(
             args,
             env,
             Some((config, name.as_str(), context)),
             stdin_password.clone(),
-        )?);
+        );
+        targets.push(match resolved {
+            Ok(target) => target,
+            Err(e) if several => broken(name, e, args.max_body_size),
+            Err(e) => return Err(e),
+        });
     }
     Ok(Settings {
         targets,
@@ -127,13 +136,32 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     })
 }
 
+/// A context that cannot be asked: it keeps its name and its error, and fails on its own.
+fn broken(name: String, e: Error, max_body_size: u64) -> Target {
+    Target {
+        name: Some(name),
+        kind: Kind::Local,
+        url: None,
+        credentials: Credentials::default(),
+        net: NetOptions {
+            timeout: DEFAULT_TIMEOUT,
+            insecure: false,
+            ca_cert: None,
+            max_body_size,
+        },
+        port_map: Vec::new(),
+        broken: Some(e),
+    }
+}
+
 /// The config file, if there is one to read; warns when it holds a literal secret that others
 /// can read.
-pub fn load_config(args: &GlobalArgs, env: &Env<'_>) -> Result<Option<Loaded>> {
+/// `creating`: a missing file named by --config is a new, empty one (`config set` creates it).
+pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<Option<Loaded>> {
     let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);
     };
-    let loaded = file::load(path, explicit)?;
+    let loaded = file::load(path, explicit && !creating)?;
     if loaded.readable_by_others {
         for (name, context) in &loaded.file.contexts {
             if context.holds_literal_secret() {
@@ -245,6 +273,7 @@ fn target(
             max_body_size: args.max_body_size,
         },
         port_map: ctx.map(|c| c.port_map.clone()).unwrap_or_default(),
+        broken: None,
     })
 }
 
@@ -294,6 +323,12 @@ fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<(Kind, Option<Url
         };
     };
     let shown = crate::text::escape(raw);
+    if !raw.contains("://") {
+        // `localhost:8080` parses as the scheme `localhost`: say what is really missing.
+        return Err(Error::Usage(format!(
+            "--url '{shown}' has no scheme: write http://{shown} for datarhei Core or ws://{shown}/ for a TwinCAT HMI Server"
+        )));
+    }
     let url = Url::parse(raw).map_err(|e| {
         Error::Usage(format!(
             "--url '{shown}' is not a URL ({e}); try http://HOST:PORT or wss://HOST:PORT/"

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use super::units;
 use crate::config::file::{ContextField, ContextRow};
-use crate::model::{BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription};
+use crate::model::{
+    BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription, Totals,
+};
 
 /// Where a column appears besides tsv, which has them all.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,29 +112,29 @@ pub const SESSION: &[Column<Session>] = &[
         title: "RX RATE",
         name: "rx_bit_s",
         shown: Shown::Table,
-        human: |s| units::rate(s.rx_bit_s),
-        raw: |s| Raw::Value(&s.rx_bit_s),
+        human: |s| units::known(s.rx_bit_s, units::rate),
+        raw: |s| opt(&s.rx_bit_s),
     },
     Column {
         title: "TX RATE",
         name: "tx_bit_s",
         shown: Shown::Table,
-        human: |s| units::rate(s.tx_bit_s),
-        raw: |s| Raw::Value(&s.tx_bit_s),
+        human: |s| units::known(s.tx_bit_s, units::rate),
+        raw: |s| opt(&s.tx_bit_s),
     },
     Column {
         title: "RX",
         name: "rx_bytes",
         shown: Shown::Table,
-        human: |s| units::bytes(s.rx_bytes),
-        raw: |s| Raw::Value(&s.rx_bytes),
+        human: |s| units::known(s.rx_bytes, units::bytes),
+        raw: |s| opt(&s.rx_bytes),
     },
     Column {
         title: "TX",
         name: "tx_bytes",
         shown: Shown::Table,
-        human: |s| units::bytes(s.tx_bytes),
-        raw: |s| Raw::Value(&s.tx_bytes),
+        human: |s| units::known(s.tx_bytes, units::bytes),
+        raw: |s| opt(&s.tx_bytes),
     },
     Column {
         title: "EXTRA",
@@ -144,8 +146,18 @@ pub const SESSION: &[Column<Session>] = &[
 ];
 
 /// Exact bytes where the source knows them, else Core's truncated MiB.
-fn traffic(mib: u64, bytes: Option<u64>) -> String {
+fn traffic(sessions: u64, mib: u64, bytes: Option<u64>) -> String {
+    // Core truncates each key's traffic to whole MiB: sessions that moved less show 0 MiB,
+    // which reads as "moved nothing".
+    if bytes.is_none() && mib == 0 && sessions > 0 {
+        return "<1 MiB".into();
+    }
     bytes.map_or_else(|| format!("{mib} MiB"), units::bytes)
+}
+
+/// A history figure, or `-` where the server keeps no history.
+fn finished(s: &CollectorSummary, show: fn(&Totals) -> String) -> String {
+    s.finished.as_ref().map_or_else(|| "-".into(), show)
 }
 
 fn limit_rate(mibit_s: Option<f64>) -> String {
@@ -171,15 +183,15 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
         title: "RX RATE",
         name: "rx_bit_s",
         shown: Shown::Table,
-        human: |s| units::rate(s.rx_bit_s),
-        raw: |s| Raw::Value(&s.rx_bit_s),
+        human: |s| units::known(s.rx_bit_s, units::rate),
+        raw: |s| opt(&s.rx_bit_s),
     },
     Column {
         title: "TX RATE",
         name: "tx_bit_s",
         shown: Shown::Table,
-        human: |s| units::rate(s.tx_bit_s),
-        raw: |s| Raw::Value(&s.tx_bit_s),
+        human: |s| units::known(s.tx_bit_s, units::rate),
+        raw: |s| opt(&s.tx_bit_s),
     },
     Column {
         title: "MAX SESSIONS",
@@ -209,36 +221,48 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
         title: "FINISHED",
         name: "finished_sessions",
         shown: Shown::Table,
-        human: |s| s.finished.sessions.to_string(),
-        raw: |s| Raw::Value(&s.finished.sessions),
+        human: |s| finished(s, |f| f.sessions.to_string()),
+        raw: |s| {
+            s.finished
+                .as_ref()
+                .map_or(Raw::Empty, |f| Raw::Value(&f.sessions))
+        },
     },
     Column {
         title: "FINISHED RX",
         name: "finished_rx_mib",
         shown: Shown::Table,
-        human: |s| traffic(s.finished.rx_mib, s.finished.rx_bytes),
-        raw: |s| Raw::Value(&s.finished.rx_mib),
+        human: |s| finished(s, |f| traffic(f.sessions, f.rx_mib, f.rx_bytes)),
+        raw: |s| {
+            s.finished
+                .as_ref()
+                .map_or(Raw::Empty, |f| Raw::Value(&f.rx_mib))
+        },
     },
     Column {
         title: "FINISHED TX",
         name: "finished_tx_mib",
         shown: Shown::Table,
-        human: |s| traffic(s.finished.tx_mib, s.finished.tx_bytes),
-        raw: |s| Raw::Value(&s.finished.tx_mib),
+        human: |s| finished(s, |f| traffic(f.sessions, f.tx_mib, f.tx_bytes)),
+        raw: |s| {
+            s.finished
+                .as_ref()
+                .map_or(Raw::Empty, |f| Raw::Value(&f.tx_mib))
+        },
     },
     Column {
         title: "",
         name: "finished_rx_bytes",
         shown: Shown::Never,
         human: |_| String::new(),
-        raw: |s| opt(&s.finished.rx_bytes),
+        raw: |s| s.finished.as_ref().map_or(Raw::Empty, |f| opt(&f.rx_bytes)),
     },
     Column {
         title: "",
         name: "finished_tx_bytes",
         shown: Shown::Never,
         human: |_| String::new(),
-        raw: |s| opt(&s.finished.tx_bytes),
+        raw: |s| s.finished.as_ref().map_or(Raw::Empty, |f| opt(&f.tx_bytes)),
     },
 ];
 
@@ -268,14 +292,14 @@ pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
         title: "RX",
         name: "rx_mib",
         shown: Shown::Table,
-        human: |r| traffic(r.totals.rx_mib, r.totals.rx_bytes),
+        human: |r| traffic(r.totals.sessions, r.totals.rx_mib, r.totals.rx_bytes),
         raw: |r| Raw::Value(&r.totals.rx_mib),
     },
     Column {
         title: "TX",
         name: "tx_mib",
         shown: Shown::Table,
-        human: |r| traffic(r.totals.tx_mib, r.totals.tx_bytes),
+        human: |r| traffic(r.totals.sessions, r.totals.tx_mib, r.totals.tx_bytes),
         raw: |r| Raw::Value(&r.totals.tx_mib),
     },
     Column {
@@ -533,3 +557,16 @@ pub const CONTEXT_FIELD: &[Column<ContextField>] = &[
         raw: |f| Raw::Owned(field_text(&f.value)),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::traffic;
+
+    #[test]
+    fn traffic_under_one_mib_is_not_shown_as_nothing() {
+        assert_eq!(traffic(3, 0, None), "<1 MiB");
+        assert_eq!(traffic(0, 0, None), "0 MiB");
+        assert_eq!(traffic(3, 20, None), "20 MiB");
+        assert_eq!(traffic(3, 0, Some(512)), "512 B");
+    }
+}

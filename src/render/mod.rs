@@ -20,7 +20,7 @@ pub use table::{Look, Mark};
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
 use crate::config::file::{ContextField, ContextRow};
-use crate::model::{Client, Session, Subscription, TargetSummary};
+use crate::model::{Client, KickOutcome, Session, Subscription, TargetSummary};
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.
 pub const PROMETHEUS_IS_FOR: &str = "-o prometheus is for `summary` and `active --per-session`";
@@ -273,5 +273,48 @@ impl<T: Clone> Labelled<T> {
     /// Labels only when the output is labelled at all.
     fn targets<'a>(&'a self, labelled: Targets<'_>) -> Targets<'a> {
         labelled.map(|_| self.targets.as_slice())
+    }
+}
+
+/// `kick`'s outcomes: JSON and NDJSON as every list; otherwise one plain line per session,
+/// `disconnected COLLECTOR ID REFERENCE` or `not disconnected …: why`.
+pub fn kicked(
+    out: &mut dyn Write,
+    items: &[KickOutcome],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    match (opts.format, targets) {
+        (OutputFormat::Json, None) => json::document(out, items, opts.terminal),
+        (OutputFormat::Json, Some(t)) => {
+            json::document(out, &json::targeted(items, t), opts.terminal)
+        }
+        (OutputFormat::Ndjson, None) => json::lines(out, items),
+        (OutputFormat::Ndjson, Some(t)) => json::lines(out, &json::targeted(items, t)),
+        _ => {
+            for (i, k) in items.iter().enumerate() {
+                let target = targets
+                    .and_then(|t| t.get(i))
+                    .map(|t| format!("{}: ", crate::text::escape(t)))
+                    .unwrap_or_default();
+                let what = if k.kicked {
+                    "disconnected"
+                } else {
+                    "not disconnected"
+                };
+                write!(
+                    out,
+                    "{target}{what} {} {} {}",
+                    k.collector,
+                    crate::text::escape(&k.id),
+                    crate::text::escape(&k.reference)
+                )?;
+                match &k.error {
+                    Some(e) => writeln!(out, ": {}", crate::text::one_line(e))?,
+                    None => writeln!(out)?,
+                }
+            }
+            Ok(())
+        }
     }
 }

@@ -35,15 +35,15 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
     },
     Family {
         name: "sessions_rx_bits_per_second",
-        help: "Current receive rate of the active sessions in bits per second.",
+        help: "Current receive rate of the active sessions in bits per second (no series when unknown).",
         kind: "gauge",
-        value: |s| Some(Num::Float(s.rx_bit_s)),
+        value: |s| s.rx_bit_s.map(Num::Float),
     },
     Family {
         name: "sessions_tx_bits_per_second",
-        help: "Current transmit rate of the active sessions in bits per second.",
+        help: "Current transmit rate of the active sessions in bits per second (no series when unknown).",
         kind: "gauge",
-        value: |s| Some(Num::Float(s.tx_bit_s)),
+        value: |s| s.tx_bit_s.map(Num::Float),
     },
     Family {
         name: "sessions_limit_sessions",
@@ -65,21 +65,29 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
     },
     Family {
         name: "sessions_finished_total",
-        help: "Finished sessions kept in the server's history.",
+        help: "Finished sessions kept in the server's history (no series where it keeps none).",
         kind: "counter",
-        value: |s| Some(Num::Int(s.finished.sessions)),
+        value: |s| s.finished.as_ref().map(|f| Num::Int(f.sessions)),
     },
     Family {
         name: "sessions_finished_rx_bytes_total",
         help: "Bytes received by finished sessions: exact where the source reports bytes, else its whole MiB times 1048576 (datarhei Core).",
         kind: "counter",
-        value: |s| Some(Num::Int(bytes(s.finished.rx_bytes, s.finished.rx_mib))),
+        value: |s| {
+            s.finished
+                .as_ref()
+                .map(|f| Num::Int(bytes(f.rx_bytes, f.rx_mib)))
+        },
     },
     Family {
         name: "sessions_finished_tx_bytes_total",
         help: "Bytes sent by finished sessions: exact where the source reports bytes, else its whole MiB times 1048576 (datarhei Core).",
         kind: "counter",
-        value: |s| Some(Num::Int(bytes(s.finished.tx_bytes, s.finished.tx_mib))),
+        value: |s| {
+            s.finished
+                .as_ref()
+                .map(|f| Num::Int(bytes(f.tx_bytes, f.tx_mib)))
+        },
     },
 ];
 
@@ -129,27 +137,27 @@ const HMI: &[Family<HmiSummary>] = &[
 const SESSION: &[Family<Session>] = &[
     Family {
         name: "sessions_session_rx_bytes_total",
-        help: "Bytes received by this active session.",
+        help: "Bytes received by this active session (no series where the server does not count them).",
         kind: "counter",
-        value: |s| Some(Num::Int(s.rx_bytes)),
+        value: |s| s.rx_bytes.map(Num::Int),
     },
     Family {
         name: "sessions_session_tx_bytes_total",
-        help: "Bytes sent by this active session.",
+        help: "Bytes sent by this active session (no series where the server does not count them).",
         kind: "counter",
-        value: |s| Some(Num::Int(s.tx_bytes)),
+        value: |s| s.tx_bytes.map(Num::Int),
     },
     Family {
         name: "sessions_session_rx_bits_per_second",
-        help: "Current receive rate of this session in bits per second.",
+        help: "Current receive rate of this session in bits per second (no series when unknown).",
         kind: "gauge",
-        value: |s| Some(Num::Float(s.rx_bit_s)),
+        value: |s| s.rx_bit_s.map(Num::Float),
     },
     Family {
         name: "sessions_session_tx_bits_per_second",
-        help: "Current transmit rate of this session in bits per second.",
+        help: "Current transmit rate of this session in bits per second (no series when unknown).",
         kind: "gauge",
-        value: |s| Some(Num::Float(s.tx_bit_s)),
+        value: |s| s.tx_bit_s.map(Num::Float),
     },
     Family {
         name: "sessions_session_age_seconds",
@@ -291,26 +299,34 @@ mod tests {
         let s = CollectorSummary {
             collector: Collector::Rtmp,
             active_sessions: 2,
-            rx_bit_s: 1.5,
-            tx_bit_s: 0.0,
-            rx_mibit_s: 0.0,
-            tx_mibit_s: 0.0,
+            rx_bit_s: Some(1.5),
+            tx_bit_s: None,
+            rx_mibit_s: Some(0.0),
+            tx_mibit_s: None,
             limit_sessions: None,
             limit_rx_mibit_s: None,
             limit_tx_mibit_s: Some(1.0),
-            finished: Totals {
+            finished: Some(Totals {
                 sessions: 3,
                 rx_mib: 2,
                 tx_mib: 0,
                 rx_bytes: None,
                 tx_bytes: Some(7),
-            },
+            }),
             history: Default::default(),
         };
         let mut out = Vec::new();
         collectors(&mut out, &[(Some("a\"b"), &s)]).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("sessions_limit_sessions"), "{text}");
+        // An unknown rate has no series, never a made-up 0.
+        assert!(!text.contains("sessions_tx_bits_per_second{"), "{text}");
+        assert!(
+            text.contains(
+                "sessions_rx_bits_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 1.5\n"
+            ),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "sessions_limit_tx_bits_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 1048576\n"
@@ -327,6 +343,20 @@ mod tests {
             text.contains(
                 "sessions_finished_tx_bytes_total{target=\"a\\\"b\",collector=\"rtmp\"} 7\n"
             ),
+            "{text}"
+        );
+
+        // A server without history: no finished series at all, never a made-up 0.
+        let s = CollectorSummary {
+            finished: None,
+            ..s
+        };
+        let mut out = Vec::new();
+        collectors(&mut out, &[(None, &s)]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("sessions_finished_total{"), "{text}");
+        assert!(
+            text.contains("sessions_active{collector=\"rtmp\"} 2\n"),
             "{text}"
         );
     }

@@ -276,10 +276,10 @@ mod tests {
             remote: remote.into(),
             created_at: Some(Timestamp(1_795_494_198)),
             age_s: Some(192),
-            rx_bytes: 7_203_023,
-            tx_bytes: 3622,
-            rx_bit_s,
-            tx_bit_s: 0.0,
+            rx_bytes: Some(7_203_023),
+            tx_bytes: Some(3622),
+            rx_bit_s: Some(rx_bit_s),
+            tx_bit_s: Some(0.0),
             extra: serde_json::Value::Null,
         }
     }

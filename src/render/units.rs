@@ -44,6 +44,11 @@ pub fn rate(bit_s: f64) -> String {
     format!("{} bit/s", bit_s.round() as u64)
 }
 
+/// A value the server may not give: `-` when it does not (never a made-up 0).
+pub fn known<T>(value: Option<T>, show: fn(T) -> String) -> String {
+    value.map_or_else(|| "-".into(), show)
+}
+
 /// How long ago, to its two largest units as `ps` and kubectl keep it short: `45s`, `3m 12s`,
 /// `5h 03m`, `6d 10h`.
 pub fn age(seconds: Option<u64>) -> String {
@@ -92,6 +97,8 @@ mod tests {
         assert_eq!(rate(f64::NAN), "0 bit/s");
         assert_eq!(age(Some(0)), "0s");
         assert_eq!(age(Some(59)), "59s");
+        assert_eq!(known(Some(7203023), bytes), "6.9 MiB");
+        assert_eq!(known(None, rate), "-");
         assert_eq!(age(Some(192)), "3m 12s");
         assert_eq!(age(Some(3600 * 5 + 180)), "5h 03m");
         assert_eq!(age(Some(556_723)), "6d 10h");

@@ -5,10 +5,20 @@
 //! A new server is a folder here (private wire types, an `open` function, `impl Source`) plus one
 //! line in `registry!` below.
 
+mod clock;
 pub mod datarhei;
+mod derive;
+pub mod icecast;
 pub mod local;
+#[cfg(test)]
+mod loopback;
+pub mod mediamtx;
 pub mod net;
+pub mod nginx_rtmp;
+pub mod srs;
 pub mod tchmi;
+pub mod web;
+mod xml;
 
 use std::fmt;
 use std::future::Future;
@@ -47,6 +57,42 @@ pub(crate) trait Source {
     async fn subscriptions(&mut self, _details: SubscriptionDetails) -> Result<Vec<Subscription>> {
         Err(hmi_only::<Self>("subscriptions"))
     }
+
+    /// Disconnects one session this source listed (`kick`). A server that refuses is exit 4.
+    async fn kick(&mut self, _session: &Session) -> Result<()> {
+        Err(Error::Usage(format!(
+            "{} cannot disconnect a session: its API has no call for it",
+            Self::NAME
+        )))
+    }
+}
+
+/// The collectors asked for that this source has, in the order asked (all it has when none
+/// were). The others are left out quietly, so one `--collectors` list serves a fleet of mixed
+/// servers; asking a source only for collectors it does not have is a usage error.
+pub(crate) fn served<S: Source + ?Sized>(
+    asked: &[Collector],
+    has: &[Collector],
+) -> Result<Vec<Collector>> {
+    if asked.is_empty() {
+        return Ok(has.to_vec());
+    }
+    let out: Vec<Collector> = asked.iter().copied().filter(|c| has.contains(c)).collect();
+    if out.is_empty() {
+        let names = |list: &[Collector]| {
+            list.iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(Error::Usage(format!(
+            "{} has no {} sessions (its collectors: {})",
+            S::NAME,
+            names(asked),
+            names(has)
+        )));
+    }
+    Ok(out)
 }
 
 fn hmi_only<S: Source + ?Sized>(command: &str) -> Error {
@@ -63,6 +109,8 @@ pub enum Ask {
     Summary(Vec<Collector>),
     Clients,
     Subscriptions(SubscriptionDetails),
+    /// Disconnect these sessions, each as this target listed it.
+    Kick(Vec<Session>),
 }
 
 /// One target's reply.
@@ -72,6 +120,8 @@ pub enum Answer {
     Summary(SourceSummary),
     Clients(Vec<Client>),
     Subscriptions(Vec<Subscription>),
+    /// One outcome per session asked to be kicked, in the order asked.
+    Kicked(Vec<Result<()>>),
 }
 
 impl Answer {
@@ -121,6 +171,13 @@ impl<S: Source> Asked for S {
                 Ask::Subscriptions(details) => {
                     Answer::Subscriptions(self.subscriptions(*details).await?)
                 }
+                Ask::Kick(sessions) => {
+                    let mut outcomes = Vec::with_capacity(sessions.len());
+                    for session in sessions {
+                        outcomes.push(self.kick(session).await);
+                    }
+                    Answer::Kicked(outcomes)
+                }
             })
         })
     }
@@ -148,10 +205,10 @@ impl Connection {
 type Opener = fn(&Target, &dyn Fn() -> Result<LocalOptions>) -> Result<Connection>;
 
 /// One line per source: its `--source` name, how messages name it, the URL schemes it takes
-/// (the first source listing a scheme is the one a bare URL of that scheme means), whether
-/// `--collectors` and `--by` mean anything to it, and its `open`.
+/// (the first source listing a scheme is the one a bare URL of that scheme means: http is
+/// datarhei Core), whether `--collectors` and `--by` mean anything to it, and its `open`.
 macro_rules! registry {
-    ($($kind:ident => $name:literal, $describe:literal, [$($scheme:literal),*], collectors: $collectors:literal, $open:path;)+) => {
+    ($($kind:ident => $name:literal, $describe:literal, [$($scheme:literal),*], collectors: $collectors:literal, history: $history:literal, $open:path;)+) => {
         /// A kind of server `sessions` can ask (`--source`, a context's `source`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Kind { $($kind),+ }
@@ -174,9 +231,14 @@ macro_rules! registry {
                 match self { $(Kind::$kind => &[$($scheme),*]),+ }
             }
 
-            /// Whether it sorts sessions into datarhei-style collectors and keeps a history.
+            /// Whether it sorts sessions into collectors (`--collectors` means something to it).
             pub fn has_collectors(self) -> bool {
                 match self { $(Kind::$kind => $collectors),+ }
+            }
+
+            /// Whether it keeps finished sessions (`--by` means something to it).
+            pub fn has_history(self) -> bool {
+                match self { $(Kind::$kind => $history),+ }
             }
 
             fn opener(self) -> Opener {
@@ -187,9 +249,13 @@ macro_rules! registry {
 }
 
 registry! {
-    Local => "local", "this machine's local collector", [], collectors: true, local::open;
-    Datarhei => "datarhei", "datarhei Core", ["http", "https"], collectors: true, datarhei::open;
-    Tchmi => "tchmi", "TwinCAT HMI Server", ["ws", "wss"], collectors: false, tchmi::open;
+    Local => "local", "this machine's local collector", [], collectors: true, history: true, local::open;
+    Datarhei => "datarhei", "datarhei Core", ["http", "https"], collectors: true, history: true, datarhei::open;
+    Tchmi => "tchmi", "TwinCAT HMI Server", ["ws", "wss"], collectors: false, history: false, tchmi::open;
+    Mediamtx => "mediamtx", "MediaMTX", ["http", "https"], collectors: true, history: false, mediamtx::open;
+    Srs => "srs", "SRS", ["http", "https"], collectors: true, history: false, srs::open;
+    NginxRtmp => "nginx-rtmp", "nginx-rtmp", ["http", "https"], collectors: true, history: false, nginx_rtmp::open;
+    Icecast => "icecast", "Icecast", ["http", "https"], collectors: true, history: false, icecast::open;
 }
 
 impl Kind {

@@ -238,6 +238,30 @@ fn passwords_come_from_a_command_or_a_variable_and_never_show() {
             2,
             "context 'broken': password_command failed (exit status: 3)",
         );
+    // In a fleet the broken context is that target's failure: the others are printed, exit 7,
+    // and --output-file is still written.
+    let out = home.dir.path().join("fleet.json");
+    let run = home.run(
+        &[
+            "--context",
+            "cmd,broken",
+            "--output-file",
+            out.to_str().unwrap(),
+            "active",
+            "-o",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "sessions: context 'broken': password_command failed (exit status: 3); run it yourself to see why\n"
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written[0]["target"], "cmd");
+    assert_eq!(written[0]["id"], "A");
+    assert_eq!(written.as_array().unwrap().len(), 1);
 }
 
 #[test]
@@ -877,4 +901,61 @@ fn a_local_contexts_port_map_classifies_this_machines_sockets() {
     .unwrap();
     home.run(&["--context", "here", "active"], &[])
         .assert_failure(2, "context 'here': port_map entry 'rtmp=oops': ");
+}
+
+#[test]
+fn config_keeps_comments_and_has_current_delete_rename_and_unset() {
+    let home = Home::new(
+        "# my fleet\ncurrent-context = \"a\"\n\n[contexts.a]\n# the studio Core\nurl = \"http://h:1\"  # port 1\ntimeout = \"3s\"\n\n[contexts.b]\nurl = \"ws://hmi:2/\"\n",
+    );
+    let read = || std::fs::read_to_string(home.config()).unwrap();
+    home.run(&["--user", "admin", "config", "set", "a"], &[])
+        .assert_success();
+    assert_eq!(
+        read(),
+        "# my fleet\ncurrent-context = \"a\"\n\n[contexts.a]\n# the studio Core\nurl = \"http://h:1\"  # port 1\ntimeout = \"3s\"\nuser = \"admin\"\n\n[contexts.b]\nurl = \"ws://hmi:2/\"\n"
+    );
+    let current = home.run(&["config", "current"], &[]);
+    assert_eq!((current.code, current.stdout.as_str()), (0, "a\n"));
+    home.run(&["config", "unset", "a", "timeout"], &[])
+        .assert_success();
+    assert!(!read().contains("timeout"), "{}", read());
+    assert!(read().contains("# the studio Core"), "{}", read());
+    home.run(&["config", "unset", "a", "colour"], &[])
+        .assert_failure(2, "unknown key 'colour'");
+    home.run(&["config", "rename", "a", "studio"], &[])
+        .assert_success();
+    assert_eq!(home.run(&["config", "current"], &[]).stdout, "studio\n");
+    assert!(read().contains("[contexts.studio]"), "{}", read());
+    home.run(&["config", "rename", "b", "studio"], &[])
+        .assert_failure(2, "context 'studio' exists already");
+    home.run(&["config", "delete", "studio"], &[])
+        .assert_success();
+    home.run(&["config", "current"], &[])
+        .assert_failure(2, "no current context");
+    // The comment above current-context went with that line; the rest is as it was.
+    assert_eq!(read(), "\n[contexts.b]\nurl = \"ws://hmi:2/\"\n");
+    home.run(&["config", "delete", "nope"], &[])
+        .assert_failure(2, "no context 'nope'");
+
+    // `config set --config FILE` creates FILE.
+    let fresh = home.dir.path().join("new/fleet.toml");
+    let fresh_arg = fresh.to_str().unwrap();
+    home.run(
+        &[
+            "--config",
+            fresh_arg,
+            "--url",
+            "http://x:1",
+            "config",
+            "set",
+            "x",
+        ],
+        &[],
+    )
+    .assert_success();
+    assert_eq!(
+        std::fs::read_to_string(&fresh).unwrap(),
+        "current-context = \"x\"\n\n[contexts.x]\nurl = \"http://x:1\"\n"
+    );
 }

@@ -384,7 +384,7 @@ fn summary_by_remote_ranks_traffic_and_cuts_at_top() {
             "625.0 kbit/s",
             // No collector has a limit: the MAX columns are left out (`-o wide` shows them).
             "8",
-            "0 MiB",
+            "<1 MiB",
             "43 MiB"
         ]
     );

@@ -31,7 +31,7 @@ fn assert_within(run: &Run, timeout: Duration) {
 fn run_bounded(args: &[&str]) -> Run {
     let (run, peak_kib) = start(args, &[], None).finish_with_peak_kib();
     assert!(peak_kib > 0, "VmHWM was never read");
-    // Shown with --nocapture: the figures docs/hardening.md quotes.
+    // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!("{args:?}: peak RSS {peak_kib} KiB in {:?}", run.elapsed);
     assert!(
         peak_kib < PEAK_LIMIT_KIB,

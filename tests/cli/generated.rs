@@ -84,7 +84,7 @@ fn completions_subcommand_prints_the_committed_script() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, docs::completion_script(Shell::Bash));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--collectors"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SESSIONS_COMPLETE=\"bash\""));
 }
 
 #[test]
@@ -108,8 +108,82 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-config-show.1",
             "sessions-config-set.1",
             "sessions-config-use.1",
+            "sessions-config-current.1",
+            "sessions-config-delete.1",
+            "sessions-config-rename.1",
+            "sessions-config-unset.1",
             "sessions-collect.1",
+            "sessions-kick.1",
             "sessions-completions.1"
         ]
     );
+}
+
+#[test]
+fn man_pages_are_ascii_and_say_exit_status_environment_files_and_examples() {
+    for (name, roff) in docs::man_pages().unwrap() {
+        assert!(roff.is_ascii(), "{name} holds raw non-ASCII text");
+        let text = String::from_utf8(roff).unwrap();
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{name}");
+        if name == "sessions.1" {
+            for section in [".SH ENVIRONMENT", ".SH FILES", ".SH EXAMPLES"] {
+                assert!(text.contains(section), "{name}: {section}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_long_version_names_commit_target_and_tls() {
+    let out = crate::support::binary(&["--version"], &[])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], concat!("sessions ", env!("CARGO_PKG_VERSION")));
+    assert!(lines[1].starts_with("commit: "), "{text}");
+    assert!(lines[2].starts_with("target: "), "{text}");
+    assert!(lines[3].starts_with("tls: rustls"), "{text}");
+    let short = crate::support::binary(&["-V"], &[]).output().unwrap();
+    assert_eq!(
+        short.stdout,
+        lines[0]
+            .as_bytes()
+            .iter()
+            .chain(b"\n")
+            .copied()
+            .collect::<Vec<u8>>()
+    );
+}
+
+#[test]
+fn completion_offers_the_config_files_context_names() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/sessions");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[contexts.studio]\nurl = \"http://a:1\"\n[contexts.stage]\nurl = \"http://b:1\"\n[contexts.hmi]\nurl = \"ws://c:1/\"\n",
+    )
+    .unwrap();
+    let complete = |index: &str, words: &[&str]| {
+        let mut args = vec!["--", "sessions"];
+        args.extend_from_slice(words);
+        let out = crate::support::binary(
+            &args,
+            &[
+                ("HOME", home.path().to_str().unwrap()),
+                ("SESSIONS_COMPLETE", "bash"),
+                ("_CLAP_COMPLETE_INDEX", index),
+            ],
+        )
+        .output()
+        .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("2", &["--context", "st"]), "stage\nstudio");
+    assert_eq!(complete("2", &["--context", "studio,h"]), "studio,hmi");
+    assert_eq!(complete("3", &["config", "use", "h"]), "hmi");
+    assert_eq!(complete("1", &["ac"]), "active");
 }

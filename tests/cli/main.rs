@@ -5,9 +5,12 @@
 
 mod contexts;
 mod datarhei;
+mod docs;
 mod faults;
 mod generated;
+mod harness;
 mod local;
 mod support;
 mod tables;
 mod tchmi;
+mod usage;

@@ -69,10 +69,11 @@ fn session(out: &mut String, s: &Session, now: SystemTime) {
     let _ = write!(
         out,
         ",\"bytes_rx\":{},\"bytes_tx\":{},\"bandwidth_rx_kbit\":{},\"bandwidth_tx_kbit\":{}}}",
-        s.rx_bytes,
-        s.tx_bytes,
-        number(s.rx_kibit_s()),
-        number(s.tx_kibit_s())
+        // The local collector's sessions always carry bytes and rates.
+        s.rx_bytes.unwrap_or(0),
+        s.tx_bytes.unwrap_or(0),
+        number(s.rx_kibit_s().unwrap_or(0.0)),
+        number(s.tx_kibit_s().unwrap_or(0.0))
     );
 }
 
@@ -224,10 +225,10 @@ mod tests {
             remote: "127.0.0.1:50250".into(),
             created_at: Some(Timestamp(created)),
             age_s: None,
-            rx_bytes: rx,
-            tx_bytes: 3622,
-            rx_bit_s: kbit * 1024.0,
-            tx_bit_s: 0.0,
+            rx_bytes: Some(rx),
+            tx_bytes: Some(3622),
+            rx_bit_s: Some(kbit * 1024.0),
+            tx_bit_s: Some(0.0),
             extra: Value::String(String::new()),
         }
     }

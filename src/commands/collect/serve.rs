@@ -216,7 +216,7 @@ impl App {
     fn metrics(&self, active: &[Session]) -> crate::error::Result<String> {
         let store = Store::open_read(&self.db)?;
         let mut rows = Vec::new();
-        for c in Collector::ALL {
+        for c in Collector::CORE {
             let total = match &store {
                 Some(s) => s.total(c)?,
                 None => Totals::default(),

@@ -84,8 +84,9 @@ fn finished(s: Session, first: i64, now: i64) -> Finished {
         remote,
         created_at: Timestamp(first),
         closed_at: Timestamp(now),
-        rx_bytes: s.rx_bytes,
-        tx_bytes: s.tx_bytes,
+        // The local collector's sessions always carry bytes.
+        rx_bytes: s.rx_bytes.unwrap_or(0),
+        tx_bytes: s.tx_bytes.unwrap_or(0),
         extra: s.extra,
     }
 }
@@ -103,10 +104,10 @@ mod tests {
             remote: remote.into(),
             created_at: None,
             age_s: None,
-            rx_bytes: rx,
-            tx_bytes: 0,
-            rx_bit_s: 0.0,
-            tx_bit_s: 0.0,
+            rx_bytes: Some(rx),
+            tx_bytes: Some(0),
+            rx_bit_s: Some(0.0),
+            tx_bit_s: Some(0.0),
             extra: serde_json::json!({"direction": "in"}),
         }
     }

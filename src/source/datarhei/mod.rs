@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime};
 
 use futures_util::TryStreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use reqwest::{Client, RequestBuilder, Response, StatusCode, Url, redirect};
+use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use crate::config::Target;
@@ -18,14 +18,13 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::local::LocalOptions;
-use crate::source::{Connection, Source, net, url_of};
-use crate::tls;
+use crate::source::{Connection, Source, net, served, url_of, web};
+
 use split::SplitError;
 use wire::ReplyError;
 
 /// Error bodies and login replies are small; anything past this is not what we expect.
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
-const MAX_REDIRECTS: usize = 5;
 
 /// The registry's opener: a Core at the target's URL.
 pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
@@ -50,18 +49,7 @@ pub struct Datarhei {
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
-        tls::install_process_provider();
-        let mut builder = Client::builder()
-            .connect_timeout(net.timeout)
-            .timeout(net.timeout)
-            .redirect(redirect_policy())
-            .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
-        if base.scheme() == "https" {
-            builder = builder.tls_backend_preconfigured(tls::client_config(&net)?);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))?;
+        let http = web::client(&base, &net)?;
         Ok(Datarhei {
             http,
             base,
@@ -226,24 +214,7 @@ impl Datarhei {
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
-        if e.is_timeout() {
-            return self.timeout_error();
-        }
-        if e.is_connect() {
-            return net::connect_failure(e, &self.host);
-        }
-        if e.is_redirect() {
-            return Error::BadReply(format!(
-                "{} redirected too often or to an insecure address ({}); point --url at the final address",
-                self.host,
-                net::innermost(e)
-            ));
-        }
-        Error::BadReply(format!(
-            "{} closed the connection before answering ({})",
-            self.host,
-            net::innermost(e)
-        ))
+        web::transport_error(e, &self.host, &self.net)
     }
 
     fn timeout_error(&self) -> Error {
@@ -322,11 +293,7 @@ impl Datarhei {
     }
 
     fn too_large(&self, len: Option<u64>) -> Error {
-        let size = len.map_or_else(String::new, |l| format!(" of {l} bytes"));
-        Error::BadReply(format!(
-            "{} sent a reply{size} larger than --max-body-size ({} bytes); raise it if that is expected",
-            self.host, self.net.max_body_size
-        ))
+        web::too_large(&self.host, self.net.max_body_size, len)
     }
 
     async fn read_small(&self, mut resp: Response) -> Result<Vec<u8>> {
@@ -383,40 +350,22 @@ impl Source for Datarhei {
     const NAME: &'static str = "datarhei Core";
 
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
-        let url = self.endpoint("/api/v3/session/active", Some(collectors));
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
+        let url = self.endpoint("/api/v3/session/active", Some(&collectors));
         let now = SystemTime::now();
         self.get(url, move |r| wire::parse_active(r, now)).await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
-        let url = self.endpoint("/api/v3/session", Some(collectors));
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
+        let url = self.endpoint("/api/v3/session", Some(&collectors));
         let summaries = self.get(url, wire::parse_summary).await?;
         Ok(SourceSummary::Collectors(summaries))
     }
 }
 
 fn bearer(token: &Secret) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-        Error::Usage("the token holds characters that cannot go in an HTTP header".into())
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// Follows a few redirects, never from https down to http (reqwest already drops the
-/// Authorization header when the host changes).
-fn redirect_policy() -> redirect::Policy {
-    redirect::Policy::custom(|attempt| {
-        let downgrade = attempt.url().scheme() == "http"
-            && attempt.previous().iter().any(|u| u.scheme() == "https");
-        if downgrade {
-            attempt.error("refusing a redirect from https to http")
-        } else if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else {
-            attempt.follow()
-        }
-    })
+    web::bearer(token.expose())
 }
 
 fn html_content_type(resp: &Response) -> Option<String> {

@@ -188,10 +188,10 @@ impl Row {
             remote: self.remote,
             created_at: None,
             age_s: None,
-            rx_bytes: sock.and_then(|s| s.rx_bytes).unwrap_or(0),
-            tx_bytes: sock.and_then(|s| s.tx_bytes).unwrap_or(0),
-            rx_bit_s,
-            tx_bit_s,
+            rx_bytes: Some(sock.and_then(|s| s.rx_bytes).unwrap_or(0)),
+            tx_bytes: Some(sock.and_then(|s| s.tx_bytes).unwrap_or(0)),
+            rx_bit_s: Some(rx_bit_s),
+            tx_bit_s: Some(tx_bit_s),
             extra: self.extra,
         }
     }

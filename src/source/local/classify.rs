@@ -153,6 +153,12 @@ mod tests {
         assert_eq!(map.lookup(Proto::Udp, 6000), None);
         assert_eq!(map.lookup(Proto::Tcp, 8080), Some(Collector::Http));
         assert_eq!(map.lookup(Proto::Tcp, 7000), None);
+        assert_eq!(
+            "webrtc=8189".parse::<PortMapping>().err().as_deref(),
+            Some(
+                "unknown collector 'webrtc' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg)"
+            )
+        );
     }
 
     #[test]

@@ -220,14 +220,14 @@ pub fn collector_summary(
     CollectorSummary {
         collector,
         active_sessions: load.sessions,
-        rx_bit_s: load.rx_bit_s,
-        tx_bit_s: load.tx_bit_s,
-        rx_mibit_s: round3(load.rx_bit_s / MEBI),
-        tx_mibit_s: round3(load.tx_bit_s / MEBI),
+        rx_bit_s: Some(load.rx_bit_s),
+        tx_bit_s: Some(load.tx_bit_s),
+        rx_mibit_s: Some(round3(load.rx_bit_s / MEBI)),
+        tx_mibit_s: Some(round3(load.tx_bit_s / MEBI)),
         limit_sessions: None,
         limit_rx_mibit_s: None,
         limit_tx_mibit_s: None,
-        finished,
+        finished: Some(finished),
         history,
     }
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use self::classify::PortMap;
 pub use self::procs::ProcTable;
 use self::sockets::Sock;
-use super::{Connection, Source};
+use super::{Connection, Source, served};
 use crate::config::Target;
 use crate::diag;
 use crate::error::{Error, Result};
@@ -166,12 +166,14 @@ impl Source for Local {
     const NAME: &'static str = "this machine's local collector";
 
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let mut sessions = self.snapshot().await?;
         sessions.retain(|s| collectors.contains(&s.collector));
         Ok(sessions)
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+        let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let sessions = self.snapshot().await?;
         let store = match &self.opts.db {
             Some(db) => history::Store::open_read(db)?.map(|s| s.on_day(self.opts.day.clone())),

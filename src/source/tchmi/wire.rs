@@ -356,10 +356,10 @@ impl Listing {
                 remote: c.client,
                 created_at: None,
                 age_s: None,
-                rx_bytes: 0,
-                tx_bytes: 0,
-                rx_bit_s: 0.0,
-                tx_bit_s: 0.0,
+                rx_bytes: Some(0),
+                tx_bytes: Some(0),
+                rx_bit_s: Some(0.0),
+                tx_bit_s: Some(0.0),
             })
             .collect()
     }

@@ -5,6 +5,7 @@ pub mod certs;
 pub mod http;
 pub mod local;
 pub mod pty;
+pub mod servers;
 pub mod ws;
 
 use std::io::Write;

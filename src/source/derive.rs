@@ -1,0 +1,138 @@
+//! What a source works out itself where its server does not say it: bit rates from the byte
+//! counters of two looks, and `summary` counted from the sessions of a server that keeps no
+//! history of its own.
+// Used by the new sources, registered by the lead after the layout change.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::model::{Collector, CollectorSummary, MEBI, Session, round3, sum_known};
+
+/// The byte counters of the previous look, by collector and id.
+#[derive(Default)]
+pub struct Looks {
+    last: HashMap<(Collector, String), (Option<u64>, Option<u64>)>,
+    at: Option<Instant>,
+}
+
+impl Looks {
+    /// Fills every rate the server did not give from how far the session's counter moved since
+    /// the previous look (`watch`, or a summary after an `active` of the same run), and keeps
+    /// this look for the next. A first look, or a counter that went back, leaves it unknown.
+    pub fn fill<'a>(&mut self, sessions: impl IntoIterator<Item = &'a mut Session>, now: Instant) {
+        let elapsed = self
+            .at
+            .map(|at| now.saturating_duration_since(at).as_secs_f64())
+            .filter(|s| *s > 0.0);
+        let mut last = HashMap::with_capacity(self.last.len());
+        for s in sessions {
+            let key = (s.collector, s.id.clone());
+            if let (Some(secs), Some(&(rx, tx))) = (elapsed, self.last.get(&key)) {
+                s.rx_bit_s = s.rx_bit_s.or_else(|| rate(rx, s.rx_bytes, secs));
+                s.tx_bit_s = s.tx_bit_s.or_else(|| rate(tx, s.tx_bytes, secs));
+            }
+            last.insert(key, (s.rx_bytes, s.tx_bytes));
+        }
+        self.last = last;
+        self.at = Some(now);
+    }
+}
+
+fn rate(before: Option<u64>, now: Option<u64>, secs: f64) -> Option<f64> {
+    let moved = now?.checked_sub(before?)?;
+    Some(round3(moved as f64 * 8.0 / secs))
+}
+
+/// One summary per collector, in collector order: the active sessions and their summed rates
+/// (unknown when one session's is). No limits and no history (`finished` null): these servers
+/// report neither.
+pub fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
+    let mut collectors = collectors.to_vec();
+    collectors.sort_unstable();
+    collectors.dedup();
+    collectors
+        .iter()
+        .map(|&collector| {
+            let mine = || sessions.iter().filter(move |s| s.collector == collector);
+            let rx_bit_s = sum_known(mine().map(|s| s.rx_bit_s)).map(round3);
+            let tx_bit_s = sum_known(mine().map(|s| s.tx_bit_s)).map(round3);
+            CollectorSummary {
+                collector,
+                active_sessions: mine().count() as u64,
+                rx_bit_s,
+                tx_bit_s,
+                rx_mibit_s: rx_bit_s.map(|r| round3(r / MEBI)),
+                tx_mibit_s: tx_bit_s.map(|r| round3(r / MEBI)),
+                limit_sessions: None,
+                limit_rx_mibit_s: None,
+                limit_tx_mibit_s: None,
+                finished: None,
+                history: Default::default(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn session(id: &str, rx: Option<u64>, rate: Option<f64>) -> Session {
+        Session {
+            collector: Collector::Rtmp,
+            id: id.into(),
+            reference: "live/cam1".into(),
+            local: String::new(),
+            remote: "127.0.0.1".into(),
+            created_at: None,
+            age_s: None,
+            rx_bytes: rx,
+            tx_bytes: None,
+            rx_bit_s: rate,
+            tx_bit_s: None,
+            extra: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn rates_come_from_the_previous_look_where_the_server_gives_none() {
+        let mut looks = Looks::default();
+        let t0 = Instant::now();
+        let mut first = vec![session("a", Some(1000), None), session("b", Some(10), None)];
+        looks.fill(&mut first, t0);
+        assert_eq!(first[0].rx_bit_s, None, "a first look knows no rate");
+        let mut second = vec![
+            session("a", Some(3000), None),
+            session("b", Some(5), None),
+            session("c", Some(99), None),
+            session("d", Some(1), Some(42.0)),
+        ];
+        looks.fill(&mut second, t0 + Duration::from_secs(2));
+        assert_eq!(second[0].rx_bit_s, Some(8000.0));
+        assert_eq!(second[1].rx_bit_s, None, "a counter that went back");
+        assert_eq!(second[2].rx_bit_s, None, "new since the last look");
+        assert_eq!(
+            second[3].rx_bit_s,
+            Some(42.0),
+            "the server's own rate stays"
+        );
+        assert_eq!(second[0].tx_bit_s, None, "no counter, no rate");
+    }
+
+    #[test]
+    fn summaries_count_and_sum_only_what_is_known() {
+        let sessions = vec![
+            session("a", Some(1), Some(1_048_576.0)),
+            session("b", Some(1), Some(1_048_576.0)),
+        ];
+        let got = summaries(&[Collector::Rtmp, Collector::Srt], &sessions);
+        assert_eq!(got[0].active_sessions, 2);
+        assert_eq!(got[0].rx_bit_s, Some(2_097_152.0));
+        assert_eq!(got[0].rx_mibit_s, Some(2.0));
+        assert_eq!(got[0].tx_bit_s, None);
+        assert_eq!(got[0].finished, None, "no history: unknown, not 0");
+        assert_eq!(got[1].active_sessions, 0);
+        assert_eq!(got[1].rx_bit_s, Some(0.0));
+    }
+}

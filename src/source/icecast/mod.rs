@@ -1,0 +1,138 @@
+//! Icecast 2 over its admin interface (Basic auth as the admin user): the mounts of
+//! `/admin/listmounts`, then each mount's listeners, and `/admin/killclient` to kick. Icecast
+//! counts no bytes per listener: those stay unknown.
+
+mod wire;
+
+use std::time::SystemTime;
+
+use futures_util::future::join_all;
+use reqwest::{Method, StatusCode, Url};
+
+use crate::config::Target;
+use crate::config::{Credentials, NetOptions};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::{Collector, Session, SourceSummary};
+use crate::source::local::LocalOptions;
+use crate::source::web::Web;
+use crate::source::{Connection, url_of};
+use crate::source::{Source, derive, served};
+
+/// Every Icecast listener is an HTTP client.
+const COLLECTORS: [Collector; 1] = [Collector::Http];
+
+/// The registry's opener: an Icecast server at the target's URL.
+pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
+    let server = Icecast::new(
+        url_of(target)?,
+        target.credentials.clone(),
+        target.net.clone(),
+    )?;
+    Ok(Connection::new(server))
+}
+
+pub struct Icecast {
+    web: Web,
+}
+
+impl Icecast {
+    /// `base` is the server, e.g. `http://HOST:8000`; `--user admin` with the admin password.
+    pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+        Ok(Icecast {
+            web: Web::new(base, credentials, net, "Icecast (http://HOST:8000)")?,
+        })
+    }
+
+    /// Every listener of every mount, asked for all mounts at once.
+    async fn listeners(&self, now: SystemTime) -> Result<Vec<Session>> {
+        let reply = self.web.get_ok(self.web.url("/admin/listmounts")).await?;
+        let mounts = wire::parse_mounts(&reply.body).map_err(|e| self.web.bad(e))?;
+        let lists = mounts.iter().map(|m| self.mount(m, now));
+        let mut out = Vec::new();
+        for list in join_all(lists).await {
+            out.extend(list?);
+        }
+        Ok(out)
+    }
+
+    async fn mount(&self, mount: &str, now: SystemTime) -> Result<Vec<Session>> {
+        let mut url = self.web.url("/admin/listclients");
+        url.query_pairs_mut().append_pair("mount", mount);
+        let reply = self.web.send(Method::GET, url).await?;
+        // The mount ended between the two requests (`400 - Source does not exist`).
+        if reply.status == StatusCode::BAD_REQUEST {
+            diag::trace(format_args!(
+                "{}: mount {mount:?} is gone ({})",
+                self.web.host(),
+                reply.status_line()
+            ));
+            return Ok(Vec::new());
+        }
+        let reply = self.web.check(reply)?;
+        wire::parse_listeners(&reply.body, now).map_err(|e| self.web.bad(e))
+    }
+
+    async fn limit(&self) -> Result<Option<u64>> {
+        let reply = self.web.get_ok(self.web.url("/admin/stats")).await?;
+        wire::parse_limit(&reply.body).map_err(|e| self.web.bad(e))
+    }
+
+    /// `killclient` needs the mount: the listing's `reference`.
+    async fn kill(&self, session: &Session) -> Result<()> {
+        let mut url = self.web.url("/admin/killclient");
+        url.query_pairs_mut()
+            .append_pair("mount", &session.reference)
+            .append_pair("id", &session.id);
+        let reply = self.web.send(Method::GET, url).await?;
+        if reply.status == StatusCode::BAD_REQUEST {
+            return Err(self.refused(session, &reply.status_line()));
+        }
+        let reply = self.web.check(reply)?;
+        match wire::parse_response(&reply.body).map_err(|e| self.web.bad(e))? {
+            (true, _) => Ok(()),
+            (false, said) => Err(self.refused(session, &crate::text::one_line(&said))),
+        }
+    }
+
+    fn refused(&self, session: &Session, said: &str) -> Error {
+        Error::BadReply(format!(
+            "{} refused to kick listener '{}' of {:?} ({said}): it may have left",
+            self.web.host(),
+            session.id,
+            session.reference
+        ))
+    }
+}
+
+impl Source for Icecast {
+    const NAME: &'static str = "Icecast";
+
+    async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
+        served::<Self>(collectors, &COLLECTORS)?;
+        self.web.within(self.listeners(SystemTime::now())).await
+    }
+
+    /// The listeners counted and the mounts' configured limit; no rates (no bytes per listener).
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+        served::<Self>(collectors, &COLLECTORS)?;
+        let fetch = async {
+            let (sessions, limit) =
+                futures_util::future::join(self.listeners(SystemTime::now()), self.limit()).await;
+            Ok::<_, Error>((sessions?, limit?))
+        };
+        let (sessions, limit) = self.web.within(fetch).await?;
+        let mut rows = derive::summaries(&COLLECTORS, &sessions);
+        for row in &mut rows {
+            row.limit_sessions = limit;
+        }
+        Ok(SourceSummary::Collectors(rows))
+    }
+
+    async fn kick(&mut self, session: &Session) -> Result<()> {
+        self.web.within(self.kill(session)).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! Icecast's admin XML (private reading of it) into the model: mounts from `listmounts`,
+//! listeners from `listclients`, kick answers, and the limits in `stats`. Tag names are read in
+//! any case and the listener id also as an attribute, as Icecast 2.5 writes them.
+
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+
+use crate::model::{Collector, Session};
+use crate::source::clock;
+use crate::source::web::Bad;
+use crate::source::xml;
+
+/// The mounts of `GET /admin/listmounts`.
+pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, Bad> {
+    let doc = xml::parse(body)?;
+    let root = xml::root(&doc, "icestats")?;
+    xml::children(root, "source")
+        .map(|s| {
+            s.attribute("mount")
+                .map(str::to_owned)
+                .ok_or_else(|| Bad::Shape("a <source> without a mount".into()))
+        })
+        .collect()
+}
+
+/// The listeners of `GET /admin/listclients?mount=…`: no bytes or rates per listener in any
+/// version, so those stay unknown.
+pub fn parse_listeners(body: &[u8], now: SystemTime) -> Result<Vec<Session>, Bad> {
+    let doc = xml::parse(body)?;
+    let root = xml::root(&doc, "icestats")?;
+    let mut out = Vec::new();
+    for source in xml::children(root, "source") {
+        let mount = source.attribute("mount").unwrap_or("");
+        for listener in xml::children(source, "listener") {
+            let id = xml::text(listener, "id")
+                .or_else(|| listener.attribute("id"))
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| Bad::Shape("a <listener> without an id".into()))?;
+            let connected: Option<f64> = xml::number(listener, "connected")?;
+            let mut extra = Map::new();
+            for (key, tag) in [("userAgent", "useragent"), ("referer", "referer")] {
+                if let Some(v) = xml::text(listener, tag).filter(|v| !v.is_empty()) {
+                    extra.insert(key.into(), Value::from(v));
+                }
+            }
+            out.push(Session {
+                collector: Collector::Http,
+                id: id.to_owned(),
+                reference: mount.to_owned(),
+                local: String::new(),
+                remote: xml::text(listener, "ip").unwrap_or("").to_owned(),
+                created_at: connected.and_then(|s| clock::started(now, s)),
+                age_s: connected.filter(|s| *s >= 0.0).map(|s| s as u64),
+                rx_bytes: None,
+                tx_bytes: None,
+                rx_bit_s: None,
+                tx_bit_s: None,
+                extra: Value::Object(extra),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `killclient`'s `<iceresponse>`: whether it did it, and what it said.
+pub fn parse_response(body: &[u8]) -> Result<(bool, String), Bad> {
+    let doc = xml::parse(body)?;
+    let root = xml::root(&doc, "iceresponse")?;
+    let done = xml::number::<i64>(root, "return")?
+        .ok_or_else(|| Bad::Shape("an <iceresponse> without <return>".into()))?;
+    let message = xml::text(root, "message").unwrap_or("").to_owned();
+    Ok((done == 1, message))
+}
+
+/// The configured listener limit of all mounts together from `GET /admin/stats`; `None` when
+/// one mount is `unlimited` (or does not say).
+pub fn parse_limit(body: &[u8]) -> Result<Option<u64>, Bad> {
+    let doc = xml::parse(body)?;
+    let root = xml::root(&doc, "icestats")?;
+    let mut total = 0u64;
+    for source in xml::children(root, "source") {
+        match xml::text(source, "max_listeners").and_then(|t| t.parse::<u64>().ok()) {
+            Some(n) => total = total.saturating_add(n),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Timestamp;
+    use crate::source::loopback::fixture;
+    use std::time::Duration;
+
+    const NOW: u64 = 1_796_040_000;
+
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(NOW)
+    }
+
+    #[test]
+    fn mounts_and_their_listeners_without_made_up_bytes() {
+        let mounts = parse_mounts(&fixture("icecast/admin-listmounts-with-listeners.xml"));
+        assert_eq!(mounts, Ok(vec!["/radio.mp3".to_owned()]));
+        let listeners = parse_listeners(&fixture("icecast/admin-listclients.xml"), now()).unwrap();
+        let ids: Vec<&str> = listeners.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["2", "3"]);
+        let vlc = &listeners[0];
+        assert_eq!(vlc.collector, Collector::Http);
+        assert_eq!(vlc.reference, "/radio.mp3");
+        assert_eq!(vlc.remote, "127.0.0.1");
+        assert_eq!(vlc.created_at, Some(Timestamp(NOW as i64 - 6)));
+        assert_eq!(vlc.age_s, Some(6));
+        assert_eq!(
+            (vlc.rx_bytes, vlc.tx_bytes, vlc.rx_bit_s, vlc.tx_bit_s),
+            (None, None, None, None)
+        );
+        assert_eq!(vlc.extra["userAgent"], "VLC/3.0.18 LibVLC/3.0.18");
+        let after = parse_listeners(&fixture("icecast/admin-listclients-after-kill.xml"), now());
+        assert_eq!(after.unwrap().len(), 1);
+    }
+
+    #[test]
+    fn icecast_2_5_writes_lower_case_tags_and_id_attributes() {
+        let body = br#"<icestats><source mount="/live"><listeners>1</listeners><listener id="41"><ip>::1</ip><useragent>mpv</useragent><connected>3</connected><referer>http://x/</referer></listener></source></icestats>"#;
+        let got = parse_listeners(body, now()).unwrap();
+        assert_eq!((got[0].id.as_str(), got[0].remote.as_str()), ("41", "::1"));
+        assert_eq!(got[0].extra["userAgent"], "mpv");
+        assert_eq!(got[0].extra["referer"], "http://x/");
+    }
+
+    #[test]
+    fn kick_answers_and_limits() {
+        assert_eq!(
+            parse_response(&fixture("icecast/admin-killclient.xml")),
+            Ok((true, "Client 2 removed".into()))
+        );
+        assert_eq!(
+            parse_response(&fixture("icecast/admin-killclient-unknown.xml")),
+            Ok((false, "Client 987654 not found".into()))
+        );
+        assert_eq!(parse_limit(&fixture("icecast/admin-stats.xml")), Ok(None));
+        let limited = b"<icestats><source mount=\"/a\"><max_listeners>100</max_listeners></source><source mount=\"/b\"><max_listeners>5</max_listeners></source></icestats>";
+        assert_eq!(parse_limit(limited), Ok(Some(105)));
+    }
+
+    #[test]
+    fn bad_bodies_say_why() {
+        let whole = fixture("icecast/admin-listclients.xml");
+        assert_eq!(
+            parse_listeners(&whole[..200], now()).err(),
+            Some(Bad::Truncated("XML"))
+        );
+        let html = fixture("icecast/admin-listclients-no-such-mount.html");
+        assert!(matches!(
+            parse_listeners(&html, now()).err(),
+            Some(Bad::Shape(_))
+        ));
+        assert!(matches!(
+            parse_mounts(b"<icestats><source/></icestats>"),
+            Err(Bad::Shape(_))
+        ));
+        let no_id =
+            b"<icestats><source mount=\"/a\"><listener><IP>x</IP></listener></source></icestats>";
+        assert!(matches!(parse_listeners(no_id, now()), Err(Bad::Shape(_))));
+        assert!(matches!(
+            parse_response(b"<iceresponse/>"),
+            Err(Bad::Shape(_))
+        ));
+    }
+}

@@ -1,0 +1,151 @@
+//! nginx with the RTMP module: its `rtmp_stat all` page (one XML document, no paging) and the
+//! control module's `drop/client` to kick. It counts no bytes per client: those stay unknown.
+
+mod wire;
+
+use std::time::SystemTime;
+
+use reqwest::{Method, Url};
+
+use crate::config::Target;
+use crate::config::{Credentials, NetOptions};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::{Collector, MEBI, Session, SourceSummary, round3};
+use crate::source::local::LocalOptions;
+use crate::source::web::Web;
+use crate::source::{Connection, url_of};
+use crate::source::{Source, derive, served};
+
+/// The registry's opener: nginx-rtmp's stat page at the target's URL (its control module beside it).
+pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
+    let server = NginxRtmp::new(
+        url_of(target)?,
+        None,
+        target.credentials.clone(),
+        target.net.clone(),
+    )?;
+    Ok(Connection::new(server))
+}
+
+pub struct NginxRtmp {
+    web: Web,
+    control: Url,
+    /// The worker that answered the last look.
+    pid: Option<u64>,
+}
+
+impl NginxRtmp {
+    /// `stat` is the page of `rtmp_stat all`, e.g. `http://HOST:8080/stat`; `control` the
+    /// `rtmp_control all` location, by default `/control` on the same host. nginx has no auth of
+    /// its own: a user is sent as Basic for an `auth_basic` in front of both.
+    pub fn new(
+        stat: Url,
+        control: Option<Url>,
+        credentials: Credentials,
+        net: NetOptions,
+    ) -> Result<Self> {
+        let control = control.unwrap_or_else(|| {
+            let mut url = stat.clone();
+            url.set_path("/control");
+            url.set_query(None);
+            url
+        });
+        Ok(NginxRtmp {
+            web: Web::new(
+                stat,
+                credentials,
+                net,
+                "nginx-rtmp's stat page (http://HOST:PORT/stat, `rtmp_stat all`)",
+            )?,
+            control,
+            pid: None,
+        })
+    }
+
+    async fn stat(&mut self) -> Result<wire::Stat> {
+        let now = SystemTime::now();
+        let url = self.web.base().clone();
+        let reply = self.web.within(self.web.get_ok(url)).await?;
+        let stat = wire::parse_stat(&reply.body, now).map_err(|e| self.web.bad(e))?;
+        if let (Some(before), Some(now)) = (self.pid, stat.pid)
+            && before != now
+        {
+            diag::warn(format_args!(
+                "{}: the stat page came from another nginx worker (pid {before}, now {now}); each worker shows only its own sessions: set `worker_processes 1`",
+                self.web.host()
+            ));
+        }
+        self.pid = stat.pid.or(self.pid);
+        Ok(stat)
+    }
+
+    /// `GET /control/drop/client?clientid=ID`, narrowed to the client's server, application
+    /// and stream where the listing gave them. The answer is the number of sessions dropped.
+    async fn drop_client(&self, session: &Session) -> Result<()> {
+        let mut url = self.control.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::Internal("the control address cannot take a path".into()))?
+            .pop_if_empty()
+            .extend(["drop", "client"]);
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(srv) = session.extra.get("server").and_then(|v| v.as_u64()) {
+                query.append_pair("srv", &srv.to_string());
+            }
+            for key in ["app", "name"] {
+                if let Some(v) = session.extra.get(key).and_then(|v| v.as_str()) {
+                    query.append_pair(key, v);
+                }
+            }
+            query.append_pair("clientid", &session.id);
+        }
+        let reply = self.web.send(Method::GET, url).await?;
+        let reply = self.web.check(reply)?;
+        let text = String::from_utf8_lossy(&reply.body);
+        match text.trim().parse::<u64>() {
+            Ok(0) => Err(Error::BadReply(format!(
+                "{} refused to kick client '{}': the control module dropped nothing (it may have left, or another worker has it)",
+                self.web.host(),
+                session.id
+            ))),
+            Ok(_) => Ok(()),
+            Err(_) => Err(Error::BadReply(format!(
+                "{} answered the kick with {}, not a count: is `rtmp_control all` at {}?",
+                self.web.host(),
+                reply.status_line(),
+                self.control.path()
+            ))),
+        }
+    }
+}
+
+impl Source for NginxRtmp {
+    const NAME: &'static str = "nginx-rtmp";
+
+    async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>> {
+        served::<Self>(collectors, &[Collector::Rtmp])?;
+        Ok(self.stat().await?.sessions)
+    }
+
+    /// The sessions counted, and the server's own rates (all streams, last 10 s window).
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+        served::<Self>(collectors, &[Collector::Rtmp])?;
+        let stat = self.stat().await?;
+        let mut rows = derive::summaries(&[Collector::Rtmp], &stat.sessions);
+        for row in &mut rows {
+            row.rx_bit_s = stat.bw_in;
+            row.tx_bit_s = stat.bw_out;
+            row.rx_mibit_s = stat.bw_in.map(|r| round3(r / MEBI));
+            row.tx_mibit_s = stat.bw_out.map(|r| round3(r / MEBI));
+        }
+        Ok(SourceSummary::Collectors(rows))
+    }
+
+    async fn kick(&mut self, session: &Session) -> Result<()> {
+        self.web.within(self.drop_client(session)).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,396 @@
+//! The HTTP client of the streaming servers with a plain listing API (MediaMTX, SRS, nginx-rtmp,
+//! Icecast) and of datarhei Core: one client setup, Basic auth, bodies bounded by
+//! `--max-body-size`, one deadline per fetch, JSON bodies, and every failure as one line with its
+//! exit code.
+// Used by the new sources, registered by the lead after the layout change.
+
+use std::fmt;
+use std::future::Future;
+use std::time::Instant;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
+
+use crate::config::{Credentials, NetOptions};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::source::net;
+use crate::tls;
+
+const MAX_REDIRECTS: usize = 5;
+/// How much of a refusal's body goes into an error line.
+const WORDS_LIMIT: usize = 160;
+
+/// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured.
+pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
+    tls::install_process_provider();
+    let mut builder = Client::builder()
+        .connect_timeout(net.timeout)
+        .timeout(net.timeout)
+        .redirect(redirect_policy())
+        .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
+    if base.scheme() == "https" {
+        builder = builder.tls_backend_preconfigured(tls::client_config(net)?);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// Follows a few redirects (SRS sends `/api/v1/clients` to `/api/v1/clients/`), never from
+/// https down to http (reqwest already drops the Authorization header when the host changes).
+fn redirect_policy() -> redirect::Policy {
+    redirect::Policy::custom(|attempt| {
+        let downgrade = attempt.url().scheme() == "http"
+            && attempt.previous().iter().any(|u| u.scheme() == "https");
+        if downgrade {
+            attempt.error("refusing a redirect from https to http")
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A request that got no reply: timeout, connection, redirects, or a reset.
+pub fn transport_error(e: &reqwest::Error, host: &str, net: &NetOptions) -> Error {
+    if e.is_timeout() {
+        return net::timed_out(host, net.timeout);
+    }
+    if e.is_connect() {
+        return net::connect_failure(e, host);
+    }
+    if e.is_redirect() {
+        return Error::BadReply(format!(
+            "{host} redirected too often or to an insecure address ({}); point --url at the final address",
+            net::innermost(e)
+        ));
+    }
+    Error::BadReply(format!(
+        "{host} closed the connection before answering ({})",
+        net::innermost(e)
+    ))
+}
+
+/// A body past `--max-body-size` (`len` when the server announced it).
+pub fn too_large(host: &str, limit: u64, len: Option<u64>) -> Error {
+    let size = len.map_or_else(String::new, |l| format!(" of {l} bytes"));
+    Error::BadReply(format!(
+        "{host} sent a reply{size} larger than --max-body-size ({limit} bytes); raise it if that is expected"
+    ))
+}
+
+/// Why a body could not be read; the pure parsers return it, `Web::bad` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bad {
+    /// The body ended before the document did (`JSON` or `XML`).
+    Truncated(&'static str),
+    /// Not that format at all.
+    Syntax(&'static str, String),
+    /// Well-formed, but not what this server sends.
+    Shape(String),
+}
+
+impl Bad {
+    pub fn json(e: &serde_json::Error) -> Bad {
+        if e.is_eof() {
+            Bad::Truncated("JSON")
+        } else if e.is_syntax() {
+            Bad::Syntax("JSON", e.to_string())
+        } else {
+            Bad::Shape(e.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Bad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bad::Truncated(format) => write!(f, "a truncated reply: the {format} ends early"),
+            Bad::Syntax(format, what) => write!(f, "a reply that is not valid {format} ({what})"),
+            Bad::Shape(what) => write!(f, "a reply of an unexpected shape ({what})"),
+        }
+    }
+}
+
+/// Parses `body` as JSON into a private wire type.
+pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Bad> {
+    serde_json::from_slice(body).map_err(|e| Bad::json(&e))
+}
+
+/// A reply read whole, within `--max-body-size`.
+pub struct Reply {
+    pub status: StatusCode,
+    pub html: bool,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// What the server said, on one short line: a JSON `error`/`message`, else the text with
+    /// any HTML tags left out.
+    pub fn words(&self) -> String {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&self.body) {
+            let said = ["error", "message", "code"]
+                .iter()
+                .find_map(|k| map.get(*k))
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+            return crate::text::one_line(&said.unwrap_or_default());
+        }
+        let text = String::from_utf8_lossy(&self.body);
+        let mut plain = String::with_capacity(text.len());
+        let mut in_tag = false;
+        for c in text.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    plain.push(' ');
+                }
+                c if !in_tag => plain.push(c),
+                _ => {}
+            }
+        }
+        let line = crate::text::one_line(&plain);
+        match line.char_indices().nth(WORDS_LIMIT) {
+            Some((cut, _)) => format!("{}…", &line[..cut]),
+            None => line,
+        }
+    }
+
+    /// `HTTP 404 Not Found: 404 page not found`.
+    pub fn status_line(&self) -> String {
+        let reason = self.status.canonical_reason().unwrap_or("");
+        let line = format!("HTTP {} {reason}", self.status.as_u16());
+        match self.words() {
+            w if w.is_empty() => line.trim_end().to_owned(),
+            w => format!("{}: {w}", line.trim_end()),
+        }
+    }
+}
+
+/// One server's base URL, credentials and limits.
+pub struct Web {
+    http: Client,
+    base: Url,
+    host: String,
+    credentials: Credentials,
+    net: NetOptions,
+    /// The server's name in hints, e.g. "MediaMTX's API".
+    api: &'static str,
+}
+
+impl Web {
+    pub fn new(
+        base: Url,
+        credentials: Credentials,
+        net: NetOptions,
+        api: &'static str,
+    ) -> Result<Self> {
+        Ok(Web {
+            http: client(&base, &net)?,
+            host: net::host_label(&base),
+            base,
+            credentials,
+            net,
+            api,
+        })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// `path` under the base URL's own path, without a query.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(&format!("{}{path}", self.base.path().trim_end_matches('/')));
+        url.set_query(None);
+        url
+    }
+
+    /// Runs a whole fetch (every page of it) under the one `--timeout`.
+    pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
+        tokio::time::timeout(self.net.timeout, fetch)
+            .await
+            .unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
+    }
+
+    /// Sends one request with the configured credentials and reads the reply whole.
+    pub async fn send(&self, method: Method, url: Url) -> Result<Reply> {
+        let started = Instant::now();
+        let line = format!("{method} {url}");
+        let mut req = self.http.request(method, url);
+        let c = &self.credentials;
+        if let Some(user) = &c.user {
+            req = req.basic_auth(user, Some(c.password.as_ref().map_or("", |p| p.expose())));
+        } else if let Some(token) = &c.token {
+            req = req.header(AUTHORIZATION, bearer(token.expose())?);
+        }
+        let resp = req.send().await.map_err(|e| self.transport(&e))?;
+        diag::trace(format_args!(
+            "{line} -> {} ({} ms)",
+            resp.status(),
+            started.elapsed().as_millis()
+        ));
+        self.read(resp).await
+    }
+
+    /// GET that must succeed: 401/403 become `Auth`, HTML pages and other statuses `BadReply`.
+    pub async fn get_ok(&self, url: Url) -> Result<Reply> {
+        let reply = self.send(Method::GET, url).await?;
+        self.check(reply)
+    }
+
+    /// The reply if it is a success that is no HTML page; the error it stands for otherwise.
+    pub fn check(&self, reply: Reply) -> Result<Reply> {
+        if matches!(
+            reply.status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        ) {
+            return Err(self.refused(&reply));
+        }
+        if !reply.status.is_success() {
+            return Err(Error::BadReply(format!(
+                "{} answered {}; is --url {}?",
+                self.host,
+                reply.status_line(),
+                self.api
+            )));
+        }
+        if reply.html {
+            return Err(Error::BadReply(format!(
+                "{} answered with an HTML page, not {}: is --url {}?",
+                self.host, self.api, self.api
+            )));
+        }
+        Ok(reply)
+    }
+
+    /// A refusal of the credentials (exit 5), with what to try.
+    pub fn refused(&self, reply: &Reply) -> Error {
+        let (host, said) = (&self.host, reply.status_line());
+        Error::Auth(match &self.credentials.user {
+            Some(user) if reply.status == StatusCode::FORBIDDEN => {
+                format!("{host} refused '{user}' ({said}): check the user's permissions")
+            }
+            Some(user) => {
+                format!(
+                    "{host} refused the login as '{user}' ({said}): check --user and the password"
+                )
+            }
+            None if self.credentials.token.is_some() => {
+                format!("{host} refused the token ({said}): it may have expired")
+            }
+            None => format!(
+                "{host} requires a login ({said}): pass --user NAME with SESSIONS_PASSWORD or --password-stdin"
+            ),
+        })
+    }
+
+    /// A body that could not be parsed, as one line naming the server.
+    pub fn bad(&self, e: Bad) -> Error {
+        let hint = match e {
+            Bad::Shape(_) => format!("; is --url {}?", self.api),
+            _ => String::new(),
+        };
+        Error::BadReply(format!("{} sent {e}{hint}", self.host))
+    }
+
+    fn transport(&self, e: &reqwest::Error) -> Error {
+        transport_error(e, &self.host, &self.net)
+    }
+
+    async fn read(&self, mut resp: Response) -> Result<Reply> {
+        let limit = self.net.max_body_size;
+        if let Some(len) = resp.content_length().filter(|&len| len > limit) {
+            return Err(too_large(&self.host, limit, Some(len)));
+        }
+        let html = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().contains("html"));
+        let status = resp.status();
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.broken(&e))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large(&self.host, limit, None));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Reply { status, html, body })
+    }
+
+    fn broken(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return net::timed_out(&self.host, self.net.timeout);
+        }
+        Error::BadReply(format!(
+            "{} broke off the reply: {} (the connection closed or reset mid-body)",
+            self.host,
+            net::innermost(e)
+        ))
+    }
+}
+
+/// `Authorization: Bearer …` (MediaMTX's JWT), kept out of debug output.
+pub fn bearer(token: &str) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+        Error::Usage("the token holds characters that cannot go in an HTTP header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_json_or_say_why_not() {
+        assert_eq!(json::<Vec<u8>>(b"[1,2"), Err(Bad::Truncated("JSON")));
+        assert!(matches!(
+            json::<Vec<u8>>(b"<html>"),
+            Err(Bad::Syntax("JSON", _))
+        ));
+        assert!(matches!(json::<Vec<u8>>(b"{}"), Err(Bad::Shape(_))));
+    }
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status: StatusCode::from_u16(status).unwrap(),
+            html: false,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn server_words_come_from_json_text_or_html() {
+        let icecast = "<html><head><title>Error 400</title></head><body><b>400 - Source does not exist</b></body></html>";
+        assert_eq!(
+            reply(400, icecast).status_line(),
+            "HTTP 400 Bad Request: Error 400 400 - Source does not exist"
+        );
+        assert_eq!(
+            reply(404, r#"{"status":"error","error":"connection not found"}"#).status_line(),
+            "HTTP 404 Not Found: connection not found"
+        );
+        assert_eq!(reply(200, r#"{"code":2049}"#).words(), "2049");
+        assert_eq!(
+            reply(401, "You need to authenticate\n").status_line(),
+            "HTTP 401 Unauthorized: You need to authenticate"
+        );
+        assert_eq!(
+            reply(500, "").status_line(),
+            "HTTP 500 Internal Server Error"
+        );
+        let long = "x".repeat(500);
+        assert_eq!(reply(500, &long).words().chars().count(), WORDS_LIMIT + 1);
+        assert_eq!(reply(500, "a\u{1b}[31mb").words(), "a [31mb");
+    }
+}

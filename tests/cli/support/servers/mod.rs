@@ -1,0 +1,225 @@
+//! The streaming servers tests run against: real nginx-rtmp, Icecast and ffmpeg children where
+//! Debian has them, stand-ins for MediaMTX and SRS, and what they share (the skip rule, free
+//! ports, children killed on Drop, bounded waits, a plain HTTP client).
+
+pub mod ffmpeg;
+pub mod icecast;
+pub mod mediamtx;
+pub mod nginx_rtmp;
+pub mod srs;
+pub mod standin;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::local::eventually;
+
+/// How long any wait on a server or a stream may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The one skip rule for a harness that cannot start here: says why and gives `None`, or fails
+/// the test under SESSIONS_TEST_REQUIRE_SERVERS=1 (see [`super::available`]).
+fn unavailable<T>(why: &str) -> Option<T> {
+    super::available(false, why);
+    None
+}
+
+/// A program on PATH or in the sbin folders (nginx lives in /usr/sbin, which a non-root PATH
+/// often lacks).
+pub fn program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// A child process with its output in a log file, killed and reaped on Drop so that no test
+/// leaves one behind.
+pub struct Daemon {
+    child: Child,
+    name: String,
+    log: PathBuf,
+}
+
+impl Daemon {
+    /// Starts `cmd` with stdin closed and stdout and stderr appended to `log`.
+    pub fn spawn(name: &str, mut cmd: Command, log: &Path) -> Daemon {
+        let out = File::create(log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+        let err = out.try_clone().expect("clone log handle");
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {name}: {e}"));
+        Daemon {
+            child,
+            name: name.to_string(),
+            log: log.to_path_buf(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The exit status if the process has ended (and was reaped).
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().expect("try_wait")
+    }
+
+    /// What the process wrote so far.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Panics with the process's output if it has ended.
+    pub fn assert_running(&mut self) {
+        if let Some(status) = self.exited() {
+            panic!("{} ended ({status}):\n{}", self.name, self.output());
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // SIGKILL: the servers keep nothing worth a clean shutdown, and it cannot be ignored.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// [`eventually`] within [`WAIT`], naming what it waited for when it gives up.
+pub fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + WAIT - Duration::from_millis(200);
+    eventually(WAIT, || {
+        let value = probe();
+        assert!(
+            value.is_some() || Instant::now() < deadline,
+            "waited {WAIT:?} for {what}"
+        );
+        value
+    })
+}
+
+/// A private folder for one server. As root the server may run as another user (icecast2),
+/// which must be able to enter it.
+pub fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    if is_root() {
+        set_mode(dir.path(), 0o755);
+    }
+    dir
+}
+
+pub fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
+}
+
+/// One HTTP answer, as [`fetch`] saw it.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Fetched {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// One request with reqwest (5 s timeout, redirects not followed, Basic auth when given).
+pub fn fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Fetched {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let response = request(method, url, basic)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let body = response.text().await.expect("body");
+        Fetched {
+            status,
+            headers,
+            body,
+        }
+    })
+}
+
+/// `GET url`, see [`fetch`].
+pub fn get(url: &str, basic: Option<(&str, &str)>) -> Fetched {
+    fetch("GET", url, basic)
+}
+
+fn request(method: &str, url: &str, basic: Option<(&str, &str)>) -> reqwest::RequestBuilder {
+    // reqwest is built without a rustls provider of its own; the binary installs ring too.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Plain HTTP to loopback only: no roots to load (loading the system's costs ~100 ms a call).
+    let client = reqwest::Client::builder()
+        .tls_certs_only([])
+        .timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let builder = client.request(method, url);
+    match basic {
+        Some((user, password)) => builder.basic_auth(user, Some(password)),
+        None => builder,
+    }
+}
+
+/// The `Authorization` value a client sends for these credentials, as reqwest encodes it.
+pub fn basic_header(user: &str, password: &str) -> String {
+    let built = request("GET", "http://127.0.0.1/", Some((user, password)))
+        .build()
+        .expect("request");
+    let value = built.headers().get("authorization").expect("authorization");
+    value.to_str().expect("ascii").to_string()
+}
+
+/// The text of every `<tag>…</tag>` in `xml`, in order (servers' own XML: no attributes on
+/// these tags, no nesting of the same tag).
+pub fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let body = &rest[start + open.len()..];
+        let Some(end) = body.find(&close) else { break };
+        found.push(&body[..end]);
+        rest = &body[end + close.len()..];
+    }
+    found
+}
+
+/// The text of the first `<tag>…</tag>` in `xml`.
+pub fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    elements(xml, tag).into_iter().next()
+}
