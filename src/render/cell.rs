@@ -84,6 +84,7 @@ mod tests {
         let multibyte = "ü".repeat(3 << 20);
         assert_eq!(width(&multibyte), 3 << 20);
         assert_eq!(cut(&multibyte, 30).1, 30);
-        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Quadratic work on 6 MiB would take minutes (debug build).
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 }

@@ -194,7 +194,10 @@ impl<T> Table<'_, T> {
     fn cell<'r>(&'r self, part: &Part<'_, T>, i: usize, row: &'r T) -> Cow<'r, str> {
         match part {
             Part::Target => escape(self.targets.and_then(|t| t.get(i)).map_or("", |t| t)),
-            Part::Field(c) => Cow::Owned(escape_owned((c.human)(row))),
+            Part::Field(c) => match (c.raw)(row) {
+                Raw::Text(text) => escape(text),
+                _ => Cow::Owned(escape_owned((c.human)(row))),
+            },
         }
     }
 }
@@ -322,6 +325,33 @@ mod tests {
             ),
             session("SG4r6HJA2batQXQcdszVKY", "/memfs/test.m3u8", "unknown", 0.0),
         ]
+    }
+
+    /// What a table shows of a text cell is its raw text (the table borrows it, `cell`).
+    fn text_cells_read_as_their_raw_text<T>(columns: &[Column<T>], rows: &[T]) {
+        for row in rows {
+            for c in columns {
+                if let Raw::Text(text) = (c.raw)(row) {
+                    assert_eq!((c.human)(row), text, "{}", c.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_cell_is_shown_as_its_raw_text() {
+        let mut rows = two();
+        rows[1].extra = serde_json::json!("[127.0.0.0] viewer/1.0");
+        text_cells_read_as_their_raw_text(SESSION, &rows);
+        use crate::render::columns;
+        let context = crate::config::file::ContextRow {
+            current: true,
+            name: "studio".into(),
+            url: Some("https://core:8080".into()),
+            source: Some(crate::source::Kind::Datarhei),
+            user: Some("admin".into()),
+        };
+        text_cells_read_as_their_raw_text(columns::CONTEXT, &[context]);
     }
 
     #[test]
