@@ -231,7 +231,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__active)
-            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --watch --interval --rounds --per-session --port-map --proc-root --sample --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --watch --interval --rounds --per-session --port-map --all --proc-root --sample --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,7 +407,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__collect)
-            opts="-u -o -v -q -h -V --port-map --proc-root --interval --listen --db --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --port-map --all --proc-root --interval --listen --db --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1767,7 +1767,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__summary)
-            opts="-u -o -v -q -h -V --collectors --by --top --port-map --proc-root --sample --db --day --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --collectors --by --top --port-map --all --proc-root --sample --db --day --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1869,7 +1869,7 @@ _sessions() {
             return 0
             ;;
         sessions__subcmd__watch)
-            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --watch --interval --rounds --per-session --port-map --proc-root --sample --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
+            opts="-u -o -v -q -h -V --collectors --sort-by --reverse --limit --filter --watch --interval --rounds --per-session --port-map --all --proc-root --sample --config --context --all-contexts --url --source --user --password-stdin --token --insecure --ca-cert --timeout --max-body-size --output --json --output-file --no-headers --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -84,7 +84,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand active" -l limit -d 'S
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l interval -d 'Time between two polls of a watch, e.g. 500ms, 2s' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l rounds -d 'Stop a watch after N polls (for tests and scripts)' -r
-complete -c sessions -n "__fish_sessions_using_subcommand active" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l port-map -d 'Local collector: COLLECTOR=PORTS gives a collector exactly these ports instead of its defaults (rtmp=19350); COLLECTOR+=PORTS adds them and keeps the defaults (rtmp+=41936 keeps 1935 and 1936). Repeatable, applied in order after the context\'s port_map; srt is UDP, the others TCP' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
@@ -115,6 +115,7 @@ never\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l reverse -d 'Reverse the order'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l watch -d 'Keep watching: a redrawn table on a terminal, NDJSON events otherwise (as `sessions watch`)'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l per-session -d 'With -o prometheus: one series per session (labels collector, id, reference, local, remote); mind the cardinality'
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l all -d 'Local collector: list every socket on a mapped port and every ffmpeg input and output, not only the sessions: this machine\'s own web traffic (a package manager\'s HTTPS), ffmpeg\'s generated inputs (-f lavfi), files, pipes and -f null outputs'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l all-contexts -d 'Ask every context of the config file at once'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
@@ -129,7 +130,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -l by -d 'Bre
 local\t''
 reference\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l top -d 'With --by: keep the N largest rows per collector (by traffic)' -r
-complete -c sessions -n "__fish_sessions_using_subcommand summary" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l port-map -d 'Local collector: COLLECTOR=PORTS gives a collector exactly these ports instead of its defaults (rtmp=19350); COLLECTOR+=PORTS adds them and keeps the defaults (rtmp+=41936 keeps 1935 and 1936). Repeatable, applied in order after the context\'s port_map; srt is UDP, the others TCP' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates (0s: no rates)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l db -d 'Local collector: the history store `collect` writes (default as for `collect`)' -r -F
@@ -159,6 +160,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -l output-fil
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l all -d 'Local collector: list every socket on a mapped port and every ffmpeg input and output, not only the sessions: this machine\'s own web traffic (a package manager\'s HTTPS), ffmpeg\'s generated inputs (-f lavfi), files, pipes and -f null outputs'
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l all-contexts -d 'Ask every context of the config file at once'
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
@@ -254,7 +256,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -l limit -d 'Sh
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l filter -d 'Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match). FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l interval -d 'Time between two polls of a watch, e.g. 500ms, 2s' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l rounds -d 'Stop a watch after N polls (for tests and scripts)' -r
-complete -c sessions -n "__fish_sessions_using_subcommand watch" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l port-map -d 'Local collector: COLLECTOR=PORTS gives a collector exactly these ports instead of its defaults (rtmp=19350); COLLECTOR+=PORTS adds them and keeps the defaults (rtmp+=41936 keeps 1935 and 1936). Repeatable, applied in order after the context\'s port_map; srt is UDP, the others TCP' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
@@ -285,6 +287,7 @@ never\t''"
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l reverse -d 'Reverse the order'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l watch -d 'Keep watching: a redrawn table on a terminal, NDJSON events otherwise (as `sessions watch`)'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l per-session -d 'With -o prometheus: one series per session (labels collector, id, reference, local, remote); mind the cardinality'
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l all -d 'Local collector: list every socket on a mapped port and every ffmpeg input and output, not only the sessions: this machine\'s own web traffic (a package manager\'s HTTPS), ffmpeg\'s generated inputs (-f lavfi), files, pipes and -f null outputs'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l all-contexts -d 'Ask every context of the config file at once'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'
@@ -408,7 +411,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l password-command -d 'Shell command whose first line of output is the password (run with sh -c when needed)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l password-env -d 'Name of the environment variable holding the password' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l token-env -d 'Name of the environment variable holding a datarhei access token' -r
-complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l port-map -d 'Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list; --port-map of active/summary/collect beats it)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l port-map -d 'Local collector port map entry: rtmp=1935,1936 gives rtmp exactly these ports, rtmp+=41936 adds one to its defaults (repeatable; replaces the stored list; the --port-map of active/summary/collect is applied after it)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
@@ -622,7 +625,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Give a context a new name (current-context follows it)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove keys from a context, e.g. `config unset studio timeout insecure`'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sessions -n "__fish_sessions_using_subcommand collect" -l port-map -d 'Local collector: give a collector these ports instead of its defaults (repeatable), e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l port-map -d 'Local collector: COLLECTOR=PORTS gives a collector exactly these ports instead of its defaults (rtmp=19350); COLLECTOR+=PORTS adds them and keeps the defaults (rtmp+=41936 keeps 1935 and 1936). Repeatable, applied in order after the context\'s port_map; srt is UDP, the others TCP' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l proc-root -d 'Local collector: the proc filesystem to read processes and sockets from' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l interval -d 'How often to look at the sockets; also the window of the bit rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l listen -d 'Serve datarhei Core\'s session API and /metrics on this address, e.g. 127.0.0.1:8787. Any address other than loopback requires --token (sent as Authorization: Bearer)' -r
@@ -652,6 +655,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand collect" -l output-fil
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l all -d 'Local collector: list every socket on a mapped port and every ffmpeg input and output, not only the sessions: this machine\'s own web traffic (a package manager\'s HTTPS), ffmpeg\'s generated inputs (-f lavfi), files, pipes and -f null outputs'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l all-contexts -d 'Ask every context of the config file at once'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l insecure -d 'Accept a TLS certificate that cannot be verified (prints a warning)'

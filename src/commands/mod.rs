@@ -117,15 +117,14 @@ fn local_options(
         sample,
         db,
         day,
+        all: local.all,
     })
 }
 
-/// `--port-map` when given, else the context's `port_map` (flag beats config).
+/// The defaults, then the context's `port_map`, then `--port-map`: each entry replaces (`=`) or
+/// adds to (`+=`) its collector's ports so far, so a flag beats the config for its collector.
 fn port_map(local: &LocalArgs, target: &Target) -> Result<PortMap> {
-    if !local.port_map.is_empty() || target.port_map.is_empty() {
-        return Ok(PortMap::new(&local.port_map));
-    }
-    let parsed = target
+    let mut entries = target
         .port_map
         .iter()
         .map(|entry| {
@@ -139,5 +138,6 @@ fn port_map(local: &LocalArgs, target: &Target) -> Result<PortMap> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(PortMap::new(&parsed))
+    entries.extend(local.port_map.iter().cloned());
+    Ok(PortMap::new(&entries))
 }
