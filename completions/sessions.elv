@@ -20,6 +20,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -68,6 +69,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --sample 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -109,6 +111,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --day 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -139,6 +142,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;clients'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -168,6 +172,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;subscriptions'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -208,6 +213,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --sample 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -241,6 +247,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -279,6 +286,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;list'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -308,6 +316,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;show'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -341,6 +350,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --port-map 'Local collector port map entry: rtmp=1935,1936 gives rtmp exactly these ports, rtmp+=41936 adds one to its defaults (repeatable; replaces the stored list; the --port-map of active/summary/collect is applied after it)'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -370,6 +380,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;use'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -399,6 +410,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;current'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -428,6 +440,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;delete'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -457,6 +470,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;rename'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -486,6 +500,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;config;unset'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -549,6 +564,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --db 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -581,6 +597,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
             cand --filter 'Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)'
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'
@@ -612,6 +629,7 @@ set edit:completion:arg-completer[sessions] = {|@words|
         &'sessions;completions'= {
             cand --config 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)'
             cand --context 'Named target(s) from the config file; a comma list asks several servers at once'
+            cand --parallel 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)'
             cand -u 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --url 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI'
             cand --source 'Override the source guessed from the URL'

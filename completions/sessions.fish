@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sessions_global_optspecs
-    string join \n config= context= all-contexts u/url= source= user= password-stdin token= insecure ca-cert= timeout= max-body-size= o/output= json output-file= no-headers color= v/verbose q/quiet h/help V/version
+    string join \n config= context= all-contexts parallel= u/url= source= user= password-stdin token= insecure ca-cert= timeout= max-body-size= o/output= json output-file= no-headers color= v/verbose q/quiet h/help V/version
 end
 
 function __fish_sessions_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c sessions -n "__fish_sessions_needs_command" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_needs_command" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_needs_command" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_needs_command" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_needs_command" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -89,6 +90,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand active" -l proc-root -
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand active" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand active" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -137,6 +139,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -l db -d 'Loc
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l day -d 'Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand summary" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -172,6 +175,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand summary" -s h -l help 
 complete -c sessions -n "__fish_sessions_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand clients" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -206,6 +210,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand clients" -s h -l help 
 complete -c sessions -n "__fish_sessions_using_subcommand clients" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand subscriptions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -261,6 +266,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -l proc-root -d
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l sample -d 'Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s; 0s takes one look and reports no rates' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand watch" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -299,6 +305,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand watch" -s h -l help -d
 complete -c sessions -n "__fish_sessions_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -342,6 +349,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish
 complete -c sessions -n "__fish_sessions_using_subcommand config; and not __fish_seen_subcommand_from list show set use current delete rename unset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -376,6 +384,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from show" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -414,6 +423,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l port-map -d 'Local collector port map entry: rtmp=1935,1936 gives rtmp exactly these ports, rtmp+=41936 adds one to its defaults (repeatable; replaces the stored list; the --port-map of active/summary/collect is applied after it)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -448,6 +458,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -482,6 +493,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -516,6 +528,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from current" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -550,6 +563,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -584,6 +598,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_see
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand config; and __fish_seen_subcommand_from unset" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -632,6 +647,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand collect" -l listen -d 
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l db -d 'The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or ~/.local/state/sessions/history.sqlite3]' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand collect" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand collect" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -669,6 +685,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand kick" -l collectors -d
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l filter -d 'Disconnect the sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand kick" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''
@@ -704,6 +721,7 @@ complete -c sessions -n "__fish_sessions_using_subcommand kick" -s h -l help -d 
 complete -c sessions -n "__fish_sessions_using_subcommand kick" -s V -l version -d 'Print version'
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l config -d 'Config file (default: $XDG_CONFIG_HOME/sessions/config.toml, else ~/.config/sessions/config.toml)' -r -F
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l context -d 'Named target(s) from the config file; a comma list asks several servers at once' -r
+complete -c sessions -n "__fish_sessions_using_subcommand completions" -l parallel -d 'With several targets: ask at most N at a time (each holds a connection while it is asked; N is lowered to fit the open-file limit)' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -s u -l url -d 'Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI' -r
 complete -c sessions -n "__fish_sessions_using_subcommand completions" -l source -d 'Override the source guessed from the URL' -r -f -a "local\t''
 datarhei\t''

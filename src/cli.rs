@@ -77,6 +77,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "context")]
     pub all_contexts: bool,
 
+    /// With several targets: ask at most N at a time (each holds a connection while it is
+    /// asked; N is lowered to fit the open-file limit)
+    #[arg(long, global = true, value_name = "N", default_value_t = 64, value_parser = at_least_one)]
+    pub parallel: usize,
+
     /// Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI
     #[arg(short, long, global = true, env = "SESSIONS_URL", value_name = "URL")]
     pub url: Option<String>,

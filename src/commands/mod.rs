@@ -59,6 +59,7 @@ fn with_env<T>(f: impl FnOnce(&mut Env<'_>) -> T) -> T {
 /// Resolves the settings once, then runs the command on a single-threaded async runtime.
 fn online(global: &GlobalArgs, command: impl AsyncFnOnce(&Settings) -> Result<()>) -> Result<()> {
     let settings = with_env(|env| settings::resolve(global, env))?;
+    targets::raise_open_file_limit();
     if settings.targets.iter().any(|t| t.net.insecure) {
         diag::warn(format_args!(
             "--insecure: the server's TLS certificate is not verified"

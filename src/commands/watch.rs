@@ -108,6 +108,7 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     };
     let peers = &mut targets::open(settings, &how);
     let progress = targets::progress(settings);
+    let parallel = targets::parallel(settings);
     let out = &settings.output;
     let redraw = out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
     let several = peers.len() > 1;
@@ -119,7 +120,7 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     loop {
         let replies = tokio::select! {
             _ = &mut ctrl_c => return Ok(()),
-            replies = targets::ask_all(peers, &ask, progress && round == 0) => replies,
+            replies = targets::ask_all(peers, &ask, progress && round == 0, parallel) => replies,
         };
         round += 1;
         let now = collect(peers, replies, &before)?;

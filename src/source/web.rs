@@ -21,18 +21,17 @@ const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
 const WORDS_LIMIT: usize = 160;
 
-/// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured.
-pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
+/// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured. A
+/// plain-HTTP client gets the same TLS set-up (for a redirect to https): left to itself, reqwest
+/// would read the system's certificates again for every client of a fleet.
+pub fn client(net: &NetOptions) -> Result<Client> {
     tls::install_process_provider();
-    let mut builder = Client::builder()
+    Client::builder()
         .connect_timeout(net.timeout)
         .timeout(net.timeout)
         .redirect(redirect_policy())
-        .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
-    if base.scheme() == "https" {
-        builder = builder.tls_backend_preconfigured(tls::client_config(net)?);
-    }
-    builder
+        .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")))
+        .tls_backend_preconfigured(tls::client_config(net)?)
         .build()
         .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
 }
@@ -188,7 +187,7 @@ impl Web {
         api: &'static str,
     ) -> Result<Self> {
         Ok(Web {
-            http: client(&base, &net)?,
+            http: client(&net)?,
             host: net::host_label(&base),
             base,
             credentials,

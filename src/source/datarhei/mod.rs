@@ -49,7 +49,7 @@ pub struct Datarhei {
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
-        let http = web::client(&base, &net)?;
+        let http = web::client(&net)?;
         Ok(Datarhei {
             http,
             base,
