@@ -601,11 +601,22 @@ impl Load {
     }
 }
 
-/// One `--port-map COLLECTOR=PORT[,PORT…]` flag: replaces that collector's default ports.
+/// One `--port-map` entry (or a context's `port_map` entry): `COLLECTOR=PORT[,PORT…]` gives the
+/// collector exactly these ports, `COLLECTOR+=PORT[,PORT…]` adds them to the ones it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortMapping {
     pub collector: Collector,
     pub ports: Vec<u16>,
+    /// `+=`: keep the collector's ports so far (its defaults, the context's) and add these.
+    pub add: bool,
+}
+
+impl fmt::Display for PortMapping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ports: Vec<String> = self.ports.iter().map(u16::to_string).collect();
+        let op = if self.add { "+=" } else { "=" };
+        write!(f, "{}{op}{}", self.collector.as_str(), ports.join(","))
+    }
 }
 
 impl FromStr for PortMapping {
@@ -614,8 +625,14 @@ impl FromStr for PortMapping {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (name, ports) = s.split_once('=').ok_or_else(|| {
             let s = escape(s);
-            format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
+            format!(
+                "'{s}' is not COLLECTOR=PORT[,PORT…] (replace) or COLLECTOR+=PORT[,PORT…] (add), e.g. rtmp=1935,1936"
+            )
         })?;
+        let (name, add) = match name.strip_suffix('+') {
+            Some(name) => (name, true),
+            None => (name, false),
+        };
         // Only datarhei Core's collectors: the local collector imitates Core.
         let collector = name
             .trim()
@@ -646,7 +663,11 @@ impl FromStr for PortMapping {
                     .ok_or_else(|| format!("'{}' is not a port number (1-65535)", escape(p)))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(PortMapping { collector, ports })
+        Ok(PortMapping {
+            collector,
+            ports,
+            add,
+        })
     }
 }
 

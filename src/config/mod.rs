@@ -66,6 +66,8 @@ pub struct Settings {
     pub output: OutputOptions,
     pub verbose: bool,
     pub quiet: bool,
+    /// `--parallel`: how many targets are asked at a time.
+    pub parallel: usize,
 }
 
 /// The process environment a resolution reads, so tests can hand in their own.
@@ -133,6 +135,7 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
         output: output_options(args, env),
         verbose: args.verbose,
         quiet: args.quiet,
+        parallel: args.parallel,
     })
 }
 

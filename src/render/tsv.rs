@@ -39,8 +39,8 @@ pub fn write<T>(
                 Raw::Value(value) => write!(out, "{value}")?,
                 // serde_json's `Display` goes through `fmt` a byte at a time; its writer does not.
                 Raw::Json(value) => {
-                    let text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-                    write_escaped(out, &String::from_utf8_lossy(&text))?
+                    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
+                    write_escaped(out, &text)?
                 }
                 Raw::Empty => {}
             }

@@ -7,6 +7,7 @@ mod contexts;
 mod datarhei;
 mod docs;
 mod faults;
+mod fleet;
 mod generated;
 mod harness;
 mod hostile;

@@ -56,8 +56,8 @@ pub struct Datarhei {
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
-        let http = web::client(&base, &net)?;
-        let login_http = web::login_client(&base, &net)?;
+        let http = web::client(&net)?;
+        let login_http = web::login_client(&net)?;
         let compressed = !is_loopback(&base);
         Ok(Datarhei {
             http,

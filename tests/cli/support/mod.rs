@@ -73,8 +73,23 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
 /// HOME, no SESSIONS_*, no proxies) and only the variables given, stdin closed, output piped.
 pub fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_clear()
+    cmd.args(args);
+    isolated(cmd, env)
+}
+
+/// [`binary`] under `ulimit -n LIMIT` (soft and hard, so the binary cannot raise it), for the
+/// tests of many targets at once.
+pub fn binary_with_open_files(limit: u32, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(args);
+    isolated(cmd, env)
+}
+
+fn isolated(mut cmd: Command, env: &[(&str, &str)]) -> Command {
+    cmd.env_clear()
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
