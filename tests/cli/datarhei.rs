@@ -926,3 +926,29 @@ fn no_subcommand_prints_the_help_on_stderr() {
     );
     assert!(out.stderr.contains("active"), "{}", out.stderr);
 }
+
+#[test]
+fn a_login_that_times_out_says_core_delays_a_wrong_password() {
+    // Core answers a refused login only after about 5 s.
+    let server = Server::start(|req: &Request| {
+        if req.path() == "/api/login" {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+        }
+        Reply::json(401, fixture("error-401-login-bad-password.json"))
+    });
+    let url = server.url();
+    sessions(
+        &[
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--timeout",
+            "300ms",
+            "active",
+        ],
+        &[("SESSIONS_PASSWORD", "not-the-password")],
+        None,
+    )
+    .assert_failure(3, "delays its answer to a wrong password by about 5 s");
+}

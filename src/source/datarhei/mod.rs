@@ -51,6 +51,8 @@ pub struct Datarhei {
     net: NetOptions,
     /// Whether to ask Core for gzip (reqwest's default) or for the body as it is.
     compressed: bool,
+    /// A login is on the wire (what a timeout interrupted, for its message).
+    logging_in: bool,
 }
 
 impl Datarhei {
@@ -66,6 +68,7 @@ impl Datarhei {
             host,
             access: credentials.token.clone(),
             refresh: None,
+            logging_in: false,
             credentials,
             net,
             compressed,
@@ -143,8 +146,17 @@ impl Datarhei {
         let timeout = self.net.timeout;
         match tokio::time::timeout(timeout, self.get(url, per_object, parse)).await {
             Ok(result) => result,
+            Err(_) if self.logging_in => Err(self.login_timeout()),
             Err(_) => Err(self.timeout_error()),
         }
+    }
+
+    fn login_timeout(&self) -> Error {
+        Error::Unreachable(format!(
+            "{} did not answer the login within {} (--timeout): datarhei Core delays its answer to a wrong password by about 5 s, so check the password, or raise --timeout",
+            self.host,
+            humantime::format_duration(self.net.timeout)
+        ))
     }
 
     fn refused(&self, said: &str) -> Error {
@@ -174,7 +186,18 @@ impl Datarhei {
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .body(body.to_string());
-        let resp = self.send(req).await?;
+        // Core answers a wrong password only after a delay: a timeout now says so.
+        self.logging_in = true;
+        let resp = self.send(req).await;
+        self.logging_in = false;
+        let resp = resp.map_err(|e| {
+            let timed_out = self.timeout_error().to_string();
+            if e.to_string() == timed_out {
+                self.login_timeout()
+            } else {
+                e
+            }
+        })?;
         match resp.status() {
             StatusCode::OK => {
                 let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
@@ -204,9 +227,10 @@ impl Datarhei {
         }
     }
 
-    /// Trades the refresh token for a new access token; `false` when Core refuses it.
+    /// Trades the refresh token for a new access token; `false` when Core refuses it. The
+    /// refresh token is kept until Core refuses it, so each renewal is not a password login.
     async fn refresh_access(&mut self) -> Result<bool> {
-        let Some(refresh) = self.refresh.take() else {
+        let Some(refresh) = self.refresh.clone() else {
             return Ok(false);
         };
         let req = self
@@ -221,6 +245,7 @@ impl Datarhei {
                 self.host,
                 resp.status()
             ));
+            self.refresh = None;
             return Ok(false);
         }
         let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
