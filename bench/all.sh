@@ -4,12 +4,13 @@
 # standard-library client, the local collector with 10,000 connections against ss; each peer
 # measured in the same run, with the ratio and peak memory.
 # Needs python3, curl, jq, ss and GNU time (/usr/bin/time); perf for start-up if it works here.
+# GZIP_ADDR (see bench/datarhei.sh) adds the rows of `sessions` inflating gzip itself.
 # Usage: bench/all.sh [RUNS]   (RUNS per measurement, default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
 cargo build --release --quiet --bin sessions --example tchmi_bench_server
-bin=$PWD/target/release/sessions
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/sessions
 rows=$(mktemp)
 trap 'rm -f "$rows" "$rows.perf"' EXIT
 
@@ -32,10 +33,10 @@ for cmd in "$bin" curl jq; do
         "$(peak_kib "$cmd" --version)" >>"$rows"
 done
 export MEASURE_TSV=1
-bench/datarhei.sh 100000 "$runs" | tee /dev/stderr | grep -P '\t' >>"$rows"
+BIN=$bin bench/datarhei.sh 100000 "$runs" | tee /dev/stderr | grep -P '\t' >>"$rows"
 bench/tchmi.sh "$runs" 10000 | tee /dev/stderr | grep -P '\t' >>"$rows"
 N=10000 RUNS="$runs" BIN="$bin" bench/local.sh | tee /dev/stderr | grep -P '\t' >>"$rows"
-size=$(stat -c %s bench/out/datarhei/api/v3/session/active)
+size=$(stat -c %s bench/out/datarhei/active.json)
 
 # label -> "ms<TAB>KiB"
 declare -A got
@@ -56,9 +57,16 @@ echo "| job | sessions | time | peak RSS | peer | time | peak RSS | peer ÷ sess
 echo "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"
 row "start-up" "sessions --version" "curl --version"
 row "start-up" "sessions --version" "jq --version"
-row "datarhei, 100,000 sessions, TSV" "sessions active -o tsv" "curl | jq -r @tsv"
-row "datarhei, 100,000 sessions, JSON" "sessions active -o json" "curl | jq (same JSON rows)"
-row "datarhei, transfer only (the floor)" "sessions active -o tsv" "curl -s > /dev/null (transfer only)"
+row "datarhei, 100,000 sessions, TSV (Core gzips when asked)" "sessions active -o tsv (gzip)" "curl --compressed | jq -r @tsv (gzip)"
+row "datarhei, 100,000 sessions, JSON (Core gzips when asked)" "sessions active -o json (gzip)" "curl --compressed | jq JSON rows (gzip)"
+row "datarhei, transfer only (gzip: the floor)" "sessions active -o tsv (gzip)" "curl --compressed > /dev/null (gzip)"
+if [[ -n ${got["sessions active -o tsv (gzip asked)"]:-} ]]; then
+    row "datarhei, TSV, gzip asked for (as from a remote Core)" "sessions active -o tsv (gzip asked)" "curl --compressed | jq -r @tsv (gzip asked)"
+    row "datarhei, JSON, gzip asked for (as from a remote Core)" "sessions active -o json (gzip asked)" "curl --compressed | jq JSON rows (gzip asked)"
+fi
+row "datarhei, 100,000 sessions, TSV (plain)" "sessions active -o tsv (plain)" "curl | jq -r @tsv (plain)"
+row "datarhei, 100,000 sessions, JSON (plain)" "sessions active -o json (plain)" "curl | jq JSON rows (plain)"
+row "datarhei, transfer only (plain: the floor)" "sessions active -o tsv (plain)" "curl > /dev/null (plain)"
 row "TcHmi, 10,000 clients, TSV" "sessions clients -o tsv" "python3 WebSocket + json (peer)"
 row "local, 10,000 connections" "sessions active --sample 0s (local)" "ss -tinH"
 row "local, 10,000 connections, with processes" "sessions active --sample 0s (local)" "ss -tinpH"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a datarhei Core /api/v3/session/active reply with N sessions, shaped like the captured
-v16.16.0 replies (compact JSON, %.3f rates), split over the rtmp, hls and srt collectors."""
+v16.16.0 replies (compact JSON, %.3f rates, each list sorted by created_at as Core sorts it), split
+over the rtmp, hls and srt collectors."""
 import json
 import sys
 
@@ -21,5 +22,7 @@ for i in range(n):
         "bandwidth_rx_kbit": round(i % 1000 * 0.731, 3),
         "bandwidth_tx_kbit": round(i % 997 * 5.113, 3),
     })
+for sessions in out.values():
+    sessions.sort(key=lambda s: s["created_at"])
 with open(path, "w") as f:
     f.write(json.dumps(out, separators=(",", ":")))

@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 flag=()
 [[ $profile == release ]] && flag=(--release)
 cargo build --quiet "${flag[@]}" --bin sessions --example tchmi_bench_server
-bin=target/$profile/sessions
-server=target/$profile/examples/tchmi_bench_server
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/$profile/sessions
+server=$target/$profile/examples/tchmi_bench_server
 out=bench/out
 mkdir -p "$out"
 

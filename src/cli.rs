@@ -12,11 +12,6 @@ use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SortKey};
 use crate::source::Kind;
 
-/// Show who is connected to a streaming or HMI server right now, how much they move, and what
-/// they subscribe to.
-///
-/// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), or this
-/// machine (no --url).
 /// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
 const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
@@ -27,6 +22,11 @@ const LONG_VERSION: &str = concat!(
     "\ntls: rustls 0.23 (ring), system roots via rustls-native-certs"
 );
 
+/// Show who is connected to a streaming or HMI server right now, how much they move, and what
+/// they subscribe to.
+///
+/// Sources: datarhei Core (--url http(s)://…), TwinCAT HMI Server (--url ws(s)://…), MediaMTX,
+/// SRS, nginx-rtmp and Icecast (--source NAME --url http(s)://…), or this machine (no --url).
 #[derive(Debug, Parser)]
 #[command(
     name = "sessions",
@@ -79,11 +79,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "context")]
     pub all_contexts: bool,
 
-    /// Server to ask: http(s)://HOST:PORT for datarhei Core, ws(s)://HOST:PORT/ for TwinCAT HMI
+    /// Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source's API),
+    /// ws(s)://HOST:PORT/ for TwinCAT HMI
     #[arg(short, long, global = true, env = "SESSIONS_URL", value_name = "URL")]
     pub url: Option<String>,
 
-    /// Override the source guessed from the URL
+    /// The kind of server at --url (default: guessed from the URL's scheme)
     #[arg(long, global = true, value_name = "KIND", value_parser = source_kind())]
     pub source: Option<Kind>,
 
@@ -95,7 +96,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub password_stdin: bool,
 
-    /// A ready datarhei access token (sent as a bearer token)
+    /// A ready access token, sent as a bearer token (datarhei Core, MediaMTX's JWT)
     #[arg(
         long,
         global = true,
@@ -113,9 +114,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Bound on connecting, sending the request and receiving the reply, e.g. 500ms, 10s, 1m
-    /// [default: 10s, or the context's timeout]
-    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_duration)]
+    /// Bound on everything asked of each server: connecting, logging in (token refresh and
+    /// login again included), the request and the whole reply; each round of a watch has its
+    /// own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context's timeout]
+    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
     /// Refuse a reply larger than this, e.g. 64MiB
@@ -191,7 +193,8 @@ pub enum Command {
     /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
     #[command(after_long_help = EXAMPLES_COLLECT)]
     Collect(CollectArgs),
-    /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast)
+    /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT
+    /// HMI logs the session out)
     ///
     /// Names sessions by ID (as `active` shows them) or selects them with --filter. On a
     /// terminal the selection is shown and confirmed first unless --yes; without a terminal
@@ -241,7 +244,8 @@ const EXAMPLES_COMPLETIONS: &str = "Examples:
 
 #[derive(Debug, Args)]
 pub struct CollectorArgs {
-    /// Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg
+    /// Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg,
+    /// rtmps, rtsp, rtsps, webrtc. Each server answers for those it has
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub collectors: Vec<Collector>,
 }
@@ -273,8 +277,8 @@ pub struct ActiveArgs {
     #[arg(long)]
     pub watch: bool,
 
-    /// Time between two polls of a watch, e.g. 500ms, 2s
-    #[arg(long, value_name = "DURATION", default_value = "2s", allow_hyphen_values = true, value_parser = parse_duration)]
+    /// Time between two polls of a watch, from 100ms to 24h, e.g. 500ms, 2s
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2s", value_parser = parse_interval)]
     pub interval: Duration,
 
     /// Stop a watch after N polls (for tests and scripts)
@@ -289,9 +293,9 @@ pub struct ActiveArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates, e.g. 200ms, 1s;
-    /// 0s takes one look and reports no rates
-    #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
+    /// Local collector: how long to watch the sockets to measure bit rates, at most 10m, e.g.
+    /// 200ms, 1s; 0s takes one look and reports no rates
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "500ms", value_parser = parse_sample)]
     pub sample: Duration,
 }
 
@@ -405,8 +409,8 @@ pub struct CollectArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// How often to look at the sockets; also the window of the bit rates
-    #[arg(long, value_name = "DURATION", default_value = "2s", allow_hyphen_values = true, value_parser = parse_duration)]
+    /// How often to look at the sockets, from 100ms to 24h; also the window of the bit rates
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2s", value_parser = parse_interval)]
     pub interval: Duration,
 
     /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
@@ -436,8 +440,9 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates (0s: no rates)
-    #[arg(long, value_name = "DURATION", default_value = "500ms", allow_hyphen_values = true, value_parser = parse_duration)]
+    /// Local collector: how long to watch the sockets to measure bit rates, at most 10m (0s:
+    /// no rates)
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "500ms", value_parser = parse_sample)]
     pub sample: Duration,
 
     /// Local collector: the history store `collect` writes (default as for `collect`)
@@ -508,6 +513,35 @@ fn parse_day(s: &str) -> Result<String, String> {
         Ok(_) if well_formed => Ok(s.to_owned()),
         _ => Err("not a day like 2026-11-24".into()),
     }
+}
+
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A duration from `min` to `max`: outside that it is a mistake (`--timeout 0` gives up before
+/// starting, `--sample 100y` never ends), not a wish.
+fn duration_within(s: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < min || d > max {
+        let (min, max) = (
+            humantime::format_duration(min),
+            humantime::format_duration(max),
+        );
+        return Err(format!("must be from {min} to {max}"));
+    }
+    Ok(d)
+}
+
+/// `--timeout` and a context's `timeout`.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::from_millis(1), DAY)
+}
+
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::from_millis(100), DAY)
+}
+
+fn parse_sample(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::ZERO, Duration::from_secs(600))
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -592,7 +626,7 @@ fn at_least_one(s: &str) -> Result<usize, String> {
 
 /// A duration such as `500ms`, `2s` or `1m`. A leading `-` reaches here (rather than being
 /// taken for a flag) so that `--sample -1s` is told what is wrong with it.
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+fn parse_duration(s: &str) -> Result<Duration, String> {
     if s.trim_start().starts_with('-') {
         return Err("a duration cannot be negative".into());
     }
@@ -696,5 +730,38 @@ mod tests {
     #[test]
     fn the_clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn collectors_help_names_every_collector() {
+        let cmd = Cli::command();
+        let active = cmd.find_subcommand("active").unwrap();
+        let arg = active
+            .get_arguments()
+            .find(|a| a.get_id() == "collectors")
+            .unwrap();
+        let help = arg.get_help().unwrap().to_string();
+        let names = crate::model::Collector::names();
+        assert!(
+            help.contains(&format!("(default: all): {names}.")),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn durations_outside_their_bounds_are_refused() {
+        assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("0s"), Err("must be from 1ms to 1day".into()));
+        assert_eq!(
+            parse_timeout("2days"),
+            Err("must be from 1ms to 1day".into())
+        );
+        assert_eq!(parse_sample("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_sample("11m"), Err("must be from 0s to 10m".into()));
+        assert_eq!(
+            parse_interval("50ms"),
+            Err("must be from 100ms to 1day".into())
+        );
+        assert!(parse_interval("99999999999999999y").is_err());
     }
 }

@@ -21,3 +21,4 @@ mod text;
 mod tls;
 
 pub use commands::run;
+pub use diag::report;

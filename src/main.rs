@@ -30,9 +30,7 @@ fn main() -> ExitCode {
     match sessions::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if !e.is_silent() {
-                eprintln!("sessions: {e}");
-            }
+            sessions::report(&e);
             ExitCode::from(e.exit_code())
         }
     }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
 
 use crate::text::escape;
@@ -118,6 +119,15 @@ impl FromStr for Collector {
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The last second RFC 3339 can write (9999-12-31T23:59:59Z); times before 1970 are no
+    /// session's either.
+    pub const LAST: i64 = 253_402_300_799;
+
+    /// Whether it can be written as RFC 3339 UTC, as the JSON contract promises.
+    pub fn in_range(self) -> bool {
+        (0..=Self::LAST).contains(&self.0)
+    }
+
     pub fn to_system_time(self) -> Option<SystemTime> {
         let secs = u64::try_from(self.0).ok()?;
         UNIX_EPOCH.checked_add(Duration::from_secs(secs))
@@ -129,23 +139,56 @@ impl Timestamp {
             .ok()
             .map(|d| d.as_secs())
     }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, for years 1970 to 9999 (what RFC 3339 and humantime can write).
+    /// By hand rather than through humantime: a 100,000-row reply prints one per row.
+    fn rfc3339(self) -> Option<[u8; 20]> {
+        if !(0..253_402_300_800).contains(&self.0) {
+            return None;
+        }
+        let (days, secs) = (self.0 / 86_400, self.0 % 86_400);
+        // Days to a civil date in the proleptic Gregorian calendar (H. Hinnant's algorithm), in
+        // 400-year eras from 0000-03-01, so leap days fall at the end of a year.
+        let z = days + 719_468;
+        let (era, doe) = (z / 146_097, z % 146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = era * 400 + yoe + i64::from(month <= 2);
+        let mut out = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, width: usize, mut n: i64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, month);
+        put(8, 2, day);
+        put(11, 2, secs / 3_600);
+        put(14, 2, secs / 60 % 60);
+        put(17, 2, secs % 60);
+        Some(out)
+    }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_system_time() {
-            // humantime refuses years past 9999; fall back to the raw number.
-            Some(t) if self.0 < 253_402_300_800 => {
-                write!(f, "{}", humantime::format_rfc3339_seconds(t))
-            }
-            _ => write!(f, "@{}", self.0),
+        match self.rfc3339() {
+            Some(text) => f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?),
+            None => write!(f, "@{}", self.0),
         }
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self.rfc3339() {
+            Some(text) => s.serialize_str(std::str::from_utf8(&text).map_err(S::Error::custom)?),
+            None => s.collect_str(self),
+        }
     }
 }
 
@@ -243,6 +286,49 @@ impl Serialize for Session {
     }
 }
 
+/// Why a rate cannot be shown as the JSON contract's number, if it cannot: in bit/s it must be
+/// finite (JSON has no infinity) and not negative. `value` is the rate as the field holds it.
+fn bad_rate(name: &str, value: f64, bit_s: f64) -> Option<String> {
+    (!bit_s.is_finite() || bit_s < 0.0).then(|| {
+        format!("{name} {value} is out of range (a rate is a finite number of bit/s, at least 0)")
+    })
+}
+
+/// `bad_rate` for a rate the server may not give (unknown is in range).
+fn bad_known_rate(name: &str, value: Option<f64>, per_unit: f64) -> Option<String> {
+    value.and_then(|v| bad_rate(name, v, v * per_unit))
+}
+
+/// At most 60 characters of a server's name for something, for an error line.
+fn quoted(s: &str) -> String {
+    let mut short: String = s.chars().take(60).collect();
+    if short.len() < s.len() {
+        short.push('…');
+    }
+    format!("'{short}'")
+}
+
+impl Session {
+    /// Why this session breaks the JSON contract's types, if it does (a server's value out of
+    /// range): then it is refused rather than shown wrong.
+    pub fn out_of_range(&self) -> Option<String> {
+        let created = self.created_at.filter(|t| !t.in_range()).map(|t| {
+            format!(
+                "created_at {} is out of range (a time from 1970 to 9999, in Unix seconds)",
+                t.0
+            )
+        });
+        let why = created
+            .or_else(|| bad_known_rate("rx_bit_s", self.rx_bit_s, 1.0))
+            .or_else(|| bad_known_rate("tx_bit_s", self.tx_bit_s, 1.0))?;
+        Some(format!(
+            "session {} ({}): {why}",
+            quoted(&self.id),
+            self.collector
+        ))
+    }
+}
+
 /// Finished-session totals: what the history holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
@@ -263,6 +349,38 @@ impl Totals {
     }
 }
 
+/// A configured maximum as the server reports it. JSON has the number or null (unlimited and
+/// unknown alike); tables tell the two apart (`unlimited`, `-`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Limit<T> {
+    /// The server reports no limits at all (MediaMTX, SRS, nginx-rtmp, this machine): nothing
+    /// says there is none, so "unlimited" would be a guess.
+    #[default]
+    Unknown,
+    /// The server says there is none (datarhei Core's 0, an Icecast mount's `unlimited`).
+    Unlimited,
+    Max(T),
+}
+
+impl<T: Copy> Limit<T> {
+    /// The maximum, where there is one.
+    pub fn max(self) -> Option<T> {
+        match self {
+            Limit::Max(v) => Some(v),
+            Limit::Unknown | Limit::Unlimited => None,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Limit<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Limit::Max(v) => v.serialize(s),
+            Limit::Unknown | Limit::Unlimited => s.serialize_none(),
+        }
+    }
+}
+
 /// One collector's state: what is active now, its configured limits, and its history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CollectorSummary {
@@ -274,15 +392,28 @@ pub struct CollectorSummary {
     /// The same rates in datarhei Core's own unit, bits per second / 1024 / 1024.
     pub rx_mibit_s: Option<f64>,
     pub tx_mibit_s: Option<f64>,
-    /// Configured maxima (not observed peaks); null means unlimited.
-    pub limit_sessions: Option<u64>,
-    pub limit_rx_mibit_s: Option<f64>,
-    pub limit_tx_mibit_s: Option<f64>,
+    /// Configured maxima (not observed peaks), or whether there is none or no telling.
+    pub limit_sessions: Limit<u64>,
+    pub limit_rx_mibit_s: Limit<f64>,
+    pub limit_tx_mibit_s: Limit<f64>,
     /// `None` where the server keeps no history of finished sessions (MediaMTX, SRS,
     /// nginx-rtmp, Icecast): null in JSON, `-` in tables, rather than a made-up 0.
     pub finished: Option<Totals>,
     #[serde(skip)]
     pub history: History,
+}
+
+impl CollectorSummary {
+    /// Why this summary breaks the JSON contract's types, if it does.
+    pub fn out_of_range(&self) -> Option<String> {
+        let why = bad_known_rate("rx_bit_s", self.rx_bit_s, 1.0)
+            .or_else(|| bad_known_rate("tx_bit_s", self.tx_bit_s, 1.0))
+            .or_else(|| bad_known_rate("rx_mibit_s", self.rx_mibit_s, MEBI))
+            .or_else(|| bad_known_rate("tx_mibit_s", self.tx_mibit_s, MEBI))
+            .or_else(|| bad_known_rate("limit_rx_mibit_s", self.limit_rx_mibit_s.max(), MEBI))
+            .or_else(|| bad_known_rate("limit_tx_mibit_s", self.limit_tx_mibit_s.max(), MEBI))?;
+        Some(format!("collector {}: {why}", self.collector))
+    }
 }
 
 /// The finished-session totals grouped three ways, as the source reported them.
@@ -548,6 +679,64 @@ mod tests {
         assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00Z");
         assert_eq!(Timestamp(-5).to_string(), "@-5");
         assert_eq!(Timestamp(i64::MAX).to_string(), format!("@{}", i64::MAX));
+    }
+
+    #[test]
+    fn timestamps_agree_with_humantime() {
+        let mut secs = 0_i64;
+        while secs < 253_402_300_800 {
+            let t = UNIX_EPOCH + Duration::from_secs(secs as u64);
+            let want = humantime::format_rfc3339_seconds(t).to_string();
+            assert_eq!(Timestamp(secs).to_string(), want, "{secs}");
+            assert_eq!(serde_json::to_value(Timestamp(secs)).unwrap(), want);
+            // Steps that land on every day of the year, leap days and centuries included.
+            secs += 86_400 * 7 + 3_607;
+        }
+        assert_eq!(Timestamp(951_782_400).to_string(), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            Timestamp(253_402_300_799).to_string(),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(Timestamp(253_402_300_800).to_string(), "@253402300800");
+        assert_eq!(serde_json::to_value(Timestamp(-1)).unwrap(), "@-1");
+    }
+
+    #[test]
+    fn values_out_of_the_contract_s_range_are_named() {
+        let mut s = Session {
+            collector: Collector::Rtmp,
+            id: "x".repeat(70),
+            reference: String::new(),
+            local: String::new(),
+            remote: String::new(),
+            created_at: Some(Timestamp(Timestamp::LAST)),
+            age_s: None,
+            rx_bytes: Some(0),
+            tx_bytes: Some(0),
+            rx_bit_s: Some(0.0),
+            tx_bit_s: Some(1e300),
+            extra: serde_json::Value::Null,
+        };
+        assert_eq!(s.out_of_range(), None);
+        s.created_at = Some(Timestamp(-5));
+        let why = s.out_of_range().unwrap();
+        assert!(why.starts_with(&format!(
+            "session '{}…' (rtmp): created_at -5",
+            "x".repeat(60)
+        )));
+        s.created_at = None;
+        s.rx_bit_s = Some(f64::INFINITY);
+        assert!(
+            s.out_of_range()
+                .unwrap()
+                .contains("rx_bit_s inf is out of range")
+        );
+        s.rx_bit_s = Some(-1.0);
+        assert!(
+            s.out_of_range()
+                .unwrap()
+                .contains("rx_bit_s -1 is out of range")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! show on a terminal or in an error line. Every renderer and every error message goes through it.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// Characters that must never reach a terminal raw: C0 and C1 controls and DEL (they move the
 /// cursor, clear the screen or split a row), the bidi overrides and isolates (they reorder what
@@ -39,6 +40,32 @@ pub fn escape_owned(s: String) -> String {
     }
 }
 
+/// Writes `s` so that a program can restore it exactly and a terminal shows it safely: the
+/// backslash becomes `\\`, tab, line feed and carriage return `\t`, `\n`, `\r`, every other
+/// unsafe character `\u{…}` (its code point in hex). TSV's escape (jq's `@tsv` plus `\u{…}`).
+pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // Only these bytes can begin a character that needs care: ASCII controls, DEL, the
+        // backslash, and the lead bytes of C1 controls (0xC2) and of U+2028–202E, U+2066–2069
+        // (0xE2); each is at a character boundary.
+        if !(b < 0x20 || b == 0x7f || b == b'\\' || b == 0xC2 || b == 0xE2) {
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            continue;
+        };
+        if c != '\\' && !is_unsafe(c) {
+            continue;
+        }
+        out.write_all(&bytes[start..i])?;
+        write!(out, "{}", c.escape_default())?;
+        start = i + c.len_utf8();
+    }
+    out.write_all(&bytes[start..])
+}
+
 /// A server's or a library's words as one line of plain text: runs of whitespace and unsafe
 /// characters become one space, so an error line stays one line and cannot restyle the terminal.
 pub fn one_line(s: &str) -> String {
@@ -62,6 +89,25 @@ mod tests {
         assert_eq!(escape("\u{7f}\u{85}"), "\\u{7f}\\u{85}");
         assert!(matches!(escape("plain ü €"), Cow::Borrowed("plain ü €")));
         assert_eq!(escape_owned("ok".into()), "ok");
+    }
+
+    fn reversible(s: &str) -> String {
+        let mut out = Vec::new();
+        write_reversible(&mut out, s).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn reversible_escapes_the_backslash_too_and_keep_plain_text() {
+        assert_eq!(reversible("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
+        assert_eq!(
+            reversible("\u{1b}[2J\u{7f}\u{85}x\u{202e}y\u{2069}\u{2028}"),
+            "\\u{1b}[2J\\u{7f}\\u{85}x\\u{202e}y\\u{2069}\\u{2028}"
+        );
+        assert_eq!(
+            reversible("plain ü € \u{2030} \u{a0}"),
+            "plain ü € \u{2030} \u{a0}"
+        );
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
                     .into_iter()
                     .filter(|s| args.ids.is_empty() || args.ids.contains(&s.id))
                     .collect();
-                chosen.push(query.apply(named));
+                chosen.push(once_each(query.apply(named)));
             }
             Err(e) => {
                 failures.push(peer.blame(e));
@@ -93,6 +93,14 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
         return Err(Error::Usage("nothing was disconnected".into()));
     }
     kick(settings, &mut peers, chosen).await
+}
+
+/// Each session once: a TwinCAT HMI session is listed once per WebSocket (browser tabs share
+/// it), and one `ForceLogout` ends it.
+fn once_each(mut sessions: Vec<Session>) -> Vec<Session> {
+    let mut seen = std::collections::HashSet::new();
+    sessions.retain(|s| seen.insert((s.collector, s.id.clone())));
+    sessions
 }
 
 /// Shows the selection on stderr and asks. Without a terminal there is nobody to ask.

@@ -10,13 +10,16 @@ use crate::cli::GlobalArgs;
 use crate::diag;
 use crate::error::{Error, Result};
 
-/// A password or token: never printed, not even by `{:?}`.
+/// A password or token: never printed, not even by `{:?}`, and masked on stderr wherever a
+/// server echoes it (`diag::keep_secret`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
     pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
+        let s = s.into();
+        diag::keep_secret(&s);
+        Secret(s)
     }
 
     pub fn expose(&self) -> &str {
@@ -27,7 +30,7 @@ impl Secret {
 /// Read from a config file's literal `password`/`token`.
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(Secret)
+        String::deserialize(d).map(Secret::new)
     }
 }
 

@@ -248,10 +248,11 @@ fn target(
                     ..
                 },
             )),
-        ) => humantime::parse_duration(text).map_err(|e| {
+        ) => crate::cli::parse_timeout(text).map_err(|e| {
             Error::Usage(format!(
-                "{}: context '{name}': timeout '{text}' is not a duration like 5s ({e})",
-                file.path.display()
+                "{}: context '{name}': timeout '{}': {e}",
+                file.path.display(),
+                crate::text::escape(text)
             ))
         })?,
         (None, _) => DEFAULT_TIMEOUT,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::units;
 use crate::config::file::{ContextField, ContextRow};
 use crate::model::{
-    BreakdownRow, Client, CollectorSummary, HmiSummary, Session, Subscription, Totals,
+    BreakdownRow, Client, CollectorSummary, HmiSummary, Limit, Session, Subscription, Totals,
 };
 
 /// Where a column appears besides tsv, which has them all.
@@ -162,8 +162,26 @@ fn finished(s: &CollectorSummary, show: fn(&Totals) -> String) -> String {
     s.finished.as_ref().map_or_else(|| "-".into(), show)
 }
 
-fn limit_rate(mibit_s: Option<f64>) -> String {
-    mibit_s.map_or_else(|| "unlimited".into(), units::configured_mbit)
+/// A configured maximum: the number, `unlimited` where the server says there is none, `-`
+/// where it reports no limits at all.
+fn limit<T>(limit: Limit<T>, show: impl Fn(T) -> String) -> String {
+    match limit {
+        Limit::Max(v) => show(v),
+        Limit::Unlimited => "unlimited".into(),
+        Limit::Unknown => "-".into(),
+    }
+}
+
+fn limit_raw<T: Display>(limit: &Limit<T>) -> Raw<'_> {
+    match limit {
+        Limit::Max(v) => Raw::Value(v),
+        Limit::Unlimited | Limit::Unknown => Raw::Empty,
+    }
+}
+
+fn limit_rate(mibit_s: Limit<f64>) -> String {
+    // As the operator configured it: Core counts its Mbit as 2^20 bit/s.
+    limit(mibit_s, units::configured_mbit)
 }
 
 pub const SUMMARY: &[Column<CollectorSummary>] = &[
@@ -199,25 +217,22 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
         title: "MAX SESSIONS",
         name: "limit_sessions",
         shown: Shown::Table,
-        human: |s| {
-            s.limit_sessions
-                .map_or_else(|| "unlimited".into(), |n| n.to_string())
-        },
-        raw: |s| opt(&s.limit_sessions),
+        human: |s| limit(s.limit_sessions, |n| n.to_string()),
+        raw: |s| limit_raw(&s.limit_sessions),
     },
     Column {
         title: "MAX RX RATE",
         name: "limit_rx_mibit_s",
         shown: Shown::Wide,
         human: |s| limit_rate(s.limit_rx_mibit_s),
-        raw: |s| opt(&s.limit_rx_mibit_s),
+        raw: |s| limit_raw(&s.limit_rx_mibit_s),
     },
     Column {
         title: "MAX TX RATE",
         name: "limit_tx_mibit_s",
         shown: Shown::Table,
         human: |s| limit_rate(s.limit_tx_mibit_s),
-        raw: |s| opt(&s.limit_tx_mibit_s),
+        raw: |s| limit_raw(&s.limit_tx_mibit_s),
     },
     Column {
         title: "FINISHED",

@@ -3,8 +3,11 @@
 
 use std::io::{self, Write};
 
+use std::borrow::Cow;
+
 use super::Targets;
 use crate::model::{CollectorSummary, HmiSummary, MEBI, Session, TargetSummary};
+use crate::text::is_unsafe;
 
 /// A sample value: integers stay exact (no float rounding of byte counters).
 #[derive(Debug, Clone, Copy)]
@@ -47,21 +50,21 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
     },
     Family {
         name: "sessions_limit_sessions",
-        help: "Configured maximum of active sessions (no series when unlimited).",
+        help: "Configured maximum of active sessions (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_sessions.map(Num::Int),
+        value: |s| s.limit_sessions.max().map(Num::Int),
     },
     Family {
         name: "sessions_limit_rx_bits_per_second",
-        help: "Configured maximum receive rate in bits per second (no series when unlimited).",
+        help: "Configured maximum receive rate in bits per second (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_rx_mibit_s.map(|m| Num::Float(m * MEBI)),
+        value: |s| s.limit_rx_mibit_s.max().map(|m| Num::Float(m * MEBI)),
     },
     Family {
         name: "sessions_limit_tx_bits_per_second",
-        help: "Configured maximum transmit rate in bits per second (no series when unlimited).",
+        help: "Configured maximum transmit rate in bits per second (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_tx_mibit_s.map(|m| Num::Float(m * MEBI)),
+        value: |s| s.limit_tx_mibit_s.max().map(|m| Num::Float(m * MEBI)),
     },
     Family {
         name: "sessions_finished_total",
@@ -257,12 +260,28 @@ fn families<T>(
     Ok(())
 }
 
-/// Label values escape backslash, double quote and line feed.
-fn escape_label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// Label values escape backslash, double quote and line feed as the format defines; every other
+/// control, bidi or line-separator character is written as the text `\u{…}` (its backslash
+/// escaped), since the format has no escape for it and it must not reach a reader raw.
+fn escape_label(value: &str) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '\\' | '"') || is_unsafe(c);
+    if !value.contains(special) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if is_unsafe(c) => {
+                out.push('\\');
+                out.extend(c.escape_default());
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// HELP text escapes backslash and line feed.
@@ -283,11 +302,15 @@ fn number(n: Num) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Collector, Totals};
+    use crate::model::{Collector, Limit, Totals};
 
     #[test]
     fn labels_and_numbers_are_escaped_and_exact() {
         assert_eq!(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+        assert_eq!(
+            escape_label("x\u{1b}[2J\ty\u{202e}"),
+            "x\\\\u{1b}[2J\\\\ty\\\\u{202e}"
+        );
         assert_eq!(escape_help("x\\y\nz"), "x\\\\y\\nz");
         assert_eq!(number(Num::Float(f64::INFINITY)), "+Inf");
         assert_eq!(number(Num::Float(0.5)), "0.5");
@@ -303,9 +326,9 @@ mod tests {
             tx_bit_s: None,
             rx_mibit_s: Some(0.0),
             tx_mibit_s: None,
-            limit_sessions: None,
-            limit_rx_mibit_s: None,
-            limit_tx_mibit_s: Some(1.0),
+            limit_sessions: Limit::Unlimited,
+            limit_rx_mibit_s: Limit::Unknown,
+            limit_tx_mibit_s: Limit::Max(1.0),
             finished: Some(Totals {
                 sessions: 3,
                 rx_mib: 2,

@@ -1,9 +1,15 @@
-//! Tab-separated values with the JSON field names as header, escaped as jq's `@tsv` does.
+//! Tab-separated values with the JSON field names as header: one row per line, each field
+//! escaped as jq's `@tsv` does (`\\`, `\t`, `\n`, `\r`) and every other control, bidi or
+//! line-separator character as `\u{…}`, so a reader can restore the text exactly.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
 use super::Targets;
 use super::columns::{Column, Raw};
+
+/// Rows are written cell by cell, in small pieces: buffered here, each is a copy into memory rather
+/// than a call through `out`'s vtable.
+const BUFFER: usize = 64 * 1024;
 
 pub fn write<T>(
     out: &mut dyn Write,
@@ -12,6 +18,7 @@ pub fn write<T>(
     targets: Targets<'_>,
     headers: bool,
 ) -> io::Result<()> {
+    let out = &mut BufWriter::with_capacity(BUFFER, out);
     if headers {
         let lead = targets.map(|_| "target").into_iter();
         let names: Vec<&str> = lead.chain(columns.iter().map(|c| c.name)).collect();
@@ -40,25 +47,11 @@ pub fn write<T>(
         }
         out.write_all(b"\n")?;
     }
-    Ok(())
+    out.flush()
 }
 
 fn write_escaped(out: &mut dyn Write, field: &str) -> io::Result<()> {
-    let bytes = field.as_bytes();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match b {
-            b'\\' => b"\\\\",
-            b'\t' => b"\\t",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            _ => continue,
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(escaped)?;
-        start = i + 1;
-    }
-    out.write_all(&bytes[start..])
+    crate::text::write_reversible(out, field)
 }
 
 #[cfg(test)]
@@ -66,9 +59,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_like_jq() {
+    fn escapes_like_jq_and_shows_other_controls_as_code_points() {
         let mut out = Vec::new();
-        write_escaped(&mut out, "a\tb\nc\\d\re").unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "a\\tb\\nc\\\\d\\re");
+        write_escaped(&mut out, "a\tb\nc\\d\re\u{1b}[2J\u{202e}").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\tb\\nc\\\\d\\re\\u{1b}[2J\\u{202e}"
+        );
     }
 }

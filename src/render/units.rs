@@ -95,10 +95,10 @@ mod tests {
         assert_eq!(rate(151.552), "152 bit/s");
         assert_eq!(rate(0.0), "0 bit/s");
         assert_eq!(rate(f64::NAN), "0 bit/s");
-        assert_eq!(age(Some(0)), "0s");
-        assert_eq!(age(Some(59)), "59s");
         assert_eq!(known(Some(7203023), bytes), "6.9 MiB");
         assert_eq!(known(None, rate), "-");
+        assert_eq!(age(Some(0)), "0s");
+        assert_eq!(age(Some(59)), "59s");
         assert_eq!(age(Some(192)), "3m 12s");
         assert_eq!(age(Some(3600 * 5 + 180)), "5h 03m");
         assert_eq!(age(Some(556_723)), "6d 10h");

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use crate::model::{Collector, CollectorSummary, MEBI, Session, round3, sum_known};
+use crate::model::{Collector, CollectorSummary, Limit, MEBI, Session, round3, sum_known};
 
 /// The byte counters of the previous look, by collector and id.
 #[derive(Default)]
@@ -63,9 +63,9 @@ pub fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<Collecto
                 tx_bit_s,
                 rx_mibit_s: rx_bit_s.map(|r| round3(r / MEBI)),
                 tx_mibit_s: tx_bit_s.map(|r| round3(r / MEBI)),
-                limit_sessions: None,
-                limit_rx_mibit_s: None,
-                limit_tx_mibit_s: None,
+                limit_sessions: Limit::Unknown,
+                limit_rx_mibit_s: Limit::Unknown,
+                limit_tx_mibit_s: Limit::Unknown,
                 finished: None,
                 history: Default::default(),
             }

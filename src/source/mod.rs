@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use crate::config::Target;
 use crate::error::{Error, Result};
-use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
+use crate::model::{Client, Collector, CollectorSummary, Session, SourceSummary, Subscription};
 use local::LocalOptions;
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
@@ -125,6 +125,17 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// The first value that breaks the JSON contract's types, if any.
+    fn out_of_range(&self) -> Option<String> {
+        match self {
+            Answer::Sessions(rows) => rows.iter().find_map(Session::out_of_range),
+            Answer::Summary(SourceSummary::Collectors(rows)) => {
+                rows.iter().find_map(CollectorSummary::out_of_range)
+            }
+            _ => None,
+        }
+    }
+
     pub fn sessions(self) -> Option<Vec<Session>> {
         match self {
             Answer::Sessions(rows) => Some(rows),
@@ -164,7 +175,7 @@ trait Asked {
 impl<S: Source> Asked for S {
     fn answer<'a>(&'a mut self, ask: &'a Ask) -> Reply<'a> {
         Box::pin(async move {
-            Ok(match ask {
+            let answer = match ask {
                 Ask::Active(collectors) => Answer::Sessions(self.active(collectors).await?),
                 Ask::Summary(collectors) => Answer::Summary(self.summary(collectors).await?),
                 Ask::Clients => Answer::Clients(self.clients().await?),
@@ -178,7 +189,16 @@ impl<S: Source> Asked for S {
                     }
                     Answer::Kicked(outcomes)
                 }
-            })
+            };
+            // A value the JSON contract cannot hold is refused, for every source, rather than
+            // shown as null, `inf` or `@-5`.
+            match answer.out_of_range() {
+                Some(why) => Err(Error::BadReply(format!(
+                    "{} sent a value out of range: {why}",
+                    S::NAME
+                ))),
+                None => Ok(answer),
+            }
         })
     }
 }

@@ -1,9 +1,10 @@
 //! The HTTP client of the streaming servers with a plain listing API (MediaMTX, SRS, nginx-rtmp,
-//! Icecast) and of datarhei Core: one client setup, Basic auth, bodies bounded by
-//! `--max-body-size`, one deadline per fetch, JSON bodies, and every failure as one line with its
-//! exit code.
+//! Icecast) and of datarhei Core: one client setup, Basic auth, one `--max-body-size` budget and
+//! one deadline per fetch (all the pages of a listing together), JSON bodies, and every failure
+//! as one line with its exit code.
 // Used by the new sources, registered by the lead after the layout change.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::time::Instant;
@@ -23,11 +24,22 @@ const WORDS_LIMIT: usize = 160;
 
 /// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured.
 pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
+    build(base, net, false)
+}
+
+/// The client for a login or a token refresh: it follows no redirect to another origin, so
+/// neither the password nor a refresh token leaves the server `--url` names (a 307/308 would
+/// re-send the body there).
+pub fn login_client(base: &Url, net: &NetOptions) -> Result<Client> {
+    build(base, net, true)
+}
+
+fn build(base: &Url, net: &NetOptions, same_origin: bool) -> Result<Client> {
     tls::install_process_provider();
     let mut builder = Client::builder()
         .connect_timeout(net.timeout)
         .timeout(net.timeout)
-        .redirect(redirect_policy())
+        .redirect(redirect_policy(same_origin))
         .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
     if base.scheme() == "https" {
         builder = builder.tls_backend_preconfigured(tls::client_config(net)?);
@@ -37,13 +49,23 @@ pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
         .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
 }
 
+/// A redirect of a login to another origin, refused.
+#[derive(Debug, thiserror::Error)]
+#[error("redirect to another server ({0})")]
+pub struct OtherOrigin(String);
+
 /// Follows a few redirects (SRS sends `/api/v1/clients` to `/api/v1/clients/`), never from
-/// https down to http (reqwest already drops the Authorization header when the host changes).
-fn redirect_policy() -> redirect::Policy {
-    redirect::Policy::custom(|attempt| {
+/// https down to http (reqwest already drops the Authorization header when the host changes);
+/// with `same_origin`, none to another scheme, host or port either.
+fn redirect_policy(same_origin: bool) -> redirect::Policy {
+    redirect::Policy::custom(move |attempt| {
         let downgrade = attempt.url().scheme() == "http"
             && attempt.previous().iter().any(|u| u.scheme() == "https");
-        if downgrade {
+        let first = attempt.previous().first().map(Url::origin);
+        if same_origin && first.is_some_and(|o| o != attempt.url().origin()) {
+            let to = net::host_label(attempt.url());
+            attempt.error(OtherOrigin(to))
+        } else if downgrade {
             attempt.error("refusing a redirect from https to http")
         } else if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error("too many redirects")
@@ -60,6 +82,12 @@ pub fn transport_error(e: &reqwest::Error, host: &str, net: &NetOptions) -> Erro
     }
     if e.is_connect() {
         return net::connect_failure(e, host);
+    }
+    if let Some(to) = net::find::<OtherOrigin>(e) {
+        return Error::BadReply(format!(
+            "{host} redirected the login to another server ({}); the password is sent only where --url points: point --url at the server that logs in",
+            to.0
+        ));
     }
     if e.is_redirect() {
         return Error::BadReply(format!(
@@ -178,6 +206,9 @@ pub struct Web {
     net: NetOptions,
     /// The server's name in hints, e.g. "MediaMTX's API".
     api: &'static str,
+    /// Body bytes read since the current fetch began: every page of a listing shares one
+    /// `--max-body-size`, so a server that never runs out of pages cannot fill the memory.
+    spent: Cell<u64>,
 }
 
 impl Web {
@@ -194,6 +225,7 @@ impl Web {
             credentials,
             net,
             api,
+            spent: Cell::new(0),
         })
     }
 
@@ -213,8 +245,10 @@ impl Web {
         url
     }
 
-    /// Runs a whole fetch (every page of it) under the one `--timeout`.
+    /// Runs a whole fetch (every page of it) under the one `--timeout` and the one
+    /// `--max-body-size`.
     pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
+        self.spent.set(0);
         tokio::time::timeout(self.net.timeout, fetch)
             .await
             .unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
@@ -307,8 +341,17 @@ impl Web {
 
     async fn read(&self, mut resp: Response) -> Result<Reply> {
         let limit = self.net.max_body_size;
-        if let Some(len) = resp.content_length().filter(|&len| len > limit) {
-            return Err(too_large(&self.host, limit, Some(len)));
+        let before = self.spent.get();
+        let over = |len: Option<u64>| match before {
+            0 => too_large(&self.host, limit, len),
+            _ => Error::BadReply(format!(
+                "{} sent more than --max-body-size ({limit} bytes) in the pages of one listing; raise it if that is expected",
+                self.host
+            )),
+        };
+        let left = limit.saturating_sub(before);
+        if let Some(len) = resp.content_length().filter(|&len| len > left) {
+            return Err(over(Some(len)));
         }
         let html = resp
             .headers()
@@ -318,9 +361,12 @@ impl Web {
         let status = resp.status();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.broken(&e))? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large(&self.host, limit, None));
+            // Counted as it arrives: the pages of several kinds may be read at once.
+            let spent = self.spent.get() + chunk.len() as u64;
+            if spent > limit {
+                return Err(over(None));
             }
+            self.spent.set(spent);
             body.extend_from_slice(&chunk);
         }
         Ok(Reply { status, html, body })

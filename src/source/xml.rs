@@ -22,8 +22,21 @@ pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
         roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => {
             Bad::Truncated("XML")
         }
+        // A body cut inside a name (`</`, `<cli`) fails as a bad token at the very end.
+        other if other.pos() == end_of(text) => Bad::Truncated("XML"),
         other => Bad::Syntax("XML", other.to_string()),
     })
+}
+
+/// Where roxmltree places the end of `text`: rows counted by line feeds, columns by characters.
+fn end_of(text: &str) -> roxmltree::TextPos {
+    let row = 1 + text.bytes().filter(|&b| b == b'\n').count();
+    let last = text.rsplit('\n').next().unwrap_or("");
+    let col = 1 + last.chars().count();
+    roxmltree::TextPos::new(
+        u32::try_from(row).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
 }
 
 /// The root element, which must be `name`.
@@ -80,6 +93,21 @@ mod tests {
     #[test]
     fn bounded_and_case_blind() {
         assert_eq!(parse(b"<a><b>").err(), Some(Bad::Truncated("XML")));
+        for cut in [
+            "<a>\n<b>x</",
+            "<a><cli",
+            "<?xml version=\"1.0\"?>\n<a><b>é</b></",
+        ] {
+            assert_eq!(
+                parse(cut.as_bytes()).err(),
+                Some(Bad::Truncated("XML")),
+                "{cut}"
+            );
+        }
+        assert!(matches!(
+            parse(b"<a></ b>").err(),
+            Some(Bad::Syntax("XML", _))
+        ));
         assert!(matches!(
             parse(b"<a></b>").err(),
             Some(Bad::Syntax("XML", _))

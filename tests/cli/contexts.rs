@@ -177,7 +177,7 @@ fn unknown_contexts_and_bad_files_are_usage_errors() {
     )
     .unwrap();
     home.run(&["--context", "a", "active"], &[])
-        .assert_failure(2, "context 'a': timeout 'soon' is not a duration");
+        .assert_failure(2, "context 'a': timeout 'soon': not a duration");
     assert!(a.requests().is_empty() && b.requests().is_empty());
 }
 

@@ -10,6 +10,7 @@ mod faults;
 mod generated;
 mod harness;
 mod local;
+mod streaming;
 mod support;
 mod tables;
 mod tchmi;

@@ -100,11 +100,6 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
             "--output-file does not go with watch: it writes one snapshot; run `active --output-file` from cron instead".into(),
         ));
     }
-    if args.interval.is_zero() {
-        return Err(Error::Usage(
-            "--interval 0 would poll the server as fast as it answers; use e.g. 500ms or 2s".into(),
-        ));
-    }
     let (refuse, local) = (active::refuse(&args), active::local(&args));
     let how = Opening {
         refuse: &refuse,

@@ -5,10 +5,11 @@ mod split;
 pub(crate) mod wire;
 
 use std::io::{self, Read};
+use std::net::IpAddr;
 use std::time::{Instant, SystemTime};
 
 use futures_util::TryStreamExt;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
@@ -38,26 +39,35 @@ pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Res
 
 pub struct Datarhei {
     http: Client,
+    /// For the login and the token refresh: follows no redirect to another origin, so neither
+    /// the password nor the refresh token leaves the server `--url` names.
+    login_http: Client,
     base: Url,
     host: String,
     credentials: Credentials,
     access: Option<Secret>,
     refresh: Option<Secret>,
     net: NetOptions,
+    /// Whether to ask Core for gzip (reqwest's default) or for the body as it is.
+    compressed: bool,
 }
 
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
         let http = web::client(&base, &net)?;
+        let login_http = web::login_client(&base, &net)?;
+        let compressed = !is_loopback(&base);
         Ok(Datarhei {
             http,
+            login_http,
             base,
             host,
             access: credentials.token.clone(),
             refresh: None,
             credentials,
             net,
+            compressed,
         })
     }
 
@@ -90,6 +100,11 @@ impl Datarhei {
                 .http
                 .get(url.clone())
                 .header(ACCEPT, "application/json");
+            if !self.compressed {
+                // Our own header keeps reqwest from adding `gzip`; it still inflates a gzip body
+                // that a server sends unasked.
+                req = req.header(ACCEPT_ENCODING, "identity");
+            }
             if let Some(token) = &self.access {
                 req = req.header(AUTHORIZATION, bearer(token)?);
             }
@@ -116,6 +131,20 @@ impl Datarhei {
         }
     }
 
+    /// `get` with one `--timeout` for all of it: login, request, token refresh, login again and
+    /// the reply (each exchange also has it as its own bound, so an error says which one hung).
+    async fn within_timeout<T, F>(&mut self, url: Url, parse: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
+    {
+        let timeout = self.net.timeout;
+        match tokio::time::timeout(timeout, self.get(url, parse)).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timeout_error()),
+        }
+    }
+
     fn refused(&self, said: &str) -> Error {
         let host = &self.host;
         Error::Auth(if self.credentials.user.is_some() {
@@ -138,7 +167,7 @@ impl Datarhei {
         };
         let body = serde_json::json!({ "username": user, "password": password.expose() });
         let req = self
-            .http
+            .login_http
             .post(self.endpoint("/api/login", None))
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
@@ -147,8 +176,11 @@ impl Datarhei {
         match resp.status() {
             StatusCode::OK => {
                 let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
-                self.access = Some(Secret::new(tokens.access_token));
-                self.refresh = tokens.refresh_token.map(Secret::new);
+                self.access = Some(self.server_token(tokens.access_token, "login reply")?);
+                self.refresh = tokens
+                    .refresh_token
+                    .map(|t| self.server_token(t, "login reply"))
+                    .transpose()?;
                 Ok(())
             }
             // The route exists only when Core's auth is on: no login is needed.
@@ -176,7 +208,7 @@ impl Datarhei {
             return Ok(false);
         };
         let req = self
-            .http
+            .login_http
             .get(self.endpoint("/api/login/refresh", None))
             .header(ACCEPT, "application/json")
             .header(AUTHORIZATION, bearer(&refresh)?);
@@ -190,18 +222,30 @@ impl Datarhei {
             return Ok(false);
         }
         let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
-        self.access = Some(Secret::new(tokens.access_token));
+        self.access = Some(self.server_token(tokens.access_token, "refresh reply")?);
         Ok(true)
     }
 
+    /// A token Core handed out, kept secret from here on; one that cannot go in an HTTP header
+    /// is a bad reply, not the user's mistake.
+    fn server_token(&self, token: String, what: &str) -> Result<Secret> {
+        let token = Secret::new(token);
+        bearer(&token).map_err(|_| {
+            Error::BadReply(format!(
+                "{} sent a {what} whose token holds characters that cannot go in an HTTP header",
+                self.host
+            ))
+        })?;
+        Ok(token)
+    }
+
+    /// The request, on the client it was made with.
     async fn send(&self, req: RequestBuilder) -> Result<Response> {
         let started = Instant::now();
-        let req = req
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
+        let (client, req) = req.build_split();
+        let req = req.map_err(|e| Error::Internal(format!("cannot build the request: {e}")))?;
         let line = format!("{} {}", req.method(), req.url());
-        let resp = self
-            .http
+        let resp = client
             .execute(req)
             .await
             .map_err(|e| self.transport_error(&e))?;
@@ -283,7 +327,9 @@ impl Datarhei {
             ReplyError::Json(j) if j.is_syntax() => invalid(&j),
             ReplyError::Json(j) => shape(&j),
             ReplyError::Split(SplitError::Truncated) => truncated(),
-            ReplyError::Split(s @ SplitError::Syntax { .. }) => invalid(&s),
+            ReplyError::Split(s @ (SplitError::Syntax { .. } | SplitError::NotUtf8 { .. })) => {
+                invalid(&s)
+            }
             ReplyError::Split(s @ SplitError::Shape(_)) => shape(&s),
             ReplyError::Split(s @ SplitError::Value { .. }) => match &s {
                 SplitError::Value { error, .. } if error.is_data() => shape(&s),
@@ -353,19 +399,38 @@ impl Source for Datarhei {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session/active", Some(&collectors));
         let now = SystemTime::now();
-        self.get(url, move |r| wire::parse_active(r, now)).await
+        self.within_timeout(url, move |r| wire::parse_active(r, now))
+            .await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session", Some(&collectors));
-        let summaries = self.get(url, wire::parse_summary).await?;
+        let summaries = self.within_timeout(url, wire::parse_summary).await?;
         Ok(SourceSummary::Collectors(summaries))
     }
 }
 
 fn bearer(token: &Secret) -> Result<HeaderValue> {
     web::bearer(token.expose())
+}
+
+/// A server on this machine: Core's gzip costs it more CPU time than the bytes it saves on the
+/// loopback interface (docs/performance.md).
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    if let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        return ip.to_canonical().is_loopback();
+    }
+    // RFC 6761: `localhost` and every name under it are the loopback addresses.
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 fn html_content_type(resp: &Response) -> Option<String> {
@@ -395,5 +460,34 @@ impl<R: Read> Read for Capped<R> {
         }
         self.left -= n64;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_asked_for_unless_the_server_is_on_this_machine() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.3.2.1",
+            "http://[::1]:8080",
+            "http://[::ffff:127.0.0.1]",
+            "http://localhost:8080/core",
+            "https://LocalHost./",
+            "http://core.localhost",
+        ] {
+            assert!(is_loopback(&Url::parse(local).unwrap()), "{local}");
+        }
+        for remote in [
+            "http://192.0.2.7:8080",
+            "http://[2001:db8::1]",
+            "https://core.example.com",
+            "http://localhost.example.com",
+            "http://notlocalhost",
+        ] {
+            assert!(!is_loopback(&Url::parse(remote).unwrap()), "{remote}");
+        }
     }
 }

@@ -1,14 +1,22 @@
-//! Splits a streamed `{"collector": [session, …], …}` reply into one byte slice per session as the
-//! body arrives, so each session is parsed by serde_json's fast slice parser and the body is never
-//! held whole (serde_json's reader API goes byte by byte and was 60% of the run time).
+//! Splits a streamed `{"collector": [session, …], …}` reply into sessions as the body arrives:
+//! each session is parsed by serde_json's fast slice parser straight out of the buffer, and the
+//! body is never held whole (serde_json's reader API goes byte by byte and was 60% of the run time).
 //!
-//! The scanner only finds where values end (strings, nesting); every byte it hands on is then
-//! checked by serde_json, and values it skips are checked as `IgnoredAny`, so malformed JSON is
-//! still refused.
+//! Only the outer object and its lists are walked here; every value in them, kept or skipped, is
+//! parsed by serde_json, so malformed JSON is still refused. A value cut off by the end of the
+//! bytes so far is parsed again only once twice as many have come, so each byte is parsed a few
+//! times at most, whatever the server sends. The body is checked to be UTF-8 as it is read, in
+//! long runs, so serde_json parses `str`s and need not check each string it meets (that check was
+//! a fifth of the parse).
 
 use std::fmt;
+use std::io::{self, Read};
+use std::marker::PhantomData;
 
-use serde::de::IgnoredAny;
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+/// How much is read from the body at a time.
+const READ_SIZE: u64 = 64 * 1024;
 
 /// Why a reply could not be split.
 #[derive(Debug)]
@@ -19,6 +27,11 @@ pub enum SplitError {
     Syntax { offset: u64, what: String },
     /// JSON, but not an object of session lists.
     Shape(String),
+    /// The body stops being UTF-8 at this byte offset, inside session `index` of `key` if any.
+    NotUtf8 {
+        offset: u64,
+        session: Option<(String, usize)>,
+    },
     /// One value inside is wrong; `key` is its collector.
     Value {
         key: String,
@@ -33,6 +46,12 @@ impl fmt::Display for SplitError {
             SplitError::Truncated => f.write_str("the JSON ends early"),
             SplitError::Syntax { offset, what } => write!(f, "{what} at byte {offset}"),
             SplitError::Shape(what) => f.write_str(what),
+            SplitError::NotUtf8 { offset, session } => {
+                if let Some((key, index)) = session {
+                    write!(f, "session {index} of {key:?}: ")?;
+                }
+                write!(f, "bytes that are not UTF-8 at byte {offset}")
+            }
             SplitError::Value { key, index, error } => {
                 // `{key:?}`: the key is the server's text and may hold line breaks or escape
                 // sequences; quoted and escaped, the error stays one line (found by fuzzing).
@@ -56,67 +75,125 @@ enum Stage {
     End,
 }
 
-/// Where the scan of one value stands, so a value split across chunks is not scanned twice.
-#[derive(Debug, Clone, Copy, Default)]
-struct Scan {
-    at: usize,
-    depth: u32,
-    in_string: bool,
-    escaped: bool,
-    started: bool,
+/// What parsing the value at the read position gave.
+enum Parsed<V> {
+    /// The value and the offset just past it.
+    Done(V, usize),
+    /// The bytes so far end inside it.
+    NeedMore,
+    Failed(serde_json::Error),
 }
 
-pub struct Splitter<W, E> {
-    buf: Vec<u8>,
+/// `K` is what `wants` makes of a key whose list is kept, `T` one element of such a list.
+pub struct Splitter<K, T, W, E> {
+    /// The body read so far and not yet consumed, up to its first byte that is not UTF-8.
+    text: String,
     pos: usize,
-    /// Bytes dropped from the front of `buf`, for error offsets.
+    /// Bytes dropped from the front of `text`, for error offsets.
     dropped: u64,
+    /// What was read and is not in `text` yet: the start of a character cut by a read.
+    raw: Vec<u8>,
+    /// Where the body stops being UTF-8: nothing past it is kept.
+    not_utf8_at: Option<u64>,
     stage: Stage,
-    scan: Scan,
     key: String,
-    wanted: bool,
+    wanted: Option<K>,
     index: usize,
+    /// The value at `pos` was cut off after this many bytes (0: not tried yet).
+    cut_after: usize,
     wants: W,
     on_element: E,
+    element: PhantomData<fn() -> T>,
 }
 
-/// Outcome of scanning for the end of a value.
-enum End {
-    At(usize),
-    NeedMore,
-}
-
-impl<W, E> Splitter<W, E>
+impl<K, T, W, E> Splitter<K, T, W, E>
 where
-    W: FnMut(&str) -> bool,
-    E: FnMut(&str, &[u8]) -> Result<(), serde_json::Error>,
+    K: Clone,
+    T: DeserializeOwned,
+    W: FnMut(&str) -> Option<K>,
+    E: FnMut(K, T),
 {
-    /// `wants(key)`: whether a key's list is handed to `on_element(key, session_bytes)`; other
-    /// keys' values are checked and skipped.
+    /// `wants(key)`: `Some` when a key's list is handed to `on_element` element by element;
+    /// other keys' values are checked and skipped.
     pub fn new(wants: W, on_element: E) -> Self {
         Splitter {
-            buf: Vec::with_capacity(128 * 1024),
+            text: String::with_capacity(2 * READ_SIZE as usize),
             pos: 0,
             dropped: 0,
+            raw: Vec::with_capacity(READ_SIZE as usize),
+            not_utf8_at: None,
             stage: Stage::Top,
-            scan: Scan::default(),
             key: String::new(),
-            wanted: false,
+            wanted: None,
             index: 0,
+            cut_after: 0,
             wants,
             on_element,
+            element: PhantomData,
         }
     }
 
-    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), SplitError> {
+    /// Reads the next piece of the body; 0 at its end.
+    pub fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
         self.compact();
-        self.buf.extend_from_slice(chunk);
-        self.advance(false)
+        let n = reader.take(READ_SIZE).read_to_end(&mut self.raw)?;
+        self.take_text();
+        Ok(n)
+    }
+
+    /// Moves what `raw` holds of UTF-8 into `text`, keeping a cut-off character for the next read.
+    fn take_text(&mut self) {
+        if self.not_utf8_at.is_some() {
+            self.raw.clear();
+            return;
+        }
+        let valid = match std::str::from_utf8(&self.raw) {
+            Ok(text) => {
+                self.text.push_str(text);
+                self.raw.clear();
+                return;
+            }
+            Err(e) => e,
+        };
+        let up_to = valid.valid_up_to();
+        if let Ok(text) = std::str::from_utf8(&self.raw[..up_to]) {
+            self.text.push_str(text);
+        }
+        self.raw.drain(..up_to);
+        if valid.error_len().is_some() {
+            self.stop_text();
+        }
+    }
+
+    fn stop_text(&mut self) {
+        self.not_utf8_at = Some(self.dropped + self.text.len() as u64);
+        self.raw.clear();
+    }
+
+    /// Returned where more of the body is needed: there is none past bytes that are not UTF-8.
+    fn wait(&self) -> Result<(), SplitError> {
+        let Some(offset) = self.not_utf8_at else {
+            return Ok(());
+        };
+        let in_session = matches!(self.stage, Stage::FirstElement | Stage::Element);
+        Err(SplitError::NotUtf8 {
+            offset,
+            session: in_session.then(|| (self.key.clone(), self.index)),
+        })
+    }
+
+    /// Hands on what the bytes read so far complete.
+    pub fn advance(&mut self) -> Result<(), SplitError> {
+        self.step(false)
     }
 
     /// The body is complete.
     pub fn finish(mut self) -> Result<(), SplitError> {
-        self.advance(true)?;
+        if !self.raw.is_empty() {
+            // The body ends inside a character.
+            self.stop_text();
+        }
+        self.step(true)?;
         if self.stage == Stage::End {
             Ok(())
         } else {
@@ -124,16 +201,14 @@ where
         }
     }
 
-    /// Drops what is consumed. A value still being scanned starts at `pos`, so it is kept.
+    /// Drops what is consumed once it is at least half the buffer, so moving the rest is cheap.
+    /// (`pos` is always at a character boundary: values end at ASCII bytes.)
     fn compact(&mut self) {
-        let keep_from = self.pos;
-        if keep_from > 0 && keep_from * 2 >= self.buf.len() {
-            self.buf.drain(..keep_from);
-            self.dropped += keep_from as u64;
-            self.pos -= keep_from;
-            if self.scan.started {
-                self.scan.at -= keep_from;
-            }
+        let consumed = self.pos;
+        if consumed > 0 && consumed * 2 >= self.text.len() && self.text.is_char_boundary(consumed) {
+            self.text.drain(..consumed);
+            self.dropped += consumed as u64;
+            self.pos = 0;
         }
     }
 
@@ -144,8 +219,19 @@ where
         }
     }
 
+    fn value_error(&self, error: serde_json::Error, at_eof: bool) -> SplitError {
+        if at_eof && error.is_eof() {
+            return SplitError::Truncated;
+        }
+        SplitError::Value {
+            key: self.key.clone(),
+            index: self.index,
+            error,
+        }
+    }
+
     fn skip_ws(&mut self) -> Option<u8> {
-        while let Some(&b) = self.buf.get(self.pos) {
+        while let Some(&b) = self.text.as_bytes().get(self.pos) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                 return Some(b);
             }
@@ -154,10 +240,41 @@ where
         None
     }
 
-    fn advance(&mut self, at_eof: bool) -> Result<(), SplitError> {
+    /// Parses the value that starts at `pos`. A value that reaches the end of the bytes so far may
+    /// go on (a number, or an error that only their end caused), so it is done only at the end of
+    /// the body; until then it is tried again once the bytes after `pos` have doubled.
+    fn parse<V: DeserializeOwned>(&mut self, at_eof: bool) -> Parsed<V> {
+        // No more text comes after bytes that are not UTF-8.
+        let last = at_eof || self.not_utf8_at.is_some();
+        let slice = self.text.get(self.pos..).unwrap_or_default();
+        if !last && slice.len() < 2 * self.cut_after {
+            return Parsed::NeedMore;
+        }
+        let mut values = serde_json::Deserializer::from_str(slice).into_iter::<V>();
+        let parsed = match values.next() {
+            Some(Ok(v)) if last || values.byte_offset() < slice.len() => {
+                Parsed::Done(v, self.pos + values.byte_offset())
+            }
+            Some(Err(e))
+                if at_eof || (!e.is_eof() && (last || ends_before(slice.as_bytes(), &e))) =>
+            {
+                Parsed::Failed(e)
+            }
+            _ => {
+                self.cut_after = slice.len();
+                return Parsed::NeedMore;
+            }
+        };
+        self.cut_after = 0;
+        parsed
+    }
+
+    fn step(&mut self, at_eof: bool) -> Result<(), SplitError> {
+        // Past bytes that are not UTF-8 the body is cut short, but it is no truncation.
+        let at_eof = at_eof && self.not_utf8_at.is_none();
         loop {
             let Some(b) = self.skip_ws() else {
-                return Ok(());
+                return self.wait();
             };
             let here = self.pos;
             match self.stage {
@@ -184,11 +301,12 @@ where
                     if b != b'"' {
                         return Err(self.syntax(here, "expected a key"));
                     }
-                    let End::At(end) = self.value_end(at_eof)? else {
-                        return Ok(());
+                    let (key, end) = match self.parse::<String>(at_eof) {
+                        Parsed::Done(key, end) => (key, end),
+                        Parsed::NeedMore => return self.wait(),
+                        Parsed::Failed(e) if e.is_eof() => return Err(SplitError::Truncated),
+                        Parsed::Failed(_) => return Err(self.syntax(here, "invalid key")),
                     };
-                    let key: String = serde_json::from_slice(&self.buf[here..end])
-                        .map_err(|_| self.syntax(here, "invalid key"))?;
                     self.wanted = (self.wants)(&key);
                     self.key = key;
                     self.index = 0;
@@ -202,28 +320,22 @@ where
                     self.pos += 1;
                     self.stage = Stage::Value;
                 }
-                Stage::Value if self.wanted && b == b'[' => {
+                Stage::Value if self.wanted.is_some() && b == b'[' => {
                     self.pos += 1;
                     self.stage = Stage::FirstElement;
                 }
                 Stage::Value => {
-                    let End::At(end) = self.value_end(at_eof)? else {
-                        return Ok(());
+                    let end = match self.parse::<IgnoredAny>(at_eof) {
+                        Parsed::Done(_, end) => end,
+                        Parsed::NeedMore => return self.wait(),
+                        Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
                     };
-                    let value = &self.buf[here..end];
-                    if self.wanted && value != b"null" {
+                    if self.wanted.is_some() && &self.text.as_bytes()[here..end] != b"null" {
                         return Err(SplitError::Shape(format!(
                             "the value of {:?} is not a list of sessions",
                             self.key
                         )));
                     }
-                    serde_json::from_slice::<IgnoredAny>(value).map_err(|error| {
-                        SplitError::Value {
-                            key: self.key.clone(),
-                            index: 0,
-                            error,
-                        }
-                    })?;
                     self.pos = end;
                     self.stage = Stage::AfterValue;
                 }
@@ -232,16 +344,14 @@ where
                     self.stage = Stage::AfterValue;
                 }
                 Stage::FirstElement | Stage::Element => {
-                    let End::At(end) = self.value_end(at_eof)? else {
-                        return Ok(());
+                    let (element, end) = match self.parse::<T>(at_eof) {
+                        Parsed::Done(element, end) => (element, end),
+                        Parsed::NeedMore => return self.wait(),
+                        Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
                     };
-                    (self.on_element)(&self.key, &self.buf[here..end]).map_err(|error| {
-                        SplitError::Value {
-                            key: self.key.clone(),
-                            index: self.index,
-                            error,
-                        }
-                    })?;
+                    if let Some(key) = &self.wanted {
+                        (self.on_element)(key.clone(), element);
+                    }
                     self.index += 1;
                     self.pos = end;
                     self.stage = Stage::AfterElement;
@@ -266,102 +376,51 @@ where
             }
         }
     }
+}
 
-    /// Finds the end of the value starting at `pos`: past its closing quote or bracket, or
-    /// before the delimiter that ends a number or literal.
-    fn value_end(&mut self, at_eof: bool) -> Result<End, SplitError> {
-        let mut s = if self.scan.started {
-            self.scan
-        } else {
-            Scan {
-                at: self.pos,
-                started: true,
-                ..Scan::default()
-            }
-        };
-        let scalar = !matches!(self.buf[self.pos], b'"' | b'{' | b'[');
-        let mut end = None;
-        while let Some(&b) = self.buf.get(s.at) {
-            if scalar {
-                if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
-                    end = Some(s.at);
-                    break;
-                }
-                s.at += 1;
-                continue;
-            }
-            if s.in_string && !s.escaped {
-                // Most bytes are inside strings: jump to the next quote or backslash.
-                match memchr::memchr2(b'"', b'\\', &self.buf[s.at..]) {
-                    Some(skip) => s.at += skip,
-                    None => {
-                        s.at = self.buf.len();
-                        break;
-                    }
-                }
-                let special = self.buf[s.at];
-                s.at += 1;
-                if special == b'\\' {
-                    s.escaped = true;
-                    continue;
-                }
-                s.in_string = false;
-                if s.depth == 0 {
-                    end = Some(s.at);
-                    break;
-                }
-                continue;
-            }
-            s.at += 1;
-            if s.in_string {
-                // The character after a backslash: never the end of the string.
-                s.escaped = false;
-                continue;
-            }
-            match b {
-                b'"' => s.in_string = true,
-                b'{' | b'[' => s.depth += 1,
-                b'}' | b']' => {
-                    s.depth = s.depth.saturating_sub(1);
-                    if s.depth == 0 {
-                        end = Some(s.at);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        match end {
-            Some(at) => {
-                self.scan.started = false;
-                Ok(End::At(at))
-            }
-            // The document is an object: it cannot end inside any value.
-            None if at_eof => Err(SplitError::Truncated),
-            None => {
-                self.scan = s;
-                Ok(End::NeedMore)
-            }
-        }
-    }
+/// Whether serde_json's error lies before the end of `slice`, so more bytes cannot change it.
+/// Its place is a line and a 1-based column.
+fn ends_before(slice: &[u8], e: &serde_json::Error) -> bool {
+    let line_start = match e.line().checked_sub(2) {
+        None => 0,
+        Some(newlines) => match memchr::memchr_iter(b'\n', slice).nth(newlines) {
+            Some(at) => at + 1,
+            None => return false,
+        },
+    };
+    line_start + e.column() < slice.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    impl<K: Clone, T: DeserializeOwned, W, E> Splitter<K, T, W, E>
+    where
+        W: FnMut(&str) -> Option<K>,
+        E: FnMut(K, T),
+    {
+        /// As `read_from` does, a chunk at a time.
+        fn feed(&mut self, chunk: &[u8]) -> Result<(), SplitError> {
+            self.compact();
+            self.raw.extend_from_slice(chunk);
+            self.take_text();
+            self.advance()
+        }
+    }
+
     /// Splits `body` fed in chunks of `step` bytes; returns `key=element` strings.
     fn split(body: &str, step: usize) -> Result<Vec<String>, SplitError> {
+        split_bytes(body.as_bytes(), step)
+    }
+
+    fn split_bytes(body: &[u8], step: usize) -> Result<Vec<String>, SplitError> {
         let mut got = Vec::new();
         let mut splitter = Splitter::new(
-            |k: &str| k != "skip",
-            |k: &str, v: &[u8]| {
-                serde_json::from_slice::<IgnoredAny>(v)?;
-                got.push(format!("{k}={}", String::from_utf8_lossy(v)));
-                Ok(())
-            },
+            |k: &str| (k != "skip").then(|| k.to_owned()),
+            |k: String, v: serde_json::Value| got.push(format!("{k}={v}")),
         );
-        for chunk in body.as_bytes().chunks(step.max(1)) {
+        for chunk in body.chunks(step.max(1)) {
             splitter.feed(chunk)?;
         }
         splitter.finish()?;
@@ -380,6 +439,65 @@ mod tests {
         ];
         for step in [1, 2, 3, 7, 64, 4096] {
             assert_eq!(split(BODY, step).unwrap(), want, "chunks of {step}");
+        }
+    }
+
+    #[test]
+    fn characters_cut_by_a_read_are_joined_and_bytes_not_utf8_refused() {
+        let body = r#"{"hls": [{"extra": "Zoë 🎥"}, {"extra": "ok"}]}"#;
+        for step in 1..8 {
+            let got = split(body, step).unwrap();
+            assert_eq!(got, [r#"hls={"extra":"Zoë 🎥"}"#, r#"hls={"extra":"ok"}"#]);
+        }
+        let mut bad = body.as_bytes().to_vec();
+        bad[22] = 0xff; // the first byte of the first session's ë
+        let cut_short = [&body.as_bytes()[..24], &[0xf0, 0x9f][..]].concat(); // half a 🎥 at the end
+        for step in [1, 2, 5, 4096] {
+            let err = split_bytes(&bad, step).unwrap_err().to_string();
+            let want = r#"session 0 of "hls": bytes that are not UTF-8 at byte 22"#;
+            assert_eq!(err, want, "chunks of {step}");
+            let err = split_bytes(&cut_short, step).unwrap_err().to_string();
+            let want = r#"session 0 of "hls": bytes that are not UTF-8 at byte 24"#;
+            assert_eq!(err, want, "chunks of {step}");
+        }
+        // A JSON error before them is the one reported.
+        let early = [br#"{"hls": [1,,"#.as_slice(), &[0xff], b"]}"].concat();
+        for step in [1, 3, 4096] {
+            let err = split_bytes(&early, step).unwrap_err().to_string();
+            assert!(err.starts_with("session 1 of \"hls\": "), "{err}");
+        }
+    }
+
+    /// What the fuzz target `datarhei_active` checks, over bodies mangled here: the same elements
+    /// or the same error whatever the chunking.
+    #[test]
+    fn chunking_never_changes_the_outcome() {
+        let open = BODY.trim_end().trim_end_matches('}');
+        let body =
+            format!(r#"{open}, "hls": [{{"extra": "é", "n": 1.5e3}}, 12, "x"]}}"#).into_bytes();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..600 {
+            let mut case = body.clone();
+            if round < body.len() {
+                case.truncate(round);
+            } else {
+                for _ in 0..1 + next() % 3 {
+                    let at = (next() % case.len() as u64) as usize;
+                    let pool = b"{}[],:\"\\ 0e-nx\xc3\xff";
+                    case[at] = pool[(next() % pool.len() as u64) as usize];
+                }
+            }
+            let outcome = |step| format!("{:?}", split_bytes(&case, step));
+            let whole = outcome(4096);
+            for step in [1, 2, 3, 7, 61] {
+                assert_eq!(outcome(step), whole, "case {round}, chunks of {step}");
+            }
         }
     }
 
@@ -426,7 +544,7 @@ mod tests {
     #[test]
     fn fuzz_regression_keys_are_escaped_in_errors() {
         let body = b"{\"cod\\referenc\":4gd\xab\x8b\x00\x11\x00\x00\"}\x1a";
-        let mut splitter = Splitter::new(|_: &str| false, |_: &str, _: &[u8]| Ok(()));
+        let mut splitter = Splitter::new(|_: &str| None::<()>, |(), _: IgnoredAny| {});
         let err = splitter.feed(body).unwrap_err().to_string();
         assert!(err.starts_with(r#"session 0 of "cod\referenc": "#), "{err}");
         assert!(!err.contains(['\r', '\n']), "{err}");

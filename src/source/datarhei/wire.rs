@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 use super::split::{SplitError, Splitter};
 
 use crate::model::{
-    Collector, CollectorSummary, History, MEBI, Session, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, MEBI, Session, Timestamp, Totals, round3,
 };
 
 const KIBI: f64 = 1024.0;
@@ -106,24 +106,56 @@ fn each_chunk(
 /// Lists of collectors we do not know are checked and skipped.
 pub fn parse_active(reader: &mut dyn Read, now: SystemTime) -> Result<Vec<Session>, ReplyError> {
     let mut out: Vec<Session> = Vec::new();
+    let mut in_order = true;
     let mut splitter = Splitter::new(
-        |key: &str| key.parse::<Collector>().is_ok(),
-        |key: &str, bytes: &[u8]| {
-            let wire: WireSession = serde_json::from_slice(bytes)?;
-            let collector = key.parse().map_err(serde::de::Error::custom)?;
+        |key: &str| key.parse::<Collector>().ok(),
+        |collector, wire: WireSession| {
             // Grow by a quarter, not double: the list is most of the peak memory.
             if out.len() == out.capacity() {
                 out.reserve_exact((out.len() / 4).max(1024));
             }
             out.push(wire.into_model(collector, now));
-            Ok(())
+            in_order = in_order && settle_last(&mut out);
         },
     );
-    each_chunk(reader, |chunk| {
-        splitter.feed(chunk).map_err(ReplyError::Split)
-    })?;
+    loop {
+        match splitter.read_from(reader) {
+            Ok(0) => break,
+            Ok(_) => splitter.advance().map_err(ReplyError::Split)?,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReplyError::Io(e)),
+        }
+    }
     splitter.finish().map_err(ReplyError::Split)?;
     Ok(out)
+}
+
+/// How far back a new session may move to keep the list in order.
+const SETTLE_STEPS: usize = 16;
+
+/// Core lists its collectors alphabetically and each one's sessions by start time: the order
+/// `active` prints by default (collector, start, id; `query`) but for sessions that started in
+/// the same second. Moving each new session back past the few it ties with keeps the list in that
+/// order, so the final sort finds it sorted in one pass. `false` when a session would have to move
+/// further: the list is in some other order, left to that sort.
+fn settle_last(list: &mut [Session]) -> bool {
+    let key = |s: &Session| (s.collector, s.created_at);
+    let Some(mut i) = list.len().checked_sub(1) else {
+        return true;
+    };
+    let floor = i.saturating_sub(SETTLE_STEPS);
+    while i > 0 {
+        let (before, new) = (&list[i - 1], &list[i]);
+        if (key(new), new.id.as_str()) >= (key(before), before.id.as_str()) {
+            return true;
+        }
+        if i == floor {
+            return false;
+        }
+        list.swap(i - 1, i);
+        i -= 1;
+    }
+    true
 }
 
 /// One collector of `GET /api/v3/session`.
@@ -210,8 +242,12 @@ struct WireHistory {
 }
 
 /// 0 means "no limit" in Core's configuration.
-fn limit<T: PartialEq + Default>(v: T) -> Option<T> {
-    (v != T::default()).then_some(v)
+fn limit<T: PartialEq + Default>(v: T) -> Limit<T> {
+    if v == T::default() {
+        Limit::Unlimited
+    } else {
+        Limit::Max(v)
+    }
 }
 
 fn grouped(map: BTreeMap<String, WireStats>) -> Vec<(String, Totals)> {
@@ -303,4 +339,43 @@ impl WireError {
 /// Parses a small JSON value (login replies, error bodies).
 pub fn parse_small<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
     serde_json::from_slice(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::SessionQuery;
+
+    fn parse(body: &str) -> Vec<Session> {
+        parse_active(&mut body.as_bytes(), SystemTime::UNIX_EPOCH).unwrap()
+    }
+
+    fn ids(list: &[Session]) -> Vec<&str> {
+        list.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    #[test]
+    fn cores_order_comes_out_in_the_default_order() {
+        // By start time within each collector, ties in any order, as Core sends them.
+        let body = r#"{"hls": [{"id": "h", "created_at": 5}],
+            "rtmp": [{"id": "c", "created_at": 1}, {"id": "b", "created_at": 2},
+                     {"id": "a", "created_at": 2}, {"id": "d", "created_at": 3}],
+            "srt": [{"id": "z"}, {"id": "y", "created_at": 0}]}"#;
+        let got = parse(body);
+        assert_eq!(ids(&got), ["h", "c", "a", "b", "d", "z", "y"]);
+        assert_eq!(SessionQuery::default().apply(got.clone()), got);
+    }
+
+    #[test]
+    fn any_other_order_is_left_to_the_sort() {
+        let newest_first: Vec<String> = (0..40)
+            .map(|i| format!(r#"{{"id": "{i:02}", "created_at": {}}}"#, 100 - i))
+            .collect();
+        let body = format!(r#"{{"rtmp": [{}]}}"#, newest_first.join(","));
+        let got = parse(&body);
+        assert_eq!(got.len(), 40);
+        let sorted = SessionQuery::default().apply(got);
+        let want: Vec<String> = (0..40).rev().map(|i| format!("{i:02}")).collect();
+        assert_eq!(ids(&sorted), want);
+    }
 }

@@ -13,7 +13,7 @@ use crate::config::Target;
 use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SourceSummary};
+use crate::model::{Collector, Limit, Session, SourceSummary};
 use crate::source::local::LocalOptions;
 use crate::source::web::Web;
 use crate::source::{Connection, url_of};
@@ -73,7 +73,7 @@ impl Icecast {
         wire::parse_listeners(&reply.body, now).map_err(|e| self.web.bad(e))
     }
 
-    async fn limit(&self) -> Result<Option<u64>> {
+    async fn limit(&self) -> Result<Limit<u64>> {
         let reply = self.web.get_ok(self.web.url("/admin/stats")).await?;
         wire::parse_limit(&reply.body).map_err(|e| self.web.bad(e))
     }

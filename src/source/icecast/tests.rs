@@ -60,7 +60,10 @@ async fn lists_every_mount_summarises_and_kicks() {
         panic!("not a collector summary");
     };
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].active_sessions, rows[0].limit_sessions), (2, None));
+    assert_eq!(
+        (rows[0].active_sessions, rows[0].limit_sessions),
+        (2, Limit::Unlimited)
+    );
     assert_eq!(
         (rows[0].rx_bit_s, rows[0].tx_bit_s),
         (None, None),

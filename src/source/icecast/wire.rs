@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session};
+use crate::model::{Collector, Limit, Session};
 use crate::source::clock;
 use crate::source::web::Bad;
 use crate::source::xml;
@@ -73,19 +73,27 @@ pub fn parse_response(body: &[u8]) -> Result<(bool, String), Bad> {
     Ok((done == 1, message))
 }
 
-/// The configured listener limit of all mounts together from `GET /admin/stats`; `None` when
-/// one mount is `unlimited` (or does not say).
-pub fn parse_limit(body: &[u8]) -> Result<Option<u64>, Bad> {
+/// The configured listener limit of all mounts together from `GET /admin/stats`: the sum of
+/// their `max_listeners`, `Unlimited` when one mount has none, and `Unknown` when a mount does not
+/// say or there is no mount (Icecast's own limit on all clients is not in its stats).
+pub fn parse_limit(body: &[u8]) -> Result<Limit<u64>, Bad> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
-    let mut total = 0u64;
+    let mut total: Limit<u64> = Limit::Unknown;
     for source in xml::children(root, "source") {
-        match xml::text(source, "max_listeners").and_then(|t| t.parse::<u64>().ok()) {
-            Some(n) => total = total.saturating_add(n),
-            None => return Ok(None),
-        }
+        let mount = match xml::text(source, "max_listeners") {
+            Some("unlimited") => Limit::Unlimited,
+            Some(text) => text.parse::<u64>().map_or(Limit::Unknown, Limit::Max),
+            None => Limit::Unknown,
+        };
+        total = match (total, mount) {
+            (_, Limit::Unknown) => return Ok(Limit::Unknown),
+            (Limit::Unlimited, _) | (_, Limit::Unlimited) => Limit::Unlimited,
+            (Limit::Max(sum), Limit::Max(n)) => Limit::Max(sum.saturating_add(n)),
+            (Limit::Unknown, Limit::Max(n)) => Limit::Max(n),
+        };
     }
-    Ok(Some(total))
+    Ok(total)
 }
 
 #[cfg(test)]
@@ -142,9 +150,21 @@ mod tests {
             parse_response(&fixture("icecast/admin-killclient-unknown.xml")),
             Ok((false, "Client 987654 not found".into()))
         );
-        assert_eq!(parse_limit(&fixture("icecast/admin-stats.xml")), Ok(None));
-        let limited = b"<icestats><source mount=\"/a\"><max_listeners>100</max_listeners></source><source mount=\"/b\"><max_listeners>5</max_listeners></source></icestats>";
-        assert_eq!(parse_limit(limited), Ok(Some(105)));
+        let stats = fixture("icecast/admin-stats.xml");
+        assert_eq!(parse_limit(&stats), Ok(Limit::Unlimited));
+        let mounts = |limits: &[&str]| {
+            let sources: String = limits
+                .iter()
+                .map(|l| {
+                    format!("<source mount=\"/m\"><max_listeners>{l}</max_listeners></source>")
+                })
+                .collect();
+            parse_limit(format!("<icestats>{sources}</icestats>").as_bytes())
+        };
+        assert_eq!(mounts(&["100", "5"]), Ok(Limit::Max(105)));
+        assert_eq!(mounts(&["100", "unlimited"]), Ok(Limit::Unlimited));
+        assert_eq!(mounts(&["unlimited", "lots"]), Ok(Limit::Unknown));
+        assert_eq!(mounts(&[]), Ok(Limit::Unknown), "no mount, no telling");
     }
 
     #[test]

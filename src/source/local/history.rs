@@ -10,7 +10,7 @@ use rusqlite::{Connection, OpenFlags, params};
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Collector, CollectorSummary, History, Load, MEBI, Session, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, Load, MEBI, Session, Timestamp, Totals, round3,
 };
 
 const SCHEMA: &str = "
@@ -224,9 +224,9 @@ pub fn collector_summary(
         tx_bit_s: Some(load.tx_bit_s),
         rx_mibit_s: Some(round3(load.rx_bit_s / MEBI)),
         tx_mibit_s: Some(round3(load.tx_bit_s / MEBI)),
-        limit_sessions: None,
-        limit_rx_mibit_s: None,
-        limit_tx_mibit_s: None,
+        limit_sessions: Limit::Unknown,
+        limit_rx_mibit_s: Limit::Unknown,
+        limit_tx_mibit_s: Limit::Unknown,
         finished: Some(finished),
         history,
     }

@@ -5,7 +5,7 @@ mod wire;
 
 use std::time::SystemTime;
 
-use reqwest::{Method, Url};
+use reqwest::{Method, StatusCode, Url};
 
 use crate::config::Target;
 use crate::config::{Credentials, NetOptions};
@@ -101,16 +101,25 @@ impl NginxRtmp {
             query.append_pair("clientid", &session.id);
         }
         let reply = self.web.send(Method::GET, url).await?;
-        let reply = self.web.check(reply)?;
-        let text = String::from_utf8_lossy(&reply.body);
-        match text.trim().parse::<u64>() {
-            Ok(0) => Err(Error::BadReply(format!(
+        let dropped = match reply.status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                return Err(self.web.refused(&reply));
+            }
+            status if status.is_success() => String::from_utf8_lossy(&reply.body)
+                .trim()
+                .parse::<u64>()
+                .ok(),
+            _ => None,
+        };
+        match dropped {
+            Some(0) => Err(Error::BadReply(format!(
                 "{} refused to kick client '{}': the control module dropped nothing (it may have left, or another worker has it)",
                 self.web.host(),
                 session.id
             ))),
-            Ok(_) => Ok(()),
-            Err(_) => Err(Error::BadReply(format!(
+            Some(_) => Ok(()),
+            // Most often no `rtmp_control all` location at all: nginx's 404 page.
+            None => Err(Error::BadReply(format!(
                 "{} answered the kick with {}, not a count: is `rtmp_control all` at {}?",
                 self.web.host(),
                 reply.status_line(),

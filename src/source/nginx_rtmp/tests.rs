@@ -91,10 +91,13 @@ async fn a_missing_control_module_and_auth_basic_refusals() {
     let sessions = source.active(&[Collector::Rtmp]).await.unwrap();
     let err = source.kick(&sessions[1]).await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
-    assert!(
-        err.to_string()
-            .contains("answered HTTP 500 Internal Server Error: 500 Internal Server Error"),
-        "{err}"
+    // The control location is the one to check, not --url.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} answered the kick with HTTP 500 Internal Server Error: 500 Internal Server Error, not a count: is `rtmp_control all` at /control?",
+            host(&server)
+        )
     );
     let err = nginx(&server, Credentials::default())
         .active(&[Collector::Rtmp])

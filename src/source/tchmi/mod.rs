@@ -1,6 +1,6 @@
 //! TwinCAT HMI Server over its WebSocket JSON protocol: connect (ws or wss with our rustls
-//! config), log in on the same socket, call `ListActiveSessions`, and map every way that can fail
-//! onto one-line errors with the documented exit codes.
+//! config), log in on the same socket, call `ListActiveSessions` (or `ForceLogout` to kick), and
+//! map every way that can fail onto one-line errors with the documented exit codes.
 
 pub(crate) mod duration;
 pub(crate) mod wire;
@@ -30,7 +30,7 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Request ids on our socket: the login, the one call, the logout.
 const LOGIN_ID: u64 = 1;
-const LIST_ID: u64 = 2;
+const CALL_ID: u64 = 2;
 const LOGOUT_ID: u64 = 3;
 
 /// The code ListActiveSessions answers a guest or a non-administrator with.
@@ -39,6 +39,9 @@ const INSUFFICIENT_ACCESS: i64 = 4101;
 /// authentication codes, all of which mean "not with these credentials" (exit 5).
 const AUTH_CODES: std::ops::RangeInclusive<i64> = 4096..=INSUFFICIENT_ACCESS;
 const SYMBOL_NOT_MAPPED: i64 = 513;
+/// What may wait to be sent: our requests are a few hundred bytes; tungstenite's own write
+/// buffer is 128 KiB.
+const WRITE_BUFFER_LIMIT: usize = 1024 * 1024;
 
 /// The registry's opener: an HMI server at the target's URL.
 pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
@@ -77,23 +80,44 @@ impl Tchmi {
     /// One `ListActiveSessions` call on a fresh socket, all of it within `--timeout`.
     async fn list(&self, details: SubscriptionDetails) -> Result<wire::Listing> {
         let started = Instant::now();
-        let result = tokio::time::timeout(self.net.timeout, self.exchange(details)).await;
+        let request = wire::list_request(CALL_ID, details);
+        let call = self.call::<wire::Listing>(wire::LIST_ACTIVE_SESSIONS, request);
+        let result = tokio::time::timeout(self.net.timeout, call).await;
         diag::trace(format_args!(
             "{}: ListActiveSessions took {} ms",
             self.host,
             started.elapsed().as_millis()
         ));
-        result.unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
+        let reply = result.unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))?;
+        reply.into_value().ok_or_else(|| {
+            Error::BadReply(format!(
+                "{} answered ListActiveSessions without a readValue",
+                self.host
+            ))
+        })
     }
 
-    async fn exchange(&self, details: SubscriptionDetails) -> Result<wire::Listing> {
+    /// `ForceLogout` of one session (an administrator's call), within `--timeout`.
+    async fn force_logout(&self, session_id: &str) -> Result<()> {
+        let request = wire::force_logout_request(CALL_ID, session_id);
+        let call = self.call::<serde::de::IgnoredAny>(wire::FORCE_LOGOUT, request);
+        match tokio::time::timeout(self.net.timeout, call).await {
+            Ok(reply) => reply.map(drop),
+            Err(_) => Err(net::timed_out(&self.host, self.net.timeout)),
+        }
+    }
+
+    /// Sends `request` (a `symbol` call) on a fresh socket, logged in when credentials were
+    /// given, and gives the reply unless the server reported a failure.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        symbol: &str,
+        request: String,
+    ) -> Result<wire::Reply<T>> {
         let mut ws = self.connect().await?;
         let logged_in = self.login(&mut ws).await?;
-        self.send(&mut ws, wire::list_request(LIST_ID, details))
-            .await?;
-        let reply: Result<wire::ListReply> = self
-            .reply(&mut ws, LIST_ID, wire::LIST_ACTIVE_SESSIONS)
-            .await;
+        self.send(&mut ws, request).await?;
+        let reply: Result<wire::Reply<T>> = self.reply(&mut ws, CALL_ID, symbol).await;
         // Best effort, unanswered: a tool run from cron must not leave an administrator session
         // behind each time; closing ends the socket's subscriptions, a logout ends the session.
         if logged_in {
@@ -104,14 +128,9 @@ impl Tchmi {
         let _ = ws.close(None).await;
         let reply = reply?;
         if let Some(failure) = reply.failure() {
-            return Err(self.refused(&reply, failure));
+            return Err(self.refused(symbol, &reply, failure));
         }
-        reply.into_value().ok_or_else(|| {
-            Error::BadReply(format!(
-                "{} answered ListActiveSessions without a readValue",
-                self.host
-            ))
-        })
+        Ok(reply)
     }
 
     /// Logs this socket in when credentials were given; `false` means it stays a guest.
@@ -127,18 +146,20 @@ impl Tchmi {
             diag::trace(format_args!("{}: logged in as '{user}'", self.host));
             return Ok(true);
         };
-        let mut said = failure.to_string();
-        // A server may quote what it was sent; the password must never reach stderr.
-        if !password.expose().is_empty() {
-            said = said.replace(password.expose(), "***");
-        }
+        // A server may quote what it was sent: stderr masks the password (`diag::keep_secret`).
+        let said = failure.to_string();
         Err(Error::Auth(format!(
             "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
             self.host
         )))
     }
 
-    fn refused(&self, reply: &wire::ListReply, failure: &wire::ServerError) -> Error {
+    fn refused<T>(
+        &self,
+        symbol: &str,
+        reply: &wire::Reply<T>,
+        failure: &wire::ServerError,
+    ) -> Error {
         let host = &self.host;
         if reply.has_code(|c| AUTH_CODES.contains(&c)) {
             let hint = if self.credentials.user.is_some() {
@@ -147,15 +168,15 @@ impl Tchmi {
                 "pass --user NAME (e.g. __SystemAdministrator) with SESSIONS_PASSWORD or --password-stdin"
             };
             return Error::Auth(format!(
-                "{host} refused ListActiveSessions: {failure}; ListActiveSessions needs an administrator: {hint}"
+                "{host} refused {symbol}: {failure}; {symbol} needs an administrator: {hint}"
             ));
         }
         if reply.has_code(|c| c == SYMBOL_NOT_MAPPED) {
             return Error::BadReply(format!(
-                "{host} refused ListActiveSessions: {failure}; the server does not know the symbol: is --url a TwinCAT HMI Server?"
+                "{host} refused {symbol}: {failure}; the server does not know the symbol: is --url a TwinCAT HMI Server?"
             ));
         }
-        Error::BadReply(format!("{host} refused ListActiveSessions: {failure}"))
+        Error::BadReply(format!("{host} refused {symbol}: {failure}"))
     }
 
     /// TCP, then TLS for wss, then the WebSocket upgrade, with frames capped at --max-body-size.
@@ -164,9 +185,12 @@ impl Tchmi {
         // Requests are one small frame each: send them at once.
         let _ = tcp.set_nodelay(true);
         let limit = usize::try_from(self.net.max_body_size).unwrap_or(usize::MAX);
+        // A server that floods pings and never reads would grow the queue of pongs without
+        // end: past this, tungstenite keeps only the newest pong (and refuses our own frames).
         let config = WebSocketConfig::default()
             .max_message_size(Some(limit))
-            .max_frame_size(Some(limit));
+            .max_frame_size(Some(limit))
+            .max_write_buffer_size(WRITE_BUFFER_LIMIT);
         let (ws, _) = tokio_tungstenite::client_async_tls_with_config(
             self.url.as_str(),
             tcp,
@@ -302,6 +326,11 @@ impl Tchmi {
                     self.host, self.net.max_body_size
                 ))
             }
+            WsError::WriteBufferFull(_) => Error::BadReply(format!(
+                "{} does not read what we send (more than {} KiB are waiting); is --url a TwinCAT HMI Server?",
+                self.host,
+                WRITE_BUFFER_LIMIT / 1024
+            )),
             WsError::ConnectionClosed
             | WsError::AlreadyClosed
             | WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => self.closed(None),
@@ -335,5 +364,11 @@ impl Source for Tchmi {
 
     async fn subscriptions(&mut self, details: SubscriptionDetails) -> Result<Vec<Subscription>> {
         Ok(self.list(details).await?.subscriptions())
+    }
+
+    /// Logs the session out (`ForceLogout` by session id): its WebSockets stay open as guests,
+    /// so the browser shows its login page again.
+    async fn kick(&mut self, session: &Session) -> Result<()> {
+        self.force_logout(&session.id).await
     }
 }

@@ -19,6 +19,7 @@ use crate::source::SubscriptionDetails;
 pub const LOGIN: &str = "Login";
 pub const LOGOUT: &str = "Logout";
 pub const LIST_ACTIVE_SESSIONS: &str = "ListActiveSessions";
+pub const FORCE_LOGOUT: &str = "ForceLogout";
 
 /// A ReadWrite request of one command. Only `SendErrorMessage`, for readable errors; never
 /// `SendWriteValue`, so the server has no reason to echo a password back.
@@ -38,6 +39,12 @@ pub fn login_request(id: u64, user: &str, password: &str) -> String {
 
 pub fn logout_request(id: u64) -> String {
     request(id, LOGOUT, None)
+}
+
+/// `ForceLogout` of the one session with this id: the administrator's way to end another
+/// session (its `writeValue` may also name a user, a client address or a group; we never do).
+pub fn force_logout_request(id: u64, session_id: &str) -> String {
+    request(id, FORCE_LOGOUT, Some(json!({ "sessionId": session_id })))
 }
 
 /// `ListActiveSessions`; `writeValue` only names what was asked for, so a plain call stays VOID
@@ -106,9 +113,67 @@ fn maybe_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
     Ok(Option::<Count>::deserialize(d)?.map(|c| c.0))
 }
 
-/// The request id a text frame answers; `Ok(None)` for a JSON object without one. An error means
-/// the frame is no JSON object at all. Only `id` is kept, the rest is skimmed, to route a frame
-/// before reading it.
+/// A frame's `id` as one of ours could be (a non-negative integer, maybe as a string), or `None`
+/// for anything else: a negative, fractional or non-numeric id answers no request of ours, so
+/// the frame is skipped like any other request's, not refused as unreadable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LooseId(Option<u64>);
+
+impl<'de> Deserialize<'de> for LooseId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = LooseId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LooseId, E> {
+                Ok(LooseId(Some(v)))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LooseId, E> {
+                Ok(LooseId(u64::try_from(v).ok()))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LooseId, E> {
+                Ok(LooseId(None))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LooseId, E> {
+                Ok(LooseId(None))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LooseId, E> {
+                Ok(LooseId(v.trim().parse().ok()))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<LooseId, E> {
+                Ok(LooseId(None))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LooseId, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LooseId(None))
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LooseId, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LooseId(None))
+            }
+        }
+        d.deserialize_any(IdVisitor)
+    }
+}
+
+fn loose_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(LooseId::deserialize(d)?.0)
+}
+
+/// The request id a text frame answers; `Ok(None)` for a JSON object without one of ours. An
+/// error means the frame is no JSON object at all. Only `id` is kept, the rest is skimmed, to
+/// route a frame before reading it.
 pub fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
     struct IdVisitor;
     impl<'de> Visitor<'de> for IdVisitor {
@@ -122,7 +187,7 @@ pub fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
             let mut id = None;
             while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                 if key == "id" {
-                    id = map.next_value::<Option<Count>>()?.map(|c| c.0);
+                    id = map.next_value::<LooseId>()?.0;
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -170,7 +235,7 @@ impl fmt::Display for ServerError {
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: DeserializeOwned"))]
 pub struct Reply<T> {
-    #[serde(default, deserialize_with = "maybe_count")]
+    #[serde(default, deserialize_with = "loose_id")]
     id: Option<u64>,
     #[serde(default)]
     error: Option<ServerError>,
@@ -214,7 +279,6 @@ pub fn route<T: DeserializeOwned>(text: &str, want: u64) -> Routed<T> {
 
 /// Login answers with the new session id, which this socket already carries: skipped unread.
 pub type LoginReply = Reply<IgnoredAny>;
-pub type ListReply = Reply<Listing>;
 
 impl<T> Reply<T> {
     /// Response level first (it stands for the whole request, as Beckhoff's own client reads
@@ -342,7 +406,8 @@ impl Listing {
             .collect()
     }
 
-    /// One session per WebSocket (see docs/tchmi.md): the server reports no traffic, no start time.
+    /// One session per WebSocket (see docs/tchmi.md): the server reports no traffic and no start
+    /// time, so those stay unknown (null, `-`) rather than a made-up 0.
     pub fn sessions(self, server: &str) -> Vec<Session> {
         self.clients()
             .into_iter()
@@ -356,10 +421,10 @@ impl Listing {
                 remote: c.client,
                 created_at: None,
                 age_s: None,
-                rx_bytes: Some(0),
-                tx_bytes: Some(0),
-                rx_bit_s: Some(0.0),
-                tx_bit_s: Some(0.0),
+                rx_bytes: None,
+                tx_bytes: None,
+                rx_bit_s: None,
+                tx_bit_s: None,
             })
             .collect()
     }
@@ -401,10 +466,22 @@ mod tests {
 
     use super::*;
 
+    type ListReply = Reply<Listing>;
+
     macro_rules! fixture {
         ($name:literal) => {
             include_str!(concat!("../../../tests/fixtures/tchmi/", $name))
         };
+    }
+
+    #[test]
+    fn force_logout_names_one_session() {
+        let request: Value = serde_json::from_str(&force_logout_request(2, "7c2e")).unwrap();
+        assert_eq!(
+            request,
+            json!({"requestType": "ReadWrite", "id": 2, "commands": [{"symbol": "ForceLogout",
+                "commandOptions": ["SendErrorMessage"], "writeValue": {"sessionId": "7c2e"}}]})
+        );
     }
 
     fn list(text: &str) -> Listing {
@@ -476,6 +553,18 @@ mod tests {
         assert_eq!(reply_id(fixture!("login-response.json")).unwrap(), Some(1));
         assert_eq!(reply_id(r#"{"id":"42","x":[1,2]}"#).unwrap(), Some(42));
         assert_eq!(reply_id(r#"{"requestType":"Subscription"}"#).unwrap(), None);
+        for foreign in [
+            r#"{"id":-1}"#,
+            r#"{"id":2.5}"#,
+            r#"{"id":"x"}"#,
+            r#"{"id":[2]}"#,
+        ] {
+            assert_eq!(reply_id(foreign).unwrap(), None, "{foreign}");
+            assert!(
+                matches!(route::<Listing>(foreign, 2), Routed::Other(None)),
+                "{foreign}"
+            );
+        }
         assert!(reply_id("<html>").is_err());
         assert!(reply_id("[1]").is_err());
     }
@@ -645,6 +734,12 @@ mod tests {
         assert_eq!(
             sessions[0].extra,
             json!({"commands": [{"id": 42, "symbol": "ListActiveSessions"}]})
+        );
+        let s = &sessions[0];
+        assert_eq!(
+            (s.rx_bytes, s.tx_bytes, s.rx_bit_s, s.tx_bit_s),
+            (None, None, None, None),
+            "no traffic figures: unknown, not 0"
         );
         let summary = list(fixture!("listactivesessions-plain-response.json")).summary();
         assert_eq!(

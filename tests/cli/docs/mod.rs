@@ -9,6 +9,7 @@
 mod markdown;
 mod run;
 mod shell;
+mod streaming;
 mod world;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::markdown::{Block, blocks};
+use super::streaming::Streaming;
 use crate::support::http::{Reply, Request, Server};
 use crate::support::{certs, fixture, ws};
 
@@ -13,6 +14,7 @@ pub struct World {
     core: Server,
     core_tls: Server,
     hmi: ws::Server,
+    streaming: Streaming,
     /// Both CAs, as `SSL_CERT_FILE`: the system roots a `sessions` without `--ca-cert` trusts.
     roots: String,
     hmi_ca: String,
@@ -55,6 +57,7 @@ impl World {
             roots: format!("{}{hmi_ca}", pki.ca_pem),
             hmi,
             hmi_ca,
+            streaming: Streaming::start(),
             config: String::new(),
         };
         let config: String = toml.body.iter().map(|(_, l)| format!("{l}\n")).collect();
@@ -67,7 +70,8 @@ impl World {
         let core = self.core.url();
         let core_tls = self.core_tls.url();
         let hmi = self.hmi.url("wss");
-        [
+        let streaming = self.streaming.hosts();
+        let fixed = [
             ("http://core:8080", core.as_str()),
             ("https://core.studio.example:8080", core_tls.as_str()),
             ("https://edge.example", core_tls.as_str()),
@@ -76,9 +80,12 @@ impl World {
             ("127.0.0.1:8787", &format!("127.0.0.1:{port}")),
             ("/var/lib/node_exporter/textfile/", "$HOME/textfile/"),
             ("/var/log/", "$HOME/log/"),
-        ]
-        .iter()
-        .fold(text.to_string(), |t, (from, to)| t.replace(from, to))
+        ];
+        let streaming = streaming.iter().map(|(from, to)| (*from, to.as_str()));
+        fixed
+            .into_iter()
+            .chain(streaming)
+            .fold(text.to_string(), |t, (from, to)| t.replace(from, to))
     }
 }
 
@@ -147,6 +154,7 @@ pub fn prepare(world: &World, block: &Block, dir: &Path, script: &str) -> Comman
         .env("SSL_CERT_FILE", dir.join("roots.pem"))
         .env("SESSIONS_PASSWORD", ws::PASSWORD)
         .env("LINE3_HMI_PASSWORD", ws::PASSWORD)
+        .env("SRS_PASSWORD", ws::PASSWORD)
         .env("EDGE_CORE_TOKEN", access["access_token"].as_str().unwrap());
     cmd
 }

@@ -26,6 +26,7 @@ const LOGIN_FAILED: &str = include_str!("../../fixtures/tchmi/login-failed-respo
 const DENIED: &str = include_str!("../../fixtures/tchmi/error-insufficient-access.json");
 const NOT_MAPPED: &str = include_str!("../../fixtures/tchmi/error-symbol-not-mapped.json");
 const SYNTAX: &str = include_str!("../../fixtures/tchmi/error-response-level.json");
+const LOGOUT_OK: &str = include_str!("../../fixtures/tchmi/logout-response.json");
 
 /// Where a failed login is reported.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,6 +192,15 @@ fn listing(request: &Value, behaviour: &Behaviour) -> Value {
     reply
 }
 
+/// A function symbol's answer without a value (as `Logout`'s example), for `request`'s symbol.
+fn done(request: &Value, behaviour: &Behaviour) -> Value {
+    let mut reply = example(LOGOUT_OK, &request["id"], behaviour);
+    let command = &mut reply["commands"][0];
+    command["symbol"] = request["commands"][0]["symbol"].clone();
+    command["commandOptions"] = request["commands"][0]["commandOptions"].clone();
+    reply
+}
+
 fn login(request: &Value, behaviour: &Behaviour, admin: &mut bool) -> Value {
     let id = &request["id"];
     let asked = &request["commands"][0]["writeValue"];
@@ -268,6 +278,8 @@ where
             (_, Fault::ResponseLevelError) => example(SYNTAX, &request["id"], &behaviour),
             ("ListActiveSessions", _) if !admin => example(DENIED, &request["id"], &behaviour),
             ("ListActiveSessions", _) => listing(&request, &behaviour),
+            ("ForceLogout", _) if !admin => example(DENIED, &request["id"], &behaviour),
+            ("ForceLogout", _) => done(&request, &behaviour),
             _ => example(NOT_MAPPED, &request["id"], &behaviour),
         };
         if ws.send(Message::text(reply.to_string())).await.is_err() {

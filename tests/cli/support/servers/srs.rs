@@ -138,9 +138,15 @@ fn base36(mut n: u32) -> String {
     String::from_utf8(digits).expect("ascii")
 }
 
+/// What happens to the clients just before a listing request is answered: the request's
+/// number (0 for the first) and the clients, to change as clients come and go between pages.
+type Churn = Box<dyn FnMut(usize, &mut Vec<Client>) + Send>;
+
 struct State {
     clients: Vec<Client>,
     expected: Option<String>,
+    listings: usize,
+    churn: Option<Churn>,
 }
 
 /// A running stand-in; stops on Drop.
@@ -162,6 +168,8 @@ impl Srs {
         let state = Arc::new(Mutex::new(State {
             clients,
             expected: basic.map(|(u, p)| super::basic_header(u, p)),
+            listings: 0,
+            churn: None,
         }));
         let shared = state.clone();
         let server = StandIn::start(move |seen| answer(&mut shared.lock().expect("state"), seen));
@@ -188,6 +196,12 @@ impl Srs {
         change(clients);
         clients.sort_by(|a, b| a.id.cmp(&b.id));
     }
+
+    /// Changes the clients right before each listing request is answered, so that a client
+    /// program's paging meets clients coming and going between its pages.
+    pub fn between_pages(&self, churn: impl FnMut(usize, &mut Vec<Client>) + Send + 'static) {
+        self.state.lock().expect("state").churn = Some(Box::new(churn));
+    }
 }
 
 fn answer(state: &mut State, seen: &Seen) -> Answer {
@@ -207,7 +221,10 @@ fn answer(state: &mut State, seen: &Seen) -> Answer {
     }
     if let Some(id) = path.strip_prefix("/api/v1/clients/") {
         return match seen.method.as_str() {
-            "GET" if id.is_empty() => list(state, seen),
+            "GET" if id.is_empty() => {
+                churn(state);
+                list(state, seen)
+            }
             "GET" => show(state, id),
             "DELETE" => kick(state, id),
             _ => Answer::new(405, "text/plain; charset=utf-8", "Method Not Allowed"),
@@ -217,6 +234,15 @@ fn answer(state: &mut State, seen: &Seen) -> Answer {
         return streams(state, seen);
     }
     Answer::new(404, "text/plain; charset=utf-8", "Not Found")
+}
+
+fn churn(state: &mut State) {
+    let n = state.listings;
+    state.listings += 1;
+    if let Some(churn) = state.churn.as_mut() {
+        churn(n, &mut state.clients);
+        state.clients.sort_by(|a, b| a.id.cmp(&b.id));
+    }
 }
 
 fn code(code: u32) -> Answer {

@@ -1,0 +1,85 @@
+//! `kick` where it cannot or must not act (nothing is sent), and TwinCAT HMI's way to end a
+//! session: `ForceLogout`, once per session however many WebSockets share it.
+
+use serde_json::json;
+
+use super::ask;
+use super::fleet::core;
+use crate::support::servers::srs::{Client, Srs};
+use crate::support::sessions;
+use crate::support::ws::{ADMIN, Behaviour, PASSWORD, Server};
+
+#[test]
+fn kick_refuses_before_it_disconnects_anything() {
+    let server = Srs::start(Client::captured());
+    let url = server.url();
+    // stdin is not a terminal here: without --yes there is nobody to ask.
+    ask("srs", &url, &["kick", "064sd658"], &[]).assert_failure(2, "pass --yes to confirm");
+    ask("srs", &url, &["kick", "--yes"], &[]).assert_failure(2, "name the sessions to disconnect");
+    ask(
+        "srs",
+        &url,
+        &["kick", "064sd658", "--yes", "-o", "prometheus"],
+        &[],
+    )
+    .assert_failure(2, "-o prometheus is for");
+    assert!(server.requests().iter().all(|r| r.method == "GET"));
+    assert_eq!(server.clients().len(), 12);
+
+    // datarhei Core has no call to disconnect a session: it says so, exit 2.
+    let studio = core();
+    let run = sessions(
+        &["--url", &studio.url(), "kick", "/live/test", "--yes"],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("datarhei Core cannot disconnect a session"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_twincat_hmi_session_is_logged_out_once_for_all_its_websockets() {
+    let server = Server::plain(Behaviour::default());
+    let url = server.url("ws");
+    // The Operator's session: two browser tabs, two WebSockets, one session id.
+    let id = "7c2e9d14f0a84b3e9c5d6e7f8a9b0c1d";
+    let args = [
+        "--url", &url, "--user", ADMIN, "kick", id, "--yes", "-o", "json",
+    ];
+    let run = sessions(&args, &[("SESSIONS_PASSWORD", PASSWORD)], None);
+    run.assert_success();
+    assert_eq!(
+        run.json(),
+        json!([{"collector": "tchmi", "id": id, "reference": "Operator",
+            "remote": "192.168.10.21", "kicked": true, "error": null}])
+    );
+    // One listing, then one ForceLogout of that session; each socket logs in and out.
+    let calls: Vec<(String, serde_json::Value)> = server
+        .received_at_least(6)
+        .iter()
+        .map(|r| {
+            let command = &r["commands"][0];
+            (
+                command["symbol"].as_str().unwrap().to_string(),
+                command["writeValue"].clone(),
+            )
+        })
+        .filter(|(symbol, _)| symbol != "Login" && symbol != "Logout")
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("ListActiveSessions".to_string(), json!(null)),
+            ("ForceLogout".to_string(), json!({"sessionId": id})),
+        ]
+    );
+
+    // A guest may neither list nor log anyone out: exit 5, nothing sent but the listing.
+    let guest = sessions(&["--url", &url, "kick", id, "--yes"], &[], None);
+    guest.assert_failure(5, "ListActiveSessions needs an administrator");
+}
