@@ -79,6 +79,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "context")]
     pub all_contexts: bool,
 
+    /// With several targets: ask at most N at a time (each holds a connection while it is
+    /// asked; N is lowered to fit the open-file limit)
+    #[arg(long, global = true, value_name = "N", default_value_t = 64, value_parser = at_least_one)]
+    pub parallel: usize,
+
     /// Server to ask: http(s)://HOST:PORT for datarhei Core (or the --source's API),
     /// ws(s)://HOST:PORT/ for TwinCAT HMI
     #[arg(short, long, global = true, env = "SESSIONS_URL", value_name = "URL")]
@@ -385,8 +390,9 @@ pub struct ConfigSetArgs {
     #[arg(long, value_name = "VAR")]
     pub token_env: Option<String>,
 
-    /// Local collector port map entry, e.g. rtmp=1935,1936 (repeatable; replaces the list;
-    /// --port-map of active/summary/collect beats it)
+    /// Local collector port map entry: rtmp=1935,1936 gives rtmp exactly these ports,
+    /// rtmp+=41936 adds one to its defaults (repeatable; replaces the stored list; the
+    /// --port-map of active/summary/collect is applied after it)
     #[arg(long, value_name = "COLLECTOR=PORTS")]
     pub port_map: Vec<String>,
 }
@@ -394,10 +400,18 @@ pub struct ConfigSetArgs {
 /// What the local collector (no --url) needs to know.
 #[derive(Debug, Args)]
 pub struct LocalArgs {
-    /// Local collector: give a collector these ports instead of its defaults (repeatable),
-    /// e.g. rtmp=1935,1936 hls=8888 srt=6000 (srt is UDP, the others TCP)
+    /// Local collector: COLLECTOR=PORTS gives a collector exactly these ports instead of its
+    /// defaults (rtmp=19350); COLLECTOR+=PORTS adds them and keeps the defaults
+    /// (rtmp+=41936 keeps 1935 and 1936). Repeatable, applied in order after the context's
+    /// port_map; srt is UDP, the others TCP
     #[arg(long, value_name = "COLLECTOR=PORTS")]
     pub port_map: Vec<PortMapping>,
+
+    /// Local collector: list every socket on a mapped port and every ffmpeg input and output,
+    /// not only the sessions: this machine's own web traffic (a package manager's HTTPS),
+    /// ffmpeg's generated inputs (-f lavfi), files, pipes and -f null outputs
+    #[arg(long)]
+    pub all: bool,
 
     /// Local collector: the proc filesystem to read processes and sockets from
     #[arg(long, value_name = "DIR", default_value = "/proc", hide = true)]

@@ -447,8 +447,8 @@ fn url_password(url: &str) -> Option<&str> {
     (!pw.is_empty()).then_some(pw)
 }
 
-/// `--port-map COLLECTOR=PORT[,PORT…]`: errors are one line of plain text; a mapping written
-/// back as `collector=p1,p2` reads back the same.
+/// `--port-map COLLECTOR=PORT[,PORT…]` (or `+=`): errors are one line of plain text; a mapping
+/// written back as `collector=p1,p2` (`+=` when adding) reads back the same.
 pub fn port_map(data: &[u8]) {
     use crate::model::PortMapping;
     let text = String::from_utf8_lossy(data);
@@ -456,8 +456,7 @@ pub fn port_map(data: &[u8]) {
         Ok(m) => {
             assert!(!m.ports.contains(&0), "port 0");
             assert_ne!(m.collector, Collector::Ffmpeg);
-            let ports: Vec<String> = m.ports.iter().map(u16::to_string).collect();
-            let back = format!("{}={}", m.collector.as_str(), ports.join(","));
+            let back = m.to_string();
             assert_eq!(PortMapping::from_str(&back).as_ref(), Ok(&m), "{back:?}");
         }
         Err(e) => one_line("port map error", &e),

@@ -290,7 +290,7 @@ impl Serialize for Session {
 /// finite (JSON has no infinity) and not negative. `value` is the rate as the field holds it.
 fn bad_rate(name: &str, value: f64, bit_s: f64) -> Option<String> {
     (!bit_s.is_finite() || bit_s < 0.0).then(|| {
-        format!("{name} {value} is out of range (a rate is a finite number of bit/s, at least 0)")
+        format!("{name} {value:?} is out of range (a rate is a finite number of bit/s, at least 0)")
     })
 }
 
@@ -440,6 +440,15 @@ impl History {
             GroupBy::Local => &self.by_local,
             GroupBy::Reference => &self.by_reference,
         }
+    }
+
+    /// One grouping, moved out (an empty list is left behind).
+    pub fn take(&mut self, by: GroupBy) -> Vec<(String, Totals)> {
+        std::mem::take(match by {
+            GroupBy::Remote => &mut self.by_remote,
+            GroupBy::Local => &mut self.by_local,
+            GroupBy::Reference => &mut self.by_reference,
+        })
     }
 }
 
@@ -592,11 +601,22 @@ impl Load {
     }
 }
 
-/// One `--port-map COLLECTOR=PORT[,PORT…]` flag: replaces that collector's default ports.
+/// One `--port-map` entry (or a context's `port_map` entry): `COLLECTOR=PORT[,PORT…]` gives the
+/// collector exactly these ports, `COLLECTOR+=PORT[,PORT…]` adds them to the ones it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortMapping {
     pub collector: Collector,
     pub ports: Vec<u16>,
+    /// `+=`: keep the collector's ports so far (its defaults, the context's) and add these.
+    pub add: bool,
+}
+
+impl fmt::Display for PortMapping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ports: Vec<String> = self.ports.iter().map(u16::to_string).collect();
+        let op = if self.add { "+=" } else { "=" };
+        write!(f, "{}{op}{}", self.collector.as_str(), ports.join(","))
+    }
 }
 
 impl FromStr for PortMapping {
@@ -605,8 +625,14 @@ impl FromStr for PortMapping {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (name, ports) = s.split_once('=').ok_or_else(|| {
             let s = escape(s);
-            format!("'{s}' is not COLLECTOR=PORT[,PORT…], e.g. rtmp=1935,1936")
+            format!(
+                "'{s}' is not COLLECTOR=PORT[,PORT…] (replace) or COLLECTOR+=PORT[,PORT…] (add), e.g. rtmp=1935,1936"
+            )
         })?;
+        let (name, add) = match name.strip_suffix('+') {
+            Some(name) => (name, true),
+            None => (name, false),
+        };
         // Only datarhei Core's collectors: the local collector imitates Core.
         let collector = name
             .trim()
@@ -637,7 +663,11 @@ impl FromStr for PortMapping {
                     .ok_or_else(|| format!("'{}' is not a port number (1-65535)", escape(p)))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(PortMapping { collector, ports })
+        Ok(PortMapping {
+            collector,
+            ports,
+            add,
+        })
     }
 }
 
@@ -735,7 +765,7 @@ mod tests {
         assert!(
             s.out_of_range()
                 .unwrap()
-                .contains("rx_bit_s -1 is out of range")
+                .contains("rx_bit_s -1.0 is out of range")
         );
     }
 

@@ -1,10 +1,13 @@
-//! Where output goes: stdout, or `--output-file` written atomically (temporary file + rename) so a
-//! reader such as node_exporter never sees half a file.
+//! Where output goes: stdout, or `--output-file`. A regular file (or a new one) is replaced
+//! atomically (temporary file + rename) so a reader such as node_exporter never sees half a
+//! file; a character device or FIFO (`/dev/stdout`, a named pipe) is written as it is, never
+//! replaced; a directory, block device or socket is refused. A symbolic link is followed: its
+//! target is what is replaced or written (docs/robustness-notes.md).
 
-use std::fs::Permissions;
+use std::fs::{self, Metadata, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -20,50 +23,140 @@ pub fn emit(
             out.flush().map_err(Error::output)
         }
         // Readable by a collector running as another user, like any exported metrics file.
-        Some(path) => write_atomically(path, 0o644, write),
+        Some(path) => write_file(path, 0o644, true, write),
     }
 }
 
-/// Writes `path` whole or not at all: a temporary file in the same folder, synced, given `mode`,
-/// then renamed over it.
-pub fn write_atomically(
+/// What writing to a path means.
+#[derive(Debug, PartialEq)]
+enum Destination {
+    /// Write a new file beside this one and rename it over it (or create it).
+    Replace(PathBuf),
+    /// Open it and write into it: a character device or FIFO.
+    InPlace,
+}
+
+/// Writes `path` whole or not at all when it is (or will be) a regular file, given `mode`; into
+/// it as it is when `in_place` allows and it is a character device or FIFO.
+pub fn write_file(
     path: &Path,
     mode: u32,
+    in_place: bool,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     let shown = path.display();
     let fail = |e: io::Error| Error::output(io::Error::new(e.kind(), format!("{shown}: {e}")));
+    match destination(path).map_err(fail)? {
+        Destination::Replace(real) => write_atomically(&real, mode, write).map_err(fail),
+        Destination::InPlace if in_place => {
+            let file = OpenOptions::new().write(true).open(path).map_err(fail)?;
+            let mut out = BufWriter::new(file);
+            write(&mut out).map_err(fail)?;
+            out.flush().map_err(fail)
+        }
+        Destination::InPlace => Err(fail(refused("is not a regular file"))),
+    }
+}
+
+fn refused(why: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, why.to_owned())
+}
+
+/// Decides from what is at `path` (following a symbolic link) what writing to it means.
+fn destination(path: &Path) -> io::Result<Destination> {
+    let here = match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Destination::Replace(path.to_path_buf()));
+        }
+        other => other?,
+    };
+    let link = here.file_type().is_symlink();
+    if link {
+        refuse_foreign_link(path, &here)?;
+    }
+    let target = match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(refused(
+                "is a symbolic link to nothing; name the file itself",
+            ));
+        }
+        other => other?,
+    };
+    let kind = target.file_type();
+    if kind.is_file() {
+        let real = if link {
+            fs::canonicalize(path)?
+        } else {
+            path.to_path_buf()
+        };
+        return Ok(Destination::Replace(real));
+    }
+    if kind.is_char_device() || kind.is_fifo() {
+        return Ok(Destination::InPlace);
+    }
+    Err(refused(if kind.is_dir() {
+        "is a directory; name a file in it"
+    } else {
+        "is neither a regular file, a character device nor a FIFO"
+    }))
+}
+
+/// The kernel's `fs.protected_symlinks` rule, which renaming over a link's target would
+/// otherwise bypass: in a world-writable sticky folder (/tmp), a link is followed only when it
+/// belongs to us or to the folder's owner, so nobody can point root's output at /etc/passwd.
+fn refuse_foreign_link(path: &Path, link: &Metadata) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let dir = fs::metadata(dir)?;
+    let sticky_and_open = dir.mode() & 0o1002 == 0o1002;
+    let me = rustix::process::geteuid().as_raw();
+    if sticky_and_open && link.uid() != me && link.uid() != dir.uid() {
+        return Err(refused(
+            "is a symbolic link of another user in a world-writable sticky folder; it is not followed (as with fs.protected_symlinks)",
+        ));
+    }
+    Ok(())
+}
+
+/// A temporary file in the same folder, synced, given `mode`, then renamed over `path`.
+fn write_atomically(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
         // Else the error would name the temporary file, which the user never asked for.
-        return Err(Error::output(io::Error::new(
+        return Err(io::Error::new(
             io::ErrorKind::NotFound,
             format!(
-                "{shown}: the folder {} does not exist (create it first)",
+                "the folder {} does not exist (create it first)",
                 dir.display()
             ),
-        )));
+        ));
     }
     let tmp = tempfile::Builder::new()
         .prefix(".sessions-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
+        .tempfile_in(dir)?;
     let mut out = BufWriter::new(tmp);
-    write(&mut out).map_err(fail)?;
-    let tmp = out.into_inner().map_err(|e| fail(e.into_error()))?;
-    tmp.as_file().sync_all().map_err(fail)?;
+    write(&mut out)?;
+    let tmp = out.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().sync_all()?;
     tmp.as_file()
-        .set_permissions(Permissions::from_mode(mode))
-        .map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+        .set_permissions(Permissions::from_mode(mode))?;
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::symlink;
+
     use super::*;
 
     #[test]
@@ -82,5 +175,64 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "complete\n");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "the temporary file was removed");
+    }
+
+    #[test]
+    fn a_link_is_followed_and_its_target_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.prom");
+        std::fs::write(&target, "old\n").unwrap();
+        let link = dir.path().join("link.prom");
+        symlink(&target, &link).unwrap();
+        emit(Some(&link), |w| w.write_all(b"new\n")).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+
+        let dangling = dir.path().join("dangling");
+        symlink(dir.path().join("missing"), &dangling).unwrap();
+        let err = emit(Some(&dangling), |w| w.write_all(b"x")).unwrap_err();
+        assert!(
+            err.to_string().contains("is a symbolic link to nothing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn devices_and_fifos_are_written_in_place_and_directories_refused() {
+        assert_eq!(
+            destination(Path::new("/dev/null")).unwrap(),
+            Destination::InPlace
+        );
+        emit(Some(Path::new("/dev/null")), |w| w.write_all(b"x")).unwrap();
+        assert!(
+            fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+        let err = emit(Some(Path::new("/dev/full")), |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert!(
+            fs::metadata("/dev/full")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let err = emit(Some(dir.path()), |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        let config = write_file(Path::new("/dev/null"), 0o600, false, |w| w.write_all(b"x"));
+        assert!(
+            config
+                .unwrap_err()
+                .to_string()
+                .contains("is not a regular file")
+        );
     }
 }

@@ -218,7 +218,43 @@ impl SessionQuery {
 }
 
 fn default_order(a: &Session, b: &Session) -> Ordering {
-    (a.collector, a.created_at, &a.id).cmp(&(b.collector, b.created_at, &b.id))
+    (a.collector, a.created_at)
+        .cmp(&(b.collector, b.created_at))
+        .then_with(|| id_order(&a.id, &b.id))
+}
+
+/// Ids in the order a person reads them: runs of digits compare as numbers, so the inode `76952`
+/// comes before `168347` and the ffmpeg input `4269:in0` before `26099:out0`; the rest compares
+/// as text. Ids equal as numbers but written differently (`007`, `7`) fall back to the text.
+pub(crate) fn id_order(a: &str, b: &str) -> Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let (xs, ys) = (digits(&x[i..]), digits(&y[j..]));
+            let (xn, yn) = (trim_zeros(&x[i..i + xs]), trim_zeros(&y[j..j + ys]));
+            let order = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
+            if order != Ordering::Equal {
+                return order;
+            }
+            (i, j) = (i + xs, j + ys);
+        } else if x[i] != y[j] {
+            return x[i].cmp(&y[j]);
+        } else {
+            (i, j) = (i + 1, j + 1);
+        }
+    }
+    (x.len() - i).cmp(&(y.len() - j)).then_with(|| x.cmp(y))
+}
+
+/// How many ASCII digits `b` starts with.
+fn digits(b: &[u8]) -> usize {
+    b.iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+fn trim_zeros(b: &[u8]) -> &[u8] {
+    let zeros = b.iter().take_while(|c| **c == b'0').count();
+    &b[zeros..]
 }
 
 /// Whether the server left this sort value out (nginx-rtmp and Icecast count no bytes per client).
@@ -240,7 +276,7 @@ fn unknown(key: SortKey, s: &Session) -> bool {
 fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
     match key {
         SortKey::Collector => a.collector.cmp(&b.collector),
-        SortKey::Id => a.id.cmp(&b.id),
+        SortKey::Id => id_order(&a.id, &b.id),
         SortKey::Reference => a.reference.cmp(&b.reference),
         SortKey::Local => a.local.cmp(&b.local),
         SortKey::Remote => a.remote.cmp(&b.remote),
@@ -269,18 +305,20 @@ pub fn summarize(
     collectors.sort_by_key(|c| c.collector);
     let mut breakdown = Vec::new();
     if let Some(by) = by {
-        for c in &collectors {
+        // The history moves into the rows (a copy would double what a large reply costs); keys
+        // are unique per collector, so an unstable sort (no scratch buffer) orders them fully.
+        for c in &mut collectors {
             let mut rows: Vec<BreakdownRow> = c
                 .history
-                .grouped(by)
-                .iter()
+                .take(by)
+                .into_iter()
                 .map(|(key, totals)| BreakdownRow {
                     collector: c.collector,
-                    key: key.clone(),
-                    totals: totals.clone(),
+                    key,
+                    totals,
                 })
                 .collect();
-            rows.sort_by(|a, b| {
+            rows.sort_unstable_by(|a, b| {
                 b.totals
                     .traffic_key()
                     .cmp(&a.totals.traffic_key())
@@ -344,6 +382,63 @@ mod tests {
     fn default_order_is_collector_then_start() {
         let out = SessionQuery::default().apply(sample());
         assert_eq!(ids(&out), ["b", "c", "a", "d"]);
+    }
+
+    #[test]
+    fn ids_that_are_numbers_sort_as_numbers() {
+        let mut order = vec![
+            "168347",
+            "76952",
+            "26099:out0",
+            "4269:in0",
+            "4269:in10",
+            "4269:in2",
+            "b",
+            "a10",
+            "a9",
+            "007",
+            "7",
+            "",
+        ];
+        order.sort_by(|a, b| id_order(a, b));
+        assert_eq!(
+            order,
+            [
+                "",
+                "007",
+                "7",
+                "4269:in0",
+                "4269:in2",
+                "4269:in10",
+                "26099:out0",
+                "76952",
+                "168347",
+                "a9",
+                "a10",
+                "b"
+            ]
+        );
+        // A total order: equal only when the same text.
+        assert_eq!(id_order("7", "7"), Ordering::Equal);
+        assert_eq!(id_order("007", "7"), Ordering::Less);
+        assert_eq!(id_order("7", "007"), Ordering::Greater);
+        let mut rows = vec![
+            session(Collector::Rtmp, "168347", "x", 0),
+            session(Collector::Rtmp, "76952", "x", 0),
+        ];
+        for r in &mut rows {
+            r.created_at = None;
+        }
+        assert_eq!(
+            ids(&SessionQuery::default().apply(rows.clone())),
+            ["76952", "168347"]
+        );
+        let by_id = SessionQuery {
+            sort_by: Some(SortKey::Id),
+            reverse: true,
+            ..Default::default()
+        };
+        assert_eq!(ids(&by_id.apply(rows)), ["168347", "76952"]);
     }
 
     #[test]

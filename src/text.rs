@@ -42,7 +42,8 @@ pub fn escape_owned(s: String) -> String {
 
 /// Writes `s` so that a program can restore it exactly and a terminal shows it safely: the
 /// backslash becomes `\\`, tab, line feed and carriage return `\t`, `\n`, `\r`, every other
-/// unsafe character `\u{…}` (its code point in hex). TSV's escape (jq's `@tsv` plus `\u{…}`).
+/// unsafe character `\uXXXX` as JSON writes it (all of them are in the Basic Multilingual
+/// Plane). TSV's escape: jq's `@tsv` plus `\uXXXX`.
 pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -60,7 +61,13 @@ pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
             continue;
         }
         out.write_all(&bytes[start..i])?;
-        write!(out, "{}", c.escape_default())?;
+        match c {
+            '\\' => out.write_all(b"\\\\")?,
+            '\t' => out.write_all(b"\\t")?,
+            '\n' => out.write_all(b"\\n")?,
+            '\r' => out.write_all(b"\\r")?,
+            c => write!(out, "\\u{:04x}", u32::from(c))?,
+        }
         start = i + c.len_utf8();
     }
     out.write_all(&bytes[start..])
@@ -102,7 +109,7 @@ mod tests {
         assert_eq!(reversible("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
         assert_eq!(
             reversible("\u{1b}[2J\u{7f}\u{85}x\u{202e}y\u{2069}\u{2028}"),
-            "\\u{1b}[2J\\u{7f}\\u{85}x\\u{202e}y\\u{2069}\\u{2028}"
+            "\\u001b[2J\\u007f\\u0085x\\u202ey\\u2069\\u2028"
         );
         assert_eq!(
             reversible("plain ü € \u{2030} \u{a0}"),

@@ -36,7 +36,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     let mut peers = targets::open(settings, &how);
     let progress = targets::progress(settings);
     let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
-    let replies = targets::ask_all(&mut peers, &ask, progress).await;
+    let replies = targets::ask_all(&mut peers, &ask, progress, targets::parallel(settings)).await;
     let mut failures = Vec::new();
     let mut chosen: Vec<Vec<Session>> = Vec::with_capacity(peers.len());
     let query = SessionQuery {

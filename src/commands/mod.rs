@@ -59,6 +59,7 @@ fn with_env<T>(f: impl FnOnce(&mut Env<'_>) -> T) -> T {
 /// Resolves the settings once, then runs the command on a single-threaded async runtime.
 fn online(global: &GlobalArgs, command: impl AsyncFnOnce(&Settings) -> Result<()>) -> Result<()> {
     let settings = with_env(|env| settings::resolve(global, env))?;
+    targets::raise_open_file_limit();
     if settings.targets.iter().any(|t| t.net.insecure) {
         diag::warn(format_args!(
             "--insecure: the server's TLS certificate is not verified"
@@ -142,15 +143,14 @@ fn local_options(
         sample,
         db,
         day,
+        all: local.all,
     })
 }
 
-/// `--port-map` when given, else the context's `port_map` (flag beats config).
+/// The defaults, then the context's `port_map`, then `--port-map`: each entry replaces (`=`) or
+/// adds to (`+=`) its collector's ports so far, so a flag beats the config for its collector.
 fn port_map(local: &LocalArgs, target: &Target) -> Result<PortMap> {
-    if !local.port_map.is_empty() || target.port_map.is_empty() {
-        return Ok(PortMap::new(&local.port_map));
-    }
-    let parsed = target
+    let mut entries = target
         .port_map
         .iter()
         .map(|entry| {
@@ -164,5 +164,6 @@ fn port_map(local: &LocalArgs, target: &Target) -> Result<PortMap> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(PortMap::new(&parsed))
+    entries.extend(local.port_map.iter().cloned());
+    Ok(PortMap::new(&entries))
 }

@@ -1,11 +1,13 @@
-//! The fan-out every command shares: open each target once, ask them all the same question
-//! concurrently (a progress bar on stderr while several are outstanding), and split what came
-//! back into answers and failures; some failures among several targets mean exit 7.
+//! The fan-out every command shares: open each target once, ask them all the same question,
+//! at most `--parallel` at a time (a progress bar on stderr while several are outstanding), and
+//! split what came back into answers and failures; some failures among several targets mean
+//! exit 7.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use futures_util::future::join_all;
+use futures_util::StreamExt;
+use futures_util::stream;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{Settings, Target};
@@ -60,15 +62,19 @@ pub fn open(settings: &Settings, how: &Opening<'_>) -> Vec<Peer> {
     settings
         .targets
         .iter()
-        .map(|target| Peer {
-            name: target.name.clone(),
-            connection: match &target.broken {
-                Some(e) => Err(e.clone()),
-                None => (how.refuse)(target.kind)
-                    .and_then(|()| Connection::open(target, &|| (how.local)(target))),
-            },
-        })
+        .map(|target| open_one(target, how))
         .collect()
+}
+
+fn open_one(target: &Target, how: &Opening<'_>) -> Peer {
+    Peer {
+        name: target.name.clone(),
+        connection: match &target.broken {
+            Some(e) => Err(e.clone()),
+            None => (how.refuse)(target.kind)
+                .and_then(|()| Connection::open(target, &|| (how.local)(target))),
+        },
+    }
 }
 
 /// Whether a progress bar may be drawn: on a terminal and not `-q`.
@@ -76,25 +82,44 @@ pub fn progress(settings: &Settings) -> bool {
     !settings.quiet && std::io::stderr().is_terminal()
 }
 
-/// Asks every peer at once; the replies come back in peer order. With several peers and
-/// `progress`, a bar on stderr counts the answers.
-pub async fn ask_all(peers: &mut [Peer], ask: &Ask, progress: bool) -> Vec<Result<Answer>> {
+/// Asks every peer, `parallel` at a time; the replies come back in peer order. With several
+/// peers and `progress`, a bar on stderr counts the answers.
+pub async fn ask_all(
+    peers: &mut [Peer],
+    ask: &Ask,
+    progress: bool,
+    parallel: usize,
+) -> Vec<Result<Answer>> {
     let bar = (progress && peers.len() > 1).then(|| progress_bar(peers.len()));
-    let asks = peers.iter_mut().map(|peer| {
+    let asks = peers.iter_mut().enumerate().map(|(at, peer)| {
         let bar = bar.clone();
         async move {
             let reply = peer.ask(ask).await;
             if let Some(bar) = bar {
                 bar.inc(1);
             }
-            reply
+            (at, reply)
         }
     });
-    let replies = join_all(asks).await;
+    let replies = in_order(asks, parallel).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     replies
+}
+
+/// Runs the futures `parallel` at a time (a slow one holds up no other) and puts the outputs
+/// back in the order of the positions they carry.
+async fn in_order<T>(
+    jobs: impl Iterator<Item = impl Future<Output = (usize, T)>>,
+    parallel: usize,
+) -> Vec<T> {
+    let mut done: Vec<(usize, T)> = stream::iter(jobs)
+        .buffer_unordered(parallel.max(1))
+        .collect()
+        .await;
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, reply)| reply).collect()
 }
 
 fn progress_bar(total: usize) -> ProgressBar {
@@ -117,25 +142,88 @@ pub struct Gathered {
     failures: Vec<Error>,
 }
 
-/// Opens every target, asks it `ask` once and gathers the replies. With a single target its
-/// error is the result; when every target failed, the last one's error is.
+/// Opens each target, asks it `ask` once and gathers the replies, `--parallel` targets at a
+/// time. A target is opened just before it is asked and closed once it answered, so a fleet
+/// holds its answers but only `--parallel` connections (and their descriptors). With a single
+/// target its error is the result; when every target failed, the last one's error is.
 pub async fn ask_once(settings: &Settings, how: &Opening<'_>, ask: &Ask) -> Result<Gathered> {
-    let mut peers = open(settings, how);
-    let replies = ask_all(&mut peers, ask, progress(settings)).await;
-    let several = peers.len() > 1;
+    let several = settings.targets.len() > 1;
+    let bar = (progress(settings) && several).then(|| progress_bar(settings.targets.len()));
+    let asks = settings.targets.iter().enumerate().map(|(at, target)| {
+        let bar = bar.clone();
+        async move {
+            let mut peer = open_one(target, how);
+            let reply = peer.ask(ask).await;
+            if let Some(bar) = bar {
+                bar.inc(1);
+            }
+            let reply = reply
+                .map(|answer| (peer.label().to_string(), answer))
+                .map_err(|e| peer.blame(e));
+            (at, reply)
+        }
+    });
+    let replies = in_order(asks, parallel(settings)).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let mut answers = Vec::with_capacity(replies.len());
     let mut failures = Vec::new();
-    for (peer, reply) in peers.iter().zip(replies) {
+    for reply in replies {
         match reply {
-            Ok(answer) => answers.push((peer.label().to_string(), answer)),
-            Err(e) if several => failures.push(peer.blame(e)),
-            Err(e) => return Err(peer.blame(e)),
+            Ok(answer) => answers.push(answer),
+            Err(e) if several => failures.push(e),
+            Err(e) => return Err(e),
         }
     }
     if answers.is_empty() {
         return Err(last_of(failures));
     }
     Ok(Gathered { answers, failures })
+}
+
+/// Descriptors kept for everything but the targets: standard streams, the history store, the
+/// runtime's own.
+const RESERVED_FILES: u64 = 64;
+
+/// `--parallel`, within the open-file limit: each target being asked holds a socket or two.
+pub fn parallel(settings: &Settings) -> usize {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+    let fits = limit.map_or(usize::MAX, |n| {
+        usize::try_from(n.saturating_sub(RESERVED_FILES) / 2).unwrap_or(usize::MAX)
+    });
+    if settings.parallel > fits && settings.targets.len() > fits {
+        diag::trace(format_args!(
+            "asking {} targets at a time, not {}: the open-file limit is {}",
+            fits.max(1),
+            settings.parallel,
+            limit.unwrap_or(0)
+        ));
+    }
+    settings.parallel.min(fits).max(1)
+}
+
+/// The most descriptors a fleet run asks for: enough for any `--parallel`, small enough that no
+/// program this process starts (a `password_command`) meets a surprise.
+const WANTED_FILES: u64 = 65_536;
+
+/// Raises the soft open-file limit towards the hard one (the soft default is often 1024). A
+/// system that refuses keeps its limit, and `parallel` stays within it.
+pub fn raise_open_file_limit() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let hard = limit.maximum.unwrap_or(WANTED_FILES).min(WANTED_FILES);
+    if limit.current.is_some_and(|soft| soft < hard) {
+        let raised = Rlimit {
+            current: Some(hard),
+            maximum: limit.maximum,
+        };
+        if let Err(e) = setrlimit(Resource::Nofile, raised) {
+            diag::trace(format_args!(
+                "cannot raise the open-file limit to {hard}: {e}"
+            ));
+        }
+    }
 }
 
 impl Gathered {

@@ -222,7 +222,7 @@ impl Loaded {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
         }
-        output::write_atomically(&self.path, 0o600, |w| w.write_all(text.as_bytes()))
+        output::write_file(&self.path, 0o600, false, |w| w.write_all(text.as_bytes()))
     }
 }
 
@@ -324,13 +324,14 @@ pub fn locate(
     Some((base.join("sessions").join("config.toml"), false))
 }
 
-/// Reads and parses the file. A missing default file is an empty config; a missing explicit
-/// one, an unreadable one or bad TOML is a usage error naming file:line and what to fix.
-pub fn load(path: PathBuf, explicit: bool) -> Result<Loaded> {
+/// Reads and parses the file. A missing file is an empty config unless it `must_exist` (an
+/// explicit `--config` to read); an unreadable one or bad TOML is a usage error naming
+/// file:line and what to fix.
+pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
     let shown = path.display().to_string();
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
             return Ok(Loaded {
                 path,
                 file: ConfigFile::default(),

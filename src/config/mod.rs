@@ -66,6 +66,8 @@ pub struct Settings {
     pub output: OutputOptions,
     pub verbose: bool,
     pub quiet: bool,
+    /// `--parallel`: how many targets are asked at a time.
+    pub parallel: usize,
 }
 
 /// The process environment a resolution reads, so tests can hand in their own.
@@ -133,6 +135,7 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
         output: output_options(args, env),
         verbose: args.verbose,
         quiet: args.quiet,
+        parallel: args.parallel,
     })
 }
 
@@ -155,8 +158,8 @@ fn broken(name: String, e: Error, max_body_size: u64) -> Target {
 }
 
 /// The config file, if there is one to read; warns when it holds a literal secret that others
-/// can read.
-/// `creating`: a missing file named by --config is a new, empty one (`config set` creates it).
+/// can read. With `creating` (`config set`), a `--config FILE` that does not exist yet is an
+/// empty config, to be written there.
 pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<Option<Loaded>> {
     let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);

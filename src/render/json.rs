@@ -65,19 +65,21 @@ pub fn targeted<'a, T>(items: &'a [T], targets: &'a [String]) -> Vec<Targeted<'a
 }
 
 /// serde_json's output with the characters it leaves raw escaped. They can only occur inside
-/// strings (JSON's structure is ASCII), where `\uXXXX` means the same character.
+/// strings (JSON's structure is ASCII), where `\uXXXX` means the same character. serde_json
+/// writes a few bytes at a time: they are gathered and scanned 64 KiB at once.
 struct Safe<'a> {
     inner: &'a mut dyn Write,
-    /// The start of a character that the previous write cut off.
-    carry: Vec<u8>,
+    pending: Vec<u8>,
 }
+
+const GATHER: usize = 64 * 1024;
 
 /// What the bytes at some position are.
 enum Seq {
     /// A character to escape: its length in bytes and its code point.
     Escape(usize, u32),
     Plain,
-    /// The buffer ends inside a character that may need escaping.
+    /// The bytes end inside a character that may need escaping.
     Cut,
 }
 
@@ -98,13 +100,16 @@ impl<'a> Safe<'a> {
     fn new(inner: &'a mut dyn Write) -> Self {
         Safe {
             inner,
-            carry: Vec::new(),
+            pending: Vec::with_capacity(GATHER),
         }
     }
 
-    fn scan(&mut self, buf: &[u8]) -> io::Result<()> {
-        let mut start = 0;
-        let mut from = 0;
+    /// Writes what is pending, escaped; keeps the start of a character cut off at its end
+    /// unless this is the `last` write.
+    fn drain(&mut self, last: bool) -> io::Result<()> {
+        let buf = &self.pending;
+        let (mut start, mut from) = (0, 0);
+        let mut keep = buf.len();
         while let Some(found) = memchr::memchr3(0x7f, 0xC2, 0xE2, &buf[from..]) {
             let at = from + found;
             match classify(&buf[at..]) {
@@ -115,20 +120,21 @@ impl<'a> Safe<'a> {
                     from = start;
                 }
                 Seq::Plain => from = at + 1,
-                Seq::Cut => {
-                    self.inner.write_all(&buf[start..at])?;
-                    self.carry.extend_from_slice(&buf[at..]);
-                    return Ok(());
+                Seq::Cut if !last => {
+                    keep = at;
+                    break;
                 }
+                Seq::Cut => break,
             }
         }
-        self.inner.write_all(&buf[start..])
+        self.inner.write_all(&buf[start..keep])?;
+        self.pending.drain(..keep);
+        Ok(())
     }
 
-    /// Writes what a cut-off character left (it was none of ours) and flushes.
+    /// Writes the rest and flushes.
     fn finish(mut self) -> io::Result<()> {
-        let carry = std::mem::take(&mut self.carry);
-        self.inner.write_all(&carry)?;
+        self.drain(true)?;
         self.inner.flush()
     }
 }
@@ -140,15 +146,15 @@ impl Write for Safe<'_> {
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        if self.carry.is_empty() {
-            return self.scan(buf);
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= GATHER {
+            self.drain(false)?;
         }
-        let mut joined = std::mem::take(&mut self.carry);
-        joined.extend_from_slice(buf);
-        self.scan(&joined)
+        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.drain(false)?;
         self.inner.flush()
     }
 }
@@ -179,6 +185,7 @@ mod tests {
                 let mut out = Vec::new();
                 let mut safe = Safe::new(&mut out);
                 safe.write_all(&bytes[..cut]).unwrap();
+                safe.flush().unwrap();
                 safe.write_all(&bytes[cut..]).unwrap();
                 safe.finish().unwrap();
                 let mut whole = Vec::new();

@@ -20,7 +20,9 @@ pub use table::{Look, Mark};
 use crate::cli::OutputFormat;
 use crate::config::OutputOptions;
 use crate::config::file::{ContextField, ContextRow};
-use crate::model::{Client, KickOutcome, Session, Subscription, TargetSummary};
+use crate::model::{
+    BreakdownRow, Client, CollectorSummary, KickOutcome, Session, Subscription, TargetSummary,
+};
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.
 pub const PROMETHEUS_IS_FOR: &str = "-o prometheus is for `summary` and `active --per-session`";
@@ -188,6 +190,11 @@ fn summary_rows(
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
+    // One target: its rows as they are, without gathering a copy of them.
+    if let (None, [TargetSummary::Collectors(one)]) = (targets, items) {
+        let by = one.by.is_some();
+        return collector_rows(out, &one.collectors, &one.breakdown, by, (None, None), opts);
+    }
     let mut collectors = Labelled::default();
     let mut breakdown = Labelled::default();
     let mut hmi = Labelled::default();
@@ -211,27 +218,18 @@ fn summary_rows(
         }
         Ok(())
     };
-    let tables = matches!(opts.format, OutputFormat::Table | OutputFormat::Wide);
     let has_collectors = items
         .iter()
         .any(|i| matches!(i, TargetSummary::Collectors(_)));
-    if has_collectors && (by.is_none() || tables) {
+    if has_collectors {
         block(out)?;
-        rows(
+        let labels = (collectors.targets(targets), breakdown.targets(targets));
+        collector_rows(
             out,
-            (columns::SUMMARY, &fit::SUMMARY),
             &collectors.items,
-            collectors.targets(targets),
-            opts,
-        )?;
-    }
-    if has_collectors && by.is_some() {
-        block(out)?;
-        rows(
-            out,
-            (columns::BREAKDOWN, &fit::BREAKDOWN),
             &breakdown.items,
-            breakdown.targets(targets),
+            by.is_some(),
+            labels,
             opts,
         )?;
     }
@@ -242,6 +240,41 @@ fn summary_rows(
             (columns::HMI_SUMMARY, &fit::HMI_SUMMARY),
             &hmi.items,
             hmi.targets(targets),
+            opts,
+        )?;
+    }
+    Ok(())
+}
+
+/// The collectors (not in tsv/ndjson with `--by`), then the breakdown with `--by`; tables
+/// put a blank line between the two. `labels`: the targets of the collector and breakdown rows.
+fn collector_rows(
+    out: &mut dyn Write,
+    collectors: &[CollectorSummary],
+    breakdown: &[BreakdownRow],
+    by: bool,
+    (collector_targets, breakdown_targets): (Targets<'_>, Targets<'_>),
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    let tables = matches!(opts.format, OutputFormat::Table | OutputFormat::Wide);
+    if !by || tables {
+        rows(
+            out,
+            (columns::SUMMARY, &fit::SUMMARY),
+            collectors,
+            collector_targets,
+            opts,
+        )?;
+    }
+    if by {
+        if tables {
+            writeln!(out)?;
+        }
+        rows(
+            out,
+            (columns::BREAKDOWN, &fit::BREAKDOWN),
+            breakdown,
+            breakdown_targets,
             opts,
         )?;
     }

@@ -261,8 +261,9 @@ fn families<T>(
 }
 
 /// Label values escape backslash, double quote and line feed as the format defines; every other
-/// control, bidi or line-separator character is written as the text `\u{…}` (its backslash
-/// escaped), since the format has no escape for it and it must not reach a reader raw.
+/// control, bidi or line-separator character is written as the text `\uXXXX` (its backslash
+/// escaped: the value reads `\u001b`), since the format has no escape for it and it must not
+/// reach a reader raw.
 fn escape_label(value: &str) -> Cow<'_, str> {
     let special = |c: char| matches!(c, '\\' | '"') || is_unsafe(c);
     if !value.contains(special) {
@@ -274,10 +275,7 @@ fn escape_label(value: &str) -> Cow<'_, str> {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            c if is_unsafe(c) => {
-                out.push('\\');
-                out.extend(c.escape_default());
-            }
+            c if is_unsafe(c) => out.push_str(&format!("\\\\u{:04x}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -309,7 +307,7 @@ mod tests {
         assert_eq!(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
         assert_eq!(
             escape_label("x\u{1b}[2J\ty\u{202e}"),
-            "x\\\\u{1b}[2J\\\\ty\\\\u{202e}"
+            "x\\\\u001b[2J\\\\u0009y\\\\u202e"
         );
         assert_eq!(escape_help("x\\y\nz"), "x\\\\y\\nz");
         assert_eq!(number(Num::Float(f64::INFINITY)), "+Inf");

@@ -1,6 +1,6 @@
 //! Tab-separated values with the JSON field names as header: one row per line, each field
 //! escaped as jq's `@tsv` does (`\\`, `\t`, `\n`, `\r`) and every other control, bidi or
-//! line-separator character as `\u{…}`, so a reader can restore the text exactly.
+//! line-separator character as `\uXXXX`, so a reader can restore the text exactly.
 
 use std::io::{self, BufWriter, Write};
 
@@ -39,8 +39,8 @@ pub fn write<T>(
                 Raw::Value(value) => write!(out, "{value}")?,
                 // serde_json's `Display` goes through `fmt` a byte at a time; its writer does not.
                 Raw::Json(value) => {
-                    let text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-                    write_escaped(out, &String::from_utf8_lossy(&text))?
+                    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
+                    write_escaped(out, &text)?
                 }
                 Raw::Empty => {}
             }
@@ -64,7 +64,7 @@ mod tests {
         write_escaped(&mut out, "a\tb\nc\\d\re\u{1b}[2J\u{202e}").unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a\\tb\\nc\\\\d\\re\\u{1b}[2J\\u{202e}"
+            "a\\tb\\nc\\\\d\\re\\u001b[2J\\u202e"
         );
     }
 }

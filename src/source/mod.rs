@@ -5,6 +5,7 @@
 //! A new server is a folder here (private wire types, an `open` function, `impl Source`) plus one
 //! line in `registry!` below.
 
+pub mod budget;
 mod clock;
 pub mod datarhei;
 mod derive;

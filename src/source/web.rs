@@ -22,29 +22,28 @@ const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
 const WORDS_LIMIT: usize = 160;
 
-/// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured.
-pub fn client(base: &Url, net: &NetOptions) -> Result<Client> {
-    build(base, net, false)
+/// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured. A
+/// plain-HTTP client gets the same TLS set-up (for a redirect to https): left to itself, reqwest
+/// would read the system's certificates again for every client of a fleet.
+pub fn client(net: &NetOptions) -> Result<Client> {
+    build(net, false)
 }
 
 /// The client for a login or a token refresh: it follows no redirect to another origin, so
 /// neither the password nor a refresh token leaves the server `--url` names (a 307/308 would
 /// re-send the body there).
-pub fn login_client(base: &Url, net: &NetOptions) -> Result<Client> {
-    build(base, net, true)
+pub fn login_client(net: &NetOptions) -> Result<Client> {
+    build(net, true)
 }
 
-fn build(base: &Url, net: &NetOptions, same_origin: bool) -> Result<Client> {
+fn build(net: &NetOptions, same_origin: bool) -> Result<Client> {
     tls::install_process_provider();
-    let mut builder = Client::builder()
+    Client::builder()
         .connect_timeout(net.timeout)
         .timeout(net.timeout)
         .redirect(redirect_policy(same_origin))
-        .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")));
-    if base.scheme() == "https" {
-        builder = builder.tls_backend_preconfigured(tls::client_config(net)?);
-    }
-    builder
+        .user_agent(concat!("sessions/", env!("CARGO_PKG_VERSION")))
+        .tls_backend_preconfigured(tls::client_config(net)?)
         .build()
         .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
 }
@@ -219,7 +218,7 @@ impl Web {
         api: &'static str,
     ) -> Result<Self> {
         Ok(Web {
-            http: client(&base, &net)?,
+            http: client(&net)?,
             host: net::host_label(&base),
             base,
             credentials,

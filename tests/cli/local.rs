@@ -226,36 +226,55 @@ fn udp_listeners_are_listener_rows() {
     );
 }
 
-#[test]
-fn ffmpeg_processes_become_one_session_per_input_and_output() {
-    let home = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let p = pair(&listener, 5000, 0);
-    // A process table of one ffmpeg that owns the client end of the connection.
+/// A process table of one ffmpeg (pid 4242) with these arguments, owning `inodes`.
+fn fake_ffmpeg(args: &[&str], inodes: &[u64]) -> tempfile::TempDir {
     let proc_root = tempfile::tempdir().unwrap();
     let dir = proc_root.path().join("4242");
     std::fs::create_dir_all(dir.join("fd")).unwrap();
     std::fs::write(dir.join("comm"), "ffmpeg\n").unwrap();
+    std::fs::write(dir.join("cmdline"), format!("{}\0", args.join("\0"))).unwrap();
+    for (fd, inode) in inodes.iter().enumerate() {
+        std::os::unix::fs::symlink(
+            format!("socket:[{inode}]"),
+            dir.join(format!("fd/{}", fd + 7)),
+        )
+        .unwrap();
+    }
+    proc_root
+}
+
+#[test]
+fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = pair(&listener, 5000, 0);
     let url = format!("rtmp://127.0.0.1:{port}/live/cam?token=s3cret");
-    let cmdline = [
-        "/usr/bin/ffmpeg",
-        "-re",
-        "-i",
-        "/srv/in put.mp4",
-        "-c",
-        "copy",
-        "-f",
-        "flv",
-        &url,
-        "-f",
-        "mpegts",
-        "pipe:1",
-    ]
-    .join("\0");
-    std::fs::write(dir.join("cmdline"), format!("{cmdline}\0")).unwrap();
     let inode = inode_of(&p.client);
-    std::os::unix::fs::symlink(format!("socket:[{inode}]"), dir.join("fd/7")).unwrap();
+    let proc_root = fake_ffmpeg(
+        &[
+            "/usr/bin/ffmpeg",
+            "-re",
+            "-i",
+            "/srv/in put.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000",
+            "-c",
+            "copy",
+            "-f",
+            "flv",
+            &url,
+            "-f",
+            "mpegts",
+            "pipe:1",
+            "-f",
+            "null",
+            "-",
+        ],
+        &[inode],
+    );
     let root = proc_root.path().to_str().unwrap();
     let map = format!("rtmp={port}");
     let args = [
@@ -269,34 +288,33 @@ fn ffmpeg_processes_become_one_session_per_input_and_output() {
         "-o",
         "json",
     ];
+    let ffmpeg_rows = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["collector"] == "ffmpeg")
+            .cloned()
+            .collect()
+    };
     let v = settled(home.path(), &args, |v| {
         v.as_array()
             .unwrap()
             .iter()
             .any(|s| s["id"] == "4242:out0" && s["tx_bytes"] == 5000)
     });
-    let ff: Vec<&Value> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["collector"] == "ffmpeg")
-        .collect();
-    assert_eq!(ff.len(), 3, "{ff:#?}");
-    assert_eq!(ff[0]["id"], "4242:in0");
-    assert_eq!(ff[0]["local"], "/srv/in put.mp4");
-    assert_eq!(ff[0]["remote"], "unknown");
-    assert_eq!(ff[0]["extra"]["kind"], "file");
-    assert_eq!(ff[1]["id"], "4242:out0");
+    // By default only the network output is a session.
+    let ff = ffmpeg_rows(&v);
+    assert_eq!(ff.len(), 1, "{ff:#?}");
+    assert_eq!(ff[0]["id"], "4242:out0");
     assert_eq!(
-        ff[1]["local"],
+        ff[0]["local"],
         format!("rtmp://127.0.0.1:{port}/live/cam?token=***")
     );
-    assert_eq!(ff[1]["remote"], p.server_addr().to_string());
-    assert_eq!(ff[1]["extra"]["format"], "flv");
-    assert_eq!(ff[1]["extra"]["socket"], inode);
-    assert_eq!(ff[1]["reference"], "4242");
-    assert_eq!(ff[2]["extra"]["kind"], "pipe");
-    assert_eq!(ff[2]["extra"]["format"], "mpegts");
+    assert_eq!(ff[0]["remote"], p.server_addr().to_string());
+    assert_eq!(ff[0]["extra"]["format"], "flv");
+    assert_eq!(ff[0]["extra"]["kind"], "network");
+    assert_eq!(ff[0]["extra"]["socket"], inode);
+    assert_eq!(ff[0]["reference"], "4242");
     // The socket itself is an rtmp session owned by that ffmpeg.
     let out = find(
         &v,
@@ -306,6 +324,125 @@ fn ffmpeg_processes_become_one_session_per_input_and_output() {
     .unwrap();
     assert_eq!(out["reference"], "ffmpeg");
     assert_eq!(out["extra"]["pid"], 4242);
+
+    // --all: the file and generated inputs, the pipe and null outputs too, in id order.
+    let mut all = args.to_vec();
+    all.push("--all");
+    let ff = ffmpeg_rows(&json(home.path(), &all));
+    let rows: Vec<(&str, &str, &str)> = ff
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap(),
+                s["extra"]["kind"].as_str().unwrap(),
+                s["remote"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let server = p.server_addr().to_string();
+    assert_eq!(
+        rows,
+        [
+            ("4242:in0", "file", "unknown"),
+            ("4242:in1", "lavfi", "unknown"),
+            ("4242:out0", "network", server.as_str()),
+            ("4242:out1", "pipe", "unknown"),
+            ("4242:out2", "null", "unknown"),
+        ]
+    );
+    assert_eq!(ff[0]["local"], "/srv/in put.mp4");
+    assert_eq!(ff[1]["local"], "sine=frequency=1000");
+    assert_eq!(ff[3]["extra"]["format"], "mpegts");
+}
+
+/// A connection out to a web port whose server is not (or no longer) listening here is this
+/// machine's own web traffic: a session only with --all, or when a media process makes it.
+#[test]
+fn this_machines_own_web_traffic_shows_only_with_all() {
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = pair(&listener, 300, 200);
+    drop(listener);
+    let (cli, srv) = (p.client_addr().to_string(), p.server_addr().to_string());
+    let ask = |map: &str, extra: &[&str]| {
+        let mut args = vec!["active", "--port-map", map, "--sample", "0s", "-o", "json"];
+        args.extend_from_slice(extra);
+        json(home.path(), &args)
+    };
+    let https = format!("https={port}");
+    assert!(find(&ask(&https, &[]), &cli, &srv).is_none());
+    let all = ask(&https, &["--all"]);
+    let s = find(&all, &cli, &srv).unwrap();
+    assert_eq!(
+        (s["collector"].as_str(), s["extra"]["direction"].as_str()),
+        (Some("https"), Some("out"))
+    );
+    assert_eq!(
+        (s["tx_bytes"].as_u64(), s["rx_bytes"].as_u64()),
+        (Some(300), Some(200))
+    );
+    // Out to a media port is streaming, whoever dials it.
+    let rtmp = format!("rtmp={port}");
+    assert!(find(&ask(&rtmp, &[]), &cli, &srv).is_some());
+    // An ffmpeg pulling over HTTP is a media process: its connection is a session.
+    let proc_root = fake_ffmpeg(
+        &[
+            "ffmpeg",
+            "-i",
+            &format!("http://127.0.0.1:{port}/live/a.ts"),
+            "-f",
+            "null",
+            "-",
+        ],
+        &[inode_of(&p.client)],
+    );
+    let root = proc_root.path().to_str().unwrap();
+    let v = ask(&https, &["--proc-root", root]);
+    let s = find(&v, &cli, &srv).unwrap();
+    assert_eq!(s["reference"], "ffmpeg");
+    let ff: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["collector"] == "ffmpeg")
+        .collect();
+    assert_eq!(ff.len(), 1, "{ff:#?}");
+    assert_eq!(
+        (ff[0]["id"].as_str(), ff[0]["rx_bytes"].as_u64()),
+        (Some("4242:in0"), Some(200))
+    );
+}
+
+/// `COLLECTOR+=PORTS` adds to what the collector has; `COLLECTOR=PORTS` replaces it.
+#[test]
+fn port_map_entries_add_or_replace() {
+    let home = tempfile::tempdir().unwrap();
+    let a = TcpListener::bind("127.0.0.1:0").unwrap();
+    let b = TcpListener::bind("127.0.0.1:0").unwrap();
+    let (pa, pb) = (pair(&a, 1, 1), pair(&b, 1, 1));
+    let (a_srv, b_srv) = (pa.server_addr().to_string(), pb.server_addr().to_string());
+    let port = |l: &TcpListener| l.local_addr().unwrap().port();
+    let collector_of = |entries: &[String], local: &str| {
+        let mut args = vec!["active", "--sample", "0s", "-o", "json"];
+        for e in entries {
+            args.extend(["--port-map", e.as_str()]);
+        }
+        let v = json(home.path(), &args);
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["local"] == local)
+            .map(|s| s["collector"].as_str().unwrap().to_owned())
+    };
+    let add = [format!("rtmp+={}", port(&a)), format!("rtmp+={}", port(&b))];
+    assert_eq!(collector_of(&add, &a_srv).as_deref(), Some("rtmp"));
+    assert_eq!(collector_of(&add, &b_srv).as_deref(), Some("rtmp"));
+    let replace = [format!("rtmp+={}", port(&a)), format!("rtmp={}", port(&b))];
+    assert_eq!(collector_of(&replace, &a_srv), None);
+    assert_eq!(collector_of(&replace, &b_srv).as_deref(), Some("rtmp"));
+    let out = run(home.path(), &["active", "--port-map", "rtmp+=x"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -599,6 +736,64 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
             "{day}"
         );
     }
+}
+
+/// An ffmpeg job's socket closes a poll before the process ends: `collect` stores the ffmpeg
+/// row with the bytes its socket had moved, not 0.
+#[test]
+fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("h.sqlite3");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = pair(&listener, 5000, 0);
+    let url = format!("rtmp://127.0.0.1:{port}/live/x");
+    let proc_root = fake_ffmpeg(
+        &["ffmpeg", "-re", "-i", "/in.mp4", "-f", "flv", &url],
+        &[inode_of(&p.client)],
+    );
+    let map = format!("rtmp={port}");
+    let collect = Collector::start(
+        home.path(),
+        &[
+            "collect",
+            "--interval",
+            "100ms",
+            "--proc-root",
+            proc_root.path().to_str().unwrap(),
+            "--port-map",
+            &map,
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    // Seen with its socket's bytes for a few polls, then the socket closes: its rtmp rows end.
+    std::thread::sleep(Duration::from_millis(600));
+    let server = p.server_addr().to_string();
+    drop(p);
+    eventually(PATIENCE, || {
+        collect
+            .printed()
+            .iter()
+            .any(|l| l["local"] == server && l["rx_bytes"] == 5000)
+            .then_some(())
+    });
+    assert!(!collect.printed().iter().any(|l| l["collector"] == "ffmpeg"));
+    // A poll later the process ends too.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::remove_dir_all(proc_root.path().join("4242")).unwrap();
+    let line = eventually(PATIENCE, || {
+        collect
+            .printed()
+            .into_iter()
+            .find(|l| l["collector"] == "ffmpeg")
+    });
+    assert_eq!(line["id"], "4242:out0");
+    assert_eq!(
+        (line["tx_bytes"].as_u64(), line["rx_bytes"].as_u64()),
+        (Some(5000), Some(0))
+    );
+    assert_eq!(line["local"], url);
 }
 
 #[test]

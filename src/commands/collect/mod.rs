@@ -54,6 +54,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
         sample: args.interval,
         db: Some(db.clone()),
         day: None,
+        all: args.local.all,
     });
     let mut interrupt = signal(SignalKind::interrupt())
         .map_err(|e| Error::Internal(format!("cannot watch for Ctrl-C: {e}")))?;

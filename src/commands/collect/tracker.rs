@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use crate::model::{Collector, Session, Timestamp};
+use crate::query::id_order;
 use crate::source::local::history::Finished;
 use crate::source::local::unix_seconds;
 
@@ -17,7 +18,46 @@ pub fn unix_now() -> i64 {
 /// Sessions seen so far, by identity, with when each was first seen.
 #[derive(Default)]
 pub struct Tracker {
-    live: HashMap<(Collector, String, String), (Session, i64)>,
+    live: HashMap<(Collector, String, String), Seen>,
+}
+
+/// A live session as last seen, and the bytes of the sockets it had before its current one.
+struct Seen {
+    session: Session,
+    first: i64,
+    /// The counters of the socket it is tied to now, as the kernel gave them.
+    own: Bytes,
+    /// The last counters of the sockets it was tied to before (an ffmpeg output that
+    /// reconnected, or whose socket closed a poll before the process ended).
+    carried: Bytes,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Bytes {
+    rx: u64,
+    tx: u64,
+}
+
+impl Bytes {
+    fn of(s: &Session) -> Bytes {
+        Bytes {
+            rx: s.rx_bytes.unwrap_or(0),
+            tx: s.tx_bytes.unwrap_or(0),
+        }
+    }
+
+    fn plus(self, other: Bytes) -> Bytes {
+        Bytes {
+            rx: self.rx.saturating_add(other.rx),
+            tx: self.tx.saturating_add(other.tx),
+        }
+    }
+}
+
+/// The socket an ffmpeg input or output is tied to (`extra.socket`); a socket's own session
+/// has none, as its id is its socket.
+fn socket(s: &Session) -> Option<u64> {
+    s.extra.get("socket").and_then(Value::as_u64)
 }
 
 /// A session's identity across polls: the socket inode (or ffmpeg `PID:inN`) and what it
@@ -44,25 +84,58 @@ impl Tracker {
         let mut next = HashMap::with_capacity(sessions.len());
         for mut s in sessions {
             let k = key(&s);
-            let first = self.live.remove(&k).map_or(now, |(_, first)| first);
+            let own = Bytes::of(&s);
+            let (first, carried) = match self.live.remove(&k) {
+                // Tied to another socket now, or to none: the old one's bytes stay counted.
+                Some(seen)
+                    if socket(&seen.session).is_some() && socket(&seen.session) != socket(&s) =>
+                {
+                    (seen.first, seen.carried.plus(seen.own))
+                }
+                Some(seen) => (seen.first, seen.carried),
+                None => (now, Bytes::default()),
+            };
+            let shown = carried.plus(own);
+            s.rx_bytes = s.rx_bytes.map(|_| shown.rx);
+            s.tx_bytes = s.tx_bytes.map(|_| shown.tx);
             s.created_at = Some(Timestamp(first));
             s.age_s = u64::try_from(now - first).ok();
-            next.insert(k, (s, first));
+            next.insert(
+                k,
+                Seen {
+                    session: s,
+                    first,
+                    own,
+                    carried,
+                },
+            );
         }
         let ended = std::mem::replace(&mut self.live, next);
         let mut finished: Vec<Finished> = ended
             .into_values()
-            .filter(|(s, _)| direction(s) != Some("listen"))
-            .map(|(s, first)| finished(s, first, now))
+            .filter(|seen| direction(&seen.session) != Some("listen"))
+            .map(|seen| finished(seen.session, seen.first, now))
             .collect();
-        finished.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        finished.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| id_order(&a.id, &b.id))
+        });
         finished
     }
 
     /// The live sessions, oldest first.
     pub fn active(&self) -> Vec<Session> {
-        let mut v: Vec<Session> = self.live.values().map(|(s, _)| s.clone()).collect();
-        v.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        let mut v: Vec<Session> = self
+            .live
+            .values()
+            .map(|seen| seen.session.clone())
+            .collect();
+        v.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| id_order(&a.id, &b.id))
+        });
         v
     }
 }
@@ -137,5 +210,48 @@ mod tests {
         );
         let ended = t.update(vec![], 106);
         assert_eq!(ended[0].remote, "::1");
+    }
+
+    fn ffmpeg_out(socket: Option<u64>, tx: u64) -> Session {
+        let mut extra = serde_json::json!({"role": "out", "kind": "network", "pid": 7});
+        if let Some(inode) = socket {
+            extra["socket"] = inode.into();
+        }
+        Session {
+            collector: Collector::Ffmpeg,
+            id: "7:out0".into(),
+            local: "rtmp://ingest/live/a".into(),
+            remote: "10.0.0.9:1935".into(),
+            tx_bytes: Some(tx),
+            extra,
+            ..s("7:out0", "", 0)
+        }
+    }
+
+    /// The ffmpeg job's socket closes a poll before the process ends: its row keeps the bytes
+    /// it had, and a reconnect adds the new socket's bytes to the old one's.
+    #[test]
+    fn an_ffmpeg_row_keeps_the_bytes_of_its_closed_sockets() {
+        let mut t = Tracker::default();
+        t.update(vec![ffmpeg_out(Some(100), 1_000)], 10);
+        t.update(vec![ffmpeg_out(Some(100), 39_000_000)], 12);
+        t.update(vec![ffmpeg_out(None, 0)], 14);
+        assert_eq!(t.active()[0].tx_bytes, Some(39_000_000));
+        let ended = t.update(vec![], 16);
+        assert_eq!(ended.len(), 1);
+        assert_eq!(
+            (ended[0].id.as_str(), ended[0].tx_bytes),
+            ("7:out0", 39_000_000)
+        );
+
+        t.update(vec![ffmpeg_out(Some(200), 5)], 20);
+        t.update(vec![ffmpeg_out(Some(200), 50)], 22);
+        t.update(vec![ffmpeg_out(Some(201), 7)], 24);
+        assert_eq!(t.active()[0].tx_bytes, Some(57));
+        t.update(vec![ffmpeg_out(Some(201), 9)], 26);
+        t.update(vec![ffmpeg_out(None, 0)], 28);
+        let ended = t.update(vec![], 30);
+        assert_eq!(ended[0].tx_bytes, 59);
+        assert_eq!(ended[0].created_at, Timestamp(20));
     }
 }

@@ -107,6 +107,7 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     };
     let peers = &mut targets::open(settings, &how);
     let progress = targets::progress(settings);
+    let parallel = targets::parallel(settings);
     let out = &settings.output;
     let mut signals = Signals::new()?;
     let redraw = out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
@@ -124,7 +125,7 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     loop {
         let replies = tokio::select! {
             Signal::Stop = signals.next() => return Ok(()),
-            replies = targets::ask_all(peers, &ask, progress && round == 0) => replies,
+            replies = targets::ask_all(peers, &ask, progress && round == 0, parallel) => replies,
         };
         round += 1;
         let (now, failed) = collect(peers, replies, &before)?;

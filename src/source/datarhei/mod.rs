@@ -18,6 +18,7 @@ use crate::config::{Credentials, NetOptions, Secret};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
+use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::local::LocalOptions;
 use crate::source::{Connection, Source, net, served, url_of, web};
 
@@ -55,8 +56,8 @@ pub struct Datarhei {
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
-        let http = web::client(&base, &net)?;
-        let login_http = web::login_client(&base, &net)?;
+        let http = web::client(&net)?;
+        let login_http = web::login_client(&net)?;
         let compressed = !is_loopback(&base);
         Ok(Datarhei {
             http,
@@ -85,7 +86,8 @@ impl Datarhei {
     }
 
     /// GET a session endpoint, logging in, refreshing or logging in again as Core requires.
-    async fn get<T, F>(&mut self, url: Url, parse: F) -> Result<T>
+    /// `per_object`: see `read_json`.
+    async fn get<T, F>(&mut self, url: Url, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
@@ -110,7 +112,7 @@ impl Datarhei {
             }
             let resp = self.send(req).await?;
             match resp.status() {
-                s if s.is_success() => return self.read_json(resp, parse).await,
+                s if s.is_success() => return self.read_json(resp, per_object, parse).await,
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                     let said = self.server_words(resp).await;
                     if !refreshed && self.refresh.is_some() {
@@ -133,13 +135,13 @@ impl Datarhei {
 
     /// `get` with one `--timeout` for all of it: login, request, token refresh, login again and
     /// the reply (each exchange also has it as its own bound, so an error says which one hung).
-    async fn within_timeout<T, F>(&mut self, url: Url, parse: F) -> Result<T>
+    async fn within_timeout<T, F>(&mut self, url: Url, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
     {
         let timeout = self.net.timeout;
-        match tokio::time::timeout(timeout, self.get(url, parse)).await {
+        match tokio::time::timeout(timeout, self.get(url, per_object, parse)).await {
             Ok(result) => result,
             Err(_) => Err(self.timeout_error()),
         }
@@ -265,8 +267,11 @@ impl Datarhei {
         net::timed_out(&self.host, self.net.timeout)
     }
 
-    /// Streams a (possibly very large) JSON body through `parse` without holding it whole.
-    async fn read_json<T, F>(&self, resp: Response, parse: F) -> Result<T>
+    /// Streams a (possibly very large) JSON body through `parse`, within `--max-body-size` and
+    /// the memory budget. A `parse` that reads the whole body before it builds anything gives the
+    /// bytes of rows one JSON object may become (`per_object`), to be counted as the body comes;
+    /// 0 for one that builds as it reads.
+    async fn read_json<T, F>(&self, resp: Response, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + 'static,
@@ -286,6 +291,10 @@ impl Datarhei {
         let mut capped = Capped {
             inner: bridge,
             left: limit,
+            budget: Budget::new(limit),
+            per_object,
+            estimate: 0,
+            unchecked: 0,
         };
         let result = tokio::task::spawn_blocking(move || parse(&mut capped))
             .await
@@ -314,6 +323,11 @@ impl Datarhei {
             ReplyError::Io(io) => {
                 if net::find::<TooLarge>(&io).is_some() {
                     return self.too_large(None);
+                }
+                if let Some(over) = net::find::<OverBudget>(&io) {
+                    return Error::BadReply(format!(
+                        "{host} sent a reply too large to hold: {over}; raise --max-body-size if that is expected"
+                    ));
                 }
                 if net::find::<reqwest::Error>(&io).is_some_and(reqwest::Error::is_timeout) {
                     return self.timeout_error();
@@ -399,14 +413,17 @@ impl Source for Datarhei {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session/active", Some(&collectors));
         let now = SystemTime::now();
-        self.within_timeout(url, move |r| wire::parse_active(r, now))
+        // Sessions are parsed as the body streams in: resident memory tells what they cost.
+        self.within_timeout(url, 0, move |r| wire::parse_active(r, now))
             .await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session", Some(&collectors));
-        let summaries = self.within_timeout(url, wire::parse_summary).await?;
+        let summaries = self
+            .within_timeout(url, SUMMARY_OBJECT_COST, wire::parse_summary)
+            .await?;
         Ok(SourceSummary::Collectors(summaries))
     }
 }
@@ -446,19 +463,50 @@ fn html_content_type(resp: &Response) -> Option<String> {
 #[error("reply larger than the size limit")]
 struct TooLarge;
 
+/// The body as `parse` reads it: at most `--max-body-size` bytes, and the memory budget checked
+/// every `BUDGET_STEP` bytes and at the end.
 struct Capped<R> {
     inner: R,
     left: u64,
+    budget: Budget,
+    /// What one JSON object of the body may become (0: measured as it is built instead).
+    per_object: u64,
+    /// What the objects read so far may become.
+    estimate: u64,
+    /// Bytes read since the last look at the budget.
+    unchecked: usize,
 }
+
+/// How often the budget is looked at: a look reads /proc/self/statm (a few microseconds), and
+/// 32 KiB of the worst reply shape (`{},` per session) build about 2.5 MiB of sessions.
+const BUDGET_STEP: usize = 32 * 1024;
+
+/// What one JSON object of a summary reply may become: a map entry of Core's history (key,
+/// totals, share of a tree node), then its row (measured: 280 bytes for `"k":{}` entries).
+const SUMMARY_OBJECT_COST: u64 = 320;
+
+/// What the sessions of the next `BUDGET_STEP` bytes may add before the budget is looked at
+/// again: kept free.
+const STEP_HEADROOM: u64 = 4 * 1024 * 1024;
 
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        let step = buf.len().min(BUDGET_STEP);
+        let n = self.inner.read(&mut buf[..step])?;
         let n64 = n as u64;
         if n64 > self.left {
             return Err(io::Error::other(TooLarge));
         }
         self.left -= n64;
+        self.estimate = self
+            .estimate
+            .saturating_add(budget::estimate(&buf[..n], self.per_object));
+        self.unchecked += n;
+        if self.unchecked >= BUDGET_STEP || n == 0 {
+            self.unchecked = 0;
+            let more = self.estimate.saturating_add(STEP_HEADROOM);
+            self.budget.check(more).map_err(io::Error::other)?;
+        }
         Ok(n)
     }
 }

@@ -1,7 +1,7 @@
 //! Which collector a socket belongs to: the port map (defaults and `--port-map`), and the rule
 //! that tells a local server's client from this machine's own outgoing connection.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::HashMap;
 
 use super::sockets::{Proto, Sock};
 use crate::model::{Collector, PortMapping};
@@ -25,28 +25,31 @@ pub const DEFAULTS: &[(Collector, &[u16])] = &[
 ];
 
 impl PortMap {
-    /// The defaults, with each collector named in `overrides` taking exactly the ports given.
-    pub fn new(overrides: &[PortMapping]) -> Self {
-        let mut chosen: Vec<(Collector, Vec<u16>)> = DEFAULTS
+    /// The defaults, then each entry in order: `c=ports` gives `c` exactly these ports, `c+=ports`
+    /// adds them to what `c` has so far. Where two collectors claim a port, the later entry wins
+    /// (a default loses to any entry).
+    pub fn new(entries: &[PortMapping]) -> Self {
+        let mut claims: Vec<(Collector, u16)> = DEFAULTS
             .iter()
-            .filter(|(c, _)| !overrides.iter().any(|o| o.collector == *c))
-            .map(|(c, p)| (*c, p.to_vec()))
+            .flat_map(|(c, ports)| ports.iter().map(move |p| (*c, *p)))
             .collect();
-        chosen.extend(overrides.iter().map(|o| (o.collector, o.ports.clone())));
+        for entry in entries {
+            if !entry.add {
+                claims.retain(|(c, _)| *c != entry.collector);
+            }
+            claims.extend(entry.ports.iter().map(|p| (entry.collector, *p)));
+        }
         let mut map = PortMap {
-            tcp: HashMap::new(),
-            udp: HashMap::new(),
+            tcp: HashMap::default(),
+            udp: HashMap::default(),
         };
-        for (collector, ports) in chosen {
+        for (collector, port) in claims {
             let table = if collector == Collector::Srt {
                 &mut map.udp
             } else {
                 &mut map.tcp
             };
-            for port in ports {
-                // A later flag wins a port another collector also claims.
-                table.insert(port, collector);
-            }
+            table.insert(port, collector);
         }
         map
     }
@@ -88,27 +91,48 @@ pub struct Classified {
     pub direction: Direction,
 }
 
-/// The listening ports of the table, per protocol: what tells "in" from "out".
-pub fn listening_ports(socks: &[Sock]) -> HashSet<(Proto, u16)> {
-    socks
-        .iter()
-        .filter(|s| s.is_listener())
-        .map(|s| (s.proto, s.local.port()))
-        .collect()
+/// The ports this machine listens on, per protocol: what tells "in" from "out". One bit per
+/// port, as every socket of the table is looked up here.
+pub struct Listening {
+    tcp: Vec<u64>,
+    udp: Vec<u64>,
+}
+
+impl Listening {
+    pub fn of(socks: &[Sock]) -> Listening {
+        let mut ports = Listening {
+            tcp: vec![0; 1024],
+            udp: vec![0; 1024],
+        };
+        for s in socks.iter().filter(|s| s.is_listener()) {
+            let port = usize::from(s.local.port());
+            let bits = match s.proto {
+                Proto::Tcp => &mut ports.tcp,
+                Proto::Udp => &mut ports.udp,
+            };
+            bits[port / 64] |= 1 << (port % 64);
+        }
+        ports
+    }
+
+    pub fn contains(&self, proto: Proto, port: u16) -> bool {
+        let port = usize::from(port);
+        let bits = match proto {
+            Proto::Tcp => &self.tcp,
+            Proto::Udp => &self.udp,
+        };
+        bits[port / 64] & (1 << (port % 64)) != 0
+    }
 }
 
 /// Classifies one socket. A TCP connection is "in" when its local port is listening here, and
 /// then the local port is the service port; otherwise it is "out" and the remote port is.
 /// TCP listeners themselves are not sessions; unmapped ports are not either.
-pub fn classify(
-    sock: &Sock,
-    listening: &HashSet<(Proto, u16)>,
-    map: &PortMap,
-) -> Option<Classified> {
+pub fn classify(sock: &Sock, listening: &Listening, map: &PortMap) -> Option<Classified> {
     let (direction, port) = match (sock.proto, sock.is_listener()) {
         (Proto::Tcp, true) => return None,
         (Proto::Udp, true) => (Direction::Listen, sock.local.port()),
-        (proto, false) if listening.contains(&(proto, sock.local.port())) => {
+        (proto, false) if listening.contains(proto, sock.local.port()) => {
             (Direction::In, sock.local.port())
         }
         (_, false) => (Direction::Out, sock.remote.port()),
@@ -118,6 +142,36 @@ pub fn classify(
         collector,
         direction,
     })
+}
+
+/// Whether a collector's ports are the web's (`http`, `https`), which every program uses, rather
+/// than a media protocol's (`rtmp`, `srt`, `hls`, `hlsingress`), which only streaming does.
+pub fn is_web(collector: Collector) -> bool {
+    matches!(collector, Collector::Http | Collector::Https)
+}
+
+/// Whether a classified socket is a session in the default view: a client of a service here, an
+/// SRT listener, a connection out to a media port, or a connection out to a web port made by a
+/// media process (`media_owner`: an ffmpeg, or a server listening on a media port here) or to a
+/// service of this machine. What is left is this machine's own web traffic (a package
+/// manager, a browser), shown only with `--all`.
+pub fn is_session(
+    class: Classified,
+    sock: &Sock,
+    listening: &Listening,
+    media_owner: impl FnOnce() -> bool,
+) -> bool {
+    class.direction != Direction::Out
+        || !is_web(class.collector)
+        || to_this_machine(sock, listening)
+        || media_owner()
+}
+
+/// A connection whose other end is a listening socket of this machine.
+fn to_this_machine(sock: &Sock, listening: &Listening) -> bool {
+    let peer = sock.remote.ip().to_canonical();
+    (peer.is_loopback() || peer == sock.local.ip().to_canonical())
+        && listening.contains(sock.proto, sock.remote.port())
 }
 
 #[cfg(test)]
@@ -153,12 +207,59 @@ mod tests {
         assert_eq!(map.lookup(Proto::Udp, 6000), None);
         assert_eq!(map.lookup(Proto::Tcp, 8080), Some(Collector::Http));
         assert_eq!(map.lookup(Proto::Tcp, 7000), None);
+        // Later entries win a port; `=` again for the same collector starts over.
+        let map = PortMap::new(&[
+            "hls=8080".parse().unwrap(),
+            "rtmp=1".parse().unwrap(),
+            "rtmp=2".parse().unwrap(),
+        ]);
+        assert_eq!(map.lookup(Proto::Tcp, 8080), Some(Collector::Hls));
+        assert_eq!(map.lookup(Proto::Tcp, 80), Some(Collector::Http));
+        assert_eq!(map.lookup(Proto::Tcp, 1), None);
+        assert_eq!(map.lookup(Proto::Tcp, 2), Some(Collector::Rtmp));
         assert_eq!(
             "webrtc=8189".parse::<PortMapping>().err().as_deref(),
             Some(
                 "unknown collector 'webrtc' (valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg)"
             )
         );
+    }
+
+    #[test]
+    fn port_map_plus_equals_adds_to_a_collectors_ports() {
+        let m: PortMapping = "rtmp+=41936".parse().unwrap();
+        assert_eq!((m.ports.as_slice(), m.add), (&[41936][..], true));
+        assert_eq!(m.to_string(), "rtmp+=41936");
+        assert_eq!(
+            "srt = 7000/udp".parse::<PortMapping>().unwrap().to_string(),
+            "srt=7000"
+        );
+        let map = PortMap::new(&[m]);
+        for port in [1935, 1936, 41936] {
+            assert_eq!(
+                map.lookup(Proto::Tcp, port),
+                Some(Collector::Rtmp),
+                "{port}"
+            );
+        }
+        // A context's `rtmp=2000`, then a flag's `rtmp+=2001`: both; then `hls+=2001` takes 2001.
+        let layered = |entries: &[&str]| {
+            PortMap::new(
+                &entries
+                    .iter()
+                    .map(|e| e.parse().unwrap())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let map = layered(&["rtmp=2000", "rtmp+=2001"]);
+        assert_eq!(map.lookup(Proto::Tcp, 1935), None);
+        assert_eq!(map.lookup(Proto::Tcp, 2000), Some(Collector::Rtmp));
+        assert_eq!(map.lookup(Proto::Tcp, 2001), Some(Collector::Rtmp));
+        let map = layered(&["rtmp=2000", "rtmp+=2001", "hls+=2001"]);
+        assert_eq!(map.lookup(Proto::Tcp, 2001), Some(Collector::Hls));
+        assert_eq!(map.lookup(Proto::Tcp, 8888), Some(Collector::Hls));
+        assert!("rtmp+x=1".parse::<PortMapping>().is_err());
+        assert!("rtmp++=1".parse::<PortMapping>().is_err());
     }
 
     #[test]
@@ -189,6 +290,64 @@ mod tests {
     }
 
     #[test]
+    fn this_machines_own_web_traffic_is_not_a_session() {
+        let map = PortMap::new(&[]);
+        let socks = [
+            sock(Proto::Tcp, TCP_LISTEN, "0.0.0.0:8080", "0.0.0.0:0"),
+            // apt to a registry over HTTPS; curl to this machine's Core on 8080.
+            sock(
+                Proto::Tcp,
+                TCP_ESTABLISHED,
+                "10.0.0.1:40000",
+                "151.101.2.1:443",
+            ),
+            sock(
+                Proto::Tcp,
+                TCP_ESTABLISHED,
+                "127.0.0.1:40001",
+                "127.0.0.1:8080",
+            ),
+            sock(
+                Proto::Tcp,
+                TCP_ESTABLISHED,
+                "10.0.0.1:40002",
+                "10.0.0.1:8080",
+            ),
+            sock(
+                Proto::Tcp,
+                TCP_ESTABLISHED,
+                "10.0.0.1:40003",
+                "10.0.0.2:8080",
+            ),
+            // Out to a media port: streaming, whoever does it. In: a client of Core.
+            sock(
+                Proto::Tcp,
+                TCP_ESTABLISHED,
+                "10.0.0.1:40004",
+                "1.2.3.4:1935",
+            ),
+            sock(
+                Proto::Tcp,
+                TCP_ESTABLISHED,
+                "127.0.0.1:8080",
+                "127.0.0.1:40001",
+            ),
+        ];
+        let listening = Listening::of(&socks);
+        let verdict = |media_owner: bool| -> Vec<bool> {
+            socks[1..]
+                .iter()
+                .map(|s| {
+                    let class = classify(s, &listening, &map).unwrap();
+                    is_session(class, s, &listening, || media_owner)
+                })
+                .collect()
+        };
+        assert_eq!(verdict(false), [false, true, true, false, true, true]);
+        assert_eq!(verdict(true), [true; 6]);
+    }
+
+    #[test]
     fn direction_follows_the_listening_port() {
         let map = PortMap::new(&[]);
         let socks = [
@@ -208,7 +367,7 @@ mod tests {
             sock(Proto::Tcp, TCP_ESTABLISHED, "10.0.0.1:40001", "1.2.3.4:22"),
             sock(Proto::Udp, TCP_CLOSE, "0.0.0.0:6000", "0.0.0.0:0"),
         ];
-        let listening = listening_ports(&socks);
+        let listening = Listening::of(&socks);
         let got: Vec<_> = socks
             .iter()
             .map(|s| classify(s, &listening, &map).map(|c| (c.collector, c.direction)))

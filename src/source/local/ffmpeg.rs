@@ -63,8 +63,25 @@ pub enum Medium {
     },
     /// Standard input/output or a `pipe:N`.
     Pipe,
-    /// A local file or device, or a protocol without a host (lavfi graphs, `concat:` …).
+    /// A local file or device, or a protocol without a host (`concat:` …).
     File,
+    /// An input ffmpeg makes itself: a filter graph (`-f lavfi -i testsrc=…`, `sine`).
+    Generated,
+    /// An output that is thrown away (`-f null -`).
+    Null,
+}
+
+impl Medium {
+    /// `extra.kind` of its session.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Medium::Network { .. } => "network",
+            Medium::Pipe => "pipe",
+            Medium::File => "file",
+            Medium::Generated => "lavfi",
+            Medium::Null => "null",
+        }
+    }
 }
 
 /// One input or output of an ffmpeg process.
@@ -155,12 +172,17 @@ fn split_unescaped(s: &str, sep: char) -> Vec<String> {
 }
 
 fn io(role: Role, index: usize, raw: &str, format: Option<String>) -> Io {
+    let medium = match (role, format.as_deref()) {
+        (Role::Input, Some("lavfi")) => Medium::Generated,
+        (Role::Output, Some("null")) => Medium::Null,
+        _ => medium_of(raw),
+    };
     Io {
         role,
         index,
         url: mask_secrets(raw),
         format,
-        medium: medium_of(raw),
+        medium,
     }
 }
 
@@ -368,6 +390,39 @@ mod tests {
                 (Role::Output, 2, "local|odd.ts", None),
             ]
         );
+    }
+
+    #[test]
+    fn generated_inputs_and_null_outputs() {
+        let eps = parse_args(&args(&[
+            "ffmpeg",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=1280x720:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000",
+            "-f",
+            "null",
+            "-",
+            "-f",
+            "flv",
+            "rtmp://127.0.0.1/live/a",
+        ]));
+        let kinds: Vec<(Role, &str)> = eps.iter().map(|e| (e.role, e.medium.kind())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Role::Input, "lavfi"),
+                (Role::Input, "lavfi"),
+                (Role::Output, "null"),
+                (Role::Output, "network")
+            ]
+        );
+        assert_eq!(eps[0].url, "testsrc=size=1280x720:rate=25");
     }
 
     #[test]

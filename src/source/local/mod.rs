@@ -6,6 +6,7 @@ pub mod classify;
 pub(crate) mod ffmpeg;
 pub mod history;
 pub(crate) mod procs;
+mod rows;
 pub(crate) mod sockets;
 
 use std::cell::Cell;
@@ -38,6 +39,9 @@ pub struct LocalOptions {
     pub db: Option<PathBuf>,
     /// `summary --day`: only the sessions that ended on this UTC day.
     pub day: Option<String>,
+    /// `--all`: every socket on a mapped port and every ffmpeg input and output, not only the
+    /// sessions (docs/local.md, "What counts as a session").
+    pub all: bool,
 }
 
 impl LocalOptions {
@@ -49,6 +53,7 @@ impl LocalOptions {
             sample: Duration::ZERO,
             db: None,
             day: None,
+            all: false,
         }
     }
 }
@@ -69,6 +74,9 @@ pub fn default_db(var: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
     };
     Ok(base.join("sessions").join("history.sqlite3"))
 }
+
+/// Threads that walk /proc beside the one that dumps the sockets (and then walks too).
+const WALKERS: usize = 2;
 
 /// One look at the socket table.
 pub struct Sample {
@@ -115,28 +123,28 @@ impl Local {
         })
     }
 
-    /// One look at the machine: the socket table on this thread while another walks /proc
-    /// (the two costs are of the same size with thousands of connections).
+    /// One look at the machine. The process walk costs about three times the socket dump with
+    /// thousands of connections, so two threads start on it while this one dumps the sockets
+    /// and then joins them.
     pub fn look(&mut self) -> Result<(Sample, ProcTable)> {
-        let root = self.opts.proc_root.clone();
-        let (sample, procs) = std::thread::scope(|scope| {
-            let procs = scope.spawn(move || {
-                let started = Instant::now();
-                (procs::scan(&root), started.elapsed())
-            });
-            let started = Instant::now();
+        let started = Instant::now();
+        let walk = procs::Walk::new(&self.opts.proc_root);
+        let (sample, sockets_took, found) = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (0..WALKERS).map(|_| scope.spawn(|| walk.work())).collect();
             let sample = self.sample();
             let sockets_took = started.elapsed();
-            // `scan` does not panic; were it to, the sessions would just lack their processes.
-            let (procs, procs_took) = procs.join().unwrap_or_default();
-            (sample.map(|s| (s, sockets_took)), (procs, procs_took))
+            let mut found = vec![walk.work()];
+            // `work` does not panic; were it to, the sessions would just lack their processes.
+            found.extend(helpers.into_iter().filter_map(|h| h.join().ok()));
+            (sample, sockets_took, found)
         });
-        let (sample, sockets_took) = sample?;
-        let (procs, procs_took) = procs;
+        let procs = walk.finish(found);
+        let sample = sample?;
         diag::trace(format_args!(
-            "read {} sockets in {sockets_took:.1?} and {} socket owners in {procs_took:.1?}",
+            "read {} sockets in {sockets_took:.1?}, and {} socket owners by {:.1?}",
             sample.socks.len(),
-            procs.by_inode.len()
+            procs.owned(),
+            started.elapsed()
         ));
         Ok((sample, procs))
     }

@@ -1,11 +1,16 @@
 //! The process table from /proc: which process owns which socket inode, and the command lines
-//! of ffmpeg processes. Processes we may not read are counted, not fatal.
+//! of ffmpeg processes. Processes we may not read are counted, not fatal. Several threads can
+//! share one walk: with 10,000 connections the `/proc/PID/fd` links are most of a run's time.
 
-use std::collections::HashMap;
-use std::fs;
+use std::ffi::CStr;
+use std::mem::MaybeUninit;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use rustix::fs::{CWD, Dir, Mode, OFlags, openat, readlinkat_raw};
+use foldhash::HashMap;
+use rustix::fs::{CWD, Mode, OFlags, RawDir, openat, readlinkat_raw};
 use rustix::io::Errno;
 
 /// A process that owns sockets (or runs ffmpeg).
@@ -28,10 +33,25 @@ pub struct FfmpegProc {
 /// What a walk of /proc found.
 #[derive(Debug, Default)]
 pub struct ProcTable {
-    pub by_inode: HashMap<u64, Proc>,
+    procs: Vec<Proc>,
+    /// Socket inode → index in `procs`.
+    by_inode: HashMap<u64, u32>,
     pub ffmpeg: Vec<FfmpegProc>,
     /// Processes whose file descriptors we were not allowed to list (other users').
     pub unreadable: usize,
+}
+
+impl ProcTable {
+    /// The process that holds this socket, if we could see it.
+    pub fn owner(&self, inode: u64) -> Option<&Proc> {
+        let at = *self.by_inode.get(&inode)?;
+        self.procs.get(at as usize)
+    }
+
+    /// How many sockets have a known owner.
+    pub fn owned(&self) -> usize {
+        self.by_inode.len()
+    }
 }
 
 /// `socket:[12345]` → 12345.
@@ -62,85 +82,253 @@ pub fn is_ffmpeg(name: &str, args: &[String]) -> bool {
     name == "ffmpeg" || program == "ffmpeg"
 }
 
-/// The socket inodes among a process's open files. With 10,000 connections this is most of a
-/// run's time, so it reads each link relative to the open `fd` directory into a stack buffer.
-fn socket_inodes(fd_dir: &Path) -> Result<Vec<u64>, Errno> {
-    let dir = openat(
-        CWD,
-        fd_dir,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    let mut entries = Dir::read_from(&dir)?;
-    let mut out = Vec::new();
-    let mut buf = [0u8; 64];
-    while let Some(entry) = entries.read() {
-        let entry = entry?;
-        if entry.file_name().to_bytes().starts_with(b".") {
-            continue;
+/// A process's descriptors are read in slices of this many, so that the threads of a walk can
+/// share one process that holds most of the machine's connections.
+const SLICE: usize = 1024;
+
+/// Descriptors of one process left for any thread of the walk to read.
+struct Slice {
+    proc: u32,
+    dir: Arc<OwnedFd>,
+    fds: Vec<u32>,
+}
+
+/// One walk of /proc, shared by the threads that call [`Walk::work`].
+pub struct Walk {
+    root: Option<OwnedFd>,
+    pids: Vec<u32>,
+    next: AtomicUsize,
+    slices: Mutex<Vec<Slice>>,
+}
+
+/// What one thread of a walk found.
+#[derive(Default)]
+pub struct Found {
+    owners: Vec<(u64, u32)>,
+    /// Index in the walk's pids, name, and the arguments of an ffmpeg.
+    procs: Vec<(u32, String, Option<Vec<String>>)>,
+    unreadable: usize,
+}
+
+impl Walk {
+    /// Lists the processes under `proc_root` (every numeric directory is one).
+    pub fn new(proc_root: &Path) -> Walk {
+        let root = openat(
+            CWD,
+            proc_root,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok();
+        let mut pids = Vec::new();
+        if let Some(root) = &root {
+            let mut buf = [MaybeUninit::<u8>::uninit(); 16 * 1024];
+            let mut dir = RawDir::new(root, &mut buf);
+            while let Some(Ok(entry)) = dir.next() {
+                if let Some(pid) = number(entry.file_name()) {
+                    pids.push(pid);
+                }
+            }
         }
-        // A descriptor closed since the listing is simply gone.
-        let Ok(n) = readlinkat_raw(&dir, entry.file_name(), &mut buf) else {
+        Walk {
+            root,
+            pids,
+            next: AtomicUsize::new(0),
+            slices: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Reads processes and slices of descriptors until none are left; every thread of the walk
+    /// calls this, and [`Walk::finish`] puts together what they found.
+    pub fn work(&self) -> Found {
+        let mut found = Found::default();
+        let Some(root) = &self.root else {
+            return found;
+        };
+        let mut link = [0u8; 64];
+        loop {
+            let slice = self
+                .slices
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            if let Some(slice) = slice {
+                read_links(&slice.dir, &slice.fds, slice.proc, &mut link, &mut found);
+                continue;
+            }
+            let at = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&pid) = self.pids.get(at) else {
+                return found;
+            };
+            let proc = u32::try_from(at).unwrap_or(u32::MAX);
+            self.process(root, pid, proc, &mut link, &mut found);
+        }
+    }
+
+    /// One process: its name, its descriptors (all but the first slice left to the others),
+    /// and an ffmpeg's command line.
+    fn process(&self, root: &OwnedFd, pid: u32, proc: u32, link: &mut [u8; 64], found: &mut Found) {
+        let name = read_small(root, &format!("{pid}/comm"))
+            .map(|raw| String::from_utf8_lossy(&raw).trim_end().to_owned())
+            .unwrap_or_default();
+        let args = name
+            .starts_with("ffmpeg")
+            .then(|| read_small(root, &format!("{pid}/cmdline")).map(|raw| parse_cmdline(&raw)))
+            .flatten()
+            .filter(|args| is_ffmpeg(&name, args));
+        found.procs.push((proc, name, args));
+        let dir = match openat(
+            root,
+            format!("{pid}/fd"),
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(dir) => dir,
+            Err(e) => {
+                // EACCES: another user's process. Anything else: it ended while we looked.
+                found.unreadable += usize::from(e == Errno::ACCESS);
+                return;
+            }
+        };
+        let mut fds = Vec::new();
+        let mut buf = [MaybeUninit::<u8>::uninit(); 32 * 1024];
+        let mut entries = RawDir::new(&dir, &mut buf);
+        while let Some(Ok(entry)) = entries.next() {
+            fds.extend(number(entry.file_name()));
+        }
+        if fds.len() <= SLICE {
+            read_links(&dir, &fds, proc, link, found);
+            return;
+        }
+        let dir = Arc::new(dir);
+        let mut rest = fds.split_off(SLICE);
+        let mut shared = Vec::new();
+        while !rest.is_empty() {
+            let tail = rest.split_off(rest.len().saturating_sub(SLICE));
+            shared.push(Slice {
+                proc,
+                dir: Arc::clone(&dir),
+                fds: tail,
+            });
+        }
+        self.slices
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(shared);
+        read_links(&dir, &fds, proc, link, found);
+    }
+
+    /// Puts together what the threads found.
+    pub fn finish(self, mut found: Vec<Found>) -> ProcTable {
+        let mut procs: Vec<Proc> = self
+            .pids
+            .iter()
+            .map(|&pid| Proc {
+                pid,
+                name: String::new(),
+            })
+            .collect();
+        let owned = found.iter().map(|f| f.owners.len()).sum();
+        let mut table = ProcTable {
+            by_inode: HashMap::with_capacity_and_hasher(owned, Default::default()),
+            ..ProcTable::default()
+        };
+        // An ffmpeg's sockets, by its index in `procs`: few processes, so a short list.
+        let mut ffmpeg: Vec<(u32, Vec<String>, Vec<u64>)> = Vec::new();
+        for f in &mut found {
+            for (at, name, args) in f.procs.drain(..) {
+                if let Some(p) = procs.get_mut(at as usize) {
+                    p.name = name;
+                    ffmpeg.extend(args.map(|args| (at, args, Vec::new())));
+                }
+            }
+        }
+        for f in &found {
+            table.unreadable += f.unreadable;
+            table.by_inode.extend(f.owners.iter().copied());
+            if ffmpeg.is_empty() {
+                continue;
+            }
+            for (inode, at) in &f.owners {
+                if let Some((_, _, inodes)) = ffmpeg.iter_mut().find(|(p, _, _)| p == at) {
+                    inodes.push(*inode);
+                }
+            }
+        }
+        for (at, args, mut inodes) in ffmpeg {
+            let Some(proc) = procs.get(at as usize).cloned() else {
+                continue;
+            };
+            inodes.sort_unstable();
+            table.ffmpeg.push(FfmpegProc { proc, args, inodes });
+        }
+        table.ffmpeg.sort_by_key(|f| f.proc.pid);
+        table.procs = procs;
+        table
+    }
+}
+
+/// A directory entry that is a number (a PID, a descriptor).
+fn number(name: &CStr) -> Option<u32> {
+    let bytes = name.to_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+/// The socket inodes among these descriptors of process `proc`.
+fn read_links(dir: &OwnedFd, fds: &[u32], proc: u32, link: &mut [u8; 64], found: &mut Found) {
+    let mut name = itoa::Buffer::new();
+    let mut path = [0u8; 16];
+    for &fd in fds {
+        let digits = name.format(fd).as_bytes();
+        path[..digits.len()].copy_from_slice(digits);
+        path[digits.len()] = 0;
+        let Ok(path) = CStr::from_bytes_with_nul(&path[..=digits.len()]) else {
             continue;
         };
-        if let Some(inode) = buf
+        // A descriptor closed since the listing is simply gone.
+        let Ok(n) = readlinkat_raw(dir.as_fd(), path, &mut link[..]) else {
+            continue;
+        };
+        if let Some(inode) = link
             .get(..n)
             .and_then(|b| std::str::from_utf8(b).ok())
             .and_then(parse_socket_link)
         {
-            out.push(inode);
+            found.owners.push((inode, proc));
         }
     }
-    Ok(out)
 }
 
-/// Walks `proc_root`: every numeric directory is a process.
-pub fn scan(proc_root: &Path) -> ProcTable {
-    let mut table = ProcTable::default();
-    let Ok(entries) = fs::read_dir(proc_root) else {
-        return table;
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let dir = entry.path();
-        let name = fs::read_to_string(dir.join("comm"))
-            .map(|s| s.trim_end().to_owned())
-            .unwrap_or_default();
-        let inodes = match socket_inodes(&dir.join("fd")) {
-            Ok(inodes) => inodes,
-            Err(e) if e == Errno::ACCESS => {
-                table.unreadable += 1;
-                Vec::new()
-            }
-            // The process ended while we looked: nothing to report.
-            Err(_) => Vec::new(),
-        };
-        let proc = Proc { pid, name };
-        for inode in &inodes {
-            table.by_inode.insert(*inode, proc.clone());
-        }
-        if proc.name.starts_with("ffmpeg") {
-            let args = fs::read(dir.join("cmdline"))
-                .map(|raw| parse_cmdline(&raw))
-                .unwrap_or_default();
-            if is_ffmpeg(&proc.name, &args) {
-                table.ffmpeg.push(FfmpegProc { proc, args, inodes });
-            }
+/// A small file under /proc (`comm`, `cmdline`), read whole; `None` once the process is gone.
+fn read_small(root: &OwnedFd, path: &str) -> Option<Vec<u8>> {
+    let fd = openat(root, path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match rustix::io::read(&fd, &mut buf) {
+            Ok(0) => return Some(out),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(Errno::INTR) => {}
+            Err(_) => return (!out.is_empty()).then_some(out),
         }
     }
-    table.ffmpeg.sort_by_key(|f| f.proc.pid);
-    table
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
+
+    /// Walks `proc_root` on this thread alone.
+    fn scan(proc_root: &Path) -> ProcTable {
+        let walk = Walk::new(proc_root);
+        let found = walk.work();
+        walk.finish(vec![found])
+    }
 
     #[test]
     fn socket_links() {
@@ -180,9 +368,39 @@ mod tests {
         std::os::unix::fs::symlink("/dev/null", p.join("fd/0")).unwrap();
         fs::create_dir_all(root.path().join("self")).unwrap();
         let t = scan(root.path());
-        assert_eq!(t.by_inode[&777].pid, 42);
+        assert_eq!(t.owner(777).map(|p| p.pid), Some(42));
+        assert_eq!(t.owned(), 1);
         assert_eq!(t.ffmpeg.len(), 1);
         assert_eq!(t.ffmpeg[0].args[2], "rtmp://h/live/a");
         assert_eq!(t.ffmpeg[0].inodes, [777]);
+    }
+
+    /// A process with more descriptors than one slice is shared between the threads of a walk,
+    /// and every socket still gets its owner once.
+    #[test]
+    fn threads_share_a_process_with_many_descriptors() {
+        let root = tempfile::tempdir().unwrap();
+        for (pid, n) in [(7, 3 * SLICE + 5), (8, 2), (9, SLICE)] {
+            let p = root.path().join(pid.to_string());
+            fs::create_dir_all(p.join("fd")).unwrap();
+            fs::write(p.join("comm"), format!("p{pid}\n")).unwrap();
+            for fd in 0..n {
+                let link = format!("socket:[{}]", pid * 100_000 + fd);
+                std::os::unix::fs::symlink(link, p.join("fd").join(fd.to_string())).unwrap();
+            }
+        }
+        let walk = Walk::new(root.path());
+        let found = std::thread::scope(|s| {
+            let others: Vec<_> = (0..2).map(|_| s.spawn(|| walk.work())).collect();
+            let mut found = vec![walk.work()];
+            found.extend(others.into_iter().map(|t| t.join().unwrap()));
+            found
+        });
+        let t = walk.finish(found);
+        assert_eq!(t.owned(), 3 * SLICE + 5 + 2 + SLICE);
+        assert_eq!(t.owner(700_000 + 3 * SLICE as u64 + 4).unwrap().name, "p7");
+        assert_eq!(t.owner(800_001).unwrap().pid, 8);
+        assert_eq!(t.owner(900_000).unwrap().name, "p9");
+        assert!(t.owner(800_002).is_none());
     }
 }

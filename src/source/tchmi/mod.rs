@@ -22,6 +22,7 @@ use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
+use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::local::LocalOptions;
 use crate::source::{Connection, Source, SubscriptionDetails, net, url_of};
 use crate::tls;
@@ -39,6 +40,11 @@ const INSUFFICIENT_ACCESS: i64 = 4101;
 /// authentication codes, all of which mean "not with these credentials" (exit 5).
 const AUTH_CODES: std::ops::RangeInclusive<i64> = 4096..=INSUFFICIENT_ACCESS;
 const SYMBOL_NOT_MAPPED: i64 = 513;
+/// What one JSON object of a reply may become: a registered command turns into a row's entry
+/// (`clients`, `subscriptions`, `summary`), or for `active` into a JSON map in its session's
+/// `extra` (a tree node of some 600 bytes).
+const OBJECT_COST: u64 = 256;
+const SESSION_OBJECT_COST: u64 = 1024;
 /// What may wait to be sent: our requests are a few hundred bytes; tungstenite's own write
 /// buffer is 128 KiB.
 const WRITE_BUFFER_LIMIT: usize = 1024 * 1024;
@@ -59,6 +65,7 @@ pub struct Tchmi {
     credentials: Credentials,
     net: NetOptions,
     connector: Connector,
+    budget: Budget,
 }
 
 impl Tchmi {
@@ -72,16 +79,18 @@ impl Tchmi {
             host: net::host_label(&url),
             url,
             credentials,
+            budget: Budget::new(net.max_body_size),
             net,
             connector,
         })
     }
 
     /// One `ListActiveSessions` call on a fresh socket, all of it within `--timeout`.
-    async fn list(&self, details: SubscriptionDetails) -> Result<wire::Listing> {
+    /// `per_object`: what one JSON object of the reply may become (see `OBJECT_COST`).
+    async fn list(&self, details: SubscriptionDetails, per_object: u64) -> Result<wire::Listing> {
         let started = Instant::now();
         let request = wire::list_request(CALL_ID, details);
-        let call = self.call::<wire::Listing>(wire::LIST_ACTIVE_SESSIONS, request);
+        let call = self.call::<wire::Listing>(wire::LIST_ACTIVE_SESSIONS, request, per_object);
         let result = tokio::time::timeout(self.net.timeout, call).await;
         diag::trace(format_args!(
             "{}: ListActiveSessions took {} ms",
@@ -89,18 +98,24 @@ impl Tchmi {
             started.elapsed().as_millis()
         ));
         let reply = result.unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))?;
-        reply.into_value().ok_or_else(|| {
+        let listing = reply.into_value().ok_or_else(|| {
             Error::BadReply(format!(
                 "{} answered ListActiveSessions without a readValue",
                 self.host
             ))
-        })
+        })?;
+        // Each of a client's sockets becomes a row with the client's key: a long key listed
+        // with many sockets is copied that many times.
+        self.budget
+            .check(listing.copied_key_bytes())
+            .map_err(|over| self.over(over))?;
+        Ok(listing)
     }
 
     /// `ForceLogout` of one session (an administrator's call), within `--timeout`.
     async fn force_logout(&self, session_id: &str) -> Result<()> {
         let request = wire::force_logout_request(CALL_ID, session_id);
-        let call = self.call::<serde::de::IgnoredAny>(wire::FORCE_LOGOUT, request);
+        let call = self.call::<serde::de::IgnoredAny>(wire::FORCE_LOGOUT, request, OBJECT_COST);
         match tokio::time::timeout(self.net.timeout, call).await {
             Ok(reply) => reply.map(drop),
             Err(_) => Err(net::timed_out(&self.host, self.net.timeout)),
@@ -113,11 +128,12 @@ impl Tchmi {
         &self,
         symbol: &str,
         request: String,
+        per_object: u64,
     ) -> Result<wire::Reply<T>> {
         let mut ws = self.connect().await?;
         let logged_in = self.login(&mut ws).await?;
         self.send(&mut ws, request).await?;
-        let reply: Result<wire::Reply<T>> = self.reply(&mut ws, CALL_ID, symbol).await;
+        let reply: Result<wire::Reply<T>> = self.reply(&mut ws, CALL_ID, symbol, per_object).await;
         // Best effort, unanswered: a tool run from cron must not leave an administrator session
         // behind each time; closing ends the socket's subscriptions, a logout ends the session.
         if logged_in {
@@ -141,7 +157,7 @@ impl Tchmi {
         };
         let request = wire::login_request(LOGIN_ID, user, password.expose());
         self.send(ws, request).await?;
-        let reply: wire::LoginReply = self.reply(ws, LOGIN_ID, wire::LOGIN).await?;
+        let reply: wire::LoginReply = self.reply(ws, LOGIN_ID, wire::LOGIN, 0).await?;
         let Some(failure) = reply.failure() else {
             diag::trace(format_args!("{}: logged in as '{user}'", self.host));
             return Ok(true);
@@ -263,12 +279,14 @@ impl Tchmi {
             .map_err(|e| self.read_error(e))
     }
 
-    /// The reply to request `id` (a `what` call); other ids, pings and pongs are skipped.
+    /// The reply to request `id` (a `what` call); other ids, pings and pongs are skipped. Each
+    /// frame must fit the memory budget when each of its objects becomes `per_object` bytes.
     async fn reply<T: DeserializeOwned>(
         &self,
         ws: &mut Socket,
         id: u64,
         what: &str,
+        per_object: u64,
     ) -> Result<wire::Reply<T>> {
         let host = &self.host;
         loop {
@@ -278,7 +296,10 @@ impl Tchmi {
                 None => return Err(self.closed(None)),
             };
             match message {
-                Message::Text(text) => match wire::route(&text, id) {
+                Message::Text(text) => match self
+                    .affordable(&text, per_object)
+                    .map(|()| wire::route(&text, id))?
+                {
                     wire::Routed::Answer(reply) => return Ok(reply),
                     wire::Routed::Other(got) => diag::trace(format_args!(
                         "{host}: skipping a frame for request {got:?} while waiting for {id}"
@@ -304,6 +325,20 @@ impl Tchmi {
                 Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
             }
         }
+    }
+
+    /// Whether the rows a frame can become fit the memory budget: it is parsed whole, so this is
+    /// estimated before.
+    fn affordable(&self, text: &str, per_object: u64) -> Result<()> {
+        let estimate = budget::estimate(text.as_bytes(), per_object);
+        self.budget.check(estimate).map_err(|over| self.over(over))
+    }
+
+    fn over(&self, over: OverBudget) -> Error {
+        Error::BadReply(format!(
+            "{} sent a reply too large to hold: {over}; raise --max-body-size if that is expected",
+            self.host
+        ))
     }
 
     fn closed(&self, why: Option<String>) -> Error {
@@ -348,22 +383,26 @@ impl Source for Tchmi {
 
     /// Every session is a `tchmi` one; `execute` refuses an explicit `--collectors`.
     async fn active(&mut self, _collectors: &[Collector]) -> Result<Vec<Session>> {
-        let listing = self.list(SubscriptionDetails::default()).await?;
+        let plain = SubscriptionDetails::default();
+        let listing = self.list(plain, SESSION_OBJECT_COST).await?;
         Ok(listing.sessions(&self.host))
     }
 
     async fn summary(&mut self, _collectors: &[Collector]) -> Result<SourceSummary> {
         Ok(SourceSummary::Hmi(
-            self.list(SubscriptionDetails::default()).await?.summary(),
+            self.list(SubscriptionDetails::default(), OBJECT_COST)
+                .await?
+                .summary(),
         ))
     }
 
     async fn clients(&mut self) -> Result<Vec<Client>> {
-        Ok(self.list(SubscriptionDetails::default()).await?.clients())
+        let plain = SubscriptionDetails::default();
+        Ok(self.list(plain, OBJECT_COST).await?.clients())
     }
 
     async fn subscriptions(&mut self, details: SubscriptionDetails) -> Result<Vec<Subscription>> {
-        Ok(self.list(details).await?.subscriptions())
+        Ok(self.list(details, OBJECT_COST).await?.subscriptions())
     }
 
     /// Logs the session out (`ForceLogout` by session id): its WebSockets stay open as guests,

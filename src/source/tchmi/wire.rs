@@ -358,6 +358,17 @@ struct WireSubscriptionCommand {
 }
 
 impl Listing {
+    /// The bytes of client keys that rows will copy: each key once per socket of its client.
+    pub fn copied_key_bytes(&self) -> u64 {
+        self.clients
+            .iter()
+            .map(|(key, list)| {
+                let sockets = list.as_ref().map_or(0, Vec::len) as u64;
+                (key.len() as u64).saturating_mul(sockets)
+            })
+            .fold(0, u64::saturating_add)
+    }
+
     /// Every WebSocket, ordered by client key, then as the server listed them.
     fn sockets(self) -> impl Iterator<Item = (String, WireClient)> {
         self.clients.into_iter().flat_map(|(key, list)| {

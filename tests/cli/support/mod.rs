@@ -73,8 +73,23 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
 /// HOME, no SESSIONS_*, no proxies) and only the variables given, stdin closed, output piped.
 pub fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_clear()
+    cmd.args(args);
+    isolated(cmd, env)
+}
+
+/// [`binary`] under `ulimit -n LIMIT` (soft and hard, so the binary cannot raise it), for the
+/// tests of many targets at once.
+pub fn binary_with_open_files(limit: u32, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(args);
+    isolated(cmd, env)
+}
+
+fn isolated(mut cmd: Command, env: &[(&str, &str)]) -> Command {
+    cmd.env_clear()
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -120,21 +135,30 @@ impl Running {
 
     /// Waits for the exit, sampling the peak resident memory (VmHWM, a high-water mark the
     /// kernel keeps) every millisecond meanwhile; returns the run and the peak in KiB.
-    pub fn finish_with_peak_kib(mut self) -> (Run, u64) {
-        let status = format!("/proc/{}/status", self.child.id());
-        let mut peak = 0;
+    pub fn finish_with_peak_kib(self) -> (Run, u64) {
+        let (run, usage) = self.finish_with_usage();
+        (run, usage.peak_kib)
+    }
+
+    /// As `finish_with_peak_kib`, and the CPU time the process used (user + system, as last
+    /// seen before its exit: at most a millisecond short), which a loaded machine disturbs far
+    /// less than wall time.
+    pub fn finish_with_usage(mut self) -> (Run, Usage) {
+        let pid = self.child.id();
+        let (status, stat) = (format!("/proc/{pid}/status"), format!("/proc/{pid}/stat"));
+        let mut usage = Usage::default();
         // stdout and stderr are small here (errors); the pipes cannot fill up meanwhile.
         while self.child.try_wait().expect("try_wait").is_none() {
-            if let Some(kib) = std::fs::read_to_string(&status)
-                .ok()
-                .as_deref()
-                .and_then(vm_hwm_kib)
-            {
-                peak = peak.max(kib);
+            let read = |path: &str| std::fs::read_to_string(path).ok();
+            if let Some(kib) = read(&status).as_deref().and_then(vm_hwm_kib) {
+                usage.peak_kib = usage.peak_kib.max(kib);
+            }
+            if let Some(cpu) = read(&stat).as_deref().and_then(cpu_time) {
+                usage.cpu = usage.cpu.max(cpu);
             }
             std::thread::sleep(Duration::from_millis(1));
         }
-        (self.finish(), peak)
+        (self.finish(), usage)
     }
 
     pub fn finish(self) -> Run {
@@ -146,6 +170,21 @@ impl Running {
             elapsed: self.started.elapsed(),
         }
     }
+}
+
+/// What a process used while it ran.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Usage {
+    pub peak_kib: u64,
+    pub cpu: Duration,
+}
+
+/// utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks).
+fn cpu_time(stat: &str) -> Option<Duration> {
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let per_second = rustix::param::clock_ticks_per_second();
+    Some(Duration::from_secs_f64(ticks as f64 / per_second as f64))
 }
 
 fn vm_hwm_kib(status: &str) -> Option<u64> {
