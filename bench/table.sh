@@ -2,7 +2,8 @@
 # The table rows of the performance record: `sessions active` as a table (piped, on a 200-column
 # terminal, and -o wide) against -o tsv (the goal) and against curl + jq doing the same job (the
 # table's ten columns picked by jq, aligned by `column -t`), on a datarhei Core reply with
-# SESSIONS sessions served on loopback. Each row is bench/measure.py's median of RUNS runs.
+# SESSIONS sessions served on loopback. Each row is bench/measure.py's median of RUNS runs, the
+# rows alternated.
 # BASELINE=path/to/an/older/sessions adds its table rows (before/after).
 # Needs python3, curl, jq, column (bsdextrautils), script (util-linux) and GNU time; builds the
 # release binary unless BIN names one.
@@ -43,15 +44,17 @@ c=$(COLUMNS=200 script -qec "'$bin' --url '$url' active" /dev/null | wc -l)
 [[ $a == $((n + 1)) && $b == $((n + 1)) && $c == $((n + 1)) ]] ||
     { echo "line counts differ: table $a, terminal $c, jq + column $b, want $((n + 1))" >&2; exit 1; }
 
-[[ -n ${MEASURE_TSV:-} ]] || echo "reply: $n sessions, $size bytes ($((size / 1048576)) MiB), $runs runs each"
-m=bench/measure.py
+[[ -n ${MEASURE_TSV:-} ]] || echo "reply: $n sessions, $size bytes ($((size / 1048576)) MiB), $runs runs each, alternated"
+rows=()
 if [[ -n ${BASELINE:-} ]]; then
-    python3 $m "$runs" "baseline active (table, piped)" "'$BASELINE' --url '$url' active > /dev/null"
-    python3 $m "$runs" "baseline active (table, 200-column terminal)" "$(terminal "$BASELINE")"
-    python3 $m "$runs" "baseline active -o wide" "'$BASELINE' --url '$url' active -o wide > /dev/null"
+    rows+=("baseline active (table, piped)" "'$BASELINE' --url '$url' active > /dev/null"
+        "baseline active (table, 200-column terminal)" "$(terminal "$BASELINE")"
+        "baseline active -o wide" "'$BASELINE' --url '$url' active -o wide > /dev/null")
 fi
-python3 $m "$runs" "sessions active (table, piped)" "'$bin' --url '$url' active > /dev/null"
-python3 $m "$runs" "sessions active (table, 200-column terminal)" "$(terminal "$bin")"
-python3 $m "$runs" "sessions active -o wide" "'$bin' --url '$url' active -o wide > /dev/null"
-python3 $m "$runs" "sessions active -o tsv" "'$bin' --url '$url' active -o tsv > /dev/null"
-python3 $m "$runs" "curl | jq -r @tsv | column -t (same table)" "$peer > /dev/null"
+# One call: measure.py alternates the rows, so their ratios hold on a shared machine.
+python3 bench/measure.py "$runs" "${rows[@]}" \
+    "sessions active (table, piped)" "'$bin' --url '$url' active > /dev/null" \
+    "sessions active (table, 200-column terminal)" "$(terminal "$bin")" \
+    "sessions active -o wide" "'$bin' --url '$url' active -o wide > /dev/null" \
+    "sessions active -o tsv" "'$bin' --url '$url' active -o tsv > /dev/null" \
+    "curl | jq -r @tsv | column -t (same table)" "$peer > /dev/null"
