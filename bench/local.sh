@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# bench/local.sh: `sessions active -o tsv` against `ss -tinH` with N established loopback
-# connections (2N sockets), on the same machine at the same moment. Not a test: prints timings.
+# bench/local.sh: `sessions active -o tsv` against `ss -tinH` and `ss -tinpH` with N established
+# loopback connections (2N sockets), on the same machine at the same moment, run in alternation.
+# Not a test: prints timings.
 #
 #   N=10000 RUNS=10 BIN=target/release/sessions bash bench/local.sh
+#   BASELINE=/path/to/older/sessions …   adds that binary's row, measured in the same alternation
 #
 # Needs python3 (to hold the connections), ss (iproute2), and `ulimit -Hn` of at least N + 1024.
 set -euo pipefail
@@ -63,33 +65,26 @@ pids+=($!)
 while [ ! -e "$work/port.done" ]; do sleep 0.2; done
 echo "bench: $N connections to 127.0.0.1:$port ($((2 * N)) sockets); binary $BIN"
 
-# Median wall time in ms of RUNS runs of "$@" (output discarded), and its output line count.
-measure() {
-    local times=() t0 t1
-    for _ in $(seq "$RUNS"); do
-        t0=$(date +%s%N)
-        "$@" > /dev/null
-        t1=$(date +%s%N)
-        times+=($(( (t1 - t0) / 1000000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "median %d ms (min %d, max %d)", a[int((NR+1)/2)], a[1], a[NR]}'
-    printf ', %d lines' "$("$@" | wc -l)"
-    if [ -x /usr/bin/time ]; then
-        printf ', peak RSS %s KiB' "$( { /usr/bin/time -v "$@" > /dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')"
-    fi
-    echo
-}
-
-# With MEASURE_TSV=1 (bench/all.sh): only the comparisons, as `label<TAB>ms<TAB>KiB` rows.
+# The peers and `sessions` in alternation (bench/alternate.py): median and best wall time, median
+# CPU time (both threads of `sessions`), peak RSS. `ss -p` maps sockets to processes as
+# `sessions` does; plain `ss` does not.
+ours="$BIN active -o tsv --no-headers --port-map http=$port --sample 0s"
 if [ -n "${MEASURE_TSV:-}" ]; then
-    python3 bench/measure.py "$RUNS" "ss -tinH" "ss -tinH > /dev/null"
-    python3 bench/measure.py "$RUNS" "ss -tinpH" "ss -tinpH > /dev/null"
-    python3 bench/measure.py "$RUNS" "sessions active --sample 0s (local)" \
-        "$BIN active -o tsv --no-headers --port-map http=$port --sample 0s > /dev/null"
+    # bench/all.sh: only the comparisons, as `label<TAB>ms<TAB>KiB` rows.
+    python3 bench/alternate.py "$RUNS" "ss -tinH=ss -tinH" "ss -tinpH=ss -tinpH" \
+        "sessions active --sample 0s (local)=$ours"
     exit 0
 fi
-echo "ss -tinH:                              $(measure ss -tinH)"
-# Like for like: `sessions` maps every socket to its process, which is what `ss -p` adds.
-echo "ss -tinpH:                             $(measure ss -tinpH)"
-echo "sessions active -o tsv --sample 0s:    $(measure "$BIN" active -o tsv --no-headers --port-map "http=$port" --sample 0s)"
-echo "sessions active -o tsv (500ms window): $(RUNS=3 measure "$BIN" active -o tsv --no-headers --port-map "http=$port")"
+echo "rows: $($ours | wc -l) from sessions, $(ss -tinH | wc -l) from ss -tinH (which prints each socket on two lines)"
+baseline=()
+if [ -n "${BASELINE:-}" ]; then
+    baseline=("baseline: $BASELINE active -o tsv --sample 0s=$BASELINE active -o tsv --no-headers --port-map http=$port --sample 0s")
+fi
+python3 bench/alternate.py "$RUNS" \
+    "ss -tinH=ss -tinH" \
+    "ss -tinpH=ss -tinpH" \
+    "sessions active -o tsv --sample 0s=$ours" \
+    "sessions active -o json --sample 0s=$BIN active -o json --port-map http=$port --sample 0s" \
+    "${baseline[@]}"
+python3 bench/alternate.py 3 \
+    "sessions active -o tsv (500ms window)=$BIN active -o tsv --no-headers --port-map http=$port"

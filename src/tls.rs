@@ -19,8 +19,17 @@ pub fn install_process_provider() {
 }
 
 /// Builds the client configuration: system roots, or only `--ca-cert`, or no verification at all
-/// with `--insecure`.
+/// with `--insecure`. The common one (system roots) is built once per process and cloned, which
+/// shares its verifier: a fleet of 2,000 targets would otherwise copy the roots 2,000 times.
 pub fn client_config(net: &NetOptions) -> Result<ClientConfig> {
+    if net.insecure || net.ca_cert.is_some() {
+        return build(net);
+    }
+    static SYSTEM: OnceLock<Result<ClientConfig>> = OnceLock::new();
+    SYSTEM.get_or_init(|| build(net)).clone()
+}
+
+fn build(net: &NetOptions) -> Result<ClientConfig> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -39,41 +48,31 @@ pub fn client_config(net: &NetOptions) -> Result<ClientConfig> {
 }
 
 fn roots(net: &NetOptions) -> Result<RootCertStore> {
-    let mut store = RootCertStore::empty();
-    if let Some(path) = &net.ca_cert {
-        let shown = path.display();
-        let certs = CertificateDer::pem_file_iter(path)
-            .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
-        if certs.is_empty() {
-            return Err(Error::Usage(format!(
-                "--ca-cert {shown} holds no PEM certificate"
-            )));
-        }
-        for cert in certs {
-            store.add(cert).map_err(|e| {
-                Error::Usage(format!(
-                    "--ca-cert {shown} is not a usable CA certificate: {e}"
-                ))
-            })?;
-        }
-    } else {
-        store = system_roots().clone();
-    }
-    Ok(store)
-}
-
-/// The system's CA certificates, read once per process: a fleet of 2,000 targets would
-/// otherwise read and parse them 2,000 times (6 ms each here).
-fn system_roots() -> &'static RootCertStore {
-    static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
-    ROOTS.get_or_init(|| {
+    let Some(path) = &net.ca_cert else {
         // Unreadable system certificates are skipped; an empty store then fails verification
         // with a message that points at --ca-cert.
         let mut store = RootCertStore::empty();
         store.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-        store
-    })
+        return Ok(store);
+    };
+    let shown = path.display();
+    let certs = CertificateDer::pem_file_iter(path)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
+    if certs.is_empty() {
+        return Err(Error::Usage(format!(
+            "--ca-cert {shown} holds no PEM certificate"
+        )));
+    }
+    let mut store = RootCertStore::empty();
+    for cert in certs {
+        store.add(cert).map_err(|e| {
+            Error::Usage(format!(
+                "--ca-cert {shown} is not a usable CA certificate: {e}"
+            ))
+        })?;
+    }
+    Ok(store)
 }
 
 /// `--insecure`: any certificate is accepted, but handshake signatures are still checked so the
