@@ -5,8 +5,10 @@ falls on all of them alike; prints per command the median and best wall time, th
 
 Usage: alternate.py ROUNDS 'LABEL=shell command' ...
 With MEASURE_TSV=1 it prints `LABEL<TAB>median ms<TAB>peak RSS KiB` rows (as bench/measure.py).
-Each command runs under `bash -c` with stdout to /dev/null; the median wall time of `true` run
-the same way is subtracted. A command that fails stops the script with its stderr.
+Each command runs as `/usr/bin/time -f %M bash -c COMMAND` with stdout to /dev/null (GNU time
+reports the largest RSS of the processes it waited for; a child forked from python itself would
+start with python's RSS as its peak). The median wall time of `true` run the same way is
+subtracted. A command that fails stops the script with its stderr.
 """
 import os
 import statistics
@@ -20,7 +22,11 @@ jobs = [arg.split("=", 1) for arg in sys.argv[2:]]
 
 def run(label, cmd):
     start = time.perf_counter()
-    proc = subprocess.Popen(["bash", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        ["/usr/bin/time", "-f", "%M", "bash", "-c", cmd],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
@@ -28,7 +34,7 @@ def run(label, cmd):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{label}: exit {proc.returncode}: {err.strip()[:500]}")
-    return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    return took, usage.ru_utime + usage.ru_stime, int(err.strip().splitlines()[-1])
 
 
 samples = {label: [] for label, _ in jobs}

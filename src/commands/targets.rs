@@ -283,3 +283,61 @@ fn last_of(mut failures: Vec<Error>) -> Error {
     }
     last.unwrap_or_else(|| Error::Internal("no target to ask".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Replies come back in position order whatever order they finish in, and no more than
+    /// `parallel` run at once.
+    #[test]
+    fn jobs_run_a_few_at_a_time_and_come_back_in_order() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let (running, most) = (Cell::new(0usize), Cell::new(0usize));
+        let jobs = (0..20usize).map(|at| {
+            let (running, most) = (&running, &most);
+            async move {
+                running.set(running.get() + 1);
+                most.set(most.get().max(running.get()));
+                // Later positions finish first.
+                tokio::time::sleep(Duration::from_millis(20 - at as u64)).await;
+                running.set(running.get() - 1);
+                (at, at * 10)
+            }
+        });
+        let out = runtime.block_on(in_order(jobs, 3));
+        assert_eq!(out, (0..20).map(|at| at * 10).collect::<Vec<_>>());
+        assert_eq!(most.get(), 3);
+    }
+
+    #[test]
+    fn a_fleets_answers_are_kept_at_their_length() {
+        let answer = || {
+            let mut rows = Vec::with_capacity(1024);
+            rows.push(crate::model::Session {
+                collector: crate::model::Collector::Rtmp,
+                id: "1".into(),
+                reference: String::new(),
+                local: String::new(),
+                remote: String::new(),
+                created_at: None,
+                age_s: None,
+                rx_bytes: None,
+                tx_bytes: None,
+                rx_bit_s: None,
+                tx_bit_s: None,
+                extra: serde_json::Value::Null,
+            });
+            Answer::Sessions(rows)
+        };
+        let capacity = |a: Answer| a.sessions().map(|rows| rows.capacity());
+        assert_eq!(capacity(trimmed(answer(), true)), Some(1));
+        assert_eq!(capacity(trimmed(answer(), false)), Some(1024));
+    }
+}
