@@ -46,17 +46,14 @@ fn rows<T: serde::Serialize>(
         targets,
         marks: None,
     };
-    match (opts.format, targets) {
-        (OutputFormat::Json, None) => json::document(out, items, opts.terminal),
-        (OutputFormat::Json, Some(t)) => {
-            json::document(out, &json::targeted(items, t), opts.terminal)
+    match opts.format {
+        OutputFormat::Json | OutputFormat::Ndjson => {
+            as_json(out, items, targets, opts).unwrap_or(Ok(()))
         }
-        (OutputFormat::Ndjson, None) => json::lines(out, items),
-        (OutputFormat::Ndjson, Some(t)) => json::lines(out, &json::targeted(items, t)),
-        (OutputFormat::Tsv, _) => tsv::write(out, columns, items, targets, opts.headers),
-        (OutputFormat::Table, _) => table::write(out, &table, opts, false),
-        (OutputFormat::Wide, _) => table::write(out, &table, opts, true),
-        (OutputFormat::Prometheus, _) => Err(io::Error::other(PROMETHEUS_IS_FOR)),
+        OutputFormat::Tsv => tsv::write(out, columns, items, targets, opts.headers),
+        OutputFormat::Table => table::write(out, &table, opts, false),
+        OutputFormat::Wide => table::write(out, &table, opts, true),
+        OutputFormat::Prometheus => Err(io::Error::other(PROMETHEUS_IS_FOR)),
     }
 }
 
@@ -317,37 +314,49 @@ pub fn kicked(
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
-    match (opts.format, targets) {
+    if let Some(written) = as_json(out, items, targets, opts) {
+        return written;
+    }
+    for (i, k) in items.iter().enumerate() {
+        let target = targets
+            .and_then(|t| t.get(i))
+            .map(|t| format!("{}: ", crate::text::escape(t)))
+            .unwrap_or_default();
+        let what = if k.kicked {
+            "disconnected"
+        } else {
+            "not disconnected"
+        };
+        write!(
+            out,
+            "{target}{what} {} {} {}",
+            k.collector,
+            crate::text::escape(&k.id),
+            crate::text::escape(&k.reference)
+        )?;
+        match &k.error {
+            Some(e) => writeln!(out, ": {}", crate::text::one_line(e))?,
+            None => writeln!(out)?,
+        }
+    }
+    Ok(())
+}
+
+/// A list as JSON or NDJSON (labelled with its targets when several answered); `None` for the
+/// other formats.
+fn as_json<T: serde::Serialize>(
+    out: &mut dyn Write,
+    items: &[T],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> Option<io::Result<()>> {
+    Some(match (opts.format, targets) {
         (OutputFormat::Json, None) => json::document(out, items, opts.terminal),
         (OutputFormat::Json, Some(t)) => {
             json::document(out, &json::targeted(items, t), opts.terminal)
         }
         (OutputFormat::Ndjson, None) => json::lines(out, items),
         (OutputFormat::Ndjson, Some(t)) => json::lines(out, &json::targeted(items, t)),
-        _ => {
-            for (i, k) in items.iter().enumerate() {
-                let target = targets
-                    .and_then(|t| t.get(i))
-                    .map(|t| format!("{}: ", crate::text::escape(t)))
-                    .unwrap_or_default();
-                let what = if k.kicked {
-                    "disconnected"
-                } else {
-                    "not disconnected"
-                };
-                write!(
-                    out,
-                    "{target}{what} {} {} {}",
-                    k.collector,
-                    crate::text::escape(&k.id),
-                    crate::text::escape(&k.reference)
-                )?;
-                match &k.error {
-                    Some(e) => writeln!(out, ": {}", crate::text::one_line(e))?,
-                    None => writeln!(out)?,
-                }
-            }
-            Ok(())
-        }
-    }
+        _ => return None,
+    })
 }
