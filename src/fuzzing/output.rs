@@ -45,9 +45,12 @@ fn tsv_unescape(field: &str) -> Option<String> {
     Some(out)
 }
 
-/// One Prometheus sample line: its label values, unescaped by the format's own rules (`\\`,
-/// `\"`, `\n`); `None` when the line is not a well-formed sample with a number.
-fn prometheus_sample(line: &str) -> Option<Vec<String>> {
+/// A sample: its metric name and label values.
+type Sample = (String, Vec<String>);
+
+/// One Prometheus sample line: its name and label values, unescaped by the format's own rules
+/// (`\\`, `\"`, `\n`); `None` when the line is not a well-formed sample with a number.
+fn prometheus_sample(line: &str) -> Option<Sample> {
     let name_end = line.find(['{', ' '])?;
     let (name, mut rest) = line.split_at(name_end);
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -92,12 +95,11 @@ fn prometheus_sample(line: &str) -> Option<Vec<String>> {
     }
     let number = rest.strip_prefix(' ')?;
     let ok = matches!(number, "+Inf" | "-Inf" | "NaN") || number.parse::<f64>().is_ok();
-    ok.then_some(values)
+    ok.then(|| (name.to_owned(), values))
 }
 
-/// A Prometheus exposition: each line a comment or a well-formed sample; the label values of the
-/// samples, in order.
-pub(super) fn prometheus_lines(out: &[u8]) -> Vec<Vec<String>> {
+/// A Prometheus exposition: each line a comment or a well-formed sample; the samples, in order.
+pub(super) fn prometheus_lines(out: &[u8]) -> Vec<Sample> {
     let text = String::from_utf8_lossy(out);
     let mut samples = Vec::new();
     for line in text.lines() {
@@ -105,7 +107,7 @@ pub(super) fn prometheus_lines(out: &[u8]) -> Vec<Vec<String>> {
             continue;
         }
         match prometheus_sample(line) {
-            Some(values) => samples.push(values),
+            Some(sample) => samples.push(sample),
             None => panic!("not a comment or a sample: {line:?}"),
         }
     }
@@ -185,12 +187,19 @@ pub(super) fn render_sessions(sessions: &[Session]) {
                 }
             }
             OutputFormat::Prometheus => {
+                // Each family: a sample per session, in order (the age only where it is known).
                 let samples = prometheus_lines(&out);
-                // No age: four families, each with a sample per session.
-                assert_eq!(samples.len(), 4 * sessions.len(), "one sample per family");
-                for (labels, s) in samples.iter().zip(sessions.iter().cycle()) {
-                    let want: Vec<String> = session_texts(s).map(prometheus_text).to_vec();
-                    assert_eq!(labels[1..], want[..], "prometheus labels");
+                let aged = sessions.iter().filter(|s| s.age_s.is_some()).count();
+                assert_eq!(samples.len(), 4 * sessions.len() + aged, "samples");
+                for family in samples.chunk_by(|a, b| a.0 == b.0) {
+                    let age = family[0].0 == "sessions_session_age_seconds";
+                    let rows = sessions.iter().filter(|s| !age || s.age_s.is_some());
+                    let want = if age { aged } else { sessions.len() };
+                    assert_eq!(family.len(), want, "samples of {}", family[0].0);
+                    for ((_, labels), s) in family.iter().zip(rows) {
+                        let want: Vec<String> = session_texts(s).map(prometheus_text).to_vec();
+                        assert_eq!(labels[1..], want[..], "prometheus labels");
+                    }
                 }
             }
             OutputFormat::Table | OutputFormat::Wide => {

@@ -140,7 +140,7 @@ impl Datarhei {
     }
 
     /// `get` with one `--timeout` for all of it: login, request, token refresh, login again and
-    /// the reply (each exchange also has it as its own bound, so an error says which one hung).
+    /// the reply (each HTTP request also keeps it as its own bound).
     async fn within_timeout<T, F>(&mut self, url: Url, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
