@@ -7,16 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 total=${1:-2610}
 export RUSTC_BOOTSTRAP=1
-# target:share of the time (out of 87): the streamed parsers are the most complex and slowest.
-# The local collector's and the config file's targets (the last four) have no fixtures:
-# seed_local.py writes the inline samples of their unit tests into corpus/.
-plan="datarhei_active:24 tchmi_frame:16 datarhei_summary:8 flags:8 datarhei_small:5 filter:3 tchmi_duration:2 local_sockets:6 local_ffmpeg:6 config_file:6 port_map:3"
+# target:share of the time (out of 99): the streamed parsers are the most complex and slowest.
+# The local collector's, the config file's, the renderers' and stderr's targets (the last six)
+# have no fixtures: seed_local.py writes seeds for them into corpus/.
+plan="datarhei_active:24 tchmi_frame:16 datarhei_summary:8 flags:8 datarhei_small:5 filter:3 tchmi_duration:2 local_sockets:6 local_ffmpeg:6 config_file:6 port_map:3 render:8 stderr_line:4"
 mkdir -p logs
 python3 seed_local.py
 cargo fuzz build -O -s none
 for entry in $plan; do
   target=${entry%%:*}
-  secs=$(( total * ${entry##*:} / 87 ))
+  secs=$(( total * ${entry##*:} / 99 ))
   mkdir -p "corpus/$target"
   seeds=()
   case $target in

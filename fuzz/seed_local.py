@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Seeds corpus/ for the local collector's and the config file's fuzz targets with the inline
-samples of their unit tests (src/source/local/{sockets,procs,ffmpeg,classify}.rs,
-src/config_file.rs). Run from fuzz/; rewrites only its own seed files."""
+"""Seeds corpus/ for the fuzz targets without fixtures: the local collector's and the config
+file's, with the inline samples of their unit tests (src/source/local/{sockets,procs,ffmpeg,
+classify}.rs, src/config/file.rs), and the renderers' and stderr's, with the characters they must
+escape. Run from fuzz/; rewrites only its own seed files."""
 import os
 import struct
 
@@ -85,3 +86,15 @@ CONFIGS = [
 ]
 for i, text in enumerate(CONFIGS):
     write("config_file", f"c{i}", text)
+
+# render: text fields split at 0xFF bytes (five per session), with every kind of character the
+# renderers must escape: C0, C1, DEL, bidi overrides and isolates, line separators, backslashes.
+FIELDS = ["s1", "r\u202eevil\u2066", "l\tx\ny", "1.2.3.4:5\u20286\u2029", "ua\\\r\0",
+          "\x1b[2J\x07\x7f\u0085\u009b31m", "plain", "\\u001b", "caf\u00e9 \u20ac", ""]
+write("render", "nasty", b"\xff".join(f.encode() for f in FIELDS))
+write("render", "one", "only")
+
+# stderr_line: the secret, then the pieces of text it is echoed between.
+write("stderr_line", "echo", b"\xff".join([b'pw"Zq-91/s3cr\\et', b"bad password '",
+                                          b"' json {\"password\":\"", b"\"}"]))
+write("stderr_line", "short", b"\xff".join([b"1", b"code 4101: '", b"' is wrong"]))

@@ -20,7 +20,7 @@ static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Below this length a secret is masked only where it stands alone (not inside a word or a
 /// number): a password `1` must not turn `code 4101` into `code 4***0***`.
-const MASK_ANYWHERE: usize = 8;
+pub const MASK_ANYWHERE: usize = 8;
 
 pub fn set(verbose: bool, quiet: bool) {
     let level = if quiet {
@@ -33,15 +33,28 @@ pub fn set(verbose: bool, quiet: bool) {
     LEVEL.store(level, Ordering::Relaxed);
 }
 
-/// Remembers a secret, so that no line on stderr shows it: as given, and in the forms a server
-/// echoing it would use (JSON string escapes, Rust/`{:?}` escapes, percent-encoding).
+/// Remembers a secret, so that no line on stderr shows it (in any of its `forms`).
 pub fn keep_secret(secret: &str) {
-    if secret.is_empty() {
+    let Ok(mut known) = SECRETS.lock() else {
         return;
+    };
+    for form in forms(secret) {
+        if !known.contains(&form) {
+            known.push(form);
+        }
+    }
+    known.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// A secret as given, and in the forms a server echoing it would use: JSON string escapes,
+/// Rust/`{:?}` escapes, our own escaping, one line, percent-encoding.
+pub fn forms(secret: &str) -> Vec<String> {
+    if secret.is_empty() {
+        return Vec::new();
     }
     let json = serde_json::to_string(secret).unwrap_or_default();
     let debug = format!("{secret:?}");
-    let forms = [
+    let mut forms = vec![
         secret.to_owned(),
         strip_quotes(&json).to_owned(),
         strip_quotes(&debug).to_owned(),
@@ -49,15 +62,10 @@ pub fn keep_secret(secret: &str) {
         crate::text::one_line(secret),
         percent_encoded(secret),
     ];
-    let Ok(mut known) = SECRETS.lock() else {
-        return;
-    };
-    for form in forms {
-        if !form.is_empty() && !known.contains(&form) {
-            known.push(form);
-        }
-    }
-    known.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    forms.retain(|f| !f.is_empty());
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    forms
 }
 
 fn strip_quotes(s: &str) -> &str {
@@ -81,25 +89,52 @@ fn percent_encoded(s: &str) -> String {
 
 /// `line` with every known secret replaced by `***`.
 pub fn mask(line: &str) -> Cow<'_, str> {
-    let Ok(known) = SECRETS.lock() else {
-        return Cow::Borrowed(line);
-    };
+    match SECRETS.lock() {
+        Ok(known) => mask_with(line, &known),
+        Err(_) => Cow::Borrowed(line),
+    }
+}
+
+/// `line` with each of `secrets` (longest first) replaced by `***`, until none is left: masking
+/// one form can leave a copy of a short one standing alone (found by fuzzing, `stderr_line`).
+/// Each round removes copies and `***` makes none (no form holds a `*`), so it ends.
+pub fn mask_with<'a>(line: &'a str, secrets: &[String]) -> Cow<'a, str> {
     let mut out = Cow::Borrowed(line);
-    for secret in known.iter() {
-        if out.contains(secret.as_str()) {
-            let replaced = replace(&out, secret);
-            if replaced != out {
-                out = Cow::Owned(replaced);
+    loop {
+        let mut changed = false;
+        for secret in secrets {
+            if out.contains(secret.as_str()) {
+                let replaced = replace(&out, secret);
+                if replaced != out {
+                    out = Cow::Owned(replaced);
+                    changed = true;
+                }
             }
         }
+        if !changed {
+            return out;
+        }
     }
-    out
 }
 
 fn replace(text: &str, secret: &str) -> String {
     if secret.chars().count() >= MASK_ANYWHERE {
         return text.replace(secret, "***");
     }
+    // Until none is left alone: masking one copy of a run (`xx` in `xxx!`) leaves the next one
+    // beside `***` (found by fuzzing, `stderr_line`).
+    let mut out = text.to_owned();
+    loop {
+        let next = replace_alone(&out, secret);
+        if next == out {
+            return out;
+        }
+        out = next;
+    }
+}
+
+/// Each copy of `secret` that stands alone (no letter or digit right before or after it).
+fn replace_alone(text: &str, secret: &str) -> String {
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
@@ -175,5 +210,21 @@ mod tests {
             "code 4101: '***' is wrong (***)"
         );
         assert!(matches!(mask("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn fuzz_regression_short_forms_are_masked_until_none_stands_alone() {
+        // The one-line form of a long secret of control characters is short: `1`.
+        let long = forms("1\0\0\0\0\0\0\0\0");
+        assert!(long.contains(&"1".to_string()));
+        assert_eq!(mask_with("c1 code 4101 '1'", &long), "c1 code 4101 '***'");
+        // A run of copies: masking the last one leaves the one before it alone, and so on.
+        let run = forms("r\u{fffd}");
+        assert_eq!(
+            mask_with("r\u{fffd}r\u{fffd}r\u{fffd}{", &run),
+            "*********{"
+        );
+        // Across forms: masking `\0` (Rust's form of NUL) leaves `%00` (its URL form) alone.
+        assert_eq!(mask_with("\\0%00!", &forms("\0")), "******!");
     }
 }

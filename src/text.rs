@@ -40,6 +40,19 @@ pub fn escape_owned(s: String) -> String {
     }
 }
 
+/// The bytes that can begin a character `write_reversible` escapes: ASCII controls, DEL, the
+/// backslash, and the lead bytes of C1 controls (0xC2) and of U+2028–202E, U+2066–2069 (0xE2);
+/// each is at a character boundary. A table: one load per byte of a large TSV.
+const MAY_NEED_CARE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == 0x7f || b == 0x5c || b == 0xC2 || b == 0xE2;
+        b += 1;
+    }
+    table
+};
+
 /// Writes `s` so that a program can restore it exactly and a terminal shows it safely: the
 /// backslash becomes `\\`, tab, line feed and carriage return `\t`, `\n`, `\r`, every other
 /// unsafe character `\uXXXX` as JSON writes it (all of them are in the Basic Multilingual
@@ -48,10 +61,7 @@ pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        // Only these bytes can begin a character that needs care: ASCII controls, DEL, the
-        // backslash, and the lead bytes of C1 controls (0xC2) and of U+2028–202E, U+2066–2069
-        // (0xE2); each is at a character boundary.
-        if !(b < 0x20 || b == 0x7f || b == b'\\' || b == 0xC2 || b == 0xE2) {
+        if !MAY_NEED_CARE[usize::from(b)] {
             continue;
         }
         let Some(c) = s[i..].chars().next() else {

@@ -1,6 +1,8 @@
 //! datarhei Core over HTTP: `GET /api/v3/session[/active]`, JWT login and refresh, and every way a
 //! reply can go wrong, mapped to one-line errors.
 
+mod body;
+mod login;
 mod split;
 pub(crate) mod wire;
 
@@ -9,7 +11,7 @@ use std::net::IpAddr;
 use std::time::{Instant, SystemTime};
 
 use futures_util::TryStreamExt;
-use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
@@ -18,10 +20,12 @@ use crate::config::{Credentials, NetOptions, Secret};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
-use crate::source::budget::{self, Budget, OverBudget};
+use crate::source::budget::OverBudget;
 use crate::source::local::LocalOptions;
 use crate::source::{Connection, Source, net, served, url_of, web};
 
+use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
+use login::bearer;
 use split::SplitError;
 use wire::ReplyError;
 
@@ -174,98 +178,6 @@ impl Datarhei {
         })
     }
 
-    async fn login(&mut self) -> Result<()> {
-        let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password)
-        else {
-            return Ok(());
-        };
-        let body = serde_json::json!({ "username": user, "password": password.expose() });
-        let req = self
-            .login_http
-            .post(self.endpoint("/api/login", None))
-            .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
-            .body(body.to_string());
-        // Core answers a wrong password only after a delay: a timeout now says so.
-        self.logging_in = true;
-        let resp = self.send(req).await;
-        self.logging_in = false;
-        let resp = resp.map_err(|e| {
-            let timed_out = self.timeout_error().to_string();
-            if e.to_string() == timed_out {
-                self.login_timeout()
-            } else {
-                e
-            }
-        })?;
-        match resp.status() {
-            StatusCode::OK => {
-                let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
-                self.access = Some(self.server_token(tokens.access_token, "login reply")?);
-                self.refresh = tokens
-                    .refresh_token
-                    .map(|t| self.server_token(t, "login reply"))
-                    .transpose()?;
-                Ok(())
-            }
-            // The route exists only when Core's auth is on: no login is needed.
-            StatusCode::NOT_FOUND => {
-                diag::trace(format_args!(
-                    "{}: /api/login does not exist: auth is disabled, continuing without a token",
-                    self.host
-                ));
-                Ok(())
-            }
-            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                let said = self.server_words(resp).await;
-                Err(Error::Auth(format!(
-                    "login as '{user}' at {} failed ({said}): check --user and the password",
-                    self.host
-                )))
-            }
-            _ => Err(self.status_error(resp).await),
-        }
-    }
-
-    /// Trades the refresh token for a new access token; `false` when Core refuses it. The
-    /// refresh token is kept until Core refuses it, so each renewal is not a password login.
-    async fn refresh_access(&mut self) -> Result<bool> {
-        let Some(refresh) = self.refresh.clone() else {
-            return Ok(false);
-        };
-        let req = self
-            .login_http
-            .get(self.endpoint("/api/login/refresh", None))
-            .header(ACCEPT, "application/json")
-            .header(AUTHORIZATION, bearer(&refresh)?);
-        let resp = self.send(req).await?;
-        if resp.status() != StatusCode::OK {
-            diag::trace(format_args!(
-                "{}: token refresh refused ({})",
-                self.host,
-                resp.status()
-            ));
-            self.refresh = None;
-            return Ok(false);
-        }
-        let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
-        self.access = Some(self.server_token(tokens.access_token, "refresh reply")?);
-        Ok(true)
-    }
-
-    /// A token Core handed out, kept secret from here on; one that cannot go in an HTTP header
-    /// is a bad reply, not the user's mistake.
-    fn server_token(&self, token: String, what: &str) -> Result<Secret> {
-        let token = Secret::new(token);
-        bearer(&token).map_err(|_| {
-            Error::BadReply(format!(
-                "{} sent a {what} whose token holds characters that cannot go in an HTTP header",
-                self.host
-            ))
-        })?;
-        Ok(token)
-    }
-
     /// The request, on the client it was made with.
     async fn send(&self, req: RequestBuilder) -> Result<Response> {
         let started = Instant::now();
@@ -313,14 +225,7 @@ impl Datarhei {
         }
         let stream = resp.bytes_stream().map_err(io::Error::other);
         let bridge = SyncIoBridge::new(StreamReader::new(stream));
-        let mut capped = Capped {
-            inner: bridge,
-            left: limit,
-            budget: Budget::new(limit),
-            per_object,
-            estimate: 0,
-            unchecked: 0,
-        };
+        let mut capped = Capped::new(bridge, limit, per_object);
         let result = tokio::task::spawn_blocking(move || parse(&mut capped))
             .await
             .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
@@ -453,10 +358,6 @@ impl Source for Datarhei {
     }
 }
 
-fn bearer(token: &Secret) -> Result<HeaderValue> {
-    web::bearer(token.expose())
-}
-
 /// A server on this machine: Core's gzip costs it more CPU time than the bytes it saves on the
 /// loopback interface (docs/performance.md).
 fn is_loopback(url: &Url) -> bool {
@@ -481,59 +382,6 @@ fn html_content_type(resp: &Response) -> Option<String> {
         .to_ascii_lowercase()
         .contains("html")
         .then(|| value.to_owned())
-}
-
-/// Raised inside the body reader when the reply passes `--max-body-size`.
-#[derive(Debug, thiserror::Error)]
-#[error("reply larger than the size limit")]
-struct TooLarge;
-
-/// The body as `parse` reads it: at most `--max-body-size` bytes, and the memory budget checked
-/// every `BUDGET_STEP` bytes and at the end.
-struct Capped<R> {
-    inner: R,
-    left: u64,
-    budget: Budget,
-    /// What one JSON object of the body may become (0: measured as it is built instead).
-    per_object: u64,
-    /// What the objects read so far may become.
-    estimate: u64,
-    /// Bytes read since the last look at the budget.
-    unchecked: usize,
-}
-
-/// How often the budget is looked at: a look reads /proc/self/statm (a few microseconds), and
-/// 32 KiB of the worst reply shape (`{},` per session) build about 2.5 MiB of sessions.
-const BUDGET_STEP: usize = 32 * 1024;
-
-/// What one JSON object of a summary reply may become: a map entry of Core's history (key,
-/// totals, share of a tree node), then its row (measured: 280 bytes for `"k":{}` entries).
-const SUMMARY_OBJECT_COST: u64 = 320;
-
-/// What the sessions of the next `BUDGET_STEP` bytes may add before the budget is looked at
-/// again: kept free.
-const STEP_HEADROOM: u64 = 4 * 1024 * 1024;
-
-impl<R: Read> Read for Capped<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let step = buf.len().min(BUDGET_STEP);
-        let n = self.inner.read(&mut buf[..step])?;
-        let n64 = n as u64;
-        if n64 > self.left {
-            return Err(io::Error::other(TooLarge));
-        }
-        self.left -= n64;
-        self.estimate = self
-            .estimate
-            .saturating_add(budget::estimate(&buf[..n], self.per_object));
-        self.unchecked += n;
-        if self.unchecked >= BUDGET_STEP || n == 0 {
-            self.unchecked = 0;
-            let more = self.estimate.saturating_add(STEP_HEADROOM);
-            self.budget.check(more).map_err(io::Error::other)?;
-        }
-        Ok(n)
-    }
 }
 
 #[cfg(test)]

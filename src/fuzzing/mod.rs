@@ -4,7 +4,11 @@
 //!
 //! Beyond "never panics", each checks what a wrong answer would look like: a streamed parse that
 //! depends on how the body was chunked, malformed JSON accepted, an error of more than one line,
-//! output rows that do not match the items, a glob that disagrees with a naive matcher.
+//! output rows that do not match the items, a glob that disagrees with a naive matcher, a raw
+//! control or bidi character in any output, a machine format that does not read back, a secret
+//! left on an error line.
+
+mod output;
 
 use std::io::{self, Read};
 use std::str::FromStr;
@@ -20,6 +24,9 @@ use crate::query::{self, Filter};
 use crate::render;
 use crate::source::datarhei::wire as core_wire;
 use crate::source::tchmi::{duration, wire as hmi_wire};
+
+use output::{assert_safe, prometheus_lines, render_sessions};
+pub use output::{render, stderr_line};
 
 const FORMATS: [OutputFormat; 6] = [
     OutputFormat::Table,
@@ -91,6 +98,12 @@ pub fn datarhei_summary(data: &[u8]) {
             if let Err(e) = render::summaries(&mut out, &items, None, &options(format)) {
                 panic!("rendering failed: {e}");
             }
+            let allowed: &[char] = if format == OutputFormat::Tsv {
+                &['\t']
+            } else {
+                &[]
+            };
+            assert_safe("summary", &out, allowed);
             if format == OutputFormat::Prometheus {
                 prometheus_lines(&out);
             }
@@ -167,6 +180,12 @@ pub fn tchmi_frame(data: &[u8]) {
         if let Err(e) = rendered {
             panic!("rendering failed: {e}");
         }
+        let allowed: &[char] = if format == OutputFormat::Tsv {
+            &['\t']
+        } else {
+            &[]
+        };
+        assert_safe("clients and subscriptions", &out, allowed);
     }
     render_sessions(&sessions);
 }
@@ -195,20 +214,7 @@ pub fn filter(data: &[u8]) {
         return;
     };
     let mut field = || lines.next().unwrap_or_default().to_owned();
-    let session = Session {
-        collector: Collector::Rtmp,
-        id: field(),
-        reference: field(),
-        local: field(),
-        remote: field(),
-        extra: serde_json::Value::String(field()),
-        created_at: None,
-        age_s: None,
-        rx_bytes: Some(0),
-        tx_bytes: Some(0),
-        rx_bit_s: Some(0.0),
-        tx_bit_s: Some(0.0),
-    };
+    let session = fuzz_session(&mut field);
     let _ = filter.matches(&session);
     if let Some((pattern, subject)) = text.split_once('\u{0}') {
         assert_eq!(
@@ -273,39 +279,21 @@ fn options(format: OutputFormat) -> OutputOptions {
     }
 }
 
-/// Every line of the exposition is a comment or a sample: a label value can never break a line.
-fn prometheus_lines(out: &[u8]) {
-    let text = String::from_utf8_lossy(out);
-    let bad = text
-        .lines()
-        .find(|l| !l.starts_with("# ") && !l.starts_with("sessions_"));
-    assert!(bad.is_none(), "not a comment or a sample: {bad:?}");
-}
-
-/// Renders sessions every way: tables, TSV and NDJSON keep one line per session (tables without
-/// control characters), JSON reads back.
-fn render_sessions(sessions: &[Session]) {
-    for format in FORMATS {
-        let mut out = Vec::new();
-        if let Err(e) = render::sessions(&mut out, sessions, None, &options(format)) {
-            panic!("rendering failed: {e}");
-        }
-        let lines = out.iter().filter(|&&b| b == b'\n').count();
-        match format {
-            OutputFormat::Tsv => assert_eq!(lines, sessions.len() + 1, "tsv rows"),
-            OutputFormat::Ndjson => assert_eq!(lines, sessions.len(), "ndjson rows"),
-            OutputFormat::Json => {
-                let back: Result<Vec<serde_json::Value>, _> = serde_json::from_slice(&out);
-                assert!(back.is_ok_and(|v| v.len() == sessions.len()), "json");
-            }
-            OutputFormat::Prometheus => prometheus_lines(&out),
-            OutputFormat::Table | OutputFormat::Wide => {
-                assert_eq!(lines, sessions.len() + 1, "table rows");
-                let text = String::from_utf8_lossy(&out);
-                let control = text.chars().any(|c| c.is_control() && c != '\n');
-                assert!(!control, "control characters reach the terminal: {text:?}");
-            }
-        }
+/// A session whose text fields are the fuzzer's.
+fn fuzz_session(fields: &mut dyn FnMut() -> String) -> Session {
+    Session {
+        collector: Collector::Rtmp,
+        id: fields(),
+        reference: fields(),
+        local: fields(),
+        remote: fields(),
+        extra: serde_json::Value::String(fields()),
+        created_at: None,
+        age_s: None,
+        rx_bytes: Some(0),
+        tx_bytes: Some(0),
+        rx_bit_s: Some(0.0),
+        tx_bit_s: Some(0.0),
     }
 }
 

@@ -1,0 +1,109 @@
+//! Logging in to Core: `POST /api/login`, `GET /api/login/refresh` and the tokens they hand
+//! out (the login's client follows no redirect to another origin: `web::login_client`).
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+
+use super::{Datarhei, wire};
+use crate::config::Secret;
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::source::web;
+
+impl Datarhei {
+    pub(super) async fn login(&mut self) -> Result<()> {
+        let (Some(user), Some(password)) = (&self.credentials.user, &self.credentials.password)
+        else {
+            return Ok(());
+        };
+        let body = serde_json::json!({ "username": user, "password": password.expose() });
+        let req = self
+            .login_http
+            .post(self.endpoint("/api/login", None))
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(body.to_string());
+        // Core answers a wrong password only after a delay: a timeout now says so.
+        self.logging_in = true;
+        let resp = self.send(req).await;
+        self.logging_in = false;
+        let resp = resp.map_err(|e| {
+            let timed_out = self.timeout_error().to_string();
+            if e.to_string() == timed_out {
+                self.login_timeout()
+            } else {
+                e
+            }
+        })?;
+        match resp.status() {
+            StatusCode::OK => {
+                let tokens: wire::Tokens = self.read_small_json(resp, "login reply").await?;
+                self.access = Some(self.server_token(tokens.access_token, "login reply")?);
+                self.refresh = tokens
+                    .refresh_token
+                    .map(|t| self.server_token(t, "login reply"))
+                    .transpose()?;
+                Ok(())
+            }
+            // The route exists only when Core's auth is on: no login is needed.
+            StatusCode::NOT_FOUND => {
+                diag::trace(format_args!(
+                    "{}: /api/login does not exist: auth is disabled, continuing without a token",
+                    self.host
+                ));
+                Ok(())
+            }
+            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                let said = self.server_words(resp).await;
+                Err(Error::Auth(format!(
+                    "login as '{user}' at {} failed ({said}): check --user and the password",
+                    self.host
+                )))
+            }
+            _ => Err(self.status_error(resp).await),
+        }
+    }
+
+    /// Trades the refresh token for a new access token; `false` when Core refuses it. The
+    /// refresh token is kept until Core refuses it, so each renewal is not a password login.
+    pub(super) async fn refresh_access(&mut self) -> Result<bool> {
+        let Some(refresh) = self.refresh.clone() else {
+            return Ok(false);
+        };
+        let req = self
+            .login_http
+            .get(self.endpoint("/api/login/refresh", None))
+            .header(ACCEPT, "application/json")
+            .header(AUTHORIZATION, bearer(&refresh)?);
+        let resp = self.send(req).await?;
+        if resp.status() != StatusCode::OK {
+            diag::trace(format_args!(
+                "{}: token refresh refused ({})",
+                self.host,
+                resp.status()
+            ));
+            self.refresh = None;
+            return Ok(false);
+        }
+        let tokens: wire::Tokens = self.read_small_json(resp, "refresh reply").await?;
+        self.access = Some(self.server_token(tokens.access_token, "refresh reply")?);
+        Ok(true)
+    }
+
+    /// A token Core handed out, kept secret from here on; one that cannot go in an HTTP header
+    /// is a bad reply, not the user's mistake.
+    fn server_token(&self, token: String, what: &str) -> Result<Secret> {
+        let token = Secret::new(token);
+        bearer(&token).map_err(|_| {
+            Error::BadReply(format!(
+                "{} sent a {what} whose token holds characters that cannot go in an HTTP header",
+                self.host
+            ))
+        })?;
+        Ok(token)
+    }
+}
+
+pub(super) fn bearer(token: &Secret) -> Result<HeaderValue> {
+    web::bearer(token.expose())
+}

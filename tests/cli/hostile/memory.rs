@@ -1,0 +1,196 @@
+//! Bounded memory: whatever the reply's shape, the process stays under 2 × `--max-body-size` +
+//! 64 MiB, or the reply is refused with one line naming that limit.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use super::{
+    MIB, assert_quick, ceiling_kib, core_answering, hmi_answering, one_client, run_measured,
+};
+use crate::support::ws::frame_header;
+
+/// `n` sessions that are nothing but `{}`: 3 bytes of reply each, 200 bytes of rows.
+fn empty_sessions(n: usize) -> String {
+    format!(r#"{{"rtmp":[{}]}}"#, vec!["{}"; n].join(","))
+}
+
+#[test]
+fn two_million_empty_sessions_are_refused_within_the_memory_budget() {
+    let core = core_answering(empty_sessions(2_000_000));
+    let url = core.url();
+    for format in ["json", "tsv", "table"] {
+        let args = [
+            "--url",
+            &url,
+            "--max-body-size",
+            "8MiB",
+            "active",
+            "-o",
+            format,
+        ];
+        let (run, peak_kib) = run_measured(&args);
+        run.assert_failure(
+            4,
+            "sent a reply too large to hold: reading it would take more than 2 × --max-body-size + 64 MiB of memory (80 MiB); raise --max-body-size",
+        );
+        assert!(
+            peak_kib <= ceiling_kib(8 * MIB),
+            "-o {format}: {peak_kib} KiB"
+        );
+        assert_quick(&run, Duration::from_secs(10));
+    }
+    // Where it fits, it is read: 500,000 of them under a 64 MiB cap (a 192 MiB ceiling).
+    let fits = core_answering(empty_sessions(500_000));
+    let url = fits.url();
+    for format in ["json", "tsv", "prometheus"] {
+        let args = [
+            "--url",
+            &url,
+            "--timeout",
+            "60s",
+            "--max-body-size",
+            "64MiB",
+            "active",
+            "--per-session",
+            "-o",
+            format,
+            "--output-file",
+            "/dev/null",
+        ];
+        let (run, peak_kib) = run_measured(&args);
+        run.assert_success();
+        assert!(
+            peak_kib <= ceiling_kib(64 * MIB),
+            "-o {format}: {peak_kib} KiB"
+        );
+    }
+}
+
+/// Core's history of finished sessions with `n` remotes: `"k":{}` each, a map entry and a row
+/// of some 300 bytes once read.
+fn many_remotes(n: usize) -> String {
+    let entries: Vec<String> = (0..n).map(|i| format!(r#""{i:x}":{{}}"#)).collect();
+    format!(
+        r#"{{"rtmp":{{"active":{{}},"summary":{{"remote":{{{}}}}}}}}}"#,
+        entries.join(",")
+    )
+}
+
+#[test]
+fn a_history_of_many_remotes_is_refused_within_the_memory_budget() {
+    let core = core_answering(many_remotes(600_000));
+    let url = core.url();
+    let args = [
+        "--url",
+        &url,
+        "--max-body-size",
+        "8MiB",
+        "summary",
+        "--by",
+        "remote",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_failure(
+        4,
+        "more than 2 × --max-body-size + 64 MiB of memory (80 MiB)",
+    );
+    assert!(peak_kib <= ceiling_kib(8 * MIB), "{peak_kib} KiB");
+    assert_quick(&run, Duration::from_secs(10));
+
+    let args = [
+        "--url",
+        &url,
+        "--timeout",
+        "60s",
+        "--max-body-size",
+        "80MiB",
+        "summary",
+        "--by",
+        "remote",
+        "-o",
+        "tsv",
+        "--output-file",
+        "/dev/null",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_success();
+    assert!(peak_kib <= ceiling_kib(80 * MIB), "{peak_kib} KiB");
+}
+
+#[test]
+fn a_tchmi_reply_too_large_to_hold_is_refused_before_it_is_parsed() {
+    // A million registered commands: each would become a JSON map in its session's `extra`.
+    let url = hmi_answering(&one_client(1_000_000));
+    let (run, peak_kib) = run_measured(&["--url", &url, "active"]);
+    run.assert_failure(
+        4,
+        "more than 2 × --max-body-size + 64 MiB of memory (576 MiB)",
+    );
+    assert!(peak_kib < 128 * 1024, "{peak_kib} KiB");
+    assert_quick(&run, Duration::from_secs(10));
+
+    // A 4 MiB client key with 300,000 sockets: each row would copy the key (1.2 TB).
+    let sockets = vec!["{}"; 300_000].join(",");
+    let key = "k".repeat(4 << 20);
+    let reply =
+        format!(r#"{{"id":2,"commands":[{{"readValue":{{"clients":{{"{key}":[{sockets}]}}}}}}]}}"#);
+    let url = hmi_answering(&reply);
+    let args = ["--url", &url, "--max-body-size", "8MiB", "clients"];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_failure(
+        4,
+        "more than 2 × --max-body-size + 64 MiB of memory (80 MiB)",
+    );
+    assert!(peak_kib <= ceiling_kib(8 * MIB), "{peak_kib} KiB");
+}
+
+/// A WebSocket server that floods pings as fast as it can and never reads: the pongs it never
+/// collects must not pile up in our memory.
+fn ping_flood() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = Vec::new();
+        let mut byte = [0u8; 1];
+        while !request.ends_with(b"\r\n\r\n") {
+            if stream.read(&mut byte).unwrap_or(0) == 0 {
+                return;
+            }
+            request.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&request).to_string();
+        let key = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+            .unwrap_or_default();
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        let answer = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        );
+        let mut ping = frame_header(true, 9, 125);
+        ping.extend_from_slice(&[b'p'; 125]);
+        let burst = ping.repeat(512);
+        let started = Instant::now();
+        if stream.write_all(answer.as_bytes()).is_err() {
+            return;
+        }
+        while started.elapsed() < Duration::from_secs(10) && stream.write_all(&burst).is_ok() {}
+    });
+    format!("ws://127.0.0.1:{port}/")
+}
+
+#[test]
+fn a_server_flooding_pings_without_reading_keeps_memory_small() {
+    let url = ping_flood();
+    let (run, peak_kib) = run_measured(&["--url", &url, "--timeout", "2s", "clients"]);
+    // Either the timeout or the full write buffer ends it; memory stays small either way.
+    assert!(matches!(run.code, 3 | 4), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(peak_kib < 48 * 1024, "{peak_kib} KiB");
+    assert_quick(&run, Duration::from_millis(3500));
+}

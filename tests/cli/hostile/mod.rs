@@ -1,0 +1,82 @@
+//! Hostile servers, written here and bound to 127.0.0.1, one test per class of attack (issue 10):
+//! replies that would take unbounded time or memory once read, secrets a server echoes or
+//! redirects away, values and text that would break the output, and answers that are not ours.
+//! Each test asserts the exit code, the one line on stderr, an empty stdout, the wall time and,
+//! where memory is the point, the peak resident memory of the `sessions` process.
+
+mod memory;
+mod output;
+mod secrets;
+mod time;
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::http::{Reply, Server};
+use crate::support::ws::{self, Raw, frame_header};
+use crate::support::{Run, Usage, start};
+
+pub const MIB: u64 = 1024 * 1024;
+
+/// The ceiling `sessions` promises for a `--max-body-size`, in KiB: 2 × the cap + 64 MiB.
+pub fn ceiling_kib(max_body: u64) -> u64 {
+    (2 * max_body + 64 * MIB) / 1024
+}
+
+/// Runs to the end, measuring the peak resident memory (VmHWM) and the CPU time of the process.
+pub fn run_measured(args: &[&str]) -> (Run, u64) {
+    let (run, usage) = run_used(args);
+    (run, usage.peak_kib)
+}
+
+pub fn run_used(args: &[&str]) -> (Run, Usage) {
+    let (run, usage) = start(args, &[], None).finish_with_usage();
+    assert!(usage.peak_kib > 0, "VmHWM was never read");
+    // Shown with --nocapture: the figures docs/robustness-notes.md quotes.
+    eprintln!(
+        "{:?}: exit {}, peak RSS {} KiB, CPU {:?}, wall {:?}",
+        &args[2..],
+        run.code,
+        usage.peak_kib,
+        usage.cpu,
+        run.elapsed
+    );
+    (run, usage)
+}
+
+pub fn assert_quick(run: &Run, limit: Duration) {
+    assert!(
+        run.elapsed < limit,
+        "took {:?} (limit {limit:?})",
+        run.elapsed
+    );
+}
+
+/// A TwinCAT HMI stand-in that answers every connection at once with `reply` as one text frame
+/// (a client without credentials sends only ListActiveSessions, request 2).
+pub fn hmi_answering(reply: &str) -> String {
+    let mut frame = frame_header(true, 1, reply.len() as u64);
+    frame.extend_from_slice(reply.as_bytes());
+    ws::raw(Raw::Frames(frame))
+}
+
+/// A ListActiveSessions reply (request 2) with this `readValue`.
+pub fn listing(read_value: serde_json::Value) -> String {
+    json!({"id": 2, "commands": [{"symbol": "ListActiveSessions", "readValue": read_value}]})
+        .to_string()
+}
+
+/// A datarhei Core stand-in whose `/api/v3/session/active` answers with `body`.
+pub fn core_answering(body: String) -> Server {
+    Server::start(move |_| Reply::json(200, body.clone()))
+}
+
+/// One client with many registered commands, as one long list.
+pub fn one_client(commands: usize) -> String {
+    let list: Vec<_> = (0..commands)
+        .map(|i| json!({"id": i, "symbol": "ADS.PLC1.MAIN.x"}))
+        .collect();
+    listing(json!({"clients": {"10.0.0.1": [
+        {"sessionId": "s", "userName": "u", "commands": list}]}}))
+}
