@@ -612,6 +612,152 @@ fn rejected_token_is_exit_5_and_never_printed() {
     out.assert_success();
 }
 
+/// A JWT as Core signs it, with these claims (the signature is not checked by `sessions`).
+fn jwt(claims: &Value) -> String {
+    use base64::Engine;
+    let b64 = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(&claims.to_string()),
+        b64("signature")
+    )
+}
+
+fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(now.unwrap().as_secs()).unwrap()
+}
+
+/// A Core handing out JWTs: each login gives the next pair of `logins`, the refresh gives
+/// `refreshed`; it accepts only the tokens in `valid` on the session route.
+fn jwt_core(logins: Vec<(String, String)>, refreshed: String, valid: Vec<String>) -> Server {
+    let count = AtomicUsize::new(0);
+    Server::start(
+        move |req: &Request| match (req.method.as_str(), req.path()) {
+            ("POST", "/api/login") => {
+                let (access, refresh) = &logins[count.fetch_add(1, Ordering::SeqCst)];
+                Reply::json(
+                    200,
+                    json!({"access_token": access, "refresh_token": refresh}).to_string(),
+                )
+            }
+            ("GET", "/api/login/refresh") if req.bearer() == Some(logins[0].1.as_str()) => {
+                Reply::json(200, json!({"access_token": refreshed}).to_string())
+            }
+            ("GET", "/api/v3/session/active")
+                if valid.iter().any(|v| req.bearer() == Some(v.as_str())) =>
+            {
+                Reply::json(200, fixture("session-active-with-jwt.json"))
+            }
+            _ => Reply::json(401, fixture("error-401-expired-token.json")),
+        },
+    )
+}
+
+/// Who asked for what, with runs of the same line folded into one: the method, the path and
+/// the `jti` claim of the bearer token, if any.
+fn jwt_trail(server: &Server) -> Vec<String> {
+    use base64::Engine;
+    let jti = |token: &str| {
+        let claims = token.split('.').nth(1).unwrap();
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(claims)
+            .unwrap();
+        let claims: Value = serde_json::from_slice(&claims).unwrap();
+        claims["jti"].as_str().unwrap().to_owned()
+    };
+    let mut trail: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            let who = r.bearer().map_or_else(|| "-".to_owned(), jti);
+            format!("{} {} {who}", r.method, r.path())
+        })
+        .collect();
+    trail.dedup();
+    trail
+}
+
+/// A watch of five rounds a second apart, logged in as admin.
+fn watch_five_rounds(core: &Server) -> crate::support::Run {
+    let url = core.url();
+    let args = [
+        "--url",
+        &url,
+        "--user",
+        "admin",
+        "watch",
+        "--interval",
+        "1s",
+    ];
+    let mut args = args.to_vec();
+    args.extend_from_slice(&["--rounds", "5"]);
+    sessions(&args, &[("SESSIONS_PASSWORD", PASSWORD)], None)
+}
+
+#[test]
+fn an_access_token_about_to_expire_is_renewed_before_it_is_sent() {
+    let now = unix_now();
+    // Core's lifetimes are 600 s and 86,400 s; this access token is to be renewed after 2 s,
+    // 30 s before it expires, in the third round or so.
+    let ageing = jwt(&json!({"jti": "A1", "iat": now - 568, "exp": now + 32}));
+    let refresh = jwt(&json!({"jti": "R1", "iat": now - 568, "exp": now + 85_832}));
+    let fresh = jwt(&json!({"jti": "A2", "iat": now, "exp": now + 600}));
+    let valid = vec![ageing.clone(), fresh.clone()];
+    let core = jwt_core(vec![(ageing, refresh)], fresh, valid);
+    watch_five_rounds(&core).assert_success();
+    assert_eq!(
+        jwt_trail(&core),
+        [
+            "POST /api/login -",
+            "GET /api/v3/session/active A1",
+            "GET /api/login/refresh R1",
+            "GET /api/v3/session/active A2"
+        ]
+    );
+}
+
+#[test]
+fn with_both_tokens_about_to_expire_sessions_logs_in_again_first() {
+    let now = unix_now();
+    let ageing = jwt(&json!({"jti": "A1", "iat": now - 568, "exp": now + 32}));
+    let refresh = jwt(&json!({"jti": "R1", "iat": now - 86_368, "exp": now + 32}));
+    let fresh = jwt(&json!({"jti": "A2", "iat": now, "exp": now + 600}));
+    let refresh2 = jwt(&json!({"jti": "R2", "iat": now, "exp": now + 86_400}));
+    let valid = vec![ageing.clone(), fresh.clone()];
+    let logins = vec![(ageing, refresh), (fresh, refresh2)];
+    let core = jwt_core(logins, "never-handed-out".into(), valid);
+    watch_five_rounds(&core).assert_success();
+    assert_eq!(
+        jwt_trail(&core),
+        [
+            "POST /api/login -",
+            "GET /api/v3/session/active A1",
+            "POST /api/login -",
+            "GET /api/v3/session/active A2"
+        ]
+    );
+}
+
+#[test]
+fn a_refused_token_that_has_expired_says_when() {
+    let expired = jwt(&json!({"jti": "A0", "iat": 1_795_494_306, "exp": 1_795_494_906}));
+    let core = jwt_core(vec![], "-".into(), vec![]);
+    let url = core.url();
+    let out = sessions(
+        &["--url", &url, "active"],
+        &[("SESSIONS_TOKEN", &expired)],
+        None,
+    );
+    out.assert_failure(
+        5,
+        "refused the access token (HTTP 401 Unauthorized: Missing or invalid JWT token): it expired at 2026-11-24T04:35:06Z; log in with --user NAME",
+    );
+    // A token the user gave is sent as it is, expired or not: only Core can tell.
+    assert_eq!(jwt_trail(&core), ["GET /api/v3/session/active A0"]);
+}
+
 #[test]
 fn forbidden_is_treated_like_unauthorized() {
     let server = Server::start(|_| {

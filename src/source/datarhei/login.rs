@@ -1,9 +1,12 @@
 //! Logging in to Core: `POST /api/login`, `GET /api/login/refresh` and the tokens they hand
 //! out (the login's client follows no redirect to another origin: `web::login_client`).
 
+use std::time::SystemTime;
+
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
+use super::token::Token;
 use super::{Datarhei, wire};
 use crate::config::Secret;
 use crate::diag;
@@ -67,7 +70,7 @@ impl Datarhei {
     /// Trades the refresh token for a new access token; `false` when Core refuses it. The
     /// refresh token is kept until Core refuses it, so each renewal is not a password login.
     pub(super) async fn refresh_access(&mut self) -> Result<bool> {
-        let Some(refresh) = self.refresh.clone() else {
+        let Some(refresh) = self.refresh.as_ref().map(|t| t.secret().clone()) else {
             return Ok(false);
         };
         let req = self
@@ -90,9 +93,29 @@ impl Datarhei {
         Ok(true)
     }
 
+    /// Renews an access token whose claims say it has expired or is about to: with the refresh
+    /// token unless that has expired too, else (or when Core refuses it) with a login.
+    pub(super) async fn renew_early(&mut self, can_login: bool) -> Result<()> {
+        diag::trace(format_args!(
+            "{}: the access token expires soon: renewing it first",
+            self.host
+        ));
+        let refresh_lasts = self
+            .refresh
+            .as_ref()
+            .is_some_and(|t| !t.stale(SystemTime::now()));
+        if refresh_lasts && self.refresh_access().await? {
+            return Ok(());
+        }
+        if can_login {
+            self.login().await?;
+        }
+        Ok(())
+    }
+
     /// A token Core handed out, kept secret from here on; one that cannot go in an HTTP header
     /// is a bad reply, not the user's mistake.
-    fn server_token(&self, token: String, what: &str) -> Result<Secret> {
+    fn server_token(&self, token: String, what: &str) -> Result<Token> {
         let token = Secret::new(token);
         bearer(&token).map_err(|_| {
             Error::BadReply(format!(
@@ -100,7 +123,7 @@ impl Datarhei {
                 self.host
             ))
         })?;
-        Ok(token)
+        Ok(Token::new(token))
     }
 }
 

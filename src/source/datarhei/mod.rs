@@ -4,6 +4,7 @@
 mod body;
 mod login;
 mod split;
+mod token;
 pub(crate) mod wire;
 
 use std::io::{self, Read};
@@ -16,7 +17,7 @@ use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use crate::config::Target;
-use crate::config::{Credentials, NetOptions, Secret};
+use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
@@ -27,6 +28,7 @@ use crate::source::{Connection, Source, net, served, url_of, web};
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
 use login::bearer;
 use split::SplitError;
+use token::Token;
 use wire::ReplyError;
 
 /// Error bodies and login replies are small; anything past this is not what we expect.
@@ -50,8 +52,8 @@ pub struct Datarhei {
     base: Url,
     host: String,
     credentials: Credentials,
-    access: Option<Secret>,
-    refresh: Option<Secret>,
+    access: Option<Token>,
+    refresh: Option<Token>,
     net: NetOptions,
     /// Whether to ask Core for gzip (reqwest's default) or for the body as it is.
     compressed: bool,
@@ -70,7 +72,7 @@ impl Datarhei {
             login_http,
             base,
             host,
-            access: credentials.token.clone(),
+            access: credentials.token.clone().map(Token::new),
             refresh: None,
             logging_in: false,
             credentials,
@@ -100,10 +102,19 @@ impl Datarhei {
         F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
     {
         let can_login = self.credentials.user.is_some() && self.credentials.password.is_some();
+        let (mut refreshed, mut logged_in_again) = (false, false);
         if self.access.is_none() && can_login {
             self.login().await?;
+        } else if self
+            .access
+            .as_ref()
+            .is_some_and(|t| t.stale(SystemTime::now()))
+        {
+            // Renewed before Core refuses it: no failed request first, and the refresh token
+            // is used while it lasts.
+            refreshed = true;
+            self.renew_early(can_login).await?;
         }
-        let (mut refreshed, mut logged_in_again) = (false, false);
         loop {
             let mut req = self
                 .http
@@ -115,7 +126,7 @@ impl Datarhei {
                 req = req.header(ACCEPT_ENCODING, "identity");
             }
             if let Some(token) = &self.access {
-                req = req.header(AUTHORIZATION, bearer(token)?);
+                req = req.header(AUTHORIZATION, bearer(token.secret())?);
             }
             let resp = self.send(req).await?;
             match resp.status() {
@@ -168,8 +179,16 @@ impl Datarhei {
         Error::Auth(if self.credentials.user.is_some() {
             format!("{host} refused the login's token ({said}); check the user's permissions")
         } else if self.credentials.token.is_some() {
+            let expired = self
+                .access
+                .as_ref()
+                .and_then(|t| t.expired(SystemTime::now()));
+            let why = expired.map_or_else(
+                || "it may have expired".to_owned(),
+                |at| format!("it expired at {}", humantime::format_rfc3339_seconds(at)),
+            );
             format!(
-                "{host} refused the access token ({said}): it may have expired; log in with --user NAME and SESSIONS_PASSWORD or --password-stdin"
+                "{host} refused the access token ({said}): {why}; log in with --user NAME and SESSIONS_PASSWORD or --password-stdin"
             )
         } else {
             format!(
