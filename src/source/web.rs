@@ -1,8 +1,7 @@
 //! The HTTP client of the streaming servers with a plain listing API (MediaMTX, SRS, nginx-rtmp,
-//! Icecast) and of datarhei Core: one client setup, Basic auth, one `--max-body-size` budget and
-//! one deadline per fetch (all the pages of a listing together), JSON bodies, and every failure
-//! as one line with its exit code.
-// Used by the new sources, registered by the lead after the layout change.
+//! Icecast) and of datarhei Core: one client setup, Basic auth, one `--max-body-size` and one
+//! memory budget and one deadline per fetch (all the pages of a listing together), JSON bodies,
+//! and every failure as one line with its exit code.
 
 use std::cell::Cell;
 use std::fmt;
@@ -15,12 +14,25 @@ use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::source::net;
+use crate::source::budget::{self, Budget, OverBudget};
+use crate::source::{net, xml};
 use crate::tls;
 
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
 const WORDS_LIMIT: usize = 160;
+
+/// What one JSON object of a listing may become, all told (measured: 1.7 KB for a MediaMTX
+/// connection with every field set, its strings included): serde's wire struct (up to 400
+/// bytes), the session (232) with its `extra` map (a 640-byte B-tree node and up to nine keys),
+/// the ids seen across pages, the previous look kept for rates, the copy into the answer.
+const JSON_OBJECT: u64 = 2048;
+/// What one row element of an XML listing may become: the session and its `extra` map (nginx-rtmp
+/// fills up to nine keys), its strings' allocations, the copy into the answer.
+const XML_ROW: u64 = 1536;
+/// Each byte of a reply is copied at most twice more: into the rows (or into an unescaped text of
+/// the XML tree) and once again (the ids seen across pages, the previous look).
+const COPIES_PER_BYTE: u64 = 2;
 
 /// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured. A
 /// plain-HTTP client gets the same TLS set-up (for a redirect to https): left to itself, reqwest
@@ -117,6 +129,8 @@ pub enum Bad {
     Syntax(&'static str, String),
     /// Well-formed, but not what this server sends.
     Shape(String),
+    /// Its rows would take the process past the memory budget.
+    Over(OverBudget),
 }
 
 impl Bad {
@@ -137,6 +151,7 @@ impl fmt::Display for Bad {
             Bad::Truncated(format) => write!(f, "a truncated reply: the {format} ends early"),
             Bad::Syntax(format, what) => write!(f, "a reply that is not valid {format} ({what})"),
             Bad::Shape(what) => write!(f, "a reply of an unexpected shape ({what})"),
+            Bad::Over(over) => write!(f, "a reply too large to hold: {over}"),
         }
     }
 }
@@ -144,6 +159,26 @@ impl fmt::Display for Bad {
 /// Parses `body` as JSON into a private wire type.
 pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Bad> {
     serde_json::from_slice(body).map_err(|e| Bad::json(&e))
+}
+
+/// How a server writes its listings, for what parsing one may cost.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    /// JSON: each object may become a row.
+    Json,
+    /// XML: each element called `row` (in any case, with or without a prefix) becomes one.
+    Xml { row: &'static str },
+}
+
+impl Body {
+    /// At most what parsing `body` and keeping its rows to the end of the command may cost.
+    fn cost(self, body: &[u8]) -> u64 {
+        let parsed = match self {
+            Body::Json => budget::estimate(body, JSON_OBJECT),
+            Body::Xml { row } => xml::cost(body, row, XML_ROW),
+        };
+        parsed.saturating_add((body.len() as u64).saturating_mul(COPIES_PER_BYTE))
+    }
 }
 
 /// A reply read whole, within `--max-body-size`.
@@ -208,6 +243,13 @@ pub struct Web {
     /// Body bytes read since the current fetch began: every page of a listing shares one
     /// `--max-body-size`, so a server that never runs out of pages cannot fill the memory.
     spent: Cell<u64>,
+    body: Body,
+    budget: Budget,
+    /// The process's resident memory when the current fetch began.
+    start: Cell<u64>,
+    /// What the replies parsed since then may cost: the rows of every page are kept to the
+    /// end, so their estimates add up.
+    reserved: Cell<u64>,
 }
 
 impl Web {
@@ -216,15 +258,20 @@ impl Web {
         credentials: Credentials,
         net: NetOptions,
         api: &'static str,
+        body: Body,
     ) -> Result<Self> {
         Ok(Web {
             http: client(&net)?,
             host: net::host_label(&base),
             base,
             credentials,
+            budget: Budget::new(net.max_body_size),
             net,
             api,
             spent: Cell::new(0),
+            body,
+            start: Cell::new(0),
+            reserved: Cell::new(0),
         })
     }
 
@@ -244,10 +291,12 @@ impl Web {
         url
     }
 
-    /// Runs a whole fetch (every page of it) under the one `--timeout` and the one
-    /// `--max-body-size`.
+    /// Runs a whole fetch (every page of it) under the one `--timeout`, the one
+    /// `--max-body-size` and the one memory budget.
     pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
         self.spent.set(0);
+        self.start.set(budget::resident().unwrap_or(0));
+        self.reserved.set(0);
         tokio::time::timeout(self.net.timeout, fetch)
             .await
             .unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
@@ -279,7 +328,8 @@ impl Web {
         self.check(reply)
     }
 
-    /// The reply if it is a success that is no HTML page; the error it stands for otherwise.
+    /// The reply if it is a success that is no HTML page and its rows fit the memory budget; the
+    /// error it stands for otherwise. Called right before the reply is parsed.
     pub fn check(&self, reply: Reply) -> Result<Reply> {
         if matches!(
             reply.status,
@@ -301,7 +351,28 @@ impl Web {
                 self.host, self.api, self.api
             )));
         }
+        self.afford(self.body.cost(&reply.body))
+            .map_err(|e| self.bad(e))?;
         Ok(reply)
+    }
+
+    /// Whether `more` bytes of rows keep the process within the memory budget, on top of what
+    /// it may hold already: what this fetch began with, its bodies and what its earlier replies
+    /// may become, or what is resident now if that is more (other targets read at the same
+    /// time). Parsers whose rows copy a parent's text (a stream's name into each of its
+    /// clients) ask for those copies too.
+    pub fn afford(&self, more: u64) -> Result<(), Bad> {
+        let before = self.reserved.get();
+        self.reserved.set(before.saturating_add(more));
+        let estimated = self
+            .start
+            .get()
+            .saturating_add(self.spent.get())
+            .saturating_add(before);
+        let held = estimated.max(budget::resident().unwrap_or(0));
+        self.budget
+            .fits(held.saturating_add(more))
+            .map_err(Bad::Over)
     }
 
     /// A refusal of the credentials (exit 5), with what to try.
@@ -329,6 +400,7 @@ impl Web {
     pub fn bad(&self, e: Bad) -> Error {
         let hint = match e {
             Bad::Shape(_) => format!("; is --url {}?", self.api),
+            Bad::Over(_) => "; raise --max-body-size if that is expected".to_owned(),
             _ => String::new(),
         };
         Error::BadReply(format!("{} sent {e}{hint}", self.host))

@@ -1,7 +1,6 @@
 //! XML bodies (nginx-rtmp's stat page, Icecast's admin answers): parsed whole with roxmltree,
 //! which refuses DTDs and is bounded by a node limit, and read by tag names that ignore case
-//! (Icecast 2.4 writes `<ID>`, 2.5 `<id>`).
-// Used by the new sources, registered by the lead after the layout change.
+//! (Icecast 2.4 writes `<ID>`, 2.5 `<id>`). What a parse builds is estimated before it starts.
 
 use roxmltree::{Document, Node, ParsingOptions};
 
@@ -9,6 +8,53 @@ use crate::source::web::Bad;
 
 /// Far above any real listing, far below what exhausts memory.
 const NODES_LIMIT: u32 = 4_000_000;
+
+/// What roxmltree keeps for a node (an element, a text, a comment) and for an attribute
+/// (measured: 72 bytes each, roxmltree 0.21).
+const NODE: u64 = 72;
+const ATTRIBUTE: u64 = 72;
+/// The allocation of a text or attribute value that had to be unescaped (`&lt;`, a line break in
+/// an attribute): its bytes count with the body's, its header and rounding here.
+const UNESCAPED: u64 = 32;
+
+/// At most what parsing `body` builds, and its rows once each element called `row` becomes
+/// `per_row` bytes (the text they copy from the body is the caller's to count). Counted from
+/// the bytes: a node per `<` that opens an element or a comment, a text node per `>` that no `<`
+/// follows, an attribute per `=`. roxmltree reserves a node per `<`; a tree that outgrows that
+/// (texts beside self-closed elements) is copied once into twice the room.
+pub fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
+    let (mut tags, mut opened, mut rows) = (0u64, 0u64, 0u64);
+    for at in memchr::memchr_iter(b'<', body) {
+        tags += 1;
+        let rest = &body[at + 1..];
+        if rest.first() == Some(&b'/') {
+            continue;
+        }
+        opened += 1;
+        // A name ends before the next `<` at the latest, so the names scanned never overlap.
+        let end = rest
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>' | b'<'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        // The name without a namespace prefix, as `is` compares it.
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        if local.eq_ignore_ascii_case(row.as_bytes()) {
+            rows += 1;
+        }
+    }
+    let texts = memchr::memchr_iter(b'>', body)
+        .filter(|&at| body.get(at + 1).is_some_and(|&b| b != b'<'))
+        .count() as u64;
+    let attributes = memchr::memchr_iter(b'=', body).count() as u64;
+    let nodes = opened + texts;
+    let slots = if nodes > tags { nodes + tags } else { nodes };
+    slots
+        .saturating_mul(NODE)
+        .saturating_add(attributes.saturating_mul(ATTRIBUTE))
+        .saturating_add((texts + attributes).saturating_mul(UNESCAPED))
+        .saturating_add(rows.saturating_mul(per_row))
+}
 
 /// Parses `body`; the body is bounded by `--max-body-size` before it gets here.
 pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
@@ -127,5 +173,25 @@ mod tests {
         assert!(matches!(number::<u64>(top, "n"), Err(Bad::Shape(_))));
         assert_eq!(text(top, "e"), Some(""));
         assert!(matches!(root(&doc, "rtmp"), Err(Bad::Shape(_))));
+    }
+
+    #[test]
+    fn the_cost_counts_nodes_attributes_and_rows() {
+        // Three elements, one text, one attribute; two rows (one in a namespace, any case).
+        let body = br#"<a><Client x="1">t</Client><n:client/></a>"#;
+        assert_eq!(
+            cost(body, "client", 1000),
+            4 * NODE + ATTRIBUTE + 2 * UNESCAPED + 2000
+        );
+        assert_eq!(
+            cost(body, "other", 1000),
+            4 * NODE + ATTRIBUTE + 2 * UNESCAPED
+        );
+        // A text beside each self-closed element: more nodes than `<`, so the tree was copied.
+        let grown = b"<r><a/>x<a/>x</r>";
+        assert_eq!(cost(grown, "a", 0), (5 + 4) * NODE + 2 * UNESCAPED);
+        // A name that never ends is scanned once, not once per `<`.
+        assert_eq!(cost(&[b'<'; 5], "client", 1000), 5 * NODE);
+        assert_eq!(cost(b"", "client", 1000), 0);
     }
 }
