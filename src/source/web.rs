@@ -16,11 +16,15 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::{net, xml};
+use crate::text::{QUOTED, brief};
 use crate::tls;
 
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
 const WORDS_LIMIT: usize = 160;
+/// How much of a refusal's body is read: its first words are all an error line shows, and a
+/// server's 256 MB error page would otherwise be read, and parsed, whole.
+const REFUSAL_LIMIT: usize = 64 * 1024;
 
 /// What one JSON object of a listing may become, all told (measured: 1.7 KB for a MediaMTX
 /// connection with every field set, its strings included): serde's wire struct (up to 400
@@ -138,9 +142,9 @@ impl Bad {
         if e.is_eof() {
             Bad::Truncated("JSON")
         } else if e.is_syntax() {
-            Bad::Syntax("JSON", e.to_string())
+            Bad::Syntax("JSON", brief(e, QUOTED))
         } else {
-            Bad::Shape(e.to_string())
+            Bad::Shape(brief(e, QUOTED))
         }
     }
 }
@@ -181,7 +185,7 @@ impl Body {
     }
 }
 
-/// A reply read whole, within `--max-body-size`.
+/// A reply read whole, within `--max-body-size` (a refusal: its first `REFUSAL_LIMIT` bytes).
 pub struct Reply {
     pub status: StatusCode,
     pub html: bool,
@@ -439,6 +443,11 @@ impl Web {
             }
             self.spent.set(spent);
             body.extend_from_slice(&chunk);
+            if !status.is_success() && body.len() >= REFUSAL_LIMIT {
+                // The rest is not read: the connection is dropped with the reply.
+                body.truncate(REFUSAL_LIMIT);
+                break;
+            }
         }
         Ok(Reply { status, html, body })
     }

@@ -5,9 +5,14 @@
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::source::web::Bad;
+use crate::text::{QUOTED, brief};
 
 /// Far above any real listing, far below what exhausts memory.
 const NODES_LIMIT: u32 = 4_000_000;
+/// At most this many `=` between two `<`, so at most this many attributes in one element:
+/// roxmltree checks each attribute against the element's others (time quadratic in their
+/// number: 1,000 a element parse 20× slower than plain elements), and these servers write two.
+const ATTRIBUTES_LIMIT: usize = 64;
 
 /// What roxmltree keeps for a node (an element, a text, a comment) and for an attribute
 /// (measured: 72 bytes each, roxmltree 0.21).
@@ -59,6 +64,7 @@ pub fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
 /// Parses `body`; the body is bounded by `--max-body-size` before it gets here.
 pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
     let text = std::str::from_utf8(body).map_err(|e| Bad::Syntax("XML", e.to_string()))?;
+    linear(body)?;
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: NODES_LIMIT,
@@ -70,8 +76,32 @@ pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
         }
         // A body cut inside a name (`</`, `<cli`) fails as a bad token at the very end.
         other if other.pos() == end_of(text) => Bad::Truncated("XML"),
-        other => Bad::Syntax("XML", other.to_string()),
+        other => Bad::Syntax("XML", brief(&other, QUOTED)),
     })
+}
+
+/// Refuses what would make roxmltree's time grow faster than the body: many attributes in one
+/// element, and namespaces (each element that declares one copies, and each prefixed name
+/// searches, every namespace in scope). Neither server writes a namespace.
+fn linear(body: &[u8]) -> Result<(), Bad> {
+    if memchr::memmem::find(body, b"xmlns").is_some() {
+        return Err(Bad::Shape(
+            "an XML namespace (xmlns), which this server does not write".into(),
+        ));
+    }
+    // No `<` inside an element's start tag (not even in an attribute's value): its attributes
+    // are among the `=` before the next `<`.
+    let crowded = body.split(|&b| b == b'<').any(|tag| {
+        memchr::memchr_iter(b'=', tag)
+            .nth(ATTRIBUTES_LIMIT)
+            .is_some()
+    });
+    if crowded {
+        return Err(Bad::Shape(format!(
+            "an element with more than {ATTRIBUTES_LIMIT} attributes"
+        )));
+    }
+    Ok(())
 }
 
 /// Where roxmltree places the end of `text`: rows counted by line feeds, columns by characters.
@@ -91,10 +121,8 @@ pub fn root<'a, 'input>(doc: &'a Document<'input>, name: &str) -> Result<Node<'a
     if is(root, name) {
         Ok(root)
     } else {
-        Err(Bad::Shape(format!(
-            "<{}> where <{name}> was expected",
-            root.tag_name().name()
-        )))
+        let found = brief(&root.tag_name().name(), QUOTED);
+        Err(Bad::Shape(format!("<{found}> where <{name}> was expected")))
     }
 }
 
@@ -125,10 +153,12 @@ pub fn text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
 pub fn number<T: std::str::FromStr>(node: Node<'_, '_>, name: &str) -> Result<Option<T>, Bad> {
     match text(node, name) {
         None => Ok(None),
-        Some(t) => t
-            .parse()
-            .map(Some)
-            .map_err(|_| Bad::Shape(format!("<{name}> holds {t:?}, not a number"))),
+        Some(t) => t.parse().map(Some).map_err(|_| {
+            Bad::Shape(brief(
+                &format_args!("<{name}> holds {t:?}, not a number"),
+                QUOTED,
+            ))
+        }),
     }
 }
 
@@ -173,6 +203,25 @@ mod tests {
         assert!(matches!(number::<u64>(top, "n"), Err(Bad::Shape(_))));
         assert_eq!(text(top, "e"), Some(""));
         assert!(matches!(root(&doc, "rtmp"), Err(Bad::Shape(_))));
+    }
+
+    #[test]
+    fn what_would_parse_in_more_than_linear_time_is_refused() {
+        let attributes = |n: usize| {
+            let list: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+            format!("<r><e{list}/></r>")
+        };
+        assert!(parse(attributes(ATTRIBUTES_LIMIT).as_bytes()).is_ok());
+        assert_eq!(
+            parse(attributes(ATTRIBUTES_LIMIT + 1).as_bytes()).err(),
+            Some(Bad::Shape("an element with more than 64 attributes".into()))
+        );
+        assert_eq!(
+            parse(br#"<r xmlns:p="u"><p:e/></r>"#).err(),
+            Some(Bad::Shape(
+                "an XML namespace (xmlns), which this server does not write".into()
+            ))
+        );
     }
 
     #[test]

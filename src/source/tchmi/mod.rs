@@ -25,6 +25,7 @@ use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::local::LocalOptions;
 use crate::source::{Connection, Source, SubscriptionDetails, net, url_of};
+use crate::text::{QUOTED, brief};
 use crate::tls;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -306,12 +307,14 @@ impl Tchmi {
                     )),
                     wire::Routed::Unreadable(e) => {
                         return Err(Error::BadReply(format!(
-                            "{host} sent a {what} reply of an unexpected shape ({e})"
+                            "{host} sent a {what} reply of an unexpected shape ({})",
+                            brief(&e, QUOTED)
                         )));
                     }
                     wire::Routed::NotJson(e) => {
                         return Err(Error::BadReply(format!(
-                            "{host} sent a frame that is not a JSON object ({e})"
+                            "{host} sent a frame that is not a JSON object ({})",
+                            brief(&e, QUOTED)
                         )));
                     }
                 },

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use super::{MIB, assert_quick, ceiling_kib, core_answering, hmi_answering, one_client, run_used};
+use super::{
+    MIB, answering, assert_quick, ceiling_kib, core_answering, hmi_answering, one_client, run_used,
+    stat_page,
+};
 use crate::support::http::{Reply, Request, Server};
 use crate::support::sessions;
 
@@ -57,6 +60,26 @@ fn a_long_string_renders_in_linear_time_in_every_format() {
         let command = ["active", "--per-session", "-o", format];
         assert_linear(&small.url(), &large.url(), 5, &command);
     }
+}
+
+/// XML that roxmltree would parse in quadratic time: 100 clients with 5,000 attributes each
+/// (4.5 MB), each attribute checked against the others before it.
+#[test]
+fn xml_that_would_parse_in_quadratic_time_is_refused_at_once() {
+    let attributes: String = (0..5_000).map(|i| format!(r#" a{i}="""#)).collect();
+    let client = |i| format!("<client{attributes}><id>{i}</id></client>");
+    let nginx = answering("/stat", "text/xml", stat_page("cam1", 100, client));
+    let url = format!("{}/stat", nginx.url());
+    let run = sessions(
+        &["--source", "nginx-rtmp", "--url", &url, "active"],
+        &[],
+        None,
+    );
+    run.assert_failure(
+        4,
+        "sent a reply of an unexpected shape (an element with more than 64 attributes); is --url nginx-rtmp's stat page",
+    );
+    assert_quick(&run, Duration::from_secs(2));
 }
 
 /// A reply sent so slowly that it takes `total`: a byte at a time.
