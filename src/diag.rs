@@ -209,7 +209,10 @@ mod tests {
         let line = format!("start pa55-w0rd-long \u{1b}[2J {} end", "x".repeat(5000));
         let shown = gate(&line, &secrets);
         assert!(shown.starts_with("start *** \\u{1b}[2J xxx"), "{shown}");
-        assert!(shown.contains("x…x") && shown.ends_with("xxx end"), "{shown}");
+        assert!(
+            shown.contains("x…x") && shown.ends_with("xxx end"),
+            "{shown}"
+        );
         assert_eq!(shown.len(), LINE_LIMIT + '…'.len_utf8());
         assert_eq!(gate("short", &secrets), "short");
     }

@@ -298,12 +298,28 @@ impl Web {
     /// Runs a whole fetch (every page of it) under the one `--timeout`, the one
     /// `--max-body-size` and the one memory budget.
     pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
-        self.spent.set(0);
-        self.start.set(budget::resident().unwrap_or(0));
-        self.reserved.set(0);
+        self.begin();
         tokio::time::timeout(self.net.timeout, fetch)
             .await
             .unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
+    }
+
+    /// Runs `each` on every item (a kick per session), all of them within the one `--timeout`
+    /// and the one `--max-body-size`.
+    pub async fn each_within<'a, T, F, Fut>(&self, items: &'a [T], each: F) -> Vec<Result<()>>
+    where
+        F: Fn(&'a T) -> Fut,
+        Fut: Future<Output = Result<()>>,
+    {
+        self.begin();
+        net::each_within(self.net.timeout, &self.host, items, each).await
+    }
+
+    /// A fetch begins: nothing read or reserved yet.
+    fn begin(&self) {
+        self.spent.set(0);
+        self.start.set(budget::resident().unwrap_or(0));
+        self.reserved.set(0);
     }
 
     /// Sends one request with the configured credentials and reads the reply whole.

@@ -141,8 +141,8 @@ impl Source for Icecast {
         Ok(SourceSummary::Collectors(rows))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.kill(session)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web.each_within(sessions, |s| self.kill(s)).await
     }
 }
 

@@ -190,8 +190,8 @@ impl Source for Mediamtx {
         )))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.post_kick(session)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web.each_within(sessions, |s| self.post_kick(s)).await
     }
 }
 

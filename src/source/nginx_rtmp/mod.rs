@@ -153,8 +153,10 @@ impl Source for NginxRtmp {
         Ok(SourceSummary::Collectors(rows))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.drop_client(session)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web
+            .each_within(sessions, |s| self.drop_client(s))
+            .await
     }
 }
 

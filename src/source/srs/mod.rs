@@ -158,8 +158,8 @@ impl Source for Srs {
         )))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.delete(&session.id)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web.each_within(sessions, |s| self.delete(&s.id)).await
     }
 }
 

@@ -62,6 +62,78 @@ fn a_long_string_renders_in_linear_time_in_every_format() {
     }
 }
 
+/// Four kicks, each answered after 0.7 s: the kicks of one server share one `--timeout`, so the
+/// second is cut off at 1 s and the last two are never sent (each had its own before: 2.8 s).
+#[test]
+fn the_kicks_of_one_server_share_one_timeout() {
+    let mediamtx = Server::start(|req: &Request| match req.path() {
+        "/v3/rtmpconns/list" => Reply::json(
+            200,
+            r#"{"pageCount":1,"items":[{"id":"k1"},{"id":"k2"},{"id":"k3"},{"id":"k4"}]}"#,
+        ),
+        path if path.starts_with("/v3/rtmpconns/kick/") => {
+            std::thread::sleep(Duration::from_millis(700));
+            Reply::json(200, "{}")
+        }
+        _ => Reply::json(404, "404 page not found"),
+    });
+    let url = mediamtx.url();
+    let args = [
+        "--source",
+        "mediamtx",
+        "--url",
+        &url,
+        "--timeout",
+        "1s",
+        "kick",
+        "--collectors",
+        "rtmp",
+        "k1",
+        "k2",
+        "k3",
+        "k4",
+        "--yes",
+        "-o",
+        "json",
+    ];
+    let run = sessions(&args, &[], None);
+    let late = format!(
+        "{} did not answer within 1s (--timeout); is it overloaded, or is that the right port?",
+        url.trim_start_matches("http://")
+    );
+    assert_eq!(run.code, 3, "{run:?}");
+    let outcomes: Vec<(String, Option<String>)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_owned(),
+                o["error"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Option<String>)> = [
+        ("k1", None),
+        ("k2", Some(&late)),
+        ("k3", Some(&late)),
+        ("k4", Some(&late)),
+    ]
+    .into_iter()
+    .map(|(id, e)| (id.to_owned(), e.cloned()))
+    .collect();
+    assert_eq!(outcomes, want);
+    assert_eq!(run.stderr, format!("sessions: {late}\n").repeat(3));
+    let kicks = mediamtx
+        .requests()
+        .iter()
+        .filter(|r| r.path().contains("/kick/"))
+        .count();
+    assert_eq!(kicks, 2);
+    assert_quick(&run, Duration::from_millis(1800));
+}
+
 /// XML that roxmltree would parse in quadratic time: 100 clients with 5,000 attributes each
 /// (4.5 MB), each attribute checked against the others before it.
 #[test]
