@@ -264,6 +264,10 @@ impl Web {
         api: &'static str,
         body: Body,
     ) -> Result<Self> {
+        if let (Some(user), Some(password)) = (&credentials.user, &credentials.password) {
+            // A server may echo the header it got (a debugging proxy's error page).
+            diag::keep_secret(&basic_credential(user, password.expose()));
+        }
         Ok(Web {
             http: client(&net)?,
             host: net::host_label(&base),
@@ -480,6 +484,29 @@ impl Web {
     }
 }
 
+/// `user:password` as Basic authentication sends it: in base64 (RFC 7617).
+fn basic_credential(user: &str, password: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let plain = format!("{user}:{password}");
+    let mut out = String::with_capacity(plain.len().div_ceil(3) * 4);
+    for chunk in plain.as_bytes().chunks(3) {
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let bits = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(bits >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// `Authorization: Bearer …` (MediaMTX's JWT), kept out of debug output.
 pub fn bearer(token: &str) -> Result<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
@@ -492,6 +519,17 @@ pub fn bearer(token: &str) -> Result<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_in_base64_as_rfc_7617_writes_them() {
+        assert_eq!(
+            basic_credential("Aladdin", "open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(basic_credential("a", "b"), "YTpi");
+        assert_eq!(basic_credential("ab", "c"), "YWI6Yw==");
+        assert_eq!(basic_credential("ab", "cd"), "YWI6Y2Q=");
+    }
 
     #[test]
     fn bodies_are_json_or_say_why_not() {
