@@ -219,7 +219,7 @@ fn a_streaming_listing_too_large_to_hold_is_refused_within_the_memory_budget() {
 }
 
 /// Large listings as the servers write them still read, within the ceiling: 20,000 MediaMTX
-/// connections in 20 pages (12 MB) under a 16 MiB cap, a stat page of 20,000 nginx-rtmp
+/// connections in 20 pages (6 MB) under a 16 MiB cap, a stat page of 20,000 nginx-rtmp
 /// clients (3.6 MB) under 32 MiB.
 #[test]
 fn large_streaming_listings_as_servers_write_them_still_read() {

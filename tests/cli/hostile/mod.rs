@@ -33,7 +33,7 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
 pub fn run_used(args: &[&str]) -> (Run, Usage) {
     let (run, usage) = start(args, &[], None).finish_with_usage();
     assert!(usage.peak_kib > 0, "VmHWM was never read");
-    // Shown with --nocapture: the figures docs/robustness-notes.md quotes.
+    // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!(
         "{:?}: exit {}, peak RSS {} KiB, CPU {:?}, wall {:?}",
         &args[2..],

@@ -25,6 +25,8 @@ fn assert_linear(small: &str, large: &str, k: u32, command: &[&str]) {
         usage.cpu
     };
     let (small, large) = (cpu(small), cpu(large));
+    // Shown with --nocapture: the figures docs/robustness.md quotes.
+    eprintln!("{command:?}: {small:?} of CPU, {k}× the reply {large:?}");
     assert!(
         large < small * 2 * k + Duration::from_millis(500),
         "{command:?}: {k}× the reply took {large:?} of CPU against {small:?}"
