@@ -121,7 +121,8 @@ pub struct GlobalArgs {
 
     /// Bound on everything asked of each server: connecting, logging in (token refresh and
     /// login again included), the request and the whole reply; each round of a watch has its
-    /// own. From 1ms to 24h, e.g. 500ms, 10s, 1m [default: 10s, or the context's timeout]
+    /// own, and so have a kick's listing and all its kicks together. From 1ms to 24h, e.g.
+    /// 500ms, 10s, 1m [default: 10s, or the context's timeout]
     #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 

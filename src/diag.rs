@@ -1,7 +1,8 @@
 //! Everything `sessions` writes to stderr: `-v` traces, warnings (silenced by `-q`), error lines.
 //! Each line passes one gate: every secret the process knows (passwords, tokens, as typed and as
-//! a server may echo them: JSON- or URL-escaped) is replaced by `***`, and what is left is shown
-//! escaped (`text::escape`), so a line can neither leak a secret nor restyle the terminal.
+//! a server may echo them: JSON- or URL-escaped) is replaced by `***`, what is left is shown
+//! escaped (`text::escape`) and cut to 2 KiB, so a line can neither leak a secret, restyle the
+//! terminal nor flood it.
 
 use std::borrow::Cow;
 use std::sync::Mutex;
@@ -21,6 +22,10 @@ static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// Below this length a secret is masked only where it stands alone (not inside a word or a
 /// number): a password `1` must not turn `code 4101` into `code 4***0***`.
 pub const MASK_ANYWHERE: usize = 8;
+
+/// The longest line written to stderr, in bytes (and `…`): its start and its end (where the
+/// hints are).
+pub const LINE_LIMIT: usize = 2048;
 
 pub fn set(verbose: bool, quiet: bool) {
     let level = if quiet {
@@ -87,14 +92,6 @@ fn percent_encoded(s: &str) -> String {
         .collect()
 }
 
-/// `line` with every known secret replaced by `***`.
-pub fn mask(line: &str) -> Cow<'_, str> {
-    match SECRETS.lock() {
-        Ok(known) => mask_with(line, &known),
-        Err(_) => Cow::Borrowed(line),
-    }
-}
-
 /// `line` with each of `secrets` (longest first) replaced by `***`, until none is left: masking
 /// one form can leave a copy of a short one standing alone (found by fuzzing, `stderr_line`).
 /// Each round removes copies and `***` makes none (no form holds a `*`), so it ends.
@@ -151,11 +148,22 @@ fn replace_alone(text: &str, secret: &str) -> String {
     out
 }
 
+/// What the gate lets through of `line`: each of `secrets` replaced by `***`, what is left
+/// escaped, then cut to `LINE_LIMIT` (a server's 50 MB string quoted in an error would otherwise
+/// be a 50 MB line).
+pub fn gate(line: &str, secrets: &[String]) -> String {
+    let masked = mask_with(line, secrets);
+    crate::text::brief(&crate::text::escape(&masked), LINE_LIMIT)
+}
+
 /// The one way a line reaches stderr.
 fn emit(prefix: &str, args: std::fmt::Arguments<'_>) {
     let line = args.to_string();
-    let masked = mask(&line);
-    eprintln!("sessions: {prefix}{}", crate::text::escape(&masked));
+    let shown = match SECRETS.lock() {
+        Ok(known) => gate(&line, &known),
+        Err(_) => gate(&line, &[]),
+    };
+    eprintln!("sessions: {prefix}{shown}");
 }
 
 /// A line for `-v`: what is being asked of whom, and how it went.
@@ -194,6 +202,25 @@ pub fn note(args: std::fmt::Arguments<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gate_masks_then_escapes_then_cuts() {
+        let secrets = forms("pa55-w0rd-long");
+        let line = format!("start pa55-w0rd-long \u{1b}[2J {} end", "x".repeat(5000));
+        let shown = gate(&line, &secrets);
+        assert!(shown.starts_with("start *** \\u{1b}[2J xxx"), "{shown}");
+        assert!(
+            shown.contains("x…x") && shown.ends_with("xxx end"),
+            "{shown}"
+        );
+        assert_eq!(shown.len(), LINE_LIMIT + '…'.len_utf8());
+        assert_eq!(gate("short", &secrets), "short");
+    }
+
+    /// `line` masked with every secret the process keeps, as `emit` masks it.
+    fn mask(line: &str) -> Cow<'_, str> {
+        mask_with(line, &SECRETS.lock().unwrap())
+    }
 
     #[test]
     fn secrets_are_masked_in_every_form_a_server_may_echo() {

@@ -2,7 +2,7 @@
 //! atomically (temporary file + rename) so a reader such as node_exporter never sees half a
 //! file; a character device or FIFO (`/dev/stdout`, a named pipe) is written as it is, never
 //! replaced; a directory, block device or socket is refused. A symbolic link is followed: its
-//! target is what is replaced or written (docs/robustness-notes.md).
+//! target is what is replaced or written (docs/robustness.md).
 
 use std::fs::{self, Metadata, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};

@@ -2,6 +2,7 @@
 //! show on a terminal or in an error line. Every renderer and every error message goes through it.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io::{self, Write};
 
 /// Characters that must never reach a terminal raw: C0 and C1 controls and DEL (they move the
@@ -92,6 +93,77 @@ pub fn one_line(s: &str) -> String {
         .join(" ")
 }
 
+/// How much of a parser's message (which may quote a server's text) an error line shows.
+pub const QUOTED: usize = 400;
+
+/// At most about `limit` bytes of `what` as text: its start and its end (where a parser says
+/// where it stopped), with `…` for what is left out. A parser's message can quote a server's
+/// string whole (serde's `invalid type: string "…"`): it is cut as it is written, never held.
+pub fn brief(what: &dyn fmt::Display, limit: usize) -> String {
+    let mut kept = Brief {
+        head: String::new(),
+        room: limit - limit / 4,
+        tail: String::new(),
+        tail_room: limit / 4,
+        left_out: false,
+    };
+    // `Brief` never fails a write; an error could only come from `what` itself.
+    let _ = fmt::write(&mut kept, format_args!("{what}"));
+    kept.trim();
+    let gap = if kept.left_out { "…" } else { "" };
+    format!("{}{gap}{}", kept.head, kept.tail)
+}
+
+/// The start of a text as it is written, and a window over its end.
+struct Brief {
+    head: String,
+    /// What the head may still take; 0 once anything went past it.
+    room: usize,
+    tail: String,
+    tail_room: usize,
+    /// Whether anything between the head and the tail was dropped.
+    left_out: bool,
+}
+
+impl Brief {
+    /// Keeps the last `tail_room` bytes of the tail.
+    fn trim(&mut self) {
+        if self.tail.len() > self.tail_room {
+            let from = self
+                .tail
+                .ceil_char_boundary(self.tail.len() - self.tail_room);
+            self.tail.drain(..from);
+            self.left_out = true;
+        }
+    }
+}
+
+impl fmt::Write for Brief {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let into_head = s.floor_char_boundary(self.room.min(s.len()));
+        self.head.push_str(&s[..into_head]);
+        let rest = &s[into_head..];
+        if rest.is_empty() {
+            self.room -= into_head;
+            return Ok(());
+        }
+        self.room = 0;
+        if rest.len() > self.tail_room {
+            // Only its end can show: the window starts over.
+            let from = rest.ceil_char_boundary(rest.len() - self.tail_room);
+            self.left_out = true;
+            self.tail.clear();
+            self.tail.push_str(&rest[from..]);
+        } else {
+            self.tail.push_str(rest);
+            if self.tail.len() > 2 * self.tail_room {
+                self.trim();
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +196,24 @@ mod tests {
         assert_eq!(
             reversible("plain ü € \u{2030} \u{a0}"),
             "plain ü € \u{2030} \u{a0}"
+        );
+    }
+
+    #[test]
+    fn a_brief_text_keeps_its_start_and_its_end() {
+        assert_eq!(brief(&"short", 40), "short");
+        let long = format!("start {} end", "x".repeat(1000));
+        assert_eq!(
+            brief(&long, 40),
+            format!("start {}…xxxxxx end", "x".repeat(24))
+        );
+        // Written in many pieces (as `format_args!` does), and cut between a character's bytes.
+        let pieces = format_args!("{}{}{}", "é".repeat(100), 7, "ü".repeat(100));
+        let cut = brief(&pieces, 41);
+        assert_eq!(cut, format!("{}…{}", "é".repeat(15), "ü".repeat(5)));
+        assert_eq!(
+            brief(&format_args!("{}{}", "a".repeat(30), "b".repeat(10)), 40),
+            format!("{}{}", "a".repeat(30), "b".repeat(10))
         );
     }
 

@@ -292,10 +292,10 @@ pub fn render(data: &[u8]) {
 }
 
 /// An error line on stderr: a secret (the first piece) is remembered, the text (the rest) goes
-/// through the same gate as every stderr line. No unsafe character passes; no form of the secret
-/// of 8 characters or more is left, and a shorter one nowhere it stands alone (a password `1`
-/// must not garble `code 4101`; found by this target: the one-line form of a long secret can be
-/// that short).
+/// through the same gate as every stderr line. No unsafe character passes, no line is longer
+/// than the limit; no form of the secret of 8 characters or more is left, and a shorter one
+/// nowhere it stands alone (a password `1` must not garble `code 4101`; found by this target:
+/// the one-line form of a long secret can be that short).
 pub fn stderr_line(data: &[u8]) {
     let texts = texts(data);
     let [secret, rest @ ..] = texts.as_slice() else {
@@ -307,10 +307,16 @@ pub fn stderr_line(data: &[u8]) {
     }
     let forms = crate::diag::forms(secret);
     let text = rest.join(secret);
-    let masked = crate::diag::mask_with(&text, &forms);
-    let line = crate::text::escape(&masked);
+    let line = crate::diag::gate(&text, &forms);
     assert_safe("stderr line", line.as_bytes(), &[]);
     assert!(!line.contains('\n'), "stderr line breaks: {line:?}");
+    assert!(
+        line.len() <= crate::diag::LINE_LIMIT + '…'.len_utf8(),
+        "stderr line of {} bytes",
+        line.len()
+    );
+    // Before the cut, which may leave a short form beside its `…`.
+    let masked = crate::diag::mask_with(&text, &forms);
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     for form in &forms {
         let left = if form.chars().count() >= crate::diag::MASK_ANYWHERE {

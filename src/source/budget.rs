@@ -42,8 +42,12 @@ impl Budget {
     /// Fails when resident memory plus `more` (what is about to be built) passes the ceiling.
     /// Where /proc cannot be read, only `more` is counted.
     pub fn check(&self, more: u64) -> Result<(), OverBudget> {
-        let now = resident().unwrap_or(0);
-        if now.saturating_add(more) > self.ceiling {
+        self.fits(resident().unwrap_or(0).saturating_add(more))
+    }
+
+    /// Fails when `total` bytes of memory pass the ceiling.
+    pub fn fits(&self, total: u64) -> Result<(), OverBudget> {
+        if total > self.ceiling {
             return Err(OverBudget {
                 ceiling: self.ceiling,
             });
@@ -63,7 +67,7 @@ pub fn estimate(text: &[u8], per_object: u64) -> u64 {
 }
 
 /// The process's resident memory in bytes.
-fn resident() -> Option<u64> {
+pub fn resident() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages.saturating_mul(rustix::param::page_size() as u64))

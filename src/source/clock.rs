@@ -1,6 +1,5 @@
 //! Start times as servers give them: RFC 3339 with any offset and up to nine fractional digits
 //! (MediaMTX's Go times, Icecast's `+0000`), or an age in seconds counted back from now.
-// Used by the new sources, registered by the lead after the layout change.
 
 use std::time::SystemTime;
 

@@ -1,7 +1,6 @@
 //! What a source works out itself where its server does not say it: bit rates from the byte
 //! counters of two looks, and `summary` counted from the sessions of a server that keeps no
 //! history of its own.
-// Used by the new sources, registered by the lead after the layout change.
 
 use std::collections::HashMap;
 use std::time::Instant;

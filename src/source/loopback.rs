@@ -9,6 +9,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::config::{Credentials, NetOptions, Secret};
+use crate::model::Session;
+use crate::source::Source;
 
 /// What the server was asked.
 #[derive(Debug, Clone)]
@@ -160,6 +162,13 @@ pub fn login(user: &str, password: &str) -> Credentials {
         password: Some(Secret::new(password)),
         token: None,
     }
+}
+
+/// One session kicked, as `sessions kick ID` asks it.
+pub async fn kick_one(source: &mut impl Source, session: &Session) -> crate::error::Result<()> {
+    let mut outcomes = source.kick(std::slice::from_ref(session)).await;
+    assert_eq!(outcomes.len(), 1);
+    outcomes.remove(0)
 }
 
 /// A fixture of tests/fixtures/.

@@ -59,12 +59,14 @@ pub(crate) trait Source {
         Err(hmi_only::<Self>("subscriptions"))
     }
 
-    /// Disconnects one session this source listed (`kick`). A server that refuses is exit 4.
-    async fn kick(&mut self, _session: &Session) -> Result<()> {
-        Err(Error::Usage(format!(
+    /// Disconnects sessions this source listed (`kick`), all of them within one `--timeout`:
+    /// one outcome each, in order. A server that refuses is exit 4.
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        let cannot = Error::Usage(format!(
             "{} cannot disconnect a session: its API has no call for it",
             Self::NAME
-        )))
+        ));
+        vec![Err(cannot); sessions.len()]
     }
 }
 
@@ -183,13 +185,7 @@ impl<S: Source> Asked for S {
                 Ask::Subscriptions(details) => {
                     Answer::Subscriptions(self.subscriptions(*details).await?)
                 }
-                Ask::Kick(sessions) => {
-                    let mut outcomes = Vec::with_capacity(sessions.len());
-                    for session in sessions {
-                        outcomes.push(self.kick(session).await);
-                    }
-                    Answer::Kicked(outcomes)
-                }
+                Ask::Kick(sessions) => Answer::Kicked(self.kick(sessions).await),
             };
             // A value the JSON contract cannot hold is refused, for every source, rather than
             // shown as null, `inf` or `@-5`.

@@ -2,7 +2,9 @@
 //! with the right exit code and a hint; shared by every network source.
 
 use std::error::Error as StdError;
+use std::future::Future;
 use std::io;
+use std::time::Duration;
 
 use reqwest::Url;
 use rustls::CertificateError;
@@ -90,11 +92,32 @@ fn tls_message(tls: &rustls::Error, host: &str) -> String {
 }
 
 /// `--timeout` ran out before the server answered (exit 3).
-pub fn timed_out(host: &str, timeout: std::time::Duration) -> Error {
+pub fn timed_out(host: &str, timeout: Duration) -> Error {
     Error::Unreachable(format!(
         "{host} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
         humantime::format_duration(timeout)
     ))
+}
+
+/// Runs `each` on every item in turn, all of them within one `timeout` (the kicks of one
+/// server): once it has passed, what is left fails as timed out.
+pub async fn each_within<'a, T, F, Fut>(
+    timeout: Duration,
+    host: &str,
+    items: &'a [T],
+    each: F,
+) -> Vec<Result<(), Error>>
+where
+    F: Fn(&'a T) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let done = tokio::time::timeout_at(deadline, each(item)).await;
+        out.push(done.unwrap_or_else(|_| Err(timed_out(host, timeout))));
+    }
+    out
 }
 
 /// The deepest message in the chain: usually the one that names the real cause.

@@ -1,8 +1,7 @@
 //! The HTTP client of the streaming servers with a plain listing API (MediaMTX, SRS, nginx-rtmp,
-//! Icecast) and of datarhei Core: one client setup, Basic auth, one `--max-body-size` budget and
-//! one deadline per fetch (all the pages of a listing together), JSON bodies, and every failure
-//! as one line with its exit code.
-// Used by the new sources, registered by the lead after the layout change.
+//! Icecast) and of datarhei Core: one client setup, Basic auth, one `--max-body-size` and one
+//! memory budget and one deadline per fetch (all the pages of a listing together), JSON bodies,
+//! and every failure as one line with its exit code.
 
 use std::cell::Cell;
 use std::fmt;
@@ -15,12 +14,29 @@ use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::source::net;
+use crate::source::budget::{self, Budget, OverBudget};
+use crate::source::{net, xml};
+use crate::text::{QUOTED, brief};
 use crate::tls;
 
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
 const WORDS_LIMIT: usize = 160;
+/// How much of a refusal's body is read: its first words are all an error line shows, and a
+/// server's 256 MB error page would otherwise be read, and parsed, whole.
+const REFUSAL_LIMIT: usize = 64 * 1024;
+
+/// What one JSON object of a listing may become, all told (measured: 1.7 KB for a MediaMTX
+/// connection with every field set, its strings included): serde's wire struct (up to 400
+/// bytes), the session (232) with its `extra` map (a 640-byte B-tree node and up to nine keys),
+/// the ids seen across pages, the previous look kept for rates, the copy into the answer.
+const JSON_OBJECT: u64 = 2048;
+/// What one row element of an XML listing may become: the session and its `extra` map (nginx-rtmp
+/// fills up to nine keys), its strings' allocations, the copy into the answer.
+const XML_ROW: u64 = 1536;
+/// Each byte of a reply is copied at most twice more: into the rows (or into an unescaped text of
+/// the XML tree) and once again (the ids seen across pages, the previous look).
+const COPIES_PER_BYTE: u64 = 2;
 
 /// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured. A
 /// plain-HTTP client gets the same TLS set-up (for a redirect to https): left to itself, reqwest
@@ -117,6 +133,8 @@ pub enum Bad {
     Syntax(&'static str, String),
     /// Well-formed, but not what this server sends.
     Shape(String),
+    /// Its rows would take the process past the memory budget.
+    Over(OverBudget),
 }
 
 impl Bad {
@@ -124,9 +142,9 @@ impl Bad {
         if e.is_eof() {
             Bad::Truncated("JSON")
         } else if e.is_syntax() {
-            Bad::Syntax("JSON", e.to_string())
+            Bad::Syntax("JSON", brief(e, QUOTED))
         } else {
-            Bad::Shape(e.to_string())
+            Bad::Shape(brief(e, QUOTED))
         }
     }
 }
@@ -137,6 +155,7 @@ impl fmt::Display for Bad {
             Bad::Truncated(format) => write!(f, "a truncated reply: the {format} ends early"),
             Bad::Syntax(format, what) => write!(f, "a reply that is not valid {format} ({what})"),
             Bad::Shape(what) => write!(f, "a reply of an unexpected shape ({what})"),
+            Bad::Over(over) => write!(f, "a reply too large to hold: {over}"),
         }
     }
 }
@@ -146,7 +165,27 @@ pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Bad> {
     serde_json::from_slice(body).map_err(|e| Bad::json(&e))
 }
 
-/// A reply read whole, within `--max-body-size`.
+/// How a server writes its listings, for what parsing one may cost.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    /// JSON: each object may become a row.
+    Json,
+    /// XML: each element called `row` (in any case, with or without a prefix) becomes one.
+    Xml { row: &'static str },
+}
+
+impl Body {
+    /// At most what parsing `body` and keeping its rows to the end of the command may cost.
+    fn cost(self, body: &[u8]) -> u64 {
+        let parsed = match self {
+            Body::Json => budget::estimate(body, JSON_OBJECT),
+            Body::Xml { row } => xml::cost(body, row, XML_ROW),
+        };
+        parsed.saturating_add((body.len() as u64).saturating_mul(COPIES_PER_BYTE))
+    }
+}
+
+/// A reply read whole, within `--max-body-size` (a refusal: its first `REFUSAL_LIMIT` bytes).
 pub struct Reply {
     pub status: StatusCode,
     pub html: bool,
@@ -208,6 +247,13 @@ pub struct Web {
     /// Body bytes read since the current fetch began: every page of a listing shares one
     /// `--max-body-size`, so a server that never runs out of pages cannot fill the memory.
     spent: Cell<u64>,
+    body: Body,
+    budget: Budget,
+    /// The process's resident memory when the current fetch began.
+    start: Cell<u64>,
+    /// What the replies parsed since then may cost: the rows of every page are kept to the
+    /// end, so their estimates add up.
+    reserved: Cell<u64>,
 }
 
 impl Web {
@@ -216,15 +262,24 @@ impl Web {
         credentials: Credentials,
         net: NetOptions,
         api: &'static str,
+        body: Body,
     ) -> Result<Self> {
+        if let (Some(user), Some(password)) = (&credentials.user, &credentials.password) {
+            // A server may echo the header it got (a debugging proxy's error page).
+            diag::keep_secret(&basic_credential(user, password.expose()));
+        }
         Ok(Web {
             http: client(&net)?,
             host: net::host_label(&base),
             base,
             credentials,
+            budget: Budget::new(net.max_body_size),
             net,
             api,
             spent: Cell::new(0),
+            body,
+            start: Cell::new(0),
+            reserved: Cell::new(0),
         })
     }
 
@@ -244,13 +299,31 @@ impl Web {
         url
     }
 
-    /// Runs a whole fetch (every page of it) under the one `--timeout` and the one
-    /// `--max-body-size`.
+    /// Runs a whole fetch (every page of it) under the one `--timeout`, the one
+    /// `--max-body-size` and the one memory budget.
     pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
-        self.spent.set(0);
+        self.begin();
         tokio::time::timeout(self.net.timeout, fetch)
             .await
             .unwrap_or_else(|_| Err(net::timed_out(&self.host, self.net.timeout)))
+    }
+
+    /// Runs `each` on every item (a kick per session), all of them within the one `--timeout`
+    /// and the one `--max-body-size`.
+    pub async fn each_within<'a, T, F, Fut>(&self, items: &'a [T], each: F) -> Vec<Result<()>>
+    where
+        F: Fn(&'a T) -> Fut,
+        Fut: Future<Output = Result<()>>,
+    {
+        self.begin();
+        net::each_within(self.net.timeout, &self.host, items, each).await
+    }
+
+    /// A fetch begins: nothing read or reserved yet.
+    fn begin(&self) {
+        self.spent.set(0);
+        self.start.set(budget::resident().unwrap_or(0));
+        self.reserved.set(0);
     }
 
     /// Sends one request with the configured credentials and reads the reply whole.
@@ -279,7 +352,8 @@ impl Web {
         self.check(reply)
     }
 
-    /// The reply if it is a success that is no HTML page; the error it stands for otherwise.
+    /// The reply if it is a success that is no HTML page and its rows fit the memory budget; the
+    /// error it stands for otherwise. Called right before the reply is parsed.
     pub fn check(&self, reply: Reply) -> Result<Reply> {
         if matches!(
             reply.status,
@@ -301,7 +375,28 @@ impl Web {
                 self.host, self.api, self.api
             )));
         }
+        self.afford(self.body.cost(&reply.body))
+            .map_err(|e| self.bad(e))?;
         Ok(reply)
+    }
+
+    /// Whether `more` bytes of rows keep the process within the memory budget, on top of what
+    /// it may hold already: what this fetch began with, its bodies and what its earlier replies
+    /// may become, or what is resident now if that is more (other targets read at the same
+    /// time). Parsers whose rows copy a parent's text (a stream's name into each of its
+    /// clients) ask for those copies too.
+    pub fn afford(&self, more: u64) -> Result<(), Bad> {
+        let before = self.reserved.get();
+        self.reserved.set(before.saturating_add(more));
+        let estimated = self
+            .start
+            .get()
+            .saturating_add(self.spent.get())
+            .saturating_add(before);
+        let held = estimated.max(budget::resident().unwrap_or(0));
+        self.budget
+            .fits(held.saturating_add(more))
+            .map_err(Bad::Over)
     }
 
     /// A refusal of the credentials (exit 5), with what to try.
@@ -329,6 +424,7 @@ impl Web {
     pub fn bad(&self, e: Bad) -> Error {
         let hint = match e {
             Bad::Shape(_) => format!("; is --url {}?", self.api),
+            Bad::Over(_) => "; raise --max-body-size if that is expected".to_owned(),
             _ => String::new(),
         };
         Error::BadReply(format!("{} sent {e}{hint}", self.host))
@@ -367,6 +463,11 @@ impl Web {
             }
             self.spent.set(spent);
             body.extend_from_slice(&chunk);
+            if !status.is_success() && body.len() >= REFUSAL_LIMIT {
+                // The rest is not read: the connection is dropped with the reply.
+                body.truncate(REFUSAL_LIMIT);
+                break;
+            }
         }
         Ok(Reply { status, html, body })
     }
@@ -383,6 +484,29 @@ impl Web {
     }
 }
 
+/// `user:password` as Basic authentication sends it: in base64 (RFC 7617).
+fn basic_credential(user: &str, password: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let plain = format!("{user}:{password}");
+    let mut out = String::with_capacity(plain.len().div_ceil(3) * 4);
+    for chunk in plain.as_bytes().chunks(3) {
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let bits = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(bits >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// `Authorization: Bearer …` (MediaMTX's JWT), kept out of debug output.
 pub fn bearer(token: &str) -> Result<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
@@ -395,6 +519,17 @@ pub fn bearer(token: &str) -> Result<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_in_base64_as_rfc_7617_writes_them() {
+        assert_eq!(
+            basic_credential("Aladdin", "open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(basic_credential("a", "b"), "YTpi");
+        assert_eq!(basic_credential("ab", "c"), "YWI6Yw==");
+        assert_eq!(basic_credential("ab", "cd"), "YWI6Y2Q=");
+    }
 
     #[test]
     fn bodies_are_json_or_say_why_not() {

@@ -1,18 +1,70 @@
 //! XML bodies (nginx-rtmp's stat page, Icecast's admin answers): parsed whole with roxmltree,
 //! which refuses DTDs and is bounded by a node limit, and read by tag names that ignore case
-//! (Icecast 2.4 writes `<ID>`, 2.5 `<id>`).
-// Used by the new sources, registered by the lead after the layout change.
+//! (Icecast 2.4 writes `<ID>`, 2.5 `<id>`). What a parse builds is estimated before it starts.
 
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::source::web::Bad;
+use crate::text::{QUOTED, brief};
 
 /// Far above any real listing, far below what exhausts memory.
 const NODES_LIMIT: u32 = 4_000_000;
+/// At most this many `=` between two `<`, so at most this many attributes in one element:
+/// roxmltree checks each attribute against the element's others (time quadratic in their
+/// number: 1,000 a element parse 20× slower than plain elements), and these servers write two.
+const ATTRIBUTES_LIMIT: usize = 64;
+
+/// What roxmltree keeps for a node (an element, a text, a comment) and for an attribute
+/// (measured: 72 bytes each, roxmltree 0.21).
+const NODE: u64 = 72;
+const ATTRIBUTE: u64 = 72;
+/// The allocation of a text or attribute value that had to be unescaped (`&lt;`, a line break in
+/// an attribute): its bytes count with the body's, its header and rounding here.
+const UNESCAPED: u64 = 32;
+
+/// At most what parsing `body` builds, and its rows once each element called `row` becomes
+/// `per_row` bytes (the text they copy from the body is the caller's to count). Counted from
+/// the bytes: a node per `<` that opens an element or a comment, a text node per `>` that no `<`
+/// follows, an attribute per `=`. roxmltree reserves a node per `<`; a tree that outgrows that
+/// (texts beside self-closed elements) is copied once into twice the room.
+pub fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
+    let (mut tags, mut opened, mut rows) = (0u64, 0u64, 0u64);
+    for at in memchr::memchr_iter(b'<', body) {
+        tags += 1;
+        let rest = &body[at + 1..];
+        if rest.first() == Some(&b'/') {
+            continue;
+        }
+        opened += 1;
+        // A name ends before the next `<` at the latest, so the names scanned never overlap.
+        let end = rest
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>' | b'<'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        // The name without a namespace prefix, as `is` compares it.
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        if local.eq_ignore_ascii_case(row.as_bytes()) {
+            rows += 1;
+        }
+    }
+    let texts = memchr::memchr_iter(b'>', body)
+        .filter(|&at| body.get(at + 1).is_some_and(|&b| b != b'<'))
+        .count() as u64;
+    let attributes = memchr::memchr_iter(b'=', body).count() as u64;
+    let nodes = opened + texts;
+    let slots = if nodes > tags { nodes + tags } else { nodes };
+    slots
+        .saturating_mul(NODE)
+        .saturating_add(attributes.saturating_mul(ATTRIBUTE))
+        .saturating_add((texts + attributes).saturating_mul(UNESCAPED))
+        .saturating_add(rows.saturating_mul(per_row))
+}
 
 /// Parses `body`; the body is bounded by `--max-body-size` before it gets here.
 pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
     let text = std::str::from_utf8(body).map_err(|e| Bad::Syntax("XML", e.to_string()))?;
+    linear(body)?;
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: NODES_LIMIT,
@@ -24,8 +76,32 @@ pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
         }
         // A body cut inside a name (`</`, `<cli`) fails as a bad token at the very end.
         other if other.pos() == end_of(text) => Bad::Truncated("XML"),
-        other => Bad::Syntax("XML", other.to_string()),
+        other => Bad::Syntax("XML", brief(&other, QUOTED)),
     })
+}
+
+/// Refuses what would make roxmltree's time grow faster than the body: many attributes in one
+/// element, and namespaces (each element that declares one copies, and each prefixed name
+/// searches, every namespace in scope). Neither server writes a namespace.
+fn linear(body: &[u8]) -> Result<(), Bad> {
+    if memchr::memmem::find(body, b"xmlns").is_some() {
+        return Err(Bad::Shape(
+            "an XML namespace (xmlns), which this server does not write".into(),
+        ));
+    }
+    // No `<` inside an element's start tag (not even in an attribute's value): its attributes
+    // are among the `=` before the next `<`.
+    let crowded = body.split(|&b| b == b'<').any(|tag| {
+        memchr::memchr_iter(b'=', tag)
+            .nth(ATTRIBUTES_LIMIT)
+            .is_some()
+    });
+    if crowded {
+        return Err(Bad::Shape(format!(
+            "an element with more than {ATTRIBUTES_LIMIT} attributes"
+        )));
+    }
+    Ok(())
 }
 
 /// Where roxmltree places the end of `text`: rows counted by line feeds, columns by characters.
@@ -45,10 +121,8 @@ pub fn root<'a, 'input>(doc: &'a Document<'input>, name: &str) -> Result<Node<'a
     if is(root, name) {
         Ok(root)
     } else {
-        Err(Bad::Shape(format!(
-            "<{}> where <{name}> was expected",
-            root.tag_name().name()
-        )))
+        let found = brief(&root.tag_name().name(), QUOTED);
+        Err(Bad::Shape(format!("<{found}> where <{name}> was expected")))
     }
 }
 
@@ -79,10 +153,12 @@ pub fn text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
 pub fn number<T: std::str::FromStr>(node: Node<'_, '_>, name: &str) -> Result<Option<T>, Bad> {
     match text(node, name) {
         None => Ok(None),
-        Some(t) => t
-            .parse()
-            .map(Some)
-            .map_err(|_| Bad::Shape(format!("<{name}> holds {t:?}, not a number"))),
+        Some(t) => t.parse().map(Some).map_err(|_| {
+            Bad::Shape(brief(
+                &format_args!("<{name}> holds {t:?}, not a number"),
+                QUOTED,
+            ))
+        }),
     }
 }
 
@@ -127,5 +203,44 @@ mod tests {
         assert!(matches!(number::<u64>(top, "n"), Err(Bad::Shape(_))));
         assert_eq!(text(top, "e"), Some(""));
         assert!(matches!(root(&doc, "rtmp"), Err(Bad::Shape(_))));
+    }
+
+    #[test]
+    fn what_would_parse_in_more_than_linear_time_is_refused() {
+        let attributes = |n: usize| {
+            let list: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+            format!("<r><e{list}/></r>")
+        };
+        assert!(parse(attributes(ATTRIBUTES_LIMIT).as_bytes()).is_ok());
+        assert_eq!(
+            parse(attributes(ATTRIBUTES_LIMIT + 1).as_bytes()).err(),
+            Some(Bad::Shape("an element with more than 64 attributes".into()))
+        );
+        assert_eq!(
+            parse(br#"<r xmlns:p="u"><p:e/></r>"#).err(),
+            Some(Bad::Shape(
+                "an XML namespace (xmlns), which this server does not write".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn the_cost_counts_nodes_attributes_and_rows() {
+        // Three elements, one text, one attribute; two rows (one in a namespace, any case).
+        let body = br#"<a><Client x="1">t</Client><n:client/></a>"#;
+        assert_eq!(
+            cost(body, "client", 1000),
+            4 * NODE + ATTRIBUTE + 2 * UNESCAPED + 2000
+        );
+        assert_eq!(
+            cost(body, "other", 1000),
+            4 * NODE + ATTRIBUTE + 2 * UNESCAPED
+        );
+        // A text beside each self-closed element: more nodes than `<`, so the tree was copied.
+        let grown = b"<r><a/>x<a/>x</r>";
+        assert_eq!(cost(grown, "a", 0), (5 + 4) * NODE + 2 * UNESCAPED);
+        // A name that never ends is scanned once, not once per `<`.
+        assert_eq!(cost(&[b'<'; 5], "client", 1000), 5 * NODE);
+        assert_eq!(cost(b"", "client", 1000), 0);
     }
 }

@@ -24,6 +24,7 @@ use crate::model::{Collector, Session, SourceSummary};
 use crate::source::budget::OverBudget;
 use crate::source::local::LocalOptions;
 use crate::source::{Connection, Source, net, served, url_of, web};
+use crate::text::{QUOTED, brief};
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
 use login::bearer;
@@ -258,12 +259,15 @@ impl Datarhei {
                 "{host} sent a truncated reply: the JSON ends early"
             ))
         };
+        // A parser's message may quote a server's string whole: only its start and end show.
         let invalid = |what: &dyn std::fmt::Display| {
+            let what = brief(what, QUOTED);
             Error::BadReply(format!(
                 "{host} sent a reply that is not valid JSON ({what})"
             ))
         };
         let shape = |what: &dyn std::fmt::Display| {
+            let what = brief(what, QUOTED);
             Error::BadReply(format!(
                 "{host} sent JSON of an unexpected shape ({what}); is --url datarhei Core's API?"
             ))

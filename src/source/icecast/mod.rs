@@ -6,7 +6,7 @@ mod wire;
 
 use std::time::SystemTime;
 
-use futures_util::future::join_all;
+use futures_util::{StreamExt, stream};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::config::Target;
@@ -15,12 +15,16 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Limit, Session, SourceSummary};
 use crate::source::local::LocalOptions;
-use crate::source::web::Web;
+use crate::source::web::{Body, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, derive, served};
 
 /// Every Icecast listener is an HTTP client.
 const COLLECTORS: [Collector; 1] = [Collector::Http];
+
+/// Mounts asked for at once: a server has a handful, and a list of a million would otherwise be
+/// a million requests in flight.
+const MOUNTS_AT_ONCE: usize = 16;
 
 /// The registry's opener: an Icecast server at the target's URL.
 pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
@@ -40,17 +44,24 @@ impl Icecast {
     /// `base` is the server, e.g. `http://HOST:8000`; `--user admin` with the admin password.
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         Ok(Icecast {
-            web: Web::new(base, credentials, net, "Icecast (http://HOST:8000)")?,
+            web: Web::new(
+                base,
+                credentials,
+                net,
+                "Icecast (http://HOST:8000)",
+                Body::Xml { row: "listener" },
+            )?,
         })
     }
 
-    /// Every listener of every mount, asked for all mounts at once.
+    /// Every listener of every mount, `MOUNTS_AT_ONCE` mounts at a time.
     async fn listeners(&self, now: SystemTime) -> Result<Vec<Session>> {
         let reply = self.web.get_ok(self.web.url("/admin/listmounts")).await?;
         let mounts = wire::parse_mounts(&reply.body).map_err(|e| self.web.bad(e))?;
-        let lists = mounts.iter().map(|m| self.mount(m, now));
+        let mut lists =
+            stream::iter(mounts.iter().map(|m| self.mount(m, now))).buffered(MOUNTS_AT_ONCE);
         let mut out = Vec::new();
-        for list in join_all(lists).await {
+        while let Some(list) = lists.next().await {
             out.extend(list?);
         }
         Ok(out)
@@ -70,7 +81,8 @@ impl Icecast {
             return Ok(Vec::new());
         }
         let reply = self.web.check(reply)?;
-        wire::parse_listeners(&reply.body, now).map_err(|e| self.web.bad(e))
+        wire::parse_listeners(&reply.body, now, &|copied| self.web.afford(copied))
+            .map_err(|e| self.web.bad(e))
     }
 
     async fn limit(&self) -> Result<Limit<u64>> {
@@ -129,8 +141,8 @@ impl Source for Icecast {
         Ok(SourceSummary::Collectors(rows))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.kill(session)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web.each_within(sessions, |s| self.kill(s)).await
     }
 }
 

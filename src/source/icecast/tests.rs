@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::source::loopback::{self, Canned, Request, fixture, login, serve};
+use crate::source::loopback::{self, Canned, Request, fixture, kick_one, login, serve};
 
 fn icecast(server: &loopback::Server, credentials: Credentials) -> Icecast {
     Icecast::new(server.url.clone(), credentials, loopback::net(1 << 20)).unwrap()
@@ -69,9 +69,9 @@ async fn lists_every_mount_summarises_and_kicks() {
         (None, None),
         "no bytes, no rates"
     );
-    source.kick(&listeners[0]).await.unwrap();
+    kick_one(&mut source, &listeners[0]).await.unwrap();
     assert_eq!(source.active(&Collector::ALL).await.unwrap().len(), 1);
-    let err = source.kick(&listeners[0]).await.unwrap_err();
+    let err = kick_one(&mut source, &listeners[0]).await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
     assert_eq!(
         err.to_string(),

@@ -25,10 +25,22 @@ pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, Bad> {
 }
 
 /// The listeners of `GET /admin/listclients?mount=…`: no bytes or rates per listener in any
-/// version, so those stay unknown.
-pub fn parse_listeners(body: &[u8], now: SystemTime) -> Result<Vec<Session>, Bad> {
+/// version, so those stay unknown. Each listener's row copies its mount: `afford` is asked for
+/// those copies before any is made.
+pub fn parse_listeners(
+    body: &[u8],
+    now: SystemTime,
+    afford: &dyn Fn(u64) -> Result<(), Bad>,
+) -> Result<Vec<Session>, Bad> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
+    let copied = xml::children(root, "source")
+        .map(|source| {
+            let mount = source.attribute("mount").unwrap_or("");
+            (mount.len() as u64).saturating_mul(xml::children(source, "listener").count() as u64)
+        })
+        .fold(0u64, u64::saturating_add);
+    afford(copied)?;
     let mut out = Vec::new();
     for source in xml::children(root, "source") {
         let mount = source.attribute("mount").unwrap_or("");
@@ -113,7 +125,13 @@ mod tests {
     fn mounts_and_their_listeners_without_made_up_bytes() {
         let mounts = parse_mounts(&fixture("icecast/admin-listmounts-with-listeners.xml"));
         assert_eq!(mounts, Ok(vec!["/radio.mp3".to_owned()]));
-        let listeners = parse_listeners(&fixture("icecast/admin-listclients.xml"), now()).unwrap();
+        let listeners =
+            parse_listeners(
+                &fixture("icecast/admin-listclients.xml"),
+                now(),
+                &|_| Ok(()),
+            )
+            .unwrap();
         let ids: Vec<&str> = listeners.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["2", "3"]);
         let vlc = &listeners[0];
@@ -127,17 +145,38 @@ mod tests {
             (None, None, None, None)
         );
         assert_eq!(vlc.extra["userAgent"], "VLC/3.0.18 LibVLC/3.0.18");
-        let after = parse_listeners(&fixture("icecast/admin-listclients-after-kill.xml"), now());
+        let after = parse_listeners(
+            &fixture("icecast/admin-listclients-after-kill.xml"),
+            now(),
+            &|_| Ok(()),
+        );
         assert_eq!(after.unwrap().len(), 1);
     }
 
     #[test]
     fn icecast_2_5_writes_lower_case_tags_and_id_attributes() {
         let body = br#"<icestats><source mount="/live"><listeners>1</listeners><listener id="41"><ip>::1</ip><useragent>mpv</useragent><connected>3</connected><referer>http://x/</referer></listener></source></icestats>"#;
-        let got = parse_listeners(body, now()).unwrap();
+        let got = parse_listeners(body, now(), &|_| Ok(())).unwrap();
         assert_eq!((got[0].id.as_str(), got[0].remote.as_str()), ("41", "::1"));
         assert_eq!(got[0].extra["userAgent"], "mpv");
         assert_eq!(got[0].extra["referer"], "http://x/");
+    }
+
+    #[test]
+    fn the_mount_each_listener_copies_is_asked_for_before_any_row() {
+        let body = br#"<icestats><source mount="/radio"><listener id="1"/><listener id="2"/></source></icestats>"#;
+        let asked = std::cell::Cell::new(0);
+        let afford = |n| {
+            asked.set(n);
+            Ok(())
+        };
+        assert_eq!(parse_listeners(body, now(), &afford).unwrap().len(), 2);
+        assert_eq!(asked.get(), 2 * "/radio".len() as u64);
+        let over = Bad::Over(crate::source::budget::OverBudget { ceiling: 1 });
+        assert_eq!(
+            parse_listeners(body, now(), &|_| Err(over.clone())).err(),
+            Some(over)
+        );
     }
 
     #[test]
@@ -171,12 +210,12 @@ mod tests {
     fn bad_bodies_say_why() {
         let whole = fixture("icecast/admin-listclients.xml");
         assert_eq!(
-            parse_listeners(&whole[..200], now()).err(),
+            parse_listeners(&whole[..200], now(), &|_| Ok(())).err(),
             Some(Bad::Truncated("XML"))
         );
         let html = fixture("icecast/admin-listclients-no-such-mount.html");
         assert!(matches!(
-            parse_listeners(&html, now()).err(),
+            parse_listeners(&html, now(), &|_| Ok(())).err(),
             Some(Bad::Shape(_))
         ));
         assert!(matches!(
@@ -185,7 +224,10 @@ mod tests {
         ));
         let no_id =
             b"<icestats><source mount=\"/a\"><listener><IP>x</IP></listener></source></icestats>";
-        assert!(matches!(parse_listeners(no_id, now()), Err(Bad::Shape(_))));
+        assert!(matches!(
+            parse_listeners(no_id, now(), &|_| Ok(())),
+            Err(Bad::Shape(_))
+        ));
         assert!(matches!(
             parse_response(b"<iceresponse/>"),
             Err(Bad::Shape(_))

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::derive::{self, Looks};
 use crate::source::local::LocalOptions;
-use crate::source::web::Web;
+use crate::source::web::{Body, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, served};
 
@@ -46,7 +46,13 @@ impl Mediamtx {
     /// `Authorization: Bearer` with a token (`authMethod: jwt`).
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         Ok(Mediamtx {
-            web: Web::new(base, credentials, net, "MediaMTX's API (http://HOST:9997)")?,
+            web: Web::new(
+                base,
+                credentials,
+                net,
+                "MediaMTX's API (http://HOST:9997)",
+                Body::Json,
+            )?,
             looks: Looks::default(),
         })
     }
@@ -184,8 +190,8 @@ impl Source for Mediamtx {
         )))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.post_kick(session)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web.each_within(sessions, |s| self.post_kick(s)).await
     }
 }
 

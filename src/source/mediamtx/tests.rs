@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::config::Secret;
-use crate::source::loopback::{self, Canned, Request, fixture, login, serve};
+use crate::source::loopback::{self, Canned, Request, fixture, kick_one, login, serve};
 
 fn item(id: &str) -> String {
     format!(
@@ -253,12 +253,12 @@ async fn kick_posts_to_the_sessions_kind_and_a_refusal_is_exit_4() {
         .unwrap()
         .sessions;
     let mut source = mediamtx(&server, Credentials::default());
-    source.kick(&webrtc[0]).await.unwrap();
+    kick_one(&mut source, &webrtc[0]).await.unwrap();
     let body = fixture("mediamtx/v3-rtmpconns-list-itemsPerPage2-page1.json");
     let rtmp = wire::parse_page(&body, Collector::Rtmp, now)
         .unwrap()
         .sessions;
-    let err = source.kick(&rtmp[0]).await.unwrap_err();
+    let err = kick_one(&mut source, &rtmp[0]).await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
     assert_eq!(
         err.to_string(),

@@ -13,7 +13,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, MEBI, Session, SourceSummary, round3};
 use crate::source::local::LocalOptions;
-use crate::source::web::Web;
+use crate::source::web::{Body, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, derive, served};
 
@@ -57,6 +57,7 @@ impl NginxRtmp {
                 credentials,
                 net,
                 "nginx-rtmp's stat page (http://HOST:PORT/stat, `rtmp_stat all`)",
+                Body::Xml { row: "client" },
             )?,
             control,
             pid: None,
@@ -67,7 +68,8 @@ impl NginxRtmp {
         let now = SystemTime::now();
         let url = self.web.base().clone();
         let reply = self.web.within(self.web.get_ok(url)).await?;
-        let stat = wire::parse_stat(&reply.body, now).map_err(|e| self.web.bad(e))?;
+        let stat = wire::parse_stat(&reply.body, now, &|copied| self.web.afford(copied))
+            .map_err(|e| self.web.bad(e))?;
         if let (Some(before), Some(now)) = (self.pid, stat.pid)
             && before != now
         {
@@ -151,8 +153,10 @@ impl Source for NginxRtmp {
         Ok(SourceSummary::Collectors(rows))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.drop_client(session)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web
+            .each_within(sessions, |s| self.drop_client(s))
+            .await
     }
 }
 

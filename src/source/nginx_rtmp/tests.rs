@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::source::loopback::{self, Canned, fixture, login, serve};
+use crate::source::loopback::{self, Canned, fixture, kick_one, login, serve};
 
 fn nginx(server: &loopback::Server, credentials: Credentials) -> NginxRtmp {
     let stat = server.url.join("stat").unwrap();
@@ -46,9 +46,9 @@ async fn lists_summarises_and_kicks_through_the_control_module() {
         (rows[0].rx_bit_s, rows[0].tx_bit_s),
         (Some(406352.0), Some(450472.0))
     );
-    source.kick(&sessions[0]).await.unwrap();
+    kick_one(&mut source, &sessions[0]).await.unwrap();
     assert_eq!(source.active(&Collector::ALL).await.unwrap().len(), 2);
-    let err = source.kick(&sessions[0]).await.unwrap_err();
+    let err = kick_one(&mut source, &sessions[0]).await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
     assert_eq!(
         err.to_string(),
@@ -89,7 +89,7 @@ async fn a_missing_control_module_and_auth_basic_refusals() {
     .await;
     let mut source = nginx(&server, login("op", "pw"));
     let sessions = source.active(&[Collector::Rtmp]).await.unwrap();
-    let err = source.kick(&sessions[1]).await.unwrap_err();
+    let err = kick_one(&mut source, &sessions[1]).await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
     // The control location is the one to check, not --url.
     assert_eq!(

@@ -21,30 +21,27 @@ pub struct Stat {
     pub bw_out: Option<f64>,
 }
 
-/// Parses a stat page, stamping start times against `now`.
-pub fn parse_stat(body: &[u8], now: SystemTime) -> Result<Stat, Bad> {
+/// Parses a stat page, stamping start times against `now`. Each client's row copies its
+/// application's and stream's names: `afford` is asked for those copies before any is made.
+pub fn parse_stat(
+    body: &[u8],
+    now: SystemTime,
+    afford: &dyn Fn(u64) -> Result<(), Bad>,
+) -> Result<Stat, Bad> {
     let doc = xml::parse(body)?;
     let rtmp = xml::root(&doc, "rtmp")?;
+    let copied = streams(rtmp)
+        .map(|(place, stream)| {
+            place
+                .copied()
+                .saturating_mul(xml::children(stream, "client").count() as u64)
+        })
+        .fold(0u64, u64::saturating_add);
+    afford(copied)?;
     let mut sessions = Vec::new();
-    for (index, server) in xml::children(rtmp, "server").enumerate() {
-        for app in xml::children(server, "application") {
-            let app_name = xml::text(app, "name").unwrap_or("");
-            for mode in app
-                .children()
-                .filter(|n| xml::is(*n, "live") || xml::is(*n, "play"))
-            {
-                for stream in xml::children(mode, "stream") {
-                    let stream_name = xml::text(stream, "name").unwrap_or("");
-                    for client in xml::children(stream, "client") {
-                        let place = Place {
-                            server: index,
-                            app: app_name,
-                            stream: stream_name,
-                        };
-                        sessions.push(client_session(client, &place, now)?);
-                    }
-                }
-            }
+    for (place, stream) in streams(rtmp) {
+        for client in xml::children(stream, "client") {
+            sessions.push(client_session(client, &place, now)?);
         }
     }
     Ok(Stat {
@@ -55,11 +52,42 @@ pub fn parse_stat(body: &[u8], now: SystemTime) -> Result<Stat, Bad> {
     })
 }
 
+/// Every stream, with where it is: `server > application > live|play > stream`.
+fn streams<'a, 'input: 'a>(
+    rtmp: Node<'a, 'input>,
+) -> impl Iterator<Item = (Place<'a>, Node<'a, 'input>)> + 'a {
+    xml::children(rtmp, "server")
+        .enumerate()
+        .flat_map(|(index, server)| {
+            xml::children(server, "application").flat_map(move |app| {
+                let app_name = xml::text(app, "name").unwrap_or("");
+                app.children()
+                    .filter(|n| xml::is(*n, "live") || xml::is(*n, "play"))
+                    .flat_map(|mode| xml::children(mode, "stream"))
+                    .map(move |stream| {
+                        let place = Place {
+                            server: index,
+                            app: app_name,
+                            stream: xml::text(stream, "name").unwrap_or(""),
+                        };
+                        (place, stream)
+                    })
+            })
+        })
+}
+
 /// Where a client is: the control module's `srv`, `app` and `name` filters.
 struct Place<'a> {
     server: usize,
     app: &'a str,
     stream: &'a str,
+}
+
+impl Place<'_> {
+    /// The bytes each client's row copies: `reference` and `extra`'s `app` and `name`.
+    fn copied(&self) -> u64 {
+        2 * (self.app.len() + self.stream.len()) as u64 + 1
+    }
 }
 
 fn client_session(
@@ -120,7 +148,11 @@ mod tests {
     const NOW: u64 = 1_796_040_000;
 
     fn stat(body: &[u8]) -> Result<Stat, Bad> {
-        parse_stat(body, SystemTime::UNIX_EPOCH + Duration::from_secs(NOW))
+        parse_stat(
+            body,
+            SystemTime::UNIX_EPOCH + Duration::from_secs(NOW),
+            &|_| Ok(()),
+        )
     }
 
     #[test]
@@ -189,5 +221,25 @@ mod tests {
         assert!(matches!(stat(no_id).err(), Some(Bad::Shape(_))));
         let bad_time = b"<rtmp><server><application><live><stream><client><id>1</id><time>soon</time></client></stream></live></application></server></rtmp>";
         assert!(matches!(stat(bad_time).err(), Some(Bad::Shape(_))));
+    }
+
+    #[test]
+    fn the_names_each_client_copies_are_asked_for_before_any_row() {
+        let body = b"<rtmp><server><application><name>app</name><live><stream><name>stream</name>\
+            <client><id>1</id></client><client><id>2</id></client></stream></live></application></server></rtmp>";
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(NOW);
+        let asked = std::cell::Cell::new(0);
+        let afford = |n| {
+            asked.set(n);
+            Ok(())
+        };
+        assert_eq!(parse_stat(body, now, &afford).unwrap().sessions.len(), 2);
+        // "app/stream", "app" and "stream", for each of the two clients.
+        assert_eq!(asked.get(), 2 * 19);
+        let over = Bad::Over(crate::source::budget::OverBudget { ceiling: 1 });
+        assert_eq!(
+            parse_stat(body, now, &|_| Err(over.clone())).err(),
+            Some(over)
+        );
     }
 }

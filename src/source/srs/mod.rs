@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::derive::{self, Looks};
 use crate::source::local::LocalOptions;
-use crate::source::web::Web;
+use crate::source::web::{Body, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, served};
 
@@ -54,7 +54,13 @@ impl Srs {
     /// `base` is the API's address, e.g. `http://HOST:1985`; Basic auth when a user is set.
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         Ok(Srs {
-            web: Web::new(base, credentials, net, "SRS's HTTP API (http://HOST:1985)")?,
+            web: Web::new(
+                base,
+                credentials,
+                net,
+                "SRS's HTTP API (http://HOST:1985)",
+                Body::Json,
+            )?,
             looks: Looks::default(),
         })
     }
@@ -152,8 +158,8 @@ impl Source for Srs {
         )))
     }
 
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.web.within(self.delete(&session.id)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        self.web.each_within(sessions, |s| self.delete(&s.id)).await
     }
 }
 

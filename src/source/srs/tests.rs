@@ -2,7 +2,7 @@
 //! least 10, clients sorted by id) and answers kicks and refusals with SRS's codes.
 
 use super::*;
-use crate::source::loopback::{self, Canned, Request, fixture, login, serve};
+use crate::source::loopback::{self, Canned, Request, fixture, kick_one, login, serve};
 
 fn client(id: &str, kind: &str) -> String {
     format!(
@@ -150,10 +150,10 @@ async fn kick_deletes_the_client_and_a_refusal_is_exit_4() {
     .into_iter()
     .find(|s| s.id == "a352nc8l")
     .unwrap();
-    source.kick(&flv).await.unwrap();
+    kick_one(&mut source, &flv).await.unwrap();
     let mut gone = flv.clone();
     gone.id = "zzz/../x".into();
-    let err = source.kick(&gone).await.unwrap_err();
+    let err = kick_one(&mut source, &gone).await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
     assert_eq!(
         err.to_string(),

@@ -25,6 +25,7 @@ use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::local::LocalOptions;
 use crate::source::{Connection, Source, SubscriptionDetails, net, url_of};
+use crate::text::{QUOTED, brief};
 use crate::tls;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -112,14 +113,12 @@ impl Tchmi {
         Ok(listing)
     }
 
-    /// `ForceLogout` of one session (an administrator's call), within `--timeout`.
+    /// `ForceLogout` of one session (an administrator's call).
     async fn force_logout(&self, session_id: &str) -> Result<()> {
         let request = wire::force_logout_request(CALL_ID, session_id);
-        let call = self.call::<serde::de::IgnoredAny>(wire::FORCE_LOGOUT, request, OBJECT_COST);
-        match tokio::time::timeout(self.net.timeout, call).await {
-            Ok(reply) => reply.map(drop),
-            Err(_) => Err(net::timed_out(&self.host, self.net.timeout)),
-        }
+        self.call::<serde::de::IgnoredAny>(wire::FORCE_LOGOUT, request, OBJECT_COST)
+            .await
+            .map(drop)
     }
 
     /// Sends `request` (a `symbol` call) on a fresh socket, logged in when credentials were
@@ -306,12 +305,14 @@ impl Tchmi {
                     )),
                     wire::Routed::Unreadable(e) => {
                         return Err(Error::BadReply(format!(
-                            "{host} sent a {what} reply of an unexpected shape ({e})"
+                            "{host} sent a {what} reply of an unexpected shape ({})",
+                            brief(&e, QUOTED)
                         )));
                     }
                     wire::Routed::NotJson(e) => {
                         return Err(Error::BadReply(format!(
-                            "{host} sent a frame that is not a JSON object ({e})"
+                            "{host} sent a frame that is not a JSON object ({})",
+                            brief(&e, QUOTED)
                         )));
                     }
                 },
@@ -407,7 +408,8 @@ impl Source for Tchmi {
 
     /// Logs the session out (`ForceLogout` by session id): its WebSockets stay open as guests,
     /// so the browser shows its login page again.
-    async fn kick(&mut self, session: &Session) -> Result<()> {
-        self.force_logout(&session.id).await
+    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+        let (timeout, host) = (self.net.timeout, &self.host);
+        net::each_within(timeout, host, sessions, |s| self.force_logout(&s.id)).await
     }
 }

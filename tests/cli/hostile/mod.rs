@@ -33,7 +33,7 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
 pub fn run_used(args: &[&str]) -> (Run, Usage) {
     let (run, usage) = start(args, &[], None).finish_with_usage();
     assert!(usage.peak_kib > 0, "VmHWM was never read");
-    // Shown with --nocapture: the figures docs/robustness-notes.md quotes.
+    // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!(
         "{:?}: exit {}, peak RSS {} KiB, CPU {:?}, wall {:?}",
         &args[2..],
@@ -79,4 +79,34 @@ pub fn one_client(commands: usize) -> String {
         .collect();
     listing(json!({"clients": {"10.0.0.1": [
         {"sessionId": "s", "userName": "u", "commands": list}]}}))
+}
+
+/// A streaming server's API that answers `body` on every path starting with `path` (the same
+/// page again, however often asked), and 404 elsewhere.
+pub fn answering(path: &'static str, content_type: &'static str, body: String) -> Server {
+    Server::start(move |req| {
+        if req.path().starts_with(path) {
+            Reply::Full {
+                status: 200,
+                headers: vec![("Content-Type".into(), content_type.into())],
+                body: body.clone().into_bytes(),
+            }
+        } else {
+            Reply::json(404, "404 page not found")
+        }
+    })
+}
+
+/// An nginx-rtmp stat page: one stream called `name`, `clients` clients of it as `client`
+/// writes them.
+pub fn stat_page(name: &str, clients: usize, client: impl Fn(usize) -> String) -> String {
+    let list: String = (0..clients).map(client).collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rtmp>\n<server>\n<application>\n<name>live</name>\n<live>\n<stream>\n<name>{name}</name>\n{list}</stream>\n</live>\n</application>\n</server>\n</rtmp>\n"
+    )
+}
+
+/// A client with an id and nothing else: 27 bytes of reply, 1.3 KB of rows.
+pub fn bare_client(i: usize) -> String {
+    format!("<client><id>{i:x}</id></client>")
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{assert_quick, core_answering, listing};
+use super::{MIB, answering, assert_quick, ceiling_kib, core_answering, listing, run_measured};
 use crate::support::http::{Reply, Request, Server};
 use crate::support::sessions;
 use crate::support::ws::{self, Raw, frame_header};
@@ -246,4 +246,37 @@ fn a_tchmi_frame_whose_id_is_not_ours_is_skipped() {
     );
     run.assert_success();
     assert_eq!(run.stdout, "10.0.0.1\ts\tu\t\n");
+}
+
+/// A server's 30 MB string, quoted whole by the JSON parser's message, reaches stderr as one
+/// short line (its start and its end), and is never copied whole on the way there.
+#[test]
+fn a_long_string_quoted_in_an_error_is_cut_to_a_short_line() {
+    let body = format!(r#"{{"pageCount":"{}","items":[]}}"#, "A".repeat(30_000_000));
+    let mediamtx = answering("/v3/rtmpconns/list", "application/json", body);
+    let url = mediamtx.url();
+    let args = [
+        "--source",
+        "mediamtx",
+        "--url",
+        &url,
+        "--max-body-size",
+        "32MiB",
+        "active",
+        "--collectors",
+        "rtmp",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    let a = |n| "A".repeat(n);
+    run.assert_failure(
+        4,
+        &format!(
+            "sent a reply of an unexpected shape (invalid type: string \"{}…{}\", expected u64 at line 1 column 30000015); is --url MediaMTX's API (http://HOST:9997)?\n",
+            a(278),
+            a(59)
+        ),
+    );
+    assert!(run.stderr.len() < 600, "{} bytes", run.stderr.len());
+    assert!(peak_kib <= ceiling_kib(32 * MIB), "{peak_kib} KiB");
+    assert_quick(&run, Duration::from_secs(5));
 }

@@ -112,6 +112,29 @@ fn secrets_a_server_echoes_are_masked_on_every_path_to_stderr() {
     assert!(!run.stderr.contains(token), "{}", run.stderr);
     assert!(run.stderr.contains("token *** expired"), "{}", run.stderr);
 
+    // A server behind Basic authentication that echoes the header it got.
+    let srs = Server::start(|req: &Request| {
+        let said = format!("no {}", req.header("authorization").unwrap_or(""));
+        Reply::json(401, json!({"code": 401, "error": said}).to_string())
+    });
+    let url = srs.url();
+    let args = [
+        "-v", "--source", "srs", "--url", &url, "--user", "admin", "active",
+    ];
+    let run = sessions(&args, &[("SESSIONS_PASSWORD", PASSWORD)], None);
+    assert_eq!((run.code, run.stdout.as_str()), (5, ""), "{}", run.stderr);
+    let sent = srs.requests()[0]
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    let credential = sent.strip_prefix("Basic ").unwrap();
+    assert!(!run.stderr.contains(credential), "{}", run.stderr);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(
+        last.contains("(HTTP 401 Unauthorized: no Basic ***)"),
+        "{last}"
+    );
+
     // TcHmi: a login error and a close reason that quote the password.
     let reason = format!("password '{PASSWORD}' is wrong");
     let failed = json!({"id": 1, "error": {"code": 4097, "domain": "TcHmiSrv",

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use super::{MIB, assert_quick, ceiling_kib, core_answering, hmi_answering, one_client, run_used};
+use super::{
+    MIB, answering, assert_quick, ceiling_kib, core_answering, hmi_answering, one_client, run_used,
+    stat_page,
+};
 use crate::support::http::{Reply, Request, Server};
 use crate::support::sessions;
 
@@ -22,6 +25,8 @@ fn assert_linear(small: &str, large: &str, k: u32, command: &[&str]) {
         usage.cpu
     };
     let (small, large) = (cpu(small), cpu(large));
+    // Shown with --nocapture: the figures docs/robustness.md quotes.
+    eprintln!("{command:?}: {small:?} of CPU, {k}× the reply {large:?}");
     assert!(
         large < small * 2 * k + Duration::from_millis(500),
         "{command:?}: {k}× the reply took {large:?} of CPU against {small:?}"
@@ -57,6 +62,98 @@ fn a_long_string_renders_in_linear_time_in_every_format() {
         let command = ["active", "--per-session", "-o", format];
         assert_linear(&small.url(), &large.url(), 5, &command);
     }
+}
+
+/// Four kicks, each answered after 0.7 s: the kicks of one server share one `--timeout`, so the
+/// second is cut off at 1 s and the last two are never sent (each had its own before: 2.8 s).
+#[test]
+fn the_kicks_of_one_server_share_one_timeout() {
+    let mediamtx = Server::start(|req: &Request| match req.path() {
+        "/v3/rtmpconns/list" => Reply::json(
+            200,
+            r#"{"pageCount":1,"items":[{"id":"k1"},{"id":"k2"},{"id":"k3"},{"id":"k4"}]}"#,
+        ),
+        path if path.starts_with("/v3/rtmpconns/kick/") => {
+            std::thread::sleep(Duration::from_millis(700));
+            Reply::json(200, "{}")
+        }
+        _ => Reply::json(404, "404 page not found"),
+    });
+    let url = mediamtx.url();
+    let args = [
+        "--source",
+        "mediamtx",
+        "--url",
+        &url,
+        "--timeout",
+        "1s",
+        "kick",
+        "--collectors",
+        "rtmp",
+        "k1",
+        "k2",
+        "k3",
+        "k4",
+        "--yes",
+        "-o",
+        "json",
+    ];
+    let run = sessions(&args, &[], None);
+    let late = format!(
+        "{} did not answer within 1s (--timeout); is it overloaded, or is that the right port?",
+        url.trim_start_matches("http://")
+    );
+    assert_eq!(run.code, 3, "{run:?}");
+    let outcomes: Vec<(String, Option<String>)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_owned(),
+                o["error"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Option<String>)> = [
+        ("k1", None),
+        ("k2", Some(&late)),
+        ("k3", Some(&late)),
+        ("k4", Some(&late)),
+    ]
+    .into_iter()
+    .map(|(id, e)| (id.to_owned(), e.cloned()))
+    .collect();
+    assert_eq!(outcomes, want);
+    assert_eq!(run.stderr, format!("sessions: {late}\n").repeat(3));
+    let kicks = mediamtx
+        .requests()
+        .iter()
+        .filter(|r| r.path().contains("/kick/"))
+        .count();
+    assert_eq!(kicks, 2);
+    assert_quick(&run, Duration::from_millis(1800));
+}
+
+/// XML that roxmltree would parse in quadratic time: 100 clients with 5,000 attributes each
+/// (4.5 MB), each attribute checked against the others before it.
+#[test]
+fn xml_that_would_parse_in_quadratic_time_is_refused_at_once() {
+    let attributes: String = (0..5_000).map(|i| format!(r#" a{i}="""#)).collect();
+    let client = |i| format!("<client{attributes}><id>{i}</id></client>");
+    let nginx = answering("/stat", "text/xml", stat_page("cam1", 100, client));
+    let url = format!("{}/stat", nginx.url());
+    let run = sessions(
+        &["--source", "nginx-rtmp", "--url", &url, "active"],
+        &[],
+        None,
+    );
+    run.assert_failure(
+        4,
+        "sent a reply of an unexpected shape (an element with more than 64 attributes); is --url nginx-rtmp's stat page",
+    );
+    assert_quick(&run, Duration::from_secs(2));
 }
 
 /// A reply sent so slowly that it takes `total`: a byte at a time.
