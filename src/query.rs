@@ -217,7 +217,8 @@ impl SessionQuery {
     }
 }
 
-fn default_order(a: &Session, b: &Session) -> Ordering {
+/// The order `active` prints without `--sort-by`: collector, start time, id.
+pub(crate) fn default_order(a: &Session, b: &Session) -> Ordering {
     (a.collector, a.created_at)
         .cmp(&(b.collector, b.created_at))
         .then_with(|| id_order(&a.id, &b.id))
