@@ -208,7 +208,7 @@ fn filled<T>(c: &Column<T>, row: &T) -> bool {
         Raw::Empty => false,
         Raw::Text(t) => !t.is_empty(),
         Raw::Owned(t) => !t.is_empty(),
-        Raw::Value(_) | Raw::Json(_) => true,
+        Raw::Int(_) | Raw::Float(_) | Raw::Value(_) | Raw::Json(_) => true,
     }
 }
 
