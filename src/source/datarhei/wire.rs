@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 use super::split::{SplitError, Splitter};
 
 use crate::model::{
-    Collector, CollectorSummary, History, Limit, MEBI, Session, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Timestamp, Totals, round3,
 };
 use crate::query::default_order;
 
@@ -29,18 +29,19 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// Text straight into the model's `Text`: short text is never allocated.
 #[derive(Deserialize)]
 struct WireSession {
     #[serde(default, deserialize_with = "nullable")]
-    id: String,
+    id: Text,
     #[serde(default, deserialize_with = "nullable")]
-    reference: String,
+    reference: Text,
     #[serde(default)]
     created_at: Option<i64>,
     #[serde(default, deserialize_with = "nullable")]
-    local: String,
+    local: Text,
     #[serde(default, deserialize_with = "nullable")]
-    remote: String,
+    remote: Text,
     /// A string on 16.x, an object or null on the dev line.
     #[serde(default)]
     extra: serde_json::Value,
