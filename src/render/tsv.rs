@@ -95,6 +95,8 @@ fn thousandths(x: f64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::columns::Shown;
+    use crate::render::fit::Fit;
 
     fn float(x: f64) -> String {
         let mut out = Vec::new();
@@ -135,6 +137,42 @@ mod tests {
         }
         for x in cases {
             assert_eq!(float(x), format!("{x}"), "{x:?}");
+        }
+    }
+
+    #[test]
+    fn long_lists_written_in_pieces_are_one_pass() {
+        let rows: Vec<String> = (0..3000).map(|i| format!("row\t{i}")).collect();
+        let targets: Vec<String> = (0..3000).map(|i| format!("t{}", i % 7)).collect();
+        let columns = [Column::<String> {
+            title: "ROW",
+            name: "row",
+            shown: Shown::Table,
+            human: |r| r.clone(),
+            raw: |r| Raw::Text(r),
+        }];
+        let mut opts = crate::config::OutputOptions {
+            format: crate::cli::OutputFormat::Tsv,
+            headers: true,
+            color: false,
+            terminal: false,
+            width: None,
+            file: None,
+        };
+        for labelled in [None, Some(&targets[..])] {
+            for headers in [true, false] {
+                opts.headers = headers;
+                let mut whole = Vec::new();
+                write(&mut whole, &columns, &rows, labelled, headers).unwrap();
+                let mut pieces = Vec::new();
+                let fit = Fit {
+                    numbers: &[],
+                    free: &[],
+                    drop: &[],
+                };
+                super::super::rows(&mut pieces, (&columns, &fit), &rows, labelled, &opts).unwrap();
+                assert_eq!(pieces, whole);
+            }
         }
     }
 
