@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The performance record in one markdown table: start-up (`sessions --version`), datarhei Core's
-# 100,000-session reply against curl + jq, the TcHmi 10,000-client reply against a Python
-# standard-library client, the local collector with 10,000 connections against ss; each peer
-# measured in the same run, with the ratio and peak memory.
-# Needs python3, curl, jq, ss and GNU time (/usr/bin/time); perf for start-up if it works here.
+# 100,000-session reply against curl + jq (TSV and JSON; the table against jq + column,
+# bench/table.sh), the TcHmi 10,000-client reply against a Python standard-library client, the
+# local collector with 10,000 connections against ss; each peer measured in the same run, with
+# the ratio and peak memory.
+# Needs python3, curl, jq, ss, column, script and GNU time (/usr/bin/time); perf for start-up if
+# it works here.
 # GZIP_ADDR (see bench/datarhei.sh) adds the rows of `sessions` inflating gzip itself.
 # Usage: bench/all.sh [RUNS]   (RUNS per measurement, default 10)
 set -euo pipefail
@@ -34,6 +36,7 @@ for cmd in "$bin" curl jq; do
 done
 export MEASURE_TSV=1
 BIN=$bin bench/datarhei.sh 100000 "$runs" | tee /dev/stderr | grep -P '\t' >>"$rows"
+BIN=$bin bench/table.sh 100000 "$runs" | tee /dev/stderr | grep -P '\t' >>"$rows"
 bench/tchmi.sh "$runs" 10000 | tee /dev/stderr | grep -P '\t' >>"$rows"
 N=10000 RUNS="$runs" BIN="$bin" bench/local.sh | tee /dev/stderr | grep -P '\t' >>"$rows"
 size=$(stat -c %s bench/out/datarhei/active.json)
@@ -67,6 +70,8 @@ fi
 row "datarhei, 100,000 sessions, TSV (plain)" "sessions active -o tsv (plain)" "curl | jq -r @tsv (plain)"
 row "datarhei, 100,000 sessions, JSON (plain)" "sessions active -o json (plain)" "curl | jq JSON rows (plain)"
 row "datarhei, transfer only (plain: the floor)" "sessions active -o tsv (plain)" "curl > /dev/null (plain)"
+row "datarhei, 100,000 sessions, table (piped)" "sessions active (table, piped)" "curl | jq -r @tsv | column -t (same table)"
+row "datarhei, 100,000 sessions, table (200-column terminal)" "sessions active (table, 200-column terminal)" "curl | jq -r @tsv | column -t (same table)"
 row "TcHmi, 10,000 clients, TSV" "sessions clients -o tsv" "python3 WebSocket + json (peer)"
 row "local, 10,000 connections" "sessions active --sample 0s (local)" "ss -tinH"
 row "local, 10,000 connections, with processes" "sessions active --sample 0s (local)" "ss -tinpH"

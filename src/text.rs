@@ -60,6 +60,14 @@ const MAY_NEED_CARE: [bool; 256] = {
 /// Plane). TSV's escape: jq's `@tsv` plus `\uXXXX`.
 pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
+    // Printable ASCII but the backslash, the common case: checked without a branch per byte
+    // (vectorised) and written whole. (The table below was 6% of a 100,000-row TSV.)
+    let plain = bytes.iter().fold(true, |plain, &b| {
+        plain & (b' '..b'\x7f').contains(&b) & (b != b'\\')
+    });
+    if plain {
+        return out.write_all(bytes);
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if !MAY_NEED_CARE[usize::from(b)] {

@@ -49,7 +49,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
                 let listed = answer.sessions().unwrap_or_default();
                 let named = listed
                     .into_iter()
-                    .filter(|s| args.ids.is_empty() || args.ids.contains(&s.id))
+                    .filter(|s| args.ids.is_empty() || args.ids.iter().any(|id| *id == s.id))
                     .collect();
                 chosen.push(once_each(query.apply(named)));
             }
@@ -69,7 +69,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     let missing: Vec<&str> = args
         .ids
         .iter()
-        .filter(|id| !chosen.iter().flatten().any(|s| &s.id == *id))
+        .filter(|id| !chosen.iter().flatten().any(|s| s.id == **id))
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {

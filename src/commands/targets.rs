@@ -323,9 +323,9 @@ mod tests {
             rows.push(crate::model::Session {
                 collector: crate::model::Collector::Rtmp,
                 id: "1".into(),
-                reference: String::new(),
-                local: String::new(),
-                remote: String::new(),
+                reference: crate::model::Text::default(),
+                local: crate::model::Text::default(),
+                remote: crate::model::Text::default(),
                 created_at: None,
                 age_s: None,
                 rx_bytes: None,

@@ -283,10 +283,10 @@ fn options(format: OutputFormat) -> OutputOptions {
 fn fuzz_session(fields: &mut dyn FnMut() -> String) -> Session {
     Session {
         collector: Collector::Rtmp,
-        id: fields(),
-        reference: fields(),
-        local: fields(),
-        remote: fields(),
+        id: fields().into(),
+        reference: fields().into(),
+        local: fields().into(),
+        remote: fields().into(),
         extra: serde_json::Value::String(fields()),
         created_at: None,
         age_s: None,

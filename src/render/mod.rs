@@ -4,6 +4,7 @@ mod cell;
 mod columns;
 mod fit;
 mod json;
+mod pieces;
 pub mod prometheus;
 pub mod screen;
 mod table;
@@ -32,7 +33,7 @@ pub const PROMETHEUS_IS_FOR: &str = "-o prometheus is for `summary` and `active 
 pub type Targets<'a> = Option<&'a [String]>;
 
 /// A list of rows in any of the formats but Prometheus, which has its own writers.
-fn rows<T: serde::Serialize>(
+fn rows<T: serde::Serialize + Sync>(
     out: &mut dyn Write,
     (columns, fit): (&[Column<T>], &Fit),
     items: &[T],
@@ -50,7 +51,10 @@ fn rows<T: serde::Serialize>(
         OutputFormat::Json | OutputFormat::Ndjson => {
             as_json(out, items, targets, opts).unwrap_or(Ok(()))
         }
-        OutputFormat::Tsv => tsv::write(out, columns, items, targets, opts.headers),
+        OutputFormat::Tsv => pieces::write(out, items, |out, at, part| {
+            let targets = targets.map(|t| t.get(at..).unwrap_or_default());
+            tsv::write(out, columns, part, targets, opts.headers && at == 0)
+        }),
         OutputFormat::Table => table::write(out, &table, opts, false),
         OutputFormat::Wide => table::write(out, &table, opts, true),
         OutputFormat::Prometheus => Err(io::Error::other(PROMETHEUS_IS_FOR)),
@@ -344,17 +348,15 @@ pub fn kicked(
 
 /// A list as JSON or NDJSON (labelled with its targets when several answered); `None` for the
 /// other formats.
-fn as_json<T: serde::Serialize>(
+fn as_json<T: serde::Serialize + Sync>(
     out: &mut dyn Write,
     items: &[T],
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> Option<io::Result<()>> {
     Some(match (opts.format, targets) {
-        (OutputFormat::Json, None) => json::document(out, items, opts.terminal),
-        (OutputFormat::Json, Some(t)) => {
-            json::document(out, &json::targeted(items, t), opts.terminal)
-        }
+        (OutputFormat::Json, None) => json::list(out, items, opts.terminal),
+        (OutputFormat::Json, Some(t)) => json::list(out, &json::targeted(items, t), opts.terminal),
         (OutputFormat::Ndjson, None) => json::lines(out, items),
         (OutputFormat::Ndjson, Some(t)) => json::lines(out, &json::targeted(items, t)),
         _ => return None,

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use crate::model::{Collector, CollectorSummary, Limit, MEBI, Session, round3, sum_known};
+use crate::model::{Collector, CollectorSummary, Limit, MEBI, Session, Text, round3, sum_known};
 
 /// The byte counters of the previous look, by collector and id.
 #[derive(Default)]
 pub struct Looks {
-    last: HashMap<(Collector, String), (Option<u64>, Option<u64>)>,
+    last: HashMap<(Collector, Text), (Option<u64>, Option<u64>)>,
     at: Option<Instant>,
 }
 
@@ -82,7 +82,7 @@ mod tests {
             collector: Collector::Rtmp,
             id: id.into(),
             reference: "live/cam1".into(),
-            local: String::new(),
+            local: Text::default(),
             remote: "127.0.0.1".into(),
             created_at: None,
             age_s: None,

@@ -63,7 +63,7 @@ fn socket(s: &Session) -> Option<u64> {
 /// A session's identity across polls: the socket inode (or ffmpeg `PID:inN`) and what it
 /// accesses. Not the remote: an ffmpeg output's remote changes when its socket reconnects.
 fn key(s: &Session) -> (Collector, String, String) {
-    (s.collector, s.id.clone(), s.local.clone())
+    (s.collector, s.id.to_string(), s.local.to_string())
 }
 
 fn direction(s: &Session) -> Option<&str> {
@@ -145,14 +145,14 @@ impl Tracker {
 /// host (Out), as the service port stays on the other end.
 fn finished(s: Session, first: i64, now: i64) -> Finished {
     let (local, remote) = match direction(&s) {
-        Some("in") => (s.local.clone(), host_of(&s.remote)),
-        Some("out") => (host_of(&s.local), s.remote.clone()),
-        _ => (s.local.clone(), s.remote.clone()),
+        Some("in") => (s.local.to_string(), host_of(&s.remote)),
+        Some("out") => (host_of(&s.local), s.remote.to_string()),
+        _ => (s.local.to_string(), s.remote.to_string()),
     };
     Finished {
         collector: s.collector,
-        id: s.id,
-        reference: s.reference,
+        id: s.id.into(),
+        reference: s.reference.into(),
         local,
         remote,
         created_at: Timestamp(first),
@@ -167,12 +167,13 @@ fn finished(s: Session, first: i64, now: i64) -> Finished {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Text;
 
     fn s(id: &str, remote: &str, rx: u64) -> Session {
         Session {
             collector: Collector::Rtmp,
             id: id.into(),
-            reference: String::new(),
+            reference: Text::default(),
             local: "127.0.0.1:1935".into(),
             remote: remote.into(),
             created_at: None,

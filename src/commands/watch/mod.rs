@@ -38,7 +38,7 @@ impl Seen {
         (
             self.target.clone(),
             self.session.collector,
-            self.session.id.clone(),
+            self.session.id.to_string(),
         )
     }
 }
@@ -267,6 +267,7 @@ impl Signals {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Text;
 
     fn seen(target: &str, id: &str, rx: u64) -> Seen {
         Seen {
@@ -274,9 +275,9 @@ mod tests {
             session: Session {
                 collector: Collector::Rtmp,
                 id: id.into(),
-                reference: String::new(),
-                local: String::new(),
-                remote: String::new(),
+                reference: Text::default(),
+                local: Text::default(),
+                remote: Text::default(),
                 created_at: None,
                 age_s: Some(rx),
                 rx_bytes: Some(rx),
@@ -291,7 +292,7 @@ mod tests {
     fn summary(changes: &[(Change, &Seen)]) -> Vec<(Change, String, String)> {
         changes
             .iter()
-            .map(|(c, s)| (*c, s.target.clone(), s.session.id.clone()))
+            .map(|(c, s)| (*c, s.target.clone(), s.session.id.to_string()))
             .collect()
     }
 

@@ -7,14 +7,13 @@ mod split;
 mod token;
 pub(crate) mod wire;
 
-use std::io::{self, Read};
+use std::io::Read;
 use std::net::IpAddr;
 use std::time::{Instant, SystemTime};
 
-use futures_util::TryStreamExt;
 use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
-use tokio_util::io::{StreamReader, SyncIoBridge};
+use tokio::task::JoinHandle;
 
 use crate::config::Target;
 use crate::config::{Credentials, NetOptions};
@@ -243,9 +242,10 @@ impl Datarhei {
                 self.host
             )));
         }
-        let stream = resp.bytes_stream().map_err(io::Error::other);
-        let bridge = SyncIoBridge::new(StreamReader::new(stream));
-        let mut capped = Capped::new(bridge, limit, per_object);
+        let (body, pump) = body::received(resp);
+        // A timeout drops this future: the body is no longer read.
+        let _stop = AbortOnDrop(pump);
+        let mut capped = Capped::new(body, limit, per_object);
         let result = tokio::task::spawn_blocking(move || parse(&mut capped))
             .await
             .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
@@ -378,6 +378,15 @@ impl Source for Datarhei {
             .within_timeout(url, SUMMARY_OBJECT_COST, wire::parse_summary)
             .await?;
         Ok(SourceSummary::Collectors(summaries))
+    }
+}
+
+/// Stops a task when dropped.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 /// How much is read from the body at a time.
-const READ_SIZE: u64 = 64 * 1024;
+const READ_SIZE: usize = 64 * 1024;
 
 /// Why a reply could not be split.
 #[derive(Debug)]
@@ -93,6 +93,9 @@ pub struct Splitter<K, T, W, E> {
     dropped: u64,
     /// What was read and is not in `text` yet: the start of a character cut by a read.
     raw: Vec<u8>,
+    /// Where the body is read into: zeroed once (`read_to_end` zeroes the room it reads into on
+    /// every call, a pass over the whole body).
+    chunk: Box<[u8]>,
     /// Where the body stops being UTF-8: nothing past it is kept.
     not_utf8_at: Option<u64>,
     stage: Stage,
@@ -117,10 +120,11 @@ where
     /// other keys' values are checked and skipped.
     pub fn new(wants: W, on_element: E) -> Self {
         Splitter {
-            text: String::with_capacity(2 * READ_SIZE as usize),
+            text: String::with_capacity(2 * READ_SIZE),
             pos: 0,
             dropped: 0,
-            raw: Vec::with_capacity(READ_SIZE as usize),
+            raw: Vec::new(),
+            chunk: vec![0; READ_SIZE].into_boxed_slice(),
             not_utf8_at: None,
             stage: Stage::Top,
             key: String::new(),
@@ -136,31 +140,51 @@ where
     /// Reads the next piece of the body; 0 at its end.
     pub fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
         self.compact();
-        let n = reader.take(READ_SIZE).read_to_end(&mut self.raw)?;
-        self.take_text();
+        let mut n = 0;
+        while n < READ_SIZE {
+            match reader.read(&mut self.chunk[n..]) {
+                Ok(0) => break,
+                Ok(more) => n += more,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.take_text(n);
         Ok(n)
     }
 
-    /// Moves what `raw` holds of UTF-8 into `text`, keeping a cut-off character for the next read.
-    fn take_text(&mut self) {
+    /// Moves the UTF-8 of `raw` and the first `n` bytes of `chunk` into `text`, keeping a
+    /// character cut off at their end for the next read.
+    fn take_text(&mut self, n: usize) {
         if self.not_utf8_at.is_some() {
             self.raw.clear();
             return;
         }
-        let valid = match std::str::from_utf8(&self.raw) {
+        let fresh = &self.chunk[..n];
+        let mut joined = std::mem::take(&mut self.raw);
+        let bytes = if joined.is_empty() {
+            fresh
+        } else {
+            joined.extend_from_slice(fresh);
+            &joined[..]
+        };
+        let (tail, bad) = match std::str::from_utf8(bytes) {
             Ok(text) => {
                 self.text.push_str(text);
-                self.raw.clear();
-                return;
+                (Vec::new(), false)
             }
-            Err(e) => e,
+            Err(e) => {
+                let up_to = e.valid_up_to();
+                if let Ok(text) = std::str::from_utf8(&bytes[..up_to]) {
+                    self.text.push_str(text);
+                }
+                (bytes[up_to..].to_vec(), e.error_len().is_some())
+            }
         };
-        let up_to = valid.valid_up_to();
-        if let Ok(text) = std::str::from_utf8(&self.raw[..up_to]) {
-            self.text.push_str(text);
-        }
-        self.raw.drain(..up_to);
-        if valid.error_len().is_some() {
+        joined.clear();
+        joined.extend_from_slice(&tail);
+        self.raw = joined;
+        if bad {
             self.stop_text();
         }
     }
@@ -403,8 +427,8 @@ mod tests {
         /// As `read_from` does, a chunk at a time.
         fn feed(&mut self, chunk: &[u8]) -> Result<(), SplitError> {
             self.compact();
-            self.raw.extend_from_slice(chunk);
-            self.take_text();
+            self.chunk[..chunk.len()].copy_from_slice(chunk);
+            self.take_text(chunk.len());
             self.advance()
         }
     }

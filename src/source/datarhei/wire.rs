@@ -13,8 +13,9 @@ use serde::de::{DeserializeOwned, Deserializer};
 use super::split::{SplitError, Splitter};
 
 use crate::model::{
-    Collector, CollectorSummary, History, Limit, MEBI, Session, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Timestamp, Totals, round3,
 };
+use crate::query::default_order;
 
 const KIBI: f64 = 1024.0;
 
@@ -28,18 +29,19 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// Text straight into the model's `Text`: short text is never allocated.
 #[derive(Deserialize)]
 struct WireSession {
     #[serde(default, deserialize_with = "nullable")]
-    id: String,
+    id: Text,
     #[serde(default, deserialize_with = "nullable")]
-    reference: String,
+    reference: Text,
     #[serde(default)]
     created_at: Option<i64>,
     #[serde(default, deserialize_with = "nullable")]
-    local: String,
+    local: Text,
     #[serde(default, deserialize_with = "nullable")]
-    remote: String,
+    remote: Text,
     /// A string on 16.x, an object or null on the dev line.
     #[serde(default)]
     extra: serde_json::Value,
@@ -139,14 +141,13 @@ const SETTLE_STEPS: usize = 16;
 /// order, so the final sort finds it sorted in one pass. `false` when a session would have to move
 /// further: the list is in some other order, left to that sort.
 fn settle_last(list: &mut [Session]) -> bool {
-    let key = |s: &Session| (s.collector, s.created_at);
     let Some(mut i) = list.len().checked_sub(1) else {
         return true;
     };
     let floor = i.saturating_sub(SETTLE_STEPS);
     while i > 0 {
-        let (before, new) = (&list[i - 1], &list[i]);
-        if (key(new), new.id.as_str()) >= (key(before), before.id.as_str()) {
+        // The sort's own order (ids by their numbers), or the sort finds the list out of order.
+        if default_order(&list[i - 1], &list[i]).is_le() {
             return true;
         }
         if i == floor {
@@ -363,6 +364,19 @@ mod tests {
             "srt": [{"id": "z"}, {"id": "y", "created_at": 0}]}"#;
         let got = parse(body);
         assert_eq!(ids(&got), ["h", "c", "a", "b", "d", "z", "y"]);
+        assert_eq!(SessionQuery::default().apply(got.clone()), got);
+    }
+
+    #[test]
+    fn ties_settle_in_the_order_of_the_ids_numbers() {
+        // As text `10.0.14.16` sorts before `10.0.2.2`; as numbers, after.
+        let body = r#"{"rtmp": [{"id": "10.0.14.16:4624", "created_at": 1},
+            {"id": "10.0.2.2:1026", "created_at": 1}, {"id": "10.0.28.32:8224", "created_at": 1}]}"#;
+        let got = parse(body);
+        assert_eq!(
+            ids(&got),
+            ["10.0.2.2:1026", "10.0.14.16:4624", "10.0.28.32:8224"]
+        );
         assert_eq!(SessionQuery::default().apply(got.clone()), got);
     }
 

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Limit, Session};
+use crate::model::{Collector, Limit, Session, Text};
 use crate::source::clock;
 use crate::source::web::Bad;
 use crate::source::xml;
@@ -58,10 +58,10 @@ pub fn parse_listeners(
             }
             out.push(Session {
                 collector: Collector::Http,
-                id: id.to_owned(),
-                reference: mount.to_owned(),
-                local: String::new(),
-                remote: xml::text(listener, "ip").unwrap_or("").to_owned(),
+                id: id.into(),
+                reference: mount.into(),
+                local: Text::default(),
+                remote: xml::text(listener, "ip").unwrap_or("").into(),
                 created_at: connected.and_then(|s| clock::started(now, s)),
                 age_s: connected.filter(|s| *s >= 0.0).map(|s| s as u64),
                 rx_bytes: None,

@@ -88,10 +88,10 @@ impl Row {
         let (rx_bit_s, tx_bit_s) = sock.map_or((0.0, 0.0), |s| rates.of(s));
         Session {
             collector: self.collector,
-            id: self.id,
-            reference: self.reference,
-            local: self.local,
-            remote: self.remote,
+            id: self.id.into(),
+            reference: self.reference.into(),
+            local: self.local.into(),
+            remote: self.remote.into(),
             created_at: None,
             age_s: None,
             rx_bytes: Some(sock.and_then(|s| s.rx_bytes).unwrap_or(0)),

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session};
+use crate::model::{Collector, Session, Text};
 use crate::source::clock;
 use crate::source::web::{self, Bad};
 
@@ -127,10 +127,10 @@ impl WireItem {
         let mbps = |r: Option<f64>| r.filter(|r| r.is_finite() && *r >= 0.0).map(|r| r * MEGA);
         Session {
             collector,
-            id: self.id,
-            reference: self.path.trim_start_matches('/').to_owned(),
-            local: String::new(),
-            remote: self.remote_addr,
+            id: self.id.into(),
+            reference: self.path.trim_start_matches('/').into(),
+            local: Text::default(),
+            remote: self.remote_addr.into(),
             created_at,
             age_s: created_at.and_then(|t| t.age_at(now)),
             rx_bytes: self.inbound_bytes.or(self.bytes_received),

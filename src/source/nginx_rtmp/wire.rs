@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use roxmltree::Node;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session};
+use crate::model::{Collector, Session, Text};
 use crate::source::clock;
 use crate::source::web::Bad;
 use crate::source::xml;
@@ -121,10 +121,10 @@ fn client_session(
     extra.insert("server".into(), Value::from(place.server));
     Ok(Session {
         collector: Collector::Rtmp,
-        id: id.to_owned(),
-        reference: format!("{}/{}", place.app, place.stream),
-        local: String::new(),
-        remote: xml::text(client, "address").unwrap_or("").to_owned(),
+        id: id.into(),
+        reference: format!("{}/{}", place.app, place.stream).into(),
+        local: Text::default(),
+        remote: xml::text(client, "address").unwrap_or("").into(),
         created_at,
         age_s: time_ms
             .filter(|ms| *ms >= 0.0)

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session};
+use crate::model::{Collector, Session, Text};
 use crate::source::clock;
 use crate::source::web::{self, Bad};
 
@@ -140,10 +140,10 @@ impl WireClient {
         }
         Session {
             collector,
-            id: self.id,
-            reference: self.url.trim_start_matches('/').to_owned(),
-            local: String::new(),
-            remote: self.ip,
+            id: self.id.into(),
+            reference: self.url.trim_start_matches('/').into(),
+            local: Text::default(),
+            remote: self.ip.into(),
             created_at: alive.and_then(|a| clock::started(now, a)),
             age_s: alive.map(|a| a as u64),
             rx_bytes: Some(self.recv_bytes),
