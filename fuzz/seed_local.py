@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Seeds corpus/ for the fuzz targets without fixtures: the local collector's and the config
 file's, with the inline samples of their unit tests (src/source/local/{sockets,procs,ffmpeg,
-classify}.rs, src/config/file.rs), and the renderers' and stderr's, with the characters they must
-escape. Run from fuzz/; rewrites only its own seed files."""
+classify}.rs, src/config/file.rs), the renderers' and stderr's, with the characters they must
+escape, and the streaming servers', with their fixtures behind the byte that picks the parser.
+Run from fuzz/; rewrites only its own seed files."""
 import os
 import struct
 
@@ -98,3 +99,14 @@ write("render", "one", "only")
 write("stderr_line", "echo", b"\xff".join([b'pw"Zq-91/s3cr\\et', b"bad password '",
                                           b"' json {\"password\":\"", b"\"}"]))
 write("stderr_line", "short", b"\xff".join([b"1", b"code 4101: '", b"' is wrong"]))
+
+# streaming: the first byte picks the parser (src/fuzzing/mod.rs, `streaming`), the fixture follows.
+PARSERS = [("mediamtx", "v3-", 0), ("srs", "api-v1-clients", 1), ("nginx_rtmp", "stat", 2),
+           ("icecast", "admin-listclients", 3), ("icecast", "admin-listmounts", 4),
+           ("icecast", "admin-killclient", 5), ("icecast", "admin-stats", 6)]
+for server, prefix, pick in PARSERS:
+    folder = f"../tests/fixtures/{server}"
+    for name in sorted(os.listdir(folder)):
+        if name.startswith(prefix):
+            with open(f"{folder}/{name}", "rb") as f:
+                write("streaming", f"{pick}-{name}", bytes([pick]) + f.read())

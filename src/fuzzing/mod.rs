@@ -23,7 +23,13 @@ use crate::model::{Collector, Session};
 use crate::query::{self, Filter};
 use crate::render;
 use crate::source::datarhei::wire as core_wire;
+use crate::source::icecast::wire as icecast_wire;
+use crate::source::mediamtx::wire as mediamtx_wire;
+use crate::source::nginx_rtmp::wire as nginx_wire;
+use crate::source::srs::wire as srs_wire;
 use crate::source::tchmi::{duration, wire as hmi_wire};
+use crate::source::web::Bad;
+use crate::source::xml;
 
 use output::{assert_safe, prometheus_lines, render_sessions};
 pub use output::{render, stderr_line};
@@ -108,6 +114,64 @@ pub fn datarhei_summary(data: &[u8]) {
                 prometheus_lines(&out);
             }
         }
+    }
+}
+
+/// The streaming servers' replies, the first byte picking the parser: MediaMTX's and SRS's JSON
+/// pages, nginx-rtmp's stat page, Icecast's listeners, mounts, kick answer and limits. What
+/// parses renders in every format. For XML that parses, the memory estimate (`xml::cost`) is at
+/// least what roxmltree built (a node per element, text and comment, an entry per attribute),
+/// and counts at least as many row elements as the parser made rows.
+pub fn streaming(data: &[u8]) {
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
+    let now = UNIX_EPOCH + Duration::from_secs(1_796_040_000);
+    let afford = |_| Ok(());
+    let (rows, row): (Result<Vec<Session>, Bad>, _) = match pick % 7 {
+        0 => (
+            mediamtx_wire::parse_page(body, Collector::Rtmp, now).map(|p| p.sessions),
+            None,
+        ),
+        1 => (
+            srs_wire::parse_page(body, now)
+                .map(|page| page.map(|p| p.sessions).unwrap_or_default()),
+            None,
+        ),
+        2 => (
+            nginx_wire::parse_stat(body, now, &afford).map(|s| s.sessions),
+            Some("client"),
+        ),
+        3 => (
+            icecast_wire::parse_listeners(body, now, &afford),
+            Some("listener"),
+        ),
+        4 => (icecast_wire::parse_mounts(body).map(|_| Vec::new()), None),
+        5 => (icecast_wire::parse_response(body).map(|_| Vec::new()), None),
+        _ => (icecast_wire::parse_limit(body).map(|_| Vec::new()), None),
+    };
+    if let Ok(sessions) = &rows {
+        render_sessions(sessions);
+    }
+    let Ok(doc) = xml::parse(body) else {
+        return;
+    };
+    let nodes = doc.descendants().count() as u64 - 1;
+    let attributes: u64 = doc.descendants().map(|n| n.attributes().len() as u64).sum();
+    let row = row.unwrap_or("client");
+    let cost = xml::cost(body, row, 0);
+    let built = nodes * xml::NODE + attributes * xml::ATTRIBUTE;
+    assert!(
+        cost >= built,
+        "estimated {cost} bytes for {nodes} nodes and {attributes} attributes"
+    );
+    if let Ok(sessions) = &rows {
+        let counted = xml::cost(body, row, 1) - cost;
+        assert!(
+            counted >= sessions.len() as u64,
+            "{counted} <{row}> counted, {} rows made",
+            sessions.len()
+        );
     }
 }
 

@@ -19,7 +19,7 @@ pub mod nginx_rtmp;
 pub mod srs;
 pub mod tchmi;
 pub mod web;
-mod xml;
+pub(crate) mod xml;
 
 use std::fmt;
 use std::future::Future;

@@ -16,8 +16,8 @@ const ATTRIBUTES_LIMIT: usize = 64;
 
 /// What roxmltree keeps for a node (an element, a text, a comment) and for an attribute
 /// (measured: 72 bytes each, roxmltree 0.21).
-const NODE: u64 = 72;
-const ATTRIBUTE: u64 = 72;
+pub(crate) const NODE: u64 = 72;
+pub(crate) const ATTRIBUTE: u64 = 72;
 /// The allocation of a text or attribute value that had to be unescaped (`&lt;`, a line break in
 /// an attribute): its bytes count with the body's, its header and rounding here.
 const UNESCAPED: u64 = 32;

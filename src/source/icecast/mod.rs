@@ -2,7 +2,7 @@
 //! `/admin/listmounts`, then each mount's listeners, and `/admin/killclient` to kick. Icecast
 //! counts no bytes per listener: those stay unknown.
 
-mod wire;
+pub(crate) mod wire;
 
 use std::time::SystemTime;
 

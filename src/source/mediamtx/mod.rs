@@ -1,7 +1,7 @@
 //! MediaMTX over its control API (`/v3`): every session of every kind asked for, page by page
 //! (MediaMTX gives 100 unless asked for more), and kick by `POST /v3/<kind>/kick/<id>`.
 
-mod wire;
+pub(crate) mod wire;
 
 use std::collections::HashSet;
 use std::time::{Instant, SystemTime};

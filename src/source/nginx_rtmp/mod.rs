@@ -1,7 +1,7 @@
 //! nginx with the RTMP module: its `rtmp_stat all` page (one XML document, no paging) and the
 //! control module's `drop/client` to kick. It counts no bytes per client: those stay unknown.
 
-mod wire;
+pub(crate) mod wire;
 
 use std::time::SystemTime;
 

@@ -1,7 +1,7 @@
 //! SRS (Simple Realtime Server) over its HTTP API: every client of `/api/v1/clients/`, page by
 //! page (SRS gives 10 unless asked for more and says nothing of a total), and `DELETE` to kick.
 
-mod wire;
+pub(crate) mod wire;
 
 use std::collections::HashSet;
 use std::time::{Instant, SystemTime};
