@@ -104,11 +104,7 @@ pub fn datarhei_summary(data: &[u8]) {
             if let Err(e) = render::summaries(&mut out, &items, None, &options(format)) {
                 panic!("rendering failed: {e}");
             }
-            let allowed: &[char] = if format == OutputFormat::Tsv {
-                &['\t']
-            } else {
-                &[]
-            };
+            let allowed = separators(format);
             assert_safe("summary", &out, allowed);
             if format == OutputFormat::Prometheus {
                 prometheus_lines(&out);
@@ -244,11 +240,7 @@ pub fn tchmi_frame(data: &[u8]) {
         if let Err(e) = rendered {
             panic!("rendering failed: {e}");
         }
-        let allowed: &[char] = if format == OutputFormat::Tsv {
-            &['\t']
-        } else {
-            &[]
-        };
+        let allowed = separators(format);
         assert_safe("clients and subscriptions", &out, allowed);
     }
     render_sessions(&sessions);
@@ -344,6 +336,15 @@ fn options(format: OutputFormat) -> OutputOptions {
 }
 
 /// A session whose text fields are the fuzzer's.
+/// The control characters a format may hold as separators: TSV's tab, nothing elsewhere.
+fn separators(format: OutputFormat) -> &'static [char] {
+    if format == OutputFormat::Tsv {
+        &['\t']
+    } else {
+        &[]
+    }
+}
+
 fn fuzz_session(fields: &mut dyn FnMut() -> String) -> Session {
     Session {
         collector: Collector::Rtmp,

@@ -3,7 +3,7 @@
 //! what the machine formats write reads back as the text (TSV unescaped, JSON parsed,
 //! Prometheus parsed by the format's own grammar); no secret left on an error line.
 
-use super::{FORMATS, fuzz_session, options};
+use super::{FORMATS, fuzz_session, options, separators};
 use crate::cli::OutputFormat;
 use crate::model::Session;
 use crate::render;
@@ -141,11 +141,7 @@ pub(super) fn render_sessions(sessions: &[Session]) {
             panic!("rendering failed: {e}");
         }
         let what = format!("{format:?}");
-        let allowed: &[char] = if format == OutputFormat::Tsv {
-            &['\t']
-        } else {
-            &[]
-        };
+        let allowed = separators(format);
         assert_safe(&what, &out, allowed);
         let text = String::from_utf8_lossy(&out);
         let lines: Vec<&str> = text.lines().collect();
@@ -266,11 +262,7 @@ pub fn render(data: &[u8]) {
         if let Err(e) = render::sessions(&mut out, &sessions, Some(&targets), &options(format)) {
             panic!("rendering failed: {e}");
         }
-        let allowed: &[char] = if format == OutputFormat::Tsv {
-            &['\t']
-        } else {
-            &[]
-        };
+        let allowed = separators(format);
         assert_safe("labelled rows", &out, allowed);
         let text = String::from_utf8_lossy(&out);
         let header = usize::from(format != OutputFormat::Ndjson);
@@ -306,11 +298,7 @@ pub fn render(data: &[u8]) {
         if let Err(e) = render::clients(&mut out, &clients, None, &options(format)) {
             panic!("rendering failed: {e}");
         }
-        let allowed: &[char] = if format == OutputFormat::Tsv {
-            &['\t']
-        } else {
-            &[]
-        };
+        let allowed = separators(format);
         assert_safe("clients", &out, allowed);
         if format == OutputFormat::Tsv {
             let text = String::from_utf8_lossy(&out);
