@@ -9,7 +9,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::model::{Collector, GroupBy, PortMapping};
-use crate::query::{Filter, SortKey};
+use crate::query::{Filter, SessionQuery, SortKey};
+use crate::render::OutputFormat;
 use crate::source::Kind;
 
 /// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
@@ -305,6 +306,18 @@ pub struct ActiveArgs {
     pub sample: Duration,
 }
 
+impl ActiveArgs {
+    /// `--filter`, `--sort-by`, `--reverse` and `--limit` as one query.
+    pub fn query(&self) -> SessionQuery {
+        SessionQuery {
+            filters: self.filter.clone(),
+            sort_by: self.sort_by,
+            reverse: self.reverse,
+            limit: self.limit,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct KickArgs {
     /// Session ids to disconnect, as `active` lists them
@@ -478,17 +491,6 @@ pub struct SubscriptionsArgs {
     /// Ask the server for each subscription's average processing time (averageDuration)
     #[arg(long)]
     pub durations: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Wide,
-    Json,
-    Ndjson,
-    Tsv,
-    /// Prometheus text exposition format 0.0.4 (summary; active with --per-session)
-    Prometheus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

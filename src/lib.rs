@@ -18,7 +18,6 @@ mod render;
 mod source;
 mod terminal;
 mod text;
-mod tls;
 
 pub use commands::run;
 pub use diag::report;

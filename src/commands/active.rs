@@ -1,37 +1,30 @@
 //! `sessions active`: one row per active session of every target, filtered, sorted and cut;
-//! `--watch` hands over to `watch`.
+//! `--watch` is `watch` (the dispatcher routes it).
 
-use crate::cli::{ActiveArgs, OutputFormat};
-use crate::config::{Settings, Target};
+use crate::cli::ActiveArgs;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session};
-use crate::query::SessionQuery;
-use crate::source::local::LocalOptions;
-use crate::source::{Answer, Ask, Kind};
+use crate::render::OutputFormat;
+use crate::source::{Answer, Ask};
 use crate::{output, render};
 
-use super::targets::{self, Opening};
-use super::{asked_where, local_options, nothing_to_show, refuse_collector_options, watch};
+use super::plan::{Needs, Plan};
+use super::targets;
+use super::{asked_where, nothing_to_show};
 
 pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
-    if args.watch {
-        return watch::run(settings, args).await;
-    }
     if settings.output.format == OutputFormat::Prometheus && !args.per_session {
         return Err(Error::Usage(
             "-o prometheus with active needs --per-session (one series per session; mind the cardinality), or use `summary -o prometheus` for the aggregates".into(),
         ));
     }
-    let (refuse, local) = (refuse(&args), local(&args));
-    let how = Opening {
-        refuse: &refuse,
-        local: &local,
-    };
+    let plan = Plan::new(settings, &Needs::active(&args));
     let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
-    let mut gathered = targets::ask_once(settings, &how, &ask).await?;
+    let mut gathered = targets::ask_once(&plan, &ask).await?;
     let answers = std::mem::take(&mut gathered.answers);
     let out = &settings.output;
-    let query = query(&args);
+    let query = args.query();
     if settings.targets.len() == 1 {
         // One target: no label per row, so a 100,000-session reply is held once.
         let sessions = answers
@@ -87,24 +80,4 @@ fn none(settings: &Settings, args: &ActiveArgs, active: usize) -> String {
         n if args.limit == Some(0) => format!("no sessions ({n} active on {on}{of}, --limit 0)"),
         n => format!("no sessions ({n} active on {on}{of}, none matching --filter)"),
     }
-}
-
-/// `--filter`, `--sort-by`, `--reverse` and `--limit` as one query.
-pub(super) fn query(args: &ActiveArgs) -> SessionQuery {
-    SessionQuery {
-        filters: args.filter.clone(),
-        sort_by: args.sort_by,
-        reverse: args.reverse,
-        limit: args.limit,
-    }
-}
-
-/// `--collectors` means nothing to a source without collectors.
-pub(super) fn refuse(args: &ActiveArgs) -> impl Fn(Kind) -> Result<()> + '_ {
-    |kind| refuse_collector_options(kind, !args.collectors.collectors.is_empty(), false)
-}
-
-/// The local collector looks for `--sample` and keeps no history for `active`.
-pub(super) fn local(args: &ActiveArgs) -> impl Fn(&Target) -> Result<LocalOptions> + '_ {
-    |target| local_options(&args.local, target, args.sample, None)
 }

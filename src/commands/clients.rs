@@ -2,16 +2,17 @@
 
 use crate::config::Settings;
 use crate::error::Result;
-use crate::source::local::LocalOptions;
 use crate::source::{Answer, Ask};
 use crate::{output, render};
 
-use super::targets::{self, Opening};
+use super::plan::{Needs, Plan};
+use super::targets;
 use super::{asked_where, nothing_to_show, refuse_prometheus};
 
 pub async fn run(settings: &Settings) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
-    let mut gathered = targets::ask_once(settings, &HMI, &Ask::Clients).await?;
+    let mut gathered =
+        targets::ask_once(&Plan::new(settings, &Needs::default()), &Ask::Clients).await?;
     let (labels, items) = targets::labelled(std::mem::take(&mut gathered.answers), Answer::clients);
     let out = &settings.output;
     let several = settings.targets.len() > 1;
@@ -23,10 +24,3 @@ pub async fn run(settings: &Settings) -> Result<()> {
     }
     gathered.finish()
 }
-
-/// Only a TwinCAT HMI Server answers `clients` and `subscriptions`; any other source says so
-/// itself, and the local collector needs no options to say it.
-pub(super) const HMI: Opening<'static> = Opening {
-    refuse: &|_| Ok(()),
-    local: &|_| Ok(LocalOptions::idle()),
-};

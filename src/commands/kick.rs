@@ -4,17 +4,17 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use crate::cli::{KickArgs, OutputFormat};
-use crate::config::{Settings, Target};
+use crate::cli::KickArgs;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, KickOutcome, Session};
 use crate::query::SessionQuery;
-use crate::source::local::LocalOptions;
-use crate::source::{Answer, Ask, Kind};
+use crate::render::OutputFormat;
+use crate::source::{Answer, Ask};
 use crate::{diag, output, render};
 
-use super::refuse_collector_options;
-use super::targets::{self, Opening, Peer};
+use super::plan::{Needs, Plan};
+use super::targets::{self, Peer};
 
 pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     if args.ids.is_empty() && args.filter.is_empty() {
@@ -25,29 +25,44 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     if settings.output.format == OutputFormat::Prometheus {
         return Err(Error::Usage(render::PROMETHEUS_IS_FOR.into()));
     }
-    let refuse =
-        |kind: Kind| refuse_collector_options(kind, !args.collectors.collectors.is_empty(), false);
     // The local collector cannot disconnect anything: it says so when asked to.
-    let local = |_: &Target| Ok(LocalOptions::idle());
-    let how = Opening {
-        refuse: &refuse,
-        local: &local,
+    let needs = Needs {
+        collectors: !args.collectors.collectors.is_empty(),
+        ..Needs::default()
     };
-    let mut peers = targets::open(settings, &how);
-    let progress = targets::progress(settings);
+    let plan = Plan::new(settings, &needs);
+    let mut peers = targets::open(&plan);
+    let chosen = choose(&mut peers, &plan, &args).await?;
+    let count: usize = chosen.iter().map(Vec::len).sum();
+    if count == 0 {
+        diag::note(format_args!("no session matches; nothing to disconnect"));
+        return output::emit(settings.output.file.as_deref(), |w| {
+            render::kicked(w, &[], None, &settings.output)
+        });
+    }
+    if !args.yes && !confirmed(settings, &peers, &chosen, count)? {
+        return Err(Error::Usage("nothing was disconnected".into()));
+    }
+    kick(settings, &mut peers, chosen).await
+}
+
+/// Each target's sessions that the ids and `--filter` select, as the targets list them now.
+/// Nothing is chosen on a partial view (a target failed) or when a named id is not listed.
+async fn choose(peers: &mut [Peer], plan: &Plan, args: &KickArgs) -> Result<Vec<Vec<Session>>> {
     let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
-    let replies = targets::ask_all(&mut peers, &ask, progress, targets::parallel(settings)).await;
-    let mut failures = Vec::new();
-    let mut chosen: Vec<Vec<Session>> = Vec::with_capacity(peers.len());
+    let replies = targets::ask_all(peers, &ask, plan.parallel, plan.progress).await;
     let query = SessionQuery {
         filters: args.filter.clone(),
         ..SessionQuery::default()
     };
+    let mut failures = Vec::new();
+    let mut chosen: Vec<Vec<Session>> = Vec::with_capacity(peers.len());
     for (peer, reply) in peers.iter().zip(replies) {
         match reply {
             Ok(answer) => {
-                let listed = answer.sessions().unwrap_or_default();
-                let named = listed
+                let named = answer
+                    .sessions()
+                    .unwrap_or_default()
                     .into_iter()
                     .filter(|s| args.ids.is_empty() || args.ids.iter().any(|id| *id == s.id))
                     .collect();
@@ -66,33 +81,24 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
         }
         return Err(e);
     }
-    let missing: Vec<&str> = args
-        .ids
+    all_named(&args.ids, &chosen)?;
+    Ok(chosen)
+}
+
+/// Every id named is among the chosen sessions, or nothing is disconnected.
+fn all_named(ids: &[String], chosen: &[Vec<Session>]) -> Result<()> {
+    let missing: Vec<String> = ids
         .iter()
         .filter(|id| !chosen.iter().flatten().any(|s| s.id == **id))
-        .map(String::as_str)
+        .map(|id| format!("'{}'", crate::text::escape(id)))
         .collect();
-    if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "no session {} (see `sessions active`); nothing was disconnected",
-            missing
-                .iter()
-                .map(|id| format!("'{}'", crate::text::escape(id)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+    if missing.is_empty() {
+        return Ok(());
     }
-    let count: usize = chosen.iter().map(Vec::len).sum();
-    if count == 0 {
-        diag::note(format_args!("no session matches; nothing to disconnect"));
-        return output::emit(settings.output.file.as_deref(), |w| {
-            render::kicked(w, &[], None, &settings.output)
-        });
-    }
-    if !args.yes && !confirmed(settings, &peers, &chosen, count)? {
-        return Err(Error::Usage("nothing was disconnected".into()));
-    }
-    kick(settings, &mut peers, chosen).await
+    Err(Error::Usage(format!(
+        "no session {} (see `sessions active`); nothing was disconnected",
+        missing.join(", ")
+    )))
 }
 
 /// Each session once: a TwinCAT HMI session is listed once per WebSocket (browser tabs share

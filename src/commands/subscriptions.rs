@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::source::{Answer, Ask, SubscriptionDetails};
 use crate::{output, render};
 
-use super::clients::HMI;
+use super::plan::{Needs, Plan};
 use super::targets;
 use super::{asked_where, nothing_to_show, refuse_prometheus};
 
@@ -16,7 +16,7 @@ pub async fn run(settings: &Settings, args: SubscriptionsArgs) -> Result<()> {
         lengths: args.lengths,
         durations: args.durations,
     });
-    let mut gathered = targets::ask_once(settings, &HMI, &ask).await?;
+    let mut gathered = targets::ask_once(&Plan::new(settings, &Needs::default()), &ask).await?;
     let answers = std::mem::take(&mut gathered.answers);
     let (labels, items) = targets::labelled(answers, Answer::subscriptions);
     let out = &settings.output;

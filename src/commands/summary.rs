@@ -1,19 +1,20 @@
 //! `sessions summary`: per collector, active sessions, bandwidth, limits and finished-session
 //! totals (optionally broken down `--by`), or a TwinCAT HMI Server's counts.
 
-use crate::cli::{OutputFormat, SummaryArgs};
-use crate::config::{Settings, Target};
+use crate::cli::SummaryArgs;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, SourceSummary, TargetSummary};
-use crate::source::local;
-use crate::source::{Ask, Kind};
-use crate::{config, output, query, render};
+use crate::render::OutputFormat;
+use crate::source::Ask;
+use crate::{output, query, render};
 
-use super::targets::{self, Opening};
-use super::{asked_where, local_options, nothing_to_show, refuse_collector_options};
+use super::plan::{LocalNeeds, Needs, Plan};
+use super::targets;
+use super::{asked_where, nothing_to_show};
 
 pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
-    let remote = settings.targets.iter().any(|t| t.kind != Kind::Local);
+    let remote = settings.targets.iter().any(|t| !t.is_local());
     if remote && args.day.is_some() {
         return Err(Error::Usage(
             "--day reads this machine's history (no --url); a server keeps no days".into(),
@@ -24,32 +25,18 @@ pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
             "-o prometheus exports one series per collector and leaves --by out; drop --by, or use -o json for the breakdown".into(),
         ));
     }
-    let refuse = |kind| {
-        refuse_collector_options(
-            kind,
-            !args.collectors.collectors.is_empty(),
-            args.by.is_some(),
-        )
+    let needs = Needs {
+        collectors: !args.collectors.collectors.is_empty(),
+        by: args.by.is_some(),
+        local: Some(LocalNeeds {
+            args: &args.local,
+            sample: args.sample,
+            history: Some((args.db.clone(), args.day.clone())),
+        }),
     };
-    // Only summary reads the history; `active` works without a HOME.
-    let local = |target: &Target| {
-        let db = match &args.db {
-            Some(db) => db.clone(),
-            None => local::default_db(&config::process_env_var)?,
-        };
-        local_options(
-            &args.local,
-            target,
-            args.sample,
-            Some((db, args.day.clone())),
-        )
-    };
-    let how = Opening {
-        refuse: &refuse,
-        local: &local,
-    };
+    let plan = Plan::new(settings, &needs);
     let ask = Ask::Summary(Collector::asked_or_all(&args.collectors.collectors));
-    let mut gathered = targets::ask_once(settings, &how, &ask).await?;
+    let mut gathered = targets::ask_once(&plan, &ask).await?;
     let answers = std::mem::take(&mut gathered.answers);
     let (labels, summaries) = targets::labelled(answers, |a| a.summary().map(|s| vec![s]));
     let items: Vec<TargetSummary> = summaries

@@ -3,25 +3,16 @@
 //! split what came back into answers and failures; some failures among several targets mean
 //! exit 7.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::config::{Settings, Target};
+use super::plan::{Plan, Planned};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::source::local::LocalOptions;
-use crate::source::{Answer, Ask, Connection, Kind};
-
-/// How a command opens its targets: what it refuses for a kind of source, and the local
-/// collector's options for a target that is this machine.
-pub struct Opening<'a> {
-    pub refuse: &'a dyn Fn(Kind) -> Result<()>,
-    pub local: &'a dyn Fn(&Target) -> Result<LocalOptions>,
-}
+use crate::source::{Answer, Ask, Connection};
 
 /// One target: its label and its connection, or why it could not be opened.
 pub struct Peer {
@@ -58,28 +49,17 @@ impl Peer {
 
 /// Opens every target (no network yet). A target that cannot be opened keeps its error and
 /// fails each round like an unreachable one.
-pub fn open(settings: &Settings, how: &Opening<'_>) -> Vec<Peer> {
-    settings
-        .targets
-        .iter()
-        .map(|target| open_one(target, how))
-        .collect()
+pub fn open(plan: &Plan) -> Vec<Peer> {
+    plan.targets.iter().map(Peer::open).collect()
 }
 
-fn open_one(target: &Target, how: &Opening<'_>) -> Peer {
-    Peer {
-        name: target.name.clone(),
-        connection: match &target.broken {
-            Some(e) => Err(e.clone()),
-            None => (how.refuse)(target.kind)
-                .and_then(|()| Connection::open(target, &|| (how.local)(target))),
-        },
+impl Peer {
+    fn open(planned: &Planned) -> Peer {
+        Peer {
+            name: planned.name.clone(),
+            connection: planned.target.clone().and_then(Connection::open),
+        }
     }
-}
-
-/// Whether a progress bar may be drawn: on a terminal and not `-q`.
-pub fn progress(settings: &Settings) -> bool {
-    !settings.quiet && std::io::stderr().is_terminal()
 }
 
 /// Asks every peer, `parallel` at a time; the replies come back in peer order. With several
@@ -87,8 +67,8 @@ pub fn progress(settings: &Settings) -> bool {
 pub async fn ask_all(
     peers: &mut [Peer],
     ask: &Ask,
-    progress: bool,
     parallel: usize,
+    progress: bool,
 ) -> Vec<Result<Answer>> {
     let bar = (progress && peers.len() > 1).then(|| progress_bar(peers.len()));
     let asks = peers.iter_mut().enumerate().map(|(at, peer)| {
@@ -146,13 +126,13 @@ pub struct Gathered {
 /// time. A target is opened just before it is asked and closed once it answered, so a fleet
 /// holds its answers but only `--parallel` connections (and their descriptors). With a single
 /// target its error is the result; when every target failed, the last one's error is.
-pub async fn ask_once(settings: &Settings, how: &Opening<'_>, ask: &Ask) -> Result<Gathered> {
-    let several = settings.targets.len() > 1;
-    let bar = (progress(settings) && several).then(|| progress_bar(settings.targets.len()));
-    let asks = settings.targets.iter().enumerate().map(|(at, target)| {
+pub async fn ask_once(plan: &Plan, ask: &Ask) -> Result<Gathered> {
+    let several = plan.several();
+    let bar = (plan.progress && several).then(|| progress_bar(plan.targets.len()));
+    let asks = plan.targets.iter().enumerate().map(|(at, planned)| {
         let bar = bar.clone();
         async move {
-            let mut peer = open_one(target, how);
+            let mut peer = Peer::open(planned);
             let reply = peer.ask(ask).await;
             if let Some(bar) = bar {
                 bar.inc(1);
@@ -163,7 +143,7 @@ pub async fn ask_once(settings: &Settings, how: &Opening<'_>, ask: &Ask) -> Resu
             (at, reply)
         }
     });
-    let replies = in_order(asks, parallel(settings)).await;
+    let replies = in_order(asks, plan.parallel).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -211,20 +191,19 @@ fn trimmed(answer: Answer, several: bool) -> Answer {
 const RESERVED_FILES: u64 = 64;
 
 /// `--parallel`, within the open-file limit: each target being asked holds a socket or two.
-pub fn parallel(settings: &Settings) -> usize {
+pub fn parallel(asked: usize, targets: usize) -> usize {
     let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
     let fits = limit.map_or(usize::MAX, |n| {
         usize::try_from(n.saturating_sub(RESERVED_FILES) / 2).unwrap_or(usize::MAX)
     });
-    if settings.parallel > fits && settings.targets.len() > fits {
+    if asked > fits && targets > fits {
         diag::trace(format_args!(
-            "asking {} targets at a time, not {}: the open-file limit is {}",
+            "asking {} targets at a time, not {asked}: the open-file limit is {}",
             fits.max(1),
-            settings.parallel,
             limit.unwrap_or(0)
         ));
     }
-    settings.parallel.min(fits).max(1)
+    asked.min(fits).max(1)
 }
 
 /// The most descriptors a fleet run asks for: enough for any `--parallel`, small enough that no

@@ -1,7 +1,6 @@
 //! Who we are towards a server: user, password and token, from flags, the environment, stdin or
-//! a context's command; a `Secret` never prints, not even with `{:?}`.
+//! a context's command.
 
-use std::fmt;
 use std::io::BufRead;
 
 use super::Env;
@@ -9,52 +8,7 @@ use super::file::{Context, Loaded};
 use crate::cli::GlobalArgs;
 use crate::diag;
 use crate::error::{Error, Result};
-
-/// A password or token: never printed, not even by `{:?}`, and masked on stderr wherever a
-/// server echoes it (`diag::keep_secret`).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        let s = s.into();
-        diag::keep_secret(&s);
-        Secret(s)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Read from a config file's literal `password`/`token`.
-impl<'de> serde::Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(Secret::new)
-    }
-}
-
-/// Written back only so that `config set` keeps a literal secret when it rewrites the file;
-/// nothing that prints serializes a `Secret`.
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// Who we are towards the server.
-#[derive(Debug, Clone, Default)]
-pub struct Credentials {
-    pub user: Option<String>,
-    pub password: Option<Secret>,
-    pub token: Option<Secret>,
-}
+use crate::source::{Credentials, Secret};
 
 /// User, password and token: flag or environment first, then the context's variable names,
 /// command, or (discouraged) literal values. A password command runs only when a user needs one.

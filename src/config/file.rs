@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Table};
 
-use super::Secret;
 use crate::error::{Error, Result};
+use crate::model::{ContextField, ContextRow};
 use crate::output;
 use crate::source::Kind;
+use crate::source::Secret;
 
 /// The whole file. Unknown keys are refused so a typo is an error, not a silent default.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -95,23 +96,6 @@ impl Context {
     }
 }
 
-/// A line of `config list`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ContextRow {
-    pub current: bool,
-    pub name: String,
-    pub url: Option<String>,
-    pub source: Option<Kind>,
-    pub user: Option<String>,
-}
-
-/// A line of `config show`: a key and its value, secrets already replaced.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ContextField {
-    pub key: &'static str,
-    pub value: serde_json::Value,
-}
-
 /// What `config show` prints for a secret that is set.
 pub const HIDDEN: &str = "(hidden)";
 
@@ -179,7 +163,7 @@ impl Loaded {
                 current: self.file.current_context.as_deref() == Some(name.as_str()),
                 name: name.clone(),
                 url: c.url.clone(),
-                source: c.source,
+                source: c.source.map(Kind::name),
                 user: c.user.clone(),
             })
             .collect()

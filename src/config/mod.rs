@@ -1,7 +1,6 @@
 //! Resolves flags and environment once into what sources and renderers need; they never see clap.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -9,60 +8,49 @@ use reqwest::Url;
 mod credentials;
 pub mod file;
 
-pub use credentials::{Credentials, Secret};
 use credentials::{read_password_line, resolve_credentials};
 use file::{Context, Loaded};
 
-use crate::cli::{ColorChoice, GlobalArgs, OutputFormat};
+use crate::cli::{ColorChoice, GlobalArgs};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::source::Kind;
+use crate::model::PortMapping;
+use crate::render::{OutputFormat, OutputOptions};
+use crate::source::{Kind, NetOptions, Secret, Server};
 
-/// How to reach a server safely and within bounds.
+/// One target as configured, before any command has a say.
 #[derive(Debug, Clone)]
-pub struct NetOptions {
-    pub timeout: Duration,
-    pub insecure: bool,
-    pub ca_cert: Option<PathBuf>,
-    pub max_body_size: u64,
-}
-
-/// How output looks and where it goes.
-#[derive(Debug, Clone)]
-pub struct OutputOptions {
-    pub format: OutputFormat,
-    pub headers: bool,
-    pub color: bool,
-    /// Output goes to a terminal: tables fit its width, JSON is indented.
-    pub terminal: bool,
-    /// The terminal's width in columns, when known (`COLUMNS`, else the window size); tables
-    /// fit it. `None` off a terminal: tables keep their natural width.
-    pub width: Option<usize>,
-    pub file: Option<PathBuf>,
-}
-
-/// One server to ask (or this machine), with everything needed to ask it.
-#[derive(Debug, Clone)]
-pub struct Target {
+pub struct Configured {
     /// The context it came from; it labels rows when several targets answer.
     pub name: Option<String>,
-    pub kind: Kind,
-    /// Where the server is; `None` for this machine.
-    pub url: Option<Url>,
-    pub credentials: Credentials,
-    pub net: NetOptions,
-    /// The context's `port_map` entries for the local collector, unchecked here.
-    pub port_map: Vec<String>,
-    /// Why this context cannot be asked (its password command failed, its URL is wrong): with
-    /// several targets that is this target's failure, not the whole run's.
-    pub broken: Option<Error>,
+    /// Where it is, or why this context cannot be asked (its password command failed, its URL is
+    /// wrong): with several targets that is this target's failure, not the whole run's.
+    pub place: Result<Place>,
+}
+
+/// A server with everything needed to reach it, or this machine.
+#[derive(Debug, Clone)]
+pub enum Place {
+    Server(Server),
+    /// This machine, with the context's `port_map`.
+    Local {
+        port_map: Vec<PortMapping>,
+        /// The bearer token `collect --listen` asks of its clients.
+        token: Option<Secret>,
+    },
+}
+
+impl Configured {
+    pub fn is_local(&self) -> bool {
+        matches!(self.place, Ok(Place::Local { .. }))
+    }
 }
 
 /// Everything a command needs, resolved once.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// One, or several with `--context a,b` / `--all-contexts`.
-    pub targets: Vec<Target>,
+    pub targets: Vec<Configured>,
     pub output: OutputOptions,
     pub verbose: bool,
     pub quiet: bool,
@@ -126,7 +114,10 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
         );
         targets.push(match resolved {
             Ok(target) => target,
-            Err(e) if several => broken(name, e, args.max_body_size),
+            Err(e) if several => Configured {
+                name: Some(name),
+                place: Err(e),
+            },
             Err(e) => return Err(e),
         });
     }
@@ -137,24 +128,6 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
         quiet: args.quiet,
         parallel: args.parallel,
     })
-}
-
-/// A context that cannot be asked: it keeps its name and its error, and fails on its own.
-fn broken(name: String, e: Error, max_body_size: u64) -> Target {
-    Target {
-        name: Some(name),
-        kind: Kind::Local,
-        url: None,
-        credentials: Credentials::default(),
-        net: NetOptions {
-            timeout: DEFAULT_TIMEOUT,
-            insecure: false,
-            ca_cert: None,
-            max_body_size,
-        },
-        port_map: Vec::new(),
-        broken: Some(e),
-    }
 }
 
 /// The config file, if there is one to read; warns when it holds a literal secret that others
@@ -228,7 +201,7 @@ fn target(
     env: &Env<'_>,
     context: Option<(&Loaded, &str, &Context)>,
     stdin_password: Option<Secret>,
-) -> Result<Target> {
+) -> Result<Configured> {
     let ctx = context.map(|(_, _, c)| c);
     let url = args.url.as_deref().or(ctx.and_then(|c| c.url.as_deref()));
     let source = args.source.or(ctx.and_then(|c| c.source));
@@ -236,9 +209,32 @@ fn target(
         Some((_, name, _)) => e.context(format_args!("context '{name}': ")),
         None => e,
     };
-    let (kind, url) = where_to(url, source).map_err(in_context)?;
+    let place = where_to(url, source).map_err(in_context)?;
     let credentials =
         resolve_credentials(args, env, context, stdin_password).map_err(in_context)?;
+    let place = match place {
+        None => Place::Local {
+            port_map: port_map(context)?,
+            token: credentials.token,
+        },
+        Some((kind, url)) => Place::Server(Server {
+            kind,
+            url,
+            credentials,
+            net: net_options(args, context)?,
+        }),
+    };
+    Ok(Configured {
+        name: context.map(|(_, name, _)| name.to_string()),
+        place: Ok(place),
+    })
+}
+
+/// `--timeout`, `--insecure`, `--ca-cert` and `--max-body-size`, else the context's.
+fn net_options(
+    args: &GlobalArgs,
+    context: Option<(&Loaded, &str, &Context)>,
+) -> Result<NetOptions> {
     let timeout = match (args.timeout, context) {
         (Some(t), _) => t,
         (
@@ -265,20 +261,32 @@ fn target(
         (None, Some((file, _, c))) => c.ca_cert.as_deref().map(|p| file.relative_to_file(p)),
         (None, None) => None,
     };
-    Ok(Target {
-        name: context.map(|(_, name, _)| name.to_string()),
-        kind,
-        url,
-        credentials,
-        net: NetOptions {
-            timeout,
-            insecure: args.insecure || ctx.and_then(|c| c.insecure).unwrap_or(false),
-            ca_cert,
-            max_body_size: args.max_body_size,
-        },
-        port_map: ctx.map(|c| c.port_map.clone()).unwrap_or_default(),
-        broken: None,
+    let insecure = context.and_then(|(_, _, c)| c.insecure).unwrap_or(false);
+    Ok(NetOptions {
+        timeout,
+        insecure: args.insecure || insecure,
+        ca_cert,
+        max_body_size: args.max_body_size,
     })
+}
+
+/// The context's `port_map` entries, checked (`--port-map` is added by the command).
+fn port_map(context: Option<(&Loaded, &str, &Context)>) -> Result<Vec<PortMapping>> {
+    let Some((_, name, c)) = context else {
+        return Ok(Vec::new());
+    };
+    c.port_map
+        .iter()
+        .map(|entry| {
+            entry.parse::<PortMapping>().map_err(|e| {
+                Error::Usage(format!(
+                    "context '{}': port_map entry '{}': {e}",
+                    crate::text::escape(name),
+                    crate::text::escape(entry)
+                ))
+            })
+        })
+        .collect()
 }
 
 /// How output looks: format, headers, colour (NO_COLOR, CLICOLOR_FORCE), terminal or file.
@@ -316,11 +324,11 @@ pub fn check_url(url: &str, source: Option<Kind>) -> Result<()> {
 }
 
 /// Which kind of source, and its URL: `--source` when given, else the kind the URL's scheme
-/// means; this machine without a URL.
-fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<(Kind, Option<Url>)> {
+/// means; this machine (`None`) without a URL.
+fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<Option<(Kind, Url)>> {
     let Some(raw) = url.filter(|u| !u.is_empty()) else {
         return match source {
-            None | Some(Kind::Local) => Ok((Kind::Local, None)),
+            None | Some(Kind::Local) => Ok(None),
             Some(kind) => Err(Error::Usage(format!(
                 "--source {kind} needs --url (or SESSIONS_URL)"
             ))),
@@ -357,7 +365,7 @@ fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<(Kind, Option<Url
         Kind::Local => Err(Error::Usage(
             "--source local reads this machine and takes no --url".into(),
         )),
-        kind if kind.schemes().contains(&scheme) => Ok((kind, Some(url))),
+        kind if kind.schemes().contains(&scheme) => Ok(Some((kind, url))),
         kind => Err(Error::Usage(format!(
             "--source {kind} cannot use a {scheme}:// URL"
         ))),
@@ -376,6 +384,21 @@ pub fn stdout_is_terminal() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn server(c: &Configured) -> &Server {
+        match &c.place {
+            Ok(Place::Server(server)) => server,
+            other => panic!("not a server: {other:?}"),
+        }
+    }
+
+    fn kind(c: &Configured) -> Kind {
+        match &c.place {
+            Ok(Place::Server(server)) => server.kind,
+            Ok(Place::Local { .. }) => Kind::Local,
+            Err(e) => panic!("{e}"),
+        }
+    }
     use crate::cli::Cli;
     use clap::Parser;
 
@@ -403,11 +426,11 @@ mod tests {
     #[test]
     fn the_url_scheme_picks_the_source() {
         let s = settings(&["--url", "http://127.0.0.1:8080"], &[], "").unwrap();
-        assert_eq!(s.targets[0].kind, Kind::Datarhei);
+        assert_eq!(kind(&s.targets[0]), Kind::Datarhei);
         let s = settings(&["--url", "wss://hmi:2020/"], &[], "").unwrap();
-        assert_eq!(s.targets[0].kind, Kind::Tchmi);
+        assert_eq!(kind(&s.targets[0]), Kind::Tchmi);
         let s = settings(&[], &[], "").unwrap();
-        assert_eq!(s.targets[0].kind, Kind::Local);
+        assert_eq!(kind(&s.targets[0]), Kind::Local);
     }
 
     #[test]
@@ -434,7 +457,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.targets[0].credentials.password.clone().unwrap().expose(),
+            server(&s.targets[0])
+                .credentials
+                .password
+                .clone()
+                .unwrap()
+                .expose(),
             "se cret"
         );
     }
@@ -448,7 +476,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.targets[0].credentials.password.clone().unwrap().expose(),
+            server(&s.targets[0])
+                .credentials
+                .password
+                .clone()
+                .unwrap()
+                .expose(),
             "pw"
         );
         let err = settings(&["--url", "http://x", "--user", "admin"], &[], "").unwrap_err();
@@ -515,18 +548,20 @@ url = "ws://hmi:2/"
             panic!("{:?}", s.targets)
         };
         assert_eq!(ep.name.as_deref(), Some("a"));
-        assert_eq!(ep.kind, Kind::Datarhei);
-        assert_eq!(ep.url.as_ref().map(Url::as_str), Some("http://h:1/"));
-        assert_eq!(ep.credentials.user.as_deref(), Some("admin"));
-        assert_eq!(ep.credentials.password.as_ref().unwrap().expose(), "p");
-        assert_eq!(ep.credentials.token.as_ref().unwrap().expose(), "t");
+        assert_eq!(kind(ep), Kind::Datarhei);
+        assert_eq!(server(ep).url.as_str(), "http://h:1/");
+        assert_eq!(server(ep).credentials.user.as_deref(), Some("admin"));
         assert_eq!(
-            ep.net.ca_cert.as_deref(),
+            server(ep).credentials.password.as_ref().unwrap().expose(),
+            "p"
+        );
+        assert_eq!(server(ep).credentials.token.as_ref().unwrap().expose(), "t");
+        assert_eq!(
+            server(ep).net.ca_cert.as_deref(),
             Some(dir.path().join("ca.pem").as_path())
         );
-        assert!(ep.net.insecure);
-        assert_eq!(ep.net.timeout, Duration::from_secs(3));
-        assert_eq!(ep.port_map, ["rtmp=1935,1936"]);
+        assert!(server(ep).net.insecure);
+        assert_eq!(server(ep).net.timeout, Duration::from_secs(3));
 
         let s = settings(
             &[
@@ -544,10 +579,16 @@ url = "ws://hmi:2/"
         )
         .unwrap();
         let ep = &s.targets[0];
-        assert_eq!(ep.net.timeout, Duration::from_secs(1));
-        assert_eq!(ep.credentials.user.as_deref(), Some("other"));
-        assert_eq!(ep.credentials.password.as_ref().unwrap().expose(), "env-pw");
-        assert_eq!(ep.credentials.token.as_ref().unwrap().expose(), "flag");
+        assert_eq!(server(ep).net.timeout, Duration::from_secs(1));
+        assert_eq!(server(ep).credentials.user.as_deref(), Some("other"));
+        assert_eq!(
+            server(ep).credentials.password.as_ref().unwrap().expose(),
+            "env-pw"
+        );
+        assert_eq!(
+            server(ep).credentials.token.as_ref().unwrap().expose(),
+            "flag"
+        );
     }
 
     #[test]
@@ -556,8 +597,8 @@ url = "ws://hmi:2/"
         let s = settings(&["--config", &path, "--all-contexts"], &[("PW", "p")], "").unwrap();
         let names: Vec<_> = s.targets.iter().map(|e| e.name.clone().unwrap()).collect();
         assert_eq!(names, ["a", "b"]);
-        assert_eq!(s.targets[1].kind, Kind::Tchmi);
-        assert_eq!(s.targets[1].net.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(kind(&s.targets[1]), Kind::Tchmi);
+        assert_eq!(server(&s.targets[1]).net.timeout, DEFAULT_TIMEOUT);
         let err = settings(
             &["--config", &path, "--context", "a,b", "--url", "http://x"],
             &[("PW", "p")],
@@ -574,6 +615,6 @@ url = "ws://hmi:2/"
         // A URL without a context leaves the current context (and its credentials) alone.
         let s = settings(&["--config", &path, "--url", "http://other:9"], &[], "").unwrap();
         assert_eq!(s.targets[0].name, None);
-        assert_eq!(s.targets[0].credentials.user, None);
+        assert_eq!(server(&s.targets[0]).credentials.user, None);
     }
 }

@@ -17,11 +17,12 @@ use std::time::{Duration, UNIX_EPOCH};
 use clap::Parser;
 use serde::de::IgnoredAny;
 
-use crate::cli::{Cli, OutputFormat};
-use crate::config::OutputOptions;
+use crate::cli::Cli;
 use crate::model::{Collector, Session};
 use crate::query::{self, Filter};
 use crate::render;
+use crate::render::OutputFormat;
+use crate::render::OutputOptions;
 use crate::source::datarhei::wire as core_wire;
 use crate::source::icecast::wire as icecast_wire;
 use crate::source::mediamtx::wire as mediamtx_wire;

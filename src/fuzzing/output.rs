@@ -4,9 +4,9 @@
 //! Prometheus parsed by the format's own grammar); no secret left on an error line.
 
 use super::{FORMATS, fuzz_session, options, separators};
-use crate::cli::OutputFormat;
 use crate::model::Session;
 use crate::render;
+use crate::render::OutputFormat;
 
 /// What no output may hold raw: `text::is_unsafe` (C0, C1, DEL, bidi, separators), but for the
 /// line feeds that end rows and the characters in `allowed` (TSV's tabs).

@@ -4,10 +4,9 @@ use std::fmt::Display;
 use std::time::Duration;
 
 use super::units;
-use crate::config::file::{ContextField, ContextRow};
 use crate::model::{
-    BreakdownRow, Client, CollectorSummary, HmiSummary, Limit, Session, Subscription, Timestamp,
-    Totals,
+    BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, HmiSummary, Limit, Session,
+    Subscription, Timestamp, Totals,
 };
 
 /// Where a column appears besides tsv, which has them all.
@@ -563,8 +562,8 @@ pub const CONTEXT: &[Column<ContextRow>] = &[
         title: "SOURCE",
         name: "source",
         shown: Shown::Table,
-        human: |c| c.source.map_or_else(|| "-".into(), |s| s.name().into()),
-        raw: |c| c.source.map_or(Raw::Empty, |s| Raw::Text(s.name())),
+        human: |c| c.source.map_or_else(|| "-".into(), Into::into),
+        raw: |c| c.source.map_or(Raw::Empty, Raw::Text),
     },
     Column {
         title: "USER",

@@ -4,6 +4,7 @@ mod cell;
 mod columns;
 mod fit;
 mod json;
+mod options;
 mod pieces;
 pub mod prometheus;
 pub mod screen;
@@ -15,14 +16,13 @@ use std::io::{self, Write};
 
 use columns::Column;
 use fit::Fit;
+pub use options::{OutputFormat, OutputOptions};
 use table::Table;
 pub use table::{Look, Mark};
 
-use crate::cli::OutputFormat;
-use crate::config::OutputOptions;
-use crate::config::file::{ContextField, ContextRow};
 use crate::model::{
-    BreakdownRow, Client, CollectorSummary, KickOutcome, Session, Subscription, TargetSummary,
+    BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, KickOutcome, Session,
+    Subscription, TargetSummary,
 };
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.

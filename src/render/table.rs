@@ -10,7 +10,7 @@ use super::Targets;
 use super::cell;
 use super::columns::{Column, Raw, Shown};
 use super::fit::{self, Fit, Want};
-use crate::config::OutputOptions;
+use crate::render::OutputOptions;
 use crate::text::{escape, escape_owned};
 
 /// Spaces between two columns.
@@ -266,8 +266,8 @@ fn compose<'t, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::OutputFormat;
     use crate::model::{Collector, Session, Timestamp};
+    use crate::render::OutputFormat;
     use crate::render::columns::SESSION;
 
     fn session(id: &str, local: &str, remote: &str, rx_bit_s: f64) -> Session {
@@ -344,11 +344,11 @@ mod tests {
         rows[1].extra = serde_json::json!("[127.0.0.0] viewer/1.0");
         text_cells_read_as_their_raw_text(SESSION, &rows);
         use crate::render::columns;
-        let context = crate::config::file::ContextRow {
+        let context = crate::model::ContextRow {
             current: true,
             name: "studio".into(),
             url: Some("https://core:8080".into()),
-            source: Some(crate::source::Kind::Datarhei),
+            source: Some("datarhei"),
             user: Some("admin".into()),
         };
         text_cells_read_as_their_raw_text(columns::CONTEXT, &[context]);

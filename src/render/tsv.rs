@@ -151,8 +151,8 @@ mod tests {
             human: |r| r.clone(),
             raw: |r| Raw::Text(r),
         }];
-        let mut opts = crate::config::OutputOptions {
-            format: crate::cli::OutputFormat::Tsv,
+        let mut opts = crate::render::OutputOptions {
+            format: crate::render::OutputFormat::Tsv,
             headers: true,
             color: false,
             terminal: false,

@@ -8,9 +8,9 @@ use reqwest::Url;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::config::{Credentials, NetOptions, Secret};
 use crate::model::Session;
 use crate::source::Source;
+use crate::source::{Credentials, NetOptions, Secret};
 
 /// What the server was asked.
 #[derive(Debug, Clone)]

@@ -17,7 +17,9 @@ pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;
 pub mod srs;
+mod target;
 pub mod tchmi;
+pub mod tls;
 pub mod web;
 pub(crate) mod xml;
 
@@ -26,10 +28,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
 
-use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, CollectorSummary, Session, SourceSummary, Subscription};
-use local::LocalOptions;
+pub use target::{Credentials, NetOptions, Secret, Server, Target};
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -208,10 +209,12 @@ impl Connection {
         Connection(Box::new(source))
     }
 
-    /// Opens `target` (no network yet). `local` gives the local collector's options; only the
-    /// local source calls it.
-    pub fn open(target: &Target, local: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-        (target.kind.opener())(target, local)
+    /// Opens `target` (no network yet).
+    pub fn open(target: Target) -> Result<Connection> {
+        match target {
+            Target::Local(options) => Ok(Connection::new(local::Local::new(options))),
+            Target::Server(server) => (server.kind.opener())(server),
+        }
     }
 
     pub async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
@@ -219,13 +222,30 @@ impl Connection {
     }
 }
 
-type Opener = fn(&Target, &dyn Fn() -> Result<LocalOptions>) -> Result<Connection>;
+/// How a server's source is made from what reaches it.
+trait Open: Source + Sized + 'static {
+    fn open(server: Server) -> Result<Self>;
+}
+
+type Opener = fn(Server) -> Result<Connection>;
+
+fn opener<S: Open>(server: Server) -> Result<Connection> {
+    S::open(server).map(Connection::new)
+}
+
+/// This machine is a `Target::Local`, never a `Server`.
+fn no_server(server: Server) -> Result<Connection> {
+    Err(Error::Internal(format!(
+        "{} is this machine and has no URL",
+        server.kind
+    )))
+}
 
 /// One line per source: its `--source` name, how messages name it, the URL schemes it takes
 /// (the first source listing a scheme is the one a bare URL of that scheme means: http is
 /// datarhei Core), whether `--collectors` and `--by` mean anything to it, and its `open`.
 macro_rules! registry {
-    ($($kind:ident => $name:literal, $describe:literal, [$($scheme:literal),*], collectors: $collectors:literal, history: $history:literal, $open:path;)+) => {
+    ($($kind:ident => $name:literal, $describe:literal, [$($scheme:literal),*], collectors: $collectors:literal, history: $history:literal, $open:expr;)+) => {
         /// A kind of server `sessions` can ask (`--source`, a context's `source`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Kind { $($kind),+ }
@@ -266,13 +286,13 @@ macro_rules! registry {
 }
 
 registry! {
-    Local => "local", "this machine's local collector", [], collectors: true, history: true, local::open;
-    Datarhei => "datarhei", "datarhei Core", ["http", "https"], collectors: true, history: true, datarhei::open;
-    Tchmi => "tchmi", "TwinCAT HMI Server", ["ws", "wss"], collectors: false, history: false, tchmi::open;
-    Mediamtx => "mediamtx", "MediaMTX", ["http", "https"], collectors: true, history: false, mediamtx::open;
-    Srs => "srs", "SRS", ["http", "https"], collectors: true, history: false, srs::open;
-    NginxRtmp => "nginx-rtmp", "nginx-rtmp", ["http", "https"], collectors: true, history: false, nginx_rtmp::open;
-    Icecast => "icecast", "Icecast", ["http", "https"], collectors: true, history: false, icecast::open;
+    Local => "local", "this machine's local collector", [], collectors: true, history: true, no_server;
+    Datarhei => "datarhei", "datarhei Core", ["http", "https"], collectors: true, history: true, opener::<datarhei::Datarhei>;
+    Tchmi => "tchmi", "TwinCAT HMI Server", ["ws", "wss"], collectors: false, history: false, opener::<tchmi::Tchmi>;
+    Mediamtx => "mediamtx", "MediaMTX", ["http", "https"], collectors: true, history: false, opener::<mediamtx::Mediamtx>;
+    Srs => "srs", "SRS", ["http", "https"], collectors: true, history: false, opener::<srs::Srs>;
+    NginxRtmp => "nginx-rtmp", "nginx-rtmp", ["http", "https"], collectors: true, history: false, opener::<nginx_rtmp::NginxRtmp>;
+    Icecast => "icecast", "Icecast", ["http", "https"], collectors: true, history: false, opener::<icecast::Icecast>;
 }
 
 impl Kind {
@@ -325,16 +345,6 @@ impl<'de> serde::Deserialize<'de> for Kind {
         let name = String::deserialize(d)?;
         name.parse().map_err(serde::de::Error::custom)
     }
-}
-
-/// The URL of a target whose kind needs one (`config` guarantees it).
-fn url_of(target: &Target) -> Result<reqwest::Url> {
-    target.url.clone().ok_or_else(|| {
-        Error::Usage(format!(
-            "--source {} needs --url (or SESSIONS_URL)",
-            target.kind
-        ))
-    })
 }
 
 #[cfg(test)]

@@ -11,13 +11,13 @@ use std::time::Instant;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::budget::{self, Budget, OverBudget};
+use crate::source::tls;
+use crate::source::{Credentials, NetOptions};
 use crate::source::{net, xml};
 use crate::text::{QUOTED, brief};
-use crate::tls;
 
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.

@@ -13,32 +13,35 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::cli::CollectArgs;
-use crate::config::{self, Settings};
+use crate::config::{self, Place, Settings};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::source::Kind;
 use crate::source::local::history::{Finished, Store};
 use crate::source::local::{Local, LocalOptions, default_db};
 use serve::App;
 use tracker::{Tracker, unix_now};
 
-use super::port_map;
+use super::plan::port_map;
 
 /// Runs until Ctrl-C or SIGTERM; everything recorded is committed by then.
 pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
     let [target] = &settings.targets[..] else {
         return Err(not_local());
     };
-    if target.kind != Kind::Local {
-        return Err(not_local());
-    }
+    let Ok(Place::Local {
+        port_map: context_map,
+        token,
+    }) = &target.place
+    else {
+        return Err(target.place.clone().err().unwrap_or_else(not_local));
+    };
     super::refuse_prometheus(settings.output.format)?;
-    let port_map = port_map(&args.local, target)?;
+    let port_map = port_map(&args.local, context_map);
     let db = match args.db {
         Some(db) => db,
         None => default_db(&config::process_env_var)?,
     };
-    let token = target.credentials.token.clone();
+    let token = token.clone();
     if let Some(addr) = args.listen
         && !addr.ip().is_loopback()
         && token.is_none()

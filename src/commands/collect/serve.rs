@@ -17,10 +17,10 @@ use serde::Serialize;
 use tokio::net::TcpListener;
 
 use super::core_json;
-use crate::config::Secret;
 use crate::diag;
 use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
 use crate::render::prometheus;
+use crate::source::Secret;
 use crate::source::local::history::{self, Store};
 use crate::source::local::unix_seconds;
 

@@ -11,16 +11,19 @@ use std::time::SystemTime;
 use serde::Serialize;
 use tokio::signal::unix;
 
-use crate::cli::{ActiveArgs, OutputFormat};
+use crate::cli::ActiveArgs;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session};
+use crate::query::SessionQuery;
+use crate::render::OutputFormat;
 use crate::render::screen::Screen;
 use crate::source::{Answer, Ask};
 use crate::{diag, output};
 
-use super::targets::{self, Opening, Peer};
-use super::{active, refuse_prometheus};
+use super::plan::{Needs, Plan};
+use super::refuse_prometheus;
+use super::targets::{self, Peer};
 use frame::{FirstSeen, Frame, status};
 
 /// What identifies a session across polls: its target, collector and id.
@@ -100,44 +103,65 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
             "--output-file does not go with watch: it writes one snapshot; run `active --output-file` from cron instead".into(),
         ));
     }
-    let (refuse, local) = (active::refuse(&args), active::local(&args));
-    let how = Opening {
-        refuse: &refuse,
-        local: &local,
-    };
-    let peers = &mut targets::open(settings, &how);
-    let progress = targets::progress(settings);
-    let parallel = targets::parallel(settings);
+    let plan = Plan::new(settings, &Needs::active(&args));
     let out = &settings.output;
-    let mut signals = Signals::new()?;
     let redraw = out.terminal && matches!(out.format, OutputFormat::Table | OutputFormat::Wide);
-    let mut screen = if redraw {
-        Some(Screen::enter(std::io::stdout()).map_err(Error::output)?)
-    } else {
-        None
+    let mut watch = Watch {
+        peers: targets::open(&plan),
+        ask: Ask::Active(Collector::asked_or_all(&args.collectors.collectors)),
+        query: args.query(),
+        screen: None,
+        before: Vec::new(),
+        first_seen: FirstSeen::default(),
+        settings,
+        args: &args,
     };
-    let several = peers.len() > 1;
-    let query = active::query(&args);
-    let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
-    let mut before: Vec<Seen> = Vec::new();
-    let mut first_seen = FirstSeen::default();
+    let mut signals = Signals::new()?;
+    if redraw {
+        watch.screen = Some(Screen::enter(std::io::stdout()).map_err(Error::output)?);
+    }
     let mut round: u64 = 0;
     loop {
+        let progress = plan.progress && round == 0;
         let replies = tokio::select! {
             Signal::Stop = signals.next() => return Ok(()),
-            replies = targets::ask_all(peers, &ask, progress && round == 0, parallel) => replies,
+            replies = targets::ask_all(&mut watch.peers, &watch.ask, plan.parallel, progress) => replies,
         };
         round += 1;
-        let (now, failed) = collect(peers, replies, &before)?;
-        let now = query.apply_by(now, |s| &s.session);
-        let changes = diff(&before, &now);
+        let shown = watch.show(replies)?;
+        if args.rounds.is_some_and(|n| round >= n) || !watch.wait(&mut signals, &shown).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// A watch between rounds: its targets, what it asks, and what it showed last.
+struct Watch<'a> {
+    peers: Vec<Peer>,
+    ask: Ask,
+    query: SessionQuery,
+    /// The alternate screen, when the table is redrawn in place.
+    screen: Option<Screen<std::io::Stdout>>,
+    before: Vec<Seen>,
+    first_seen: FirstSeen,
+    settings: &'a Settings,
+    args: &'a ActiveArgs,
+}
+
+impl Watch<'_> {
+    /// Shows one round: the redrawn table (returned, to redraw on a resize) or NDJSON events.
+    fn show(&mut self, replies: Vec<Result<Answer>>) -> Result<Option<(Frame, String)>> {
+        let (now, failed) = collect(&self.peers, replies, &self.before)?;
+        let now = self.query.apply_by(now, |s| &s.session);
+        let changes = diff(&self.before, &now);
         let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-        let frame = match &mut screen {
+        let several = self.peers.len() > 1;
+        let shown = match &mut self.screen {
             Some(screen) => {
-                first_seen.update(&now);
-                let frame = Frame::new(&now, &changes, &first_seen, &failed, several);
-                let status = status(&args, &frame, &at);
-                frame.draw(screen, &status, settings)?;
+                self.first_seen.update(&now);
+                let frame = Frame::new(&now, &changes, &self.first_seen, &failed, several);
+                let status = status(self.args, &frame, &at);
+                frame.draw(screen, &status, self.settings)?;
                 Some((frame, status))
             }
             None => {
@@ -148,19 +172,25 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
                 None
             }
         };
-        before = now;
-        if args.rounds.is_some_and(|n| round >= n) {
-            return Ok(());
-        }
-        let wake = tokio::time::sleep(args.interval);
+        self.before = now;
+        Ok(shown)
+    }
+
+    /// Waits out the interval, redrawing on a resize; `false` when a signal ends the watch.
+    async fn wait(
+        &mut self,
+        signals: &mut Signals,
+        shown: &Option<(Frame, String)>,
+    ) -> Result<bool> {
+        let wake = tokio::time::sleep(self.args.interval);
         let mut wake = pin!(wake);
         loop {
             tokio::select! {
-                () = &mut wake => break,
-                signal = signals.next() => match (signal, &mut screen, &frame) {
-                    (Signal::Stop, _, _) => return Ok(()),
+                () = &mut wake => return Ok(true),
+                signal = signals.next() => match (signal, &mut self.screen, shown) {
+                    (Signal::Stop, _, _) => return Ok(false),
                     (Signal::Resize, Some(screen), Some((frame, status))) => {
-                        frame.draw(screen, status, settings)?;
+                        frame.draw(screen, status, self.settings)?;
                     }
                     (Signal::Resize, _, _) => {}
                 },

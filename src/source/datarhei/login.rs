@@ -8,9 +8,9 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
 use super::token::Token;
 use super::{Datarhei, wire};
-use crate::config::Secret;
 use crate::diag;
 use crate::error::{Error, Result};
+use crate::source::Secret;
 use crate::source::web;
 
 impl Datarhei {

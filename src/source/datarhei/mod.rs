@@ -15,14 +15,12 @@ use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use tokio::task::JoinHandle;
 
-use crate::config::Target;
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::budget::OverBudget;
-use crate::source::local::LocalOptions;
-use crate::source::{Connection, Source, net, served, url_of, web};
+use crate::source::{Credentials, NetOptions, Server};
+use crate::source::{Source, net, served, web};
 use crate::text::{QUOTED, brief};
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
@@ -35,13 +33,10 @@ use wire::ReplyError;
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
 
 /// The registry's opener: a Core at the target's URL.
-pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    let core = Datarhei::new(
-        url_of(target)?,
-        target.credentials.clone(),
-        target.net.clone(),
-    )?;
-    Ok(Connection::new(core))
+impl super::Open for Datarhei {
+    fn open(server: Server) -> Result<Self> {
+        Datarhei::new(server.url, server.credentials, server.net)
+    }
 }
 
 pub struct Datarhei {

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
-use crate::config::Secret;
+use crate::source::Secret;
 
 /// How long before its expiry a token is renewed: room for a request in flight and for a clock a
 /// little off from Core's. Never more than a tenth of the token's life, so that a short-lived

@@ -9,14 +9,12 @@ use std::time::SystemTime;
 use futures_util::{StreamExt, stream};
 use reqwest::{Method, StatusCode, Url};
 
-use crate::config::Target;
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Limit, Session, SourceSummary};
-use crate::source::local::LocalOptions;
 use crate::source::web::{Body, Web};
-use crate::source::{Connection, url_of};
+use crate::source::{Credentials, NetOptions, Server};
+
 use crate::source::{Source, derive, served};
 
 /// Every Icecast listener is an HTTP client.
@@ -27,13 +25,10 @@ const COLLECTORS: [Collector; 1] = [Collector::Http];
 const MOUNTS_AT_ONCE: usize = 16;
 
 /// The registry's opener: an Icecast server at the target's URL.
-pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    let server = Icecast::new(
-        url_of(target)?,
-        target.credentials.clone(),
-        target.net.clone(),
-    )?;
-    Ok(Connection::new(server))
+impl super::Open for Icecast {
+    fn open(server: Server) -> Result<Self> {
+        Icecast::new(server.url, server.credentials, server.net)
+    }
 }
 
 pub struct Icecast {

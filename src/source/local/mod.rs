@@ -16,16 +16,10 @@ use std::time::{Duration, Instant, SystemTime};
 use self::classify::PortMap;
 pub use self::procs::ProcTable;
 use self::sockets::Sock;
-use super::{Connection, Source, served};
-use crate::config::Target;
+use super::{Source, served};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, CollectorSummary, Session, SourceSummary};
-
-/// The registry's opener: this machine, looked at as the command's options say.
-pub(super) fn open(_: &Target, local: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    Ok(Connection::new(Local::new(local()?)))
-}
 
 /// How the local collector looks at this machine.
 #[derive(Debug, Clone)]

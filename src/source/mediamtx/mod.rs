@@ -9,15 +9,13 @@ use std::time::{Instant, SystemTime};
 use futures_util::future::join_all;
 use reqwest::{Method, StatusCode, Url};
 
-use crate::config::Target;
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::derive::{self, Looks};
-use crate::source::local::LocalOptions;
 use crate::source::web::{Body, Web};
-use crate::source::{Connection, url_of};
+use crate::source::{Credentials, NetOptions, Server};
+
 use crate::source::{Source, served};
 
 /// Sessions asked for per page: few round trips, pages of about 1–2 MB.
@@ -27,13 +25,10 @@ const ITEMS_PER_PAGE: u64 = 1000;
 type KindList = Option<(Collector, Vec<Session>)>;
 
 /// The registry's opener: a MediaMTX API at the target's URL.
-pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    let server = Mediamtx::new(
-        url_of(target)?,
-        target.credentials.clone(),
-        target.net.clone(),
-    )?;
-    Ok(Connection::new(server))
+impl super::Open for Mediamtx {
+    fn open(server: Server) -> Result<Self> {
+        Mediamtx::new(server.url, server.credentials, server.net)
+    }
 }
 
 pub struct Mediamtx {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::config::Secret;
+use crate::source::Secret;
 use crate::source::loopback::{self, Canned, Request, fixture, kick_one, login, serve};
 
 fn item(id: &str) -> String {

@@ -7,25 +7,19 @@ use std::time::SystemTime;
 
 use reqwest::{Method, StatusCode, Url};
 
-use crate::config::Target;
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, MEBI, Session, SourceSummary, round3};
-use crate::source::local::LocalOptions;
 use crate::source::web::{Body, Web};
-use crate::source::{Connection, url_of};
+use crate::source::{Credentials, NetOptions, Server};
+
 use crate::source::{Source, derive, served};
 
 /// The registry's opener: nginx-rtmp's stat page at the target's URL (its control module beside it).
-pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    let server = NginxRtmp::new(
-        url_of(target)?,
-        None,
-        target.credentials.clone(),
-        target.net.clone(),
-    )?;
-    Ok(Connection::new(server))
+impl super::Open for NginxRtmp {
+    fn open(server: Server) -> Result<Self> {
+        NginxRtmp::new(server.url, None, server.credentials, server.net)
+    }
 }
 
 pub struct NginxRtmp {

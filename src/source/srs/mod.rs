@@ -8,15 +8,13 @@ use std::time::{Instant, SystemTime};
 
 use reqwest::{Method, Url};
 
-use crate::config::Target;
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::derive::{self, Looks};
-use crate::source::local::LocalOptions;
 use crate::source::web::{Body, Web};
-use crate::source::{Connection, url_of};
+use crate::source::{Credentials, NetOptions, Server};
+
 use crate::source::{Source, served};
 
 /// Clients asked for per page: large enough for few round trips, small enough for any
@@ -36,13 +34,10 @@ const COLLECTORS: [Collector; 5] = [
 ];
 
 /// The registry's opener: an SRS HTTP API at the target's URL.
-pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    let server = Srs::new(
-        url_of(target)?,
-        target.credentials.clone(),
-        target.net.clone(),
-    )?;
-    Ok(Connection::new(server))
+impl super::Open for Srs {
+    fn open(server: Server) -> Result<Self> {
+        Srs::new(server.url, server.credentials, server.net)
+    }
 }
 
 pub struct Srs {

@@ -17,16 +17,14 @@ use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, Pro
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
-use crate::config::Target;
-use crate::config::{Credentials, NetOptions};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::budget::{self, Budget, OverBudget};
-use crate::source::local::LocalOptions;
-use crate::source::{Connection, Source, SubscriptionDetails, net, url_of};
+use crate::source::tls;
+use crate::source::{Credentials, NetOptions, Server};
+use crate::source::{Source, SubscriptionDetails, net};
 use crate::text::{QUOTED, brief};
-use crate::tls;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -51,13 +49,10 @@ const SESSION_OBJECT_COST: u64 = 1024;
 const WRITE_BUFFER_LIMIT: usize = 1024 * 1024;
 
 /// The registry's opener: an HMI server at the target's URL.
-pub(super) fn open(target: &Target, _: &dyn Fn() -> Result<LocalOptions>) -> Result<Connection> {
-    let hmi = Tchmi::new(
-        url_of(target)?,
-        target.credentials.clone(),
-        target.net.clone(),
-    )?;
-    Ok(Connection::new(hmi))
+impl super::Open for Tchmi {
+    fn open(server: Server) -> Result<Self> {
+        Tchmi::new(server.url, server.credentials, server.net)
+    }
 }
 
 pub struct Tchmi {

@@ -8,8 +8,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-use crate::config::NetOptions;
 use crate::error::{Error, Result};
+use crate::source::NetOptions;
 
 /// Makes ring the process-wide provider too, for the TLS set-up a client library does on its own
 /// (reqwest builds one even for plain-HTTP clients, to follow a redirect to https).

@@ -1,0 +1,170 @@
+//! Each command's targets resolved once, before any fan-out: what the command refuses of each
+//! kind of source and how the local collector looks, decided from plain values, so nothing is
+//! called back per target.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{ActiveArgs, LocalArgs};
+use crate::config::{self, Configured, Place, Settings};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::PortMapping;
+use crate::source::local::{LocalOptions, classify::PortMap, default_db};
+use crate::source::{Kind, Target};
+
+/// The targets of one command, each ready to open, with how the fan-out may use them.
+pub struct Plan {
+    pub targets: Vec<Planned>,
+    /// `--parallel`, within the open-file limit.
+    pub parallel: usize,
+    /// Whether a progress bar may be drawn: on a terminal and not `-q`.
+    pub progress: bool,
+}
+
+/// One target: its context name (the row label of a fleet) and what opens it, or why it cannot
+/// be asked.
+pub struct Planned {
+    pub name: Option<String>,
+    pub target: Result<Target>,
+}
+
+/// What a command asks of its targets, as values.
+#[derive(Default)]
+pub struct Needs<'a> {
+    /// `--collectors` was given: a source without collectors refuses it.
+    pub collectors: bool,
+    /// `--by` was given: a source that keeps no history refuses it.
+    pub by: bool,
+    /// How the local collector looks; `None` for a command it cannot answer (it says so itself
+    /// when asked).
+    pub local: Option<LocalNeeds<'a>>,
+}
+
+/// The local collector's options a command sets.
+pub struct LocalNeeds<'a> {
+    pub args: &'a LocalArgs,
+    /// The window between the two samples that give the bit rates.
+    pub sample: Duration,
+    /// `summary` reads the history store: `--db` (else the default beside the config) and `--day`.
+    pub history: Option<(Option<PathBuf>, Option<String>)>,
+}
+
+impl<'a> Needs<'a> {
+    /// `active` and `watch`: `--collectors`, and the local collector samples for `--sample`.
+    pub fn active(args: &'a ActiveArgs) -> Needs<'a> {
+        Needs {
+            collectors: !args.collectors.collectors.is_empty(),
+            by: false,
+            local: Some(LocalNeeds {
+                args: &args.local,
+                sample: args.sample,
+                history: None,
+            }),
+        }
+    }
+}
+
+impl Plan {
+    /// Every configured target as this command needs it. A target that cannot be asked keeps its
+    /// error and fails on its own, like an unreachable one.
+    pub fn new(settings: &Settings, needs: &Needs<'_>) -> Plan {
+        let targets = settings
+            .targets
+            .iter()
+            .map(|configured| Planned {
+                name: configured.name.clone(),
+                target: needs.target(configured),
+            })
+            .collect();
+        Plan {
+            parallel: super::targets::parallel(settings.parallel, settings.targets.len()),
+            progress: !settings.quiet && std::io::stderr().is_terminal(),
+            targets,
+        }
+    }
+
+    pub fn several(&self) -> bool {
+        self.targets.len() > 1
+    }
+}
+
+impl Needs<'_> {
+    fn target(&self, configured: &Configured) -> Result<Target> {
+        match &configured.place {
+            Err(e) => Err(e.clone()),
+            Ok(Place::Server(server)) => {
+                self.refuse(server.kind)?;
+                Ok(Target::Server(server.clone()))
+            }
+            Ok(Place::Local { port_map, .. }) => Ok(Target::Local(self.local_options(port_map)?)),
+        }
+    }
+
+    /// Options that would silently mean nothing to a source without collectors (a TwinCAT HMI
+    /// Server has only `tchmi` sessions and keeps no history) are that target's usage error.
+    fn refuse(&self, kind: Kind) -> Result<()> {
+        if self.collectors && !kind.has_collectors() {
+            return Err(Error::Usage(format!(
+                "--collectors selects datarhei Core collectors; a {}'s sessions are all `{}`: leave it out",
+                kind.describe(),
+                kind.name()
+            )));
+        }
+        if self.by && !kind.has_history() {
+            return Err(Error::Usage(format!(
+                "--by breaks down the history of finished sessions, which a {} does not keep",
+                kind.describe()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The local collector's options: the context's port map with `--port-map` on top, the
+    /// sampling window, and for `summary` the history store and day.
+    fn local_options(&self, context_map: &[PortMapping]) -> Result<LocalOptions> {
+        let Some(local) = &self.local else {
+            return Ok(LocalOptions::idle());
+        };
+        let (db, day) = match &local.history {
+            None => (None, None),
+            // Only summary reads the history; `active` works without a HOME.
+            Some((db, day)) => (
+                Some(match db {
+                    Some(db) => db.clone(),
+                    None => default_db(&config::process_env_var)?,
+                }),
+                day.clone(),
+            ),
+        };
+        Ok(LocalOptions {
+            proc_root: local.args.proc_root.clone(),
+            port_map: port_map(local.args, context_map),
+            sample: local.sample,
+            db,
+            day,
+            all: local.args.all,
+        })
+    }
+}
+
+/// The defaults, then the context's `port_map`, then `--port-map`: each entry replaces (`=`) or
+/// adds to (`+=`) its collector's ports so far, so a flag beats the config for its collector.
+pub fn port_map(local: &LocalArgs, context_map: &[PortMapping]) -> PortMap {
+    let entries: Vec<PortMapping> = context_map.iter().chain(&local.port_map).cloned().collect();
+    PortMap::new(&entries)
+}
+
+/// Says once that TLS is not verified, when a target was configured so.
+pub fn warn_insecure(settings: &Settings) {
+    let insecure = settings.targets.iter().any(|t| match &t.place {
+        Ok(Place::Server(server)) => server.net.insecure,
+        _ => false,
+    });
+    if insecure {
+        diag::warn(format_args!(
+            "--insecure: the server's TLS certificate is not verified"
+        ));
+    }
+}
