@@ -579,10 +579,10 @@ fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
         .map_or(("", prefix), |(d, t)| (d, t));
     let explicit = std::env::var_os("SESSIONS_CONFIG").map(PathBuf::from);
     let var = |name: &str| std::env::var(name).ok();
-    let Some((path, explicit)) = crate::config::file::locate(explicit.as_deref(), &var) else {
+    let Some((path, explicit)) = crate::config_file::locate(explicit.as_deref(), &var) else {
         return Vec::new();
     };
-    let Ok(loaded) = crate::config::file::load(path, explicit) else {
+    let Ok(loaded) = crate::config_file::load(path, explicit) else {
         return Vec::new();
     };
     loaded

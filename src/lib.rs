@@ -5,6 +5,7 @@
 pub mod cli;
 mod commands;
 pub mod config;
+mod config_file;
 mod diag;
 pub mod docs;
 pub mod error;

@@ -2,8 +2,8 @@
 //! style; never prints a secret.
 
 use crate::cli::{ConfigCommand, ConfigSetArgs, GlobalArgs};
-use crate::config::file::{Context, Loaded};
 use crate::config::{self, Env};
+use crate::config_file::{Context, Loaded};
 use crate::error::{Error, Result};
 use crate::model::PortMapping;
 use crate::source::Kind;

@@ -55,7 +55,7 @@ fn with_env<T>(f: impl FnOnce(&mut Env<'_>) -> T) -> T {
 /// Resolves the settings once, then runs the command on a single-threaded async runtime.
 fn online(global: &GlobalArgs, command: impl AsyncFnOnce(&Settings) -> Result<()>) -> Result<()> {
     let settings = with_env(|env| settings::resolve(global, env))?;
-    targets::raise_open_file_limit();
+    plan::raise_open_file_limit();
     plan::warn_insecure(&settings);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -186,49 +186,6 @@ fn trimmed(answer: Answer, several: bool) -> Answer {
     }
 }
 
-/// Descriptors kept for everything but the targets: standard streams, the history store, the
-/// runtime's own.
-const RESERVED_FILES: u64 = 64;
-
-/// `--parallel`, within the open-file limit: each target being asked holds a socket or two.
-pub fn parallel(asked: usize, targets: usize) -> usize {
-    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
-    let fits = limit.map_or(usize::MAX, |n| {
-        usize::try_from(n.saturating_sub(RESERVED_FILES) / 2).unwrap_or(usize::MAX)
-    });
-    if asked > fits && targets > fits {
-        diag::trace(format_args!(
-            "asking {} targets at a time, not {asked}: the open-file limit is {}",
-            fits.max(1),
-            limit.unwrap_or(0)
-        ));
-    }
-    asked.min(fits).max(1)
-}
-
-/// The most descriptors a fleet run asks for: enough for any `--parallel`, small enough that no
-/// program this process starts (a `password_command`) meets a surprise.
-const WANTED_FILES: u64 = 65_536;
-
-/// Raises the soft open-file limit towards the hard one (the soft default is often 1024). A
-/// system that refuses keeps its limit, and `parallel` stays within it.
-pub fn raise_open_file_limit() {
-    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-    let limit = getrlimit(Resource::Nofile);
-    let hard = limit.maximum.unwrap_or(WANTED_FILES).min(WANTED_FILES);
-    if limit.current.is_some_and(|soft| soft < hard) {
-        let raised = Rlimit {
-            current: Some(hard),
-            maximum: limit.maximum,
-        };
-        if let Err(e) = setrlimit(Resource::Nofile, raised) {
-            diag::trace(format_args!(
-                "cannot raise the open-file limit to {hard}: {e}"
-            ));
-        }
-    }
-}
-
 impl Gathered {
     /// After the answers were written: exit 7 when some targets failed, one line each.
     pub fn finish(self) -> Result<()> {

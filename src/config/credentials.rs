@@ -4,8 +4,8 @@
 use std::io::BufRead;
 
 use super::Env;
-use super::file::{Context, Loaded};
 use crate::cli::GlobalArgs;
+use crate::config_file::{Context, Loaded};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::{Credentials, Secret};

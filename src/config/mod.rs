@@ -6,10 +6,9 @@ use std::time::Duration;
 use reqwest::Url;
 
 mod credentials;
-pub mod file;
 
+use crate::config_file::{self as file, Context, Loaded};
 use credentials::{read_password_line, resolve_credentials};
-use file::{Context, Loaded};
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::diag;

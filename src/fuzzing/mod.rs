@@ -24,12 +24,12 @@ use crate::render;
 use crate::render::OutputFormat;
 use crate::render::OutputOptions;
 use crate::source::datarhei::wire as core_wire;
+use crate::source::decode::DecodeError;
 use crate::source::icecast::wire as icecast_wire;
 use crate::source::mediamtx::wire as mediamtx_wire;
 use crate::source::nginx_rtmp::wire as nginx_wire;
 use crate::source::srs::wire as srs_wire;
 use crate::source::tchmi::{duration, wire as hmi_wire};
-use crate::source::web::Bad;
 use crate::source::xml;
 
 use output::{assert_safe, prometheus_lines, render_sessions};
@@ -125,7 +125,7 @@ pub fn streaming(data: &[u8]) {
     };
     let now = UNIX_EPOCH + Duration::from_secs(1_796_040_000);
     let afford = |_| Ok(());
-    let (rows, row): (Result<Vec<Session>, Bad>, _) = match pick % 7 {
+    let (rows, row): (Result<Vec<Session>, DecodeError>, _) = match pick % 7 {
         0 => (
             mediamtx_wire::parse_page(body, Collector::Rtmp, now).map(|p| p.sessions),
             None,
@@ -524,13 +524,13 @@ pub fn config_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match crate::config::file::parse(text, "c.toml") {
+    match crate::config_file::parse(text, "c.toml") {
         Ok(file) => {
             let written = match toml::to_string(&file) {
                 Ok(written) => written,
                 Err(e) => panic!("cannot write back {file:?}: {e}"),
             };
-            match crate::config::file::parse(&written, "c.toml") {
+            match crate::config_file::parse(&written, "c.toml") {
                 Ok(back) => assert_eq!(back, file, "written back as {written:?}"),
                 Err(e) => panic!("written back as {written:?}, refused: {e}"),
             }

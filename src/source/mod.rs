@@ -8,6 +8,7 @@
 pub mod budget;
 mod clock;
 pub mod datarhei;
+pub mod decode;
 mod derive;
 pub mod icecast;
 pub mod local;

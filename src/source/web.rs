@@ -4,7 +4,6 @@
 //! and every failure as one line with its exit code.
 
 use std::cell::Cell;
-use std::fmt;
 use std::future::Future;
 use std::time::Instant;
 
@@ -13,11 +12,11 @@ use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::source::budget::{self, Budget, OverBudget};
+use crate::source::budget::{self, Budget};
+use crate::source::decode::DecodeError;
 use crate::source::tls;
 use crate::source::{Credentials, NetOptions};
 use crate::source::{net, xml};
-use crate::text::{QUOTED, brief};
 
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
@@ -122,47 +121,6 @@ pub fn too_large(host: &str, limit: u64, len: Option<u64>) -> Error {
     Error::BadReply(format!(
         "{host} sent a reply{size} larger than --max-body-size ({limit} bytes); raise it if that is expected"
     ))
-}
-
-/// Why a body could not be read; the pure parsers return it, `Web::bad` words it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Bad {
-    /// The body ended before the document did (`JSON` or `XML`).
-    Truncated(&'static str),
-    /// Not that format at all.
-    Syntax(&'static str, String),
-    /// Well-formed, but not what this server sends.
-    Shape(String),
-    /// Its rows would take the process past the memory budget.
-    Over(OverBudget),
-}
-
-impl Bad {
-    pub fn json(e: &serde_json::Error) -> Bad {
-        if e.is_eof() {
-            Bad::Truncated("JSON")
-        } else if e.is_syntax() {
-            Bad::Syntax("JSON", brief(e, QUOTED))
-        } else {
-            Bad::Shape(brief(e, QUOTED))
-        }
-    }
-}
-
-impl fmt::Display for Bad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Bad::Truncated(format) => write!(f, "a truncated reply: the {format} ends early"),
-            Bad::Syntax(format, what) => write!(f, "a reply that is not valid {format} ({what})"),
-            Bad::Shape(what) => write!(f, "a reply of an unexpected shape ({what})"),
-            Bad::Over(over) => write!(f, "a reply too large to hold: {over}"),
-        }
-    }
-}
-
-/// Parses `body` as JSON into a private wire type.
-pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Bad> {
-    serde_json::from_slice(body).map_err(|e| Bad::json(&e))
 }
 
 /// How a server writes its listings, for what parsing one may cost.
@@ -385,7 +343,7 @@ impl Web {
     /// may become, or what is resident now if that is more (other targets read at the same
     /// time). Parsers whose rows copy a parent's text (a stream's name into each of its
     /// clients) ask for those copies too.
-    pub fn afford(&self, more: u64) -> Result<(), Bad> {
+    pub fn afford(&self, more: u64) -> Result<(), DecodeError> {
         let before = self.reserved.get();
         self.reserved.set(before.saturating_add(more));
         let estimated = self
@@ -396,7 +354,7 @@ impl Web {
         let held = estimated.max(budget::resident().unwrap_or(0));
         self.budget
             .fits(held.saturating_add(more))
-            .map_err(Bad::Over)
+            .map_err(DecodeError::Over)
     }
 
     /// A refusal of the credentials (exit 5), with what to try.
@@ -421,10 +379,10 @@ impl Web {
     }
 
     /// A body that could not be parsed, as one line naming the server.
-    pub fn bad(&self, e: Bad) -> Error {
+    pub fn bad(&self, e: DecodeError) -> Error {
         let hint = match e {
-            Bad::Shape(_) => format!("; is --url {}?", self.api),
-            Bad::Over(_) => "; raise --max-body-size if that is expected".to_owned(),
+            DecodeError::Shape(_) => format!("; is --url {}?", self.api),
+            DecodeError::Over(_) => "; raise --max-body-size if that is expected".to_owned(),
             _ => String::new(),
         };
         Error::BadReply(format!("{} sent {e}{hint}", self.host))
@@ -531,16 +489,6 @@ mod tests {
         assert_eq!(basic_credential("ab", "cd"), "YWI6Y2Q=");
     }
 
-    #[test]
-    fn bodies_are_json_or_say_why_not() {
-        assert_eq!(json::<Vec<u8>>(b"[1,2"), Err(Bad::Truncated("JSON")));
-        assert!(matches!(
-            json::<Vec<u8>>(b"<html>"),
-            Err(Bad::Syntax("JSON", _))
-        ));
-        assert!(matches!(json::<Vec<u8>>(b"{}"), Err(Bad::Shape(_))));
-    }
-
     fn reply(status: u16, body: &str) -> Reply {
         Reply {
             status: StatusCode::from_u16(status).unwrap(),
@@ -554,7 +502,7 @@ mod tests {
         let icecast = "<html><head><title>Error 400</title></head><body><b>400 - Source does not exist</b></body></html>";
         assert_eq!(
             reply(400, icecast).status_line(),
-            "HTTP 400 Bad Request: Error 400 400 - Source does not exist"
+            "HTTP 400 DecodeError Request: Error 400 400 - Source does not exist"
         );
         assert_eq!(
             reply(404, r#"{"status":"error","error":"connection not found"}"#).status_line(),

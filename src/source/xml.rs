@@ -4,7 +4,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use crate::source::web::Bad;
+use crate::source::decode::DecodeError;
 use crate::text::{QUOTED, brief};
 
 /// Far above any real listing, far below what exhausts memory.
@@ -62,8 +62,8 @@ pub fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
 }
 
 /// Parses `body`; the body is bounded by `--max-body-size` before it gets here.
-pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
-    let text = std::str::from_utf8(body).map_err(|e| Bad::Syntax("XML", e.to_string()))?;
+pub fn parse(body: &[u8]) -> Result<Document<'_>, DecodeError> {
+    let text = std::str::from_utf8(body).map_err(|e| DecodeError::Syntax("XML", e.to_string()))?;
     linear(body)?;
     let options = ParsingOptions {
         allow_dtd: false,
@@ -72,20 +72,20 @@ pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
     };
     Document::parse_with_options(text, options).map_err(|e| match e {
         roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => {
-            Bad::Truncated("XML")
+            DecodeError::Truncated("XML")
         }
         // A body cut inside a name (`</`, `<cli`) fails as a bad token at the very end.
-        other if other.pos() == end_of(text) => Bad::Truncated("XML"),
-        other => Bad::Syntax("XML", brief(&other, QUOTED)),
+        other if other.pos() == end_of(text) => DecodeError::Truncated("XML"),
+        other => DecodeError::Syntax("XML", brief(&other, QUOTED)),
     })
 }
 
 /// Refuses what would make roxmltree's time grow faster than the body: many attributes in one
 /// element, and namespaces (each element that declares one copies, and each prefixed name
 /// searches, every namespace in scope). Neither server writes a namespace.
-fn linear(body: &[u8]) -> Result<(), Bad> {
+fn linear(body: &[u8]) -> Result<(), DecodeError> {
     if memchr::memmem::find(body, b"xmlns").is_some() {
-        return Err(Bad::Shape(
+        return Err(DecodeError::Shape(
             "an XML namespace (xmlns), which this server does not write".into(),
         ));
     }
@@ -97,7 +97,7 @@ fn linear(body: &[u8]) -> Result<(), Bad> {
             .is_some()
     });
     if crowded {
-        return Err(Bad::Shape(format!(
+        return Err(DecodeError::Shape(format!(
             "an element with more than {ATTRIBUTES_LIMIT} attributes"
         )));
     }
@@ -116,13 +116,18 @@ fn end_of(text: &str) -> roxmltree::TextPos {
 }
 
 /// The root element, which must be `name`.
-pub fn root<'a, 'input>(doc: &'a Document<'input>, name: &str) -> Result<Node<'a, 'input>, Bad> {
+pub fn root<'a, 'input>(
+    doc: &'a Document<'input>,
+    name: &str,
+) -> Result<Node<'a, 'input>, DecodeError> {
     let root = doc.root_element();
     if is(root, name) {
         Ok(root)
     } else {
         let found = brief(&root.tag_name().name(), QUOTED);
-        Err(Bad::Shape(format!("<{found}> where <{name}> was expected")))
+        Err(DecodeError::Shape(format!(
+            "<{found}> where <{name}> was expected"
+        )))
     }
 }
 
@@ -149,12 +154,15 @@ pub fn text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
     child(node, name).map(|c| c.text().unwrap_or("").trim())
 }
 
-/// The number in the child called `name`; `Bad::Shape` when it is there and not a number.
-pub fn number<T: std::str::FromStr>(node: Node<'_, '_>, name: &str) -> Result<Option<T>, Bad> {
+/// The number in the child called `name`; `DecodeError::Shape` when it is there and not a number.
+pub fn number<T: std::str::FromStr>(
+    node: Node<'_, '_>,
+    name: &str,
+) -> Result<Option<T>, DecodeError> {
     match text(node, name) {
         None => Ok(None),
         Some(t) => t.parse().map(Some).map_err(|_| {
-            Bad::Shape(brief(
+            DecodeError::Shape(brief(
                 &format_args!("<{name}> holds {t:?}, not a number"),
                 QUOTED,
             ))
@@ -168,7 +176,7 @@ mod tests {
 
     #[test]
     fn bounded_and_case_blind() {
-        assert_eq!(parse(b"<a><b>").err(), Some(Bad::Truncated("XML")));
+        assert_eq!(parse(b"<a><b>").err(), Some(DecodeError::Truncated("XML")));
         for cut in [
             "<a>\n<b>x</",
             "<a><cli",
@@ -176,23 +184,26 @@ mod tests {
         ] {
             assert_eq!(
                 parse(cut.as_bytes()).err(),
-                Some(Bad::Truncated("XML")),
+                Some(DecodeError::Truncated("XML")),
                 "{cut}"
             );
         }
         assert!(matches!(
             parse(b"<a></ b>").err(),
-            Some(Bad::Syntax("XML", _))
+            Some(DecodeError::Syntax("XML", _))
         ));
         assert!(matches!(
             parse(b"<a></b>").err(),
-            Some(Bad::Syntax("XML", _))
+            Some(DecodeError::Syntax("XML", _))
         ));
         let dtd = b"<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>";
-        assert!(matches!(parse(dtd).err(), Some(Bad::Syntax("XML", _))));
+        assert!(matches!(
+            parse(dtd).err(),
+            Some(DecodeError::Syntax("XML", _))
+        ));
         assert!(matches!(
             parse(b"\xff<a/>").err(),
-            Some(Bad::Syntax("XML", _))
+            Some(DecodeError::Syntax("XML", _))
         ));
         let doc = parse(b"<Top><ID> 7 </ID><id>8</id><n>x</n><e/></Top>").unwrap();
         let top = root(&doc, "top").unwrap();
@@ -200,9 +211,12 @@ mod tests {
         assert_eq!(children(top, "ID").count(), 2);
         assert_eq!(number::<u64>(top, "id"), Ok(Some(7)));
         assert_eq!(number::<u64>(top, "missing"), Ok(None));
-        assert!(matches!(number::<u64>(top, "n"), Err(Bad::Shape(_))));
+        assert!(matches!(
+            number::<u64>(top, "n"),
+            Err(DecodeError::Shape(_))
+        ));
         assert_eq!(text(top, "e"), Some(""));
-        assert!(matches!(root(&doc, "rtmp"), Err(Bad::Shape(_))));
+        assert!(matches!(root(&doc, "rtmp"), Err(DecodeError::Shape(_))));
     }
 
     #[test]
@@ -214,11 +228,13 @@ mod tests {
         assert!(parse(attributes(ATTRIBUTES_LIMIT).as_bytes()).is_ok());
         assert_eq!(
             parse(attributes(ATTRIBUTES_LIMIT + 1).as_bytes()).err(),
-            Some(Bad::Shape("an element with more than 64 attributes".into()))
+            Some(DecodeError::Shape(
+                "an element with more than 64 attributes".into()
+            ))
         );
         assert_eq!(
             parse(br#"<r xmlns:p="u"><p:e/></r>"#).err(),
-            Some(Bad::Shape(
+            Some(DecodeError::Shape(
                 "an XML namespace (xmlns), which this server does not write".into()
             ))
         );

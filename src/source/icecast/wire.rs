@@ -8,18 +8,18 @@ use serde_json::{Map, Value};
 
 use crate::model::{Collector, Limit, Session, Text};
 use crate::source::clock;
-use crate::source::web::Bad;
+use crate::source::decode::DecodeError;
 use crate::source::xml;
 
 /// The mounts of `GET /admin/listmounts`.
-pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, Bad> {
+pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
     xml::children(root, "source")
         .map(|s| {
             s.attribute("mount")
                 .map(str::to_owned)
-                .ok_or_else(|| Bad::Shape("a <source> without a mount".into()))
+                .ok_or_else(|| DecodeError::Shape("a <source> without a mount".into()))
         })
         .collect()
 }
@@ -30,8 +30,8 @@ pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, Bad> {
 pub fn parse_listeners(
     body: &[u8],
     now: SystemTime,
-    afford: &dyn Fn(u64) -> Result<(), Bad>,
-) -> Result<Vec<Session>, Bad> {
+    afford: &dyn Fn(u64) -> Result<(), DecodeError>,
+) -> Result<Vec<Session>, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
     let copied = xml::children(root, "source")
@@ -48,7 +48,7 @@ pub fn parse_listeners(
             let id = xml::text(listener, "id")
                 .or_else(|| listener.attribute("id"))
                 .filter(|id| !id.is_empty())
-                .ok_or_else(|| Bad::Shape("a <listener> without an id".into()))?;
+                .ok_or_else(|| DecodeError::Shape("a <listener> without an id".into()))?;
             let connected: Option<f64> = xml::number(listener, "connected")?;
             let mut extra = Map::new();
             for (key, tag) in [("userAgent", "useragent"), ("referer", "referer")] {
@@ -76,11 +76,11 @@ pub fn parse_listeners(
 }
 
 /// `killclient`'s `<iceresponse>`: whether it did it, and what it said.
-pub fn parse_response(body: &[u8]) -> Result<(bool, String), Bad> {
+pub fn parse_response(body: &[u8]) -> Result<(bool, String), DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "iceresponse")?;
     let done = xml::number::<i64>(root, "return")?
-        .ok_or_else(|| Bad::Shape("an <iceresponse> without <return>".into()))?;
+        .ok_or_else(|| DecodeError::Shape("an <iceresponse> without <return>".into()))?;
     let message = xml::text(root, "message").unwrap_or("").to_owned();
     Ok((done == 1, message))
 }
@@ -88,7 +88,7 @@ pub fn parse_response(body: &[u8]) -> Result<(bool, String), Bad> {
 /// The configured listener limit of all mounts together from `GET /admin/stats`: the sum of
 /// their `max_listeners`, `Unlimited` when one mount has none, and `Unknown` when a mount does not
 /// say or there is no mount (Icecast's own limit on all clients is not in its stats).
-pub fn parse_limit(body: &[u8]) -> Result<Limit<u64>, Bad> {
+pub fn parse_limit(body: &[u8]) -> Result<Limit<u64>, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
     let mut total: Limit<u64> = Limit::Unknown;
@@ -172,7 +172,7 @@ mod tests {
         };
         assert_eq!(parse_listeners(body, now(), &afford).unwrap().len(), 2);
         assert_eq!(asked.get(), 2 * "/radio".len() as u64);
-        let over = Bad::Over(crate::source::budget::OverBudget { ceiling: 1 });
+        let over = DecodeError::Over(crate::source::budget::OverBudget { ceiling: 1 });
         assert_eq!(
             parse_listeners(body, now(), &|_| Err(over.clone())).err(),
             Some(over)
@@ -211,26 +211,26 @@ mod tests {
         let whole = fixture("icecast/admin-listclients.xml");
         assert_eq!(
             parse_listeners(&whole[..200], now(), &|_| Ok(())).err(),
-            Some(Bad::Truncated("XML"))
+            Some(DecodeError::Truncated("XML"))
         );
         let html = fixture("icecast/admin-listclients-no-such-mount.html");
         assert!(matches!(
             parse_listeners(&html, now(), &|_| Ok(())).err(),
-            Some(Bad::Shape(_))
+            Some(DecodeError::Shape(_))
         ));
         assert!(matches!(
             parse_mounts(b"<icestats><source/></icestats>"),
-            Err(Bad::Shape(_))
+            Err(DecodeError::Shape(_))
         ));
         let no_id =
             b"<icestats><source mount=\"/a\"><listener><IP>x</IP></listener></source></icestats>";
         assert!(matches!(
             parse_listeners(no_id, now(), &|_| Ok(())),
-            Err(Bad::Shape(_))
+            Err(DecodeError::Shape(_))
         ));
         assert!(matches!(
             parse_response(b"<iceresponse/>"),
-            Err(Bad::Shape(_))
+            Err(DecodeError::Shape(_))
         ));
     }
 }

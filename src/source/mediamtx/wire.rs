@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Collector, Session, Text};
 use crate::source::clock;
-use crate::source::web::{self, Bad};
+use crate::source::decode::{self, DecodeError};
 
 /// SRT reports its rates in Mbit/s (10^6 bit/s).
 const MEGA: f64 = 1e6;
@@ -86,8 +86,8 @@ pub struct Page {
 }
 
 /// Parses one `GET /v3/<kind>/list?page=&itemsPerPage=` reply, stamping ages against `now`.
-pub fn parse_page(body: &[u8], collector: Collector, now: SystemTime) -> Result<Page, Bad> {
-    let page: WirePage = web::json(body)?;
+pub fn parse_page(body: &[u8], collector: Collector, now: SystemTime) -> Result<Page, DecodeError> {
+    let page: WirePage = decode::json(body)?;
     Ok(Page {
         page_count: page.page_count,
         sessions: page
@@ -225,15 +225,24 @@ mod tests {
         let parse = |b: &[u8]| parse_page(b, Collector::Rtsp, now).err();
         assert_eq!(
             parse(&whole[..whole.len() - 3]),
-            Some(Bad::Truncated("JSON"))
+            Some(DecodeError::Truncated("JSON"))
         );
-        assert!(matches!(parse(b"<html>"), Some(Bad::Syntax("JSON", _))));
+        assert!(matches!(
+            parse(b"<html>"),
+            Some(DecodeError::Syntax("JSON", _))
+        ));
         // gin's 404 text starts like a number: JSON, but no page.
-        assert!(matches!(parse(b"404 page not found"), Some(Bad::Shape(_))));
-        assert!(matches!(parse(br#"{"items":[]}"#), Some(Bad::Shape(_))));
+        assert!(matches!(
+            parse(b"404 page not found"),
+            Some(DecodeError::Shape(_))
+        ));
+        assert!(matches!(
+            parse(br#"{"items":[]}"#),
+            Some(DecodeError::Shape(_))
+        ));
         assert!(matches!(
             parse(br#"{"pageCount":1,"items":[{"id":"x","inboundBytes":-1}]}"#),
-            Some(Bad::Shape(_))
+            Some(DecodeError::Shape(_))
         ));
     }
 }

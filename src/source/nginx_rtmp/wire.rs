@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Collector, Session, Text};
 use crate::source::clock;
-use crate::source::web::Bad;
+use crate::source::decode::DecodeError;
 use crate::source::xml;
 
 /// What one look at the stat page says.
@@ -26,8 +26,8 @@ pub struct Stat {
 pub fn parse_stat(
     body: &[u8],
     now: SystemTime,
-    afford: &dyn Fn(u64) -> Result<(), Bad>,
-) -> Result<Stat, Bad> {
+    afford: &dyn Fn(u64) -> Result<(), DecodeError>,
+) -> Result<Stat, DecodeError> {
     let doc = xml::parse(body)?;
     let rtmp = xml::root(&doc, "rtmp")?;
     let copied = streams(rtmp)
@@ -94,10 +94,10 @@ fn client_session(
     client: Node<'_, '_>,
     place: &Place<'_>,
     now: SystemTime,
-) -> Result<Session, Bad> {
+) -> Result<Session, DecodeError> {
     let id = xml::text(client, "id")
         .filter(|id| !id.is_empty())
-        .ok_or_else(|| Bad::Shape("a <client> without an <id>".into()))?;
+        .ok_or_else(|| DecodeError::Shape("a <client> without an <id>".into()))?;
     let time_ms: Option<f64> = xml::number(client, "time")?;
     let created_at = time_ms.and_then(|ms| clock::started(now, ms / 1000.0));
     let publishing = xml::child(client, "publishing").is_some();
@@ -147,7 +147,7 @@ mod tests {
 
     const NOW: u64 = 1_796_040_000;
 
-    fn stat(body: &[u8]) -> Result<Stat, Bad> {
+    fn stat(body: &[u8]) -> Result<Stat, DecodeError> {
         parse_stat(
             body,
             SystemTime::UNIX_EPOCH + Duration::from_secs(NOW),
@@ -207,20 +207,20 @@ mod tests {
         let whole = fixture("nginx_rtmp/stat.xml");
         assert_eq!(
             stat(&whole[..whole.len() / 2]).err(),
-            Some(Bad::Truncated("XML"))
+            Some(DecodeError::Truncated("XML"))
         );
         assert!(matches!(
             stat(b"<html><body>403</body></html>").err(),
-            Some(Bad::Shape(_))
+            Some(DecodeError::Shape(_))
         ));
         assert!(matches!(
             stat(b"{\"rtmp\":1}").err(),
-            Some(Bad::Syntax("XML", _))
+            Some(DecodeError::Syntax("XML", _))
         ));
         let no_id = b"<rtmp><server><application><live><stream><client><address>x</address></client></stream></live></application></server></rtmp>";
-        assert!(matches!(stat(no_id).err(), Some(Bad::Shape(_))));
+        assert!(matches!(stat(no_id).err(), Some(DecodeError::Shape(_))));
         let bad_time = b"<rtmp><server><application><live><stream><client><id>1</id><time>soon</time></client></stream></live></application></server></rtmp>";
-        assert!(matches!(stat(bad_time).err(), Some(Bad::Shape(_))));
+        assert!(matches!(stat(bad_time).err(), Some(DecodeError::Shape(_))));
     }
 
     #[test]
@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(parse_stat(body, now, &afford).unwrap().sessions.len(), 2);
         // "app/stream", "app" and "stream", for each of the two clients.
         assert_eq!(asked.get(), 2 * 19);
-        let over = Bad::Over(crate::source::budget::OverBudget { ceiling: 1 });
+        let over = DecodeError::Over(crate::source::budget::OverBudget { ceiling: 1 });
         assert_eq!(
             parse_stat(body, now, &|_| Err(over.clone())).err(),
             Some(over)

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Collector, Session, Text};
 use crate::source::clock;
-use crate::source::web::{self, Bad};
+use crate::source::decode::{self, DecodeError};
 
 /// SRS averages `kbps` over windows of 30 s: a younger client's 0 is no measurement.
 const KBPS_WINDOW_S: f64 = 30.0;
@@ -87,19 +87,19 @@ fn collector_of(kind: &str) -> Option<Collector> {
 }
 
 /// `code` of any reply (a kick's, a refusal's).
-pub fn parse_code(body: &[u8]) -> Result<i64, Bad> {
-    web::json::<Envelope>(body).map(|e| e.code)
+pub fn parse_code(body: &[u8]) -> Result<i64, DecodeError> {
+    decode::json::<Envelope>(body).map(|e| e.code)
 }
 
 /// Parses one `GET /api/v1/clients/?start=&count=` page, stamping times against `now`.
-pub fn parse_page(body: &[u8], now: SystemTime) -> Result<Result<Page, Refused>, Bad> {
-    let envelope: Envelope = web::json(body)?;
+pub fn parse_page(body: &[u8], now: SystemTime) -> Result<Result<Page, Refused>, DecodeError> {
+    let envelope: Envelope = decode::json(body)?;
     if envelope.code != 0 {
         return Ok(Err(Refused(envelope.code)));
     }
     let clients = envelope
         .clients
-        .ok_or_else(|| Bad::Shape("no `clients` list".into()))?;
+        .ok_or_else(|| DecodeError::Shape("no `clients` list".into()))?;
     let listed = clients.len();
     let mut sessions = Vec::with_capacity(listed);
     let mut unplaced = Vec::new();
@@ -227,24 +227,24 @@ mod tests {
         ));
         assert!(matches!(
             parse_page(br#"{"code":0}"#, at(0)),
-            Err(Bad::Shape(_))
+            Err(DecodeError::Shape(_))
         ));
         assert!(matches!(
             parse_page(br#"{"code":0,"clients":{}}"#, at(0)),
-            Err(Bad::Shape(_))
+            Err(DecodeError::Shape(_))
         ));
         assert!(matches!(
             parse_page(br#"{"code":0,"clients":[{"id":"x"}]}"#, at(0)),
-            Err(Bad::Shape(_))
+            Err(DecodeError::Shape(_))
         ));
         let whole = fixture("srs/api-v1-clients-default.json");
         assert_eq!(
             parse_page(&whole[..whole.len() / 2], at(0)).err(),
-            Some(Bad::Truncated("JSON"))
+            Some(DecodeError::Truncated("JSON"))
         );
         assert!(matches!(
             parse_page(b"<html>502</html>", at(0)),
-            Err(Bad::Syntax("JSON", _))
+            Err(DecodeError::Syntax("JSON", _))
         ));
     }
 
