@@ -261,22 +261,27 @@ impl Loaded {
                 .or_insert_with(|| Item::Table(Table::new()))
                 .as_table_mut()
                 .ok_or_else(|| broken(&format_args!("context '{name}' is not a table")))?;
-            let removed: Vec<String> = old
-                .iter()
-                .map(|(k, _)| k.to_owned())
-                .filter(|k| !new.contains_key(k))
-                .collect();
-            for key in removed {
-                old.remove(&key);
-            }
-            for (key, value) in new.iter() {
-                let same = old.get(key).is_some_and(|v| bare(v) == bare(value));
-                if !same {
-                    old[key] = value.clone();
-                }
-            }
+            edit_context(old, new);
         }
         Ok(doc.to_string())
+    }
+}
+
+/// Writes `new`'s keys into `old`, leaving the comments and layout of unchanged values alone.
+fn edit_context(old: &mut Table, new: &Table) {
+    let removed: Vec<String> = old
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| !new.contains_key(k))
+        .collect();
+    for key in removed {
+        old.remove(&key);
+    }
+    for (key, value) in new.iter() {
+        let same = old.get(key).is_some_and(|v| bare(v) == bare(value));
+        if !same {
+            old[key] = value.clone();
+        }
     }
 }
 

@@ -3,22 +3,20 @@
 
 use crate::cli::ActiveArgs;
 use crate::config::Settings;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Collector, Session};
-use crate::render::OutputFormat;
 use crate::source::{Answer, Ask};
 use crate::{output, render};
 
 use super::plan::{Needs, Plan};
 use super::targets;
-use super::{asked_where, nothing_to_show};
+use super::{Series, asked_where, check_prometheus, nothing_to_show};
 
 pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
-    if settings.output.format == OutputFormat::Prometheus && !args.per_session {
-        return Err(Error::Usage(
-            "-o prometheus with active needs --per-session (one series per session; mind the cardinality), or use `summary -o prometheus` for the aggregates".into(),
-        ));
-    }
+    let series = Series::Sessions {
+        per_session: args.per_session,
+    };
+    check_prometheus(settings.output.format, series)?;
     let plan = Plan::new(settings, &Needs::active(&args));
     let ask = Ask::Active(Collector::asked_or_all(&args.collectors.collectors));
     let mut gathered = targets::ask_once(&plan, &ask).await?;

@@ -6,6 +6,7 @@ use crate::config::{self, Env};
 use crate::config_file::{Context, Loaded};
 use crate::error::{Error, Result};
 use crate::model::PortMapping;
+use crate::render::OutputOptions;
 use crate::source::Kind;
 use crate::text::escape;
 use crate::{diag, output, render};
@@ -27,83 +28,92 @@ pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Resu
             let rows = loaded.rows();
             output::emit(out.file.as_deref(), |w| render::contexts(w, &rows, &out))
         }
-        ConfigCommand::Show { name } => {
-            let name = name
-                .or_else(|| loaded.file.current_context.clone())
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "no current context in {}: name one, e.g. `sessions config show NAME`{}",
-                        loaded.path.display(),
-                        loaded.known()
-                    ))
-                })?;
-            let fields = loaded.context(&name)?.fields(&name);
-            output::emit(out.file.as_deref(), |w| {
-                render::context_fields(w, &fields, &out)
-            })
-        }
+        ConfigCommand::Show { name } => show(&loaded, name, &out),
         ConfigCommand::Set(set) => set_context(args, loaded, set),
-        ConfigCommand::Use { name } => {
-            let mut loaded = loaded;
-            loaded.context(&name)?;
-            loaded.file.current_context = Some(name.clone());
-            saved(
-                &loaded,
-                format_args!("current context is now '{}'", escape(&name)),
-            )
-        }
-        ConfigCommand::Current => {
-            let name = loaded.file.current_context.clone().ok_or_else(|| {
-                Error::Usage(format!(
-                    "no current context in {}: choose one with `sessions config use NAME`{}",
-                    loaded.path.display(),
-                    loaded.known()
-                ))
-            })?;
-            output::emit(out.file.as_deref(), |w| writeln!(w, "{}", escape(&name)))
-        }
-        ConfigCommand::Delete { name } => {
-            let mut loaded = loaded;
-            loaded.context(&name)?;
-            loaded.file.contexts.remove(&name);
-            if loaded.file.current_context.as_deref() == Some(name.as_str()) {
-                loaded.file.current_context = None;
-            }
-            saved(&loaded, format_args!("context '{}' deleted", escape(&name)))
-        }
-        ConfigCommand::Rename { old, new } => {
-            let mut loaded = loaded;
-            check_name(&new)?;
-            if loaded.file.contexts.contains_key(&new) {
-                return Err(Error::Usage(format!(
-                    "context '{}' exists already: delete it first or choose another name",
-                    escape(&new)
-                )));
-            }
-            let context = loaded.context(&old)?.clone();
-            loaded.file.contexts.remove(&old);
-            loaded.file.contexts.insert(new.clone(), context);
-            if loaded.file.current_context.as_deref() == Some(old.as_str()) {
-                loaded.file.current_context = Some(new.clone());
-            }
-            saved(
-                &loaded,
-                format_args!("context '{}' renamed to '{}'", escape(&old), escape(&new)),
-            )
-        }
-        ConfigCommand::Unset { name, keys } => {
-            let mut loaded = loaded;
-            loaded.context(&name)?;
-            let context = loaded.file.contexts.entry(name.clone()).or_default();
-            for key in &keys {
-                context.unset(key)?;
-            }
-            saved(
-                &loaded,
-                format_args!("context '{}': {} removed", escape(&name), keys.join(", ")),
-            )
-        }
+        ConfigCommand::Use { name } => use_context(loaded, name),
+        ConfigCommand::Current => current(&loaded, &out),
+        ConfigCommand::Delete { name } => delete(loaded, name),
+        ConfigCommand::Rename { old, new } => rename(loaded, old, new),
+        ConfigCommand::Unset { name, keys } => unset(loaded, name, &keys),
     }
+}
+
+/// `config show [NAME]`: the named or current context, key by key, secrets hidden.
+fn show(loaded: &Loaded, name: Option<String>, out: &OutputOptions) -> Result<()> {
+    let name = name
+        .or_else(|| loaded.file.current_context.clone())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "no current context in {}: name one, e.g. `sessions config show NAME`{}",
+                loaded.path.display(),
+                loaded.known()
+            ))
+        })?;
+    let fields = loaded.context(&name)?.fields(&name);
+    output::emit(out.file.as_deref(), |w| {
+        render::context_fields(w, &fields, out)
+    })
+}
+
+fn use_context(mut loaded: Loaded, name: String) -> Result<()> {
+    loaded.context(&name)?;
+    loaded.file.current_context = Some(name.clone());
+    saved(
+        &loaded,
+        format_args!("current context is now '{}'", escape(&name)),
+    )
+}
+
+fn current(loaded: &Loaded, out: &OutputOptions) -> Result<()> {
+    let name = loaded.file.current_context.clone().ok_or_else(|| {
+        Error::Usage(format!(
+            "no current context in {}: choose one with `sessions config use NAME`{}",
+            loaded.path.display(),
+            loaded.known()
+        ))
+    })?;
+    output::emit(out.file.as_deref(), |w| writeln!(w, "{}", escape(&name)))
+}
+
+fn delete(mut loaded: Loaded, name: String) -> Result<()> {
+    loaded.context(&name)?;
+    loaded.file.contexts.remove(&name);
+    if loaded.file.current_context.as_deref() == Some(name.as_str()) {
+        loaded.file.current_context = None;
+    }
+    saved(&loaded, format_args!("context '{}' deleted", escape(&name)))
+}
+
+fn rename(mut loaded: Loaded, old: String, new: String) -> Result<()> {
+    check_name(&new)?;
+    if loaded.file.contexts.contains_key(&new) {
+        return Err(Error::Usage(format!(
+            "context '{}' exists already: delete it first or choose another name",
+            escape(&new)
+        )));
+    }
+    let context = loaded.context(&old)?.clone();
+    loaded.file.contexts.remove(&old);
+    loaded.file.contexts.insert(new.clone(), context);
+    if loaded.file.current_context.as_deref() == Some(old.as_str()) {
+        loaded.file.current_context = Some(new.clone());
+    }
+    saved(
+        &loaded,
+        format_args!("context '{}' renamed to '{}'", escape(&old), escape(&new)),
+    )
+}
+
+fn unset(mut loaded: Loaded, name: String, keys: &[String]) -> Result<()> {
+    loaded.context(&name)?;
+    let context = loaded.file.contexts.entry(name.clone()).or_default();
+    for key in keys {
+        context.unset(key)?;
+    }
+    saved(
+        &loaded,
+        format_args!("context '{}': {} removed", escape(&name), keys.join(", ")),
+    )
 }
 
 /// Writes the file, then says what changed (on stderr; `-q` silences it).

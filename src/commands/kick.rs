@@ -14,6 +14,7 @@ use crate::source::{Answer, Ask};
 use crate::{diag, output, render};
 
 use super::plan::{Needs, Plan};
+use super::refuse_prometheus;
 use super::targets::{self, Peer};
 
 pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
@@ -22,9 +23,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
             "name the sessions to disconnect: kick ID… (as `active` lists them) or --filter FIELD=VALUE".into(),
         ));
     }
-    if settings.output.format == OutputFormat::Prometheus {
-        return Err(Error::Usage(render::PROMETHEUS_IS_FOR.into()));
-    }
+    refuse_prometheus(settings.output.format)?;
     // The local collector cannot disconnect anything: it says so when asked to.
     let needs = Needs {
         collectors: !args.collectors.collectors.is_empty(),

@@ -92,11 +92,36 @@ fn asked_where(settings: &Settings) -> String {
     }
 }
 
-/// Every command but `summary` and `active --per-session` refuses `-o prometheus` before it
-/// asks anything.
-fn refuse_prometheus(format: OutputFormat) -> Result<()> {
-    match format {
-        OutputFormat::Prometheus => Err(Error::Usage(PROMETHEUS_IS_FOR.into())),
-        _ => Ok(()),
+/// What a command can expose as Prometheus series, for the one `-o prometheus` rule.
+enum Series {
+    /// Lists without numbers to expose.
+    None,
+    /// `summary`: one series per collector; a `--by` breakdown has no place in it.
+    Summary { by: bool },
+    /// `active`: a series per session only when asked (`--per-session`: mind the cardinality).
+    Sessions { per_session: bool },
+}
+
+/// `-o prometheus` is for `summary` and `active --per-session`; every other use is refused
+/// before anything is asked.
+fn check_prometheus(format: OutputFormat, series: Series) -> Result<()> {
+    if format != OutputFormat::Prometheus {
+        return Ok(());
     }
+    let refusal = match series {
+        Series::Summary { by: false } | Series::Sessions { per_session: true } => return Ok(()),
+        Series::None => PROMETHEUS_IS_FOR,
+        Series::Summary { by: true } => {
+            "-o prometheus exports one series per collector and leaves --by out; drop --by, or use -o json for the breakdown"
+        }
+        Series::Sessions { per_session: false } => {
+            "-o prometheus with active needs --per-session (one series per session; mind the cardinality), or use `summary -o prometheus` for the aggregates"
+        }
+    };
+    Err(Error::Usage(refusal.into()))
+}
+
+/// Every command but `summary` and `active --per-session` refuses `-o prometheus`.
+fn refuse_prometheus(format: OutputFormat) -> Result<()> {
+    check_prometheus(format, Series::None)
 }

@@ -5,13 +5,12 @@ use crate::cli::SummaryArgs;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, SourceSummary, TargetSummary};
-use crate::render::OutputFormat;
 use crate::source::Ask;
 use crate::{output, query, render};
 
 use super::plan::{LocalNeeds, Needs, Plan};
 use super::targets;
-use super::{asked_where, nothing_to_show};
+use super::{Series, asked_where, check_prometheus, nothing_to_show};
 
 pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
     let remote = settings.targets.iter().any(|t| !t.is_local());
@@ -20,11 +19,10 @@ pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
             "--day reads this machine's history (no --url); a server keeps no days".into(),
         ));
     }
-    if args.by.is_some() && settings.output.format == OutputFormat::Prometheus {
-        return Err(Error::Usage(
-            "-o prometheus exports one series per collector and leaves --by out; drop --by, or use -o json for the breakdown".into(),
-        ));
-    }
+    let series = Series::Summary {
+        by: args.by.is_some(),
+    };
+    check_prometheus(settings.output.format, series)?;
     let needs = Needs {
         collectors: !args.collectors.collectors.is_empty(),
         by: args.by.is_some(),

@@ -211,19 +211,10 @@ fn summary_rows(
             TargetSummary::Hmi(h) => hmi.extend(std::slice::from_ref(h), &target),
         }
     }
-    let mut blocks = 0;
-    let mut block = |out: &mut dyn Write| -> io::Result<()> {
-        blocks += 1;
-        if blocks > 1 && matches!(opts.format, OutputFormat::Table | OutputFormat::Wide) {
-            writeln!(out)?;
-        }
-        Ok(())
-    };
     let has_collectors = items
         .iter()
         .any(|i| matches!(i, TargetSummary::Collectors(_)));
     if has_collectors {
-        block(out)?;
         let labels = (collectors.targets(targets), breakdown.targets(targets));
         collector_rows(
             out,
@@ -235,7 +226,10 @@ fn summary_rows(
         )?;
     }
     if !hmi.items.is_empty() {
-        block(out)?;
+        // Two tables on a terminal are two blocks.
+        if has_collectors && matches!(opts.format, OutputFormat::Table | OutputFormat::Wide) {
+            writeln!(out)?;
+        }
         rows(
             out,
             (columns::HMI_SUMMARY, &fit::HMI_SUMMARY),

@@ -502,7 +502,7 @@ mod tests {
         let icecast = "<html><head><title>Error 400</title></head><body><b>400 - Source does not exist</b></body></html>";
         assert_eq!(
             reply(400, icecast).status_line(),
-            "HTTP 400 DecodeError Request: Error 400 400 - Source does not exist"
+            "HTTP 400 Bad Request: Error 400 400 - Source does not exist"
         );
         assert_eq!(
             reply(404, r#"{"status":"error","error":"connection not found"}"#).status_line(),

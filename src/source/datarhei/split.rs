@@ -300,106 +300,143 @@ where
             let Some(b) = self.skip_ws() else {
                 return self.wait();
             };
-            let here = self.pos;
-            match self.stage {
-                Stage::Top => {
-                    let json_start =
-                        matches!(b, b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n');
-                    if b != b'{' && !json_start {
-                        return Err(self.syntax(here, "expected a JSON value"));
-                    }
-                    if b != b'{' {
-                        return Err(SplitError::Shape(
-                            "expected an object of session lists keyed by collector name".into(),
-                        ));
-                    }
-                    self.pos += 1;
-                    self.stage = Stage::FirstKey;
-                }
-                Stage::FirstKey | Stage::Key => {
-                    if b == b'}' && self.stage == Stage::FirstKey {
-                        self.pos += 1;
-                        self.stage = Stage::End;
-                        continue;
-                    }
-                    if b != b'"' {
-                        return Err(self.syntax(here, "expected a key"));
-                    }
-                    let (key, end) = match self.parse::<String>(at_eof) {
-                        Parsed::Done(key, end) => (key, end),
-                        Parsed::NeedMore => return self.wait(),
-                        Parsed::Failed(e) if e.is_eof() => return Err(SplitError::Truncated),
-                        Parsed::Failed(_) => return Err(self.syntax(here, "invalid key")),
-                    };
-                    self.wanted = (self.wants)(&key);
-                    self.key = key;
-                    self.index = 0;
-                    self.pos = end;
-                    self.stage = Stage::Colon;
-                }
-                Stage::Colon => {
-                    if b != b':' {
-                        return Err(self.syntax(here, "expected ':'"));
-                    }
-                    self.pos += 1;
-                    self.stage = Stage::Value;
-                }
-                Stage::Value if self.wanted.is_some() && b == b'[' => {
-                    self.pos += 1;
-                    self.stage = Stage::FirstElement;
-                }
-                Stage::Value => {
-                    let end = match self.parse::<IgnoredAny>(at_eof) {
-                        Parsed::Done(_, end) => end,
-                        Parsed::NeedMore => return self.wait(),
-                        Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
-                    };
-                    if self.wanted.is_some() && &self.text.as_bytes()[here..end] != b"null" {
-                        return Err(SplitError::Shape(format!(
-                            "the value of {:?} is not a list of sessions",
-                            self.key
-                        )));
-                    }
-                    self.pos = end;
-                    self.stage = Stage::AfterValue;
-                }
-                Stage::FirstElement if b == b']' => {
-                    self.pos += 1;
-                    self.stage = Stage::AfterValue;
-                }
-                Stage::FirstElement | Stage::Element => {
-                    let (element, end) = match self.parse::<T>(at_eof) {
-                        Parsed::Done(element, end) => (element, end),
-                        Parsed::NeedMore => return self.wait(),
-                        Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
-                    };
-                    if let Some(key) = &self.wanted {
-                        (self.on_element)(key.clone(), element);
-                    }
-                    self.index += 1;
-                    self.pos = end;
-                    self.stage = Stage::AfterElement;
-                }
-                Stage::AfterElement => {
-                    self.pos += 1;
-                    match b {
-                        b',' => self.stage = Stage::Element,
-                        b']' => self.stage = Stage::AfterValue,
-                        _ => return Err(self.syntax(here, "expected ',' or ']' in a list")),
-                    }
-                }
-                Stage::AfterValue => {
-                    self.pos += 1;
-                    match b {
-                        b',' => self.stage = Stage::Key,
-                        b'}' => self.stage = Stage::End,
-                        _ => return Err(self.syntax(here, "expected ',' or '}'")),
-                    }
-                }
-                Stage::End => return Err(self.syntax(here, "trailing characters after the JSON")),
+            let flow = match self.stage {
+                Stage::Top => self.top(b),
+                Stage::FirstKey | Stage::Key => self.key(b, at_eof),
+                Stage::Colon => self.colon(b),
+                Stage::Value => self.value(b, at_eof),
+                Stage::FirstElement | Stage::Element => self.element(b, at_eof),
+                Stage::AfterElement => self.after_element(b),
+                Stage::AfterValue => self.after_value(b),
+                Stage::End => Err(self.syntax(self.pos, "trailing characters after the JSON")),
+            }?;
+            if let Flow::Wait = flow {
+                return self.wait();
             }
         }
     }
+
+    /// The body opens the object of session lists.
+    fn top(&mut self, b: u8) -> Result<Flow, SplitError> {
+        if b == b'{' {
+            self.pos += 1;
+            self.stage = Stage::FirstKey;
+            return Ok(Flow::On);
+        }
+        if matches!(b, b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
+            return Err(SplitError::Shape(
+                "expected an object of session lists keyed by collector name".into(),
+            ));
+        }
+        Err(self.syntax(self.pos, "expected a JSON value"))
+    }
+
+    /// A collector's name, or the end of an empty object.
+    fn key(&mut self, b: u8, at_eof: bool) -> Result<Flow, SplitError> {
+        let here = self.pos;
+        if b == b'}' && self.stage == Stage::FirstKey {
+            self.pos += 1;
+            self.stage = Stage::End;
+            return Ok(Flow::On);
+        }
+        if b != b'"' {
+            return Err(self.syntax(here, "expected a key"));
+        }
+        let (key, end) = match self.parse::<String>(at_eof) {
+            Parsed::Done(key, end) => (key, end),
+            Parsed::NeedMore => return Ok(Flow::Wait),
+            Parsed::Failed(e) if e.is_eof() => return Err(SplitError::Truncated),
+            Parsed::Failed(_) => return Err(self.syntax(here, "invalid key")),
+        };
+        self.wanted = (self.wants)(&key);
+        self.key = key;
+        self.index = 0;
+        self.pos = end;
+        self.stage = Stage::Colon;
+        Ok(Flow::On)
+    }
+
+    fn colon(&mut self, b: u8) -> Result<Flow, SplitError> {
+        if b != b':' {
+            return Err(self.syntax(self.pos, "expected ':'"));
+        }
+        self.pos += 1;
+        self.stage = Stage::Value;
+        Ok(Flow::On)
+    }
+
+    /// A wanted collector's list is entered; any other value is skipped whole.
+    fn value(&mut self, b: u8, at_eof: bool) -> Result<Flow, SplitError> {
+        let here = self.pos;
+        if self.wanted.is_some() && b == b'[' {
+            self.pos += 1;
+            self.stage = Stage::FirstElement;
+            return Ok(Flow::On);
+        }
+        let end = match self.parse::<IgnoredAny>(at_eof) {
+            Parsed::Done(_, end) => end,
+            Parsed::NeedMore => return Ok(Flow::Wait),
+            Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
+        };
+        if self.wanted.is_some() && &self.text.as_bytes()[here..end] != b"null" {
+            return Err(SplitError::Shape(format!(
+                "the value of {:?} is not a list of sessions",
+                self.key
+            )));
+        }
+        self.pos = end;
+        self.stage = Stage::AfterValue;
+        Ok(Flow::On)
+    }
+
+    /// One session of a list (handed on when its collector is wanted), or the end of an empty list.
+    fn element(&mut self, b: u8, at_eof: bool) -> Result<Flow, SplitError> {
+        if b == b']' && self.stage == Stage::FirstElement {
+            self.pos += 1;
+            self.stage = Stage::AfterValue;
+            return Ok(Flow::On);
+        }
+        let (element, end) = match self.parse::<T>(at_eof) {
+            Parsed::Done(element, end) => (element, end),
+            Parsed::NeedMore => return Ok(Flow::Wait),
+            Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
+        };
+        if let Some(key) = &self.wanted {
+            (self.on_element)(key.clone(), element);
+        }
+        self.index += 1;
+        self.pos = end;
+        self.stage = Stage::AfterElement;
+        Ok(Flow::On)
+    }
+
+    fn after_element(&mut self, b: u8) -> Result<Flow, SplitError> {
+        let here = self.pos;
+        self.pos += 1;
+        self.stage = match b {
+            b',' => Stage::Element,
+            b']' => Stage::AfterValue,
+            _ => return Err(self.syntax(here, "expected ',' or ']' in a list")),
+        };
+        Ok(Flow::On)
+    }
+
+    fn after_value(&mut self, b: u8) -> Result<Flow, SplitError> {
+        let here = self.pos;
+        self.pos += 1;
+        self.stage = match b {
+            b',' => Stage::Key,
+            b'}' => Stage::End,
+            _ => return Err(self.syntax(here, "expected ',' or '}'")),
+        };
+        Ok(Flow::On)
+    }
+}
+
+/// What a stage of the splitter did: moved on, or needs more of the body.
+enum Flow {
+    On,
+    Wait,
 }
 
 /// Whether serde_json's error lies before the end of `slice`, so more bytes cannot change it.

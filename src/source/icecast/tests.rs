@@ -129,7 +129,7 @@ async fn bad_answers_are_one_line_and_exit_4() {
         ),
         (
             Canned::html(400, fixture("icecast/admin-listclients-json-on-2.4.html")),
-            "answered HTTP 400 DecodeError Request: Error 400 400 - Unrecognised command; is --url Icecast",
+            "answered HTTP 400 Bad Request: Error 400 400 - Unrecognised command; is --url Icecast",
         ),
         (
             Canned::json(200, fixture("icecast/status-json.json")),

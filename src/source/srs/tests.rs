@@ -182,9 +182,9 @@ async fn bad_replies_are_one_line_and_exit_4() {
         (
             Canned::html(
                 502,
-                "<html><body><h1>502 DecodeError Gateway</h1></body></html>",
+                "<html><body><h1>502 Bad Gateway</h1></body></html>",
             ),
-            "answered HTTP 502 DecodeError Gateway: 502 DecodeError Gateway; is --url SRS's HTTP API",
+            "answered HTTP 502 Bad Gateway: 502 Bad Gateway; is --url SRS's HTTP API",
         ),
         (
             Canned::html(200, "<html>welcome</html>"),
