@@ -148,7 +148,7 @@ Every subcommand of `sessions` and every option, with the help the program itsel
 (`sessions SUBCOMMAND --help`, `man sessions-SUBCOMMAND`). This page is generated from the
 command-line definition and checked by a test: run
 `SESSIONS_BLESS=1 cargo test --test cli generated` after changing it. For a walk through the
-tool, read the [README](../README.md).
+tool, read the [guide](guide.md).
 
 ";
 
