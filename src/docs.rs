@@ -1,5 +1,6 @@
-//! Shell completions and man pages, generated from the clap definition; `completions/` and `man/`
-//! hold committed copies that a test keeps in step.
+//! Shell completions, man pages and the command-line reference, generated from the clap
+//! definition; `completions/`, `man/` and `docs/cli.md` hold committed copies that a test keeps
+//! in step.
 
 use clap_complete::Shell;
 
@@ -138,4 +139,182 @@ fn subcommand_pages(
         subcommand_pages(sub, &name, pages)?;
     }
     Ok(())
+}
+
+/// What `docs/cli.md` says before the commands: what it is and how it is kept true.
+const REFERENCE_INTRO: &str = "# Command-line reference
+
+Every subcommand of `sessions` and every option, with the help the program itself prints
+(`sessions SUBCOMMAND --help`, `man sessions-SUBCOMMAND`). This page is generated from the
+command-line definition and checked by a test: run
+`SESSIONS_BLESS=1 cargo test --test cli generated` after changing it. For a walk through the
+tool, read the [guide](guide.md).
+
+";
+
+/// `docs/cli.md`: the top command with the global options, then every subcommand (nested ones
+/// included) with its arguments, its own options and its examples.
+pub fn cli_reference() -> String {
+    let mut cmd = cli::command().long_version(None::<&str>);
+    // Built, so that usages name the whole command (`sessions config set`) and globals are known.
+    cmd.build();
+    let mut out = String::from(REFERENCE_INTRO);
+    reference_command(&mut out, &cmd, BIN);
+    out
+}
+
+/// One command's section, then its subcommands' sections.
+fn reference_command(out: &mut String, cmd: &clap::Command, name: &str) {
+    out.push_str(&format!("## `{name}`\n\n"));
+    if let Some(about) = cmd.get_long_about().or_else(|| cmd.get_about()) {
+        out.push_str(&format!("{}\n\n", markdown_text(&about.to_string())));
+    }
+    let usage = cmd.clone().render_usage().to_string();
+    out.push_str(&format!("```text\n{}\n```\n\n", usage.trim_end()));
+    let subcommands: Vec<&clap::Command> = visible_subcommands(cmd).collect();
+    if !subcommands.is_empty() {
+        out.push_str("Commands:\n\n");
+        for sub in &subcommands {
+            let full = format!("{name} {}", sub.get_name());
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            let anchor = full.replace(' ', "-");
+            out.push_str(&format!(
+                "- [`{full}`](#{anchor}): {}\n",
+                markdown_text(&about)
+            ));
+        }
+        out.push('\n');
+    }
+    let top = name == BIN;
+    let args: Vec<&clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| !a.is_hide_set())
+        .filter(|a| {
+            top || !(a.is_global_set() || ["help", "version"].contains(&a.get_id().as_str()))
+        })
+        .collect();
+    reference_args(out, &args, top);
+    if let Some(examples) = cmd.get_after_long_help() {
+        reference_examples(out, &examples.to_string());
+    }
+    for sub in subcommands {
+        reference_command(out, sub, &format!("{name} {}", sub.get_name()));
+    }
+}
+
+fn visible_subcommands(cmd: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    cmd.get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+}
+
+/// The arguments, then the options, one list item each.
+fn reference_args(out: &mut String, args: &[&clap::Arg], top: bool) {
+    let (positionals, options): (Vec<&clap::Arg>, Vec<&clap::Arg>) =
+        args.iter().partition(|a| a.is_positional());
+    if !positionals.is_empty() {
+        out.push_str("Arguments:\n\n");
+        positionals
+            .iter()
+            .for_each(|a| out.push_str(&reference_arg(a)));
+        out.push('\n');
+    }
+    if !options.is_empty() {
+        out.push_str(if top {
+            "Global options (before or after the subcommand; every subcommand takes them):\n\n"
+        } else {
+            "Options (besides the [global options](#sessions)):\n\n"
+        });
+        options.iter().for_each(|a| out.push_str(&reference_arg(a)));
+        out.push('\n');
+    }
+}
+
+/// `- `-o`, `--output FORMAT`: help [default: …] Values: …. Environment: `VAR`.`
+fn reference_arg(arg: &clap::Arg) -> String {
+    let mut line = format!("- {}:", arg_signature(arg));
+    if let Some(help) = arg.get_long_help().or_else(|| arg.get_help()) {
+        line.push(' ');
+        line.push_str(&markdown_text(&help.to_string()));
+        if !line.ends_with('.') {
+            line.push('.');
+        }
+    }
+    let takes_values = arg.get_action().takes_values();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| format!("`{}`", v.to_string_lossy()))
+        .collect();
+    if takes_values && !defaults.is_empty() && !arg.is_hide_default_value_set() {
+        line.push_str(&format!(" Default: {}.", defaults.join(", ")));
+    }
+    let values: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| takes_values && !v.is_hide_set())
+        .map(|v| match v.get_help() {
+            Some(help) => format!("`{}` ({})", v.get_name(), markdown_text(&help.to_string())),
+            None => format!("`{}`", v.get_name()),
+        })
+        .collect();
+    if !values.is_empty() {
+        line.push_str(&format!(" Values: {}.", values.join(", ")));
+    }
+    if let Some(var) = arg.get_env() {
+        line.push_str(&format!(" Environment: `{}`.", var.to_string_lossy()));
+    }
+    line.push('\n');
+    line
+}
+
+/// `-o`, `--output FORMAT` for an option, `ID…` for a positional argument.
+fn arg_signature(arg: &clap::Arg) -> String {
+    let names: Vec<String> = arg
+        .get_value_names()
+        .map(|v| v.iter().map(|n| n.to_string()).collect())
+        .unwrap_or_else(|| vec![arg.get_id().as_str().to_uppercase()]);
+    let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+    let value = format!("{}{}", names.join(" "), if many { "…" } else { "" });
+    if arg.is_positional() {
+        return format!("`{value}`");
+    }
+    let mut long = arg.get_long().map(|l| format!("--{l}")).unwrap_or_default();
+    if arg.get_action().takes_values() {
+        long = format!("{long} {value}");
+    }
+    match arg.get_short() {
+        Some(short) => format!("`-{short}`, `{long}`"),
+        None => format!("`{long}`"),
+    }
+}
+
+/// A command's examples (its long help's epilogue) as a block of text.
+fn reference_examples(out: &mut String, examples: &str) {
+    let mut lines = examples.lines();
+    if let Some(title) = lines.next() {
+        out.push_str(&format!("{}\n\n```text\n", title.trim()));
+    }
+    for line in lines {
+        out.push_str(&format!("{}\n", line.strip_prefix("  ").unwrap_or(line)));
+    }
+    out.push_str("```\n\n");
+}
+
+/// Help text as markdown: code spans (between backticks) as they are, and elsewhere the
+/// characters markdown would take for emphasis or HTML escaped (`_` only where it starts a word:
+/// `SESSIONS_URL` stays as it is, `__SystemAdministrator` is not bold).
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut code, mut previous) = (false, ' ');
+    for c in text.chars() {
+        match c {
+            '`' => code = !code,
+            '\\' | '*' | '<' if !code => out.push('\\'),
+            '_' if !code && !previous.is_alphanumeric() => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
 }

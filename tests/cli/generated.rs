@@ -1,5 +1,5 @@
-//! completions/ and man/ are generated from the clap definition and committed; this test fails
-//! when they drift. `SESSIONS_BLESS=1 cargo test --test cli generated` rewrites them.
+//! completions/, man/ and docs/cli.md are generated from the clap definition and committed; this
+//! test fails when they drift. `SESSIONS_BLESS=1 cargo test --test cli generated` rewrites them.
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +31,10 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
     for (name, page) in docs::man_pages().unwrap() {
         files.push((root().join("man").join(name), page));
     }
+    files.push((
+        root().join("docs").join("cli.md"),
+        docs::cli_reference().into_bytes(),
+    ));
     files
 }
 
@@ -186,4 +190,23 @@ fn completion_offers_the_config_files_context_names() {
     assert_eq!(complete("2", &["--context", "studio,h"]), "studio,hmi");
     assert_eq!(complete("3", &["config", "use", "h"]), "hmi");
     assert_eq!(complete("1", &["ac"]), "active");
+}
+
+#[test]
+fn the_cli_reference_names_every_subcommand_and_every_option() {
+    let reference = docs::cli_reference();
+    let mut cmd = sessions::cli::command();
+    cmd.build();
+    let mut stack = vec![("sessions".to_string(), &cmd)];
+    while let Some((name, command)) = stack.pop() {
+        assert!(reference.contains(&format!("## `{name}`\n")), "{name}");
+        for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                assert!(reference.contains(&format!("`--{long}")), "{name} --{long}");
+            }
+        }
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            stack.push((format!("{name} {}", sub.get_name()), sub));
+        }
+    }
 }

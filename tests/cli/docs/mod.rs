@@ -221,3 +221,27 @@ fn a_wrong_command_exit_code_or_output_is_caught() {
         problems[2]
     );
 }
+
+/// The size caps of README.md and docs/ (issue 18): a page a user reads, not an engineering log.
+/// The generated command-line reference, docs/cli.md, is not counted.
+#[test]
+fn the_docs_stay_within_their_caps() {
+    const README: usize = 12_288;
+    const PAGE: usize = 20_000;
+    const DOCS: usize = 110_000;
+    let mut too_big = Vec::new();
+    let mut total = 0;
+    for (name, text) in doc_files() {
+        let cap = if name == "README.md" { README } else { PAGE };
+        if name != "docs/cli.md" && text.len() > cap {
+            too_big.push(format!("{name}: {} bytes, over {cap}", text.len()));
+        }
+        if name.starts_with("docs/") && name != "docs/cli.md" {
+            total += text.len();
+        }
+    }
+    if total > DOCS {
+        too_big.push(format!("docs/ without cli.md: {total} bytes, over {DOCS}"));
+    }
+    assert!(too_big.is_empty(), "{}", too_big.join("\n"));
+}

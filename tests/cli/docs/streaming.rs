@@ -1,7 +1,8 @@
-//! The streaming servers of docs/streaming-servers.md in the docs' world: the MediaMTX and SRS
-//! stand-ins with the captured sessions, and nginx-rtmp and Icecast answering their captured
-//! pages. The docs' commands are checked for flags, exit codes and output here; how each server
-//! really behaves is proven against the real ones in tests/cli/streaming.
+//! The streaming servers of docs/mediamtx.md, docs/srs.md, docs/nginx-rtmp.md and docs/icecast.md
+//! in the docs' world: the MediaMTX and SRS stand-ins with the captured sessions, and nginx-rtmp
+//! and Icecast answering their captured pages. The docs' commands are checked for flags, exit
+//! codes and output here; how each server really behaves is proven against the real ones in
+//! tests/cli/streaming.
 //!
 //! The blocks run at once and in any order: their kicks go to MediaMTX (whose listings the docs
 //! show without output) and to nginx-rtmp and Icecast (which keep showing what they dropped), so
