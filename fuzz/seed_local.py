@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds corpus/ for the fuzz targets without fixtures: the local collector's and the config
 file's, with the inline samples of their unit tests (src/source/local/{sockets,procs,ffmpeg,
-classify}.rs, src/config/file.rs), the renderers' and stderr's, with the characters they must
+classify}.rs, src/config_file.rs), the renderers' and stderr's, with the characters they must
 escape, and the streaming servers', with their fixtures behind the byte that picks the parser.
 Run from fuzz/; rewrites only its own seed files."""
 import os

@@ -147,8 +147,6 @@ pub struct Loaded {
     pub file: ConfigFile,
     /// The file's text as read: `save` edits it in place, so comments and layout survive.
     text: String,
-    /// Whether the file exists; a missing default file is an empty config.
-    pub exists: bool,
     /// Group or others may read it (mode & 0o044).
     pub readable_by_others: bool,
 }
@@ -325,7 +323,6 @@ pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
                 path,
                 file: ConfigFile::default(),
                 text: String::new(),
-                exists: false,
                 readable_by_others: false,
             });
         }
@@ -343,7 +340,6 @@ pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
         path,
         file,
         text,
-        exists: true,
         readable_by_others,
     })
 }
@@ -361,8 +357,8 @@ pub fn parse(text: &str, shown: &str) -> Result<ConfigFile> {
 }
 
 /// toml's message on one line of plain text: line breaks become spaces, other control
-/// characters are escaped (found by fuzzing: a tab or ESC inside a quoted value or key reached
-/// the terminal through "unknown variant `t[}\ti`").
+/// characters are escaped: a tab or ESC inside a quoted value or key would otherwise reach the
+/// terminal through toml's "unknown variant" message.
 fn printable(message: &str) -> String {
     crate::text::escape(&message.replace('\n', " ")).into_owned()
 }
@@ -439,7 +435,7 @@ mod tests {
     fn a_missing_default_file_is_empty_but_a_missing_explicit_one_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("none.toml");
-        assert!(!load(path.clone(), false).unwrap().exists);
+        assert!(load(path.clone(), false).unwrap().file.contexts.is_empty());
         assert_eq!(load(path, true).unwrap_err().exit_code(), 2);
     }
 

@@ -93,7 +93,7 @@ fn percent_encoded(s: &str) -> String {
 }
 
 /// `line` with each of `secrets` (longest first) replaced by `***`, until none is left: masking
-/// one form can leave a copy of a short one standing alone (found by fuzzing, `stderr_line`).
+/// one form can leave a copy of a short one standing alone.
 /// Each round removes copies and `***` makes none (no form holds a `*`), so it ends.
 pub fn mask_with<'a>(line: &'a str, secrets: &[String]) -> Cow<'a, str> {
     let mut out = Cow::Borrowed(line);
@@ -119,7 +119,7 @@ fn replace(text: &str, secret: &str) -> String {
         return text.replace(secret, "***");
     }
     // Until none is left alone: masking one copy of a run (`xx` in `xxx!`) leaves the next one
-    // beside `***` (found by fuzzing, `stderr_line`).
+    // beside `***`.
     let mut out = text.to_owned();
     loop {
         let next = replace_alone(&out, secret);

@@ -1,4 +1,5 @@
-//! The one error type of `sessions`, and the stable exit code each kind maps to (CLI.md).
+//! The one error type of `sessions`, and the stable exit code each kind maps to (README.md,
+//! "Exit codes").
 
 use std::fmt::Display;
 use std::io;

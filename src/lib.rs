@@ -1,20 +1,21 @@
 //! `sessions`: who is connected to a streaming or HMI server right now. The flow is
-//! argv → `cli` → `commands` (settings from `config`) → `source` → `model` → `render` → stdout;
-//! ARCHITECTURE.md is the map.
+//! argv → `cli` → `commands` (each resolves a plan from `config`) → `source` → `model` →
+//! `render` → stdout; ARCHITECTURE.md is the map. The binary needs only the parser (`cli`), the
+//! generated docs' names (`docs`), `run` and `report`.
 
 pub mod cli;
 mod commands;
-pub mod config;
+mod config;
 mod config_file;
 mod diag;
 pub mod docs;
-pub mod error;
+mod error;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod model;
+mod model;
 mod output;
-pub mod query;
+mod query;
 mod render;
 mod source;
 mod terminal;
@@ -22,3 +23,4 @@ mod text;
 
 pub use commands::run;
 pub use diag::report;
+pub use error::Error;

@@ -174,8 +174,8 @@ pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
             None => return false,
         }
     }
-    // Without a `*` there is no last part, and the whole text must have been the pattern (found
-    // by fuzzing: "ab" used to match "abc"; `text_pattern` never passes such a pattern here).
+    // Without a `*` there is no last part, and the whole text must have been the pattern (so
+    // "ab" does not match "abc"; `text_pattern` never passes such a pattern here).
     last.map_or(rest.is_empty(), |l| rest.ends_with(l))
 }
 

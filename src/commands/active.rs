@@ -39,7 +39,7 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
             })?;
         }
         // The process ends next: freeing 10,000 rows one allocation at a time would only
-        // delay the exit (a sixth of a local run's instructions).
+        // delay the exit (it would be a sixth of a local run's instructions).
         std::mem::forget(sessions);
     } else {
         let (labels, sessions) = targets::labelled(answers, Answer::sessions);

@@ -163,8 +163,8 @@ pub async fn ask_once(plan: &Plan, ask: &Ask) -> Result<Gathered> {
 }
 
 /// A fleet keeps every answer until it prints: each list at its length, not at the room its
-/// parser made for it (a datarhei Core reply grows by 1,024 sessions at a time, which for a
-/// fleet of small answers was a third of the peak memory).
+/// parser made for it: a datarhei Core reply grows by 1,024 sessions at a time, which for a
+/// fleet of small answers would be a third of the peak memory.
 fn trimmed(answer: Answer, several: bool) -> Answer {
     if !several {
         return answer;

@@ -51,7 +51,6 @@ pub struct Settings {
     /// One, or several with `--context a,b` / `--all-contexts`.
     pub targets: Vec<Configured>,
     pub output: OutputOptions,
-    pub verbose: bool,
     pub quiet: bool,
     /// `--parallel`: how many targets are asked at a time.
     pub parallel: usize,
@@ -123,7 +122,6 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     Ok(Settings {
         targets,
         output: output_options(args, env),
-        verbose: args.verbose,
         quiet: args.quiet,
         parallel: args.parallel,
     })

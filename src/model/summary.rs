@@ -129,14 +129,6 @@ pub enum GroupBy {
 }
 
 impl History {
-    pub fn grouped(&self, by: GroupBy) -> &[(String, Totals)] {
-        match by {
-            GroupBy::Remote => &self.by_remote,
-            GroupBy::Local => &self.by_local,
-            GroupBy::Reference => &self.by_reference,
-        }
-    }
-
     /// One grouping, moved out (an empty list is left behind).
     pub fn take(&mut self, by: GroupBy) -> Vec<(String, Totals)> {
         std::mem::take(match by {

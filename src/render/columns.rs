@@ -35,7 +35,7 @@ pub enum Raw<'a> {
     Text(&'a str),
     Owned(String),
     /// Numbers apart from other values: a 100,000-row tsv writes six per row, and `Display`
-    /// through `fmt` was a sixth of such a run.
+    /// through `fmt` would be a sixth of such a run.
     Int(u64),
     /// Written as `Display` writes it.
     Float(f64),

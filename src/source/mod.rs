@@ -7,9 +7,10 @@
 
 pub mod budget;
 mod clock;
+mod computed;
 pub mod datarhei;
 pub mod decode;
-mod derive;
+pub mod http;
 pub mod icecast;
 pub mod local;
 #[cfg(test)]
@@ -21,7 +22,6 @@ pub mod srs;
 mod target;
 pub mod tchmi;
 pub mod tls;
-pub mod web;
 pub(crate) mod xml;
 
 use std::fmt;

@@ -2,7 +2,7 @@
 //! WebSocket that drips its handshake, sends a giant or endless message, invalid UTF-8 or half a
 //! frame, an https redirect down to http; and the secrets that must never leak. Each run must end
 //! within `--timeout` plus a margin, with its documented exit code, one line on stderr and bounded
-//! memory. (The faults tests/datarhei.rs and tests/tchmi.rs already cover are not repeated here.)
+//! memory. (The faults that the datarhei and tchmi modules cover are not repeated here.)
 
 use std::time::Duration;
 

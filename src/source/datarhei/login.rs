@@ -1,5 +1,5 @@
 //! Logging in to Core: `POST /api/login`, `GET /api/login/refresh` and the tokens they hand
-//! out (the login's client follows no redirect to another origin: `web::login_client`).
+//! out (the login's client follows no redirect to another origin: `http::login_client`).
 
 use std::time::SystemTime;
 
@@ -11,7 +11,7 @@ use super::{Datarhei, wire};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::Secret;
-use crate::source::web;
+use crate::source::http;
 
 impl Datarhei {
     pub(super) async fn login(&mut self) -> Result<()> {
@@ -128,5 +128,5 @@ impl Datarhei {
 }
 
 pub(super) fn bearer(token: &Secret) -> Result<HeaderValue> {
-    web::bearer(token.expose())
+    http::bearer(token.expose())
 }

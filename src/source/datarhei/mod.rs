@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::budget::OverBudget;
 use crate::source::{Credentials, NetOptions, Server};
-use crate::source::{Source, net, served, web};
+use crate::source::{Source, http, net, served};
 use crate::text::{QUOTED, brief};
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
@@ -59,8 +59,8 @@ pub struct Datarhei {
 impl Datarhei {
     pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
-        let http = web::client(&net)?;
-        let login_http = web::login_client(&net)?;
+        let http = http::client(&net)?;
+        let login_http = http::login_client(&net)?;
         let compressed = !is_loopback(&base);
         Ok(Datarhei {
             http,
@@ -211,7 +211,7 @@ impl Datarhei {
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
-        web::transport_error(e, &self.host, &self.net)
+        http::transport_error(e, &self.host, &self.net)
     }
 
     fn timeout_error(&self) -> Error {
@@ -301,7 +301,7 @@ impl Datarhei {
     }
 
     fn too_large(&self, len: Option<u64>) -> Error {
-        web::too_large(&self.host, self.net.max_body_size, len)
+        http::too_large(&self.host, self.net.max_body_size, len)
     }
 
     async fn read_small(&self, mut resp: Response) -> Result<Vec<u8>> {

@@ -54,7 +54,7 @@ impl fmt::Display for SplitError {
             }
             SplitError::Value { key, index, error } => {
                 // `{key:?}`: the key is the server's text and may hold line breaks or escape
-                // sequences; quoted and escaped, the error stays one line (found by fuzzing).
+                // sequences; quoted and escaped, the error stays one line.
                 write!(f, "session {index} of {key:?}: {error}")
             }
         }

@@ -12,10 +12,10 @@ use reqwest::{Method, StatusCode, Url};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Limit, Session, SourceSummary};
-use crate::source::web::{Body, Web};
+use crate::source::http::{Body, Web};
 use crate::source::{Credentials, NetOptions, Server};
 
-use crate::source::{Source, derive, served};
+use crate::source::{Source, computed, served};
 
 /// Every Icecast listener is an HTTP client.
 const COLLECTORS: [Collector; 1] = [Collector::Http];
@@ -129,7 +129,7 @@ impl Source for Icecast {
             Ok::<_, Error>((sessions?, limit?))
         };
         let (sessions, limit) = self.web.within(fetch).await?;
-        let mut rows = derive::summaries(&COLLECTORS, &sessions);
+        let mut rows = computed::summaries(&COLLECTORS, &sessions);
         for row in &mut rows {
             row.limit_sessions = limit;
         }

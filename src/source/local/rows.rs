@@ -14,7 +14,7 @@ use crate::model::{Collector, Session, round3};
 
 /// `127.0.0.1:1935` or `[::1]:1935`; IPv4-mapped IPv6 addresses are shown as IPv4.
 pub(super) fn addr(a: SocketAddr) -> String {
-    // By hand for IPv4, the common case: std's `Display` for addresses was a fifth of a
+    // By hand for IPv4, the common case: std's `Display` for addresses would be a fifth of a
     // 10,000-connection run.
     match a.ip().to_canonical() {
         IpAddr::V4(ip) => {

@@ -281,8 +281,7 @@ pub fn parse_proc_net(proto: Proto, text: &str) -> impl Iterator<Item = Sock> + 
         let _slot = f.next()?;
         let local = parse_hex_addr(f.next()?)?;
         let remote = parse_hex_addr(f.next()?)?;
-        // The kernel writes both ends in one family; a line mixing them is not a socket
-        // (found by fuzzing: an IPv6 local end with an IPv4 remote one was accepted).
+        // The kernel writes both ends in one family; a line mixing them is not a socket.
         if local.is_ipv4() != remote.is_ipv4() {
             return None;
         }

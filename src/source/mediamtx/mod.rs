@@ -12,8 +12,8 @@ use reqwest::{Method, StatusCode, Url};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
-use crate::source::derive::{self, Looks};
-use crate::source::web::{Body, Web};
+use crate::source::computed::{self, Looks};
+use crate::source::http::{Body, Web};
 use crate::source::{Credentials, NetOptions, Server};
 
 use crate::source::{Source, served};
@@ -180,7 +180,7 @@ impl Source for Mediamtx {
         let kinds = self.sessions(&collectors).await?;
         let present: Vec<Collector> = kinds.iter().map(|(c, _)| *c).collect();
         let sessions: Vec<Session> = kinds.into_iter().flat_map(|(_, s)| s).collect();
-        Ok(SourceSummary::Collectors(derive::summaries(
+        Ok(SourceSummary::Collectors(computed::summaries(
             &present, &sessions,
         )))
     }

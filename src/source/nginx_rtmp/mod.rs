@@ -10,10 +10,10 @@ use reqwest::{Method, StatusCode, Url};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, MEBI, Session, SourceSummary, round3};
-use crate::source::web::{Body, Web};
+use crate::source::http::{Body, Web};
 use crate::source::{Credentials, NetOptions, Server};
 
-use crate::source::{Source, derive, served};
+use crate::source::{Source, computed, served};
 
 /// The registry's opener: nginx-rtmp's stat page at the target's URL (its control module beside it).
 impl super::Open for NginxRtmp {
@@ -137,7 +137,7 @@ impl Source for NginxRtmp {
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         served::<Self>(collectors, &[Collector::Rtmp])?;
         let stat = self.stat().await?;
-        let mut rows = derive::summaries(&[Collector::Rtmp], &stat.sessions);
+        let mut rows = computed::summaries(&[Collector::Rtmp], &stat.sessions);
         for row in &mut rows {
             row.rx_bit_s = stat.bw_in;
             row.tx_bit_s = stat.bw_out;

@@ -11,8 +11,8 @@ use reqwest::{Method, Url};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
-use crate::source::derive::{self, Looks};
-use crate::source::web::{Body, Web};
+use crate::source::computed::{self, Looks};
+use crate::source::http::{Body, Web};
 use crate::source::{Credentials, NetOptions, Server};
 
 use crate::source::{Source, served};
@@ -147,7 +147,7 @@ impl Source for Srs {
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let collectors = served::<Self>(collectors, &COLLECTORS)?;
         let sessions = self.sessions().await?;
-        Ok(SourceSummary::Collectors(derive::summaries(
+        Ok(SourceSummary::Collectors(computed::summaries(
             &collectors,
             &sessions,
         )))
