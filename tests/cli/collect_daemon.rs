@@ -553,7 +553,8 @@ fn the_listeners_token_comes_from_a_file_the_environment_or_stdin() {
     std::fs::write(&file, format!("{secret}\n")).unwrap();
     std::fs::set_permissions(&file, PermissionsExt::from_mode(0o600)).unwrap();
     let file = file.to_str().unwrap();
-    let ways: [(&[&str], &[(&str, &str)], Option<&str>); 3] = [
+    type Way<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], Option<&'a str>);
+    let ways: [Way<'_>; 3] = [
         (&["--token-file", file], &[], None),
         (&[], &[("SESSIONS_COLLECT_TOKEN", secret)], None),
         (&["--token-stdin"], &[], Some(secret)),
