@@ -356,6 +356,7 @@ fn a_store_that_is_not_ours_is_refused_within_the_timeout() {
     let collect = run(home.path(), &["collect", "--db", db_arg], &[], None);
     collect.assert_failure(4, "is not a history store of `sessions collect`");
     assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(!Path::new(&format!("{db_arg}-writer.lock")).exists());
 
     // Ours, but more than a millisecond of reading.
     let big = home.path().join("big.sqlite3");

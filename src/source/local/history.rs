@@ -315,17 +315,28 @@ impl Store {
     /// holds something else, and a store another writer holds.
     pub fn open(path: &Path) -> Result<Store> {
         make_private(path)?;
-        let writer = take_writer_lock(path)?;
         let fail = |e: rusqlite::Error| store_error(path, &e, None);
         let conn = Connection::open(path).map_err(fail)?;
         conn.busy_timeout(BUSY_WAIT).map_err(fail)?;
-        if let Shape::Foreign(why) = shape(&conn).map_err(fail)? {
-            return Err(foreign(path, &why));
-        }
+        // Looked at before the lock, so that a file of someone else's gets no lock file beside
+        // it, and again under it, before anything is written.
+        let empty = || match shape(&conn).map_err(fail)? {
+            Shape::Foreign(why) => Err(foreign(path, &why)),
+            Shape::Empty => Ok(true),
+            Shape::Ours => Ok(false),
+        };
+        empty()?;
+        let writer = take_writer_lock(path)?;
+        let empty = empty()?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .and_then(|_| conn.pragma_update(None, "synchronous", "FULL"))
-            .and_then(|_| conn.execute_batch(SCHEMA))
             .map_err(fail)?;
+        // Only a new store is written to here (a store of ours busy at start does not stop
+        // `collect`), in one transaction: a reader never sees half a schema.
+        if empty {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
+                .map_err(fail)?;
+        }
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -658,6 +669,7 @@ mod tests {
             .unwrap();
         let e = Store::open(&path).err().unwrap();
         assert!(e.to_string().contains("a trigger runs"), "{e}");
+        assert!(!writer_lock_path(&dir.path().join("0.sqlite3")).exists());
         let text = dir.path().join("text");
         std::fs::write(
             &text,
