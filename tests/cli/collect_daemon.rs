@@ -125,6 +125,17 @@ fn wait_for_store(db: &Path) {
 
 /// One HTTP/1.1 GET with this Host header (none when `None`): the status and the body.
 fn get(port: u16, path: &str, host: Option<&str>, token: Option<&str>) -> (u16, String) {
+    get_slowly(port, path, host, token, Duration::ZERO)
+}
+
+/// [`get`], pausing after each read of at most 1 MiB.
+fn get_slowly(
+    port: u16,
+    path: &str,
+    host: Option<&str>,
+    token: Option<&str>,
+    pause: Duration,
+) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut req = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
     if let Some(host) = host {
@@ -136,7 +147,15 @@ fn get(port: u16, path: &str, host: Option<&str>, token: Option<&str>) -> (u16, 
     req.push_str("\r\n");
     s.write_all(req.as_bytes()).unwrap();
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = s.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        std::thread::sleep(pause);
+    }
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let status = raw
         .split(' ')
@@ -488,7 +507,14 @@ fn a_slow_listing_does_not_delay_the_polls() {
     );
     wait_for_http(port);
     let started = Instant::now();
-    let (status, body) = get(port, "/api/v3/session?collectors=rtmp", Some(&listen), None);
+    // A client that reads slowly too: the listing lasts at least a second on any machine.
+    let (status, body) = get_slowly(
+        port,
+        "/api/v3/session?collectors=rtmp",
+        Some(&listen),
+        None,
+        Duration::from_millis(25),
+    );
     let ended = Instant::now();
     assert_eq!(status, 200);
     let body = body
