@@ -442,9 +442,30 @@ pub struct CollectArgs {
     pub interval: Duration,
 
     /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
-    /// Any address other than loopback requires --token (sent as Authorization: Bearer)
+    /// Any address other than loopback requires a token (--token-file or
+    /// SESSIONS_COLLECT_TOKEN; clients send Authorization: Bearer TOKEN)
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
+
+    /// With --listen: the token clients must send is the first line of this file (keep it
+    /// private, e.g. mode 0600); else it comes from SESSIONS_COLLECT_TOKEN. Never on the
+    /// command line, where any user can read it
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "listen",
+        conflicts_with = "token_stdin"
+    )]
+    pub token_file: Option<PathBuf>,
+
+    /// With --listen: read the token clients must send from the first line of standard input
+    #[arg(long, requires = "listen")]
+    pub token_stdin: bool,
+
+    /// With --listen: also answer requests whose Host is NAME (a DNS name or a proxy's);
+    /// the listen address, localhost on loopback and this machine's hostname are always answered
+    #[arg(long, value_name = "NAME", requires = "listen")]
+    pub allow_host: Vec<String>,
 
     /// The history store [default: $XDG_STATE_HOME/sessions/history.sqlite3 or
     /// ~/.local/state/sessions/history.sqlite3]

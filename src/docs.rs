@@ -78,6 +78,9 @@ the same as \fB\-\-url\fR, \fB\-\-context\fR, \fB\-\-config\fR, \fB\-\-user\fR a
 \fBSESSIONS_PASSWORD\fR
 the password for \fB\-\-user\fR (never accepted on the command line)
 .TP
+\fBSESSIONS_COLLECT_TOKEN\fR
+the token \fBsessions collect \-\-listen\fR asks of its clients (else \fB\-\-token\-file\fR; never on the command line)
+.TP
 \fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR
 no colour, or colour even when stdout is not a terminal (\fB\-\-color auto\fR)
 .TP
@@ -92,7 +95,7 @@ where the config file and the history store are
 named contexts; written by \fBsessions config\fR with mode 0600
 .TP
 \fI$XDG_STATE_HOME/sessions/history.sqlite3\fR (else \fI~/.local/state/sessions/history.sqlite3\fR)
-finished sessions recorded by \fBsessions collect\fR, read by \fBsessions summary\fR
+finished sessions recorded by \fBsessions collect\fR (mode 0600; its one writer holds \fIhistory.sqlite3\-writer.lock\fR), read by \fBsessions summary\fR
 .SH EXAMPLES
 .TP
 \fBsessions active\fR

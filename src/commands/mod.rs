@@ -35,7 +35,10 @@ pub fn run(cli: Cli) -> Result<()> {
             online(&global, async |s| subscriptions::run(s, args).await)
         }
         Command::Watch(args) => online(&global, async |s| watch::run(s, args).await),
-        Command::Collect(args) => online(&global, async |s| collect::run(s, args).await),
+        Command::Collect(args) => {
+            collect::check_argv(&global, &args)?;
+            online(&global, async |s| collect::run(s, args).await)
+        }
         Command::Kick(args) => online(&global, async |s| kick::run(s, args).await),
     }
 }

@@ -98,7 +98,9 @@ impl Needs<'_> {
                 self.refuse(server.kind)?;
                 Ok(Target::Server(server.clone()))
             }
-            Ok(Place::Local { port_map, .. }) => Ok(Target::Local(self.local_options(port_map)?)),
+            Ok(Place::Local {
+                port_map, timeout, ..
+            }) => Ok(Target::Local(self.local_options(port_map, *timeout)?)),
         }
     }
 
@@ -123,7 +125,11 @@ impl Needs<'_> {
 
     /// The local collector's options: the context's port map with `--port-map` on top, the
     /// sampling window, and for `summary` the history store and day.
-    fn local_options(&self, context_map: &[PortMapping]) -> Result<LocalOptions> {
+    fn local_options(
+        &self,
+        context_map: &[PortMapping],
+        timeout: Duration,
+    ) -> Result<LocalOptions> {
         let Some(local) = &self.local else {
             return Ok(LocalOptions::idle());
         };
@@ -144,6 +150,7 @@ impl Needs<'_> {
             sample: local.sample,
             db,
             day,
+            timeout,
             all: local.args.all,
         })
     }

@@ -34,8 +34,10 @@ pub enum Place {
     /// This machine, with the context's `port_map`.
     Local {
         port_map: Vec<PortMapping>,
-        /// The bearer token `collect --listen` asks of its clients.
+        /// `--token`, which `collect` refuses as its listener's token.
         token: Option<Secret>,
+        /// `--timeout`: the bound on reading the history store.
+        timeout: Duration,
     },
 }
 
@@ -213,6 +215,7 @@ fn target(
         None => Place::Local {
             port_map: port_map(context)?,
             token: credentials.token,
+            timeout: net_options(args, context)?.timeout,
         },
         Some((kind, url)) => Place::Server(Server {
             kind,

@@ -527,7 +527,7 @@ fn http_get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut out = String::new();
@@ -802,6 +802,9 @@ fn collect_listen_checks_the_token() {
     let http = free_port();
     let listen = format!("127.0.0.1:{http}");
     let db = home.path().join("h.sqlite3");
+    let token = home.path().join("token");
+    std::fs::write(&token, "s3cret\n").unwrap();
+    std::fs::set_permissions(&token, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let collect = Collector::start(
         home.path(),
         &[
@@ -810,8 +813,8 @@ fn collect_listen_checks_the_token() {
             "1s",
             "--listen",
             &listen,
-            "--token",
-            "s3cret",
+            "--token-file",
+            token.to_str().unwrap(),
             "--db",
             db.to_str().unwrap(),
         ],

@@ -3,6 +3,7 @@
 //! holds the servers and the one way to run the binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod collect_daemon;
 mod contexts;
 mod datarhei;
 mod docs;

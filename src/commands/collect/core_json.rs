@@ -1,7 +1,7 @@
 //! datarhei Core's session JSON, written byte for byte as Core writes it (key order, sorted map
 //! keys, `%.3f` numbers), so Core's clients and our own datarhei source read `collect --listen`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::time::SystemTime;
 
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::model::{Collector, Load, MEBI, Session, Totals};
-use crate::source::local::history::Store;
+use crate::source::local::history::{self, Store};
 use crate::source::local::unix_seconds;
 
 /// Core's `toNumber`: whole numbers without decimals, anything else with three.
@@ -137,51 +137,176 @@ fn stats_map(out: &mut String, rows: &[(String, Totals)]) {
     out.push('}');
 }
 
+/// Where a long reply is written: `flush` takes the text whenever it passes `CHUNK` bytes, so a
+/// listing of a large history is sent as it is read, never held whole.
+pub struct Sink<'a> {
+    text: String,
+    flush: &'a mut dyn FnMut(String) -> Result<()>,
+}
+
+/// About what one write to a socket takes.
+const CHUNK: usize = 64 * 1024;
+
+impl<'a> Sink<'a> {
+    pub fn new(flush: &'a mut dyn FnMut(String) -> Result<()>) -> Self {
+        Sink {
+            text: String::with_capacity(CHUNK * 2),
+            flush,
+        }
+    }
+
+    /// A point where the text may be handed on.
+    fn mark(&mut self) -> Result<()> {
+        if self.text.len() < CHUNK {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.text, String::with_capacity(CHUNK * 2));
+        (self.flush)(full)
+    }
+
+    /// Hands on what is left.
+    pub fn finish(mut self) -> Result<()> {
+        if self.text.is_empty() {
+            return Ok(());
+        }
+        (self.flush)(std::mem::take(&mut self.text))
+    }
+}
+
+impl std::ops::Deref for Sink<'_> {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.text
+    }
+}
+
+impl std::ops::DerefMut for Sink<'_> {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.text
+    }
+}
+
+/// Session count and exact bytes, summed.
+#[derive(Default)]
+struct Sum {
+    sessions: u64,
+    rx: u64,
+    tx: u64,
+}
+
+impl Sum {
+    fn add(&mut self, t: &Totals) {
+        self.sessions += t.sessions;
+        self.rx = self.rx.saturating_add(t.rx_bytes.unwrap_or(0));
+        self.tx = self.tx.saturating_add(t.tx_bytes.unwrap_or(0));
+    }
+
+    fn totals(&self) -> Totals {
+        history::totals(self.sessions, self.rx, self.tx)
+    }
+}
+
+/// One remote of the `remote` map, gathered from the (remote, local) rows that follow each other.
+struct Remote {
+    name: String,
+    locals: Vec<(String, Totals)>,
+    sum: Sum,
+}
+
+impl Remote {
+    fn write(&self, out: &mut Sink<'_>, first: bool) -> Result<()> {
+        if !first {
+            out.push(',');
+        }
+        string(out, &self.name);
+        out.push_str(":{");
+        stats(out, &self.sum.totals());
+        out.push_str(",\"local\":");
+        stats_map(out, &self.locals);
+        out.push('}');
+        out.mark()
+    }
+}
+
+/// The `remote` map's entries, each with its `local` map, from one query ordered by remote and
+/// local; returns the collector's totals (the sum of every row).
+fn remotes(out: &mut Sink<'_>, c: Collector, store: &Store) -> Result<Totals> {
+    let mut all = Sum::default();
+    let mut current: Option<Remote> = None;
+    let mut first = true;
+    store.each(c, &["remote", "local"], &mut |mut key, t| {
+        let local = key.pop().unwrap_or_default();
+        let remote = key.pop().unwrap_or_default();
+        all.add(&t);
+        if current.as_ref().is_some_and(|r| r.name != remote)
+            && let Some(done) = current.take()
+        {
+            done.write(out, first)?;
+            first = false;
+        }
+        let r = current.get_or_insert_with(|| Remote {
+            name: remote,
+            locals: Vec::new(),
+            sum: Sum::default(),
+        });
+        r.sum.add(&t);
+        r.locals.push((local, t));
+        Ok(())
+    })?;
+    if let Some(done) = current {
+        done.write(out, first)?;
+    }
+    Ok(all.totals())
+}
+
+/// A `{"key":{stats},…}` map read row by row.
+fn streamed_map(out: &mut Sink<'_>, c: Collector, store: &Store, column: &str) -> Result<()> {
+    out.push('{');
+    let mut first = true;
+    store.each(c, &[column], &mut |mut key, t| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        string(out, &key.pop().unwrap_or_default());
+        out.push_str(":{");
+        stats(out, &t);
+        out.push('}');
+        out.mark()
+    })?;
+    out.push('}');
+    Ok(())
+}
+
 /// The history part of one collector's summary, from the store (zeros without one).
-fn history(out: &mut String, c: Option<Collector>, store: Option<&Store>) -> Result<()> {
+fn history(out: &mut Sink<'_>, c: Option<Collector>, store: Option<&Store>) -> Result<()> {
     let (Some(c), Some(store)) = (c, store) else {
         out.push_str(
             "{\"remote\":{},\"local\":{},\"reference\":{},\"sessions\":0,\"traffic_rx_mb\":0,\"traffic_tx_mb\":0}",
         );
         return Ok(());
     };
-    let (total, h) = store.history(c)?;
-    let mut peers: BTreeMap<String, Vec<(String, Totals)>> = BTreeMap::new();
-    for (mut key, t) in store.grouped(c, &["remote", "local"])? {
-        let local = key.pop().unwrap_or_default();
-        let remote = key.pop().unwrap_or_default();
-        peers.entry(remote).or_default().push((local, t));
-    }
     out.push_str("{\"remote\":{");
-    for (i, (remote, t)) in h.by_remote.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        string(out, remote);
-        out.push_str(":{");
-        stats(out, t);
-        out.push_str(",\"local\":");
-        stats_map(out, peers.get(remote).map_or(&[][..], Vec::as_slice));
-        out.push('}');
-    }
+    let total = remotes(out, c, store)?;
     out.push_str("},\"local\":");
-    stats_map(out, &h.by_local);
+    streamed_map(out, c, store, "local")?;
     out.push_str(",\"reference\":");
-    stats_map(out, &h.by_reference);
+    streamed_map(out, c, store, "reference")?;
     out.push(',');
     stats(out, &total);
     out.push('}');
     Ok(())
 }
 
-/// `GET /api/v3/session`.
+/// `GET /api/v3/session`, written into `out` as it is read.
 pub fn summary(
     names: &BTreeSet<String>,
     active: &[Session],
     store: Option<&Store>,
     now: SystemTime,
-) -> Result<String> {
-    let mut out = String::from("{");
+    out: &mut Sink<'_>,
+) -> Result<()> {
+    out.push('{');
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -189,9 +314,9 @@ pub fn summary(
         let load = name
             .parse()
             .map_or_else(|_| Load::default(), |c| Load::of(active, c));
-        string(&mut out, name);
+        string(out, name);
         out.push_str(":{\"active\":{\"list\":");
-        list(&mut out, name, active, now);
+        list(out, name, active, now);
         let _ = write!(
             out,
             ",\"sessions\":{},\"bandwidth_rx_mbit\":{},\"bandwidth_tx_mbit\":{},\"max_sessions\":0,\"max_bandwidth_rx_mbit\":0,\"max_bandwidth_tx_mbit\":0}},\"summary\":",
@@ -199,15 +324,18 @@ pub fn summary(
             number(load.rx_bit_s / MEBI),
             number(load.tx_bit_s / MEBI)
         );
-        history(&mut out, name.parse().ok(), store)?;
+        out.mark()?;
+        history(out, name.parse().ok(), store)?;
         out.push('}');
     }
     out.push('}');
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::model::Timestamp;
 
@@ -266,9 +394,22 @@ mod tests {
         }
     }
 
+    /// The whole of a summary, in the chunks it was handed on in.
+    fn written(names: &BTreeSet<String>, active: &[Session], store: Option<&Store>) -> String {
+        let mut chunks = Vec::new();
+        let mut flush = |chunk: String| {
+            chunks.push(chunk);
+            Ok(())
+        };
+        let mut sink = Sink::new(&mut flush);
+        summary(names, active, store, SystemTime::now(), &mut sink).unwrap();
+        sink.finish().unwrap();
+        chunks.concat()
+    }
+
     #[test]
     fn summaries_match_core() {
-        let idle = summary(&names(Some("ffmpeg")), &[], None, SystemTime::now()).unwrap();
+        let idle = written(&names(Some("ffmpeg")), &[], None);
         assert_eq!(
             idle,
             r#"{"ffmpeg":{"active":{"list":[],"sessions":0,"bandwidth_rx_mbit":0,"bandwidth_tx_mbit":0,"max_sessions":0,"max_bandwidth_rx_mbit":0,"max_bandwidth_tx_mbit":0},"summary":{"remote":{},"local":{},"reference":{},"sessions":0,"traffic_rx_mb":0,"traffic_tx_mb":0}}}"#
@@ -289,17 +430,73 @@ mod tests {
         };
         store.record(&[f.clone(), f]).unwrap();
         let live = rtmp("/live/test", 1795494198, 7203023, 512.0);
-        let got = summary(
-            &names(Some("rtmp")),
-            &[live],
-            Some(&store),
-            SystemTime::now(),
-        )
-        .unwrap();
+        drop(store);
+        let reader = Store::open_read(&dir.path().join("h.sqlite3"), Duration::from_secs(10))
+            .unwrap()
+            .unwrap();
+        let got = written(&names(Some("rtmp")), &[live], Some(&reader));
         assert!(
             got.ends_with(r#""sessions":1,"bandwidth_rx_mbit":0.500,"bandwidth_tx_mbit":0,"max_sessions":0,"max_bandwidth_rx_mbit":0,"max_bandwidth_tx_mbit":0},"summary":{"remote":{"127.0.0.1":{"sessions":2,"traffic_rx_mb":6,"traffic_tx_mb":0,"local":{"127.0.0.1:1935":{"sessions":2,"traffic_rx_mb":6,"traffic_tx_mb":0}}}},"local":{"127.0.0.1:1935":{"sessions":2,"traffic_rx_mb":6,"traffic_tx_mb":0}},"reference":{"short":{"sessions":2,"traffic_rx_mb":6,"traffic_tx_mb":0}},"sessions":2,"traffic_rx_mb":6,"traffic_tx_mb":0}}}"#),
             "{got}"
         );
+    }
+
+    /// A history larger than a chunk is handed on in pieces that make the same JSON.
+    #[test]
+    fn a_long_history_is_written_in_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let rows: Vec<_> = (0..6000u64)
+            .map(|i| crate::source::local::history::Finished {
+                collector: Collector::Rtmp,
+                id: i.to_string(),
+                reference: format!("ref{}", i % 7),
+                local: format!("127.0.0.1:{}", 1935 + i % 2),
+                remote: format!("10.0.{}.{}", (i / 2) / 256, (i / 2) % 256),
+                created_at: Timestamp(1),
+                closed_at: Timestamp(2),
+                rx_bytes: 1 << 20,
+                tx_bytes: i,
+                extra: Value::Null,
+            })
+            .collect();
+        store.record(&rows).unwrap();
+        drop(store);
+        let reader = Store::open_read(&path, Duration::from_secs(10))
+            .unwrap()
+            .unwrap();
+        let mut chunks = 0;
+        let mut whole = String::new();
+        let mut flush = |chunk: String| {
+            chunks += 1;
+            whole.push_str(&chunk);
+            Ok(())
+        };
+        let mut sink = Sink::new(&mut flush);
+        summary(
+            &names(Some("rtmp")),
+            &[],
+            Some(&reader),
+            SystemTime::now(),
+            &mut sink,
+        )
+        .unwrap();
+        sink.finish().unwrap();
+        assert!(chunks > 3, "{chunks}");
+        let v: Value = serde_json::from_str(&whole).unwrap();
+        let h = &v["rtmp"]["summary"];
+        assert_eq!(h["remote"].as_object().unwrap().len(), 3000);
+        let one = &h["remote"]["10.0.0.1"];
+        assert_eq!(
+            (&one["sessions"], &one["traffic_rx_mb"]),
+            (&2.into(), &2.into())
+        );
+        assert_eq!(one["local"].as_object().unwrap().len(), 2);
+        assert_eq!(h["sessions"], 6000);
+        assert_eq!(h["traffic_rx_mb"], 6000);
+        assert_eq!(h["reference"].as_object().unwrap().len(), 7);
+        assert_eq!(h["local"]["127.0.0.1:1935"]["sessions"], 3000);
     }
 
     #[test]

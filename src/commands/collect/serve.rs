@@ -1,41 +1,112 @@
 //! `collect --listen`: a small HTTP/1 server with datarhei Core's session endpoints, `/api`,
-//! `/ping` and Prometheus `/metrics`, guarded by a bearer token when one is configured.
+//! `/ping` and Prometheus `/metrics`, on a thread of its own, so that no request delays a poll.
+//! A request must name this listener in its `Host` and, when a token is configured, carry it.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use super::core_json;
+use super::hosts::Hosts;
+use super::listing::{self, Payload, READERS};
 use crate::diag;
+use crate::error::{Error, Result};
 use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
 use crate::render::prometheus;
 use crate::source::Secret;
 use crate::source::local::history::{self, Store};
 use crate::source::local::unix_seconds;
 
-/// What the server shows: the collector loop replaces `active` after every poll.
+/// What the server shows: the poll loop replaces `active` after every poll.
 pub struct App {
-    pub active: Mutex<Vec<Session>>,
+    pub active: Mutex<Arc<Vec<Session>>>,
     pub db: PathBuf,
     pub token: Option<Secret>,
+    pub hosts: Hosts,
+    /// `--timeout`: the bound on each reply that reads the store.
+    pub timeout: Duration,
+    pub readers: Arc<Semaphore>,
     pub started: SystemTime,
 }
 
-type Reply = Response<Full<Bytes>>;
+pub type Reply = Response<Payload>;
 
-/// Accepts connections until the task is dropped.
-pub async fn serve(listener: TcpListener, app: Arc<App>) {
+impl App {
+    pub fn new(db: PathBuf, token: Option<Secret>, hosts: Hosts, timeout: Duration) -> App {
+        App {
+            active: Mutex::new(Arc::new(Vec::new())),
+            db,
+            token,
+            hosts,
+            timeout,
+            readers: Arc::new(Semaphore::new(READERS)),
+            started: SystemTime::now(),
+        }
+    }
+
+    /// The sessions of the last poll.
+    pub fn publish(&self, active: Vec<Session>) {
+        let active = Arc::new(active);
+        match self.active.lock() {
+            Ok(mut slot) => *slot = active,
+            Err(poisoned) => *poisoned.into_inner() = active,
+        }
+    }
+
+    fn snapshot(&self) -> Arc<Vec<Session>> {
+        match self.active.lock() {
+            Ok(slot) => Arc::clone(&slot),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// When a reply that starts now must be done.
+    pub fn deadline(&self) -> Instant {
+        let now = Instant::now();
+        now.checked_add(self.timeout).unwrap_or(now)
+    }
+}
+
+/// Binds `addr` here (so a refusal is this command's error) and serves from a thread with its
+/// own runtime; returns the address bound.
+pub fn start(addr: SocketAddr, app: Arc<App>) -> Result<SocketAddr> {
+    let cannot = |e: std::io::Error| Error::Usage(format!("cannot listen on {addr}: {e}"));
+    let listener = std::net::TcpListener::bind(addr).map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let bound = listener.local_addr().map_err(cannot)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(READERS)
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the listener's runtime: {e}")))?;
+    std::thread::Builder::new()
+        .name("listen".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                match TcpListener::from_std(listener) {
+                    Ok(listener) => serve(listener, app).await,
+                    Err(e) => diag::error(format_args!("cannot listen on {bound}: {e}")),
+                }
+            });
+        })
+        .map_err(|e| Error::Internal(format!("cannot start the listener's thread: {e}")))?;
+    Ok(bound)
+}
+
+/// Accepts connections for as long as the process runs.
+async fn serve(listener: TcpListener, app: Arc<App>) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -48,7 +119,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) {
         tokio::spawn(async move {
             let svc = service_fn(move |req: Request<Incoming>| {
                 let app = Arc::clone(&app);
-                async move { Ok::<_, Infallible>(app.handle(&req)) }
+                async move { Ok::<_, Infallible>(handle(&app, &req).await) }
             });
             // A client that never finishes its request headers does not hold a task forever.
             if let Err(e) = http1::Builder::new()
@@ -63,8 +134,8 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) {
     }
 }
 
-fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply {
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
+pub fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply {
+    let mut resp = Response::new(Payload::Whole(Some(Bytes::from(body))));
     *resp.status_mut() = status;
     resp.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -79,7 +150,7 @@ struct ErrorBody<'a> {
     details: [&'a str; 1],
 }
 
-fn error(status: StatusCode, details: &str) -> Reply {
+pub fn error(status: StatusCode, details: &str) -> Reply {
     let body = ErrorBody {
         code: status.as_u16(),
         message: status.canonical_reason().unwrap_or(""),
@@ -149,44 +220,58 @@ fn authorized(req: &Request<Incoming>, token: &Secret) -> bool {
             == 0
 }
 
+/// Answers one request: refused, from memory, or from the store on a blocking thread.
+async fn handle(app: &Arc<App>, req: &Request<Incoming>) -> Reply {
+    if let Some(refused) = app.refuse(req) {
+        return refused;
+    }
+    let now = SystemTime::now();
+    let active = app.snapshot();
+    let collectors = || core_json::names(query_param(req.uri().query(), "collectors").as_deref());
+    match req.uri().path() {
+        "/api/v3/session/active" => json(core_json::active(&collectors(), &active, now)),
+        "/api/v3/session" => listing::sessions(app, collectors(), active, now).await,
+        "/metrics" => listing::metrics(app, active).await,
+        "/api" => json(app.about(now)),
+        "/ping" => reply(StatusCode::OK, "text/plain; charset=UTF-8", "pong".into()),
+        _ => error(StatusCode::NOT_FOUND, "Not Found"),
+    }
+}
+
 impl App {
-    fn handle(&self, req: &Request<Incoming>) -> Reply {
+    /// A request that does not name this listener (DNS rebinding), lacks the token, or is not a
+    /// read, answered as such.
+    fn refuse(&self, req: &Request<Incoming>) -> Option<Reply> {
+        let host = match req.uri().authority() {
+            Some(authority) => Some(authority.as_str()),
+            None => req.headers().get(HOST).map(|h| h.to_str().unwrap_or("")),
+        };
+        match host {
+            Some(host) if !self.hosts.allows(host) => {
+                diag::trace(format_args!("refused a request for Host {host}"));
+                return Some(error(
+                    StatusCode::FORBIDDEN,
+                    "Host not allowed: this server answers only to its own address (see collect --allow-host)",
+                ));
+            }
+            // HTTP/1.0 clients may leave Host out; HTTP/1.1 requires it (RFC 9112 §3.2).
+            None if req.version() != hyper::Version::HTTP_10 => {
+                return Some(error(StatusCode::BAD_REQUEST, "Host header required"));
+            }
+            _ => {}
+        }
         if let Some(token) = &self.token
             && !authorized(req, token)
         {
-            return error(StatusCode::UNAUTHORIZED, "Missing or invalid JWT token");
+            return Some(error(
+                StatusCode::UNAUTHORIZED,
+                "Missing or invalid JWT token",
+            ));
         }
         if req.method() != Method::GET && req.method() != Method::HEAD {
-            return error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+            return Some(error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"));
         }
-        let now = SystemTime::now();
-        let active = self
-            .active
-            .lock()
-            .map(|a| a.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
-        let collectors =
-            || core_json::names(query_param(req.uri().query(), "collectors").as_deref());
-        match req.uri().path() {
-            "/api/v3/session/active" => json(core_json::active(&collectors(), &active, now)),
-            "/api/v3/session" => match Store::open_read(&self.db)
-                .and_then(|store| core_json::summary(&collectors(), &active, store.as_ref(), now))
-            {
-                Ok(body) => json(body),
-                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-            },
-            "/metrics" => match self.metrics(&active) {
-                Ok(body) => reply(
-                    StatusCode::OK,
-                    "text/plain; version=0.0.4; charset=utf-8",
-                    body,
-                ),
-                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-            },
-            "/api" => json(self.about(now)),
-            "/ping" => reply(StatusCode::OK, "text/plain; charset=UTF-8", "pong".into()),
-            _ => error(StatusCode::NOT_FOUND, "Not Found"),
-        }
+        None
     }
 
     /// Core's "about", so Core's own clients (which probe `/api` first) accept this server.
@@ -212,9 +297,9 @@ impl App {
     }
 
     /// The same series as `sessions summary -o prometheus` (one naming scheme everywhere), from
-    /// the sessions of the last look and the history's totals.
-    fn metrics(&self, active: &[Session]) -> crate::error::Result<String> {
-        let store = Store::open_read(&self.db)?;
+    /// the sessions of the last look and the history's totals, read within `left`.
+    pub fn metrics(&self, active: &[Session], left: Duration) -> Result<String> {
+        let store = Store::open_read(&self.db, left)?;
         let mut rows = Vec::new();
         for c in Collector::CORE {
             let total = match &store {
@@ -231,9 +316,8 @@ impl App {
             rows.iter().map(|r| (None, r)).collect();
         let mut out = Vec::new();
         prometheus::collectors(&mut out, &labelled)
-            .map_err(|e| crate::error::Error::Internal(format!("cannot write /metrics: {e}")))?;
-        String::from_utf8(out)
-            .map_err(|e| crate::error::Error::Internal(format!("cannot write /metrics: {e}")))
+            .map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))?;
+        String::from_utf8(out).map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))
     }
 }
 

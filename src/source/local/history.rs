@@ -3,15 +3,29 @@
 //!
 //! Why SQLite: a committed WAL transaction survives `kill -9` (and, with synchronous=FULL, a
 //! power cut), and a torn write is rolled back on the next open, so the store is never corrupt.
+//!
+//! A store is opened only when its schema is ours (a `finished` table with our columns and no
+//! trigger), so a file handed over as `--db` cannot make a read run forever through a view; every
+//! read is also bounded by a deadline (SQLite's progress handler). It holds addresses and stream
+//! names, so it is created 0600 (SQLite gives its -wal, -shm and journal files the same mode) in
+//! folders created 0700. One writer per store: the writer holds `flock` on a lock file beside
+//! it, which dies with its holder; readers (and an operator's `sqlite3`) take no such lock.
 
-use std::path::Path;
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
 
 use crate::error::{Error, Result};
 use crate::model::{
     Collector, CollectorSummary, History, Limit, Load, MEBI, Session, Timestamp, Totals, round3,
 };
+
+/// The schema this build reads and writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS finished (
@@ -34,6 +48,27 @@ CREATE VIEW IF NOT EXISTS daily AS
 PRAGMA user_version = 1;
 ";
 
+/// The columns of `finished` this build reads and writes.
+const COLUMNS: [&str; 10] = [
+    "collector",
+    "session_id",
+    "reference",
+    "local",
+    "remote",
+    "created_at",
+    "closed_at",
+    "rx_bytes",
+    "tx_bytes",
+    "extra",
+];
+
+/// How long a statement waits for another connection's lock before it fails with "busy" (the
+/// writer then keeps its sessions and retries; a reader's wait is within its deadline too).
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+/// SQLite virtual-machine steps between two looks at a read's deadline (microseconds apart).
+const STEPS_PER_CHECK: i32 = 1000;
+
 /// A session that has ended, as it is recorded.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finished {
@@ -52,12 +87,22 @@ pub struct Finished {
 /// The open store.
 pub struct Store {
     conn: Connection,
+    path: PathBuf,
     /// Read only the sessions that ended on this UTC day (`YYYY-MM-DD`).
     day: Option<String>,
+    /// A reader's bound (`--timeout`), named when it expires.
+    timeout: Option<Duration>,
+    /// The writer's lock file, held (`flock`) as long as the store is open for writing.
+    _writer: Option<File>,
 }
 
-fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
-    Error::Internal(format!("history store {}: {e}", path.display()))
+/// What a database file holds.
+enum Shape {
+    /// Nothing yet (a new or zero-length file): `collect` creates the schema.
+    Empty,
+    Ours,
+    /// Something else; the reason says what differs.
+    Foreign(String),
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -68,35 +113,263 @@ fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-impl Store {
-    /// Opens (creating it and its folder if needed) the store for writing.
-    pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+/// Totals from a count and exact byte sums (whole MiB truncated, as Core reports them).
+pub fn totals(sessions: u64, rx: u64, tx: u64) -> Totals {
+    Totals {
+        sessions,
+        rx_mib: rx >> 20,
+        tx_mib: tx >> 20,
+        rx_bytes: Some(rx),
+        tx_bytes: Some(tx),
+    }
+}
+
+/// A failure of the store at `path` as the exit codes tell it: a read past its deadline is a
+/// source that did not answer in time (3), a file that is not a database one we cannot use (4).
+fn store_error(path: &Path, e: &rusqlite::Error, timeout: Option<Duration>) -> Error {
+    match (e.sqlite_error_code(), timeout) {
+        (Some(ErrorCode::OperationInterrupted), Some(t)) => Error::Unreachable(format!(
+            "history store {}: no answer within --timeout {}; a store this large needs a longer --timeout",
+            path.display(),
+            humantime::format_duration(t)
+        )),
+        (Some(ErrorCode::NotADatabase), _) => foreign(path, "it is not an SQLite database"),
+        _ => Error::Internal(format!("history store {}: {e}", path.display())),
+    }
+}
+
+fn foreign(path: &Path, why: &str) -> Error {
+    Error::BadReply(format!(
+        "{} is not a history store of `sessions collect` ({why}); pass --db with one",
+        path.display()
+    ))
+}
+
+/// One object of the schema: its type, name and table, and whether its SQL makes it virtual.
+struct Object {
+    kind: String,
+    name: String,
+    table: String,
+    is_virtual: bool,
+}
+
+fn objects(conn: &Connection) -> rusqlite::Result<Vec<Object>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, coalesce(sql, '') LIKE 'CREATE VIRTUAL%' FROM sqlite_schema \
+         WHERE substr(name, 1, 7) != 'sqlite_'",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(Object {
+            kind: row.get(0)?,
+            name: row.get(1)?,
+            table: row.get(2)?,
+            is_virtual: row.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Whether the file holds nothing, our schema, or something else (and what).
+fn shape(conn: &Connection) -> rusqlite::Result<Shape> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let objects = objects(conn)?;
+    if objects.is_empty() && version == 0 {
+        return Ok(Shape::Empty);
+    }
+    if version > SCHEMA_VERSION {
+        return Ok(Shape::Foreign(format!(
+            "schema version {version}, from a newer sessions; this one reads {SCHEMA_VERSION}"
+        )));
+    }
+    if version != SCHEMA_VERSION {
+        return Ok(Shape::Foreign(format!("schema version {version}")));
+    }
+    let Some(finished) = objects.iter().find(|o| o.name == "finished") else {
+        return Ok(Shape::Foreign("no `finished` table".into()));
+    };
+    if finished.kind != "table" || finished.is_virtual {
+        let kind = if finished.is_virtual {
+            "virtual table"
+        } else {
+            finished.kind.as_str()
+        };
+        // SQLite's own word for the object: table, index, view or trigger.
+        return Ok(Shape::Foreign(format!(
+            "`finished` is a {}, not a table",
+            crate::text::escape(kind)
+        )));
+    }
+    // A trigger would run inside every commit of `collect`.
+    if objects
+        .iter()
+        .any(|o| o.kind == "trigger" && o.table == "finished")
+    {
+        return Ok(Shape::Foreign("a trigger runs on `finished`".into()));
+    }
+    columns(conn)
+}
+
+/// Every column we use is a plain column of `finished` (a generated one computes on each read).
+fn columns(conn: &Connection) -> rusqlite::Result<Shape> {
+    let mut stmt = conn.prepare("SELECT name, hidden FROM pragma_table_xinfo('finished')")?;
+    let found = stmt
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for column in COLUMNS {
+        match found.iter().find(|(name, _)| name == column) {
+            None => return Ok(Shape::Foreign(format!("`finished` has no `{column}`"))),
+            Some((_, 0)) => {}
+            Some(_) => return Ok(Shape::Foreign(format!("`finished`.`{column}` is computed"))),
         }
-        let conn = Connection::open(path).map_err(|e| db_error(path, &e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .and_then(|_| conn.pragma_update(None, "journal_mode", "WAL"))
+    }
+    Ok(Shape::Ours)
+}
+
+/// The lock file of the store's one writer: the store's path with `-writer.lock` added.
+pub fn writer_lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-writer.lock");
+    PathBuf::from(name)
+}
+
+/// Takes the writer's lock, or says who holds it. `flock` (not SQLite's own locks, which a
+/// reader or a brief `sqlite3` write takes too) and on a file of its own: on NFS Linux emulates
+/// `flock` with the byte-range locks SQLite uses on the store itself.
+fn take_writer_lock(path: &Path) -> Result<File> {
+    let lock_path = writer_lock_path(path);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&lock_path)
+        .map_err(|e| Error::Internal(format!("cannot open {}: {e}", lock_path.display())))?;
+    match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => {
+            // Only for the message of a second writer: failing to write it changes nothing.
+            let _ = file
+                .set_len(0)
+                .and_then(|()| writeln!(file, "{}", std::process::id()));
+            Ok(file)
+        }
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => {
+            let mut pid = String::new();
+            let _ = (&file).take(24).read_to_string(&mut pid);
+            let pid = pid.trim();
+            let holder = if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+                format!(" (pid {pid})")
+            } else {
+                String::new()
+            };
+            Err(Error::Usage(format!(
+                "another `sessions collect`{holder} is recording into {}: a store has one writer; stop that one, or give this one another --db",
+                path.display()
+            )))
+        }
+        Err(e) => Err(Error::Internal(format!(
+            "cannot lock {}: {e}",
+            lock_path.display()
+        ))),
+    }
+}
+
+/// The folders of a new store are created 0700 (those that exist are left as they are), and the
+/// store itself 0600 before SQLite opens it.
+fn make_private(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Internal(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// From now on, a statement on `conn` that runs past `timeout` fails as interrupted.
+fn bound(conn: &Connection, timeout: Duration) -> rusqlite::Result<()> {
+    let Some(deadline) = Instant::now().checked_add(timeout) else {
+        return Ok(());
+    };
+    conn.progress_handler(STEPS_PER_CHECK, Some(move || Instant::now() >= deadline))?;
+    conn.busy_timeout(BUSY_WAIT.min(timeout))
+}
+
+impl Store {
+    /// Opens the store for writing, creating it (and its folders) if needed; refuses a file that
+    /// holds something else, and a store another writer holds.
+    pub fn open(path: &Path) -> Result<Store> {
+        make_private(path)?;
+        let fail = |e: rusqlite::Error| store_error(path, &e, None);
+        let conn = Connection::open(path).map_err(fail)?;
+        conn.busy_timeout(BUSY_WAIT).map_err(fail)?;
+        // Looked at before the lock, so that a file of someone else's gets no lock file beside
+        // it, and again under it, before anything is written.
+        let empty = || match shape(&conn).map_err(fail)? {
+            Shape::Foreign(why) => Err(foreign(path, &why)),
+            Shape::Empty => Ok(true),
+            Shape::Ours => Ok(false),
+        };
+        empty()?;
+        let writer = take_writer_lock(path)?;
+        let empty = empty()?;
+        conn.pragma_update(None, "journal_mode", "WAL")
             .and_then(|_| conn.pragma_update(None, "synchronous", "FULL"))
-            .and_then(|_| conn.execute_batch(SCHEMA))
-            .map_err(|e| db_error(path, &e))?;
-        Ok(Store { conn, day: None })
+            .map_err(fail)?;
+        // Only a new store is written to here (a store of ours busy at start does not stop
+        // `collect`), in one transaction: a reader never sees half a schema.
+        if empty {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
+                .map_err(fail)?;
+        }
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            day: None,
+            timeout: None,
+            _writer: Some(writer),
+        })
     }
 
-    /// Opens an existing store for reading; `None` when `collect` never ran.
-    pub fn open_read(path: &Path) -> Result<Option<Store>> {
+    /// Opens an existing store for reading, every statement within `timeout` of now; `None`
+    /// when `collect` never wrote one.
+    pub fn open_read(path: &Path, timeout: Duration) -> Result<Option<Store>> {
         if !path.exists() {
             return Ok(None);
         }
+        let fail = |e: rusqlite::Error| store_error(path, &e, Some(timeout));
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| db_error(path, &e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(|e| db_error(path, &e))?;
-        Ok(Some(Store { conn, day: None }))
+        .map_err(fail)?;
+        bound(&conn, timeout).map_err(fail)?;
+        match shape(&conn).map_err(fail)? {
+            Shape::Empty => Ok(None),
+            Shape::Foreign(why) => Err(foreign(path, &why)),
+            Shape::Ours => Ok(Some(Store {
+                conn,
+                path: path.to_owned(),
+                day: None,
+                timeout: Some(timeout),
+                _writer: None,
+            })),
+        }
     }
 
     /// From now on, read only the sessions that ended on `day` (UTC, `YYYY-MM-DD`).
@@ -105,9 +378,17 @@ impl Store {
         self
     }
 
+    fn error(&self, e: &rusqlite::Error) -> Error {
+        store_error(&self.path, e, self.timeout)
+    }
+
     /// Records sessions in one transaction: all of them are durable when this returns, or none.
+    /// The write lock is taken first (`BEGIN IMMEDIATE`), so "busy" comes before any row is
+    /// written and a retry cannot store a row twice.
     pub fn record(&mut self, finished: &[Finished]) -> rusqlite::Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO finished (collector, session_id, reference, local, remote, \
@@ -132,51 +413,64 @@ impl Store {
         tx.commit()
     }
 
-    /// Totals grouped by the given columns (none: one row for the whole collector).
-    pub fn grouped(
+    /// Totals grouped by the given columns (none: one row for the whole collector), in the
+    /// order of the columns' values, each handed to `row` as it is read: a long listing is never
+    /// held whole. An error of `row` stops the reading and is returned.
+    pub fn each(
         &self,
         collector: Collector,
         columns: &[&str],
-    ) -> Result<Vec<(Vec<String>, Totals)>> {
-        // The column names come from this module's constants, never from input.
+        row: &mut dyn FnMut(Vec<String>, Totals) -> Result<()>,
+    ) -> Result<()> {
+        // The column names come from this module's callers' constants, never from input.
         let keys = columns.join(", ");
-        let select = if keys.is_empty() {
-            String::new()
+        let (select, group) = if keys.is_empty() {
+            (String::new(), String::new())
         } else {
-            format!("{keys}, ")
-        };
-        let group = if keys.is_empty() {
-            String::new()
-        } else {
-            format!("GROUP BY {keys} ORDER BY {keys}")
+            (
+                format!("{keys}, "),
+                format!("GROUP BY {keys} ORDER BY {keys}"),
+            )
         };
         let sql = format!(
             "SELECT {select}count(*), coalesce(sum(rx_bytes), 0), coalesce(sum(tx_bytes), 0) \
              FROM finished WHERE collector = ?1 \
              AND (?2 IS NULL OR date(closed_at, 'unixepoch') = ?2) {group}"
         );
-        let run = || -> rusqlite::Result<Vec<(Vec<String>, Totals)>> {
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params![collector.as_str(), self.day], |row| {
-                let n = columns.len();
+        let n = columns.len();
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.error(&e))?;
+        let mut rows = stmt
+            .query(params![collector.as_str(), self.day])
+            .map_err(|e| self.error(&e))?;
+        while let Some(r) = rows.next().map_err(|e| self.error(&e))? {
+            let read = || -> rusqlite::Result<(Vec<String>, Totals)> {
                 let key = (0..n)
-                    .map(|i| row.get::<_, String>(i))
+                    .map(|i| r.get::<_, String>(i))
                     .collect::<rusqlite::Result<Vec<_>>>()?;
-                let (rx, tx) = (to_u64(row.get(n + 1)?), to_u64(row.get(n + 2)?));
+                let count = to_u64(r.get(n)?);
                 Ok((
                     key,
-                    Totals {
-                        sessions: to_u64(row.get(n)?),
-                        rx_mib: rx >> 20,
-                        tx_mib: tx >> 20,
-                        rx_bytes: Some(rx),
-                        tx_bytes: Some(tx),
-                    },
+                    totals(count, to_u64(r.get(n + 1)?), to_u64(r.get(n + 2)?)),
                 ))
-            })?;
-            rows.collect()
-        };
-        run().map_err(|e| Error::Internal(format!("cannot read the history store: {e}")))
+            };
+            let (key, t) = read().map_err(|e| self.error(&e))?;
+            row(key, t)?;
+        }
+        Ok(())
+    }
+
+    /// Totals grouped by the given columns, all of them (see `each`).
+    pub fn grouped(
+        &self,
+        collector: Collector,
+        columns: &[&str],
+    ) -> Result<Vec<(Vec<String>, Totals)>> {
+        let mut all = Vec::new();
+        self.each(collector, columns, &mut |key, t| {
+            all.push((key, t));
+            Ok(())
+        })?;
+        Ok(all)
     }
 
     /// One collector's finished sessions, all together.
@@ -234,7 +528,11 @@ pub fn collector_summary(
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
+
+    const A_WHILE: Duration = Duration::from_secs(10);
 
     fn finished(remote: &str, rx: u64) -> Finished {
         Finished {
@@ -264,7 +562,7 @@ mod tests {
             ])
             .unwrap();
         drop(store);
-        let store = Store::open_read(&path).unwrap().unwrap();
+        let store = Store::open_read(&path, A_WHILE).unwrap().unwrap();
         let (total, h) = store.history(Collector::Rtmp).unwrap();
         assert_eq!(total.sessions, 3);
         assert_eq!(total.rx_bytes, Some((3 << 20) + 6));
@@ -287,8 +585,121 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_store_reads_as_none() {
+    fn a_missing_or_empty_store_reads_as_none() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(Store::open_read(&dir.path().join("x")).unwrap().is_none());
+        let path = dir.path().join("x");
+        assert!(Store::open_read(&path, A_WHILE).unwrap().is_none());
+        std::fs::write(&path, "").unwrap();
+        assert!(Store::open_read(&path, A_WHILE).unwrap().is_none());
+        // … and a writer makes it a store.
+        Store::open(&path).unwrap();
+        assert!(Store::open_read(&path, A_WHILE).unwrap().is_some());
+    }
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_store_and_its_files_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/sessions/history.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        store.record(&[finished("10.0.0.1", 1)]).unwrap();
+        for file in [
+            path.clone(),
+            PathBuf::from(format!("{}-wal", path.display())),
+            PathBuf::from(format!("{}-shm", path.display())),
+            writer_lock_path(&path),
+        ] {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(mode(&dir.path().join("state")), 0o700);
+    }
+
+    #[test]
+    fn a_store_has_one_writer_and_any_number_of_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let first = Store::open(&path).unwrap();
+        let Err(e) = Store::open(&path) else {
+            panic!("a second writer opened the store");
+        };
+        assert_eq!(e.exit_code(), 2);
+        let pid = format!("(pid {})", std::process::id());
+        assert!(e.to_string().contains(&pid), "{e}");
+        assert!(Store::open_read(&path, A_WHILE).unwrap().is_some());
+        drop(first);
+        Store::open(&path).unwrap();
+    }
+
+    /// A file that is not our store is refused before anything is read from it or added to it.
+    #[test]
+    fn a_foreign_store_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (
+                "CREATE VIEW finished AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x FROM r; PRAGMA user_version = 1;",
+                "`finished` is a view",
+            ),
+            ("CREATE TABLE t (x);", "schema version 0"),
+            ("PRAGMA user_version = 9;", "from a newer sessions"),
+            (
+                "CREATE TABLE finished (collector); PRAGMA user_version = 1;",
+                "no `session_id`",
+            ),
+        ];
+        for (i, (sql, why)) in cases.iter().enumerate() {
+            let path = dir.path().join(format!("{i}.sqlite3"));
+            Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+            for e in [
+                Store::open_read(&path, A_WHILE).err().unwrap(),
+                Store::open(&path).err().unwrap(),
+            ] {
+                assert_eq!(e.exit_code(), 4, "{e}");
+                assert!(e.to_string().contains(why), "{why}: {e}");
+            }
+        }
+        let path = dir.path().join("trigger.sqlite3");
+        Store::open(&path).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TRIGGER t AFTER INSERT ON finished BEGIN SELECT 1; END;")
+            .unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert!(e.to_string().contains("a trigger runs"), "{e}");
+        assert!(!writer_lock_path(&dir.path().join("0.sqlite3")).exists());
+        let text = dir.path().join("text");
+        std::fs::write(
+            &text,
+            "not a database at all, but long enough to be read as one",
+        )
+        .unwrap();
+        let e = Store::open_read(&text, A_WHILE).err().unwrap();
+        assert_eq!(e.exit_code(), 4, "{e}");
+    }
+
+    #[test]
+    fn a_read_past_its_deadline_is_interrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        Store::open(&path).unwrap();
+        let store = Store::open_read(&path, Duration::from_millis(200))
+            .unwrap()
+            .unwrap();
+        let started = Instant::now();
+        let e = store
+            .conn
+            .query_row(
+                "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let e = store.error(&e);
+        assert_eq!(e.exit_code(), 3, "{e}");
+        assert!(e.to_string().contains("--timeout 200ms"), "{e}");
     }
 }

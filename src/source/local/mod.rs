@@ -33,6 +33,8 @@ pub struct LocalOptions {
     pub db: Option<PathBuf>,
     /// `summary --day`: only the sessions that ended on this UTC day.
     pub day: Option<String>,
+    /// `--timeout`: the bound on reading the history store.
+    pub timeout: Duration,
     /// `--all`: every socket on a mapped port and every ffmpeg input and output, not only the
     /// sessions (docs/local.md, "What counts as a session").
     pub all: bool,
@@ -47,6 +49,7 @@ impl LocalOptions {
             sample: Duration::ZERO,
             db: None,
             day: None,
+            timeout: Duration::ZERO,
             all: false,
         }
     }
@@ -178,7 +181,8 @@ impl Source for Local {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let sessions = self.snapshot().await?;
         let store = match &self.opts.db {
-            Some(db) => history::Store::open_read(db)?.map(|s| s.on_day(self.opts.day.clone())),
+            Some(db) => history::Store::open_read(db, self.opts.timeout)?
+                .map(|s| s.on_day(self.opts.day.clone())),
             None => None,
         };
         collectors

@@ -10,9 +10,9 @@ mod lenient;
 mod listing;
 mod request;
 
-pub use frame::{LoginReply, Reply, Routed, ServerError, route};
 #[cfg(fuzzing)]
 pub use frame::reply_id;
+pub use frame::{LoginReply, Reply, Routed, ServerError, route};
 pub use listing::Listing;
 pub use request::{
     FORCE_LOGOUT, LIST_ACTIVE_SESSIONS, LOGIN, force_logout_request, list_request, login_request,

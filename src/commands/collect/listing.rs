@@ -1,0 +1,240 @@
+//! Replies of `collect --listen` that read the history store: each runs on a blocking thread
+//! (never on the thread that polls, nor on the one that accepts requests), at most `READERS` at
+//! once, within the listener's `--timeout`; a session listing is sent in chunks as it is read.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
+
+use hyper::StatusCode;
+use hyper::body::{Body, Bytes, Frame, SizeHint};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::timeout_at;
+
+use super::core_json::{self, Sink};
+use super::serve::{App, Reply, error, reply};
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::Session;
+use crate::source::local::history::Store;
+
+/// Store reads at once: the rest wait for a slot (within their deadline).
+pub const READERS: usize = 2;
+
+/// Chunks a listing may have in flight before its reader waits for the client.
+const IN_FLIGHT: usize = 4;
+
+/// What the reading thread hands the connection.
+pub enum Piece {
+    Data(Bytes),
+    /// The listing is complete.
+    End,
+    /// It failed before its first byte: the reply is this error instead.
+    Failed(StatusCode, String),
+}
+
+/// A reply's body: whole, or chunks as a listing is read. A listing that ends without `End`
+/// ends the body with an error, so hyper closes the connection without the final chunk and no
+/// client takes a cut listing for a whole one.
+pub enum Payload {
+    Whole(Option<Bytes>),
+    Streamed {
+        first: Option<Bytes>,
+        rx: mpsc::Receiver<Piece>,
+    },
+}
+
+impl Body for Payload {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<std::result::Result<Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        let Payload::Streamed { first, rx } = this else {
+            let Payload::Whole(whole) = this else {
+                return Poll::Ready(None);
+            };
+            return Poll::Ready(whole.take().map(|b| Ok(Frame::data(b))));
+        };
+        if let Some(b) = first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(b))));
+        }
+        match rx.poll_recv(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Piece::Data(b))) => Poll::Ready(Some(Ok(Frame::data(b)))),
+            Poll::Ready(Some(Piece::End)) => {
+                *this = Payload::Whole(None);
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(Piece::Failed(..)) | None) => {
+                *this = Payload::Whole(None);
+                Poll::Ready(Some(Err(io::Error::other("the listing was cut short"))))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Payload::Whole(b) => SizeHint::with_exact(
+                b.as_ref()
+                    .map_or(0, |b| u64::try_from(b.len()).unwrap_or(0)),
+            ),
+            Payload::Streamed { .. } => SizeHint::default(),
+        }
+    }
+}
+
+/// The status for a store read that failed: one past its deadline is "unavailable".
+fn status_of(e: &Error) -> StatusCode {
+    match e {
+        Error::Unreachable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Runs `work` on a blocking thread once a reader slot is free, with what is left of `deadline`.
+async fn read_store<T: Send + 'static>(
+    app: &Arc<App>,
+    deadline: Instant,
+    work: impl FnOnce(&App, Duration) -> T + Send + 'static,
+) -> Result<JoinHandle<T>> {
+    let slot = timeout_at(deadline.into(), Arc::clone(&app.readers).acquire_owned())
+        .await
+        .map_err(|_| too_slow(app.timeout))?
+        .map_err(|_| Error::Internal("the store's reader slots are closed".into()))?;
+    let app = Arc::clone(app);
+    Ok(tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work(&app, deadline.saturating_duration_since(Instant::now()))
+    }))
+}
+
+fn too_slow(timeout: Duration) -> Error {
+    Error::Unreachable(format!(
+        "the history store was busy for longer than --timeout {}",
+        humantime::format_duration(timeout)
+    ))
+}
+
+/// `GET /metrics`: the series need the history's totals.
+pub async fn metrics(app: &Arc<App>, active: Arc<Vec<Session>>) -> Reply {
+    let deadline = app.deadline();
+    let done = match read_store(app, deadline, move |app, left| app.metrics(&active, left)).await {
+        Ok(job) => job.await,
+        Err(e) => return error(status_of(&e), &e.to_string()),
+    };
+    match done {
+        Ok(Ok(body)) => reply(
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            body,
+        ),
+        Ok(Err(e)) => error(status_of(&e), &e.to_string()),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// `GET /api/v3/session`: the active lists and the history, streamed.
+pub async fn sessions(
+    app: &Arc<App>,
+    names: BTreeSet<String>,
+    active: Arc<Vec<Session>>,
+    now: SystemTime,
+) -> Reply {
+    let deadline = app.deadline();
+    let (tx, mut rx) = mpsc::channel(IN_FLIGHT);
+    let listing = Listing {
+        names,
+        active,
+        now,
+        deadline,
+        tx,
+        handle: tokio::runtime::Handle::current(),
+    };
+    if let Err(e) = read_store(app, deadline, move |app, left| listing.write(app, left)).await {
+        return error(status_of(&e), &e.to_string());
+    }
+    let first = match rx.recv().await {
+        Some(Piece::Data(b)) => b,
+        Some(Piece::End) => Bytes::new(),
+        Some(Piece::Failed(status, why)) => return error(status, &why),
+        None => return error(StatusCode::INTERNAL_SERVER_ERROR, "the listing failed"),
+    };
+    let mut resp = reply(
+        StatusCode::OK,
+        "application/json; charset=UTF-8",
+        String::new(),
+    );
+    *resp.body_mut() = Payload::Streamed {
+        first: Some(first),
+        rx,
+    };
+    resp
+}
+
+/// One session listing, as its blocking thread writes it.
+struct Listing {
+    names: BTreeSet<String>,
+    active: Arc<Vec<Session>>,
+    now: SystemTime,
+    deadline: Instant,
+    tx: mpsc::Sender<Piece>,
+    handle: tokio::runtime::Handle,
+}
+
+impl Listing {
+    /// Hands `piece` to the connection within the deadline: a client that stops reading does
+    /// not hold the store open past it.
+    fn send(&self, piece: Piece, timeout: Duration) -> Result<()> {
+        match self
+            .handle
+            .block_on(timeout_at(self.deadline.into(), self.tx.send(piece)))
+        {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Error::Internal("the client went away".into())),
+            Err(_) => Err(Error::Unreachable(format!(
+                "the client did not take the listing within --timeout {}",
+                humantime::format_duration(timeout)
+            ))),
+        }
+    }
+
+    /// The listing, chunk by chunk; a failure before the first chunk becomes the reply.
+    fn write(self, app: &App, left: Duration) {
+        let sent = Cell::new(false);
+        let mut flush = |chunk: String| {
+            sent.set(true);
+            self.send(Piece::Data(Bytes::from(chunk)), app.timeout)
+        };
+        let mut sink = Sink::new(&mut flush);
+        let mut written = || -> Result<()> {
+            let store = Store::open_read(&app.db, left)?;
+            core_json::summary(
+                &self.names,
+                &self.active,
+                store.as_ref(),
+                self.now,
+                &mut sink,
+            )
+        };
+        let written = written().and_then(|()| sink.finish());
+        let result = match written {
+            Ok(()) => self.send(Piece::End, app.timeout),
+            Err(e) if !sent.get() => {
+                self.send(Piece::Failed(status_of(&e), e.to_string()), app.timeout)
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            diag::trace(format_args!("a listing was cut short: {e}"));
+        }
+    }
+}
