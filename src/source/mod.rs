@@ -173,11 +173,11 @@ impl Answer {
 type Reply<'a> = Pin<Box<dyn Future<Output = Result<Answer>> + 'a>>;
 
 /// Any `Source` as a trait object: `Source`'s async methods make it none itself.
-trait Asked {
+trait DynSource {
     fn answer<'a>(&'a mut self, ask: &'a Ask) -> Reply<'a>;
 }
 
-impl<S: Source> Asked for S {
+impl<S: Source> DynSource for S {
     fn answer<'a>(&'a mut self, ask: &'a Ask) -> Reply<'a> {
         Box::pin(async move {
             let answer = match ask {
@@ -203,7 +203,7 @@ impl<S: Source> Asked for S {
 }
 
 /// An open source of any kind, kept between the rounds of a watch.
-pub struct Connection(Box<dyn Asked>);
+pub struct Connection(Box<dyn DynSource>);
 
 impl Connection {
     fn new(source: impl Source + 'static) -> Connection {
