@@ -55,21 +55,13 @@ async fn choose(peers: &mut [Peer], plan: &Plan, args: &KickArgs) -> Result<Vec<
         ..SessionQuery::default()
     };
     let mut failures = Vec::new();
-    let mut chosen: Vec<Vec<Session>> = Vec::with_capacity(peers.len());
+    let mut listed: Vec<Vec<Session>> = Vec::with_capacity(peers.len());
     for (peer, reply) in peers.iter().zip(replies) {
         match reply {
-            Ok(answer) => {
-                let named = answer
-                    .sessions()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|s| args.ids.is_empty() || args.ids.iter().any(|id| *id == s.id))
-                    .collect();
-                chosen.push(once_each(query.apply(named)));
-            }
+            Ok(answer) => listed.push(query.apply(answer.sessions().unwrap_or_default())),
             Err(e) => {
                 failures.push(peer.blame(e));
-                chosen.push(Vec::new());
+                listed.push(Vec::new());
             }
         }
     }
@@ -80,19 +72,51 @@ async fn choose(peers: &mut [Peer], plan: &Plan, args: &KickArgs) -> Result<Vec<
         }
         return Err(e);
     }
-    all_named(&args.ids, &chosen)?;
-    Ok(chosen)
+    let ids = full_ids(&args.ids, &listed)?;
+    Ok(listed
+        .into_iter()
+        .map(|sessions| {
+            let named = sessions
+                .into_iter()
+                .filter(|s| ids.is_empty() || ids.iter().any(|id| *id == s.id))
+                .collect();
+            once_each(named)
+        })
+        .collect())
 }
 
-/// Every id named is among the chosen sessions, or nothing is disconnected.
-fn all_named(ids: &[String], chosen: &[Vec<Session>]) -> Result<()> {
-    let missing: Vec<String> = ids
-        .iter()
-        .filter(|id| !chosen.iter().flatten().any(|s| s.id == **id))
-        .map(|id| format!("'{}'", crate::text::escape(id)))
-        .collect();
+/// Each id as the targets list it: the session's own id, or the one id that starts with it
+/// (tables on a terminal show ids shortened, as docker does). An id no session has, or a prefix
+/// that more than one id shares, disconnects nothing.
+fn full_ids(ids: &[String], listed: &[Vec<Session>]) -> Result<Vec<String>> {
+    let all: std::collections::BTreeSet<&str> =
+        listed.iter().flatten().map(|s| s.id.as_str()).collect();
+    let mut full = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        if let Some(exact) = all.get(id.as_str()) {
+            full.push((*exact).to_string());
+            continue;
+        }
+        let starting: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|s| s.starts_with(id.as_str()))
+            .collect();
+        match starting[..] {
+            [one] => full.push(one.to_string()),
+            [] => missing.push(format!("'{}'", crate::text::escape(id))),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "'{}' is the start of {} session ids: give more of it; nothing was disconnected",
+                    crate::text::escape(id),
+                    starting.len()
+                )));
+            }
+        }
+    }
     if missing.is_empty() {
-        return Ok(());
+        return Ok(full);
     }
     Err(Error::Usage(format!(
         "no session {} (see `sessions active`); nothing was disconnected",

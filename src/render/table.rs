@@ -23,6 +23,8 @@ const FREE_LEAST: usize = 16;
 /// No column is padded wider than this: a longer id is shown whole and pushes the rest of its
 /// own row to the right, not every row.
 const PAD_MAX: usize = 120;
+/// The fewest characters of an id a terminal's table shows (docker shows 12).
+const ID_PREFIX: usize = 12;
 
 /// How a row stands out in a watch: new or gone (one round), in text (`+`, `-`) and in colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +86,8 @@ struct Col<'a, T> {
     free: bool,
     drop: Option<usize>,
     width: usize,
+    /// Ids longer than this are shown as their first `prefix` characters (a terminal's table).
+    prefix: Option<usize>,
 }
 
 /// Writes the table as lines of text, coloured when `opts.color`.
@@ -116,6 +120,9 @@ impl<T> Table<'_, T> {
         line: &mut dyn FnMut(&str, Look) -> io::Result<()>,
     ) -> io::Result<()> {
         let mut cols = self.visible(wide);
+        if opts.width.is_some() && !wide {
+            self.shorten_ids(&mut cols);
+        }
         self.measure(&mut cols, opts.headers);
         if let (Some(width), false) = (opts.width, wide) {
             cols = fitted(cols, width, opts.headers);
@@ -129,7 +136,7 @@ impl<T> Table<'_, T> {
         }
         for (i, row) in self.rows.iter().enumerate() {
             text.clear();
-            let cells = cols.iter().map(|c| self.cell(&c.part, i, row));
+            let cells = cols.iter().map(|c| self.cell(c, i, row));
             compose(&mut text, &cols, cells);
             let mark = self.marks.map_or(Mark::Plain, |m| m(i));
             line(&text, Look::Row(mark))?;
@@ -172,6 +179,30 @@ impl<T> Table<'_, T> {
             drop: self.fit.drop_rank(name),
             part,
             width: 0,
+            prefix: None,
+        }
+    }
+
+    /// On a terminal, long ids give way to the traffic as docker's do: each is shown as its
+    /// shortest prefix of at least `ID_PREFIX` characters that no other row's id shares; shorter
+    /// ids are left whole, and `-o wide`, JSON and TSV show them all in full.
+    fn shorten_ids(&self, cols: &mut [Col<'_, T>]) {
+        for c in cols.iter_mut() {
+            let Part::Field(column) = &c.part else {
+                continue;
+            };
+            if column.name != "id" {
+                continue;
+            }
+            let ids: Vec<&str> = self
+                .rows
+                .iter()
+                .filter_map(|row| match (column.raw)(row) {
+                    Raw::Text(text) => Some(text),
+                    _ => None,
+                })
+                .collect();
+            c.prefix = Some(unique_prefix(ids));
         }
     }
 
@@ -184,21 +215,45 @@ impl<T> Table<'_, T> {
         for (i, row) in self.rows.iter().enumerate() {
             for c in cols.iter_mut() {
                 let most = if c.free { FREE_MAX } else { PAD_MAX };
-                let w = cell::width(&self.cell(&c.part, i, row)).min(most);
+                let w = cell::width(&self.cell(c, i, row)).min(most);
                 c.width = c.width.max(w);
             }
         }
     }
 
     /// A cell's text, escaped: server text can neither restyle the terminal nor split a row.
-    fn cell<'r>(&'r self, part: &Part<'_, T>, i: usize, row: &'r T) -> Cow<'r, str> {
-        match part {
+    fn cell<'r>(&'r self, col: &Col<'_, T>, i: usize, row: &'r T) -> Cow<'r, str> {
+        match &col.part {
             Part::Target => escape(self.targets.and_then(|t| t.get(i)).map_or("", |t| t)),
             Part::Field(c) => match (c.raw)(row) {
-                Raw::Text(text) => escape(text),
+                Raw::Text(text) => escape(shortened(text, col.prefix)),
                 _ => Cow::Owned(escape_owned((c.human)(row))),
             },
         }
+    }
+}
+
+/// The shortest id prefix: at least `ID_PREFIX` characters, and one more than any two different
+/// ids share, so that no two rows look alike.
+fn unique_prefix(mut ids: Vec<&str>) -> usize {
+    ids.sort_unstable();
+    ids.dedup();
+    let shared = ids
+        .windows(2)
+        .map(|pair| {
+            let same = pair[0].chars().zip(pair[1].chars());
+            same.take_while(|(a, b)| a == b).count() + 1
+        })
+        .max()
+        .unwrap_or(0);
+    shared.max(ID_PREFIX)
+}
+
+/// `text` cut to its first `prefix` characters, when there is a prefix and it is shorter.
+fn shortened(text: &str, prefix: Option<usize>) -> &str {
+    match prefix.and_then(|n| text.char_indices().nth(n)) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
     }
 }
 
@@ -373,21 +428,21 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "COLLECTOR  ID                      REMOTE                RX RATE  TX RATE",
-                "rtmp       /live/test              127.0.0.1:50250  513.9 kbit/s  0 bit/s",
-                "rtmp       SG4r6HJA2batQXQcdszVKY  unknown               0 bit/s  0 bit/s",
+                "COLLECTOR  ID            REMOTE                RX RATE  TX RATE",
+                "rtmp       /live/test    127.0.0.1:50250  513.9 kbit/s  0 bit/s",
+                "rtmp       SG4r6HJA2bat  unknown               0 bit/s  0 bit/s",
             ]
         );
-        // At 100 the shortest free text (REFERENCE) is left out before LOCAL is cut; a
+        // At 90 the shortest free text (REFERENCE) is left out before LOCAL is cut; a
         // longer LOCAL is cut to what is left.
         let mut rows = two();
         rows[0].local = "publish:/live/a-rather-long-stream-name".into();
-        let lines = render(&rows, &opts(Some(100)), false);
+        let lines = render(&rows, &opts(Some(90)), false);
         assert_eq!(
             lines[..2],
             [
-                "COLLECTOR  ID                      LOCAL                      REMOTE                RX RATE  TX RATE",
-                "rtmp       /live/test              publish:/live/a-rather-l…  127.0.0.1:50250  513.9 kbit/s  0 bit/s",
+                "COLLECTOR  ID            LOCAL                      REMOTE                RX RATE  TX RATE",
+                "rtmp       /live/test    publish:/live/a-rather-l…  127.0.0.1:50250  513.9 kbit/s  0 bit/s",
             ]
         );
         assert!(lines.iter().all(|l| cell::width(l) <= 100), "{lines:#?}");
@@ -477,5 +532,64 @@ mod tests {
         );
         assert!(lines[2].starts_with("\x1b[2mtwo "), "{:?}", lines[2]);
         assert!(lines.iter().all(|l| l.ends_with("\x1b[0m")));
+    }
+
+    #[test]
+    fn long_ids_on_a_terminal_are_their_shortest_unique_prefix() {
+        assert_eq!(
+            unique_prefix(vec!["ed038db4-de38-4784", "7c2e0000-0000-0000"]),
+            12
+        );
+        assert_eq!(
+            unique_prefix(vec!["abcdefghijklmn-1", "abcdefghijklmn-2"]),
+            16
+        );
+        // The same id on two targets is one id.
+        assert_eq!(
+            unique_prefix(vec!["abcdefghijklmnop", "abcdefghijklmnop"]),
+            12
+        );
+        assert_eq!(unique_prefix(vec![]), 12);
+        assert_eq!(
+            shortened("ed038db4-de38-4784-a6d0", Some(12)),
+            "ed038db4-de3"
+        );
+        assert_eq!(shortened("short", Some(12)), "short");
+        assert_eq!(
+            shortened("ed038db4-de38-4784-a6d0", None),
+            "ed038db4-de38-4784-a6d0"
+        );
+        let rows = vec![
+            session(
+                "ed038db4-de38-4784-a6d0-b944a2863a7f",
+                "live/a",
+                "10.0.0.1:1",
+                1.0,
+            ),
+            session(
+                "ed038db4-de38-9999-a6d0-b944a2863a7f",
+                "live/b",
+                "10.0.0.2:1",
+                2.0,
+            ),
+            session("7", "live/c", "10.0.0.3:1", 3.0),
+        ];
+        let lines = render(&rows, &opts(Some(200)), false);
+        assert!(
+            lines[1].starts_with("rtmp       ed038db4-de38-4 "),
+            "{lines:?}"
+        );
+        assert!(
+            lines[2].starts_with("rtmp       ed038db4-de38-9 "),
+            "{lines:?}"
+        );
+        assert!(lines[3].starts_with("rtmp       7 "), "{lines:?}");
+        for (wide, width) in [(true, Some(200)), (false, None)] {
+            let full = render(&rows, &opts(width), wide);
+            assert!(
+                full[1].contains("ed038db4-de38-4784-a6d0-b944a2863a7f"),
+                "{full:?}"
+            );
+        }
     }
 }

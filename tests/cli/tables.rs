@@ -327,9 +327,9 @@ fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     );
     assert_eq!(
         titles(&rows[2]),
-        // The marks take 2 columns and these ids are as long as their remotes: RX RATE is
-        // left out.
-        ["COLLECTOR", "ID", "REMOTE", "TX RATE"]
+        // The marks take 2 columns; the ids are shortened to the 12 characters that tell them
+        // apart, which leaves room for both rates.
+        ["COLLECTOR", "ID", "REMOTE", "RX RATE", "TX RATE"]
     );
     assert_eq!(
         rows[23], "… 21 more (use --limit, --filter or -o ndjson)",
@@ -337,7 +337,7 @@ fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     );
     // The fifth poll's first session, neither new nor gone.
     assert!(
-        rows[3].starts_with("  rtmp       [2001:db8::9]:50009"),
+        rows[3].starts_with("  rtmp       [2001:db8::9]  [2001:db8::9]:50009"),
         "{rows:#?}"
     );
     assert_eq!(screen.scrollback_len(), 0);
@@ -372,7 +372,8 @@ fn watch_marks_new_and_gone_rows_in_text() {
     let rows: Vec<String> = terminal.screen().rows(0, 120).collect();
     let marked: Vec<(String, String)> = rows[3..6]
         .iter()
-        .map(|r| (r[..1].to_string(), titles(&r[1..])[1].clone()))
+        // REMOTE: the ID column shows the ids' first 12 characters.
+        .map(|r| (r[..1].to_string(), titles(&r[1..])[4].clone()))
         .collect();
     assert_eq!(
         marked,

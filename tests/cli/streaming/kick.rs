@@ -83,3 +83,47 @@ fn a_twincat_hmi_session_is_logged_out_once_for_all_its_websockets() {
     let guest = sessions(&["--url", &url, "kick", id, "--yes"], &[], None);
     guest.assert_failure(5, "ListActiveSessions needs an administrator");
 }
+
+/// Tables on a terminal show an id's first 12 characters (docker's way), so `kick` takes the
+/// start of an id when exactly one session's id starts so; a start that several share, or none,
+/// disconnects nothing.
+#[test]
+fn kick_takes_the_start_of_an_id_that_only_one_session_has() {
+    let server = Server::plain(Behaviour::default());
+    let url = server.url("ws");
+    let id = "7c2e9d14f0a84b3e9c5d6e7f8a9b0c1d";
+    let args = [
+        "--url",
+        &url,
+        "--user",
+        ADMIN,
+        "kick",
+        "7c2e9d14f0a8",
+        "--yes",
+        "-o",
+        "json",
+    ];
+    let run = sessions(&args, &[("SESSIONS_PASSWORD", PASSWORD)], None);
+    run.assert_success();
+    assert_eq!(run.json()[0]["id"], id);
+    let logouts: Vec<serde_json::Value> = server
+        .received_at_least(6)
+        .iter()
+        .filter(|r| r["commands"][0]["symbol"] == "ForceLogout")
+        .map(|r| r["commands"][0]["writeValue"].clone())
+        .collect();
+    assert_eq!(logouts, [json!({"sessionId": id})]);
+
+    // SRS's captured clients: two ids start with `6` (649z477k, 67t33i06), none with `zz`.
+    let srs = Srs::start(Client::captured());
+    let srs_url = srs.url();
+    let run = ask("srs", &srs_url, &["kick", "6", "--yes"], &[]);
+    run.assert_failure(2, "'6' is the start of 2 session ids");
+    assert!(
+        run.stderr
+            .contains("give more of it; nothing was disconnected")
+    );
+    ask("srs", &srs_url, &["kick", "zz", "--yes"], &[]).assert_failure(2, "no session 'zz'");
+    assert!(srs.requests().iter().all(|r| r.method == "GET"));
+    assert_eq!(srs.clients().len(), 12);
+}
