@@ -180,10 +180,7 @@ async fn bad_replies_are_one_line_and_exit_4() {
             "sent a truncated reply: the JSON ends early",
         ),
         (
-            Canned::html(
-                502,
-                "<html><body><h1>502 Bad Gateway</h1></body></html>",
-            ),
+            Canned::html(502, "<html><body><h1>502 Bad Gateway</h1></body></html>"),
             "answered HTTP 502 Bad Gateway: 502 Bad Gateway; is --url SRS's HTTP API",
         ),
         (
