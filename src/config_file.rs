@@ -1,6 +1,7 @@
 //! The config file: where it lives, its TOML schema (named contexts and `current-context`), and
 //! reading and rewriting it; `config::resolve` merges a context under flags and environment.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -90,9 +91,40 @@ impl Context {
         Ok(())
     }
 
-    /// A password or token written into the file itself.
+    /// A password or token written into the file itself, or a password inside its `url`.
     pub fn holds_literal_secret(&self) -> bool {
-        self.password.is_some() || self.token.is_some()
+        self.password.is_some()
+            || self.token.is_some()
+            || self.url.as_deref().is_some_and(|u| url_masked(u) != u)
+    }
+
+    /// The `url` as it may be shown: a password in it as `***`.
+    fn shown_url(&self) -> Option<String> {
+        self.url.as_deref().map(|u| url_masked(u).into_owned())
+    }
+}
+
+/// `raw` with the password of its user information (`http://user:PASSWORD@host`) shown as
+/// `***`, for every place a URL from the config file is printed. The user information ends at
+/// the last `@` before the host's end, as a URL parser sees it; a text that is not a URL is
+/// cut at its last `@` instead, so that an error about a bad URL never shows a password.
+pub fn url_masked(raw: &str) -> Cow<'_, str> {
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    let rest = &raw[start..];
+    let parsed = reqwest::Url::parse(raw).ok().filter(|_| start > 0);
+    if parsed.as_ref().is_some_and(|u| u.password().is_none()) {
+        return Cow::Borrowed(raw);
+    }
+    let searched = match parsed {
+        Some(_) => &rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())],
+        None => rest,
+    };
+    let Some(at) = searched.rfind('@') else {
+        return Cow::Borrowed(raw);
+    };
+    match rest[..at].find(':') {
+        Some(colon) => Cow::Owned(format!("{}***{}", &raw[..start + colon + 1], &rest[at..])),
+        None => Cow::Borrowed(raw),
     }
 }
 
@@ -109,7 +141,7 @@ impl Context {
         let source = self.source.and_then(|s| serde_json::to_value(s).ok());
         let entries = [
             ("name", Some(Value::String(name.to_string()))),
-            ("url", text(&self.url)),
+            ("url", text(&self.shown_url())),
             ("source", source),
             ("user", text(&self.user)),
             // A command line may hold a secret of its own (`curl -u admin:…`).
@@ -147,6 +179,8 @@ pub struct Loaded {
     pub file: ConfigFile,
     /// The file's text as read: `save` edits it in place, so comments and layout survive.
     text: String,
+    /// Whether the file exists; a missing default file is an empty config.
+    pub exists: bool,
     /// Group or others may read it (mode & 0o044).
     pub readable_by_others: bool,
 }
@@ -160,7 +194,7 @@ impl Loaded {
             .map(|(name, c)| ContextRow {
                 current: self.file.current_context.as_deref() == Some(name.as_str()),
                 name: name.clone(),
-                url: c.url.clone(),
+                url: c.shown_url(),
                 source: c.source.map(Kind::name),
                 user: c.user.clone(),
             })
@@ -197,14 +231,21 @@ impl Loaded {
     }
 
     /// Writes the file atomically, mode 0600 (it may name password commands), creating its
-    /// folder when needed.
+    /// folder when needed with mode 0700, as the XDG base directory spec asks (a folder others
+    /// can write makes the file refused).
     pub fn save(&self) -> Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
         let text = self.edited()?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
                 .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
         }
-        output::write_file(&self.path, 0o600, false, |w| w.write_all(text.as_bytes()))
+        output::write_file(&self.path, output::Kind::Private, |w| {
+            w.write_all(text.as_bytes())
+        })
     }
 }
 
@@ -323,6 +364,7 @@ pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
                 path,
                 file: ConfigFile::default(),
                 text: String::new(),
+                exists: false,
                 readable_by_others: false,
             });
         }
@@ -339,6 +381,7 @@ pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
     Ok(Loaded {
         path,
         file,
+        exists: true,
         text,
         readable_by_others,
     })
@@ -476,5 +519,42 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(load(path, true).unwrap().file, loaded.file);
+    }
+
+    #[test]
+    fn a_password_in_a_url_is_masked_wherever_it_is_shown() {
+        for (raw, shown) in [
+            (
+                "http://admin:s3cret@core:8080/x?a=b",
+                "http://admin:***@core:8080/x?a=b",
+            ),
+            ("https://:s3cret@core", "https://:***@core"),
+            ("ws://admin@hmi:1010/", "ws://admin@hmi:1010/"),
+            ("http://core:8080/a@b:c", "http://core:8080/a@b:c"),
+            ("http://core:8080/", "http://core:8080/"),
+            // Not URLs: everything between the user and the last `@` is hidden.
+            ("admin:s3cret@core", "admin:***@core"),
+            ("http://admin:se/cr@et@", "http://admin:***@"),
+        ] {
+            assert_eq!(url_masked(raw), shown, "{raw}");
+        }
+        let file: ConfigFile = toml::from_str(
+            "current-context = \"a\"\n[contexts.a]\nurl = \"http://admin:s3cret@core:8080\"\n",
+        )
+        .unwrap();
+        let a = &file.contexts["a"];
+        assert!(a.holds_literal_secret());
+        assert_eq!(a.fields("a")[1].value, "http://admin:***@core:8080");
+        let loaded = Loaded {
+            path: PathBuf::from("c.toml"),
+            file: file.clone(),
+            text: String::new(),
+            exists: true,
+            readable_by_others: false,
+        };
+        assert_eq!(
+            loaded.rows()[0].url.as_deref(),
+            Some("http://admin:***@core:8080")
+        );
     }
 }

@@ -1,13 +1,18 @@
 //! Where output goes: stdout, or `--output-file`. A regular file (or a new one) is replaced
 //! atomically (temporary file + rename) so a reader such as node_exporter never sees half a
-//! file; a character device or FIFO (`/dev/stdout`, a named pipe) is written as it is, never
-//! replaced; a directory, block device or socket is refused. A symbolic link is followed: its
-//! target is what is replaced or written (docs/robustness.md).
+//! file, keeping the mode and owner of the file it replaces; a character device or FIFO
+//! (`/dev/stdout`, a named pipe) is written as it is, never replaced; a directory, block device
+//! or socket is refused. A symbolic link is followed: its target is what is replaced or written.
+//! SIGINT, SIGTERM or SIGHUP during the write remove the temporary file (docs/robustness.md).
 
-use std::fs::{self, Metadata, OpenOptions, Permissions};
+use std::fs::{self, File, Metadata, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
@@ -22,9 +27,20 @@ pub fn emit(
             write(&mut out).map_err(Error::output)?;
             out.flush().map_err(Error::output)
         }
-        // Readable by a collector running as another user, like any exported metrics file.
-        Some(path) => write_file(path, 0o644, true, write),
+        Some(path) => write_file(path, Kind::Output, write),
     }
+}
+
+/// What a file written by [`write_file`] is for, which decides its mode and what else may stand
+/// at its path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// `--output-file`: a character device or FIFO is written in place; a file it replaces keeps
+    /// its mode and owner, and a new one is 0644, readable by a collector running as another
+    /// user like any exported metrics file.
+    Output,
+    /// A file of ours that may name secrets (the config file): mode 0600 whatever was there.
+    Private,
 }
 
 /// What writing to a path means.
@@ -36,19 +52,18 @@ enum Destination {
     InPlace,
 }
 
-/// Writes `path` whole or not at all when it is (or will be) a regular file, given `mode`; into
-/// it as it is when `in_place` allows and it is a character device or FIFO.
+/// Writes `path` whole or not at all when it is (or will be) a regular file; into it as it is
+/// when it is a character device or FIFO and `kind` allows.
 pub fn write_file(
     path: &Path,
-    mode: u32,
-    in_place: bool,
+    kind: Kind,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     let shown = path.display();
     let fail = |e: io::Error| Error::output(io::Error::new(e.kind(), format!("{shown}: {e}")));
     match destination(path).map_err(fail)? {
-        Destination::Replace(real) => write_atomically(&real, mode, write).map_err(fail),
-        Destination::InPlace if in_place => {
+        Destination::Replace(real) => write_atomically(&real, kind, write).map_err(fail),
+        Destination::InPlace if kind == Kind::Output => {
             let file = OpenOptions::new().write(true).open(path).map_err(fail)?;
             let mut out = BufWriter::new(file);
             write(&mut out).map_err(fail)?;
@@ -120,10 +135,11 @@ fn refuse_foreign_link(path: &Path, link: &Metadata) -> io::Result<()> {
     Ok(())
 }
 
-/// A temporary file in the same folder, synced, given `mode`, then renamed over `path`.
+/// A temporary file in the same folder, synced, given its mode (and owner), then renamed over
+/// `path`.
 fn write_atomically(
     path: &Path,
-    mode: u32,
+    kind: Kind,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
@@ -140,16 +156,97 @@ fn write_atomically(
             ),
         ));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".sessions-")
-        .tempfile_in(dir)?;
+    let replaced = fs::metadata(path).ok().filter(Metadata::is_file);
+    let tmp = temporary_in(dir)?;
+    let written = fill(tmp, kind, replaced.as_ref(), write).and_then(|tmp| {
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    // Renamed or removed by now: a signal from here on has nothing to clean up.
+    *IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    written
+}
+
+/// Writes, syncs and sets the mode (and owner) of the temporary file.
+fn fill(
+    tmp: NamedTempFile,
+    kind: Kind,
+    replaced: Option<&Metadata>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<NamedTempFile> {
     let mut out = BufWriter::new(tmp);
     write(&mut out)?;
     let tmp = out.into_inner().map_err(|e| e.into_error())?;
     tmp.as_file().sync_all()?;
+    let mode = match (kind, replaced) {
+        (Kind::Private, _) => 0o600,
+        (Kind::Output, None) => 0o644,
+        (Kind::Output, Some(old)) => take_owner(tmp.as_file(), old),
+    };
     tmp.as_file()
         .set_permissions(Permissions::from_mode(mode))?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(tmp)
+}
+
+/// Gives `file` the owner and group of the file it replaces where we may (root may; anyone may
+/// keep a group they belong to), and returns the mode it should have: the old one without
+/// set-id bits, and where the group could not be kept, no more for the new group than for
+/// everyone, so that replacing a file never widens who may read it.
+fn take_owner(file: &File, old: &Metadata) -> u32 {
+    let mode = old.mode() & 0o777;
+    let me = rustix::process::geteuid().as_raw();
+    let owner = (old.uid() != me).then_some(old.uid());
+    if std::os::unix::fs::fchown(file, owner, Some(old.gid())).is_ok() {
+        return mode;
+    }
+    if std::os::unix::fs::fchown(file, None, Some(old.gid())).is_ok() {
+        return mode;
+    }
+    (mode & !0o070) | ((mode & 0o007) << 3)
+}
+
+/// The temporary file being written, which the signal thread removes when SIGINT, SIGTERM or
+/// SIGHUP would end the process before it is renamed (a SIGKILL cannot be caught).
+static IN_FLIGHT: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// A new temporary file in `dir`, known to the signal thread before anything is written to it.
+fn temporary_in(dir: &Path) -> io::Result<NamedTempFile> {
+    watch_signals()?;
+    // Held while the file is created, so a signal cannot fall between its creation and its
+    // registration.
+    let mut slot = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+    let tmp = tempfile::Builder::new()
+        .prefix(".sessions-")
+        .tempfile_in(dir)?;
+    *slot = Some(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+/// Once per process that writes a file: a thread that, on SIGINT, SIGTERM or SIGHUP, removes the
+/// temporary file in flight and then ends the process as the signal would have (same exit
+/// status), since a caught signal no longer does that by itself.
+fn watch_signals() -> io::Result<()> {
+    static STARTED: Mutex<bool> = Mutex::new(false);
+    let mut started = STARTED.lock().unwrap_or_else(PoisonError::into_inner);
+    if *started {
+        return Ok(());
+    }
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                let path = IN_FLIGHT
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(path) = path {
+                    let _ = fs::remove_file(path);
+                }
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+            }
+        })?;
+    *started = true;
     Ok(())
 }
 
@@ -227,12 +324,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = emit(Some(dir.path()), |w| w.write_all(b"x")).unwrap_err();
         assert!(err.to_string().contains("is a directory"), "{err}");
-        let config = write_file(Path::new("/dev/null"), 0o600, false, |w| w.write_all(b"x"));
+        let config = write_file(Path::new("/dev/null"), Kind::Private, |w| w.write_all(b"x"));
         assert!(
             config
                 .unwrap_err()
                 .to_string()
                 .contains("is not a regular file")
         );
+    }
+
+    fn mode_and_owner(path: &Path) -> (u32, u32, u32) {
+        let m = fs::metadata(path).unwrap();
+        (m.mode() & 0o7777, m.uid(), m.gid())
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_owner_and_a_new_one_is_0644() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.prom");
+        emit(Some(&path), |w| w.write_all(b"new\n")).unwrap();
+        assert_eq!(mode_and_owner(&path).0, 0o644);
+        fs::set_permissions(&path, Permissions::from_mode(0o600)).unwrap();
+        emit(Some(&path), |w| w.write_all(b"again\n")).unwrap();
+        assert_eq!(mode_and_owner(&path).0, 0o600);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "again\n");
+        // Set-id bits are not carried over to what a renderer wrote.
+        fs::set_permissions(&path, Permissions::from_mode(0o4750)).unwrap();
+        emit(Some(&path), |w| w.write_all(b"x")).unwrap();
+        assert_eq!(mode_and_owner(&path).0, 0o750);
+        // The config file is 0600 whatever it was.
+        fs::set_permissions(&path, Permissions::from_mode(0o644)).unwrap();
+        write_file(&path, Kind::Private, |w| w.write_all(b"x")).unwrap();
+        assert_eq!(mode_and_owner(&path).0, 0o600);
+        if rustix::process::geteuid().is_root() {
+            std::os::unix::fs::chown(&path, Some(4321), Some(4322)).unwrap();
+            fs::set_permissions(&path, Permissions::from_mode(0o640)).unwrap();
+            emit(Some(&path), |w| w.write_all(b"y")).unwrap();
+            assert_eq!(mode_and_owner(&path), (0o640, 4321, 4322));
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 mod credentials;
+mod trust;
 
 use crate::config_file::{self as file, Context, Loaded};
 use credentials::{read_password_line, resolve_credentials};
@@ -94,7 +95,7 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     };
     let mut targets = Vec::with_capacity(names.len().max(1));
     if names.is_empty() {
-        targets.push(target(args, env, None, stdin_password.clone())?);
+        targets.push(target(args, env, None, stdin_password.clone(), false)?);
     }
     let several = names.len() > 1;
     for name in names {
@@ -111,6 +112,7 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
             env,
             Some((config, name.as_str(), context)),
             stdin_password.clone(),
+            several,
         );
         targets.push(match resolved {
             Ok(target) => target,
@@ -129,14 +131,17 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     })
 }
 
-/// The config file, if there is one to read; warns when it holds a literal secret that others
-/// can read. With `creating` (`config set`), a `--config FILE` that does not exist yet is an
-/// empty config, to be written there.
+/// The config file, if there is one to read; refused when others could have written it, and
+/// warned about when it holds a literal secret that others can read. With `creating` (`config
+/// set`), a `--config FILE` that does not exist yet is an empty config, to be written there.
 pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<Option<Loaded>> {
     let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);
     };
     let loaded = file::load(path, explicit && !creating)?;
+    if loaded.exists {
+        trust::check(&loaded.path)?;
+    }
     if loaded.readable_by_others {
         for (name, context) in &loaded.file.contexts {
             if context.holds_literal_secret() {
@@ -194,34 +199,49 @@ fn chosen_contexts(args: &GlobalArgs, config: Option<&Loaded>) -> Result<Vec<Str
         .collect())
 }
 
-/// One target: the flag or environment value where there is one, else the context's.
+/// One target: the flag or environment value where there is one, else the context's. A context
+/// whose URL `--url` replaced lends its name, source and timeout, never its credentials or its
+/// TLS trust (`ca_cert`, `insecure`): those belong to its own server.
 fn target(
     args: &GlobalArgs,
     env: &Env<'_>,
     context: Option<(&Loaded, &str, &Context)>,
     stdin_password: Option<Secret>,
+    several: bool,
 ) -> Result<Configured> {
     let ctx = context.map(|(_, _, c)| c);
-    let url = args.url.as_deref().or(ctx.and_then(|c| c.url.as_deref()));
+    let given = args.url.as_deref().filter(|u| !u.is_empty());
+    let own = context.filter(|(_, _, c)| given.is_none_or(|u| same_url(u, c.url.as_deref())));
+    if let (Some((_, name, _)), None) = (context, own) {
+        diag::trace(format_args!(
+            "context '{name}': --url replaces its URL, so its user, password, token, ca_cert and insecure are not used"
+        ));
+    }
+    let url = match (given, ctx) {
+        (Some(u), _) => Some((u, "--url")),
+        (None, Some(c)) => c.url.as_deref().map(|u| (u, "url")),
+        (None, None) => None,
+    };
     let source = args.source.or(ctx.and_then(|c| c.source));
     let in_context = |e: Error| match context {
         Some((_, name, _)) => e.context(format_args!("context '{name}': ")),
         None => e,
     };
     let place = where_to(url, source).map_err(in_context)?;
+    let own_context = own.map(|(_, _, c)| c);
     let credentials =
-        resolve_credentials(args, env, context, stdin_password).map_err(in_context)?;
+        resolve_credentials(args, env, own_context, stdin_password, several).map_err(in_context)?;
     let place = match place {
         None => Place::Local {
             port_map: port_map(context)?,
             token: credentials.token,
-            timeout: net_options(args, context)?.timeout,
+            timeout: net_options(args, context, own.is_some())?.timeout,
         },
         Some((kind, url)) => Place::Server(Server {
             kind,
             url,
             credentials,
-            net: net_options(args, context)?,
+            net: net_options(args, context, own.is_some())?,
         }),
     };
     Ok(Configured {
@@ -230,10 +250,18 @@ fn target(
     })
 }
 
-/// `--timeout`, `--insecure`, `--ca-cert` and `--max-body-size`, else the context's.
+/// Whether `given` names the same server as the context's `url`, so its credentials still apply.
+fn same_url(given: &str, context: Option<&str>) -> bool {
+    let parsed = |u: &str| Url::parse(u).ok();
+    context.is_some_and(|c| given == c || parsed(given).is_some_and(|g| parsed(c) == Some(g)))
+}
+
+/// `--timeout`, `--insecure`, `--ca-cert` and `--max-body-size`, else the context's (its
+/// `ca_cert` and `insecure` only when it is `trusted`: its own URL is used).
 fn net_options(
     args: &GlobalArgs,
     context: Option<(&Loaded, &str, &Context)>,
+    trusted: bool,
 ) -> Result<NetOptions> {
     let timeout = match (args.timeout, context) {
         (Some(t), _) => t,
@@ -256,12 +284,15 @@ fn net_options(
         })?,
         (None, _) => DEFAULT_TIMEOUT,
     };
-    let ca_cert = match (&args.ca_cert, context) {
+    let context_trust = context.filter(|_| trusted);
+    let ca_cert = match (&args.ca_cert, context_trust) {
         (Some(path), _) => Some(path.clone()),
         (None, Some((file, _, c))) => c.ca_cert.as_deref().map(|p| file.relative_to_file(p)),
         (None, None) => None,
     };
-    let insecure = context.and_then(|(_, _, c)| c.insecure).unwrap_or(false);
+    let insecure = context_trust
+        .and_then(|(_, _, c)| c.insecure)
+        .unwrap_or(false);
     Ok(NetOptions {
         timeout,
         insecure: args.insecure || insecure,
@@ -320,13 +351,14 @@ pub fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions {
 
 /// Checks a URL and source the way a query would use them (for `config set`).
 pub fn check_url(url: &str, source: Option<Kind>) -> Result<()> {
-    where_to(Some(url), source).map(|_| ())
+    where_to(Some((url, "--url")), source).map(|_| ())
 }
 
 /// Which kind of source, and its URL: `--source` when given, else the kind the URL's scheme
-/// means; this machine (`None`) without a URL.
-fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<Option<(Kind, Url)>> {
-    let Some(raw) = url.filter(|u| !u.is_empty()) else {
+/// means; this machine (`None`) without a URL. The URL comes with where it was given (`--url`,
+/// or a context's `url`), for the error that refuses credentials in it.
+fn where_to(url: Option<(&str, &str)>, source: Option<Kind>) -> Result<Option<(Kind, Url)>> {
+    let Some((raw, key)) = url.filter(|(u, _)| !u.is_empty()) else {
         return match source {
             None | Some(Kind::Local) => Ok(None),
             Some(kind) => Err(Error::Usage(format!(
@@ -334,7 +366,7 @@ fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<Option<(Kind, Url
             ))),
         };
     };
-    let shown = crate::text::escape(raw);
+    let shown = crate::text::escape(&file::url_masked(raw)).into_owned();
     if !raw.contains("://") {
         // `localhost:8080` parses as the scheme `localhost`: say what is really missing.
         return Err(Error::Usage(format!(
@@ -350,10 +382,14 @@ fn where_to(url: Option<&str>, source: Option<Kind>) -> Result<Option<(Kind, Url
         return Err(Error::Usage(format!("--url '{shown}' has no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Usage(
+        return Err(Error::Usage(if key == "--url" {
             "--url must not carry credentials; use --user with SESSIONS_PASSWORD or --password-stdin"
-                .into(),
-        ));
+                .into()
+        } else {
+            format!(
+                "url '{shown}' must not carry credentials: move them to user and password_env or password_command"
+            )
+        }));
     }
     let scheme = url.scheme();
     let Some(guessed) = Kind::for_scheme(scheme) else {
@@ -607,14 +643,106 @@ url = "ws://hmi:2/"
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let err = settings(&["--config", &path, "--context", "a"], &[], "").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("context 'a': --user needs a password"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            "context 'a': password_env PW is not set: export PW"
         );
         // A URL without a context leaves the current context (and its credentials) alone.
         let s = settings(&["--config", &path, "--url", "http://other:9"], &[], "").unwrap();
         assert_eq!(s.targets[0].name, None);
         assert_eq!(server(&s.targets[0]).credentials.user, None);
+    }
+
+    fn password(c: &Configured) -> Option<String> {
+        server(c)
+            .credentials
+            .password
+            .as_ref()
+            .map(|p| p.expose().to_string())
+    }
+
+    fn token(c: &Configured) -> Option<String> {
+        server(c)
+            .credentials
+            .token
+            .as_ref()
+            .map(|p| p.expose().to_string())
+    }
+
+    #[test]
+    fn a_context_lends_nothing_secret_to_another_url() {
+        let (_dir, path) = config_file(CONTEXT_A);
+        let vars = [("PW", "p"), ("TK", "t")];
+        let s = settings(&["--config", &path, "--url", "http://other:9"], &vars, "");
+        let s = s.unwrap();
+        assert_eq!(
+            s.targets[0].name, None,
+            "no --context: the current one is not used"
+        );
+        // (SESSIONS_CONTEXT is clap's, read from the process: tests/cli covers it.)
+        let argv = [
+            "--config",
+            &path,
+            "--context",
+            "a",
+            "--url",
+            "http://other:9",
+        ];
+        let s = settings(&argv, &vars, "").unwrap();
+        let ep = &s.targets[0];
+        assert_eq!(ep.name.as_deref(), Some("a"));
+        assert_eq!(server(ep).url.as_str(), "http://other:9/");
+        assert_eq!(server(ep).credentials.user, None);
+        assert_eq!((password(ep), token(ep)), (None, None));
+        assert_eq!(server(ep).net.ca_cert, None);
+        assert!(!server(ep).net.insecure);
+        assert_eq!(server(ep).net.timeout, Duration::from_secs(3));
+        // Only what is given for this run goes there.
+        let argv = [
+            "--config",
+            &path,
+            "--context",
+            "a",
+            "--url",
+            "http://other:9",
+            "--user",
+            "u",
+        ];
+        let s = settings(&argv, &[("PW", "p"), ("SESSIONS_PASSWORD", "run")], "").unwrap();
+        assert_eq!(password(&s.targets[0]).as_deref(), Some("run"));
+        // Its own URL, however written, is its own server.
+        let argv = ["--config", &path, "--context", "a", "--url", "http://h:1/"];
+        let s = settings(&argv, &vars, "").unwrap();
+        assert_eq!(password(&s.targets[0]).as_deref(), Some("p"));
+        assert!(server(&s.targets[0]).net.insecure);
+    }
+
+    #[test]
+    fn in_a_fleet_a_contexts_own_secrets_win_over_exported_ones() {
+        let (_dir, path) = config_file(
+            "[contexts.a]\nurl = \"http://a:1\"\nuser = \"admin\"\npassword_env = \"A_PW\"\ntoken_env = \"A_TK\"\n\
+             [contexts.b]\nurl = \"http://b:1\"\nuser = \"admin\"\n\
+             [contexts.c]\nurl = \"http://c:1\"\nuser = \"admin\"\npassword_env = \"C_PW\"\n",
+        );
+        let vars = [
+            ("A_PW", "a-pw"),
+            ("A_TK", "a-tk"),
+            ("SESSIONS_PASSWORD", "exported"),
+        ];
+        let argv = ["--config", &path, "--context", "a,b,c", "--token", "run-tk"];
+        let s = settings(&argv, &vars, "").unwrap();
+        assert_eq!(password(&s.targets[0]).as_deref(), Some("a-pw"));
+        assert_eq!(token(&s.targets[0]).as_deref(), Some("a-tk"));
+        assert_eq!(password(&s.targets[1]).as_deref(), Some("exported"));
+        assert_eq!(token(&s.targets[1]).as_deref(), Some("run-tk"));
+        // An unset password_env is that target's failure, named; never the exported password.
+        let err = s.targets[2].place.as_ref().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "context 'c': password_env C_PW is not set: export C_PW"
+        );
+        // Alone, a context follows the usual order: the exported password beats its own.
+        let s = settings(&["--config", &path, "--context", "a"], &vars, "").unwrap();
+        assert_eq!(password(&s.targets[0]).as_deref(), Some("exported"));
     }
 }

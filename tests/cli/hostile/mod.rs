@@ -8,6 +8,7 @@ mod memory;
 mod output;
 mod secrets;
 mod time;
+mod trust;
 
 use std::time::Duration;
 
