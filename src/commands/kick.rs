@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, KickOutcome, Session};
 use crate::query::SessionQuery;
 use crate::source::local::LocalOptions;
-use crate::source::{Answer, Ask, Kind};
+use crate::source::{Answer, Ask, Kind, web};
 use crate::{diag, output, render};
 
 use super::refuse_collector_options;
@@ -82,6 +82,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
                 .join(", ")
         )));
     }
+    addressable(&chosen)?;
     let count: usize = chosen.iter().map(Vec::len).sum();
     if count == 0 {
         diag::note(format_args!("no session matches; nothing to disconnect"));
@@ -101,6 +102,17 @@ fn once_each(mut sessions: Vec<Session>) -> Vec<Session> {
     let mut seen = std::collections::HashSet::new();
     sessions.retain(|s| seen.insert((s.collector, s.id.clone())));
     sessions
+}
+
+/// Every chosen id names exactly one session in a request (`web::addressable`), checked before
+/// anyone is asked or anything sent: one that would name another resource stops the command.
+fn addressable(chosen: &[Vec<Session>]) -> Result<()> {
+    for session in chosen.iter().flatten() {
+        if let Err(e) = web::addressable(&session.id) {
+            return Err(Error::Usage(format!("{e}; nothing was disconnected")));
+        }
+    }
+    Ok(())
 }
 
 /// Shows the selection on stderr and asks. Without a terminal there is nobody to ask.

@@ -15,7 +15,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Limit, Session, SourceSummary};
 use crate::source::local::LocalOptions;
-use crate::source::web::{Body, Web};
+use crate::source::web::{self, Body, IdIn, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, derive, served};
 
@@ -92,10 +92,9 @@ impl Icecast {
 
     /// `killclient` needs the mount: the listing's `reference`.
     async fn kill(&self, session: &Session) -> Result<()> {
-        let mut url = self.web.url("/admin/killclient");
-        url.query_pairs_mut()
-            .append_pair("mount", &session.reference)
-            .append_pair("id", &session.id);
+        let mount = [("mount", session.reference.as_str())];
+        let kill = self.web.url("/admin/killclient");
+        let url = web::session_url(&kill, &[], &mount, &session.id, IdIn::Query("id"))?;
         let reply = self.web.send(Method::GET, url).await?;
         if reply.status == StatusCode::BAD_REQUEST {
             return Err(self.refused(session, &reply.status_line()));

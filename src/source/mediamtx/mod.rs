@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::derive::{self, Looks};
 use crate::source::local::LocalOptions;
-use crate::source::web::{Body, Web};
+use crate::source::web::{self, Body, IdIn, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, served};
 
@@ -144,10 +144,13 @@ impl Mediamtx {
                 session.collector
             ))
         })?;
-        let mut url = self.web.url(&format!("/v3/{kind}/kick"));
-        url.path_segments_mut()
-            .map_err(|()| Error::Internal("the API address cannot take a path".into()))?
-            .push(&session.id);
+        let url = web::session_url(
+            &self.web.url("/v3"),
+            &[kind, "kick"],
+            &[],
+            &session.id,
+            IdIn::Path,
+        )?;
         let reply = self.web.send(Method::POST, url).await?;
         if matches!(
             reply.status,

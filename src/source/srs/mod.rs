@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::derive::{self, Looks};
 use crate::source::local::LocalOptions;
-use crate::source::web::{Body, Web};
+use crate::source::web::{self, Body, IdIn, Web};
 use crate::source::{Connection, url_of};
 use crate::source::{Source, served};
 
@@ -117,11 +117,8 @@ impl Srs {
     }
 
     async fn delete(&self, id: &str) -> Result<()> {
-        let mut url = self.web.url("/api/v1/clients/");
-        url.path_segments_mut()
-            .map_err(|()| Error::Internal("the API address cannot take a path".into()))?
-            .pop_if_empty()
-            .push(id);
+        let clients = self.web.url("/api/v1/clients");
+        let url = web::session_url(&clients, &[], &[], id, IdIn::Path)?;
         let reply = self.web.send(Method::DELETE, url).await?;
         let reply = self.web.check(reply)?;
         match wire::parse_code(&reply.body).map_err(|e| self.web.bad(e))? {
