@@ -16,7 +16,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::{net, xml};
-use crate::text::{QUOTED, brief};
+use crate::text::quoted;
 use crate::tls;
 
 const MAX_REDIRECTS: usize = 5;
@@ -142,9 +142,9 @@ impl Bad {
         if e.is_eof() {
             Bad::Truncated("JSON")
         } else if e.is_syntax() {
-            Bad::Syntax("JSON", brief(e, QUOTED))
+            Bad::Syntax("JSON", quoted(e))
         } else {
-            Bad::Shape(brief(e, QUOTED))
+            Bad::Shape(quoted(e))
         }
     }
 }
@@ -201,7 +201,7 @@ impl Reply {
                 .iter()
                 .find_map(|k| map.get(*k))
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
-            return crate::text::one_line(&said.unwrap_or_default());
+            return crate::text::said(&said.unwrap_or_default());
         }
         let text = String::from_utf8_lossy(&self.body);
         let mut plain = String::with_capacity(text.len());
@@ -217,7 +217,8 @@ impl Reply {
                 _ => {}
             }
         }
-        let line = crate::text::one_line(&plain);
+        // Masked before it is cut: a cut through a secret would show its start.
+        let line = crate::text::said(&plain);
         match line.char_indices().nth(WORDS_LIMIT) {
             Some((cut, _)) => format!("{}…", &line[..cut]),
             None => line,

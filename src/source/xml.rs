@@ -5,7 +5,7 @@
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::source::web::Bad;
-use crate::text::{QUOTED, brief};
+use crate::text::quoted;
 
 /// Far above any real listing, far below what exhausts memory.
 const NODES_LIMIT: u32 = 4_000_000;
@@ -76,7 +76,7 @@ pub fn parse(body: &[u8]) -> Result<Document<'_>, Bad> {
         }
         // A body cut inside a name (`</`, `<cli`) fails as a bad token at the very end.
         other if other.pos() == end_of(text) => Bad::Truncated("XML"),
-        other => Bad::Syntax("XML", brief(&other, QUOTED)),
+        other => Bad::Syntax("XML", quoted(&other)),
     })
 }
 
@@ -121,7 +121,7 @@ pub fn root<'a, 'input>(doc: &'a Document<'input>, name: &str) -> Result<Node<'a
     if is(root, name) {
         Ok(root)
     } else {
-        let found = brief(&root.tag_name().name(), QUOTED);
+        let found = quoted(&root.tag_name().name());
         Err(Bad::Shape(format!("<{found}> where <{name}> was expected")))
     }
 }
@@ -154,10 +154,8 @@ pub fn number<T: std::str::FromStr>(node: Node<'_, '_>, name: &str) -> Result<Op
     match text(node, name) {
         None => Ok(None),
         Some(t) => t.parse().map(Some).map_err(|_| {
-            Bad::Shape(brief(
-                &format_args!("<{name}> holds {t:?}, not a number"),
-                QUOTED,
-            ))
+            let t = quoted(&format_args!("{t:?}"));
+            Bad::Shape(format!("<{name}> holds {t}, not a number"))
         }),
     }
 }

@@ -110,7 +110,7 @@ impl Srs {
             diag::warn(format_args!(
                 "{}: SRS clients of a type we cannot place ({}) are not listed",
                 self.web.host(),
-                unplaced.join(", ")
+                crate::text::said(&unplaced.join(", "))
             ));
         }
         Ok(out)

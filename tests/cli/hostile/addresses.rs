@@ -8,12 +8,18 @@ use serde_json::json;
 use crate::support::http::{Reply, Request, Server};
 use crate::support::sessions;
 
-/// A kicking source's stand-in: it lists one session per id and says yes to every kick.
-struct Kicking {
-    source: &'static str,
+/// How a stand-in answers a kick.
+pub type KickReply = fn(&Request) -> Reply;
+
+/// A kicking source's stand-in: it lists one session per id and answers every kick with
+/// `yes` (or what a test gives it).
+pub struct Kicking {
+    pub source: &'static str,
     /// The listing's path (MediaMTX's and Icecast's answer under it too).
-    url_path: &'static str,
-    serve: fn(&[String]) -> Server,
+    pub url_path: &'static str,
+    pub serve: fn(&[String], KickReply) -> Server,
+    /// The server's answer to a kick that disconnected the session.
+    yes: KickReply,
     /// The kick's method and request target for an id encoded as a path segment (`seg`) and as
     /// a form value (`val`).
     kick: fn(seg: &str, val: &str) -> (String, String),
@@ -35,24 +41,31 @@ const CARRIED: [(&str, &str, &str); 8] = [
 /// Ids a URL would resolve or strip: `kick` refuses them before it sends anything.
 const REFUSED: [&str; 5] = ["..", ".", "a\tb", "a\nb", "a\rb"];
 
-fn kinds() -> [Kicking; 4] {
+pub fn kinds() -> [Kicking; 4] {
     [
         Kicking {
             source: "mediamtx",
             url_path: "",
             serve: mediamtx,
+            yes: |_| Reply::json(200, "{}"),
             kick: |seg, _| ("POST".into(), format!("/v3/rtmpconns/kick/{seg}")),
         },
         Kicking {
             source: "srs",
             url_path: "",
             serve: srs,
+            yes: |_| Reply::json(200, r#"{"code":0}"#),
             kick: |seg, _| ("DELETE".into(), format!("/api/v1/clients/{seg}")),
         },
         Kicking {
             source: "nginx-rtmp",
             url_path: "/stat",
             serve: nginx,
+            yes: |_| Reply::Full {
+                status: 200,
+                headers: vec![],
+                body: b"1".to_vec(),
+            },
             kick: |_, val| {
                 let query = format!("srv=0&app=live&name=cam&clientid={val}");
                 ("GET".into(), format!("/control/drop/client?{query}"))
@@ -62,6 +75,9 @@ fn kinds() -> [Kicking; 4] {
             source: "icecast",
             url_path: "",
             serve: icecast,
+            yes: |_| {
+                xml("<iceresponse><message>Client removed</message><return>1</return></iceresponse>".into())
+            },
             kick: |_, val| {
                 let query = format!("mount=%2Fstream&id={val}");
                 ("GET".into(), format!("/admin/killclient?{query}"))
@@ -70,14 +86,30 @@ fn kinds() -> [Kicking; 4] {
     ]
 }
 
-fn escape_xml(s: &str) -> String {
+pub fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('\r', "&#13;")
 }
 
-fn mediamtx(ids: &[String]) -> Server {
+impl Kicking {
+    /// The stand-in listing `ids` that says yes to every kick.
+    pub fn yes_to(&self, ids: &[String]) -> Server {
+        (self.serve)(ids, self.yes)
+    }
+}
+
+/// A reply of XML.
+pub fn xml(body: String) -> Reply {
+    Reply::Full {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/xml".into())],
+        body: body.into_bytes(),
+    }
+}
+
+fn mediamtx(ids: &[String], kick: KickReply) -> Server {
     let items: Vec<_> = ids
         .iter()
         .map(|id| json!({"id": id, "remoteAddr": "127.0.0.1:5000", "state": "publish", "path": "cam"}))
@@ -87,12 +119,12 @@ fn mediamtx(ids: &[String]) -> Server {
         move |req: &Request| match (req.method.as_str(), req.path()) {
             ("GET", "/v3/rtmpconns/list") => Reply::json(200, page.clone()),
             ("GET", _) => Reply::json(200, r#"{"pageCount":0,"items":[]}"#),
-            _ => Reply::json(200, "{}"),
+            _ => kick(req),
         },
     )
 }
 
-fn srs(ids: &[String]) -> Server {
+fn srs(ids: &[String], kick: KickReply) -> Server {
     let clients: Vec<_> = ids
         .iter()
         .map(|id| json!({"id": id, "type": "rtmp-play", "ip": "127.0.0.1", "url": "/live/cam", "send_bytes": 1, "recv_bytes": 2}))
@@ -100,11 +132,11 @@ fn srs(ids: &[String]) -> Server {
     let page = json!({"code": 0, "clients": clients}).to_string();
     Server::start(move |req: &Request| match req.method.as_str() {
         "GET" => Reply::json(200, page.clone()),
-        _ => Reply::json(200, r#"{"code":0}"#),
+        _ => kick(req),
     })
 }
 
-fn nginx(ids: &[String]) -> Server {
+fn nginx(ids: &[String], kick: KickReply) -> Server {
     let clients: Vec<String> = ids
         .iter()
         .map(|id| format!("<client><id>{}</id></client>", escape_xml(id)))
@@ -112,22 +144,14 @@ fn nginx(ids: &[String]) -> Server {
     let page = super::stat_page("cam", clients.len(), |i| clients[i].clone());
     Server::start(move |req: &Request| {
         if req.path() == "/stat" {
-            Reply::Full {
-                status: 200,
-                headers: vec![("Content-Type".into(), "text/xml".into())],
-                body: page.clone().into_bytes(),
-            }
+            xml(page.clone())
         } else {
-            Reply::Full {
-                status: 200,
-                headers: vec![],
-                body: b"1".to_vec(),
-            }
+            kick(req)
         }
     })
 }
 
-fn icecast(ids: &[String]) -> Server {
+fn icecast(ids: &[String], kick: KickReply) -> Server {
     let listeners: String = ids
         .iter()
         .map(|id| {
@@ -138,19 +162,12 @@ fn icecast(ids: &[String]) -> Server {
         })
         .collect();
     let clients = format!("<icestats><source mount=\"/stream\">{listeners}</source></icestats>");
-    let xml = |body: String| Reply::Full {
-        status: 200,
-        headers: vec![("Content-Type".into(), "text/xml".into())],
-        body: body.into_bytes(),
-    };
     Server::start(move |req: &Request| match req.path() {
         "/admin/listmounts" => {
             xml("<icestats><source mount=\"/stream\"></source></icestats>".into())
         }
         "/admin/listclients" => xml(clients.clone()),
-        _ => xml(
-            "<iceresponse><message>Client removed</message><return>1</return></iceresponse>".into(),
-        ),
+        _ => kick(req),
     })
 }
 
@@ -186,7 +203,7 @@ fn kick(kind: &Kicking, server: &Server, ids: &[&str]) -> crate::support::Run {
 fn each_id_is_one_path_segment_or_one_query_value_on_every_kicking_source() {
     for kind in kinds() {
         let ids: Vec<String> = CARRIED.iter().map(|(id, ..)| id.to_string()).collect();
-        let server = (kind.serve)(&ids);
+        let server = kind.yes_to(&ids);
         for (id, seg, val) in CARRIED {
             let before = kicks(&server).len();
             let run = kick(&kind, &server, &[id]);
@@ -209,7 +226,7 @@ fn an_id_a_url_would_resolve_or_strip_is_refused_before_anything_is_sent() {
     for kind in kinds() {
         let mut ids: Vec<String> = REFUSED.iter().map(|id| id.to_string()).collect();
         ids.extend(["ab", "a"].map(String::from));
-        let server = (kind.serve)(&ids);
+        let server = kind.yes_to(&ids);
         for id in REFUSED {
             let run = kick(&kind, &server, &[id]);
             let shown = id.escape_default().to_string();
@@ -241,7 +258,7 @@ fn an_id_a_url_would_resolve_or_strip_is_refused_before_anything_is_sent() {
         assert_eq!(kicks(&server), [], "{} sent a kick", kind.source);
     }
     // An empty id (MediaMTX and SRS list one) names no session either.
-    let server = mediamtx(&[String::new()]);
+    let server = kinds()[0].yes_to(&[String::new()]);
     let run = kick(&kinds()[0], &server, &[""]);
     run.assert_failure(
         2,

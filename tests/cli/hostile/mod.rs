@@ -5,6 +5,7 @@
 //! where memory is the point, the peak resident memory of the `sessions` process.
 
 mod addresses;
+mod leaks;
 mod memory;
 mod output;
 mod secrets;
