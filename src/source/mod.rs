@@ -16,6 +16,7 @@ mod loopback;
 pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;
+pub mod secrets;
 pub mod srs;
 pub mod tchmi;
 pub mod web;
