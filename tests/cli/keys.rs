@@ -125,6 +125,48 @@ impl Drop for Collecting {
     }
 }
 
+impl Collecting {
+    fn start(home: &std::path::Path, args: &[&str]) -> Collecting {
+        let mut child = command(home, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                sink.lock().unwrap().push(line.unwrap());
+            }
+        });
+        Collecting { child, lines }
+    }
+}
+
+/// The store's files hold no secret, byte for byte, and it gives back the masked URLs.
+fn store_is_masked(home: &std::path::Path, db: &std::path::Path) {
+    for entry in std::fs::read_dir(home).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert_no_secret(&path.display().to_string(), &text);
+        }
+    }
+    let store = rusqlite::Connection::open(db).unwrap();
+    let mut stored = store.prepare("SELECT local FROM finished").unwrap();
+    let mut locals: Vec<String> = stored
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    locals.sort_unstable();
+    let mut shown = SHOWN.to_vec();
+    shown.sort_unstable();
+    assert_eq!(locals, shown);
+}
+
 fn http_get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
@@ -155,20 +197,7 @@ fn collect_stores_prints_and_serves_masked_stream_keys() {
         "--db",
         db.to_str().unwrap(),
     ];
-    let mut child = command(home.path(), &args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&lines);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            sink.lock().unwrap().push(line.unwrap());
-        }
-    });
-    let collect = Collecting { child, lines };
+    let collect = Collecting::start(home.path(), &args);
     let patience = Duration::from_secs(10);
     let active = eventually(patience, || {
         let reply = TcpStream::connect(("127.0.0.1", http))
@@ -194,28 +223,7 @@ fn collect_stores_prints_and_serves_masked_stream_keys() {
     let summary = http_get(http, "/api/v3/session?collectors=ffmpeg");
     assert_no_secret("--listen's summary", &summary);
     drop(collect);
-    // The store's files, byte for byte, and what it gives back.
-    for entry in std::fs::read_dir(home.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let bytes = std::fs::read(&path).unwrap();
-            assert_no_secret(
-                &path.display().to_string(),
-                &String::from_utf8_lossy(&bytes),
-            );
-        }
-    }
-    let store = rusqlite::Connection::open(&db).unwrap();
-    let mut stored = store.prepare("SELECT local FROM finished").unwrap();
-    let mut locals: Vec<String> = stored
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    locals.sort_unstable();
-    let mut shown = SHOWN.to_vec();
-    shown.sort_unstable();
-    assert_eq!(locals, shown);
+    store_is_masked(home.path(), &db);
 }
 
 #[test]

@@ -198,7 +198,10 @@ fn masking_leaves_the_tools_own_words_alone() {
         "{}",
         run.stderr
     );
+}
 
+#[test]
+fn a_kick_outcome_keeps_the_tools_own_words() {
     // A kick's outcome on stdout: the tool's words as they are, the server's masked.
     let mediamtx = (kinds()[0].serve)(&["c1".to_string()], |_| {
         Reply::json(400, r#"{"error":"127 is not allowed to kick"}"#)
