@@ -1,8 +1,11 @@
 //! Everything `sessions` writes to stderr: `-v` traces, warnings (silenced by `-q`), error lines.
-//! Each line passes one gate: every secret the process knows (passwords, tokens, as typed and as
-//! a server may echo them: JSON- or URL-escaped) is replaced by `***`, what is left is shown
-//! escaped (`text::escape`) and cut to 2 KiB, so a line can neither leak a secret, restyle the
-//! terminal nor flood it.
+//! Each line passes one gate: it is shown escaped (`text::escape`) and cut to 2 KiB, so a line can
+//! neither restyle the terminal nor flood it. The secrets the process knows (passwords, tokens,
+//! as typed and as a server may echo them: JSON- or URL-escaped, in Basic's base64) are kept
+//! here too, and `masked` replaces them by `***` in a server's or a library's words where those
+//! are quoted (`text::said`), before the words reach any message: stderr, stdout (a kick's
+//! outcome) and the watch screen alike. The tool's own words are never masked: a password `127`
+//! leaves `127.0.0.1` alone.
 
 use std::borrow::Cow;
 use std::sync::Mutex;
@@ -43,7 +46,11 @@ pub fn keep_secret(secret: &str) {
     let Ok(mut known) = SECRETS.lock() else {
         return;
     };
-    for form in forms(secret) {
+    // A form of stars only would be rebuilt by the mask `***` itself, for ever.
+    for form in forms(secret)
+        .into_iter()
+        .filter(|f| f.contains(|c| c != '*'))
+    {
         if !known.contains(&form) {
             known.push(form);
         }
@@ -148,21 +155,27 @@ fn replace_alone(text: &str, secret: &str) -> String {
     out
 }
 
-/// What the gate lets through of `line`: each of `secrets` replaced by `***`, what is left
-/// escaped, then cut to `LINE_LIMIT` (a server's 50 MB string quoted in an error would otherwise
-/// be a 50 MB line).
-pub fn gate(line: &str, secrets: &[String]) -> String {
-    let masked = mask_with(line, secrets);
-    crate::text::brief(&crate::text::escape(&masked), LINE_LIMIT)
+/// A server's or a library's words with every secret the process knows replaced by `***`.
+/// Only words from outside go through it, where they are quoted (`text::said`): masking a
+/// whole line would rewrite the tool's own words too (`login as '***'` for a user and password
+/// `admin`).
+pub fn masked(words: &str) -> Cow<'_, str> {
+    match SECRETS.lock() {
+        Ok(known) => mask_with(words, &known),
+        // A panic elsewhere poisoned the registry: the words go whole rather than unmasked.
+        Err(_) => Cow::Borrowed("***"),
+    }
+}
+
+/// What the gate lets through of `line`: escaped, then cut to `LINE_LIMIT` (a server's 50 MB
+/// string quoted in an error would otherwise be a 50 MB line).
+pub fn gate(line: &str) -> String {
+    crate::text::brief(&crate::text::escape(line), LINE_LIMIT)
 }
 
 /// The one way a line reaches stderr.
 fn emit(prefix: &str, args: std::fmt::Arguments<'_>) {
-    let line = args.to_string();
-    let shown = match SECRETS.lock() {
-        Ok(known) => gate(&line, &known),
-        Err(_) => gate(&line, &[]),
-    };
+    let shown = gate(&args.to_string());
     eprintln!("sessions: {prefix}{shown}");
 }
 
@@ -207,14 +220,14 @@ mod tests {
     fn the_gate_masks_then_escapes_then_cuts() {
         let secrets = forms("pa55-w0rd-long");
         let line = format!("start pa55-w0rd-long \u{1b}[2J {} end", "x".repeat(5000));
-        let shown = gate(&line, &secrets);
+        let shown = gate(&mask_with(&line, &secrets));
         assert!(shown.starts_with("start *** \\u{1b}[2J xxx"), "{shown}");
         assert!(
             shown.contains("x…x") && shown.ends_with("xxx end"),
             "{shown}"
         );
         assert_eq!(shown.len(), LINE_LIMIT + '…'.len_utf8());
-        assert_eq!(gate("short", &secrets), "short");
+        assert_eq!(gate("short"), "short");
     }
 
     /// `line` masked with every secret the process keeps, as `emit` masks it.
@@ -237,6 +250,13 @@ mod tests {
             "code 4101: '***' is wrong (***)"
         );
         assert!(matches!(mask("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_secret_of_stars_is_not_rebuilt_by_the_mask() {
+        keep_secret("**");
+        keep_secret("x**");
+        assert_eq!(masked("a ** b *** x**"), "a ** b *** ***");
     }
 
     #[test]

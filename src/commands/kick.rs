@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, KickOutcome, Session};
 use crate::query::SessionQuery;
 use crate::render::OutputFormat;
-use crate::source::{Answer, Ask};
+use crate::source::{Answer, Ask, http};
 use crate::{diag, output, render};
 
 use super::plan::{Needs, Plan};
@@ -32,6 +32,7 @@ pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     let plan = Plan::new(settings, &needs);
     let mut peers = targets::open(&plan);
     let chosen = choose(&mut peers, &plan, &args).await?;
+    addressable(&chosen)?;
     let count: usize = chosen.iter().map(Vec::len).sum();
     if count == 0 {
         diag::note(format_args!("no session matches; nothing to disconnect"));
@@ -130,6 +131,17 @@ fn once_each(mut sessions: Vec<Session>) -> Vec<Session> {
     let mut seen = std::collections::HashSet::new();
     sessions.retain(|s| seen.insert((s.collector, s.id.clone())));
     sessions
+}
+
+/// Every chosen id names exactly one session in a request (`http::addressable`), checked before
+/// anyone is asked or anything sent: one that would name another resource stops the command.
+fn addressable(chosen: &[Vec<Session>]) -> Result<()> {
+    for session in chosen.iter().flatten() {
+        if let Err(e) = http::addressable(&session.id) {
+            return Err(Error::Usage(format!("{e}; nothing was disconnected")));
+        }
+    }
+    Ok(())
 }
 
 /// Shows the selection on stderr and asks. Without a terminal there is nobody to ask.

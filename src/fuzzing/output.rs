@@ -311,11 +311,12 @@ pub fn render(data: &[u8]) {
     }
 }
 
-/// An error line on stderr: a secret (the first piece) is remembered, the text (the rest) goes
-/// through the same gate as every stderr line. No unsafe character passes, no line is longer
-/// than the limit; no form of the secret of 8 characters or more is left, and a shorter one
-/// nowhere it stands alone (a password `1` must not garble `code 4101`; found by this target:
-/// the one-line form of a long secret can be that short).
+/// A server's words quoted in an error line: a secret (the first piece) is remembered, the text
+/// (the rest) is masked as `text::said` masks it and goes through the gate every stderr line
+/// passes. No unsafe character passes, no line is longer than the limit; no form of the secret
+/// of 8 characters or more is left, and a shorter one nowhere it stands alone (a password `1`
+/// must not garble `code 4101`; found by this target: the one-line form of a long secret can be
+/// that short).
 pub fn stderr_line(data: &[u8]) {
     let texts = texts(data);
     let [secret, rest @ ..] = texts.as_slice() else {
@@ -327,7 +328,7 @@ pub fn stderr_line(data: &[u8]) {
     }
     let forms = crate::diag::forms(secret);
     let text = rest.join(secret);
-    let line = crate::diag::gate(&text, &forms);
+    let line = crate::diag::gate(&crate::diag::mask_with(&text, &forms));
     assert_safe("stderr line", line.as_bytes(), &[]);
     assert!(!line.contains('\n'), "stderr line breaks: {line:?}");
     assert!(

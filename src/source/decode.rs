@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::source::budget::OverBudget;
-use crate::text::{QUOTED, brief};
+use crate::text::quoted;
 
 /// Why a body could not be read; the pure parsers return it, `Web::bad` words it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,9 +24,9 @@ impl DecodeError {
         if e.is_eof() {
             DecodeError::Truncated("JSON")
         } else if e.is_syntax() {
-            DecodeError::Syntax("JSON", brief(e, QUOTED))
+            DecodeError::Syntax("JSON", quoted(e))
         } else {
-            DecodeError::Shape(brief(e, QUOTED))
+            DecodeError::Shape(quoted(e))
         }
     }
 }

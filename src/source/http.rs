@@ -159,7 +159,7 @@ impl Reply {
                 .iter()
                 .find_map(|k| map.get(*k))
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
-            return crate::text::one_line(&said.unwrap_or_default());
+            return crate::text::said(&said.unwrap_or_default());
         }
         let text = String::from_utf8_lossy(&self.body);
         let mut plain = String::with_capacity(text.len());
@@ -175,7 +175,8 @@ impl Reply {
                 _ => {}
             }
         }
-        let line = crate::text::one_line(&plain);
+        // Masked before it is cut: a cut through a secret would show its start.
+        let line = crate::text::said(&plain);
         match line.char_indices().nth(WORDS_LIMIT) {
             Some((cut, _)) => format!("{}…", &line[..cut]),
             None => line,
@@ -442,6 +443,108 @@ impl Web {
     }
 }
 
+/// Where a kick puts the id of the session it disconnects.
+#[derive(Debug, Clone, Copy)]
+pub enum IdIn<'a> {
+    /// As the last path segment (MediaMTX, SRS).
+    Path,
+    /// As the value of this query key (nginx-rtmp's `clientid`, Icecast's `id`).
+    Query(&'a str),
+}
+
+/// The one way a kick names a session: `url` with each of `segments` appended as a path segment,
+/// then `pairs` as query pairs, then `id` where `at` says, all percent-encoded by `Url` (never by
+/// formatting), so that an id is one segment or one value and cannot reach another resource.
+/// An id that `Url` would not carry exactly is refused (exit 2) and nothing is sent.
+pub fn session_url(
+    url: &Url,
+    segments: &[&str],
+    pairs: &[(&str, &str)],
+    id: &str,
+    at: IdIn<'_>,
+) -> Result<Url> {
+    addressable(id)?;
+    let mut url = url.clone();
+    url.set_query(None);
+    {
+        let mut path = url
+            .path_segments_mut()
+            .map_err(|()| Error::Internal("the server's address cannot take a path".into()))?;
+        path.pop_if_empty().extend(segments);
+        if matches!(at, IdIn::Path) {
+            path.push(id);
+        }
+    }
+    if !pairs.is_empty() || matches!(at, IdIn::Query(_)) {
+        let mut query = url.query_pairs_mut();
+        query.extend_pairs(pairs);
+        if let IdIn::Query(key) = at {
+            query.append_pair(key, id);
+        }
+    }
+    let carried = match at {
+        IdIn::Path => url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .and_then(percent_decoded),
+        IdIn::Query(key) => url
+            .query_pairs()
+            .filter(|(k, _)| k == key)
+            .last()
+            .map(|(_, v)| v.into_owned()),
+    };
+    if carried.as_deref() != Some(id) {
+        return Err(unaddressable(id, "a URL would not carry it exactly"));
+    }
+    Ok(url)
+}
+
+/// Whether `id` can name exactly one session in a URL, as a path segment or a query value: not
+/// empty, not `.` or `..` (a URL resolves those to the folder above: `kick ..` would post to
+/// `/v3/rtmpconns/kick`), and without the tab, line feed or carriage return a URL drops
+/// (`a<TAB>b` would name `ab`, another client). The same rule for every source, so `kick`
+/// refuses before it asks or sends anything.
+pub fn addressable(id: &str) -> Result<()> {
+    let why = match id {
+        "" => "it is empty",
+        "." | ".." => "a URL reads it as a folder, not a name",
+        _ if id.contains(['\t', '\n', '\r']) => "a URL drops its tabs and line breaks",
+        _ => return Ok(()),
+    };
+    Err(unaddressable(id, why))
+}
+
+fn unaddressable(id: &str, why: &str) -> Error {
+    Error::Usage(format!(
+        "cannot name session '{}' exactly in a request to the server ({why})",
+        crate::text::escape(id)
+    ))
+}
+
+/// `%XX` sequences as bytes, the text as UTF-8; `None` when it is not.
+pub fn percent_decoded(s: &str) -> Option<String> {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let pair = bytes
+            .get(i + 1..i + 3)
+            .and_then(|p| Some(hex(p[0])? * 16 + hex(p[1])?));
+        match (bytes[i], pair) {
+            (b'%', Some(b)) => {
+                out.push(u8::try_from(b).ok()?);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// `user:password` as Basic authentication sends it: in base64 (RFC 7617).
 fn basic_credential(user: &str, password: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -487,6 +590,29 @@ mod tests {
         assert_eq!(basic_credential("a", "b"), "YTpi");
         assert_eq!(basic_credential("ab", "c"), "YWI6Yw==");
         assert_eq!(basic_credential("ab", "cd"), "YWI6Y2Q=");
+    }
+
+    #[test]
+    fn a_session_url_carries_the_id_exactly_or_is_refused() {
+        let base = Url::parse("http://h:1/api/").unwrap();
+        let url = session_url(&base, &["v3", "kick"], &[], "a/b?%2e", IdIn::Path).unwrap();
+        assert_eq!(url.as_str(), "http://h:1/api/v3/kick/a%2Fb%3F%252e");
+        let pairs = [("app", "live&x")];
+        let url = session_url(&base, &["drop"], &pairs, "a b", IdIn::Query("clientid")).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://h:1/api/drop?app=live%26x&clientid=a+b"
+        );
+        for id in ["", ".", "..", "a\tb", "a\nb", "\r"] {
+            let refused = session_url(&base, &[], &[], id, IdIn::Path).unwrap_err();
+            assert_eq!(refused.exit_code(), 2, "{id:?}");
+            assert!(session_url(&base, &[], &[], id, IdIn::Query("id")).is_err());
+        }
+        assert_eq!(
+            percent_decoded("a%2Fb%25%C3%A9%zz%4"),
+            Some("a/b%é%zz%4".into())
+        );
+        assert_eq!(percent_decoded("%FF"), None);
     }
 
     fn reply(status: u16, body: &str) -> Reply {

@@ -18,6 +18,7 @@ mod loopback;
 pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;
+pub mod secrets;
 pub mod srs;
 mod target;
 pub mod tchmi;

@@ -120,11 +120,13 @@ where
     out
 }
 
-/// The deepest message in the chain: usually the one that names the real cause.
+/// The deepest message in the chain: usually the one that names the real cause. A library's
+/// words, which may quote the server's: masked (`text::said`).
 pub fn innermost(err: &(dyn StdError + 'static)) -> String {
-    chain(err)
+    let words = chain(err)
         .last()
-        .map_or_else(|| err.to_string(), |e| e.to_string())
+        .map_or_else(|| err.to_string(), |e| e.to_string());
+    crate::text::said(&words)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::source::decode::DecodeError;
-use crate::text::{QUOTED, brief};
+use crate::text::quoted;
 
 /// Far above any real listing, far below what exhausts memory.
 const NODES_LIMIT: u32 = 4_000_000;
@@ -76,7 +76,7 @@ pub fn parse(body: &[u8]) -> Result<Document<'_>, DecodeError> {
         }
         // A body cut inside a name (`</`, `<cli`) fails as a bad token at the very end.
         other if other.pos() == end_of(text) => DecodeError::Truncated("XML"),
-        other => DecodeError::Syntax("XML", brief(&other, QUOTED)),
+        other => DecodeError::Syntax("XML", quoted(&other)),
     })
 }
 
@@ -124,7 +124,7 @@ pub fn root<'a, 'input>(
     if is(root, name) {
         Ok(root)
     } else {
-        let found = brief(&root.tag_name().name(), QUOTED);
+        let found = quoted(&root.tag_name().name());
         Err(DecodeError::Shape(format!(
             "<{found}> where <{name}> was expected"
         )))
@@ -162,10 +162,8 @@ pub fn number<T: std::str::FromStr>(
     match text(node, name) {
         None => Ok(None),
         Some(t) => t.parse().map(Some).map_err(|_| {
-            DecodeError::Shape(brief(
-                &format_args!("<{name}> holds {t:?}, not a number"),
-                QUOTED,
-            ))
+            let t = quoted(&format_args!("{t:?}"));
+            DecodeError::Shape(format!("<{name}> holds {t}, not a number"))
         }),
     }
 }

@@ -12,6 +12,7 @@ mod fleet;
 mod generated;
 mod harness;
 mod hostile;
+mod keys;
 mod local;
 mod streaming;
 mod support;

@@ -21,7 +21,7 @@ use crate::model::{Collector, Session, SourceSummary};
 use crate::source::budget::OverBudget;
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, http, net, served};
-use crate::text::{QUOTED, brief};
+use crate::text::quoted;
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
 use login::bearer;
@@ -256,13 +256,13 @@ impl Datarhei {
         };
         // A parser's message may quote a server's string whole: only its start and end show.
         let invalid = |what: &dyn std::fmt::Display| {
-            let what = brief(what, QUOTED);
+            let what = quoted(what);
             Error::BadReply(format!(
                 "{host} sent a reply that is not valid JSON ({what})"
             ))
         };
         let shape = |what: &dyn std::fmt::Display| {
-            let what = brief(what, QUOTED);
+            let what = quoted(what);
             Error::BadReply(format!(
                 "{host} sent JSON of an unexpected shape ({what}); is --url datarhei Core's API?"
             ))
@@ -323,6 +323,7 @@ impl Datarhei {
     ) -> Result<T> {
         let body = self.read_small(resp).await?;
         wire::parse_small(&body).map_err(|e| {
+            let e = quoted(&e);
             Error::BadReply(format!("{} sent a {what} we cannot read ({e})", self.host))
         })
     }
@@ -339,11 +340,7 @@ impl Datarhei {
             Err(_) => None,
         };
         match said.filter(|s| !s.is_empty()) {
-            Some(words) => format!(
-                "{}: {}",
-                status_line.trim_end(),
-                crate::text::one_line(&words)
-            ),
+            Some(words) => format!("{}: {}", status_line.trim_end(), crate::text::said(&words)),
             None => status_line.trim_end().to_owned(),
         }
     }

@@ -12,9 +12,8 @@ use reqwest::{Method, StatusCode, Url};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Limit, Session, SourceSummary};
-use crate::source::http::{Body, Web};
+use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server};
-
 use crate::source::{Source, computed, served};
 
 /// Every Icecast listener is an HTTP client.
@@ -87,10 +86,9 @@ impl Icecast {
 
     /// `killclient` needs the mount: the listing's `reference`.
     async fn kill(&self, session: &Session) -> Result<()> {
-        let mut url = self.web.url("/admin/killclient");
-        url.query_pairs_mut()
-            .append_pair("mount", &session.reference)
-            .append_pair("id", &session.id);
+        let mount = [("mount", session.reference.as_str())];
+        let kill = self.web.url("/admin/killclient");
+        let url = http::session_url(&kill, &[], &mount, &session.id, IdIn::Query("id"))?;
         let reply = self.web.send(Method::GET, url).await?;
         if reply.status == StatusCode::BAD_REQUEST {
             return Err(self.refused(session, &reply.status_line()));
@@ -98,7 +96,7 @@ impl Icecast {
         let reply = self.web.check(reply)?;
         match wire::parse_response(&reply.body).map_err(|e| self.web.bad(e))? {
             (true, _) => Ok(()),
-            (false, said) => Err(self.refused(session, &crate::text::one_line(&said))),
+            (false, said) => Err(self.refused(session, &crate::text::said(&said))),
         }
     }
 

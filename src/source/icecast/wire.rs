@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use crate::model::{Collector, Limit, Session, Text};
-use crate::source::clock;
 use crate::source::decode::DecodeError;
 use crate::source::xml;
+use crate::source::{clock, secrets};
 
 /// The mounts of `GET /admin/listmounts`.
 pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, DecodeError> {
@@ -51,10 +51,11 @@ pub fn parse_listeners(
                 .ok_or_else(|| DecodeError::Shape("a <listener> without an id".into()))?;
             let connected: Option<f64> = xml::number(listener, "connected")?;
             let mut extra = Map::new();
-            for (key, tag) in [("userAgent", "useragent"), ("referer", "referer")] {
-                if let Some(v) = xml::text(listener, tag).filter(|v| !v.is_empty()) {
-                    extra.insert(key.into(), Value::from(v));
-                }
+            if let Some(v) = xml::text(listener, "useragent").filter(|v| !v.is_empty()) {
+                extra.insert("userAgent".into(), Value::from(v));
+            }
+            if let Some(v) = xml::text(listener, "referer").filter(|v| !v.is_empty()) {
+                extra.insert("referer".into(), Value::from(secrets::url(v)));
             }
             out.push(Session {
                 collector: Collector::Http,

@@ -231,48 +231,11 @@ fn medium_of(raw: &str) -> Medium {
     Medium::Network { scheme, host, port }
 }
 
-/// Query keys whose values are secrets: SRT passphrases, stream keys, tokens.
-fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["pass", "token", "secret", "key", "auth", "sig"]
-        .iter()
-        .any(|s| k.contains(s))
-}
-
-/// `rtmp://u:pw@h/app?token=x` → `rtmp://u:***@h/app?token=***`: command lines carry secrets, and
-/// our output may be shared.
+/// `rtmp://u:pw@h/app/s?token=x` → `rtmp://u:***@h/app/s?token=***`, `rtmp://h/app/KEY` →
+/// `rtmp://h/app/***`:
+/// command lines carry secrets, and our output may be shared (what counts: `source::secrets`).
 pub fn mask_secrets(raw: &str) -> String {
-    let Some((scheme, rest)) = raw.split_once("://") else {
-        return raw.to_owned();
-    };
-    let (before_query, query) = match rest.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (rest, None),
-    };
-    let (authority, path) = match before_query.find('/') {
-        Some(i) => before_query.split_at(i),
-        None => (before_query, ""),
-    };
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{user}:***@{host}"),
-            None => format!("{userinfo}@{host}"),
-        },
-        None => authority.to_owned(),
-    };
-    let mut out = format!("{scheme}://{authority}{path}");
-    if let Some(q) = query {
-        let masked: Vec<String> = q
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
-                _ => pair.to_owned(),
-            })
-            .collect();
-        out.push('?');
-        out.push_str(&masked.join("&"));
-    }
-    out
+    crate::source::secrets::url(raw)
 }
 
 #[cfg(test)]
@@ -310,11 +273,16 @@ mod tests {
         assert_eq!(
             summary(&eps),
             [
-                (Role::Input, 0, "rtmp://127.0.0.1:1935/live/in", Some("flv")),
+                (
+                    Role::Input,
+                    0,
+                    "rtmp://127.0.0.1:1935/live/***",
+                    Some("flv")
+                ),
                 (
                     Role::Output,
                     0,
-                    "rtmp://ingest.example/app/key",
+                    "rtmp://ingest.example/app/***",
                     Some("flv")
                 ),
                 (Role::Output, 1, "backup file.mp4", None),
@@ -385,7 +353,7 @@ mod tests {
             summary(&eps),
             [
                 (Role::Input, 0, "in.mp4", None),
-                (Role::Output, 0, "rtmp://a.example/live/x", Some("flv")),
+                (Role::Output, 0, "rtmp://a.example/live/***", Some("flv")),
                 (Role::Output, 1, "udp://239.0.0.1:1234", Some("mpegts")),
                 (Role::Output, 2, "local|odd.ts", None),
             ]

@@ -13,10 +13,8 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::computed::{self, Looks};
-use crate::source::http::{Body, Web};
-use crate::source::{Credentials, NetOptions, Server};
-
-use crate::source::{Source, served};
+use crate::source::http::{self, Body, IdIn, Web};
+use crate::source::{Credentials, NetOptions, Server, Source, served};
 
 /// Sessions asked for per page: few round trips, pages of about 1–2 MB.
 const ITEMS_PER_PAGE: u64 = 1000;
@@ -139,10 +137,13 @@ impl Mediamtx {
                 session.collector
             ))
         })?;
-        let mut url = self.web.url(&format!("/v3/{kind}/kick"));
-        url.path_segments_mut()
-            .map_err(|()| Error::Internal("the API address cannot take a path".into()))?
-            .push(&session.id);
+        let url = http::session_url(
+            &self.web.url("/v3"),
+            &[kind, "kick"],
+            &[],
+            &session.id,
+            IdIn::Path,
+        )?;
         let reply = self.web.send(Method::POST, url).await?;
         if matches!(
             reply.status,

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Collector, Session, Text};
-use crate::source::clock;
 use crate::source::decode::{self, DecodeError};
+use crate::source::{clock, secrets};
 
 /// SRT reports its rates in Mbit/s (10^6 bit/s).
 const MEGA: f64 = 1e6;
@@ -107,7 +107,8 @@ impl WireItem {
             ("user", self.user),
             ("userAgent", self.user_agent),
             ("transport", self.transport),
-            ("query", self.query),
+            // A publisher's or reader's credentials may be in it (`?user=u&pass=p`).
+            ("query", secrets::query(&self.query)),
         ] {
             if !value.is_empty() {
                 extra.insert(key.into(), Value::String(value));
@@ -178,7 +179,8 @@ mod tests {
         );
         assert_eq!((reader.rx_bit_s, reader.tx_bit_s), (None, None));
         assert_eq!(reader.extra["state"], "read");
-        assert_eq!(reader.extra["query"], "token=abc");
+        // The reader's token is a secret: masked where the session is built.
+        assert_eq!(reader.extra["query"], "token=***");
         let old = parse("v1.16-rtmpconns-list.json", Collector::Rtmp);
         assert_eq!(
             (old.sessions[0].rx_bytes, old.sessions[0].tx_bytes),

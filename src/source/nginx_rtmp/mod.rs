@@ -10,9 +10,8 @@ use reqwest::{Method, StatusCode, Url};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, MEBI, Session, SourceSummary, round3};
-use crate::source::http::{Body, Web};
+use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server};
-
 use crate::source::{Source, computed, served};
 
 /// The registry's opener: nginx-rtmp's stat page at the target's URL (its control module beside it).
@@ -79,23 +78,19 @@ impl NginxRtmp {
     /// `GET /control/drop/client?clientid=ID`, narrowed to the client's server, application
     /// and stream where the listing gave them. The answer is the number of sessions dropped.
     async fn drop_client(&self, session: &Session) -> Result<()> {
-        let mut url = self.control.clone();
-        url.path_segments_mut()
-            .map_err(|()| Error::Internal("the control address cannot take a path".into()))?
-            .pop_if_empty()
-            .extend(["drop", "client"]);
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(srv) = session.extra.get("server").and_then(|v| v.as_u64()) {
-                query.append_pair("srv", &srv.to_string());
+        let srv = session
+            .extra
+            .get("server")
+            .and_then(|v| v.as_u64())
+            .map(|s| s.to_string());
+        let mut pairs: Vec<(&str, &str)> = srv.iter().map(|s| ("srv", s.as_str())).collect();
+        for key in ["app", "name"] {
+            if let Some(v) = session.extra.get(key).and_then(|v| v.as_str()) {
+                pairs.push((key, v));
             }
-            for key in ["app", "name"] {
-                if let Some(v) = session.extra.get(key).and_then(|v| v.as_str()) {
-                    query.append_pair(key, v);
-                }
-            }
-            query.append_pair("clientid", &session.id);
         }
+        let at = IdIn::Query("clientid");
+        let url = http::session_url(&self.control, &["drop", "client"], &pairs, &session.id, at)?;
         let reply = self.web.send(Method::GET, url).await?;
         let dropped = match reply.status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {

@@ -7,9 +7,9 @@ use roxmltree::Node;
 use serde_json::{Map, Value};
 
 use crate::model::{Collector, Session, Text};
-use crate::source::clock;
 use crate::source::decode::DecodeError;
 use crate::source::xml;
+use crate::source::{clock, secrets};
 
 /// What one look at the stat page says.
 pub struct Stat {
@@ -106,9 +106,12 @@ fn client_session(
         "role".into(),
         Value::from(if publishing { "publisher" } else { "player" }),
     );
-    for key in ["flashver", "pageurl", "swfurl"] {
+    if let Some(v) = xml::text(client, "flashver").filter(|v| !v.is_empty()) {
+        extra.insert("flashver".into(), Value::from(v));
+    }
+    for key in ["pageurl", "swfurl"] {
         if let Some(v) = xml::text(client, key).filter(|v| !v.is_empty()) {
-            extra.insert(key.into(), Value::from(v));
+            extra.insert(key.into(), Value::from(secrets::url(v)));
         }
     }
     for key in ["dropped", "avsync"] {

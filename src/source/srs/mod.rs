@@ -12,10 +12,8 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::computed::{self, Looks};
-use crate::source::http::{Body, Web};
-use crate::source::{Credentials, NetOptions, Server};
-
-use crate::source::{Source, served};
+use crate::source::http::{self, Body, IdIn, Web};
+use crate::source::{Credentials, NetOptions, Server, Source, served};
 
 /// Clients asked for per page: large enough for few round trips, small enough for any
 /// `--max-body-size` (about 300 bytes a client).
@@ -105,18 +103,15 @@ impl Srs {
             diag::warn(format_args!(
                 "{}: SRS clients of a type we cannot place ({}) are not listed",
                 self.web.host(),
-                unplaced.join(", ")
+                crate::text::said(&unplaced.join(", "))
             ));
         }
         Ok(out)
     }
 
     async fn delete(&self, id: &str) -> Result<()> {
-        let mut url = self.web.url("/api/v1/clients/");
-        url.path_segments_mut()
-            .map_err(|()| Error::Internal("the API address cannot take a path".into()))?
-            .pop_if_empty()
-            .push(id);
+        let clients = self.web.url("/api/v1/clients");
+        let url = http::session_url(&clients, &[], &[], id, IdIn::Path)?;
         let reply = self.web.send(Method::DELETE, url).await?;
         let reply = self.web.check(reply)?;
         match wire::parse_code(&reply.body).map_err(|e| self.web.bad(e))? {

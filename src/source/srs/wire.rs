@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Collector, Session, Text};
-use crate::source::clock;
 use crate::source::decode::{self, DecodeError};
+use crate::source::{clock, secrets};
 
 /// SRS averages `kbps` over windows of 30 s: a younger client's 0 is no measurement.
 const KBPS_WINDOW_S: f64 = 30.0;
@@ -128,11 +128,11 @@ impl WireClient {
         extra.insert("publish".into(), Value::Bool(self.publish));
         for (key, value) in [
             ("name", self.name),
-            ("tcUrl", self.tc_url),
+            ("tcUrl", secrets::url(&self.tc_url)),
             ("vhost", self.vhost),
             ("stream", self.stream),
-            ("pageUrl", self.page_url),
-            ("swfUrl", self.swf_url),
+            ("pageUrl", secrets::url(&self.page_url)),
+            ("swfUrl", secrets::url(&self.swf_url)),
         ] {
             if !value.is_empty() {
                 extra.insert(key.into(), Value::String(value));

@@ -24,7 +24,7 @@ use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::tls;
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, SubscriptionDetails, net};
-use crate::text::{QUOTED, brief};
+use crate::text::quoted;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -156,7 +156,7 @@ impl Tchmi {
             diag::trace(format_args!("{}: logged in as '{user}'", self.host));
             return Ok(true);
         };
-        // A server may quote what it was sent: stderr masks the password (`diag::keep_secret`).
+        // A server may quote what it was sent: its words are masked (`text::said`).
         let said = failure.to_string();
         Err(Error::Auth(format!(
             "login as '{user}' at {} failed: {said}; check --user (DOMAIN::NAME picks the authentication extension) and the password",
@@ -251,6 +251,7 @@ impl Tchmi {
                 } else {
                     "is --url the TwinCAT HMI Server's address?"
                 };
+                let e = crate::text::said(&e.to_string());
                 Error::BadReply(format!(
                     "{host} did not answer the WebSocket upgrade ({e}): {hint}"
                 ))
@@ -301,13 +302,13 @@ impl Tchmi {
                     wire::Routed::Unreadable(e) => {
                         return Err(Error::BadReply(format!(
                             "{host} sent a {what} reply of an unexpected shape ({})",
-                            brief(&e, QUOTED)
+                            quoted(&e)
                         )));
                     }
                     wire::Routed::NotJson(e) => {
                         return Err(Error::BadReply(format!(
                             "{host} sent a frame that is not a JSON object ({})",
-                            brief(&e, QUOTED)
+                            quoted(&e)
                         )));
                     }
                 },
@@ -340,7 +341,7 @@ impl Tchmi {
     fn closed(&self, why: Option<String>) -> Error {
         // The close reason is the server's text: one line, no escape sequences.
         let why = why
-            .map(|w| crate::text::one_line(&w))
+            .map(|w| crate::text::said(&w))
             .filter(|w| !w.is_empty())
             .map_or_else(String::new, |w| format!(" ({w})"));
         Error::BadReply(format!(

@@ -4,6 +4,8 @@
 //! Each test asserts the exit code, the one line on stderr, an empty stdout, the wall time and,
 //! where memory is the point, the peak resident memory of the `sessions` process.
 
+mod addresses;
+mod leaks;
 mod memory;
 mod output;
 mod secrets;

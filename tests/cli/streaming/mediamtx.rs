@@ -182,7 +182,7 @@ fn captured_sessions_come_out_with_their_exact_values() {
             "reference": "cam4", "local": "", "remote": "203.0.113.2:40001",
             "created_at": "2026-11-30T12:03:10Z", "rx_bytes": 61703, "tx_bytes": 1006543827,
             "rx_bit_s": null, "tx_bit_s": null, "rx_kibit_s": null, "tx_kibit_s": null,
-            "extra": {"query": "token=abc", "state": "read"}})
+            "extra": {"query": "token=***", "state": "read"}})
     );
 }
 
