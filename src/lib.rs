@@ -13,6 +13,7 @@ mod error;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
+mod mask;
 mod model;
 mod output;
 mod query;

@@ -1,6 +1,6 @@
 //! The one sanitiser: text that came from outside (servers, processes, files, flags) made safe to
 //! show on a terminal or in an error line. Every renderer and every error message goes through it;
-//! a server's words quoted in a message also have their secrets masked (`said`).
+//! a server's words quoted in a message also have their secrets masked (`mask::said`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -100,20 +100,6 @@ pub fn one_line(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A server's or a library's words as a message quotes them: every secret the process knows
-/// masked (`diag::masked`), then one line. The one door for words from outside into a message,
-/// so that stderr, stdout (a kick's outcome) and the watch screen show the same masked words,
-/// and the tool's own words around them are never masked.
-pub fn said(words: &str) -> String {
-    one_line(&crate::diag::masked(words))
-}
-
-/// A parser's message (which may quote a server's text) as `said` words, at most about
-/// `QUOTED` bytes of it.
-pub fn quoted(what: &dyn fmt::Display) -> String {
-    said(&brief(what, QUOTED))
 }
 
 /// How much of a parser's message (which may quote a server's text) an error line shows.

@@ -326,9 +326,9 @@ pub fn stderr_line(data: &[u8]) {
     if secret.contains('*') {
         return;
     }
-    let forms = crate::diag::forms(secret);
+    let forms = crate::mask::forms(secret);
     let text = rest.join(secret);
-    let line = crate::diag::gate(&crate::diag::mask_with(&text, &forms));
+    let line = crate::diag::gate(&crate::mask::mask_with(&text, &forms));
     assert_safe("stderr line", line.as_bytes(), &[]);
     assert!(!line.contains('\n'), "stderr line breaks: {line:?}");
     assert!(
@@ -337,10 +337,10 @@ pub fn stderr_line(data: &[u8]) {
         line.len()
     );
     // Before the cut, which may leave a short form beside its `…`.
-    let masked = crate::diag::mask_with(&text, &forms);
+    let masked = crate::mask::mask_with(&text, &forms);
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     for form in &forms {
-        let left = if form.chars().count() >= crate::diag::MASK_ANYWHERE {
+        let left = if form.chars().count() >= crate::mask::MASK_ANYWHERE {
             masked.contains(form.as_str())
         } else {
             masked.match_indices(form.as_str()).any(|(at, _)| {

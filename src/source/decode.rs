@@ -3,8 +3,8 @@
 
 use std::fmt;
 
+use crate::mask::quoted;
 use crate::source::budget::OverBudget;
-use crate::text::quoted;
 
 /// Why a body could not be read; the pure parsers return it, `Web::bad` words it.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,13 +10,13 @@ use std::time::Instant;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 
-use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::budget::{self, Budget};
 use crate::source::decode::DecodeError;
 use crate::source::tls;
 use crate::source::{Credentials, NetOptions};
 use crate::source::{net, xml};
+use crate::{diag, mask};
 
 const MAX_REDIRECTS: usize = 5;
 /// How much of a refusal's body goes into an error line.
@@ -159,7 +159,7 @@ impl Reply {
                 .iter()
                 .find_map(|k| map.get(*k))
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
-            return crate::text::said(&said.unwrap_or_default());
+            return crate::mask::said(&said.unwrap_or_default());
         }
         let text = String::from_utf8_lossy(&self.body);
         let mut plain = String::with_capacity(text.len());
@@ -176,7 +176,7 @@ impl Reply {
             }
         }
         // Masked before it is cut: a cut through a secret would show its start.
-        let line = crate::text::said(&plain);
+        let line = crate::mask::said(&plain);
         match line.char_indices().nth(WORDS_LIMIT) {
             Some((cut, _)) => format!("{}…", &line[..cut]),
             None => line,
@@ -225,7 +225,7 @@ impl Web {
     ) -> Result<Self> {
         if let (Some(user), Some(password)) = (&credentials.user, &credentials.password) {
             // A server may echo the header it got (a debugging proxy's error page).
-            diag::keep_secret(&basic_credential(user, password.expose()));
+            mask::keep_secret(&basic_credential(user, password.expose()));
         }
         Ok(Web {
             http: client(&net)?,

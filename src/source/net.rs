@@ -126,7 +126,7 @@ pub fn innermost(err: &(dyn StdError + 'static)) -> String {
     let words = chain(err)
         .last()
         .map_or_else(|| err.to_string(), |e| e.to_string());
-    crate::text::said(&words)
+    crate::mask::said(&words)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use reqwest::Url;
 
 use super::Kind;
 use super::local::LocalOptions;
-use crate::diag;
+use crate::mask;
 
 /// One place to ask.
 #[derive(Debug, Clone)]
@@ -47,14 +47,14 @@ pub struct Credentials {
 }
 
 /// A password or token: never printed, not even by `{:?}`, and masked on stderr wherever a
-/// server echoes it (`diag::keep_secret`).
+/// server echoes it (`mask::keep_secret`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
     pub fn new(s: impl Into<String>) -> Self {
         let s = s.into();
-        diag::keep_secret(&s);
+        mask::keep_secret(&s);
         Secret(s)
     }
 

@@ -4,8 +4,8 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
+use crate::mask::quoted;
 use crate::source::decode::DecodeError;
-use crate::text::quoted;
 
 /// Far above any real listing, far below what exhausts memory.
 const NODES_LIMIT: u32 = 4_000_000;

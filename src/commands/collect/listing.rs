@@ -4,93 +4,25 @@
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
-use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use hyper::StatusCode;
-use hyper::body::{Body, Bytes, Frame, SizeHint};
+use hyper::body::Bytes;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::timeout_at;
 
+use super::app::Payload;
+use super::app::{App, Piece, Reply, error, reply};
 use super::core_json::{self, Sink};
-use super::serve::{App, Reply, error, reply};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::Session;
 use crate::source::local::history::Store;
 
-/// Store reads at once: the rest wait for a slot (within their deadline).
-pub const READERS: usize = 2;
-
 /// Chunks a listing may have in flight before its reader waits for the client.
 const IN_FLIGHT: usize = 4;
-
-/// What the reading thread hands the connection.
-pub enum Piece {
-    Data(Bytes),
-    /// The listing is complete.
-    End,
-    /// It failed before its first byte: the reply is this error instead.
-    Failed(StatusCode, String),
-}
-
-/// A reply's body: whole, or chunks as a listing is read. A listing that ends without `End`
-/// ends the body with an error, so hyper closes the connection without the final chunk and no
-/// client takes a cut listing for a whole one.
-pub enum Payload {
-    Whole(Option<Bytes>),
-    Streamed {
-        first: Option<Bytes>,
-        rx: mpsc::Receiver<Piece>,
-    },
-}
-
-impl Body for Payload {
-    type Data = Bytes;
-    type Error = io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<std::result::Result<Frame<Bytes>, io::Error>>> {
-        let this = self.get_mut();
-        let Payload::Streamed { first, rx } = this else {
-            let Payload::Whole(whole) = this else {
-                return Poll::Ready(None);
-            };
-            return Poll::Ready(whole.take().map(|b| Ok(Frame::data(b))));
-        };
-        if let Some(b) = first.take() {
-            return Poll::Ready(Some(Ok(Frame::data(b))));
-        }
-        match rx.poll_recv(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Some(Piece::Data(b))) => Poll::Ready(Some(Ok(Frame::data(b)))),
-            Poll::Ready(Some(Piece::End)) => {
-                *this = Payload::Whole(None);
-                Poll::Ready(None)
-            }
-            Poll::Ready(Some(Piece::Failed(..)) | None) => {
-                *this = Payload::Whole(None);
-                Poll::Ready(Some(Err(io::Error::other("the listing was cut short"))))
-            }
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match self {
-            Payload::Whole(b) => SizeHint::with_exact(
-                b.as_ref()
-                    .map_or(0, |b| u64::try_from(b.len()).unwrap_or(0)),
-            ),
-            Payload::Streamed { .. } => SizeHint::default(),
-        }
-    }
-}
 
 /// The status for a store read that failed: one past its deadline is "unavailable".
 fn status_of(e: &Error) -> StatusCode {

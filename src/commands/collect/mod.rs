@@ -5,6 +5,7 @@
 //! what a busy or full store cannot take yet); `serve` answers HTTP, reading the store on
 //! blocking threads of its own runtime.
 
+mod app;
 mod core_json;
 mod hosts;
 mod listing;
@@ -26,8 +27,8 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::source::local::history::Store;
 use crate::source::local::{Local, LocalOptions, default_db};
+use app::App;
 use hosts::Hosts;
-use serve::App;
 use tracker::{Tracker, unix_now};
 use writer::Writer;
 

@@ -4,80 +4,27 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::body::Incoming;
+use hyper::header::{AUTHORIZATION, HOST};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
+use super::app::READERS;
+use super::app::{App, Reply, error, reply};
 use super::core_json;
-use super::hosts::Hosts;
-use super::listing::{self, Payload, READERS};
+use super::listing;
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, History, Session, Timestamp, Totals};
-use crate::render::prometheus;
+use crate::model::Timestamp;
 use crate::source::Secret;
-use crate::source::local::history::{self, Store};
 use crate::source::local::unix_seconds;
-
-/// What the server shows: the poll loop replaces `active` after every poll.
-pub struct App {
-    pub active: Mutex<Arc<Vec<Session>>>,
-    pub db: PathBuf,
-    pub token: Option<Secret>,
-    pub hosts: Hosts,
-    /// `--timeout`: the bound on each reply that reads the store.
-    pub timeout: Duration,
-    pub readers: Arc<Semaphore>,
-    pub started: SystemTime,
-}
-
-pub type Reply = Response<Payload>;
-
-impl App {
-    pub fn new(db: PathBuf, token: Option<Secret>, hosts: Hosts, timeout: Duration) -> App {
-        App {
-            active: Mutex::new(Arc::new(Vec::new())),
-            db,
-            token,
-            hosts,
-            timeout,
-            readers: Arc::new(Semaphore::new(READERS)),
-            started: SystemTime::now(),
-        }
-    }
-
-    /// The sessions of the last poll.
-    pub fn publish(&self, active: Vec<Session>) {
-        let active = Arc::new(active);
-        match self.active.lock() {
-            Ok(mut slot) => *slot = active,
-            Err(poisoned) => *poisoned.into_inner() = active,
-        }
-    }
-
-    fn snapshot(&self) -> Arc<Vec<Session>> {
-        match self.active.lock() {
-            Ok(slot) => Arc::clone(&slot),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// When a reply that starts now must be done.
-    pub fn deadline(&self) -> Instant {
-        let now = Instant::now();
-        now.checked_add(self.timeout).unwrap_or(now)
-    }
-}
 
 /// Binds `addr` here (so a refusal is this command's error) and serves from a thread with its
 /// own runtime; returns the address bound.
@@ -132,35 +79,6 @@ async fn serve(listener: TcpListener, app: Arc<App>) {
             }
         });
     }
-}
-
-pub fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply {
-    let mut resp = Response::new(Payload::Whole(Some(Bytes::from(body))));
-    *resp.status_mut() = status;
-    resp.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    resp
-}
-
-/// Core's error body, its keys in Core's order.
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    code: u16,
-    message: &'a str,
-    details: [&'a str; 1],
-}
-
-pub fn error(status: StatusCode, details: &str) -> Reply {
-    let body = ErrorBody {
-        code: status.as_u16(),
-        message: status.canonical_reason().unwrap_or(""),
-        details: [details],
-    };
-    reply(
-        status,
-        "application/json; charset=UTF-8",
-        serde_json::to_string(&body).unwrap_or_default(),
-    )
 }
 
 /// The first `collectors` value of a query string, percent-decoded.
@@ -294,30 +212,6 @@ impl App {
             },
         };
         serde_json::to_string(&about).unwrap_or_default()
-    }
-
-    /// The same series as `sessions summary -o prometheus` (one naming scheme everywhere), from
-    /// the sessions of the last look and the history's totals, read within `left`.
-    pub fn metrics(&self, active: &[Session], left: Duration) -> Result<String> {
-        let store = Store::open_read(&self.db, left)?;
-        let mut rows = Vec::new();
-        for c in Collector::CORE {
-            let total = match &store {
-                Some(s) => s.total(c)?,
-                None => Totals::default(),
-            };
-            rows.push(history::collector_summary(
-                c,
-                active,
-                (total, History::default()),
-            ));
-        }
-        let labelled: Vec<prometheus::Labelled<'_, CollectorSummary>> =
-            rows.iter().map(|r| (None, r)).collect();
-        let mut out = Vec::new();
-        prometheus::collectors(&mut out, &labelled)
-            .map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))?;
-        String::from_utf8(out).map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))
     }
 }
 

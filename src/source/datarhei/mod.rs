@@ -17,11 +17,11 @@ use tokio::task::JoinHandle;
 
 use crate::diag;
 use crate::error::{Error, Result};
+use crate::mask::quoted;
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::budget::OverBudget;
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, http, net, served};
-use crate::text::quoted;
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
 use login::bearer;
@@ -340,7 +340,7 @@ impl Datarhei {
             Err(_) => None,
         };
         match said.filter(|s| !s.is_empty()) {
-            Some(words) => format!("{}: {}", status_line.trim_end(), crate::text::said(&words)),
+            Some(words) => format!("{}: {}", status_line.trim_end(), crate::mask::said(&words)),
             None => status_line.trim_end().to_owned(),
         }
     }

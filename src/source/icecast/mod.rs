@@ -96,7 +96,7 @@ impl Icecast {
         let reply = self.web.check(reply)?;
         match wire::parse_response(&reply.body).map_err(|e| self.web.bad(e))? {
             (true, _) => Ok(()),
-            (false, said) => Err(self.refused(session, &crate::text::said(&said))),
+            (false, said) => Err(self.refused(session, &crate::mask::said(&said))),
         }
     }
 

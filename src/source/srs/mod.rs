@@ -103,7 +103,7 @@ impl Srs {
             diag::warn(format_args!(
                 "{}: SRS clients of a type we cannot place ({}) are not listed",
                 self.web.host(),
-                crate::text::said(&unplaced.join(", "))
+                crate::mask::said(&unplaced.join(", "))
             ));
         }
         Ok(out)

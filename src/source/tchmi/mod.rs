@@ -19,12 +19,12 @@ use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
 use crate::diag;
 use crate::error::{Error, Result};
+use crate::mask::quoted;
 use crate::model::{Client, Collector, Session, SourceSummary, Subscription};
 use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::tls;
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, SubscriptionDetails, net};
-use crate::text::quoted;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -251,7 +251,7 @@ impl Tchmi {
                 } else {
                     "is --url the TwinCAT HMI Server's address?"
                 };
-                let e = crate::text::said(&e.to_string());
+                let e = crate::mask::said(&e.to_string());
                 Error::BadReply(format!(
                     "{host} did not answer the WebSocket upgrade ({e}): {hint}"
                 ))
@@ -341,7 +341,7 @@ impl Tchmi {
     fn closed(&self, why: Option<String>) -> Error {
         // The close reason is the server's text: one line, no escape sequences.
         let why = why
-            .map(|w| crate::text::said(&w))
+            .map(|w| crate::mask::said(&w))
             .filter(|w| !w.is_empty())
             .map_or_else(String::new, |w| format!(" ({w})"));
         Error::BadReply(format!(

@@ -56,13 +56,13 @@ impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "code {}", self.code)?;
         if !self.message.is_empty() {
-            write!(f, " {}", crate::text::said(&self.message))?;
+            write!(f, " {}", crate::mask::said(&self.message))?;
         }
         if !self.domain.is_empty() {
-            write!(f, " ({})", crate::text::said(&self.domain))?;
+            write!(f, " ({})", crate::mask::said(&self.domain))?;
         }
         if !self.reason.is_empty() {
-            write!(f, ": {}", crate::text::said(&self.reason))?;
+            write!(f, ": {}", crate::mask::said(&self.reason))?;
         }
         Ok(())
     }

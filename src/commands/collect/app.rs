@@ -1,0 +1,193 @@
+//! What `collect --listen` serves from: the sessions of the last poll, the store, the bounds on
+//! a reply; and how a reply is made (Core's error body).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use hyper::body::{Body, Bytes, Frame, SizeHint};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Response, StatusCode};
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc;
+
+use super::hosts::Hosts;
+use crate::error::{Error, Result};
+use crate::model::{Collector, CollectorSummary, History, Session, Totals};
+use crate::render::prometheus;
+use crate::source::Secret;
+use crate::source::local::history::{self, Store};
+
+/// What the server shows: the poll loop replaces `active` after every poll.
+pub struct App {
+    pub active: Mutex<Arc<Vec<Session>>>,
+    pub db: PathBuf,
+    pub token: Option<Secret>,
+    pub hosts: Hosts,
+    /// `--timeout`: the bound on each reply that reads the store.
+    pub timeout: Duration,
+    pub readers: Arc<Semaphore>,
+    pub started: SystemTime,
+}
+
+pub type Reply = Response<Payload>;
+
+impl App {
+    pub fn new(db: PathBuf, token: Option<Secret>, hosts: Hosts, timeout: Duration) -> App {
+        App {
+            active: Mutex::new(Arc::new(Vec::new())),
+            db,
+            token,
+            hosts,
+            timeout,
+            readers: Arc::new(Semaphore::new(READERS)),
+            started: SystemTime::now(),
+        }
+    }
+
+    /// The sessions of the last poll.
+    pub fn publish(&self, active: Vec<Session>) {
+        let active = Arc::new(active);
+        match self.active.lock() {
+            Ok(mut slot) => *slot = active,
+            Err(poisoned) => *poisoned.into_inner() = active,
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Vec<Session>> {
+        match self.active.lock() {
+            Ok(slot) => Arc::clone(&slot),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// When a reply that starts now must be done.
+    pub fn deadline(&self) -> Instant {
+        let now = Instant::now();
+        now.checked_add(self.timeout).unwrap_or(now)
+    }
+
+    /// The same series as `sessions summary -o prometheus` (one naming scheme everywhere), from
+    /// the sessions of the last look and the history's totals, read within `left`.
+    pub fn metrics(&self, active: &[Session], left: Duration) -> Result<String> {
+        let store = Store::open_read(&self.db, left)?;
+        let mut rows = Vec::new();
+        for c in Collector::CORE {
+            let total = match &store {
+                Some(s) => s.total(c)?,
+                None => Totals::default(),
+            };
+            rows.push(history::collector_summary(
+                c,
+                active,
+                (total, History::default()),
+            ));
+        }
+        let labelled: Vec<prometheus::Labelled<'_, CollectorSummary>> =
+            rows.iter().map(|r| (None, r)).collect();
+        let mut out = Vec::new();
+        prometheus::collectors(&mut out, &labelled)
+            .map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))?;
+        String::from_utf8(out).map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))
+    }
+}
+
+pub fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply {
+    let mut resp = Response::new(Payload::Whole(Some(Bytes::from(body))));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
+}
+
+/// Core's error body, its keys in Core's order.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: u16,
+    message: &'a str,
+    details: [&'a str; 1],
+}
+
+pub fn error(status: StatusCode, details: &str) -> Reply {
+    let body = ErrorBody {
+        code: status.as_u16(),
+        message: status.canonical_reason().unwrap_or(""),
+        details: [details],
+    };
+    reply(
+        status,
+        "application/json; charset=UTF-8",
+        serde_json::to_string(&body).unwrap_or_default(),
+    )
+}
+
+/// Store reads at once: the rest wait for a slot (within their deadline).
+pub const READERS: usize = 2;
+
+/// What the reading thread hands the connection.
+pub enum Piece {
+    Data(Bytes),
+    /// The listing is complete.
+    End,
+    /// It failed before its first byte: the reply is this error instead.
+    Failed(StatusCode, String),
+}
+
+/// A reply's body: whole, or chunks as a listing is read. A listing that ends without `End`
+/// ends the body with an error, so hyper closes the connection without the final chunk and no
+/// client takes a cut listing for a whole one.
+pub enum Payload {
+    Whole(Option<Bytes>),
+    Streamed {
+        first: Option<Bytes>,
+        rx: mpsc::Receiver<Piece>,
+    },
+}
+
+impl Body for Payload {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<std::result::Result<Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        let Payload::Streamed { first, rx } = this else {
+            let Payload::Whole(whole) = this else {
+                return Poll::Ready(None);
+            };
+            return Poll::Ready(whole.take().map(|b| Ok(Frame::data(b))));
+        };
+        if let Some(b) = first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(b))));
+        }
+        match rx.poll_recv(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Piece::Data(b))) => Poll::Ready(Some(Ok(Frame::data(b)))),
+            Poll::Ready(Some(Piece::End)) => {
+                *this = Payload::Whole(None);
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(Piece::Failed(..)) | None) => {
+                *this = Payload::Whole(None);
+                Poll::Ready(Some(Err(io::Error::other("the listing was cut short"))))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Payload::Whole(b) => SizeHint::with_exact(
+                b.as_ref()
+                    .map_or(0, |b| u64::try_from(b.len()).unwrap_or(0)),
+            ),
+            Payload::Streamed { .. } => SizeHint::default(),
+        }
+    }
+}
