@@ -17,4 +17,5 @@ mod streaming;
 mod support;
 mod tables;
 mod tchmi;
+mod top;
 mod usage;
