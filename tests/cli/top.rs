@@ -27,7 +27,9 @@ struct Term {
 
 impl Term {
     fn start(args: &[&str], columns: u16, lines: u16) -> Term {
-        let master = rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        let master =
+            rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)
+                .unwrap();
         rustix::pty::grantpt(&master).unwrap();
         rustix::pty::unlockpt(&master).unwrap();
         let name = rustix::pty::ptsname(&master, Vec::new()).unwrap();
@@ -136,6 +138,14 @@ impl Term {
         std::thread::sleep(Duration::from_millis(100));
         let bytes = self.bytes.lock().unwrap().clone();
         (status.code().unwrap_or(-1), bytes)
+    }
+}
+
+/// A test that failed leaves no `top` running.
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

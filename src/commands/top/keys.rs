@@ -33,7 +33,7 @@ impl Top {
             Mode::Confirm(row) => {
                 if matches!(key.code, KeyCode::Char('y' | 'Y')) {
                     self.message = Some("disconnecting…".into());
-                    poller.kick = Some(row);
+                    poller.kick = Some(*row);
                 } else {
                     self.message = Some("nothing was disconnected".into());
                 }
@@ -122,11 +122,11 @@ impl Top {
                 self.message = Some("that session is gone already".into());
             }
             Some(row) => {
-                self.mode = Mode::Confirm(super::view::Row {
+                self.mode = Mode::Confirm(Box::new(super::view::Row {
                     target: row.target.clone(),
                     session: row.session.clone(),
                     mark: row.mark,
-                });
+                }));
             }
             None => self.message = Some("no session selected".into()),
         }

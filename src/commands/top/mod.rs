@@ -39,7 +39,7 @@ pub enum Mode {
     /// `/`: the filter being typed.
     Filter(String),
     /// Ctrl-K: the session to disconnect, waiting for `y`.
-    Confirm(Row),
+    Confirm(Box<Row>),
 }
 
 /// One target's state between refreshes: since when it fails (the time, the error).
