@@ -191,6 +191,13 @@ pub enum Command {
     /// (plus "target" with several contexts). Ctrl-C ends it with exit code 0.
     #[command(after_long_help = EXAMPLES_WATCH)]
     Watch(ActiveArgs),
+    /// Interactive full-screen view of the active sessions: scroll, filter, sort, inspect, kick
+    ///
+    /// Refreshed every --interval. Keys: q quit, arrows/j/k/PgUp/PgDn/g/G move, / filter,
+    /// < > sort column, I reverse, Enter details, Ctrl-K disconnect (asks first), ? all keys.
+    /// Needs a terminal (exit 2 otherwise; use `watch -o ndjson` in scripts).
+    #[command(after_long_help = EXAMPLES_TOP)]
+    Top(ActiveArgs),
     /// Named contexts of the config file: list, show, set, use, current, delete, rename, unset
     #[command(subcommand, after_long_help = EXAMPLES_CONFIG)]
     Config(ConfigCommand),
@@ -234,6 +241,9 @@ const EXAMPLES_SUBSCRIPTIONS: &str = "Examples:
 const EXAMPLES_WATCH: &str = "Examples:
   sessions --url http://core:8080 watch --interval 1s
   sessions watch -o ndjson | jq -c 'select(.event == \"added\")'";
+const EXAMPLES_TOP: &str = "Examples:
+  sessions --url http://core:8080 top
+  sessions --all-contexts top --sort-by rx_rate --interval 5s";
 const EXAMPLES_CONFIG: &str = "Examples:
   sessions config set studio --url https://core.example:8080 --user admin --password-command 'pass show core'
   sessions config use studio

@@ -12,6 +12,7 @@ mod plan;
 mod subscriptions;
 mod summary;
 mod targets;
+mod top;
 mod watch;
 
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
             online(&global, async |s| subscriptions::run(s, args).await)
         }
         Command::Watch(args) => online(&global, async |s| watch::run(s, args).await),
+        Command::Top(args) => online(&global, async |s| top::run(s, args).await),
         Command::Collect(args) => {
             collect::check_argv(&global, &args)?;
             online(&global, async |s| collect::run(s, args).await)

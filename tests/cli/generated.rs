@@ -107,6 +107,7 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-clients.1",
             "sessions-subscriptions.1",
             "sessions-watch.1",
+            "sessions-top.1",
             "sessions-config.1",
             "sessions-config-list.1",
             "sessions-config-show.1",

@@ -18,4 +18,5 @@ mod streaming;
 mod support;
 mod tables;
 mod tchmi;
+mod top;
 mod usage;

@@ -46,7 +46,7 @@ fn misleading_inputs_are_named_for_what_they_are() {
         ),
         (
             &["--port-map", "rtmp=1", "active"],
-            "--port-map is an option of `active`, `summary`, `watch`, `collect`: put it after the subcommand",
+            "--port-map is an option of `active`, `summary`, `watch`, `top`, `collect`: put it after the subcommand",
         ),
         (
             &["summary", "--by", "remote", "--top", "0"],
