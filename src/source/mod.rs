@@ -18,6 +18,7 @@ mod loopback;
 pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;
+mod sniff;
 pub mod srs;
 mod target;
 pub mod tchmi;
