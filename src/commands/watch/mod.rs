@@ -26,6 +26,9 @@ use super::refuse_prometheus;
 use super::targets::{self, Peer};
 use frame::{FirstSeen, Frame, status};
 
+/// The targets that did not answer a round (by label), and why.
+type Failed = Vec<(String, Error)>;
+
 /// What identifies a session across polls: its target, collector and id.
 type Key = (String, Collector, String);
 
@@ -201,7 +204,7 @@ impl Watch<'_> {
 
     /// Records who answered and who did not this round; without a screen, says so on stderr
     /// once when a target goes down and once when it is back.
-    fn note_outages(&mut self, failed: Vec<(String, Error)>, now: &str) -> Vec<(Error, Outage)> {
+    fn note_outages(&mut self, failed: Failed, now: &str) -> Vec<(Error, Outage)> {
         let down: Vec<&str> = failed.iter().map(|(label, _)| label.as_str()).collect();
         for peer in &self.peers {
             let label = peer.label();
@@ -322,7 +325,7 @@ fn collect(
     replies: Vec<Result<Answer>>,
     before: &[Seen],
     first: bool,
-) -> Result<(Vec<Seen>, Vec<(String, Error)>)> {
+) -> Result<(Vec<Seen>, Failed)> {
     let mut now = Vec::new();
     let mut failed = Vec::new();
     for (peer, reply) in peers.iter().zip(replies) {
