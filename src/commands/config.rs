@@ -165,6 +165,15 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
             .parse::<PortMapping>()
             .map_err(|e| Error::Usage(format!("--port-map '{}': {e}", escape(entry))))?;
     }
+    if let Some(ca) = &args.ca_cert
+        && !ca.is_file()
+    {
+        // Stored now, it would fail only at the first query, far from this typo.
+        return Err(Error::Usage(format!(
+            "--ca-cert '{}': no such file",
+            escape(&ca.display().to_string())
+        )));
+    }
     if let Some(url) = typed("url", &args.url) {
         // The same checks as when the context is used, now rather than at the first query.
         config::check_url(&url, args.source)?;

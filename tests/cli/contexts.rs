@@ -1026,6 +1026,11 @@ fn the_first_context_says_it_is_current_and_there_is_a_way_back_to_this_machine(
     home.run(&["summary", "-o", "json"], &[]).assert_success();
     home.run(&["config", "use"], &[])
         .assert_failure(2, "required arguments were not provided: <NAME>");
+    home.run(
+        &["config", "set", "edge", "--ca-cert", "/nonexistent/ca.pem"],
+        &[],
+    )
+    .assert_failure(2, "--ca-cert '/nonexistent/ca.pem': no such file");
     home.run(&["config", "use", "edge", "--none"], &[])
         .assert_failure(2, "cannot be used with");
 }
