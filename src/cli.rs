@@ -366,8 +366,16 @@ pub enum ConfigCommand {
     /// Make a context the current one (used when neither --url nor --context is given)
     Use {
         /// Context name
-        #[arg(add = ArgValueCompleter::new(context_names))]
-        name: String,
+        #[arg(
+            add = ArgValueCompleter::new(context_names),
+            required_unless_present = "none",
+            conflicts_with = "none"
+        )]
+        name: Option<String>,
+        /// Unset the current context instead (kubectl's `config unset current-context`):
+        /// commands without --context or --url then read this machine
+        #[arg(long)]
+        none: bool,
     },
     /// Print the name of the current context
     Current,
@@ -685,6 +693,49 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 fn source_kind() -> impl clap::builder::TypedValueParser<Value = Kind> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(Kind::names()).try_map(|name| name.parse::<Kind>())
+}
+
+/// What bare `sessions` prints (to stderr, exit 2): the commands in one screen rather than the
+/// full help, and no command run, since the default target may be a remote current context.
+pub fn short_usage() -> String {
+    const WIDTH: usize = 80;
+    let cmd = command();
+    let mut text = String::from("Usage: sessions [OPTIONS] <COMMAND>\n\nCommands:\n");
+    let shown: Vec<_> = cmd
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+        .collect();
+    let pad = shown.iter().map(|s| s.get_name().len()).max().unwrap_or(0);
+    for sub in shown {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let name = format!("  {:pad$}  ", sub.get_name());
+        text.push_str(&name);
+        text.push_str(&fit(&about, WIDTH.saturating_sub(name.len())));
+        text.push('\n');
+    }
+    text.push_str(
+        "\n`sessions active`: the current context's sessions, else this machine's.\n`sessions --help`: every option.\n",
+    );
+    text
+}
+
+/// A line cut at a word to at most `width` characters, marked with `…` when cut.
+fn fit(line: &str, width: usize) -> String {
+    if line.chars().count() <= width {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    for word in line.split(' ') {
+        if out.chars().count() + word.chars().count() + 2 > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let out = out.trim_end_matches([',', ';', ':']);
+    format!("{out}…")
 }
 
 /// clap's usage error as our one line: what is wrong, clap's "did you mean", where an option

@@ -51,6 +51,19 @@ impl Error {
         }
     }
 
+    /// The same kind of error, with a hint appended (`; this looks like SRS: …`).
+    pub fn hint(self, tail: impl Display) -> Error {
+        match self {
+            Error::Usage(m) => Error::Usage(format!("{m}{tail}")),
+            Error::Unreachable(m) => Error::Unreachable(format!("{m}{tail}")),
+            Error::BadReply(m) => Error::BadReply(format!("{m}{tail}")),
+            Error::Auth(m) => Error::Auth(format!("{m}{tail}")),
+            Error::Partial(m) => Error::Partial(format!("{m}{tail}")),
+            Error::Internal(m) => Error::Internal(format!("{m}{tail}")),
+            Error::Output(e) => Error::Output(e),
+        }
+    }
+
     /// The documented, never renumbered exit code.
     pub fn exit_code(&self) -> u8 {
         match self {

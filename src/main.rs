@@ -17,9 +17,18 @@ fn main() -> ExitCode {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
-        // `sessions` alone: the help is the useful answer; it goes to stderr as a usage error.
+        // `sessions` alone gets a one-screen usage, `sessions config` alone its own help; both go
+        // to stderr as usage errors.
         Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
+            let top = sessions::cli::command()
+                .ignore_errors(true)
+                .try_get_matches()
+                .map_or(true, |m| m.subcommand_name().is_none());
+            if top {
+                eprint!("{}", sessions::cli::short_usage());
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(2);
         }
         Err(e) => {

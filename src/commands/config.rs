@@ -30,7 +30,7 @@ pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Resu
         }
         ConfigCommand::Show { name } => show(&loaded, name, &out),
         ConfigCommand::Set(set) => set_context(args, loaded, set),
-        ConfigCommand::Use { name } => use_context(loaded, name),
+        ConfigCommand::Use { name, .. } => use_context(loaded, name),
         ConfigCommand::Current => current(&loaded, &out),
         ConfigCommand::Delete { name } => delete(loaded, name),
         ConfigCommand::Rename { old, new } => rename(loaded, old, new),
@@ -55,7 +55,17 @@ fn show(loaded: &Loaded, name: Option<String>, out: &OutputOptions) -> Result<()
     })
 }
 
-fn use_context(mut loaded: Loaded, name: String) -> Result<()> {
+/// `config use NAME`, or `config use --none` (no name) to go back to this machine.
+fn use_context(mut loaded: Loaded, name: Option<String>) -> Result<()> {
+    let Some(name) = name else {
+        loaded.file.current_context = None;
+        return saved(
+            &loaded,
+            format_args!(
+                "no current context: commands without --context or --url read this machine"
+            ),
+        );
+    };
     loaded.context(&name)?;
     loaded.file.current_context = Some(name.clone());
     saved(
@@ -155,6 +165,15 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
             .parse::<PortMapping>()
             .map_err(|e| Error::Usage(format!("--port-map '{}': {e}", escape(entry))))?;
     }
+    if let Some(ca) = &args.ca_cert
+        && !ca.is_file()
+    {
+        // Stored now, it would fail only at the first query, far from this typo.
+        return Err(Error::Usage(format!(
+            "--ca-cert '{}': no such file",
+            escape(&ca.display().to_string())
+        )));
+    }
     if let Some(url) = typed("url", &args.url) {
         // The same checks as when the context is used, now rather than at the first query.
         config::check_url(&url, args.source)?;
@@ -174,16 +193,23 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
             set.name
         )));
     }
-    if loaded.file.current_context.is_none() {
-        // Like kubectl's first context: usable right away.
+    // Like kubectl's first context: usable right away, and said, since from now on commands
+    // without --url go there rather than to this machine.
+    let becomes_current = loaded.file.current_context.is_none();
+    if becomes_current {
         loaded.file.current_context = Some(set.name.clone());
     }
     loaded.save()?;
     diag::note(format_args!(
-        "context '{}' {} in {}",
+        "context '{}' {} in {}{}",
         set.name,
         if existed { "updated" } else { "created" },
-        loaded.path.display()
+        loaded.path.display(),
+        if becomes_current {
+            " (now the current context)"
+        } else {
+            ""
+        }
     ));
     Ok(())
 }

@@ -156,7 +156,8 @@ pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<O
 }
 
 /// Which contexts to use: `--context`, `--all-contexts`, else `current-context` unless a URL was
-/// given (a URL with no context must not pick up another server's credentials).
+/// given (a URL with no context must not pick up another server's credentials) or `--source
+/// local` asks for this machine while the current context is a server.
 fn chosen_contexts(args: &GlobalArgs, config: Option<&Loaded>) -> Result<Vec<String>> {
     let asked: Vec<String> = args
         .context
@@ -193,10 +194,20 @@ fn chosen_contexts(args: &GlobalArgs, config: Option<&Loaded>) -> Result<Vec<Str
     if args.url.as_deref().is_some_and(|u| !u.is_empty()) {
         return Ok(Vec::new());
     }
-    Ok(config
-        .and_then(|c| c.file.current_context.clone())
+    let current = config.and_then(|c| {
+        let name = c.file.current_context.clone()?;
+        Some((name.clone(), c.file.contexts.get(&name)?.clone()))
+    });
+    Ok(current
+        .filter(|(_, context)| args.source != Some(Kind::Local) || is_local(context))
+        .map(|(name, _)| name)
         .into_iter()
         .collect())
+}
+
+/// A context for this machine rather than a server.
+fn is_local(context: &Context) -> bool {
+    context.source == Some(Kind::Local) || context.url.as_deref().is_none_or(str::is_empty)
 }
 
 /// One target: the flag or environment value where there is one, else the context's. A context
@@ -210,7 +221,14 @@ fn target(
     several: bool,
 ) -> Result<Configured> {
     let ctx = context.map(|(_, _, c)| c);
-    let given = args.url.as_deref().filter(|u| !u.is_empty());
+    // `--source local` is this machine whatever a context or SESSIONS_URL says; only a typed
+    // `--url` contradicts it.
+    let local = args.source == Some(Kind::Local);
+    let given = args
+        .url
+        .as_deref()
+        .filter(|u| !u.is_empty())
+        .filter(|_| !local || !args.from_env.contains(&"url"));
     let own = context.filter(|(_, _, c)| given.is_none_or(|u| same_url(u, c.url.as_deref())));
     if let (Some((_, name, _)), None) = (context, own) {
         diag::trace(format_args!(
@@ -219,8 +237,8 @@ fn target(
     }
     let url = match (given, ctx) {
         (Some(u), _) => Some((u, "--url")),
-        (None, Some(c)) => c.url.as_deref().map(|u| (u, "url")),
-        (None, None) => None,
+        (None, Some(c)) if !local => c.url.as_deref().map(|u| (u, "url")),
+        _ => None,
     };
     let source = args.source.or(ctx.and_then(|c| c.source));
     let in_context = |e: Error| match context {
@@ -370,7 +388,8 @@ fn where_to(url: Option<(&str, &str)>, source: Option<Kind>) -> Result<Option<(K
     if !raw.contains("://") {
         // `localhost:8080` parses as the scheme `localhost`: say what is really missing.
         return Err(Error::Usage(format!(
-            "--url '{shown}' has no scheme: write http://{shown} for datarhei Core or ws://{shown}/ for a TwinCAT HMI Server"
+            "--url '{shown}' has no scheme: write http://{shown} for {}",
+            schemes_help()
         )));
     }
     let url = Url::parse(raw).map_err(|e| {
@@ -394,7 +413,8 @@ fn where_to(url: Option<(&str, &str)>, source: Option<Kind>) -> Result<Option<(K
     let scheme = url.scheme();
     let Some(guessed) = Kind::for_scheme(scheme) else {
         return Err(Error::Usage(format!(
-            "--url scheme '{scheme}' is not supported: use http(s):// for datarhei Core or ws(s):// for TwinCAT HMI Server"
+            "--url scheme '{scheme}' is not supported: use http(s):// for {}",
+            schemes_help()
         )));
     };
     match source.unwrap_or(guessed) {
@@ -406,6 +426,23 @@ fn where_to(url: Option<(&str, &str)>, source: Option<Kind>) -> Result<Option<(K
             "--source {kind} cannot use a {scheme}:// URL"
         ))),
     }
+}
+
+/// Every source and the scheme it takes, for the errors about a URL's scheme:
+/// `datarhei Core (or --source mediamtx, srs, nginx-rtmp, icecast), ws(s):// for TwinCAT HMI
+/// Server, no --url for this machine`.
+fn schemes_help() -> String {
+    let by_source: Vec<&str> = Kind::ALL
+        .iter()
+        .filter(|k| k.schemes().contains(&"http") && **k != Kind::Datarhei)
+        .map(|k| k.name())
+        .collect();
+    format!(
+        "{} (or --source {}), ws(s):// for {}, no --url for this machine",
+        Kind::Datarhei.describe(),
+        by_source.join(", "),
+        Kind::Tchmi.describe()
+    )
 }
 
 /// The real process environment.

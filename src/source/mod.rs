@@ -19,6 +19,7 @@ pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;
 pub mod secrets;
+mod sniff;
 pub mod srs;
 mod target;
 pub mod tchmi;

@@ -1061,16 +1061,43 @@ fn invalid_utf8_is_refused() {
 }
 
 #[test]
-fn no_subcommand_prints_the_help_on_stderr() {
+fn no_subcommand_prints_a_short_usage_on_stderr() {
     let out = sessions(&[], &[], None);
     assert_eq!(out.code, 2);
     assert_eq!(out.stdout, "");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(lines.len() <= 15, "{}", out.stderr);
     assert!(
-        out.stderr.contains("Usage: sessions [OPTIONS] <COMMAND>"),
+        lines.iter().all(|l| l.chars().count() <= 80),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("active"), "{}", out.stderr);
+    assert_eq!(
+        lines[..4],
+        [
+            "Usage: sessions [OPTIONS] <COMMAND>",
+            "",
+            "Commands:",
+            "  active         One row per active session"
+        ]
+    );
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [
+            "`sessions active`: the current context's sessions, else this machine's.",
+            "`sessions --help`: every option."
+        ]
+    );
+    // A command group alone still shows that group's help.
+    let out = sessions(&["config"], &[], None);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("Usage: sessions config [OPTIONS] <COMMAND>"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Global options:"), "{}", out.stderr);
 }
 
 #[test]

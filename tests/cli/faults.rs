@@ -125,7 +125,10 @@ fn an_https_redirect_down_to_http_is_refused() {
     let args = ["--url", &url, "--ca-cert", ca, "active"];
     sessions(&args, &[("SESSIONS_TOKEN", "tok-3f9a")], None)
         .assert_failure(4, "to an insecure address");
-    assert_eq!(secure.requests().len(), 1);
+    // One query with the token; the probes for a forgotten --source that follow carry none.
+    let requests = secure.requests();
+    assert_eq!(requests.iter().filter(|r| r.bearer().is_some()).count(), 1);
+    assert_eq!(requests[0].path(), "/api/v3/session/active");
     assert!(plain.requests().is_empty(), "the token went over http");
 }
 

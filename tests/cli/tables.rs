@@ -477,3 +477,126 @@ fn a_watch_of_this_machine_ages_sessions_from_first_sight() {
     );
     drop(pair);
 }
+
+/// A Core with two sessions that fails its polls numbered `down` (from 0) with a 503.
+fn flaky_core(down: std::ops::Range<usize>) -> Server {
+    let polls = Arc::new(AtomicUsize::new(0));
+    Server::start(move |_| {
+        let poll = polls.fetch_add(1, Ordering::SeqCst);
+        if down.contains(&poll) {
+            return Reply::json(503, "{\"message\":\"overloaded\"}");
+        }
+        let list: Vec<Value> = (0..2).map(|i| core_session("rtmp", 2 * i + 1)).collect();
+        Reply::json(200, json!({ "rtmp": list }).to_string())
+    })
+}
+
+/// `HH:MM:SS`, as a watch's status line writes times.
+fn is_clock(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && [0, 1, 3, 4, 6, 7].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+#[test]
+fn a_single_server_watch_keeps_its_last_answer_while_the_server_is_down() {
+    let server = flaky_core(2..usize::MAX);
+    let url = server.url();
+    let args = [
+        "--url",
+        &url,
+        "--color",
+        "never",
+        "watch",
+        "--interval",
+        "100ms",
+        "--rounds",
+        "4",
+    ];
+    let seen = pty::run(&args, &[], 80, 24);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    assert_eq!(seen.stderr, "");
+    assert_eq!(server.requests().len(), 4);
+    let (watching, _) = split_at_leave(&seen.bytes);
+    let mut terminal = emulator(24, 80, 0);
+    terminal.process(watching);
+    let rows: Vec<String> = terminal.screen().rows(0, 80).collect();
+    // `unreachable since 04:50:01, retrying every 100ms: 2 sessions as of 04:50:01`
+    let status = rows[0]
+        .strip_prefix("unreachable since ")
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    assert!(is_clock(&status[..8]), "{rows:#?}");
+    let status = status[8..]
+        .strip_prefix(", retrying every 100ms: 2 sessions as of ")
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    assert!(is_clock(status.trim_end()), "{rows:#?}");
+    let warning = format!("warning: 127.0.0.1:{} answered HTTP 503", server.port);
+    assert!(rows[1].starts_with(&warning), "{rows:#?}");
+    // The last answer stays on screen, unmarked.
+    assert_eq!(titles(&rows[3])[..2], ["COLLECTOR", "ID"], "{rows:#?}");
+    assert!(
+        rows[4].starts_with("  rtmp       10.20.0.1:50001"),
+        "{rows:#?}"
+    );
+    assert!(
+        rows[5].starts_with("  rtmp       10.20.0.3:50003"),
+        "{rows:#?}"
+    );
+}
+
+#[test]
+fn a_watch_ends_on_a_failed_first_poll_only() {
+    let server = flaky_core(0..1);
+    let run = sessions(
+        &["--url", &server.url(), "watch", "--interval", "100ms"],
+        &[],
+        None,
+    );
+    run.assert_failure(4, "answered HTTP 503 Service Unavailable: overloaded");
+}
+
+#[test]
+fn an_ndjson_watch_warns_once_per_outage_and_sends_no_events_for_it() {
+    let server = flaky_core(1..3);
+    let run = sessions(
+        &[
+            "--url",
+            &server.url(),
+            "watch",
+            "--interval",
+            "100ms",
+            "--rounds",
+            "5",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let events: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(events, ["added", "added"], "{}", run.stdout);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    let warning = format!(
+        "sessions: warning: 127.0.0.1:{} answered HTTP 503",
+        server.port
+    );
+    assert!(lines[0].starts_with(&warning), "{}", run.stderr);
+    assert!(lines[0].contains("(unreachable since "), "{}", run.stderr);
+    assert!(lines[0].ends_with(", retrying)"), "{}", run.stderr);
+    assert!(
+        lines[1].starts_with("sessions: the server answers again (unreachable since "),
+        "{}",
+        run.stderr
+    );
+}

@@ -136,3 +136,46 @@ fn config_help_leaves_out_what_only_reaches_a_server() {
     let set = sessions(&["config", "set", "--help"], &[], None);
     assert!(set.stdout.contains("--timeout") && set.stdout.contains("--insecure"));
 }
+
+#[test]
+fn a_forgotten_source_is_named_from_what_the_server_answers() {
+    use crate::support::http::{Reply, Server};
+    let stat = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rtmp>\n<nginx_version>1.22.1</nginx_version>\n</rtmp>\n";
+    let nginx =
+        Server::start(move |_| Reply::json(200, stat).with_header("Server", "nginx/1.22.1"));
+    let icecast = Server::start(|_| {
+        Reply::json(404, "<html><body>not found</body></html>")
+            .with_header("Server", "Icecast 2.4.4")
+    });
+    let srs = Server::start(|req| match req.path() {
+        "/api/v1/versions" => Reply::json(
+            200,
+            r#"{"code":0,"server":"vid-1","data":{"major":5,"minor":0,"revision":213,"version":"5.0.213"}}"#,
+        ),
+        _ => Reply::json(404, r#"{"code":1002}"#),
+    });
+    let mediamtx = Server::start(|req| match req.path() {
+        "/v3/paths/list" => Reply::json(200, r#"{"pageCount":1,"itemCount":0,"items":[]}"#),
+        _ => Reply::json(404, r#"{"error":"not found"}"#),
+    });
+    for (server, kind, name) in [
+        (&nginx, "nginx-rtmp", "nginx-rtmp"),
+        (&icecast, "Icecast", "icecast"),
+        (&srs, "SRS", "srs"),
+        (&mediamtx, "MediaMTX", "mediamtx"),
+    ] {
+        let run = sessions(&["--url", &server.url(), "active"], &[], None);
+        assert_eq!(run.code, 4, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .ends_with(&format!("; this looks like {kind}: add --source {name}\n")),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = sessions(&["--url", "rtmp://cam:1935/live", "active"], &[], None);
+    run.assert_failure(
+        2,
+        "--url scheme 'rtmp' is not supported: use http(s):// for datarhei Core (or --source mediamtx, srs, nginx-rtmp, icecast), ws(s):// for TwinCAT HMI Server, no --url for this machine",
+    );
+}

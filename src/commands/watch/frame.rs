@@ -15,7 +15,7 @@ use crate::render::screen::Screen;
 use crate::render::{self, Look, Mark};
 use crate::terminal;
 
-use super::{Change, Key, Seen};
+use super::{Change, Key, Outage, Seen};
 
 /// When the watch first saw each session still there.
 #[derive(Default)]
@@ -66,7 +66,7 @@ impl Frame {
         now: &[Seen],
         changes: &[(Change, &Seen)],
         first: &FirstSeen,
-        failed: &[Error],
+        failed: Vec<String>,
         several: bool,
     ) -> Frame {
         let added: HashSet<Key> = changes
@@ -102,10 +102,7 @@ impl Frame {
                 .collect(),
             labels: several.then(|| rows.iter().map(|(s, _)| s.target.clone()).collect()),
             marks: rows.iter().map(|(_, m)| *m).collect(),
-            failed: failed
-                .iter()
-                .map(|e| format!("warning: {e} (showing its last answer)"))
-                .collect(),
+            failed,
             total: now.len() + gone.len(),
             count: now.len(),
             new: added.len(),
@@ -169,16 +166,28 @@ fn rows_that_fit(total: usize, height: usize, above: usize) -> usize {
     }
 }
 
-/// `every 2s: 12 sessions, 1 new, 1 gone (2026-11-24T04:23:18Z; Ctrl-C to stop)`
-pub fn status(args: &ActiveArgs, frame: &Frame, at: &str) -> String {
+/// `every 2s: 12 sessions, 1 new, 1 gone (2026-11-24T04:23:18Z; Ctrl-C to stop)`, or while the
+/// one target watched does not answer, `unreachable since 03:18:15, retrying every 2s: 12
+/// sessions as of 03:18:13` (what matters first: it fits 80 columns).
+pub fn status(args: &ActiveArgs, frame: &Frame, at: &str, outage: Option<&Outage>) -> String {
     let plural = if frame.count == 1 { "" } else { "s" };
-    format!(
-        "every {}: {} session{plural}, {} new, {} gone ({at}; Ctrl-C to stop)",
-        humantime::format_duration(args.interval),
-        frame.count,
-        frame.new,
-        frame.gone
-    )
+    let every = humantime::format_duration(args.interval);
+    match outage {
+        None => format!(
+            "every {every}: {} session{plural}, {} new, {} gone ({at}; Ctrl-C to stop)",
+            frame.count, frame.new, frame.gone
+        ),
+        Some(outage) => {
+            let seen = match &outage.last_seen {
+                Some(time) => format!(" as of {time}"),
+                None => String::new(),
+            };
+            format!(
+                "unreachable since {}, retrying every {every}: {} session{plural}{seen}",
+                outage.since, frame.count
+            )
+        }
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,9 @@ use super::refuse_prometheus;
 use super::targets::{self, Peer};
 use frame::{FirstSeen, Frame, status};
 
+/// The targets that did not answer a round (by label), and why.
+type Failed = Vec<(String, Error)>;
+
 /// What identifies a session across polls: its target, collector and id.
 type Key = (String, Collector, String);
 
@@ -113,6 +116,9 @@ pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
         screen: None,
         before: Vec::new(),
         first_seen: FirstSeen::default(),
+        answered: HashMap::new(),
+        outages: HashMap::new(),
+        rounds: 0,
         settings,
         args: &args,
     };
@@ -144,36 +150,93 @@ struct Watch<'a> {
     screen: Option<Screen<std::io::Stdout>>,
     before: Vec<Seen>,
     first_seen: FirstSeen,
+    /// When each target last answered (`HH:MM:SS`, UTC as the status line's time).
+    answered: HashMap<String, String>,
+    /// The targets not answering now, each shown with its last answer until it answers again.
+    outages: HashMap<String, Outage>,
+    rounds: u64,
     settings: &'a Settings,
     args: &'a ActiveArgs,
+}
+
+/// A target that stopped answering: since when, and when its rows were last fresh.
+#[derive(Debug, Clone)]
+pub struct Outage {
+    pub since: String,
+    pub last_seen: Option<String>,
+}
+
+/// `HH:MM:SS` of an RFC 3339 time: short enough for a status line, and the full time of the
+/// round is on that line too.
+fn clock(at: &str) -> String {
+    at.get(11..19).unwrap_or(at).to_string()
 }
 
 impl Watch<'_> {
     /// Shows one round: the redrawn table (returned, to redraw on a resize) or NDJSON events.
     fn show(&mut self, replies: Vec<Result<Answer>>) -> Result<Option<(Frame, String)>> {
-        let (now, failed) = collect(&self.peers, replies, &self.before)?;
+        let first = self.rounds == 0;
+        self.rounds += 1;
+        let (now, failed) = collect(&self.peers, replies, &self.before, first)?;
         let now = self.query.apply_by(now, |s| &s.session);
-        let changes = diff(&self.before, &now);
         let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+        let failed = self.note_outages(failed, &clock(&at));
+        let changes = diff(&self.before, &now);
         let several = self.peers.len() > 1;
         let shown = match &mut self.screen {
             Some(screen) => {
                 self.first_seen.update(&now);
-                let frame = Frame::new(&now, &changes, &self.first_seen, &failed, several);
-                let status = status(self.args, &frame, &at);
+                let lines = failed.iter().map(|(e, o)| failure_line(e, o, several));
+                let frame = Frame::new(&now, &changes, &self.first_seen, lines.collect(), several);
+                let outage = failed.first().filter(|_| !several).map(|(_, o)| o);
+                let status = status(self.args, &frame, &at, outage);
                 frame.draw(screen, &status, self.settings)?;
                 Some((frame, status))
             }
             None => {
-                for e in &failed {
-                    diag::warn(format_args!("{e} (showing its last answer)"));
-                }
                 output::emit(None, |w| events(w, &changes, &at, several))?;
                 None
             }
         };
         self.before = now;
         Ok(shown)
+    }
+
+    /// Records who answered and who did not this round; without a screen, says so on stderr
+    /// once when a target goes down and once when it is back.
+    fn note_outages(&mut self, failed: Failed, now: &str) -> Vec<(Error, Outage)> {
+        let down: Vec<&str> = failed.iter().map(|(label, _)| label.as_str()).collect();
+        for peer in &self.peers {
+            let label = peer.label();
+            if down.contains(&label) {
+                continue;
+            }
+            self.answered.insert(label.to_string(), now.to_string());
+            if let Some(outage) = self.outages.remove(label)
+                && self.screen.is_none()
+            {
+                diag::note(format_args!(
+                    "{}the server answers again (unreachable since {})",
+                    context_prefix(label),
+                    outage.since
+                ));
+            }
+        }
+        let mut out = Vec::with_capacity(failed.len());
+        for (label, e) in failed {
+            let outage = self.outages.entry(label.clone()).or_insert_with(|| {
+                let outage = Outage {
+                    since: now.to_string(),
+                    last_seen: self.answered.get(&label).cloned(),
+                };
+                if self.screen.is_none() {
+                    diag::warn(format_args!("{e} ({})", outage.describe(false)));
+                }
+                outage
+            });
+            out.push((e, outage.clone()));
+        }
+        out
     }
 
     /// Waits out the interval, redrawing on a resize; `false` when a signal ends the watch.
@@ -219,14 +282,50 @@ fn events(
     Ok(())
 }
 
-/// This round's sessions, and the failures of targets that keep their previous sessions (no
-/// events for a blip) when several are watched; with a single target, or when all fail, the
-/// error ends the watch.
+impl Outage {
+    /// `unreachable since 03:18:15, retrying`, and on a screen `; rows as of 03:18:13`.
+    pub fn describe(&self, on_screen: bool) -> String {
+        match &self.last_seen {
+            Some(seen) if on_screen => {
+                format!(
+                    "unreachable since {}, retrying; rows as of {seen}",
+                    self.since
+                )
+            }
+            _ => format!("unreachable since {}, retrying", self.since),
+        }
+    }
+}
+
+/// `context 'edge': ` for a target from a context, as its errors begin.
+fn context_prefix(label: &str) -> String {
+    if label.is_empty() {
+        String::new()
+    } else {
+        format!("context '{}': ", crate::text::escape(label))
+    }
+}
+
+/// The line under the status line for a target that did not answer: with one target the
+/// status line says since when, with several this line does.
+fn failure_line(e: &Error, outage: &Outage, several: bool) -> String {
+    if several {
+        format!("warning: {e} ({})", outage.describe(true))
+    } else {
+        format!("warning: {e}")
+    }
+}
+
+/// This round's sessions, and the targets that did not answer with why: they keep their
+/// previous sessions (no events for a blip) and are asked again next round. Only in the first
+/// round, when there is nothing to keep, does a failure end the watch: a single target's, or the
+/// last one's when all fail.
 fn collect(
     peers: &[Peer],
     replies: Vec<Result<Answer>>,
     before: &[Seen],
-) -> Result<(Vec<Seen>, Vec<Error>)> {
+    first: bool,
+) -> Result<(Vec<Seen>, Failed)> {
     let mut now = Vec::new();
     let mut failed = Vec::new();
     for (peer, reply) in peers.iter().zip(replies) {
@@ -239,17 +338,18 @@ fn collect(
                 }))
             }
             Ok(_) => {}
-            Err(e) if peers.len() > 1 => {
+            Err(e) if first && peers.len() == 1 => return Err(peer.blame(e)),
+            Err(e) => {
                 now.extend(before.iter().filter(|s| s.target == label).cloned());
-                failed.push(peer.blame(e));
+                failed.push((label.to_string(), peer.blame(e)));
             }
-            Err(e) => return Err(peer.blame(e)),
         }
     }
-    if failed.len() == peers.len()
-        && let Some(last) = failed.pop()
+    if first
+        && failed.len() == peers.len()
+        && let Some((_, last)) = failed.pop()
     {
-        for e in &failed {
+        for (_, e) in &failed {
             diag::error(format_args!("{e}"));
         }
         return Err(last);

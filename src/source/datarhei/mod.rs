@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::mask::quoted;
 use crate::model::{Collector, Session, SourceSummary};
 use crate::source::budget::OverBudget;
-use crate::source::{Credentials, NetOptions, Server};
+use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, http, net, served};
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
@@ -54,6 +54,9 @@ pub struct Datarhei {
     compressed: bool,
     /// A login is on the wire (what a timeout interrupted, for its message).
     logging_in: bool,
+    /// Whether a query was answered or failed already: only a failed first one is worth asking
+    /// what the server really is.
+    asked: bool,
 }
 
 impl Datarhei {
@@ -70,6 +73,7 @@ impl Datarhei {
             access: credentials.token.clone().map(Token::new),
             refresh: None,
             logging_in: false,
+            asked: false,
             credentials,
             net,
             compressed,
@@ -345,6 +349,25 @@ impl Datarhei {
         }
     }
 
+    /// A reply Core would not give to the first query may come from another kind of server at a URL whose `--source` was forgotten: the error then names the one to add.
+    async fn named<T>(&mut self, got: Result<T>) -> Result<T> {
+        let first = !std::mem::replace(&mut self.asked, true);
+        match got {
+            // A refusal is not probed: a real Core's is common, and the probes would be noise.
+            Err(e @ Error::BadReply(_)) if first => {
+                match super::sniff::identify(&self.http, &self.base, self.net.timeout).await {
+                    Some(kind) if kind != Kind::Datarhei => Err(e.hint(format_args!(
+                        "; this looks like {}: add --source {}",
+                        kind.describe(),
+                        kind.name()
+                    ))),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
     async fn status_error(&self, resp: Response) -> Error {
         let said = self.server_words(resp).await;
         Error::BadReply(format!("{} answered {said}", self.host))
@@ -359,17 +382,19 @@ impl Source for Datarhei {
         let url = self.endpoint("/api/v3/session/active", Some(&collectors));
         let now = SystemTime::now();
         // Sessions are parsed as the body streams in: resident memory tells what they cost.
-        self.within_timeout(url, 0, move |r| wire::parse_active(r, now))
-            .await
+        let got = self
+            .within_timeout(url, 0, move |r| wire::parse_active(r, now))
+            .await;
+        self.named(got).await
     }
 
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session", Some(&collectors));
-        let summaries = self
+        let got = self
             .within_timeout(url, SUMMARY_OBJECT_COST, wire::parse_summary)
-            .await?;
-        Ok(SourceSummary::Collectors(summaries))
+            .await;
+        Ok(SourceSummary::Collectors(self.named(got).await?))
     }
 }
 
