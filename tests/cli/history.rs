@@ -1,0 +1,351 @@
+//! `collect` for servers and `history`: stand-ins whose sessions come and go on a schedule (one
+//! with an outage), a collector killed with SIGKILL midway and restarted, and every session that
+//! ended listed once, dated within a poll of the truth, with its last bytes.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+
+use crate::support::local::eventually;
+use crate::support::servers::schedule::{self, Planned, Shape, unix};
+use crate::support::{Run, binary, sessions};
+
+const CORE: &[Planned] = &[
+    Planned {
+        id: "c1",
+        from: 0.0,
+        to: Some(2.5),
+        rx: 1001,
+    },
+    Planned {
+        id: "c2",
+        from: 1.0,
+        to: Some(5.5),
+        rx: 1002,
+    },
+    // Open across the kill.
+    Planned {
+        id: "c3",
+        from: 2.0,
+        to: Some(11.5),
+        rx: 1003,
+    },
+    // Ends while no collector runs.
+    Planned {
+        id: "c4",
+        from: 3.5,
+        to: Some(8.5),
+        rx: 1004,
+    },
+    Planned {
+        id: "c5",
+        from: 9.5,
+        to: Some(11.0),
+        rx: 1005,
+    },
+    Planned {
+        id: "c6",
+        from: 10.0,
+        to: None,
+        rx: 1006,
+    },
+];
+
+/// SRS is down from 5 s to 8 s.
+const OUTAGE: (f64, f64) = (5.0, 8.0);
+const SRS: &[Planned] = &[
+    Planned {
+        id: "s1",
+        from: 0.0,
+        to: Some(3.5),
+        rx: 2001,
+    },
+    // Ends during the outage.
+    Planned {
+        id: "s2",
+        from: 1.0,
+        to: Some(6.5),
+        rx: 2002,
+    },
+    Planned {
+        id: "s3",
+        from: 2.5,
+        to: Some(10.0),
+        rx: 2003,
+    },
+    Planned {
+        id: "s4",
+        from: 9.0,
+        to: Some(12.0),
+        rx: 2004,
+    },
+];
+
+const KILL_AT: f64 = 7.5;
+const RESTART_AT: f64 = 9.0;
+const STOP_AT: f64 = 13.5;
+
+/// A `collect` whose stdout and stderr lines are gathered as they come.
+struct Collector {
+    child: Child,
+    out: Arc<Mutex<Vec<String>>>,
+    err: Arc<Mutex<Vec<String>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Collector {
+    fn start(home: &Path, args: &[&str]) -> Collector {
+        let home = home.to_str().unwrap();
+        let mut child = binary(args, &[("HOME", home)])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (out, err) = (Arc::<Mutex<Vec<String>>>::default(), Arc::default());
+        let readers = vec![
+            gather(child.stdout.take().unwrap(), Arc::clone(&out)),
+            gather(child.stderr.take().unwrap(), Arc::clone(&err)),
+        ];
+        Collector {
+            child,
+            out,
+            err,
+            readers,
+        }
+    }
+
+    /// SIGTERM, then the exit code and what it printed.
+    fn stop(mut self) -> (Option<i32>, Vec<String>, Vec<String>) {
+        let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+        let status = eventually(Duration::from_secs(5), || self.child.try_wait().unwrap());
+        self.finish(status.code())
+    }
+
+    fn kill(mut self) -> (Option<i32>, Vec<String>, Vec<String>) {
+        self.child.kill().unwrap();
+        let status = self.child.wait().unwrap();
+        self.finish(status.code())
+    }
+
+    fn finish(mut self, code: Option<i32>) -> (Option<i32>, Vec<String>, Vec<String>) {
+        for r in self.readers.drain(..) {
+            r.join().unwrap();
+        }
+        let out = self.out.lock().unwrap().clone();
+        let err = self.err.lock().unwrap().clone();
+        (code, out, err)
+    }
+}
+
+fn gather(
+    stream: impl std::io::Read + Send + 'static,
+    sink: Arc<Mutex<Vec<String>>>,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    })
+}
+
+fn sleep_until(start: Instant, at: f64) {
+    let when = start + Duration::from_secs_f64(at);
+    std::thread::sleep(when.saturating_duration_since(Instant::now()));
+}
+
+/// When a planned session could have been seen closed at the latest: a poll after it ended, or
+/// after the blackout (outage or no collector) it ended in, plus a second for a loaded machine.
+fn latest_close(mut end: f64, blackouts: &[(f64, f64)]) -> f64 {
+    // Blackouts that overlap (an outage, then no collector) add up.
+    while let Some((_, b)) = blackouts.iter().find(|(a, b)| (*a..*b).contains(&end)) {
+        end = *b;
+    }
+    end + 2.0
+}
+
+fn history(home: &Path, args: &[&str]) -> Run {
+    sessions(args, &[("HOME", home.to_str().unwrap())], None)
+}
+
+#[test]
+fn collect_records_each_ended_session_once_across_a_kill_and_an_outage() {
+    let base = SystemTime::now();
+    let start = Instant::now();
+    let core = schedule::start(Shape::Core, CORE.to_vec(), base, None);
+    let srs = schedule::start(Shape::Srs, SRS.to_vec(), base, Some(OUTAGE));
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config/sessions/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[contexts.core]\nurl = \"{}\"\n\n[contexts.srs]\nurl = \"{}\"\nsource = \"srs\"\n",
+            core.url(),
+            srs.url()
+        ),
+    )
+    .unwrap();
+    let db = home.path().join("h.sqlite3");
+    let db = db.to_str().unwrap();
+    let collect = [
+        "--context",
+        "core,srs",
+        "--timeout",
+        "2s",
+        "collect",
+        "--interval",
+        "1s",
+        "--db",
+        db,
+    ];
+
+    let first = Collector::start(home.path(), &collect);
+    sleep_until(start, KILL_AT);
+    let (_, printed_first, err_first) = first.kill();
+    sleep_until(start, RESTART_AT);
+    let second = Collector::start(home.path(), &collect);
+    // The restart's first poll: no later than a second after it was started.
+    let back = start.elapsed().as_secs_f64() + 1.0;
+    sleep_until(start, STOP_AT);
+    let (code, printed_second, err_second) = second.stop();
+    assert_eq!(code, Some(0), "{err_second:?}");
+
+    // The outage was said once when it began and once when it ended.
+    let said = |lines: &[String], needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
+    assert_eq!(
+        said(&err_first, "stay open until it answers again"),
+        1,
+        "{err_first:?}"
+    );
+    assert_eq!(said(&err_second, "answers again"), 0, "{err_second:?}");
+
+    let listed = history(
+        home.path(),
+        &["--context", "core,srs", "history", "--db", db, "-o", "json"],
+    );
+    listed.assert_success();
+    let rows = listed.json();
+    let rows = rows.as_array().unwrap();
+    let mut by_id: HashMap<&str, &Value> = HashMap::new();
+    for row in rows {
+        let id = row["id"].as_str().unwrap();
+        assert!(
+            by_id.insert(id, row).is_none(),
+            "{id} listed twice: {rows:?}"
+        );
+    }
+    let ended: Vec<(&str, &Planned)> = CORE
+        .iter()
+        .map(|p| ("core", p))
+        .chain(SRS.iter().map(|p| ("srs", p)))
+        .filter(|(_, p)| p.to.is_some())
+        .collect();
+    assert_eq!(by_id.len(), ended.len(), "{rows:?}");
+    let kill = (KILL_AT, back);
+    for (target, p) in &ended {
+        let row = by_id[p.id];
+        assert_eq!(row["target"], *target, "{row}");
+        assert_eq!(
+            (row["rx_bytes"].as_u64(), row["tx_bytes"].as_u64()),
+            (Some(p.rx), Some(p.tx())),
+            "{row}"
+        );
+        let created = row["created_at"].as_str().unwrap();
+        let closed = row["closed_at"].as_str().unwrap();
+        let at = |s: &str| unix(humantime::parse_rfc3339(s).unwrap()) - unix(base);
+        let (created, closed) = (at(created), at(closed));
+        assert!(
+            (created - p.from).abs() <= 1.0,
+            "{} created at {created}, planned {}",
+            p.id,
+            p.from
+        );
+        let to = p.to.unwrap();
+        let blackouts: &[(f64, f64)] = if *target == "srs" {
+            &[OUTAGE, kill]
+        } else {
+            &[kill]
+        };
+        let latest = latest_close(to, blackouts);
+        assert!(
+            closed >= to.floor() - 1.0 && closed <= latest,
+            "{} closed at {closed}, planned {to}, latest {latest}",
+            p.id
+        );
+        assert_eq!(
+            row["duration_s"].as_i64().unwrap(),
+            (closed - created).round() as i64,
+            "{row}"
+        );
+    }
+
+    // What was printed was stored, each once.
+    let mut printed: Vec<String> = printed_first
+        .iter()
+        .chain(&printed_second)
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let n = printed.len();
+    printed.sort();
+    printed.dedup();
+    assert_eq!(printed.len(), n, "{printed:?}");
+    assert!(printed.iter().all(|id| by_id.contains_key(id.as_str())));
+
+    bounds(home.path(), db, rows);
+}
+
+/// `--since` and `--until` cut at a moment (closed at or after it, closed before it), and a
+/// context names its own rows only.
+fn bounds(home: &Path, db: &str, rows: &[Value]) {
+    let closed: Vec<&str> = rows
+        .iter()
+        .map(|r| r["closed_at"].as_str().unwrap())
+        .collect();
+    let cut = closed[closed.len() / 2];
+    let ids = |args: &[&str]| -> Vec<String> {
+        let run = history(home, args);
+        run.assert_success();
+        run.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = ["--context", "core,srs", "history", "--db", db, "-o", "json"];
+    let since = ids(&[&all[..], &["--since", cut]].concat());
+    let until = ids(&[&all[..], &["--until", cut]].concat());
+    let expect = |keep: fn(&str, &str) -> bool| -> Vec<String> {
+        rows.iter()
+            .filter(|r| keep(r["closed_at"].as_str().unwrap(), cut))
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(since, expect(|c, cut| c >= cut));
+    assert_eq!(until, expect(|c, cut| c < cut));
+    assert!(!since.is_empty() && !until.is_empty());
+    assert_eq!(
+        ids(&[&all[..], &["--since", "1h"]].concat()).len(),
+        rows.len()
+    );
+    assert!(ids(&[&all[..], &["--until", "1h"]].concat()).is_empty());
+    let core_only = ids(&["--context", "core", "history", "--db", db, "-o", "json"]);
+    assert_eq!(core_only.len(), 5);
+    assert!(core_only.iter().all(|id| id.starts_with('c')));
+    // Newest first.
+    let mut sorted = closed.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(closed, sorted);
+}
