@@ -349,3 +349,195 @@ fn bounds(home: &Path, db: &str, rows: &[Value]) {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(closed, sorted);
 }
+
+/// A store of schema 2 holding these finished (`closed` set) and open sessions of `target`s,
+/// as `collect` writes it.
+fn store_with(db: &Path, rows: &[(&str, &str, i64, Option<i64>, u64)]) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE finished (collector TEXT NOT NULL, session_id TEXT NOT NULL,
+             reference TEXT NOT NULL, local TEXT NOT NULL, remote TEXT NOT NULL,
+             created_at INTEGER NOT NULL, closed_at INTEGER NOT NULL, rx_bytes INTEGER NOT NULL,
+             tx_bytes INTEGER NOT NULL, extra TEXT NOT NULL, target TEXT NOT NULL DEFAULT 'local',
+             source TEXT NOT NULL DEFAULT 'local', role TEXT, rx_peak_bit_s REAL, tx_peak_bit_s REAL);
+         CREATE TABLE open (target TEXT NOT NULL, source TEXT NOT NULL, collector TEXT NOT NULL,
+             session_id TEXT NOT NULL, reference TEXT NOT NULL, local TEXT NOT NULL,
+             remote TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+             rx_bytes INTEGER, tx_bytes INTEGER, carried_rx INTEGER NOT NULL,
+             carried_tx INTEGER NOT NULL, rx_peak_bit_s REAL, tx_peak_bit_s REAL, extra TEXT NOT NULL);
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    for (i, (target, reference, created, closed, rx)) in rows.iter().enumerate() {
+        match closed {
+            Some(closed) => conn.execute(
+                "INSERT INTO finished (collector, session_id, reference, local, remote, created_at, \
+                 closed_at, rx_bytes, tx_bytes, extra, target, source) \
+                 VALUES ('rtmp', ?1, ?2, 'l', 'r', ?3, ?4, ?5, 1, '{}', ?6, 'core')",
+                rusqlite::params![i.to_string(), reference, created, closed, *rx as i64, target],
+            ),
+            None => conn.execute(
+                "INSERT INTO open VALUES (?1, 'core', 'rtmp', ?2, ?3, 'l', 'r', ?4, ?4, ?5, 1, 0, 0, \
+                 NULL, NULL, '{}')",
+                rusqlite::params![target, i.to_string(), reference, created, *rx as i64],
+            ),
+        }
+        .unwrap();
+    }
+}
+
+/// `--every`: the most sessions open at once per interval (still open ones included), those
+/// started and ended in it, and the bytes of those that ended; per reference with `--by`.
+#[test]
+fn every_interval_has_its_peak_starts_ends_and_bytes() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config/sessions/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[contexts.core]\nurl = \"http://127.0.0.1:9\"\n\n[contexts.srs]\nurl = \"http://127.0.0.1:9\"\nsource = \"srs\"\n",
+    )
+    .unwrap();
+    let db = home.path().join("h.sqlite3");
+    let t: i64 = 1_800_000_000 - 1_800_000_000 % 3600;
+    store_with(
+        &db,
+        &[
+            ("core", "a", t, Some(t + 1800), 10),
+            ("core", "b", t + 900, Some(t + 4500), 20),
+            ("core", "a", t + 3600, Some(t + 3700), 40),
+            ("core", "b", t + 3650, None, 80),
+            ("srs", "a", t + 100, Some(t + 200), 160),
+            // Outside the window.
+            ("core", "a", t - 7200, Some(t - 3600), 320),
+        ],
+    );
+    let at = |s: i64| {
+        humantime::format_rfc3339(std::time::UNIX_EPOCH + Duration::from_secs(s as u64)).to_string()
+    };
+    let (since, until) = (at(t), at(t + 7200));
+    let db = db.to_str().unwrap();
+    let every = |extra: &[&str]| -> Value {
+        let args = [
+            &[
+                "--context",
+                "core,srs",
+                "history",
+                "--db",
+                db,
+                "--every",
+                "1h",
+            ],
+            &["--since", &since, "--until", &until, "-o", "json"][..],
+            extra,
+        ]
+        .concat();
+        let run = history(home.path(), &args);
+        run.assert_success();
+        run.json()
+    };
+    let rows = every(&[]);
+    let got: Vec<(String, String, u64, u64, u64, u64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+            assert_eq!(keys.len(), 8, "{r}");
+            for key in [
+                "from", "to", "target", "peak", "started", "ended", "rx_bytes", "tx_bytes",
+            ] {
+                assert!(r.get(key).is_some(), "{key} in {r}");
+            }
+            let n = |k: &str| r[k].as_u64().unwrap();
+            (
+                r["from"].as_str().unwrap().to_owned(),
+                r["target"].as_str().unwrap().to_owned(),
+                n("peak"),
+                n("started"),
+                n("ended"),
+                n("rx_bytes"),
+            )
+        })
+        .collect();
+    let row = |from: i64, target: &str, peak, started, ended, rx| {
+        (at(from), target.to_owned(), peak, started, ended, rx)
+    };
+    assert_eq!(
+        got,
+        [
+            row(t, "core", 2, 2, 1, 10),
+            row(t, "srs", 1, 1, 1, 160),
+            row(t + 3600, "core", 3, 2, 2, 60),
+            row(t + 3600, "srs", 0, 0, 0, 0),
+        ]
+    );
+
+    let by = every(&["--by", "reference"]);
+    let peaks: Vec<(String, String, u64)> = by
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["target"] == "core")
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_owned(),
+                r["reference"].as_str().unwrap().to_owned(),
+                r["peak"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        peaks,
+        [
+            (at(t), "a".into(), 1),
+            (at(t), "b".into(), 1),
+            (at(t + 3600), "a".into(), 1),
+            (at(t + 3600), "b".into(), 2),
+        ]
+    );
+
+    // A table draws the peak as a bar; tsv leaves the bar out.
+    let table = history(
+        home.path(),
+        &[
+            "--context",
+            "core",
+            "history",
+            "--db",
+            db,
+            "--every",
+            "1h",
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "-o",
+            "table",
+        ],
+    );
+    table.assert_success();
+    assert!(table.stdout.contains(&"█".repeat(20)), "{}", table.stdout);
+    let tsv = history(
+        home.path(),
+        &[
+            "--context",
+            "core",
+            "history",
+            "--db",
+            db,
+            "--every",
+            "1h",
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "-o",
+            "tsv",
+        ],
+    );
+    assert_eq!(
+        tsv.stdout.lines().next(),
+        Some("from\tto\tpeak\tstarted\tended\trx_bytes\ttx_bytes")
+    );
+}
