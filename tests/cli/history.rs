@@ -399,7 +399,8 @@ fn every_interval_has_its_peak_starts_ends_and_bytes() {
     )
     .unwrap();
     let db = home.path().join("h.sqlite3");
-    let t: i64 = 1_800_000_000 - 1_800_000_000 % 3600;
+    // A whole hour (500,000 h after the epoch).
+    let t: i64 = 1_800_000_000;
     store_with(
         &db,
         &[
