@@ -201,12 +201,16 @@ pub enum Command {
     /// Named contexts of the config file: list, show, set, use, current, delete, rename, unset
     #[command(subcommand, after_long_help = EXAMPLES_CONFIG)]
     Config(ConfigCommand),
-    /// Run the local collector continuously: record finished sessions, optionally serve them
+    /// Poll the targets continuously: record their finished sessions, optionally serve them
     ///
-    /// Prints one JSON line per finished session once it is safely stored. With --listen, serves
+    /// Polls this machine (the default), --url or each --context every --interval, and prints
+    /// one JSON line per finished session once it is safely stored. With --listen, serves
     /// datarhei Core's /api/v3/session and /api/v3/session/active, and /metrics (Prometheus).
     #[command(after_long_help = EXAMPLES_COLLECT)]
     Collect(CollectArgs),
+    /// Finished sessions recorded by `collect`, newest first
+    #[command(after_long_help = EXAMPLES_HISTORY)]
+    History(HistoryArgs),
     /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT
     /// HMI logs the session out)
     ///
@@ -250,7 +254,13 @@ const EXAMPLES_CONFIG: &str = "Examples:
   sessions config list";
 const EXAMPLES_COLLECT: &str = "Examples:
   sessions collect --interval 2s
-  sessions collect --listen 127.0.0.1:8787          # Core's session API and /metrics";
+  sessions collect --listen 127.0.0.1:8787          # Core's session API and /metrics
+  sessions --all-contexts collect --keep 30d";
+const EXAMPLES_HISTORY: &str = "Examples:
+  sessions history --since 24h
+  sessions --context studio history --since 2026-11-24T00:00:00Z --until 2026-11-25T00:00:00Z -o json
+  sessions history --filter remote=10.0.0.0/8 --sort-by rx_bytes --limit 10
+  sessions --all-contexts history --since 24h --every 1h   # viewers over time";
 const EXAMPLES_KICK: &str = "Examples:
   sessions --url http://srs:1985 --source srs kick 4s1y2t3j --yes
   sessions --url http://mediamtx:9997 --source mediamtx kick --filter reference=live/old
@@ -489,6 +499,109 @@ pub struct CollectArgs {
     /// ~/.local/state/sessions/history.sqlite3]
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Delete finished sessions that closed longer ago than this, e.g. 30d (checked at start
+    /// and hourly); default: keep all
+    #[arg(long, value_name = "DURATION", value_parser = parse_keep)]
+    pub keep: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only sessions that closed at or after this: a duration ago (24h, 7d) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub since: Option<When>,
+
+    /// Only sessions that closed before this: a duration ago or an RFC 3339 time
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub until: Option<When>,
+
+    /// Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable, as `active`)
+    #[arg(long, value_name = "FIELD=VALUE")]
+    pub filter: Vec<Filter>,
+
+    /// Sort by this field (numbers largest first, text A to Z); default: newest closed first
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort_by: Option<SortKey>,
+
+    /// Reverse the order
+    #[arg(long)]
+    pub reverse: bool,
+
+    /// Show at most N sessions (after filtering and sorting)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// The history store (default as for `collect`)
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Sessions over time: one row per interval of this length (at least 1s, e.g. 1h) with the
+    /// most sessions open at once (peak), those started and ended, and their bytes
+    #[arg(long, value_name = "DURATION", value_parser = parse_every)]
+    pub every: Option<Duration>,
+
+    /// With --every: one row per interval and reference
+    #[arg(long, value_enum, value_name = "KEY", requires = "every")]
+    pub by: Option<EveryBy>,
+}
+
+/// What `history --every` breaks the intervals down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EveryBy {
+    Reference,
+}
+
+impl HistoryArgs {
+    /// `--filter`, `--sort-by`, `--reverse` and `--limit` as one query.
+    pub fn query(&self) -> SessionQuery {
+        SessionQuery {
+            filters: self.filter.clone(),
+            sort_by: self.sort_by,
+            reverse: self.reverse,
+            limit: self.limit,
+        }
+    }
+}
+
+/// A point in time given on the command line: a duration before now, or a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Ago(Duration),
+    At(std::time::SystemTime),
+}
+
+impl When {
+    /// Unix seconds, `now` being the run's start.
+    pub fn unix(self, now: std::time::SystemTime) -> i64 {
+        let t = match self {
+            When::Ago(d) => now.checked_sub(d).unwrap_or(std::time::UNIX_EPOCH),
+            When::At(t) => t,
+        };
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
+fn parse_when(s: &str) -> Result<When, String> {
+    if let Ok(t) = humantime::parse_rfc3339_weak(s) {
+        return Ok(When::At(t));
+    }
+    parse_duration(s).map(When::Ago).map_err(|_| {
+        "not a duration ago like 24h or 7d, nor a time like 2026-11-24T00:00:00Z".into()
+    })
+}
+
+fn parse_every(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::from_secs(1), Duration::from_secs(366 * 86_400))
+}
+
+fn parse_keep(s: &str) -> Result<Duration, String> {
+    duration_within(
+        s,
+        Duration::from_secs(60),
+        Duration::from_secs(100 * 365 * 86_400),
+    )
 }
 
 #[derive(Debug, Args)]
@@ -713,8 +826,9 @@ pub fn short_usage() -> String {
         text.push_str(&fit(&about, WIDTH.saturating_sub(name.len())));
         text.push('\n');
     }
+    // One line for both hints: the usage stays within 15 lines with every command listed.
     text.push_str(
-        "\n`sessions active`: the current context's sessions, else this machine's.\n`sessions --help`: every option.\n",
+        "`sessions active`: the current context, else this machine; --help: every option\n",
     );
     text
 }

@@ -7,6 +7,7 @@ mod clients;
 mod collect;
 mod completions;
 mod config;
+mod history;
 mod kick;
 mod plan;
 mod subscriptions;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
             online(&global, async |s| collect::run(s, args).await)
         }
         Command::Kick(args) => online(&global, async |s| kick::run(s, args).await),
+        Command::History(args) => online(&global, async |s| history::run(s, args).await),
     }
 }
 

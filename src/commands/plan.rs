@@ -163,6 +163,25 @@ pub fn port_map(local: &LocalArgs, context_map: &[PortMapping]) -> PortMap {
     PortMap::new(&entries)
 }
 
+/// How a target is named in the history store: the context's name, the URL for `--url`,
+/// `local` for this machine.
+pub fn store_name(configured: &Configured) -> String {
+    match (&configured.name, &configured.place) {
+        (Some(name), _) => name.clone(),
+        (None, Ok(Place::Server(server))) => server.url.to_string(),
+        (None, _) => "local".to_owned(),
+    }
+}
+
+/// `--timeout` as the first target has it: the bound on a read of the history store.
+pub fn store_timeout(settings: &Settings) -> Duration {
+    match settings.targets.first().map(|t| &t.place) {
+        Some(Ok(Place::Server(server))) => server.net.timeout,
+        Some(Ok(Place::Local { timeout, .. })) => *timeout,
+        _ => Duration::from_secs(10),
+    }
+}
+
 /// Says once that TLS is not verified, when a target was configured so.
 pub fn warn_insecure(settings: &Settings) {
     let insecure = settings.targets.iter().any(|t| match &t.place {

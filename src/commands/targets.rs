@@ -53,6 +53,15 @@ pub fn open(plan: &Plan) -> Vec<Peer> {
     plan.targets.iter().map(Peer::open).collect()
 }
 
+/// Opens the targets that are servers, in plan order: `collect` looks at this machine itself.
+pub fn open_remote(plan: &Plan) -> Vec<Peer> {
+    plan.targets
+        .iter()
+        .filter(|p| !matches!(p.target, Ok(crate::source::Target::Local(_))))
+        .map(Peer::open)
+        .collect()
+}
+
 impl Peer {
     fn open(planned: &Planned) -> Peer {
         Peer {

@@ -129,6 +129,18 @@ impl Session {
     }
 }
 
+/// A finished session as `history` shows it: the session as it was last seen (no rates: it
+/// has none now), when it closed, how long it lasted, and the highest rates seen on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ended {
+    #[serde(flatten)]
+    pub session: Session,
+    pub closed_at: Timestamp,
+    pub duration_s: u64,
+    pub rx_peak_bit_s: Option<f64>,
+    pub tx_peak_bit_s: Option<f64>,
+}
+
 /// What `kick` did to one session: the JSON of `kick -o json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KickOutcome {

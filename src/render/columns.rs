@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use super::units;
 use crate::model::{
-    BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, HmiSummary, Limit, Session,
-    Subscription, Timestamp, Totals,
+    BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, HmiSummary, Interval,
+    Limit, Session, Subscription, Timestamp, Totals,
 };
 
 /// Where a column appears besides tsv, which has them all.
@@ -172,6 +172,174 @@ pub const SESSION: &[Column<Session>] = &[
         shown: Shown::Wide,
         human: |s| extra_text(&s.extra),
         raw: |s| extra(&s.extra),
+    },
+];
+
+/// A finished session (`history`): who and what as `active` shows it, when it started and ended,
+/// how long it lasted and what it moved.
+pub const ENDED: &[Column<Ended>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |e| e.session.collector.to_string(),
+        raw: |e| Raw::Text(e.session.collector.as_str()),
+    },
+    Column {
+        title: "ID",
+        name: "id",
+        shown: Shown::Table,
+        human: |e| e.session.id.to_string(),
+        raw: |e| Raw::Text(&e.session.id),
+    },
+    Column {
+        title: "REFERENCE",
+        name: "reference",
+        shown: Shown::Table,
+        human: |e| e.session.reference.to_string(),
+        raw: |e| Raw::Text(&e.session.reference),
+    },
+    Column {
+        title: "LOCAL",
+        name: "local",
+        shown: Shown::Table,
+        human: |e| e.session.local.to_string(),
+        raw: |e| Raw::Text(&e.session.local),
+    },
+    Column {
+        title: "REMOTE",
+        name: "remote",
+        shown: Shown::Table,
+        human: |e| e.session.remote.to_string(),
+        raw: |e| Raw::Text(&e.session.remote),
+    },
+    Column {
+        title: "CREATED",
+        name: "created_at",
+        shown: Shown::Wide,
+        human: |e| {
+            e.session
+                .created_at
+                .map_or_else(|| "-".into(), |t| t.to_string())
+        },
+        raw: |e| opt(&e.session.created_at),
+    },
+    Column {
+        title: "CLOSED",
+        name: "closed_at",
+        shown: Shown::Table,
+        human: |e| e.closed_at.to_string(),
+        raw: |e| e.closed_at.raw(),
+    },
+    Column {
+        title: "DURATION",
+        name: "duration_s",
+        shown: Shown::Table,
+        human: |e| units::age(Some(e.duration_s)),
+        raw: |e| Raw::Int(e.duration_s),
+    },
+    Column {
+        title: "RX",
+        name: "rx_bytes",
+        shown: Shown::Table,
+        human: |e| units::known(e.session.rx_bytes, units::bytes),
+        raw: |e| opt(&e.session.rx_bytes),
+    },
+    Column {
+        title: "TX",
+        name: "tx_bytes",
+        shown: Shown::Table,
+        human: |e| units::known(e.session.tx_bytes, units::bytes),
+        raw: |e| opt(&e.session.tx_bytes),
+    },
+    Column {
+        title: "PEAK RX RATE",
+        name: "rx_peak_bit_s",
+        shown: Shown::Wide,
+        human: |e| units::known(e.rx_peak_bit_s, units::rate),
+        raw: |e| opt(&e.rx_peak_bit_s),
+    },
+    Column {
+        title: "PEAK TX RATE",
+        name: "tx_peak_bit_s",
+        shown: Shown::Wide,
+        human: |e| units::known(e.tx_peak_bit_s, units::rate),
+        raw: |e| opt(&e.tx_peak_bit_s),
+    },
+    Column {
+        title: "EXTRA",
+        name: "extra",
+        shown: Shown::Wide,
+        human: |e| extra_text(&e.session.extra),
+        raw: |e| extra(&e.session.extra),
+    },
+];
+
+/// An interval of `history --every`; `reference` only with `--by reference`, `bar` only on a
+/// terminal (the renderer picks).
+pub const INTERVAL: &[Column<Interval>] = &[
+    Column {
+        title: "FROM",
+        name: "from",
+        shown: Shown::Table,
+        human: |i| i.from.to_string(),
+        raw: |i| i.from.raw(),
+    },
+    Column {
+        title: "TO",
+        name: "to",
+        shown: Shown::Wide,
+        human: |i| i.to.to_string(),
+        raw: |i| i.to.raw(),
+    },
+    Column {
+        title: "REFERENCE",
+        name: "reference",
+        shown: Shown::Table,
+        human: |i| i.reference.clone().unwrap_or_default(),
+        raw: |i| i.reference.as_deref().map_or(Raw::Empty, Raw::Text),
+    },
+    Column {
+        title: "PEAK",
+        name: "peak",
+        shown: Shown::Table,
+        human: |i| i.peak.to_string(),
+        raw: |i| Raw::Int(i.peak),
+    },
+    Column {
+        title: "",
+        name: "bar",
+        shown: Shown::Table,
+        human: |i| i.bar.clone(),
+        raw: |i| Raw::Text(&i.bar),
+    },
+    Column {
+        title: "STARTED",
+        name: "started",
+        shown: Shown::Table,
+        human: |i| i.started.to_string(),
+        raw: |i| Raw::Int(i.started),
+    },
+    Column {
+        title: "ENDED",
+        name: "ended",
+        shown: Shown::Table,
+        human: |i| i.ended.to_string(),
+        raw: |i| Raw::Int(i.ended),
+    },
+    Column {
+        title: "RX",
+        name: "rx_bytes",
+        shown: Shown::Table,
+        human: |i| units::bytes(i.rx_bytes),
+        raw: |i| Raw::Int(i.rx_bytes),
+    },
+    Column {
+        title: "TX",
+        name: "tx_bytes",
+        shown: Shown::Table,
+        human: |i| units::bytes(i.tx_bytes),
+        raw: |i| Raw::Int(i.tx_bytes),
     },
 ];
 

@@ -45,6 +45,43 @@ pub const SESSION: Fit = Fit {
     ],
 };
 
+/// At 80 columns a finished session keeps COLLECTOR, ID, REMOTE, CLOSED and DURATION.
+pub const ENDED: Fit = Fit {
+    numbers: &[
+        "duration_s",
+        "rx_bytes",
+        "tx_bytes",
+        "rx_peak_bit_s",
+        "tx_peak_bit_s",
+    ],
+    free: &["reference", "local", "extra"],
+    drop: &[
+        "extra",
+        "created_at",
+        "rx_peak_bit_s",
+        "tx_peak_bit_s",
+        "local",
+        "rx_bytes",
+        "reference",
+        "tx_bytes",
+        "remote",
+    ],
+};
+
+pub const INTERVAL: Fit = Fit {
+    numbers: &["peak", "started", "ended", "rx_bytes", "tx_bytes"],
+    free: &["reference"],
+    drop: &[
+        "to",
+        "tx_bytes",
+        "rx_bytes",
+        "ended",
+        "started",
+        "bar",
+        "reference",
+    ],
+};
+
 pub const SUMMARY: Fit = Fit {
     numbers: &[
         "active_sessions",

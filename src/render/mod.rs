@@ -21,8 +21,8 @@ use table::Table;
 pub use table::{Look, Mark};
 
 use crate::model::{
-    BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, KickOutcome, Session,
-    Subscription, TargetSummary,
+    BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, Interval, KickOutcome,
+    Session, Subscription, TargetSummary,
 };
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.
@@ -70,6 +70,40 @@ pub fn sessions(
     match opts.format {
         OutputFormat::Prometheus => prometheus::sessions(out, items, targets),
         _ => rows(out, (columns::SESSION, &fit::SESSION), items, targets, opts),
+    }
+}
+
+/// Finished sessions (`history`), each with its target.
+pub fn ended(
+    out: &mut dyn Write,
+    items: &[Ended],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    match opts.format {
+        OutputFormat::Prometheus => Err(io::Error::other(PROMETHEUS_IS_FOR)),
+        _ => rows(out, (columns::ENDED, &fit::ENDED), items, targets, opts),
+    }
+}
+
+/// Sessions over time (`history --every`): `reference` with `by_reference`, the bar of `peak`
+/// only in a table.
+pub fn intervals(
+    out: &mut dyn Write,
+    items: &[Interval],
+    targets: Targets<'_>,
+    by_reference: bool,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    let table = matches!(opts.format, OutputFormat::Table | OutputFormat::Wide);
+    let columns: Vec<Column<Interval>> = columns::INTERVAL
+        .iter()
+        .filter(|c| (c.name != "reference" || by_reference) && (c.name != "bar" || table))
+        .map(|c| Column { ..*c })
+        .collect();
+    match opts.format {
+        OutputFormat::Prometheus => Err(io::Error::other(PROMETHEUS_IS_FOR)),
+        _ => rows(out, (&columns[..], &fit::INTERVAL), items, targets, opts),
     }
 }
 

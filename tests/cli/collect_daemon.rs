@@ -275,7 +275,9 @@ fn a_second_collector_is_refused_at_once() {
 
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "BEGIN IMMEDIATE; INSERT INTO finished VALUES ('hls', 'x', '', 'a', 'b', 1, 2, 3, 4, '{}'); COMMIT;",
+        "BEGIN IMMEDIATE; INSERT INTO finished (collector, session_id, reference, local, remote, \
+         created_at, closed_at, rx_bytes, tx_bytes, extra) \
+         VALUES ('hls', 'x', '', 'a', 'b', 1, 2, 3, 4, '{}'); COMMIT;",
     )
     .unwrap();
     let p = pair(&listener, 4242, 0);

@@ -118,6 +118,7 @@ fn there_is_a_man_page_per_subcommand() {
             "sessions-config-rename.1",
             "sessions-config-unset.1",
             "sessions-collect.1",
+            "sessions-history.1",
             "sessions-kick.1",
             "sessions-completions.1"
         ]

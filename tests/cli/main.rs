@@ -11,6 +11,7 @@ mod faults;
 mod fleet;
 mod generated;
 mod harness;
+mod history;
 mod hostile;
 mod keys;
 mod local;

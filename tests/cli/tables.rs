@@ -537,11 +537,11 @@ fn a_single_server_watch_keeps_its_last_answer_while_the_server_is_down() {
     // The last answer stays on screen, unmarked.
     assert_eq!(titles(&rows[3])[..2], ["COLLECTOR", "ID"], "{rows:#?}");
     assert!(
-        rows[4].starts_with("  rtmp       10.20.0.1:50001"),
+        rows[4].starts_with("  rtmp       10.20.0.1:50  10.20.0.1:50001"),
         "{rows:#?}"
     );
     assert!(
-        rows[5].starts_with("  rtmp       10.20.0.3:50003"),
+        rows[5].starts_with("  rtmp       10.20.0.3:50  10.20.0.3:50003"),
         "{rows:#?}"
     );
 }

@@ -417,6 +417,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("h.sqlite3")).unwrap();
         let f = crate::source::local::history::Finished {
+            target: "local".into(),
+            source: "local".into(),
+            rx_peak_bit_s: None,
+            tx_peak_bit_s: None,
+            role: None,
             collector: Collector::Rtmp,
             id: "1".into(),
             reference: "short".into(),
@@ -449,6 +454,11 @@ mod tests {
         let mut store = Store::open(&path).unwrap();
         let rows: Vec<_> = (0..6000u64)
             .map(|i| crate::source::local::history::Finished {
+                target: "local".into(),
+                source: "local".into(),
+                rx_peak_bit_s: None,
+                tx_peak_bit_s: None,
+                role: None,
                 collector: Collector::Rtmp,
                 id: i.to_string(),
                 reference: format!("ref{}", i % 7),

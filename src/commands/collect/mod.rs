@@ -1,5 +1,6 @@
-//! `sessions collect`: polls the local collector, notices sessions that ended, stores them (one
-//! transaction per poll), prints each stored one as a JSON line, and serves the lot if asked.
+//! `sessions collect`: polls its targets (this machine by default, or `--url`/`--context`),
+//! notices sessions that ended, stores them with the sessions still open (one transaction per
+//! poll), prints each stored one as a JSON line, and serves the lot if asked.
 //!
 //! Three threads, so that none waits for another: this one polls; `writer` stores (and keeps
 //! what a busy or full store cannot take yet); `serve` answers HTTP, reading the store on
@@ -9,6 +10,7 @@ mod app;
 mod core_json;
 mod hosts;
 mod listing;
+mod poller;
 mod serve;
 mod token;
 mod tracker;
@@ -25,14 +27,14 @@ use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config::{self, Place, Settings};
 use crate::diag;
 use crate::error::{Error, Result};
+use crate::source::local::default_db;
 use crate::source::local::history::Store;
-use crate::source::local::{Local, LocalOptions, default_db};
 use app::App;
 use hosts::Hosts;
-use tracker::{Tracker, unix_now};
+use poller::Poller;
 use writer::Writer;
 
-use super::plan::port_map;
+use super::plan::{LocalNeeds, Needs, Plan as Targets, store_name, store_timeout};
 
 /// What `collect` refuses before settings are resolved: a token on its command line.
 pub fn check_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
@@ -41,34 +43,44 @@ pub fn check_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
 
 /// Everything a run needs, resolved and checked before anything starts.
 struct Plan {
-    local: LocalOptions,
+    targets: Targets,
+    names: Vec<String>,
     db: PathBuf,
     interval: Duration,
     listen: Option<SocketAddr>,
+    keep: Option<Duration>,
     app: App,
 }
 
 impl Plan {
-    fn new(settings: &Settings, args: CollectArgs) -> Result<Plan> {
-        let [target] = &settings.targets[..] else {
-            return Err(not_local());
-        };
-        let Ok(Place::Local {
-            port_map: context_map,
-            token: global_token,
-            timeout,
-        }) = &target.place
-        else {
-            return Err(target.place.clone().err().unwrap_or_else(not_local));
-        };
+    fn new(settings: &Settings, args: &CollectArgs) -> Result<Plan> {
         super::refuse_prometheus(settings.output.format)?;
+        let needs = Needs {
+            local: Some(LocalNeeds {
+                args: &args.local,
+                sample: args.interval,
+                history: None,
+            }),
+            ..Needs::default()
+        };
+        let targets = Targets::new(settings, &needs);
+        let names: Vec<String> = settings.targets.iter().map(store_name).collect();
+        if let Some(twice) = names
+            .iter()
+            .enumerate()
+            .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+        {
+            return Err(Error::Usage(format!(
+                "{twice} is named twice: collect records each target once"
+            )));
+        }
         let db = match &args.db {
             Some(db) => db.clone(),
             None => default_db(&config::process_env_var)?,
         };
         let token = token::resolve(
-            &args,
-            global_token.is_some(),
+            args,
+            only_local_with_token(settings),
             &config::process_env_var,
             &mut std::io::stdin().lock(),
         )?;
@@ -81,32 +93,40 @@ impl Plan {
                 token::ENV
             )));
         }
-        let timeout = *timeout;
         let listen = args.listen.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)));
         let hosts = Hosts::new(listen, &args.allow_host, hosts::hostname().as_deref());
         Ok(Plan {
-            local: LocalOptions {
-                proc_root: args.local.proc_root.clone(),
-                port_map: port_map(&args.local, context_map),
-                sample: args.interval,
-                db: Some(db.clone()),
-                day: None,
-                timeout,
-                all: args.local.all,
-            },
-            app: App::new(db.clone(), token, hosts, timeout),
+            targets,
+            names,
+            app: App::new(db.clone(), token, hosts, store_timeout(settings)),
             db,
             interval: args.interval,
             listen: args.listen,
+            keep: args.keep,
         })
     }
 }
 
+/// Whether the only token set is this machine's (`--token` of a local context): with no
+/// server to send it to, it was meant for the listener.
+fn only_local_with_token(settings: &Settings) -> bool {
+    let places = || {
+        settings
+            .targets
+            .iter()
+            .filter_map(|t| t.place.as_ref().ok())
+    };
+    let servers = places().any(|p| matches!(p, Place::Server(_)));
+    let local_token = places().any(|p| matches!(p, Place::Local { token: Some(_), .. }));
+    local_token && !servers
+}
+
 /// Runs until Ctrl-C or SIGTERM; everything recorded is committed by then.
 pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
-    let plan = Plan::new(settings, args)?;
+    let plan = Plan::new(settings, &args)?;
     // The writer's lock first: a second collector stops here, before it binds or polls.
     let store = Store::open(&plan.db)?;
+    let poller = Poller::new(&plan.targets, plan.names, &plan.db, &store)?;
     let mut stop = Stop::new()?;
     let app = Arc::new(plan.app);
     if let Some(addr) = plan.listen {
@@ -117,15 +137,8 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
         "recording finished sessions in {}",
         plan.db.display()
     ));
-    let writer = Writer::start(store, plan.db.clone())?;
-    let polled = poll(
-        Local::new(plan.local),
-        plan.interval,
-        &app,
-        &writer,
-        &mut stop,
-    )
-    .await;
+    let writer = Writer::start(store, plan.db.clone(), plan.keep)?;
+    let polled = poll(poller, plan.interval, &app, &writer, &mut stop).await;
     let stored = writer.stop();
     diag::trace(format_args!(
         "stopped; the history is in {}",
@@ -134,32 +147,29 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
     polled.and(stored)
 }
 
-/// Looks every `interval` and hands what ended to the writer, until a signal (or until the
-/// writer stops, which it does only when stdout is closed).
+/// Looks every `interval` and hands each poll to the writer, until a signal (or until the
+/// writer stops, which it does only when stdout is closed). A signal during a poll ends it:
+/// what that poll saw is not stored, and the next run judges it again.
 async fn poll(
-    mut local: Local,
+    mut poller: Poller,
     interval: Duration,
     app: &App,
     writer: &Writer,
     stop: &mut Stop,
 ) -> Result<()> {
-    let mut tracker = Tracker::default();
-    let (mut before, procs) = local.look()?;
-    tracker.update(local.sessions(None, &before, &procs), unix_now());
-    app.publish(tracker.active());
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticker.tick().await;
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
             () = stop.signalled() => return Ok(()),
         }
-        let (now, procs) = local.look()?;
-        let ended = tracker.update(local.sessions(Some(&before), &now, &procs), unix_now());
-        before = now;
-        app.publish(tracker.active());
-        if !ended.is_empty() && !writer.send(ended) {
+        let polled = tokio::select! {
+            polled = poller.poll() => polled?,
+            () = stop.signalled() => return Ok(()),
+        };
+        app.publish(poller.active());
+        if !writer.send(polled) {
             return Ok(());
         }
     }
@@ -188,8 +198,4 @@ impl Stop {
             _ = self.terminate.recv() => {}
         }
     }
-}
-
-fn not_local() -> Error {
-    Error::Usage("collect runs this machine's local collector: drop --url/--context".into())
 }

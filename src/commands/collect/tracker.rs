@@ -8,17 +8,23 @@ use serde_json::Value;
 
 use crate::model::{Collector, Session, Timestamp};
 use crate::query::id_order;
-use crate::source::local::history::Finished;
+use crate::source::local::history::{Finished, Open};
 use crate::source::local::unix_seconds;
 
 pub fn unix_now() -> i64 {
     unix_seconds(SystemTime::now())
 }
 
-/// Sessions seen so far, by identity, with when each was first seen.
+/// One target's sessions seen so far, by identity, with when each was first seen.
 #[derive(Default)]
 pub struct Tracker {
     live: HashMap<(Collector, String, String), Seen>,
+    /// The target's name in the store, and its kind of source.
+    target: String,
+    source: String,
+    /// A server's own `created_at` is kept; the local collector's sessions are dated when first
+    /// seen.
+    server_dates: bool,
 }
 
 /// A live session as last seen, and the bytes of the sockets it had before its current one.
@@ -30,6 +36,15 @@ struct Seen {
     /// The last counters of the sockets it was tied to before (an ffmpeg output that
     /// reconnected, or whose socket closed a poll before the process ended).
     carried: Bytes,
+    /// The highest rates seen.
+    peak: (Option<f64>, Option<f64>),
+}
+
+fn higher(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -79,22 +94,104 @@ fn host_of(addr: &str) -> String {
 }
 
 impl Tracker {
+    pub fn new(target: &str, source: &str, server_dates: bool) -> Tracker {
+        Tracker {
+            live: HashMap::new(),
+            target: target.to_owned(),
+            source: source.to_owned(),
+            server_dates,
+        }
+    }
+
+    /// Takes back the sessions the store had open for this target: the next poll ends those
+    /// it no longer lists, with their last figures.
+    pub fn restore(&mut self, open: Vec<Open>) {
+        for o in open {
+            let session = Session {
+                collector: o.collector,
+                id: o.id.into(),
+                reference: o.reference.into(),
+                local: o.local.into(),
+                remote: o.remote.into(),
+                created_at: Some(Timestamp(o.created_at)),
+                age_s: None,
+                rx_bytes: o.rx_bytes,
+                tx_bytes: o.tx_bytes,
+                rx_bit_s: None,
+                tx_bit_s: None,
+                extra: o.extra,
+            };
+            let carried = Bytes {
+                rx: o.carried.0,
+                tx: o.carried.1,
+            };
+            let shown = Bytes::of(&session);
+            let own = Bytes {
+                rx: shown.rx.saturating_sub(carried.rx),
+                tx: shown.tx.saturating_sub(carried.tx),
+            };
+            self.live.insert(
+                key(&session),
+                Seen {
+                    session,
+                    first: o.created_at,
+                    own,
+                    carried,
+                    peak: (o.rx_peak_bit_s, o.tx_peak_bit_s),
+                },
+            );
+        }
+    }
+
+    /// The open sessions as the store keeps them.
+    pub fn open(&self, now: i64) -> Vec<Open> {
+        self.live
+            .values()
+            .map(|seen| Open {
+                target: self.target.clone(),
+                source: self.source.clone(),
+                collector: seen.session.collector,
+                id: seen.session.id.to_string(),
+                reference: seen.session.reference.to_string(),
+                local: seen.session.local.to_string(),
+                remote: seen.session.remote.to_string(),
+                created_at: seen.first,
+                last_seen: now,
+                rx_bytes: seen.session.rx_bytes,
+                tx_bytes: seen.session.tx_bytes,
+                carried: (seen.carried.rx, seen.carried.tx),
+                rx_peak_bit_s: seen.peak.0,
+                tx_peak_bit_s: seen.peak.1,
+                extra: seen.session.extra.clone(),
+            })
+            .collect()
+    }
+
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
     /// Takes the sessions of one poll: dates the new ones, and returns the ones that ended.
     pub fn update(&mut self, sessions: Vec<Session>, now: i64) -> Vec<Finished> {
         let mut next = HashMap::with_capacity(sessions.len());
         for mut s in sessions {
             let k = key(&s);
             let own = Bytes::of(&s);
-            let (first, carried) = match self.live.remove(&k) {
+            let dated = match s.created_at {
+                Some(t) if self.server_dates => t.0,
+                _ => now,
+            };
+            let (first, carried, peak) = match self.live.remove(&k) {
                 // Tied to another socket now, or to none: the old one's bytes stay counted.
                 Some(seen)
                     if socket(&seen.session).is_some() && socket(&seen.session) != socket(&s) =>
                 {
-                    (seen.first, seen.carried.plus(seen.own))
+                    (seen.first, seen.carried.plus(seen.own), seen.peak)
                 }
-                Some(seen) => (seen.first, seen.carried),
-                None => (now, Bytes::default()),
+                Some(seen) => (seen.first, seen.carried, seen.peak),
+                None => (dated, Bytes::default(), (None, None)),
             };
+            let peak = (higher(peak.0, s.rx_bit_s), higher(peak.1, s.tx_bit_s));
             let shown = carried.plus(own);
             s.rx_bytes = s.rx_bytes.map(|_| shown.rx);
             s.tx_bytes = s.tx_bytes.map(|_| shown.tx);
@@ -107,6 +204,7 @@ impl Tracker {
                     first,
                     own,
                     carried,
+                    peak,
                 },
             );
         }
@@ -114,7 +212,7 @@ impl Tracker {
         let mut finished: Vec<Finished> = ended
             .into_values()
             .filter(|seen| direction(&seen.session) != Some("listen"))
-            .map(|seen| finished(seen.session, seen.first, now))
+            .map(|seen| self.finished(seen, now))
             .collect();
         finished.sort_by(|a, b| {
             a.created_at
@@ -140,27 +238,35 @@ impl Tracker {
     }
 }
 
-/// The history record of an ended session. The client's ephemeral port says nothing once the
-/// connection is gone, so it is dropped: totals then add up per client host (In) or per local
-/// host (Out), as the service port stays on the other end.
-fn finished(s: Session, first: i64, now: i64) -> Finished {
-    let (local, remote) = match direction(&s) {
-        Some("in") => (s.local.to_string(), host_of(&s.remote)),
-        Some("out") => (host_of(&s.local), s.remote.to_string()),
-        _ => (s.local.to_string(), s.remote.to_string()),
-    };
-    Finished {
-        collector: s.collector,
-        id: s.id.into(),
-        reference: s.reference.into(),
-        local,
-        remote,
-        created_at: Timestamp(first),
-        closed_at: Timestamp(now),
-        // The local collector's sessions always carry bytes.
-        rx_bytes: s.rx_bytes.unwrap_or(0),
-        tx_bytes: s.tx_bytes.unwrap_or(0),
-        extra: s.extra,
+impl Tracker {
+    /// The history record of an ended session. The client's ephemeral port says nothing once
+    /// the connection is gone, so it is dropped: totals then add up per client host (In) or per
+    /// local host (Out), as the service port stays on the other end.
+    fn finished(&self, seen: Seen, now: i64) -> Finished {
+        let s = seen.session;
+        let (local, remote) = match direction(&s) {
+            Some("in") => (s.local.to_string(), host_of(&s.remote)),
+            Some("out") => (host_of(&s.local), s.remote.to_string()),
+            _ => (s.local.to_string(), s.remote.to_string()),
+        };
+        Finished {
+            target: self.target.clone(),
+            source: self.source.clone(),
+            collector: s.collector,
+            id: s.id.into(),
+            reference: s.reference.into(),
+            local,
+            remote,
+            created_at: Timestamp(seen.first),
+            closed_at: Timestamp(now),
+            // A server that counts no bytes per session (nginx-rtmp, Icecast) records 0.
+            rx_bytes: s.rx_bytes.unwrap_or(0),
+            tx_bytes: s.tx_bytes.unwrap_or(0),
+            rx_peak_bit_s: seen.peak.0,
+            tx_peak_bit_s: seen.peak.1,
+            role: None,
+            extra: s.extra,
+        }
     }
 }
 
@@ -188,7 +294,7 @@ mod tests {
 
     #[test]
     fn sessions_end_when_they_disappear() {
-        let mut t = Tracker::default();
+        let mut t = Tracker::new("local", "local", false);
         assert!(t.update(vec![s("1", "10.0.0.1:5000", 1)], 100).is_empty());
         assert!(
             t.update(
@@ -213,6 +319,40 @@ mod tests {
         assert_eq!(ended[0].remote, "::1");
     }
 
+    /// A server's own start time is kept; the peaks are the highest rates seen; a restarted
+    /// tracker ends what the store had open with its last figures, once.
+    #[test]
+    fn a_restart_ends_what_ended_meanwhile_once() {
+        let mut t = Tracker::new("studio", "core", true);
+        let mut a = s("a", "10.0.0.1:5000", 10);
+        a.created_at = Some(Timestamp(50));
+        a.rx_bit_s = Some(800.0);
+        t.update(vec![a.clone(), s("b", "10.0.0.2:5000", 1)], 100);
+        a.rx_bytes = Some(20);
+        a.rx_bit_s = Some(100.0);
+        t.update(vec![a, s("b", "10.0.0.2:5000", 2)], 102);
+        let stored = t.open(102);
+        assert_eq!(stored.len(), 2);
+
+        let mut again = Tracker::new("studio", "core", true);
+        again.restore(stored);
+        let ended = again.update(vec![s("b", "10.0.0.2:5000", 3)], 110);
+        assert_eq!(ended.len(), 1);
+        let f = &ended[0];
+        assert_eq!(
+            (f.id.as_str(), f.target.as_str(), f.source.as_str()),
+            ("a", "studio", "core")
+        );
+        assert_eq!((f.created_at, f.closed_at), (Timestamp(50), Timestamp(110)));
+        assert_eq!((f.rx_bytes, f.rx_peak_bit_s), (20, Some(800.0)));
+        assert!(
+            again
+                .update(vec![s("b", "10.0.0.2:5000", 3)], 112)
+                .is_empty()
+        );
+        assert_eq!(again.active()[0].created_at, Some(Timestamp(100)));
+    }
+
     fn ffmpeg_out(socket: Option<u64>, tx: u64) -> Session {
         let mut extra = serde_json::json!({"role": "out", "kind": "network", "pid": 7});
         if let Some(inode) = socket {
@@ -233,7 +373,7 @@ mod tests {
     /// it had, and a reconnect adds the new socket's bytes to the old one's.
     #[test]
     fn an_ffmpeg_row_keeps_the_bytes_of_its_closed_sockets() {
-        let mut t = Tracker::default();
+        let mut t = Tracker::new("local", "local", false);
         t.update(vec![ffmpeg_out(Some(100), 1_000)], 10);
         t.update(vec![ffmpeg_out(Some(100), 39_000_000)], 12);
         t.update(vec![ffmpeg_out(None, 0)], 14);

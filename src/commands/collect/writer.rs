@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
-use crate::source::local::history::{Finished, Store};
+use crate::source::local::history::{Finished, Poll, Store};
 use crate::source::local::unix_seconds;
 
 /// Sessions kept while the store fails: about 1 KiB each, so at most about 100 MiB. Past it the
@@ -25,14 +25,17 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The poll loop's end of the writer.
 pub struct Writer {
-    tx: Sender<Vec<Finished>>,
+    tx: Sender<Poll>,
     thread: JoinHandle<Result<()>>,
 }
 
 impl Writer {
-    pub fn start(store: Store, db: PathBuf) -> Result<Writer> {
+    /// `keep`: finished sessions older than this are deleted, after the first commit and then
+    /// hourly.
+    pub fn start(store: Store, db: PathBuf, keep: Option<Duration>) -> Result<Writer> {
         let (tx, rx) = mpsc::channel();
-        let keeper = Keeper::new(store, db, MAX_PENDING);
+        let mut keeper = Keeper::new(store, db, MAX_PENDING);
+        keeper.keep = keep;
         let thread = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || keeper.run(&rx))
@@ -40,9 +43,10 @@ impl Writer {
         Ok(Writer { tx, thread })
     }
 
-    /// Hands over the sessions that ended; false once the writer has stopped (stdout closed).
-    pub fn send(&self, ended: Vec<Finished>) -> bool {
-        self.tx.send(ended).is_ok()
+    /// Hands over a poll (what ended, what is open); false once the writer has stopped (stdout
+    /// closed).
+    pub fn send(&self, poll: Poll) -> bool {
+        self.tx.send(poll).is_ok()
     }
 
     /// Stores what is left and ends the thread: its error, if it stopped on one.
@@ -66,14 +70,21 @@ struct Keeper {
     /// Where a stored session's line goes: stdout.
     out: Box<dyn Write + Send>,
     db: PathBuf,
-    pending: Vec<Finished>,
+    /// The finished sessions not stored yet, and each target's latest open sessions.
+    pending: Poll,
     limit: usize,
     /// Sessions that ended past the bound while the store failed.
     lost: u64,
     trouble: Option<Trouble>,
     next_try: Instant,
     backoff: Duration,
+    /// `--keep`, and when it was last applied.
+    keep: Option<Duration>,
+    pruned: Option<Instant>,
 }
+
+/// How often `--keep` deletes what grew too old.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 impl Keeper {
     fn new(store: Store, db: PathBuf, limit: usize) -> Keeper {
@@ -81,19 +92,21 @@ impl Keeper {
             store,
             out: Box::new(std::io::stdout()),
             db,
-            pending: Vec::new(),
+            pending: Poll::default(),
             limit,
             lost: 0,
             trouble: None,
             next_try: Instant::now(),
             backoff: FIRST_BACKOFF,
+            keep: None,
+            pruned: None,
         }
     }
 
     /// Stores each poll's sessions as they come, or, while the store fails, at the next retry.
-    fn run(mut self, rx: &Receiver<Vec<Finished>>) -> Result<()> {
+    fn run(mut self, rx: &Receiver<Poll>) -> Result<()> {
         loop {
-            let got = if self.pending.is_empty() {
+            let got = if self.is_idle() {
                 rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
             } else {
                 rx.recv_timeout(self.next_try.saturating_duration_since(Instant::now()))
@@ -107,15 +120,27 @@ impl Keeper {
             while let Ok(batch) = rx.try_recv() {
                 self.hold(batch);
             }
-            if !self.pending.is_empty() && Instant::now() >= self.next_try {
+            if !self.is_idle() && Instant::now() >= self.next_try {
                 self.attempt()?;
             }
         }
     }
 
-    /// Keeps a poll's sessions for the next commit, up to the bound.
-    fn hold(&mut self, batch: Vec<Finished>) {
-        let room = self.limit.saturating_sub(self.pending.len());
+    fn is_idle(&self) -> bool {
+        self.pending.finished.is_empty() && self.pending.open.is_empty()
+    }
+
+    /// Keeps a poll for the next commit: its finished sessions up to the bound, its open ones in
+    /// place of the same target's before.
+    fn hold(&mut self, poll: Poll) {
+        for (target, open) in poll.open {
+            match self.pending.open.iter_mut().find(|(t, _)| *t == target) {
+                Some(slot) => slot.1 = open,
+                None => self.pending.open.push((target, open)),
+            }
+        }
+        let batch = poll.finished;
+        let room = self.limit.saturating_sub(self.pending.finished.len());
         if batch.len() > room {
             if self.lost == 0 {
                 diag::warn(format_args!(
@@ -126,22 +151,47 @@ impl Keeper {
             }
             self.lost += u64::try_from(batch.len() - room).unwrap_or(u64::MAX);
         }
-        self.pending.extend(batch.into_iter().take(room));
+        self.pending.finished.extend(batch.into_iter().take(room));
     }
 
     /// One commit of everything pending; true when it is stored (and printed).
     fn attempt(&mut self) -> Result<bool> {
-        match self.store.record(&self.pending) {
+        match self.store.store(&self.pending) {
             Ok(()) => {
-                let stored = std::mem::take(&mut self.pending);
+                let stored = std::mem::take(&mut self.pending).finished;
                 self.recovered(stored.len());
                 print_finished(&mut self.out, &stored)?;
+                self.prune();
                 Ok(true)
             }
             Err(e) => {
                 self.failed(e.to_string());
                 Ok(false)
             }
+        }
+    }
+
+    /// `--keep`: deletes the finished sessions that closed before it, at most hourly. A failure
+    /// only delays it (the next commit tries again).
+    fn prune(&mut self) {
+        let Some(keep) = self.keep else {
+            return;
+        };
+        if self.pruned.is_some_and(|at| at.elapsed() < PRUNE_EVERY) {
+            return;
+        }
+        let before = SystemTime::now().checked_sub(keep).map_or(0, unix_seconds);
+        match self.store.prune(before) {
+            Ok(n) => {
+                self.pruned = Some(Instant::now());
+                if n > 0 {
+                    diag::trace(format_args!(
+                        "--keep: deleted {n} finished sessions closed before {}",
+                        Timestamp(before)
+                    ));
+                }
+            }
+            Err(e) => diag::trace(format_args!("--keep: cannot prune yet: {e}")),
         }
     }
 
@@ -185,15 +235,15 @@ impl Keeper {
     }
 
     /// At the end: what came last, then one more commit; what still cannot be stored is an error.
-    fn last(mut self, rx: &Receiver<Vec<Finished>>) -> Result<()> {
+    fn last(mut self, rx: &Receiver<Poll>) -> Result<()> {
         while let Ok(batch) = rx.try_recv() {
             self.hold(batch);
         }
-        if self.pending.is_empty() || self.attempt()? {
+        if self.is_idle() || self.attempt()? {
             return Ok(());
         }
         let why = self.trouble.map_or_else(String::new, |t| t.why);
-        let lost = u64::try_from(self.pending.len()).unwrap_or(u64::MAX) + self.lost;
+        let lost = u64::try_from(self.pending.finished.len()).unwrap_or(u64::MAX) + self.lost;
         Err(Error::Internal(format!(
             "stopped with {lost} finished sessions not stored in {} ({why}); they are lost",
             self.db.display()
@@ -220,6 +270,11 @@ mod tests {
     fn ended(n: usize) -> Vec<Finished> {
         (0..n)
             .map(|i| Finished {
+                target: "local".into(),
+                source: "local".into(),
+                rx_peak_bit_s: None,
+                tx_peak_bit_s: None,
+                role: None,
                 collector: Collector::Rtmp,
                 id: i.to_string(),
                 reference: String::new(),
@@ -241,11 +296,15 @@ mod tests {
         let db = dir.path().join("h.sqlite3");
         let mut keeper = Keeper::new(Store::open(&db).unwrap(), db, 3);
         keeper.out = Box::new(std::io::sink());
-        keeper.hold(ended(2));
-        keeper.hold(ended(4));
-        assert_eq!((keeper.pending.len(), keeper.lost), (3, 3));
-        assert_eq!(keeper.pending[2].id, "0");
+        let poll = |n| Poll {
+            finished: ended(n),
+            open: Vec::new(),
+        };
+        keeper.hold(poll(2));
+        keeper.hold(poll(4));
+        assert_eq!((keeper.pending.finished.len(), keeper.lost), (3, 3));
+        assert_eq!(keeper.pending.finished[2].id, "0");
         assert!(keeper.attempt().unwrap());
-        assert!(keeper.pending.is_empty() && keeper.lost == 0);
+        assert!(keeper.is_idle() && keeper.lost == 0);
     }
 }

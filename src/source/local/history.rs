@@ -25,8 +25,9 @@ use crate::model::{
 };
 
 /// The schema this build reads and writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
+/// The first schema; `MIGRATE_2` brings it to the second, in place.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS finished (
     collector  TEXT    NOT NULL,
@@ -48,6 +49,39 @@ CREATE VIEW IF NOT EXISTS daily AS
 PRAGMA user_version = 1;
 ";
 
+/// Version 2: which target each session was on, and from what source; its peak rates and role
+/// (both unknown for the rows of version 1, which were all this machine's); and the sessions
+/// still open, replaced per target in each poll's transaction, so that a restart ends what
+/// ended meanwhile and doubles nothing.
+const MIGRATE_2: &str = "
+ALTER TABLE finished ADD COLUMN target TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE finished ADD COLUMN source TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE finished ADD COLUMN role TEXT;
+ALTER TABLE finished ADD COLUMN rx_peak_bit_s REAL;
+ALTER TABLE finished ADD COLUMN tx_peak_bit_s REAL;
+CREATE INDEX IF NOT EXISTS finished_by_target ON finished (target, closed_at);
+CREATE TABLE IF NOT EXISTS open (
+    target     TEXT    NOT NULL,
+    source     TEXT    NOT NULL,
+    collector  TEXT    NOT NULL,
+    session_id TEXT    NOT NULL,
+    reference  TEXT    NOT NULL,
+    local      TEXT    NOT NULL,
+    remote     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    rx_bytes   INTEGER,
+    tx_bytes   INTEGER,
+    carried_rx INTEGER NOT NULL,
+    carried_tx INTEGER NOT NULL,
+    rx_peak_bit_s REAL,
+    tx_peak_bit_s REAL,
+    extra      TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS open_by_target ON open (target);
+PRAGMA user_version = 2;
+";
+
 /// The columns of `finished` this build reads and writes.
 const COLUMNS: [&str; 10] = [
     "collector",
@@ -62,6 +96,9 @@ const COLUMNS: [&str; 10] = [
     "extra",
 ];
 
+/// The columns version 2 adds to `finished`.
+const COLUMNS_2: [&str; 5] = ["target", "source", "role", "rx_peak_bit_s", "tx_peak_bit_s"];
+
 /// How long a statement waits for another connection's lock before it fails with "busy" (the
 /// writer then keeps its sessions and retries; a reader's wait is within its deadline too).
 const BUSY_WAIT: Duration = Duration::from_secs(5);
@@ -72,6 +109,10 @@ const STEPS_PER_CHECK: i32 = 1000;
 /// A session that has ended, as it is recorded.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finished {
+    /// The context's name, the URL for `--url`, or `local` for this machine.
+    pub target: String,
+    /// The kind of source (`core`, `srs`, `local`, …).
+    pub source: String,
     pub collector: Collector,
     pub id: String,
     pub reference: String,
@@ -81,7 +122,60 @@ pub struct Finished {
     pub closed_at: Timestamp,
     pub rx_bytes: u64,
     pub tx_bytes: u64,
+    /// The highest rates seen on the session; `None` where the source gave none.
+    pub rx_peak_bit_s: Option<f64>,
+    pub tx_peak_bit_s: Option<f64>,
+    /// Publisher or viewer, where the source tells.
+    pub role: Option<String>,
     pub extra: serde_json::Value,
+}
+
+/// A session still open, as the last stored poll saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Open {
+    pub target: String,
+    pub source: String,
+    pub collector: Collector,
+    pub id: String,
+    pub reference: String,
+    pub local: String,
+    pub remote: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+    /// The bytes as shown (its sockets' counters so far included).
+    pub rx_bytes: Option<u64>,
+    pub tx_bytes: Option<u64>,
+    /// The bytes of the sockets it was tied to before its current one (see the tracker).
+    pub carried: (u64, u64),
+    pub rx_peak_bit_s: Option<f64>,
+    pub tx_peak_bit_s: Option<f64>,
+    pub extra: serde_json::Value,
+}
+
+/// One poll of one target, to be stored at once: the sessions that ended, and the ones still
+/// open, which replace that target's open sessions.
+#[derive(Debug, Default)]
+pub struct Poll {
+    pub finished: Vec<Finished>,
+    pub open: Vec<(String, Vec<Open>)>,
+}
+
+/// Which finished sessions `history` reads: of these targets, closed in `[since, until)`.
+pub struct Span<'a> {
+    pub targets: &'a [String],
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// A session's lifetime, for `history --every`: an open one has no `closed_at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Life {
+    pub target: String,
+    pub reference: String,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
 }
 
 /// The open store.
@@ -92,6 +186,8 @@ pub struct Store {
     day: Option<String>,
     /// A reader's bound (`--timeout`), named when it expires.
     timeout: Option<Duration>,
+    /// The schema version the file has (a reader does not upgrade a store).
+    version: i64,
     /// The writer's lock file, held (`flock`) as long as the store is open for writing.
     _writer: Option<File>,
 }
@@ -100,7 +196,8 @@ pub struct Store {
 enum Shape {
     /// Nothing yet (a new or zero-length file): `collect` creates the schema.
     Empty,
-    Ours,
+    /// Ours, at this schema version.
+    Ours(i64),
     /// Something else; the reason says what differs.
     Foreign(String),
 }
@@ -181,7 +278,7 @@ fn shape(conn: &Connection) -> rusqlite::Result<Shape> {
             "schema version {version}, from a newer sessions; this one reads {SCHEMA_VERSION}"
         )));
     }
-    if version != SCHEMA_VERSION {
+    if version < 1 {
         return Ok(Shape::Foreign(format!("schema version {version}")));
     }
     let Some(finished) = objects.iter().find(|o| o.name == "finished") else {
@@ -206,25 +303,26 @@ fn shape(conn: &Connection) -> rusqlite::Result<Shape> {
     {
         return Ok(Shape::Foreign("a trigger runs on `finished`".into()));
     }
-    columns(conn)
+    columns(conn, version)
 }
 
 /// Every column we use is a plain column of `finished` (a generated one computes on each read).
-fn columns(conn: &Connection) -> rusqlite::Result<Shape> {
+fn columns(conn: &Connection, version: i64) -> rusqlite::Result<Shape> {
     let mut stmt = conn.prepare("SELECT name, hidden FROM pragma_table_xinfo('finished')")?;
     let found = stmt
         .query_map([], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for column in COLUMNS {
+    let added: &[&str] = if version >= 2 { &COLUMNS_2 } else { &[] };
+    for column in COLUMNS.iter().chain(added) {
         match found.iter().find(|(name, _)| name == column) {
             None => return Ok(Shape::Foreign(format!("`finished` has no `{column}`"))),
             Some((_, 0)) => {}
             Some(_) => return Ok(Shape::Foreign(format!("`finished`.`{column}` is computed"))),
         }
     }
-    Ok(Shape::Ours)
+    Ok(Shape::Ours(version))
 }
 
 /// The lock file of the store's one writer: the store's path with `-writer.lock` added.
@@ -320,21 +418,26 @@ impl Store {
         conn.busy_timeout(BUSY_WAIT).map_err(fail)?;
         // Looked at before the lock, so that a file of someone else's gets no lock file beside
         // it, and again under it, before anything is written.
-        let empty = || match shape(&conn).map_err(fail)? {
+        let version = || match shape(&conn).map_err(fail)? {
             Shape::Foreign(why) => Err(foreign(path, &why)),
-            Shape::Empty => Ok(true),
-            Shape::Ours => Ok(false),
+            Shape::Empty => Ok(0),
+            Shape::Ours(v) => Ok(v),
         };
-        empty()?;
+        version()?;
         let writer = take_writer_lock(path)?;
-        let empty = empty()?;
+        let version = version()?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .and_then(|_| conn.pragma_update(None, "synchronous", "FULL"))
             .map_err(fail)?;
-        // Only a new store is written to here (a store of ours busy at start does not stop
-        // `collect`), in one transaction: a reader never sees half a schema.
-        if empty {
-            conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
+        // Only a new or older store is written to here, in one transaction: a reader never
+        // sees half a schema.
+        let steps = match version {
+            0 => format!("{SCHEMA} {MIGRATE_2}"),
+            1 => MIGRATE_2.to_owned(),
+            _ => String::new(),
+        };
+        if !steps.is_empty() {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {steps} COMMIT;"))
                 .map_err(fail)?;
         }
         Ok(Store {
@@ -342,6 +445,7 @@ impl Store {
             path: path.to_owned(),
             day: None,
             timeout: None,
+            version: SCHEMA_VERSION,
             _writer: Some(writer),
         })
     }
@@ -362,11 +466,12 @@ impl Store {
         match shape(&conn).map_err(fail)? {
             Shape::Empty => Ok(None),
             Shape::Foreign(why) => Err(foreign(path, &why)),
-            Shape::Ours => Ok(Some(Store {
+            Shape::Ours(version) => Ok(Some(Store {
                 conn,
                 path: path.to_owned(),
                 day: None,
                 timeout: Some(timeout),
+                version,
                 _writer: None,
             })),
         }
@@ -383,34 +488,145 @@ impl Store {
     }
 
     /// Records sessions in one transaction: all of them are durable when this returns, or none.
-    /// The write lock is taken first (`BEGIN IMMEDIATE`), so "busy" comes before any row is
-    /// written and a retry cannot store a row twice.
+    #[cfg(test)]
     pub fn record(&mut self, finished: &[Finished]) -> rusqlite::Result<()> {
+        self.store(&Poll {
+            finished: finished.to_vec(),
+            open: Vec::new(),
+        })
+    }
+
+    /// Stores polls in one transaction: their finished sessions, and each target's open ones in
+    /// place of those stored before. The write lock is taken first (`BEGIN IMMEDIATE`), so
+    /// "busy" comes before any row is written and a retry cannot store a row twice.
+    pub fn store(&mut self, poll: &Poll) -> rusqlite::Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO finished (collector, session_id, reference, local, remote, \
-                 created_at, closed_at, rx_bytes, tx_bytes, extra) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for f in finished {
-                insert.execute(params![
-                    f.collector.as_str(),
-                    f.id,
-                    f.reference,
-                    f.local,
-                    f.remote,
-                    f.created_at.0,
-                    f.closed_at.0,
-                    to_i64(f.rx_bytes),
-                    to_i64(f.tx_bytes),
-                    f.extra.to_string(),
-                ])?;
-            }
+        insert_finished(&tx, &poll.finished)?;
+        for (target, open) in &poll.open {
+            tx.prepare_cached("DELETE FROM open WHERE target = ?1")?
+                .execute([target])?;
+            insert_open(&tx, open)?;
         }
         tx.commit()
+    }
+
+    /// The sessions a target had open at the last stored poll.
+    pub fn open_sessions(&self, target: &str) -> Result<Vec<Open>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT target, source, collector, session_id, reference, local, remote, \
+                 created_at, last_seen, rx_bytes, tx_bytes, carried_rx, carried_tx, \
+                 rx_peak_bit_s, tx_peak_bit_s, extra FROM open WHERE target = ?1",
+            )
+            .map_err(|e| self.error(&e))?;
+        let rows = stmt
+            .query_map([target], |r| {
+                Ok(Open {
+                    target: r.get(0)?,
+                    source: r.get(1)?,
+                    collector: collector_of(&r.get::<_, String>(2)?),
+                    id: r.get(3)?,
+                    reference: r.get(4)?,
+                    local: r.get(5)?,
+                    remote: r.get(6)?,
+                    created_at: r.get(7)?,
+                    last_seen: r.get(8)?,
+                    rx_bytes: r.get::<_, Option<i64>>(9)?.map(to_u64),
+                    tx_bytes: r.get::<_, Option<i64>>(10)?.map(to_u64),
+                    carried: (to_u64(r.get(11)?), to_u64(r.get(12)?)),
+                    rx_peak_bit_s: r.get(13)?,
+                    tx_peak_bit_s: r.get(14)?,
+                    extra: json_of(&r.get::<_, String>(15)?),
+                })
+            })
+            .map_err(|e| self.error(&e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.error(&e))
+    }
+
+    /// Deletes the finished sessions closed before `before`; how many.
+    pub fn prune(&mut self, before: i64) -> rusqlite::Result<usize> {
+        self.conn
+            .execute("DELETE FROM finished WHERE closed_at < ?1", [before])
+    }
+
+    /// The finished sessions of `span`, newest first, each handed to `row` as it is read.
+    pub fn ended(
+        &self,
+        span: &Span<'_>,
+        row: &mut dyn FnMut(Finished) -> Result<()>,
+    ) -> Result<()> {
+        // A store of version 1 has only this machine's sessions, without the later columns.
+        let sql = format!(
+            "SELECT target, source, role, rx_peak_bit_s, tx_peak_bit_s, collector, session_id, \
+             reference, local, remote, created_at, closed_at, rx_bytes, tx_bytes, extra \
+             FROM {} WHERE target IN (SELECT value FROM json_each(?1)) \
+             AND (?2 IS NULL OR closed_at >= ?2) AND (?3 IS NULL OR closed_at < ?3) \
+             ORDER BY closed_at DESC, created_at DESC",
+            self.finished_v2()
+        );
+        let targets = serde_json::to_string(span.targets).unwrap_or_default();
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(&e))?;
+        let mut rows = stmt
+            .query(params![targets, span.since, span.until])
+            .map_err(|e| self.error(&e))?;
+        while let Some(r) = rows.next().map_err(|e| self.error(&e))? {
+            let f = finished_of(r).map_err(|e| self.error(&e))?;
+            row(f)?;
+        }
+        Ok(())
+    }
+
+    /// `finished` with the columns of version 2: a store of version 1 has only this machine's
+    /// sessions, without the later columns.
+    fn finished_v2(&self) -> &'static str {
+        if self.version >= 2 {
+            "finished"
+        } else {
+            "(SELECT *, 'local' AS target, 'local' AS source, NULL AS role, \
+             NULL AS rx_peak_bit_s, NULL AS tx_peak_bit_s FROM finished)"
+        }
+    }
+
+    /// The lifetimes of `span`'s sessions that were open at some time in it (`since` and
+    /// `until` bound the lifetimes, not the closing), the still open ones included.
+    pub fn lives(&self, span: &Span<'_>, row: &mut dyn FnMut(Life)) -> Result<()> {
+        let open = if self.version >= 2 {
+            "UNION ALL SELECT target, reference, created_at, NULL, coalesce(rx_bytes, 0), \
+             coalesce(tx_bytes, 0) FROM open WHERE target IN (SELECT value FROM json_each(?1)) \
+             AND (?3 IS NULL OR created_at < ?3)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT target, reference, created_at, closed_at, rx_bytes, tx_bytes FROM {} \
+             WHERE target IN (SELECT value FROM json_each(?1)) \
+             AND (?2 IS NULL OR closed_at >= ?2) AND (?3 IS NULL OR created_at < ?3) {open}",
+            self.finished_v2()
+        );
+        let targets = serde_json::to_string(span.targets).unwrap_or_default();
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(&e))?;
+        let mut rows = stmt
+            .query(params![targets, span.since, span.until])
+            .map_err(|e| self.error(&e))?;
+        while let Some(r) = rows.next().map_err(|e| self.error(&e))? {
+            let life = (|| -> rusqlite::Result<Life> {
+                Ok(Life {
+                    target: r.get(0)?,
+                    reference: r.get(1)?,
+                    created_at: r.get(2)?,
+                    closed_at: r.get(3)?,
+                    rx_bytes: to_u64(r.get(4)?),
+                    tx_bytes: to_u64(r.get(5)?),
+                })
+            })()
+            .map_err(|e| self.error(&e))?;
+            row(life);
+        }
+        Ok(())
     }
 
     /// Totals grouped by the given columns (none: one row for the whole collector), in the
@@ -504,6 +720,92 @@ impl Store {
     }
 }
 
+fn collector_of(name: &str) -> Collector {
+    name.parse().unwrap_or(Collector::Http)
+}
+
+fn json_of(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+}
+
+fn finished_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Finished> {
+    Ok(Finished {
+        target: r.get(0)?,
+        source: r.get(1)?,
+        role: r.get(2)?,
+        rx_peak_bit_s: r.get(3)?,
+        tx_peak_bit_s: r.get(4)?,
+        collector: collector_of(&r.get::<_, String>(5)?),
+        id: r.get(6)?,
+        reference: r.get(7)?,
+        local: r.get(8)?,
+        remote: r.get(9)?,
+        created_at: Timestamp(r.get(10)?),
+        closed_at: Timestamp(r.get(11)?),
+        rx_bytes: to_u64(r.get(12)?),
+        tx_bytes: to_u64(r.get(13)?),
+        extra: json_of(&r.get::<_, String>(14)?),
+    })
+}
+
+fn insert_finished(tx: &rusqlite::Transaction<'_>, finished: &[Finished]) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO finished (collector, session_id, reference, local, remote, created_at, \
+         closed_at, rx_bytes, tx_bytes, extra, target, source, role, rx_peak_bit_s, \
+         tx_peak_bit_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for f in finished {
+        insert.execute(params![
+            f.collector.as_str(),
+            f.id,
+            f.reference,
+            f.local,
+            f.remote,
+            f.created_at.0,
+            f.closed_at.0,
+            to_i64(f.rx_bytes),
+            to_i64(f.tx_bytes),
+            f.extra.to_string(),
+            f.target,
+            f.source,
+            f.role,
+            f.rx_peak_bit_s,
+            f.tx_peak_bit_s,
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_open(tx: &rusqlite::Transaction<'_>, open: &[Open]) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO open (target, source, collector, session_id, reference, local, remote, \
+         created_at, last_seen, rx_bytes, tx_bytes, carried_rx, carried_tx, rx_peak_bit_s, \
+         tx_peak_bit_s, extra) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    for o in open {
+        insert.execute(params![
+            o.target,
+            o.source,
+            o.collector.as_str(),
+            o.id,
+            o.reference,
+            o.local,
+            o.remote,
+            o.created_at,
+            o.last_seen,
+            o.rx_bytes.map(to_i64),
+            o.tx_bytes.map(to_i64),
+            to_i64(o.carried.0),
+            to_i64(o.carried.1),
+            o.rx_peak_bit_s,
+            o.tx_peak_bit_s,
+            o.extra.to_string(),
+        ])?;
+    }
+    Ok(())
+}
+
 /// A collector's summary: its active sessions now, and its finished ones from the history.
 pub fn collector_summary(
     collector: Collector,
@@ -536,6 +838,11 @@ mod tests {
 
     fn finished(remote: &str, rx: u64) -> Finished {
         Finished {
+            target: "local".into(),
+            source: "local".into(),
+            rx_peak_bit_s: None,
+            tx_peak_bit_s: None,
+            role: None,
             collector: Collector::Rtmp,
             id: "1".into(),
             reference: "nginx".into(),
@@ -582,6 +889,79 @@ mod tests {
             .query_row("SELECT day FROM daily LIMIT 1", [], |r| r.get(0))
             .unwrap();
         assert_eq!(day, "2026-11-24");
+    }
+
+    /// A store of version 1 is read as this machine's, and upgraded in place by its writer:
+    /// its rows kept, the open sessions stored per target and replaced by each poll.
+    #[test]
+    fn a_version_1_store_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(SCHEMA)
+            .unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO finished VALUES ('rtmp', '9', 'r', 'l', '10.0.0.1', 5, 10, 7, 8, '{}')",
+                [],
+            )
+            .unwrap();
+        let everything = Span {
+            targets: &["local".to_owned()],
+            since: None,
+            until: None,
+        };
+        let read = |store: &Store| {
+            let mut all = Vec::new();
+            store
+                .ended(&everything, &mut |f| {
+                    all.push(f);
+                    Ok(())
+                })
+                .unwrap();
+            all
+        };
+        let old = Store::open_read(&path, A_WHILE).unwrap().unwrap();
+        assert_eq!(read(&old)[0].target, "local");
+        drop(old);
+        let mut store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let open = |id: &str| Open {
+            target: "studio".into(),
+            source: "core".into(),
+            collector: Collector::Rtmp,
+            id: id.into(),
+            reference: "r".into(),
+            local: "l".into(),
+            remote: "x".into(),
+            created_at: 1,
+            last_seen: 2,
+            rx_bytes: Some(3),
+            tx_bytes: None,
+            carried: (0, 0),
+            rx_peak_bit_s: Some(8.0),
+            tx_peak_bit_s: None,
+            extra: serde_json::Value::Null,
+        };
+        let poll = |ids: &[&str]| Poll {
+            finished: vec![finished("10.0.0.2", 1)],
+            open: vec![("studio".into(), ids.iter().map(|id| open(id)).collect())],
+        };
+        store.store(&poll(&["a", "b"])).unwrap();
+        store.store(&poll(&["b"])).unwrap();
+        assert_eq!(store.open_sessions("studio").unwrap(), [open("b")]);
+        assert!(store.open_sessions("local").unwrap().is_empty());
+        let all = read(&store);
+        assert_eq!(all.len(), 3);
+        assert_eq!((all[2].id.as_str(), all[2].rx_bytes), ("9", 7));
+        assert_eq!(store.prune(100).unwrap(), 1);
+        assert_eq!(read(&store).len(), 2);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod ffmpeg;
 pub mod icecast;
 pub mod mediamtx;
 pub mod nginx_rtmp;
+pub mod schedule;
 pub mod srs;
 pub mod standin;
 

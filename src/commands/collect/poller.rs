@@ -1,0 +1,145 @@
+//! One poll of every target: this machine by looking at its sockets, servers by asking them
+//! (`--parallel` at a time). A target that cannot be read keeps its sessions open until it
+//! answers again: an outage is not the end of every session.
+
+use crate::diag;
+use crate::error::{Error, Result};
+use crate::model::{Collector, Session};
+use crate::source::local::history::{Poll, Store};
+use crate::source::local::{Local, LocalOptions, Sample};
+use crate::source::{Ask, Target};
+
+use super::super::plan::Plan as Targets;
+use super::super::targets::{self, Peer};
+use super::tracker::{Tracker, unix_now};
+
+/// This machine's collector, and its last look (the rates are measured between two).
+struct Machine {
+    local: Local,
+    before: Option<Sample>,
+    tracker: Tracker,
+}
+
+/// A server, and whether it failed at the last poll (said once on stderr).
+struct Remote {
+    tracker: Tracker,
+    down: bool,
+}
+
+pub struct Poller {
+    machine: Option<Machine>,
+    remotes: Vec<Remote>,
+    peers: Vec<Peer>,
+    parallel: usize,
+    ask: Ask,
+}
+
+impl Poller {
+    /// The targets of the plan, each with the sessions the store had open for it.
+    pub fn new(
+        plan: &Targets,
+        names: Vec<String>,
+        db: &std::path::Path,
+        store: &Store,
+    ) -> Result<Poller> {
+        let mut poller = Poller {
+            machine: None,
+            remotes: Vec::new(),
+            peers: Vec::new(),
+            parallel: plan.parallel,
+            ask: Ask::Active(Collector::asked_or_all(&[])),
+        };
+        for (planned, name) in plan.targets.iter().zip(names) {
+            let open = store.open_sessions(&name)?;
+            match &planned.target {
+                Ok(Target::Local(opts)) => {
+                    if poller.machine.is_some() {
+                        return Err(Error::Usage(
+                            "collect looks at this machine once: name one local context".into(),
+                        ));
+                    }
+                    let mut tracker = Tracker::new(&name, "local", false);
+                    tracker.restore(open);
+                    let opts = LocalOptions {
+                        db: Some(db.to_owned()),
+                        ..opts.clone()
+                    };
+                    poller.machine = Some(Machine {
+                        local: Local::new(opts),
+                        before: None,
+                        tracker,
+                    });
+                }
+                other => {
+                    let source = match other {
+                        Ok(Target::Server(server)) => server.kind.name(),
+                        _ => "unknown",
+                    };
+                    let mut tracker = Tracker::new(&name, source, true);
+                    tracker.restore(open);
+                    poller.remotes.push(Remote {
+                        tracker,
+                        down: false,
+                    });
+                }
+            }
+        }
+        poller.peers = targets::open_remote(plan);
+        Ok(poller)
+    }
+
+    /// Looks at every target once: what ended and what is open, for the store.
+    pub async fn poll(&mut self) -> Result<Poll> {
+        let mut poll = Poll::default();
+        if let Some(m) = &mut self.machine {
+            let (now, procs) = m.local.look()?;
+            let sessions = m.local.sessions(m.before.as_ref(), &now, &procs);
+            m.before = Some(now);
+            let at = unix_now();
+            poll.finished.extend(m.tracker.update(sessions, at));
+            poll.open
+                .push((m.tracker.target().to_owned(), m.tracker.open(at)));
+        }
+        if self.peers.is_empty() {
+            return Ok(poll);
+        }
+        let replies = targets::ask_all(&mut self.peers, &self.ask, self.parallel, false).await;
+        let at = unix_now();
+        for ((remote, peer), reply) in self.remotes.iter_mut().zip(&self.peers).zip(replies) {
+            let target = remote.tracker.target().to_owned();
+            match reply.map(|a| a.sessions().unwrap_or_default()) {
+                Ok(sessions) => {
+                    if std::mem::take(&mut remote.down) {
+                        diag::warn(format_args!(
+                            "{target} answers again: its sessions that are gone are ended now"
+                        ));
+                    }
+                    poll.finished.extend(remote.tracker.update(sessions, at));
+                    poll.open.push((target, remote.tracker.open(at)));
+                }
+                Err(e) if !remote.down => {
+                    remote.down = true;
+                    diag::warn(format_args!(
+                        "{}; its sessions stay open until it answers again",
+                        peer.blame(e)
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(poll)
+    }
+
+    /// Every target's live sessions (for the listener).
+    pub fn active(&self) -> Vec<Session> {
+        let mut all: Vec<Session> = self
+            .machine
+            .iter()
+            .flat_map(|m| m.tracker.active())
+            .collect();
+        for r in &self.remotes {
+            all.extend(r.tracker.active());
+        }
+        all
+    }
+}

@@ -1,0 +1,136 @@
+//! `sessions history`: the finished sessions `collect` recorded for the selected targets,
+//! newest first, within `--since`/`--until`, filtered, sorted and cut as `active`; with
+//! `--every`, sessions over time.
+
+mod every;
+
+use std::time::{Duration, SystemTime};
+
+use crate::cli::{EveryBy, HistoryArgs};
+use crate::config::{self, Settings};
+use crate::error::Result;
+use crate::model::{Ended, Session};
+use crate::output;
+use crate::query::SessionQuery;
+use crate::render;
+use crate::source::local::default_db;
+use crate::source::local::history::{Finished, Life, Span, Store};
+use crate::source::local::unix_seconds;
+
+use super::plan::{store_name, store_timeout};
+use super::{nothing_to_show, refuse_prometheus};
+
+pub async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
+    refuse_prometheus(settings.output.format)?;
+    let db = match &args.db {
+        Some(db) => db.clone(),
+        None => default_db(&config::process_env_var)?,
+    };
+    let names: Vec<String> = settings.targets.iter().map(store_name).collect();
+    let now = SystemTime::now();
+    let span = Span {
+        targets: &names,
+        since: args.since.map(|w| w.unix(now)),
+        until: args.until.map(|w| w.unix(now)),
+    };
+    let store = Store::open_read(&db, store_timeout(settings))?;
+    let none = || format!("no finished sessions in {}", db.display());
+    match args.every {
+        Some(every) => over_time(settings, &args, (store.as_ref(), &span), every, none),
+        None => listing(settings, &args, (store.as_ref(), &span), none),
+    }
+}
+
+/// `--every`: one row per interval of each target (and reference).
+fn over_time(
+    settings: &Settings,
+    args: &HistoryArgs,
+    (store, span): (Option<&Store>, &Span<'_>),
+    every: Duration,
+    none: impl FnOnce() -> String,
+) -> Result<()> {
+    let by_reference = args.by == Some(EveryBy::Reference);
+    let mut lives: Vec<Life> = Vec::new();
+    if let Some(store) = store {
+        store.lives(span, &mut |life| lives.push(life))?;
+    }
+    let every = i64::try_from(every.as_secs()).unwrap_or(i64::MAX);
+    let bounds = (span.since, span.until, unix_seconds(SystemTime::now()));
+    let rows = every::intervals(lives, every, bounds, by_reference)?;
+    let (labels, rows): (Vec<String>, Vec<_>) = rows.into_iter().unzip();
+    let out = &settings.output;
+    let targets = (span.targets.len() > 1).then_some(&labels[..]);
+    if !nothing_to_show(settings, rows.is_empty(), none) {
+        output::emit(out.file.as_deref(), |w| {
+            render::intervals(w, &rows, targets, by_reference, out)
+        })?;
+    }
+    Ok(())
+}
+
+/// The finished sessions, newest first unless `--sort-by` says otherwise.
+fn listing(
+    settings: &Settings,
+    args: &HistoryArgs,
+    (store, span): (Option<&Store>, &Span<'_>),
+    none: impl FnOnce() -> String,
+) -> Result<()> {
+    let query = args.query();
+    let mut rows: Vec<(String, Ended)> = Vec::new();
+    if let Some(store) = store {
+        store.ended(span, &mut |f| {
+            let row = ended(f);
+            if query.filters.iter().all(|q| q.matches(&row.1.session)) {
+                rows.push(row);
+            }
+            Ok(())
+        })?;
+    }
+    if query.sort_by.is_some() || query.reverse {
+        // Filters were applied as the rows were read.
+        let sort = SessionQuery {
+            filters: Vec::new(),
+            ..query
+        };
+        rows = sort.apply_by(rows, |(_, e)| &e.session);
+    } else if let Some(n) = query.limit {
+        rows.truncate(n);
+    }
+    let (labels, rows): (Vec<String>, Vec<Ended>) = rows.into_iter().unzip();
+    let out = &settings.output;
+    if !nothing_to_show(settings, rows.is_empty(), none) {
+        output::emit(out.file.as_deref(), |w| {
+            render::ended(w, &rows, Some(&labels), out)
+        })?;
+    }
+    Ok(())
+}
+
+/// A stored session as `history` shows it, with its target.
+fn ended(f: Finished) -> (String, Ended) {
+    let duration_s = u64::try_from(f.closed_at.0 - f.created_at.0).unwrap_or(0);
+    let session = Session {
+        collector: f.collector,
+        id: f.id.into(),
+        reference: f.reference.into(),
+        local: f.local.into(),
+        remote: f.remote.into(),
+        created_at: Some(f.created_at),
+        age_s: None,
+        rx_bytes: Some(f.rx_bytes),
+        tx_bytes: Some(f.tx_bytes),
+        rx_bit_s: None,
+        tx_bit_s: None,
+        extra: f.extra,
+    };
+    (
+        f.target,
+        Ended {
+            session,
+            closed_at: f.closed_at,
+            duration_s,
+            rx_peak_bit_s: f.rx_peak_bit_s,
+            tx_peak_bit_s: f.tx_peak_bit_s,
+        },
+    )
+}

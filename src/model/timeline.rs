@@ -1,0 +1,25 @@
+//! Sessions over time (`history --every`): one row per interval of one target (and reference).
+
+use serde::Serialize;
+
+use super::Timestamp;
+
+/// One interval `[from, to)` of one target, or of one of its references with `--by reference`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interval {
+    pub from: Timestamp,
+    pub to: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The most sessions open at once in the interval.
+    pub peak: u64,
+    /// Sessions that started in it, and that ended in it.
+    pub started: u64,
+    pub ended: u64,
+    /// The bytes of the sessions that ended in it.
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    /// `peak` as a bar for a terminal, scaled to the largest peak shown.
+    #[serde(skip)]
+    pub bar: String,
+}
