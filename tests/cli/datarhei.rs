@@ -832,9 +832,9 @@ fn a_body_dripping_one_byte_at_a_time_times_out_within_bound() {
 #[test]
 fn tls_is_verified_with_a_hint_and_ca_cert_or_insecure_fix_it() {
     let pki = certs::pki(&["127.0.0.1"]);
-    let server = Server::start_tls(pki.server_config.clone(), |_| {
-        Reply::json(200, fixture("session-active-rtmp-hls.json"))
-    });
+    let server = Server::builder()
+        .tls(pki.server_config.clone())
+        .start(|_| Reply::json(200, fixture("session-active-rtmp-hls.json")));
     run(&server, &["active"]).assert_failure(3, "pass --ca-cert FILE");
 
     let dir = tempfile::tempdir().unwrap();
@@ -859,7 +859,9 @@ fn tls_is_verified_with_a_hint_and_ca_cert_or_insecure_fix_it() {
 #[test]
 fn certificate_for_another_name_is_refused() {
     let pki = certs::pki(&["core.example"]);
-    let server = Server::start_tls(pki.server_config.clone(), |_| Reply::json(200, "{}"));
+    let server = Server::builder()
+        .tls(pki.server_config.clone())
+        .start(|_| Reply::json(200, "{}"));
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).unwrap();
@@ -1077,10 +1079,11 @@ fn no_subcommand_prints_the_help_on_stderr() {
 fn a_login_that_times_out_says_core_delays_a_wrong_password() {
     // Core answers a refused login only after about 5 s.
     let server = Server::start(|req: &Request| {
-        if req.path() == "/api/login" {
-            std::thread::sleep(std::time::Duration::from_millis(1500));
+        let refused = Reply::json(401, fixture("error-401-login-bad-password.json"));
+        match req.path() {
+            "/api/login" => refused.after(std::time::Duration::from_millis(1500)),
+            _ => refused,
         }
-        Reply::json(401, fixture("error-401-login-bad-password.json"))
     });
     let url = server.url();
     sessions(

@@ -112,11 +112,13 @@ fn an_https_redirect_down_to_http_is_refused() {
     let plain = Server::start(|_| Reply::json(200, fixture("session-active-rtmp-hls.json")));
     let target = format!("{}/api/v3/session/active", plain.url());
     let pki = certs::pki(&["127.0.0.1"]);
-    let secure = Server::start_tls(pki.server_config, move |_| Reply::Full {
-        status: 302,
-        headers: vec![("Location".into(), target.clone())],
-        body: vec![],
-    });
+    let secure = Server::builder()
+        .tls(pki.server_config)
+        .start(move |_| Reply::Full {
+            status: 302,
+            headers: vec![("Location".into(), target.clone())],
+            body: vec![],
+        });
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).unwrap();
@@ -133,7 +135,8 @@ fn an_https_redirect_down_to_http_is_refused() {
 
 #[test]
 fn a_websocket_handshake_dripping_times_out_within_bound() {
-    let url = ws::raw(Raw::DripHandshake(Duration::from_millis(100)));
+    let server = ws::raw(Raw::DripHandshake(Duration::from_millis(100)));
+    let url = server.url_as("ws");
     let timeout = Duration::from_secs(1);
     let run = sessions(&["--url", &url, "--timeout", "1s", "clients"], &[], None);
     run.assert_failure(3, "did not answer within 1s (--timeout)");
@@ -142,7 +145,8 @@ fn a_websocket_handshake_dripping_times_out_within_bound() {
 
 #[test]
 fn a_gigabyte_frame_is_refused_by_its_header() {
-    let url = ws::raw(Raw::HugeFrame(GIB));
+    let server = ws::raw(Raw::HugeFrame(GIB));
+    let url = server.url_as("ws");
     let run = run_bounded(&["--url", &url, "clients"]);
     run.assert_failure(
         4,
@@ -153,7 +157,8 @@ fn a_gigabyte_frame_is_refused_by_its_header() {
 
 #[test]
 fn an_endless_fragmented_message_is_cut_at_the_cap() {
-    let url = ws::raw(Raw::EndlessFragments);
+    let server = ws::raw(Raw::EndlessFragments);
+    let url = server.url_as("ws");
     let run = run_bounded(&["--url", &url, "--max-body-size", "8MiB", "clients"]);
     run.assert_failure(4, "larger than --max-body-size (8388608 bytes)");
     assert_within(&run, Duration::ZERO);
@@ -164,7 +169,8 @@ fn invalid_utf8_in_a_text_frame_is_refused() {
     let payload = b"{\"id\":2,\"x\":\"\xff\xfe\"}";
     let mut frame = frame_header(true, 1, payload.len() as u64);
     frame.extend_from_slice(payload);
-    let url = ws::raw(Raw::Frames(frame));
+    let server = ws::raw(Raw::Frames(frame));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], None);
     run.assert_failure(4, "broke off the WebSocket");
     assert!(
@@ -179,7 +185,8 @@ fn invalid_utf8_in_a_text_frame_is_refused() {
 fn a_websocket_closed_mid_frame_is_a_bad_reply() {
     let mut frame = frame_header(true, 1, 100);
     frame.extend_from_slice(br#"{"id":2,"co"#);
-    let url = ws::raw(Raw::Frames(frame));
+    let server = ws::raw(Raw::Frames(frame));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], None);
     run.assert_failure(4, "closed the WebSocket before answering");
     assert_within(&run, Duration::ZERO);
@@ -191,7 +198,8 @@ fn a_close_reason_reaches_stderr_as_one_line_of_plain_text() {
     let mut frame = frame_header(true, 8, 2 + reason.len() as u64);
     frame.extend_from_slice(&1001u16.to_be_bytes());
     frame.extend_from_slice(reason);
-    let url = ws::raw(Raw::Frames(frame));
+    let server = ws::raw(Raw::Frames(frame));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], None);
     run.assert_failure(4, "closed the WebSocket before answering");
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
@@ -223,8 +231,8 @@ fn slow_auth_core() -> Server {
                 Reply::json(200, json!({ "access_token": ACCESS }).to_string())
             }
             ("GET", "/api/v3/session/active") if req.bearer() == Some(ACCESS) => {
-                std::thread::sleep(Duration::from_millis(1500));
                 Reply::json(200, fixture("session-active-rtmp-hls.json"))
+                    .after(Duration::from_millis(1500))
             }
             _ => Reply::json(401, fixture("error-401-expired-token.json")),
         },

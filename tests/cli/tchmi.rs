@@ -2,11 +2,10 @@
 //! exit codes, one-line errors, and a password that never leaks.
 
 use serde_json::{Value, json};
-use std::io::Write;
 use std::time::Duration;
 
-use crate::support::Run;
 use crate::support::ws::{ADMIN, Behaviour, Fault, Level, PASSWORD, Server};
+use crate::support::{Run, http};
 
 /// Runs the binary with a clean environment plus `env`, feeding `stdin`; the password must never
 /// show up in what it prints.
@@ -453,12 +452,7 @@ fn wss_to_a_plain_port_is_a_tls_failure() {
 
 #[test]
 fn refused_connections_are_unreachable() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("ws://127.0.0.1:{port}/");
+    let url = format!("ws://127.0.0.1:{}/", http::closed_port());
     let run = sessions(&["--url", &url, "clients"], &[], "");
     run.assert_failure(3, "connection refused");
 }
@@ -485,18 +479,12 @@ fn usage_errors_name_the_sources_that_can() {
 
 #[test]
 fn an_http_server_is_not_a_websocket() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        use std::io::Read;
-        let (mut conn, _) = listener.accept().unwrap();
-        let mut buf = [0u8; 4096];
-        let _ = conn.read(&mut buf);
-        let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-    });
-    let url = format!("ws://127.0.0.1:{port}/");
+    let server = http::Server::start(|_| http::Reply::new(404, "text/plain", ""));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], "");
     run.assert_failure(4,
         "answered the WebSocket upgrade with HTTP 404 Not Found: is --url the TwinCAT HMI Server's address",
     );
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.requests()[0].header("upgrade"), Some("websocket"));
 }

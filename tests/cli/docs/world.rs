@@ -43,7 +43,9 @@ fn core_stand_in(request: &Request) -> Reply {
 impl World {
     pub fn start() -> World {
         let pki = certs::pki(&["127.0.0.1"]);
-        let core_tls = Server::start_tls(pki.server_config, core_stand_in);
+        let core_tls = Server::builder()
+            .tls(pki.server_config)
+            .start(core_stand_in);
         let hmi = ws::Server::tls(ws::Behaviour::default());
         let hmi_ca = hmi.ca_pem.clone().unwrap();
         let text = std::fs::read_to_string(repo().join("docs/contexts.md")).unwrap();

@@ -55,7 +55,7 @@ pub fn assert_quick(run: &Run, limit: Duration) {
 
 /// A TwinCAT HMI stand-in that answers every connection at once with `reply` as one text frame
 /// (a client without credentials sends only ListActiveSessions, request 2).
-pub fn hmi_answering(reply: &str) -> String {
+pub fn hmi_answering(reply: &str) -> Server {
     let mut frame = frame_header(true, 1, reply.len() as u64);
     frame.extend_from_slice(reply.as_bytes());
     ws::raw(Raw::Frames(frame))

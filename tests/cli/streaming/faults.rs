@@ -3,6 +3,7 @@
 //! closed mid-body. Each is exit 4, one line on stderr naming the server, nothing on stdout.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::ask;
 use crate::support::http::{Reply, Request, Server};
@@ -161,7 +162,6 @@ fn a_refusal_in_the_body_and_an_unknown_api_are_exit_4_too() {
 fn one_timeout_bounds_every_page_of_a_listing() {
     use crate::support::servers::srs::Client;
     let server = Server::start(|req: &Request| {
-        std::thread::sleep(std::time::Duration::from_millis(400));
         let start: u32 = req
             .target
             .split_once("start=")
@@ -171,15 +171,11 @@ fn one_timeout_bounds_every_page_of_a_listing() {
             .map(|n| Client::numbered(n).json())
             .collect();
         let body = format!(r#"{{"code":0,"clients":[{}]}}"#, page.join(","));
-        reply(200, "application/json", body.as_bytes())
+        reply(200, "application/json", body.as_bytes()).after(Duration::from_millis(400))
     });
     let run = ask("srs", &server.url(), &["--timeout", "1s", "active"], &[]);
     run.assert_failure(3, "did not answer within 1s (--timeout)");
-    assert!(
-        run.elapsed < std::time::Duration::from_secs(3),
-        "{:?}",
-        run.elapsed
-    );
+    assert!(run.elapsed < Duration::from_secs(3), "{:?}", run.elapsed);
     // Each request alone was well within the second: the limit is the listing's.
     assert!(server.requests().len() >= 2, "{}", server.requests().len());
 }

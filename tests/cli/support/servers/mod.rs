@@ -7,13 +7,13 @@ pub mod icecast;
 pub mod mediamtx;
 pub mod nginx_rtmp;
 pub mod srs;
-pub mod standin;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::http::{Reply, Request};
 use super::local::eventually;
 
 /// How long any wait on a server or a stream may take before the test fails.
@@ -193,6 +193,16 @@ fn request(method: &str, url: &str, basic: Option<(&str, &str)>) -> reqwest::Req
         Some((user, password)) => builder.basic_auth(user, Some(password)),
         None => builder,
     }
+}
+
+/// A JSON answer as MediaMTX's gin and SRS label it.
+pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+    Reply::new(status, "application/json; charset=utf-8", body)
+}
+
+/// Whether `request` carries exactly the `Authorization` value expected (always, when none is).
+pub fn allowed(request: &Request, expected: Option<&str>) -> bool {
+    expected.is_none_or(|e| request.header("authorization") == Some(e))
 }
 
 /// The `Authorization` value a client sends for these credentials, as reqwest encodes it.
