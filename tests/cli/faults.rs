@@ -109,7 +109,8 @@ fn a_gigabyte_stream_is_cut_at_the_cap_with_bounded_memory() {
 
 #[test]
 fn an_https_redirect_down_to_http_is_refused() {
-    let plain = Server::start(|_| Reply::json(200, fixture("session-active-rtmp-hls.json")));
+    let plain =
+        Server::start(|_| Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json")));
     let target = format!("{}/api/v3/session/active", plain.url());
     let pki = certs::pki(&["127.0.0.1"]);
     let secure = Server::builder()
@@ -231,10 +232,10 @@ fn slow_auth_core() -> Server {
                 Reply::json(200, json!({ "access_token": ACCESS }).to_string())
             }
             ("GET", "/api/v3/session/active") if req.bearer() == Some(ACCESS) => {
-                Reply::json(200, fixture("session-active-rtmp-hls.json"))
+                Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json"))
                     .after(Duration::from_millis(1500))
             }
-            _ => Reply::json(401, fixture("error-401-expired-token.json")),
+            _ => Reply::json(401, fixture("datarhei/error-401-expired-token.json")),
         },
     )
 }

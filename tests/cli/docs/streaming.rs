@@ -10,7 +10,7 @@
 use crate::support::http::{Reply, Request, Server};
 use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
-use crate::support::{servers, ws};
+use crate::support::{fixture, fixture_json, servers, ws};
 
 /// The four servers, each started once per world.
 pub struct Streaming {
@@ -18,27 +18,6 @@ pub struct Streaming {
     pub srs: Srs,
     pub nginx: Server,
     pub icecast: Server,
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn xml(status: u16, body: Vec<u8>) -> Reply {
-    Reply::Full {
-        status,
-        headers: vec![("Content-Type".into(), "text/xml".into())],
-        body,
-    }
-}
-
-fn text(status: u16, content_type: &str, body: &[u8]) -> Reply {
-    Reply::Full {
-        status,
-        headers: vec![("Content-Type".into(), content_type.into())],
-        body: body.to_vec(),
-    }
 }
 
 /// The captured item of every kind MediaMTX lists (three RTMP connections).
@@ -52,8 +31,7 @@ fn mediamtx_sessions() -> Vec<Conn> {
         (Kind::Webrtc, "v3-webrtcsessions-list.json"),
         (Kind::Hls, "v3-hlssessions-list.json"),
     ] {
-        let page: serde_json::Value =
-            serde_json::from_slice(&fixture(&format!("mediamtx/{file}"))).unwrap();
+        let page = fixture_json(&format!("mediamtx/{file}"));
         let items = page["items"].as_array().unwrap();
         conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
     }
@@ -65,10 +43,12 @@ fn mediamtx_sessions() -> Vec<Conn> {
 fn nginx(req: &Request) -> Reply {
     let id = req.target.split("clientid=").nth(1).unwrap_or("");
     match req.path() {
-        "/stat" => xml(200, fixture("nginx_rtmp/stat.xml")),
-        "/control/drop/client" if ["2", "3", "6"].contains(&id) => text(200, "text/plain", b"1"),
-        "/control/drop/client" => text(200, "text/plain", b"0"),
-        _ => text(404, "text/html", b"<html><body>404 Not Found</body></html>"),
+        "/stat" => Reply::xml(fixture("nginx_rtmp/stat.xml")),
+        "/control/drop/client" if ["2", "3", "6"].contains(&id) => {
+            Reply::new(200, "text/plain", "1")
+        }
+        "/control/drop/client" => Reply::new(200, "text/plain", "0"),
+        _ => Reply::html(404, "<html><body>404 Not Found</body></html>"),
     }
 }
 
@@ -76,24 +56,20 @@ fn nginx(req: &Request) -> Reply {
 fn icecast(req: &Request) -> Reply {
     let admin = servers::basic_header("admin", ws::PASSWORD);
     if req.header("authorization") != Some(admin.as_str()) {
-        return text(401, "text/plain", &fixture("icecast/admin-401-body.txt"))
+        return Reply::new(401, "text/plain", fixture("icecast/admin-401-body.txt"))
             .with_header("WWW-Authenticate", "Basic realm=\"Icecast2 Server\"");
     }
     match req.path() {
-        "/admin/listmounts" => xml(200, fixture("icecast/admin-listmounts-with-listeners.xml")),
+        "/admin/listmounts" => Reply::xml(fixture("icecast/admin-listmounts-with-listeners.xml")),
         "/admin/listclients" if req.target.ends_with("mount=%2Fradio.mp3") => {
-            xml(200, fixture("icecast/admin-listclients.xml"))
+            Reply::xml(fixture("icecast/admin-listclients.xml"))
         }
         "/admin/killclient" if req.target.ends_with("id=2") || req.target.ends_with("id=3") => {
-            xml(200, fixture("icecast/admin-killclient.xml"))
+            Reply::xml(fixture("icecast/admin-killclient.xml"))
         }
-        "/admin/killclient" => xml(200, fixture("icecast/admin-killclient-unknown.xml")),
-        "/admin/stats" => xml(200, fixture("icecast/admin-stats.xml")),
-        _ => text(
-            400,
-            "text/html",
-            &fixture("icecast/admin-listclients-no-such-mount.html"),
-        ),
+        "/admin/killclient" => Reply::xml(fixture("icecast/admin-killclient-unknown.xml")),
+        "/admin/stats" => Reply::xml(fixture("icecast/admin-stats.xml")),
+        _ => Reply::html(400, fixture("icecast/admin-listclients-no-such-mount.html")),
     }
 }
 

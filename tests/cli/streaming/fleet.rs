@@ -17,8 +17,10 @@ use crate::support::{Run, fixture, sessions, start};
 /// A datarhei Core stand-in answering the captured replies (4 rtmp and 2 hls sessions).
 pub(super) fn core() -> Server {
     Server::start(|req: &Request| match req.path() {
-        "/api/v3/session/active" => Reply::json(200, fixture("session-active-rtmp-hls.json")),
-        "/api/v3/session" => Reply::json(200, fixture("session-summary-rtmp-hls.json")),
+        "/api/v3/session/active" => {
+            Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json"))
+        }
+        "/api/v3/session" => Reply::json(200, fixture("datarhei/session-summary-rtmp-hls.json")),
         _ => Reply::json(404, "{}"),
     })
 }

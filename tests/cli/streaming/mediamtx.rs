@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use super::{ask, by_id, rows, sample, tsv_row};
+use super::{ask, by_id, rows, tsv_row};
+use crate::support::fixture_json;
 use crate::support::servers::mediamtx::{self, Conn, Kind, MediaMtx};
 
 /// The captured items (one per kind, three RTMP connections) and numbered ones: 2,348 RTMP
@@ -19,7 +20,7 @@ fn many() -> Vec<Conn> {
         (Kind::Webrtc, "v3-webrtcsessions-list.json"),
         (Kind::Hls, "v3-hlssessions-list.json"),
     ] {
-        let page = sample(&format!("mediamtx/{file}"));
+        let page = fixture_json(&format!("mediamtx/{file}"));
         let items = page["items"].as_array().unwrap();
         conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
     }
@@ -284,7 +285,7 @@ fn a_refused_login_is_exit_5_and_an_old_server_still_gives_exact_bytes() {
     );
 
     // v1.16: only bytesReceived/bytesSent, and no HLS route at all.
-    let legacy = sample("mediamtx/v1.16-rtmpconns-list.json");
+    let legacy = fixture_json("mediamtx/v1.16-rtmpconns-list.json");
     let old = MediaMtx::start_with(
         vec![Conn::from_item(Kind::Rtmp, &legacy["items"][0])],
         mediamtx::Options {

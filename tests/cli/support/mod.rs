@@ -9,6 +9,7 @@ pub mod servers;
 pub mod ws;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -192,11 +193,21 @@ fn vm_hwm_kib(status: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// A fixture copied from datarhei Core's captured replies.
+/// Where fixture `name` lives: `tests/fixtures/NAME`, e.g. `datarhei/login-ok.json`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The one fixture loader: a captured reply (or a request, or a page) under tests/fixtures,
+/// byte for byte.
 pub fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/datarhei/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = fixture_path(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// [`fixture`], parsed as JSON.
+pub fn fixture_json(name: &str) -> serde_json::Value {
+    serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

@@ -21,14 +21,14 @@ pub const PASSWORD: &str = "pw-Zq81-secret";
 /// A request id the client never uses: the mock sends a frame with it before every reply.
 pub const STRAY_ID: u64 = 987_654;
 
-const LISTING: &str =
-    include_str!("../../fixtures/tchmi/listactivesessions-averageduration-response.json");
-const LOGIN_OK: &str = include_str!("../../fixtures/tchmi/login-response.json");
-const LOGIN_FAILED: &str = include_str!("../../fixtures/tchmi/login-failed-response.json");
-const DENIED: &str = include_str!("../../fixtures/tchmi/error-insufficient-access.json");
-const NOT_MAPPED: &str = include_str!("../../fixtures/tchmi/error-symbol-not-mapped.json");
-const SYNTAX: &str = include_str!("../../fixtures/tchmi/error-response-level.json");
-const LOGOUT_OK: &str = include_str!("../../fixtures/tchmi/logout-response.json");
+// The reference's example replies, under tests/fixtures.
+const LISTING: &str = "tchmi/listactivesessions-averageduration-response.json";
+const LOGIN_OK: &str = "tchmi/login-response.json";
+const LOGIN_FAILED: &str = "tchmi/login-failed-response.json";
+const DENIED: &str = "tchmi/error-insufficient-access.json";
+const NOT_MAPPED: &str = "tchmi/error-symbol-not-mapped.json";
+const SYNTAX: &str = "tchmi/error-response-level.json";
+const LOGOUT_OK: &str = "tchmi/logout-response.json";
 
 /// Where a failed login is reported.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -127,8 +127,8 @@ impl Server {
 }
 
 /// Parses an example file, drops its `_note`, and answers request `id` with it.
-fn example(text: &str, id: &Value, behaviour: &Behaviour) -> Value {
-    let mut value: Value = serde_json::from_str(text).unwrap();
+fn example(name: &str, id: &Value, behaviour: &Behaviour) -> Value {
+    let mut value = super::fixture_json(name);
     let object = value.as_object_mut().unwrap();
     object.remove("_note");
     object.insert("id".into(), id.clone());

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{allowed, json};
 use crate::support::http::{Reply, Request, Server};
+use crate::support::{fixture, fixture_json};
 
 /// A session kind: the `K` of `/v3/K/list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,17 +59,11 @@ impl Kind {
     /// The captured listing whose first item this kind's items are made from (none for MoQ).
     fn sample(self) -> Option<&'static str> {
         Some(match self {
-            Kind::Rtsp | Kind::Rtsps => {
-                include_str!("../../../fixtures/mediamtx/v3-rtspsessions-list.json")
-            }
-            Kind::Rtmp | Kind::Rtmps => {
-                include_str!(
-                    "../../../fixtures/mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json"
-                )
-            }
-            Kind::Srt => include_str!("../../../fixtures/mediamtx/v3-srtconns-list.json"),
-            Kind::Webrtc => include_str!("../../../fixtures/mediamtx/v3-webrtcsessions-list.json"),
-            Kind::Hls => include_str!("../../../fixtures/mediamtx/v3-hlssessions-list.json"),
+            Kind::Rtsp | Kind::Rtsps => "mediamtx/v3-rtspsessions-list.json",
+            Kind::Rtmp | Kind::Rtmps => "mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json",
+            Kind::Srt => "mediamtx/v3-srtconns-list.json",
+            Kind::Webrtc => "mediamtx/v3-webrtcsessions-list.json",
+            Kind::Hls => "mediamtx/v3-hlssessions-list.json",
             Kind::Moq => return None,
         })
     }
@@ -77,10 +72,9 @@ impl Kind {
     fn template(self) -> &'static Value {
         static TEMPLATES: OnceLock<Vec<(Kind, Value)>> = OnceLock::new();
         let templates = TEMPLATES.get_or_init(|| {
-            let parse = |text| serde_json::from_str::<Value>(text).expect("sample JSON");
             let kinds = ALL_KINDS.into_iter();
             kinds
-                .filter_map(|k| Some((k, parse(k.sample()?)["items"][0].clone())))
+                .filter_map(|k| Some((k, fixture_json(k.sample()?)["items"][0].clone())))
                 .collect()
         });
         let found = templates.iter().find(|(k, _)| *k == self);
@@ -313,7 +307,7 @@ fn answer(state: &mut State, request: &Request) -> Reply {
             .with_header("www-authenticate", "Basic realm=\"mediamtx\"");
     }
     match call {
-        Call::Info => json(200, include_str!("../../../fixtures/mediamtx/v3-info.json")),
+        Call::Info => json(200, fixture("mediamtx/v3-info.json")),
         Call::List(kind) => list(state, kind, request),
         Call::Get(kind, id) => one(state, kind, id, false),
         Call::Kick(kind, id) => one(state, kind, id, true),

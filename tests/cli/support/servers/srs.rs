@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::{allowed, json};
+use crate::support::fixture_json;
 use crate::support::http::{Reply, Request, Server};
 
 /// The envelope's server, service and pid, as captured.
@@ -67,8 +68,7 @@ impl Client {
 
     /// The 12 clients of the capture `api-v1-clients-count100.json`.
     pub fn captured() -> Vec<Client> {
-        let text = include_str!("../../../fixtures/srs/api-v1-clients-count100.json");
-        let page: Value = serde_json::from_str(text).expect("sample JSON");
+        let page = fixture_json("srs/api-v1-clients-count100.json");
         let clients = page["clients"].as_array().expect("clients");
         clients.iter().map(Client::from_json).collect()
     }
