@@ -870,7 +870,8 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
 /// A local context's `port_map` reaches the local collector; `--port-map` replaces it.
 #[test]
 fn a_local_contexts_port_map_classifies_this_machines_sockets() {
-    use crate::support::local::{eventually, json, pair};
+    use crate::support::local::{json, pair};
+    use crate::support::wait_until;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let conn = pair(&listener, 10, 10);
@@ -879,7 +880,7 @@ fn a_local_contexts_port_map_classifies_this_machines_sockets() {
     ));
     let server_end = conn.server_addr().to_string();
     let collector_of = |args: &[&str]| {
-        eventually(std::time::Duration::from_secs(10), || {
+        wait_until("this machine's session of the test", || {
             let v = json(home.dir.path(), args);
             v.as_array()
                 .unwrap()

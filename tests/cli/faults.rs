@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::support::http::{Reply, Request, Server};
 use crate::support::ws::{self, Raw, frame_header};
-use crate::support::{Run, certs, fixture, sessions, start};
+use crate::support::{Run, certs, fixture, sessions, start, wait_until};
 use serde_json::json;
 
 /// Start-up, connect and the exit on top of `--timeout`: generous for a loaded 2-core machine, far
@@ -274,9 +274,17 @@ fn passwords_and_tokens_never_show_in_output_or_the_argument_list() {
             if verbose {
                 args.push("-v");
             }
+            let asked_before = core.requests().len();
             let mut running = start(&args, env, stdin);
-            // By now it has logged in and refreshed, and waits on the slow reply.
-            std::thread::sleep(Duration::from_millis(700));
+            // Once it asks with the fresh token it has logged in and refreshed, and it holds
+            // every secret while it waits on the slow reply.
+            wait_until("the request with the refreshed token", || {
+                let asked = core.requests().into_iter().skip(asked_before);
+                asked
+                    .into_iter()
+                    .any(|r| r.bearer() == Some(ACCESS))
+                    .then_some(())
+            });
             assert_no_secret("/proc/PID/cmdline", &running.proc_file("cmdline"));
             if stdin.is_some() {
                 assert_no_secret("/proc/PID/environ", &running.proc_file("environ"));

@@ -4,14 +4,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use crate::support::local::{command, eventually, free_port, json, pair, run};
+use crate::support::local::{churn, command, free_port, json, pair, run, trickle};
+use crate::support::wait_until;
 use serde_json::Value;
-
-const PATIENCE: Duration = Duration::from_secs(10);
 
 fn find<'a>(sessions: &'a Value, local: &str, remote: &str) -> Option<&'a Value> {
     sessions
@@ -21,9 +18,10 @@ fn find<'a>(sessions: &'a Value, local: &str, remote: &str) -> Option<&'a Value>
         .find(|s| s["local"] == local && s["remote"] == remote)
 }
 
-/// The sessions once both ends report the byte counts the test moved (an ACK may trail a read).
+/// The sessions once `check` holds: both ends report the byte counts the test moved (an ACK
+/// may trail a read), or a collector's poll has seen what the test did.
 fn settled(home: &std::path::Path, args: &[&str], check: impl Fn(&Value) -> bool) -> Value {
-    eventually(PATIENCE, || {
+    wait_until("the sessions the test expects", || {
         let v = json(home, args);
         check(&v).then_some(v)
     })
@@ -141,18 +139,7 @@ fn bit_rates_come_from_two_samples() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let p = pair(&listener, 1, 0);
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeder = {
-        let stop = Arc::clone(&stop);
-        let mut client = p.client.try_clone().unwrap();
-        std::thread::spawn(move || {
-            let chunk = [1u8; 4096];
-            while !stop.load(Ordering::Relaxed) {
-                client.write_all(&chunk).unwrap();
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        })
-    };
+    let feeder = trickle(&p.client);
     let drain = {
         let mut server = p.server.try_clone().unwrap();
         std::thread::spawn(move || {
@@ -173,8 +160,7 @@ fn bit_rates_come_from_two_samples() {
             "json",
         ],
     );
-    stop.store(true, Ordering::Relaxed);
-    feeder.join().unwrap();
+    drop(feeder);
     let srv = p.server_addr().to_string();
     let s = v
         .as_array()
@@ -509,7 +495,9 @@ impl Collector {
     }
 
     fn wait_for_http(&self, port: u16) {
-        eventually(PATIENCE, || TcpStream::connect(("127.0.0.1", port)).ok());
+        wait_until("collect to listen", || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        });
     }
 }
 
@@ -593,14 +581,25 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     );
     drop(live);
 
-    // Sessions that end are stored, then printed.
+    // Sessions that end are stored, then printed: each is seen by a poll (what `--listen`
+    // serves is the last poll's), then closed.
+    let rtmp = [
+        "--url",
+        &url,
+        "active",
+        "--collectors",
+        "rtmp",
+        "-o",
+        "json",
+    ];
     let mut expected = Vec::new();
     for i in 0..3u64 {
         let p = pair(&listener, 1000 + i as usize, 0);
         expected.push((p.server_addr().ip().to_string(), 1000 + i));
-        std::thread::sleep(Duration::from_millis(300));
+        let (srv, cli) = (p.server_addr().to_string(), p.client_addr().to_string());
+        settled(home.path(), &rtmp, |v| find(v, &srv, &cli).is_some());
     }
-    let printed = eventually(PATIENCE, || {
+    let printed = wait_until("eight finished sessions printed", || {
         let lines = collect.printed();
         (lines.len() >= 8).then_some(lines)
     });
@@ -643,26 +642,14 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     );
 
     // Churn, and a SIGKILL in the middle of it.
-    let stop = Arc::new(AtomicBool::new(false));
-    let churn = {
-        let stop = Arc::clone(&stop);
-        let listener = listener.try_clone().unwrap();
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let p = pair(&listener, 10_000, 10);
-                std::thread::sleep(Duration::from_millis(100));
-                drop(p);
-            }
-        })
-    };
+    let churning = churn(&listener);
     let before = collect.printed().len();
-    eventually(PATIENCE, || {
+    wait_until("ten more finished sessions printed", || {
         (collect.printed().len() > before + 10).then_some(())
     });
     collect.child.kill().unwrap();
     collect.child.wait().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    churn.join().unwrap();
+    drop(churning);
     let printed = collect.printed();
     drop(collect);
 
@@ -753,6 +740,8 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
         &[inode_of(&p.client)],
     );
     let map = format!("rtmp={port}");
+    let http = free_port();
+    let listen = format!("127.0.0.1:{http}");
     let collect = Collector::start(
         home.path(),
         &[
@@ -763,15 +752,33 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
             proc_root.path().to_str().unwrap(),
             "--port-map",
             &map,
+            "--listen",
+            &listen,
             "--db",
             db.to_str().unwrap(),
         ],
     );
-    // Seen with its socket's bytes for a few polls, then the socket closes: its rtmp rows end.
-    std::thread::sleep(Duration::from_millis(600));
+    collect.wait_for_http(http);
+    // What `--listen` serves is the last poll's view.
+    let api = format!("http://127.0.0.1:{http}");
+    let polled = [
+        "--url",
+        &api,
+        "active",
+        "--collectors",
+        "rtmp,ffmpeg",
+        "-o",
+        "json",
+    ];
+    let rows = |v: &Value| v.as_array().unwrap().clone();
+    let job = |v: &Value| rows(v).into_iter().find(|s| s["id"] == "4242:out0");
+    // A poll sees the job with its socket's bytes; then the socket closes: its rtmp rows end.
+    settled(home.path(), &polled, |v| {
+        job(v).is_some_and(|s| s["tx_bytes"] == 5000)
+    });
     let server = p.server_addr().to_string();
     drop(p);
-    eventually(PATIENCE, || {
+    wait_until("the rtmp row printed with its bytes", || {
         collect
             .printed()
             .iter()
@@ -779,10 +786,12 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
             .then_some(())
     });
     assert!(!collect.printed().iter().any(|l| l["collector"] == "ffmpeg"));
-    // A poll later the process ends too.
-    std::thread::sleep(Duration::from_millis(300));
+    // A poll sees the job without its socket; then the process ends too.
+    settled(home.path(), &polled, |v| {
+        job(v).is_some() && !rows(v).iter().any(|s| s["local"] == server)
+    });
     std::fs::remove_dir_all(proc_root.path().join("4242")).unwrap();
-    let line = eventually(PATIENCE, || {
+    let line = wait_until("the ffmpeg row printed", || {
         collect
             .printed()
             .into_iter()
@@ -840,7 +849,7 @@ fn collect_listen_checks_the_token() {
     let mut collect = collect;
     let pid = rustix::process::Pid::from_raw(collect.child.id() as i32).unwrap();
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-    let status = eventually(PATIENCE, || collect.child.try_wait().unwrap());
+    let status = wait_until("collect to stop", || collect.child.try_wait().unwrap());
     assert_eq!(status.code(), Some(0));
 }
 

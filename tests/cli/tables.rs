@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::support::http::{Reply, Server};
 use crate::support::pty;
-use crate::support::sessions;
+use crate::support::{sessions, wait_until};
 
 /// One Core session of `collector`, numbered `i`, with Core's long process ids as reference.
 fn core_session(collector: &str, i: usize) -> Value {
@@ -395,9 +395,9 @@ fn ctrl_c_leaves_the_watch_screen() {
         80,
         24,
     );
-    while server.requests().len() < 3 {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until("three polls", || {
+        (server.requests().len() >= 3).then_some(())
+    });
     let pid = rustix::process::Pid::from_child(&running.child);
     rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
     let seen = running.finish();

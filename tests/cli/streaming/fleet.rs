@@ -3,7 +3,6 @@
 //! `watch`'s events with rates from two looks.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -11,7 +10,7 @@ use super::{ask, rows};
 use crate::support::http::{Reply, Request, Server};
 use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
-use crate::support::servers::wait_for;
+use crate::support::wait_until;
 use crate::support::{Run, fixture, sessions, start};
 
 /// A datarhei Core stand-in answering the captured replies (4 rtmp and 2 hls sessions).
@@ -199,11 +198,11 @@ fn watch_reports_added_updated_and_removed_with_rates_from_two_looks() {
         &[],
         None,
     );
-    // One round asks the seven kinds once; change the server before the next round.
-    wait_for("the first round", || {
-        (server.requests().len() >= 7).then_some(())
+    // One round asks the seven kinds once: change the server once all seven are answered (a
+    // request is logged before its answer is made), well before the next round.
+    wait_until("the first round's seven answers", || {
+        (server.served() >= 7).then_some(())
     });
-    std::thread::sleep(Duration::from_millis(300));
     server.update(|conns| {
         conns[1].rx_bytes += 125_000;
         conns.remove(2);

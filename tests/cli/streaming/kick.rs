@@ -60,7 +60,7 @@ fn a_twincat_hmi_session_is_logged_out_once_for_all_its_websockets() {
     );
     // One listing, then one ForceLogout of that session; each socket logs in and out.
     let calls: Vec<(String, serde_json::Value)> = server
-        .received_at_least(6)
+        .received()
         .iter()
         .map(|r| {
             let command = &r["commands"][0];

@@ -4,7 +4,7 @@
 use super::{ask, by_id, rows, table_row};
 use crate::support::servers::ffmpeg;
 use crate::support::servers::nginx_rtmp::{self, NginxRtmp};
-use crate::support::servers::wait_for;
+use crate::support::wait_until;
 
 #[test]
 fn nginx_rtmp_lists_publisher_and_player_and_kicks_the_player() {
@@ -94,7 +94,7 @@ fn nginx_rtmp_lists_publisher_and_player_and_kicks_the_player() {
     );
     let left = nginx.wait_for_clients("cam1", 1, 0);
     assert_eq!(left[0].id, publishing.id);
-    wait_for("the kicked player to end", || {
+    wait_until("the kicked player to end", || {
         (!player.running()).then_some(())
     });
     publisher.assert_running();

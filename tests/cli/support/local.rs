@@ -1,11 +1,15 @@
 //! Helpers for the local collector's tests: the built binary run with a clean environment,
-//! loopback connections that have moved a known number of bytes, and a free port.
+//! loopback connections that have moved a known number of bytes, traffic and churn made in the
+//! background, and a free port.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// A command for the built binary with only PATH kept and HOME set to `home`.
 pub fn command(home: &Path, args: &[&str]) -> Command {
@@ -82,14 +86,54 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Retries `probe` until it returns `Some`, for at most `limit`.
-pub fn eventually<T>(limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = probe() {
-            return v;
+/// Writes 4 KiB on a copy of `stream` every 5 ms (some 6 Mbit/s) until dropped: traffic for the
+/// rates of two samples to measure.
+pub fn trickle(stream: &TcpStream) -> Background {
+    let mut stream = stream.try_clone().unwrap();
+    Background::run(move || {
+        let _ = stream.write_all(&[1u8; 4096]);
+        std::thread::sleep(Duration::from_millis(5));
+    })
+}
+
+/// Opens connections to `listener` one after another (10,000 bytes up, 10 down), each held
+/// 100 ms and closed, until dropped: sessions ending all the time.
+pub fn churn(listener: &TcpListener) -> Background {
+    let listener = listener.try_clone().unwrap();
+    Background::run(move || {
+        let connection = pair(&listener, 10_000, 10);
+        std::thread::sleep(Duration::from_millis(100));
+        drop(connection);
+    })
+}
+
+/// A thread repeating one step until dropped (then stopped and joined).
+pub struct Background {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    fn run(mut step: impl FnMut() + Send + 'static) -> Background {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                step();
+            }
+        });
+        Background {
+            stop,
+            thread: Some(thread),
         }
-        assert!(start.elapsed() < limit, "gave up after {limit:?}");
-        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

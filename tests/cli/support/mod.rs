@@ -67,6 +67,24 @@ pub fn available(present: bool, why: &str) -> bool {
     false
 }
 
+/// How long any wait may take before the test fails: far more than anything here needs on a
+/// loaded 2-core machine.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The one wait of the tests: retries `probe` every 20 ms until it gives `Some`, and fails the
+/// test naming `what` after [`WAIT`]. A test waits for what it needs to have happened (a request
+/// came, a poll saw a socket), never for a fixed time that stands in for it.
+pub fn wait_until<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(start.elapsed() < WAIT, "waited {WAIT:?} for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The built binary, for a wrapper such as `setpriv` that runs it.
 pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
 

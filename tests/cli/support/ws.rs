@@ -14,6 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
 use super::http::{self, Reply, Upgraded};
+use super::wait_until;
 
 pub const ADMIN: &str = "__SystemAdministrator";
 /// Distinctive, so a test can prove it never shows up in any output.
@@ -76,7 +77,7 @@ pub struct Server {
     pub ca_pem: Option<String>,
     received: Arc<Mutex<Vec<Value>>>,
     // The kit's HTTP server, which hands each upgraded connection to `serve`.
-    _http: http::Server,
+    http: http::Server,
 }
 
 impl Server {
@@ -104,7 +105,7 @@ impl Server {
             port: http.port,
             ca_pem,
             received,
-            _http: http,
+            http,
         }
     }
 
@@ -112,17 +113,13 @@ impl Server {
         format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
-    /// Every request frame received, parsed, once there are at least `n` (or after 2 s: frames
-    /// sent just before the client exits may still be on their way).
-    pub fn received_at_least(&self, n: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            let seen = self.received.lock().unwrap().clone();
-            if seen.len() >= n || Instant::now() > deadline {
-                return seen;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+    /// Every request frame received, parsed, once the client has closed its WebSockets (so
+    /// that no frame is still on its way).
+    pub fn received(&self) -> Vec<Value> {
+        wait_until("the client to close its WebSockets", || {
+            (self.http.connections().0 == 0).then_some(())
+        });
+        self.received.lock().unwrap().clone()
     }
 }
 
@@ -244,7 +241,8 @@ async fn serve(upgraded: Upgraded, behaviour: Behaviour, log: Arc<Mutex<Vec<Valu
                 return;
             }
             (_, Fault::NeverAnswer) => {
-                std::future::pending::<()>().await;
+                // Reads on, so that the connection ends when the client goes away.
+                while let Some(Ok(_)) = ws.next().await {}
                 return;
             }
             (_, Fault::SymbolNotMapped) => example(NOT_MAPPED, &request["id"], &behaviour),

@@ -267,6 +267,11 @@ impl MediaMtx {
         self.server.requests()
     }
 
+    /// The answers sent in full so far.
+    pub fn served(&self) -> usize {
+        self.server.served()
+    }
+
     /// The sessions left (kicks remove them).
     pub fn conns(&self) -> Vec<Conn> {
         self.state.lock().expect("state").conns.clone()

@@ -1,6 +1,6 @@
 //! The streaming servers tests run against: real nginx-rtmp, Icecast and ffmpeg children where
 //! Debian has them, stand-ins for MediaMTX and SRS, and what they share (the skip rule, free
-//! ports, children killed on Drop, bounded waits, a plain HTTP client).
+//! ports, children killed on Drop, a plain HTTP client).
 
 pub mod ffmpeg;
 pub mod icecast;
@@ -11,13 +11,9 @@ pub mod srs;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::http::{Reply, Request};
-use super::local::eventually;
-
-/// How long any wait on a server or a stream may take before the test fails.
-pub const WAIT: Duration = Duration::from_secs(15);
 
 /// The one skip rule for a harness that cannot start here: says why and gives `None`, or fails
 /// the test under SESSIONS_TEST_REQUIRE_SERVERS=1 (see [`super::available`]).
@@ -90,19 +86,6 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// [`eventually`] within [`WAIT`], naming what it waited for when it gives up.
-pub fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT - Duration::from_millis(200);
-    eventually(WAIT, || {
-        let value = probe();
-        assert!(
-            value.is_some() || Instant::now() < deadline,
-            "waited {WAIT:?} for {what}"
-        );
-        value
-    })
 }
 
 /// A private folder for one server. As root the server may run as another user (icecast2),
