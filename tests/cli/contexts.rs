@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::http::{Reply, Request, Server, closed_port};
+use crate::support::http::{Reply, Request, Server, free_port};
 use crate::support::{Run, sessions};
 use serde_json::{Value, json};
 
@@ -382,7 +382,7 @@ fn fleet(a: &Server, c: &Server) -> Home {
     Home::new(&format!(
         "[contexts.a]\nurl = \"{}\"\n[contexts.b]\nurl = \"http://127.0.0.1:{}\"\n[contexts.c]\nurl = \"{}\"\n",
         a.url(),
-        closed_port(),
+        free_port(),
         c.url()
     ))
 }
@@ -746,7 +746,7 @@ fn output_file_for_the_textfile_collector_is_atomic() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o644);
 
-    let down = format!("http://127.0.0.1:{}", closed_port());
+    let down = format!("http://127.0.0.1:{}", free_port());
     sessions(
         &[
             "--url",
@@ -821,7 +821,7 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
     let home = Home::new(&format!(
         "[contexts.live]\nurl = \"{}\"\n[contexts.dead]\nurl = \"http://127.0.0.1:{}\"\n",
         live.url(),
-        closed_port()
+        free_port()
     ));
     let run = home.run(
         &[
@@ -870,9 +870,9 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
 /// A local context's `port_map` reaches the local collector; `--port-map` replaces it.
 #[test]
 fn a_local_contexts_port_map_classifies_this_machines_sockets() {
-    use crate::support::local::{json, pair};
+    use crate::support::local::{json, listener, pair};
     use crate::support::wait_until;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = listener();
     let port = listener.local_addr().unwrap().port();
     let conn = pair(&listener, 10, 10);
     let home = Home::new(&format!(

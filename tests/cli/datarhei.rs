@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::http::{Reply, Request, Server, closed_port};
+use crate::support::http::{Reply, Request, Server, free_port};
 use crate::support::{certs, fixture, sessions};
 use serde_json::{Value, json};
 
@@ -807,7 +807,7 @@ fn user_without_password_is_a_usage_error() {
 
 #[test]
 fn connection_refused_is_exit_3() {
-    let url = format!("http://127.0.0.1:{}", closed_port());
+    let url = format!("http://127.0.0.1:{}", free_port());
     sessions(&["--url", &url, "active"], &[], None).assert_failure(3, "connection refused");
 }
 

@@ -408,7 +408,7 @@ fn ctrl_c_leaves_the_watch_screen() {
 
 #[test]
 fn a_watch_of_this_machine_ages_sessions_from_first_sight() {
-    let rtmp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let rtmp = crate::support::local::listener();
     let pair = crate::support::local::pair(&rtmp, 1000, 1000);
     let map = format!("rtmp={}", rtmp.local_addr().unwrap().port());
     let client = pair.client_addr().to_string();

@@ -449,7 +449,7 @@ fn wss_to_a_plain_port_is_a_tls_failure() {
 
 #[test]
 fn refused_connections_are_unreachable() {
-    let url = format!("ws://127.0.0.1:{}/", http::closed_port());
+    let url = format!("ws://127.0.0.1:{}/", http::free_port());
     let run = sessions(&["--url", &url, "clients"], &[], "");
     run.assert_failure(3, "connection refused");
 }

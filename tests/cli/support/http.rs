@@ -414,8 +414,8 @@ impl Drop for Server {
     }
 }
 
-/// A port that refuses connections: bound, then closed again.
-pub fn closed_port() -> u16 {
+/// A port nothing listens on right now (it refuses connections): bound, then closed again.
+pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener.local_addr().expect("local address").port()
 }

@@ -1,6 +1,6 @@
 //! Helpers for the local collector's tests: the built binary run with a clean environment,
 //! loopback connections that have moved a known number of bytes, traffic and churn made in the
-//! background, and a free port.
+//! background, and a listening port whose connections are the subject.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -77,13 +77,10 @@ pub fn move_bytes(from: &mut TcpStream, to: &mut TcpStream, n: usize) {
     }
 }
 
-/// A port nothing listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A listening loopback port whose connections are a test's subject: what the local collector
+/// then finds on this machine.
+pub fn listener() -> TcpListener {
+    TcpListener::bind("127.0.0.1:0").unwrap()
 }
 
 /// Writes 4 KiB on a copy of `stream` every 5 ms (some 6 Mbit/s) until dropped: traffic for the

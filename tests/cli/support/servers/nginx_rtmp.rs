@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::{Daemon, Fetched, get, program, unavailable};
-use crate::support::local::free_port;
+use crate::support::http::free_port;
 use crate::support::wait_until;
 
 /// Where Debian's libnginx-mod-rtmp puts the module.
