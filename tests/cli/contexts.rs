@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::support::http::{Reply, Request, Server, free_port};
-use crate::support::{Run, sessions};
+use crate::support::{Run, Sessions, sessions};
 use serde_json::{Value, json};
 
 /// A datarhei Core stand-in whose one rtmp session has this id, so a test sees which server
@@ -521,12 +521,11 @@ fn watch_emits_added_updated_and_removed_events() {
 fn ctrl_c_ends_a_watch_with_exit_code_0() {
     let server = changing_core();
     let url = server.url();
-    let mut child = crate::support::binary(
-        &["--url", &url, "active", "--watch", "--interval", "100ms"],
-        &[],
-    )
-    .spawn()
-    .unwrap();
+    let mut child = Sessions::new()
+        .args(&["--url", &url, "active", "--watch", "--interval", "100ms"])
+        .command()
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["event"], "added");
@@ -870,7 +869,7 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
 /// A local context's `port_map` reaches the local collector; `--port-map` replaces it.
 #[test]
 fn a_local_contexts_port_map_classifies_this_machines_sockets() {
-    use crate::support::local::{json, listener, pair};
+    use crate::support::local::{listener, pair};
     use crate::support::wait_until;
     let listener = listener();
     let port = listener.local_addr().unwrap().port();
@@ -881,7 +880,7 @@ fn a_local_contexts_port_map_classifies_this_machines_sockets() {
     let server_end = conn.server_addr().to_string();
     let collector_of = |args: &[&str]| {
         wait_until("this machine's session of the test", || {
-            let v = json(home.dir.path(), args);
+            let v = Sessions::new().home(home.dir.path()).args(args).json();
             v.as_array()
                 .unwrap()
                 .iter()

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::support::http::{Reply, Request, Server, free_port};
-use crate::support::{certs, fixture, sessions};
+use crate::support::{Sessions, certs, fixture, sessions};
 use serde_json::{Value, json};
 
 const ALL: &str = "collectors=hls,hlsingress,http,https,rtmp,srt,ffmpeg";
@@ -1021,7 +1021,10 @@ fn a_closed_stdout_pipe_is_not_an_error() {
         .collect();
     let body = json!({"rtmp": many}).to_string();
     let server = Server::start(move |_| Reply::json(200, body.clone()));
-    let mut child = crate::support::binary(&["--url", &server.url(), "active", "-o", "tsv"], &[])
+    let url = server.url();
+    let mut child = Sessions::new()
+        .args(&["--url", &url, "active", "-o", "tsv"])
+        .command()
         .spawn()
         .unwrap();
     drop(child.stdout.take());

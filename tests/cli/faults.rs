@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::support::http::{Reply, Request, Server};
 use crate::support::ws::{self, Raw, frame_header};
-use crate::support::{Run, certs, fixture, sessions, start, wait_until};
+use crate::support::{Run, Sessions, certs, fixture, sessions, wait_until};
 use serde_json::json;
 
 /// Start-up, connect and the exit on top of `--timeout`: generous for a loaded 2-core machine, far
@@ -29,7 +29,7 @@ fn assert_within(run: &Run, timeout: Duration) {
 
 /// Runs to the end and returns the run and its peak memory, which must stay under the limit.
 fn run_bounded(args: &[&str]) -> Run {
-    let (run, peak_kib) = start(args, &[], None).finish_with_peak_kib();
+    let (run, peak_kib) = Sessions::new().args(args).start().finish_with_peak_kib();
     assert!(peak_kib > 0, "VmHWM was never read");
     // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!("{args:?}: peak RSS {peak_kib} KiB in {:?}", run.elapsed);
@@ -275,7 +275,11 @@ fn passwords_and_tokens_never_show_in_output_or_the_argument_list() {
                 args.push("-v");
             }
             let asked_before = core.requests().len();
-            let mut running = start(&args, env, stdin);
+            let mut running = Sessions::new().args(&args).envs(env);
+            if let Some(text) = stdin {
+                running = running.stdin(text);
+            }
+            let mut running = running.start();
             // Once it asks with the fresh token it has logged in and refreshed, and it holds
             // every secret while it waits on the slow reply.
             wait_until("the request with the refreshed token", || {

@@ -4,9 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::support::binary_with_open_files;
+use crate::support::Sessions;
 use crate::support::http::{Reply, Server};
 
 /// Core stand-ins on `count` ports, all one server; each answers every request with one rtmp
@@ -53,11 +51,10 @@ fn a_fleet_larger_than_the_open_file_limit_answers_in_full() {
         "-o",
         "json",
     ];
-    let out = binary_with_open_files(256, &args, &[]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert_eq!(stderr, "");
-    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = Sessions::new().args(&args).open_files(256).run();
+    run.assert_success();
+    assert_eq!(run.stderr, "");
+    let rows = run.json();
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), TARGETS);
     for (i, port) in fleet.ports().iter().enumerate() {
@@ -89,10 +86,9 @@ fn the_default_parallelism_fits_a_low_open_file_limit() {
         "tsv",
         "--no-headers",
     ];
-    let out = binary_with_open_files(256, &args, &[]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let run = Sessions::new().args(&args).open_files(256).run();
+    run.assert_success();
+    let stdout = run.stdout;
     let targets: std::collections::BTreeSet<&str> = stdout
         .lines()
         .map(|l| l.split('\t').next().unwrap())

@@ -1,15 +1,18 @@
 //! The local collector against real loopback sockets, the real /proc and its own datarhei source.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 
 use crate::support::http::free_port;
-use crate::support::local::{churn, command, json, pair, run, trickle};
-use crate::support::wait_until;
+use crate::support::local::{Collector, churn, pair, trickle};
+use crate::support::{Sessions, wait_until};
 use serde_json::Value;
+
+/// `sessions ARGS` with HOME at `home` (PATH kept), which must succeed: its JSON.
+fn json(home: &std::path::Path, args: &[&str]) -> Value {
+    Sessions::new().home(home).args(args).json()
+}
 
 fn find<'a>(sessions: &'a Value, local: &str, remote: &str) -> Option<&'a Value> {
     sessions
@@ -428,8 +431,11 @@ fn port_map_entries_add_or_replace() {
     let replace = [format!("rtmp+={}", port(&a)), format!("rtmp={}", port(&b))];
     assert_eq!(collector_of(&replace, &a_srv), None);
     assert_eq!(collector_of(&replace, &b_srv).as_deref(), Some("rtmp"));
-    let out = run(home.path(), &["active", "--port-map", "rtmp+=x"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = Sessions::new()
+        .home(home.path())
+        .args(&["active", "--port-map", "rtmp+=x"])
+        .run();
+    out.assert_failure(2, "rtmp+=x");
 }
 
 #[test]
@@ -450,65 +456,8 @@ fn bad_local_flags_are_usage_errors() {
             "2026-01-01",
         ],
     ] {
-        let out = run(home.path(), args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with("sessions: "), "{err}");
-        assert!(out.stdout.is_empty());
-    }
-}
-
-/// A `collect` process whose stdout lines are gathered as they come.
-struct Collector {
-    child: std::process::Child,
-    lines: Arc<Mutex<Vec<Value>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Collector {
-    fn start(home: &std::path::Path, args: &[&str]) -> Collector {
-        let mut child = command(home, args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&lines);
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let line = line.unwrap();
-                sink.lock()
-                    .unwrap()
-                    .push(serde_json::from_str(&line).unwrap());
-            }
-        });
-        Collector {
-            child,
-            lines,
-            reader: Some(reader),
-        }
-    }
-
-    fn printed(&self) -> Vec<Value> {
-        self.lines.lock().unwrap().clone()
-    }
-
-    fn wait_for_http(&self, port: u16) {
-        wait_until("collect to listen", || {
-            TcpStream::connect(("127.0.0.1", port)).ok()
-        });
-    }
-}
-
-impl Drop for Collector {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
+        let out = Sessions::new().home(home.path()).args(args).run();
+        out.assert_failure(2, "");
     }
 }
 
@@ -837,13 +786,11 @@ fn collect_listen_checks_the_token() {
     );
     collect.wait_for_http(http);
     let url = format!("http://127.0.0.1:{http}");
-    let out = run(home.path(), &["--url", &url, "active", "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Sessions::new()
+        .home(home.path())
+        .args(&["--url", &url, "active", "-o", "json"])
+        .run();
+    assert_eq!(out.code, 5, "{}", out.stderr);
     let ok = json(
         home.path(),
         &["--url", &url, "--token", "s3cret", "active", "-o", "json"],
@@ -884,20 +831,16 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     let p = pair(&listener, 10, 10);
     let map = format!("rtmp={}", listener.local_addr().unwrap().port());
     // As nobody, this test process (root's) cannot be read: its sockets lose their process.
-    let out = std::process::Command::new(setpriv)
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(crate::support::BIN)
-        .args(["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = Sessions::new()
+        .via(
+            "/usr/bin/setpriv",
+            &["--reuid=65534", "--regid=65534", "--clear-groups"],
+        )
+        .args(&["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
+        .env("PATH", &std::env::var("PATH").unwrap_or_default())
+        .run();
+    out.assert_success();
+    let v = out.json();
     let s = find(
         &v,
         &p.server_addr().to_string(),
@@ -906,7 +849,7 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     .unwrap();
     assert_eq!(s["reference"], "");
     assert!(s["extra"].get("pid").is_none());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = &out.stderr;
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("sessions: warning: "), "{err}");
     assert!(

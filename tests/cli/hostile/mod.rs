@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::support::http::{Reply, Server};
 use crate::support::ws::{self, Raw, frame_header};
-use crate::support::{Run, Usage, start};
+use crate::support::{Run, Sessions, Usage};
 
 pub const MIB: u64 = 1024 * 1024;
 
@@ -31,7 +31,7 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
 }
 
 pub fn run_used(args: &[&str]) -> (Run, Usage) {
-    let (run, usage) = start(args, &[], None).finish_with_usage();
+    let (run, usage) = Sessions::new().args(args).start().finish_with_usage();
     assert!(usage.peak_kib > 0, "VmHWM was never read");
     // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!(

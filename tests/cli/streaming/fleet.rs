@@ -11,7 +11,7 @@ use crate::support::http::{Reply, Request, Server};
 use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
 use crate::support::wait_until;
-use crate::support::{Run, fixture, sessions, start};
+use crate::support::{Run, Sessions, fixture, sessions};
 
 /// A datarhei Core stand-in answering the captured replies (4 rtmp and 2 hls sessions).
 pub(super) fn core() -> Server {
@@ -193,11 +193,10 @@ fn watch_reports_added_updated_and_removed_with_rates_from_two_looks() {
     let args = [
         "--source", "mediamtx", "--url", &url, "watch", "-o", "ndjson",
     ];
-    let running = start(
-        &[&args[..], &["--rounds", "2", "--interval", "1500ms"]].concat(),
-        &[],
-        None,
-    );
+    let running = Sessions::new()
+        .args(&args)
+        .args(&["--rounds", "2", "--interval", "1500ms"])
+        .start();
     // One round asks the seven kinds once: change the server once all seven are answered (a
     // request is logged before its answer is made), well before the next round.
     wait_until("the first round's seven answers", || {

@@ -1,39 +1,16 @@
-//! Helpers for the local collector's tests: the built binary run with a clean environment,
-//! loopback connections that have moved a known number of bytes, traffic and churn made in the
+//! Helpers for the local collector's tests: loopback connections that have moved a known number of bytes, traffic and churn made in the
 //! background, and a listening port whose connections are the subject.
 
+use std::io::{BufRead, BufReader};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Output};
-use std::sync::Arc;
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// A command for the built binary with only PATH kept and HOME set to `home`.
-pub fn command(home: &Path, args: &[&str]) -> Command {
-    let path = std::env::var("PATH").unwrap_or_default();
-    let home = home.to_string_lossy();
-    super::binary(args, &[("PATH", &path), ("HOME", &home)])
-}
-
-/// Runs the binary to completion.
-pub fn run(home: &Path, args: &[&str]) -> Output {
-    command(home, args).output().unwrap()
-}
-
-/// Runs the binary and parses its JSON output, failing the test on a non-zero exit.
-pub fn json(home: &Path, args: &[&str]) -> serde_json::Value {
-    let out = run(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
+use super::{Sessions, wait_until};
 
 /// Both ends of an established loopback connection after `up` bytes went client → server and
 /// `down` bytes server → client, all of them read by the other side.
@@ -131,6 +108,62 @@ impl Drop for Background {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+    }
+}
+
+/// A `collect` process whose stdout lines are gathered as they come.
+pub struct Collector {
+    pub child: std::process::Child,
+    lines: Arc<Mutex<Vec<serde_json::Value>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Collector {
+    pub fn start(home: &std::path::Path, args: &[&str]) -> Collector {
+        let mut child = Sessions::new()
+            .home(home)
+            .args(args)
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let line = line.unwrap();
+                sink.lock()
+                    .unwrap()
+                    .push(serde_json::from_str(&line).unwrap());
+            }
+        });
+        Collector {
+            child,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    pub fn printed(&self) -> Vec<serde_json::Value> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    pub fn wait_for_http(&self, port: u16) {
+        wait_until("collect to listen", || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        });
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
         }
     }
 }

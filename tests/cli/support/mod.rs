@@ -85,60 +85,129 @@ pub fn wait_until<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// The built binary, for a wrapper such as `setpriv` that runs it.
+/// The built binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
 
-/// The one way a test starts `sessions`: these arguments, the user's environment cleared (no
-/// HOME, no SESSIONS_*, no proxies) and only the variables given, stdin closed, output piped.
-pub fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
-    isolated(cmd, env)
+/// The one way a test runs `sessions` (as just's tests build their `Test`): arguments, the only
+/// environment variables it gets (the user's are cleared: no HOME, no SESSIONS_*, no proxies),
+/// stdin, and a wrapper program if any; then [`run`](Sessions::run) it to its end,
+/// [`start`](Sessions::start) it, or take its [`command`](Sessions::command) to spawn otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct Sessions {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: Option<String>,
+    /// A program (and its arguments) that runs the binary: `sh -c 'ulimit …'`, `setpriv`.
+    via: Vec<String>,
 }
 
-/// [`binary`] under `ulimit -n LIMIT` (soft and hard, so the binary cannot raise it), for the
-/// tests of many targets at once.
-pub fn binary_with_open_files(limit: u32, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new("/bin/sh");
-    cmd.arg("-c")
-        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-        .arg(BIN)
-        .args(args);
-    isolated(cmd, env)
+impl Sessions {
+    pub fn new() -> Sessions {
+        Sessions::default()
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Sessions {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Sessions {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn envs(self, vars: &[(&str, &str)]) -> Sessions {
+        vars.iter().fold(self, |s, (k, v)| s.env(k, v))
+    }
+
+    /// HOME is `home` and the caller's PATH is kept: the local collector's tests.
+    pub fn home(self, home: &Path) -> Sessions {
+        let path = std::env::var("PATH").unwrap_or_default();
+        let home = home.to_string_lossy().into_owned();
+        self.env("PATH", &path).env("HOME", &home)
+    }
+
+    /// Written to its standard input, which is then closed.
+    pub fn stdin(mut self, text: &str) -> Sessions {
+        self.stdin = Some(text.into());
+        self
+    }
+
+    /// Under `ulimit -n limit` (soft and hard, so the binary cannot raise it).
+    pub fn open_files(self, limit: u32) -> Sessions {
+        let limit = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
+        self.via("/bin/sh", &["-c", &limit])
+    }
+
+    /// Run by `program args…` with the binary and its arguments after them.
+    pub fn via(mut self, program: &str, args: &[&str]) -> Sessions {
+        self.via = std::iter::once(program)
+            .chain(args.iter().copied())
+            .map(String::from)
+            .collect();
+        self
+    }
+
+    /// The command: stdin closed, stdout and stderr piped.
+    pub fn command(&self) -> Command {
+        let mut cmd = match self.via.split_first() {
+            Some((program, args)) => {
+                let mut cmd = Command::new(program);
+                cmd.args(args).arg(BIN);
+                cmd
+            }
+            None => Command::new(BIN),
+        };
+        cmd.args(&self.args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    /// Starts it without waiting (stdin a pipe, given its text and closed).
+    pub fn start(&self) -> Running {
+        let mut cmd = self.command();
+        cmd.stdin(Stdio::piped());
+        let started = Instant::now();
+        let mut child = cmd.spawn().expect("spawn sessions");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = &self.stdin {
+            input.write_all(text.as_bytes()).expect("write stdin");
+        }
+        drop(input);
+        Running { child, started }
+    }
+
+    pub fn run(&self) -> Run {
+        self.start().finish()
+    }
+
+    /// Runs it, which must succeed, and parses its output as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let run = self.run();
+        run.assert_success();
+        run.json()
+    }
 }
 
-fn isolated(mut cmd: Command, env: &[(&str, &str)]) -> Command {
-    cmd.env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Runs `sessions` with only the variables given (no HOME, no SESSIONS_*, no proxies of the user).
+/// [`Sessions`] with these arguments and variables, and stdin if given, run to its end: the
+/// shorthand most tests use.
 pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-    start(args, env, stdin).finish()
+    let run = Sessions::new().args(args).envs(env);
+    match stdin {
+        Some(text) => run.stdin(text),
+        None => run,
+    }
+    .run()
 }
 
 /// A `sessions` process still running, for tests that look at it from outside (/proc).
 pub struct Running {
     pub child: Child,
     started: Instant,
-}
-
-/// Starts `sessions` as [`sessions`] does, without waiting for it.
-pub fn start(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Running {
-    let mut cmd = binary(args, env);
-    cmd.stdin(Stdio::piped());
-    let started = Instant::now();
-    let mut child = cmd.spawn().expect("spawn sessions");
-    let mut input = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).expect("write stdin");
-    }
-    drop(input);
-    Running { child, started }
 }
 
 impl Running {
