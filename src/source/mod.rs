@@ -11,8 +11,6 @@ pub mod datarhei;
 mod derive;
 pub mod icecast;
 pub mod local;
-#[cfg(test)]
-mod loopback;
 pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;

@@ -940,12 +940,8 @@ fn truncated_replies_are_refused() {
     run(&cut_json, &["active"]).assert_failure(4, "truncated reply");
 
     let body = fixture("datarhei/session-active-rtmp-hls.json");
-    let short = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
-        body.len(),
-        &body[..100]
-    );
-    let cut_body = Server::start(move |_| Reply::Raw(short.clone().into_bytes()));
+    let short = Reply::broken_off("application/json", body.as_bytes(), 100);
+    let cut_body = Server::start(move |_| short.clone());
     run(&cut_body, &["active"]).assert_failure(4, "broke off the reply");
 
     let closed = Server::start(|_| Reply::Raw(Vec::new()));
@@ -990,21 +986,13 @@ fn bodies_over_the_size_cap_are_refused() {
 
 #[test]
 fn redirect_loops_end_and_credentials_do_not_follow_to_another_host() {
-    let looping = Server::start(|req| Reply::Full {
-        status: 302,
-        headers: vec![("Location".into(), req.target.clone())],
-        body: vec![],
-    });
+    let looping = Server::start(|req| Reply::redirect(302, &req.target));
     run(&looping, &["active"]).assert_failure(4, "redirected too often");
 
     let other =
         Server::start(|_| Reply::json(200, fixture("datarhei/session-active-with-jwt.json")));
     let target = format!("{}/api/v3/session/active?collectors=rtmp", other.url());
-    let redirecting = Server::start(move |_| Reply::Full {
-        status: 307,
-        headers: vec![("Location".into(), target.clone())],
-        body: vec![],
-    });
+    let redirecting = Server::start(move |_| Reply::redirect(307, &target));
     let out = run(
         &redirecting,
         &["--token", "secret-token", "active", "--json"],

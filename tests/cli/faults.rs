@@ -115,11 +115,7 @@ fn an_https_redirect_down_to_http_is_refused() {
     let pki = certs::pki(&["127.0.0.1"]);
     let secure = Server::builder()
         .tls(pki.server_config)
-        .start(move |_| Reply::Full {
-            status: 302,
-            headers: vec![("Location".into(), target.clone())],
-            body: vec![],
-        });
+        .start(move |_| Reply::redirect(302, &target));
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).unwrap();

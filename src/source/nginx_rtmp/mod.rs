@@ -159,6 +159,3 @@ impl Source for NginxRtmp {
             .await
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -42,11 +42,7 @@ fn the_login_never_follows_a_redirect_to_another_origin() {
         });
         let to = format!("{}/api/login", elsewhere.url());
         let core = Server::start(move |req: &Request| match req.path() {
-            "/api/login" => Reply::Full {
-                status,
-                headers: vec![("Location".into(), to.clone())],
-                body: vec![],
-            },
+            "/api/login" => Reply::redirect(status, &to),
             _ => Reply::json(200, "{}"),
         });
         let url = core.url();
