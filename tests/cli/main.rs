@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod contexts;
+mod contract;
 mod datarhei;
 mod docs;
 mod faults;
