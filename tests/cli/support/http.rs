@@ -463,8 +463,11 @@ impl Drop for Open<'_> {
 
 /// What the connection does after a reply.
 enum Then {
+    /// Kept alive: it reads the next request.
     Next,
+    /// The reply went out whole (or the fault was played out): it closes.
     Close,
+    /// The client went away before the reply was out: nothing was served.
     Gone,
 }
 

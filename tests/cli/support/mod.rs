@@ -1,5 +1,8 @@
-//! Test support: real loopback servers, certificates made in the test, and a runner for the
-//! built binary with the user's environment cleared.
+//! The test kit, one of each: the loopback HTTP server every stand-in runs on ([`http`]), the
+//! builder that runs the binary with the user's environment cleared ([`Sessions`]), the fixture
+//! loader ([`fixture`]) and the wait for something to have happened ([`wait_until`]); with the
+//! stand-ins and real servers on top ([`servers`], [`ws`]), certificates made per test, a
+//! terminal, and the local collector's connections.
 
 pub mod certs;
 pub mod http;
