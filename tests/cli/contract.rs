@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::support::http::{Reply, Routes, Server, free_port};
 use crate::support::local::{Collector, listener, pair};
-use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
+use crate::support::servers::mediamtx::{Conn, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
 use crate::support::ws::{self, ADMIN, Behaviour, PASSWORD};
 use crate::support::{Run, Sessions, fixture, sessions, wait_until};
@@ -294,8 +294,7 @@ fn active_sessions_of_every_source() {
     assert_eq!(without_age(&lines), without_age(json.as_array().unwrap()));
 
     // MediaMTX: bytes it does not count are null, SRT's own rates are numbers.
-    let captured = fixture_conns();
-    let mediamtx = MediaMtx::start(captured);
+    let mediamtx = MediaMtx::start(Conn::captured());
     let args = [
         "--source",
         "mediamtx",
@@ -332,23 +331,6 @@ fn active_sessions_of_every_source() {
     assert!(rows.iter().all(untold), "{rows:#?}");
     let commands = |s: &Session| matches!(s.extra, Some(Extra::Object(_)));
     assert!(rows.iter().all(commands), "{rows:#?}");
-}
-
-/// The captured MediaMTX items of every kind.
-fn fixture_conns() -> Vec<Conn> {
-    let mut conns = Vec::new();
-    for (kind, file) in [
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
-        (Kind::Rtsp, "v3-rtspsessions-list.json"),
-        (Kind::Srt, "v3-srtconns-list.json"),
-        (Kind::Webrtc, "v3-webrtcsessions-list.json"),
-        (Kind::Hls, "v3-hlssessions-list.json"),
-    ] {
-        let page = crate::support::fixture_json(&format!("mediamtx/{file}"));
-        let items = page["items"].as_array().unwrap();
-        conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
-    }
-    conns
 }
 
 #[test]

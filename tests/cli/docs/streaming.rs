@@ -8,9 +8,9 @@
 //! the SRS sessions the docs show exactly never change.
 
 use crate::support::http::{Reply, Request, Server};
-use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
+use crate::support::servers::mediamtx::{Conn, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
-use crate::support::{fixture, fixture_json, servers, ws};
+use crate::support::{fixture, servers, ws};
 
 /// The four servers, each started once per world.
 pub struct Streaming {
@@ -18,24 +18,6 @@ pub struct Streaming {
     pub srs: Srs,
     pub nginx: Server,
     pub icecast: Server,
-}
-
-/// The captured item of every kind MediaMTX lists (three RTMP connections).
-fn mediamtx_sessions() -> Vec<Conn> {
-    let mut conns = Vec::new();
-    for (kind, file) in [
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page1.json"),
-        (Kind::Rtsp, "v3-rtspsessions-list.json"),
-        (Kind::Srt, "v3-srtconns-list.json"),
-        (Kind::Webrtc, "v3-webrtcsessions-list.json"),
-        (Kind::Hls, "v3-hlssessions-list.json"),
-    ] {
-        let page = fixture_json(&format!("mediamtx/{file}"));
-        let items = page["items"].as_array().unwrap();
-        conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
-    }
-    conns
 }
 
 /// `rtmp_stat all` at /stat with one publisher and two players; the control module drops the
@@ -76,7 +58,7 @@ fn icecast(req: &Request) -> Reply {
 impl Streaming {
     pub fn start() -> Streaming {
         Streaming {
-            mediamtx: MediaMtx::start(mediamtx_sessions()),
+            mediamtx: MediaMtx::start(Conn::captured()),
             srs: Srs::start(Client::captured()),
             nginx: Server::start(nginx),
             icecast: Server::start(icecast),

@@ -16,19 +16,7 @@ use crate::support::{fixture, fixture_json};
 /// The captured items (one per kind, three RTMP connections) and numbered ones: 2,348 RTMP
 /// connections (three pages of 1,000), exactly one full page of SRT, 121 HLS, 151 WebRTC.
 fn many() -> Vec<Conn> {
-    let mut conns = Vec::new();
-    for (kind, file) in [
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page1.json"),
-        (Kind::Rtsp, "v3-rtspsessions-list.json"),
-        (Kind::Srt, "v3-srtconns-list.json"),
-        (Kind::Webrtc, "v3-webrtcsessions-list.json"),
-        (Kind::Hls, "v3-hlssessions-list.json"),
-    ] {
-        let page = fixture_json(&format!("mediamtx/{file}"));
-        let items = page["items"].as_array().unwrap();
-        conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
-    }
+    let mut conns = Conn::captured();
     for (kind, count) in [
         (Kind::Rtmp, 2345),
         (Kind::Srt, 999),

@@ -135,6 +135,24 @@ impl Conn {
         }
     }
 
+    /// The captured item of every kind MediaMTX lists (three RTMP connections), as they were.
+    pub fn captured() -> Vec<Conn> {
+        let mut conns = Vec::new();
+        for (kind, file) in [
+            (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
+            (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page1.json"),
+            (Kind::Rtsp, "v3-rtspsessions-list.json"),
+            (Kind::Srt, "v3-srtconns-list.json"),
+            (Kind::Webrtc, "v3-webrtcsessions-list.json"),
+            (Kind::Hls, "v3-hlssessions-list.json"),
+        ] {
+            let page = fixture_json(&format!("mediamtx/{file}"));
+            let items = page["items"].as_array().expect("items");
+            conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
+        }
+        conns
+    }
+
     /// A session with the values of a listed item (a captured sample, say); fields the item
     /// lacks are empty or 0.
     pub fn from_item(kind: Kind, item: &Value) -> Conn {
