@@ -13,8 +13,6 @@ pub mod decode;
 pub mod http;
 pub mod icecast;
 pub mod local;
-#[cfg(test)]
-mod loopback;
 pub mod mediamtx;
 pub mod net;
 pub mod nginx_rtmp;

@@ -13,10 +13,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::local::{eventually, free_port, pair};
-use crate::support::{Run, binary, sessions};
-
-const PATIENCE: Duration = Duration::from_secs(20);
+use crate::support::http::free_port;
+use crate::support::local::pair;
+use crate::support::{Run, Sessions, sessions, wait_until};
 
 /// Lines a stream printed, each with when the test read it.
 type Lines = Arc<Mutex<Vec<(Instant, String)>>>;
@@ -78,7 +77,7 @@ impl Daemon {
     fn stop(mut self) -> Option<i32> {
         let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
         rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-        let status = eventually(PATIENCE, || self.child.try_wait().unwrap());
+        let status = wait_until("what the test waits for", || self.child.try_wait().unwrap());
         status.code()
     }
 }
@@ -99,7 +98,7 @@ fn command(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let home = home.to_str().unwrap();
     let mut all = vec![("PATH", path.as_str()), ("HOME", home)];
     all.extend_from_slice(env);
-    binary(args, &all)
+    Sessions::new().args(args).envs(&all).command()
 }
 
 fn run(home: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
@@ -110,7 +109,7 @@ fn run(home: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) ->
 
 /// Waits until `collect` has created its store.
 fn wait_for_store(db: &Path) {
-    eventually(PATIENCE, || {
+    wait_until("what the test waits for", || {
         let conn = rusqlite::Connection::open(db).ok()?;
         let n: i64 = conn
             .query_row(
@@ -167,7 +166,9 @@ fn get_slowly(
 }
 
 fn wait_for_http(port: u16) {
-    eventually(PATIENCE, || TcpStream::connect(("127.0.0.1", port)).ok());
+    wait_until("what the test waits for", || {
+        TcpStream::connect(("127.0.0.1", port)).ok()
+    });
 }
 
 /// The `in` rows of the store whose rx_bytes is `rx`.
@@ -214,9 +215,11 @@ fn a_busy_store_loses_nothing() {
     assert!(collect.printed().is_empty(), "printed before it was stored");
     holder.execute_batch("ROLLBACK").unwrap();
     for &n in &rx {
-        eventually(PATIENCE, || (stored_with_rx(&db, n) >= 1).then_some(()));
+        wait_until("what the test waits for", || {
+            (stored_with_rx(&db, n) >= 1).then_some(())
+        });
     }
-    eventually(PATIENCE, || {
+    wait_until("what the test waits for", || {
         (collect.said("works again") == 1).then_some(())
     });
     for &n in &rx {
@@ -232,7 +235,7 @@ fn a_busy_store_loses_nothing() {
         )
         .unwrap();
     assert_eq!(rows, distinct, "a session stored twice");
-    eventually(PATIENCE, || {
+    wait_until("what the test waits for", || {
         (collect.printed().len() as i64 == rows).then_some(())
     });
     assert_eq!(collect.stop(), Some(0));
@@ -283,7 +286,9 @@ fn a_second_collector_is_refused_at_once() {
     let p = pair(&listener, 4242, 0);
     std::thread::sleep(Duration::from_millis(400));
     drop(p);
-    eventually(PATIENCE, || (stored_with_rx(&db, 4242) == 1).then_some(()));
+    wait_until("what the test waits for", || {
+        (stored_with_rx(&db, 4242) == 1).then_some(())
+    });
     let summary = run(
         home.path(),
         &[

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::http::{Reply, Request, Server, closed_port};
-use crate::support::{Run, sessions};
+use crate::support::http::{Reply, Request, Server, free_port};
+use crate::support::{Run, Sessions, sessions};
 use serde_json::{Value, json};
 
 /// A datarhei Core stand-in whose one rtmp session has this id, so a test sees which server
@@ -382,7 +382,7 @@ fn fleet(a: &Server, c: &Server) -> Home {
     Home::new(&format!(
         "[contexts.a]\nurl = \"{}\"\n[contexts.b]\nurl = \"http://127.0.0.1:{}\"\n[contexts.c]\nurl = \"{}\"\n",
         a.url(),
-        closed_port(),
+        free_port(),
         c.url()
     ))
 }
@@ -521,12 +521,11 @@ fn watch_emits_added_updated_and_removed_events() {
 fn ctrl_c_ends_a_watch_with_exit_code_0() {
     let server = changing_core();
     let url = server.url();
-    let mut child = crate::support::binary(
-        &["--url", &url, "active", "--watch", "--interval", "100ms"],
-        &[],
-    )
-    .spawn()
-    .unwrap();
+    let mut child = Sessions::new()
+        .args(&["--url", &url, "active", "--watch", "--interval", "100ms"])
+        .command()
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["event"], "added");
@@ -746,7 +745,7 @@ fn output_file_for_the_textfile_collector_is_atomic() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o644);
 
-    let down = format!("http://127.0.0.1:{}", closed_port());
+    let down = format!("http://127.0.0.1:{}", free_port());
     sessions(
         &[
             "--url",
@@ -821,7 +820,7 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
     let home = Home::new(&format!(
         "[contexts.live]\nurl = \"{}\"\n[contexts.dead]\nurl = \"http://127.0.0.1:{}\"\n",
         live.url(),
-        closed_port()
+        free_port()
     ));
     let run = home.run(
         &[
@@ -872,8 +871,9 @@ fn watching_several_targets_labels_events_and_survives_a_dead_one() {
 /// A local context's `port_map` reaches the local collector; `--port-map` replaces it.
 #[test]
 fn a_local_contexts_port_map_classifies_this_machines_sockets() {
-    use crate::support::local::{eventually, json, pair};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    use crate::support::local::{listener, pair};
+    use crate::support::wait_until;
+    let listener = listener();
     let port = listener.local_addr().unwrap().port();
     let conn = pair(&listener, 10, 10);
     let home = Home::new(&format!(
@@ -881,8 +881,8 @@ fn a_local_contexts_port_map_classifies_this_machines_sockets() {
     ));
     let server_end = conn.server_addr().to_string();
     let collector_of = |args: &[&str]| {
-        eventually(std::time::Duration::from_secs(10), || {
-            let v = json(home.dir.path(), args);
+        wait_until("this machine's session of the test", || {
+            let v = Sessions::new().home(home.dir.path()).args(args).json();
             v.as_array()
                 .unwrap()
                 .iter()

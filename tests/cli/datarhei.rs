@@ -4,14 +4,15 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::http::{Reply, Request, Server, closed_port};
-use crate::support::{certs, fixture, sessions};
+use crate::support::http::{Reply, Request, Server, free_port};
+use crate::support::{Sessions, certs, fixture, sessions};
 use serde_json::{Value, json};
 
 const ALL: &str = "collectors=hls,hlsingress,http,https,rtmp,srt,ffmpeg";
 
 fn serve_fixture(name: &'static str) -> Server {
-    Server::start(move |_| Reply::json(200, fixture(name)))
+    let body = fixture(name);
+    Server::start(move |_| Reply::json(200, body.clone()))
 }
 
 fn run(server: &Server, args: &[&str]) -> crate::support::Run {
@@ -25,7 +26,7 @@ fn run(server: &Server, args: &[&str]) -> crate::support::Run {
 
 #[test]
 fn active_json_carries_cores_values_with_honest_units() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     let out = run(&server, &["active", "-o", "json"]);
     out.assert_success();
     let reqs = server.requests();
@@ -69,7 +70,7 @@ fn active_json_carries_cores_values_with_honest_units() {
 /// The JSON contract: exactly these fields, no more (a change here must be deliberate).
 #[test]
 fn active_json_schema_is_pinned() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     let out = run(&server, &["active", "--json", "--limit", "1"]);
     let list = out.json();
     let mut keys: Vec<&str> = list[0]
@@ -138,7 +139,7 @@ fn active_tsv_is_exact_and_escaped() {
 
 #[test]
 fn collectors_are_sent_once_each_in_the_order_given() {
-    let server = serve_fixture("session-active-unknown-collector.json");
+    let server = serve_fixture("datarhei/session-active-unknown-collector.json");
     let out = run(
         &server,
         &["active", "--collectors", "rtmp,hls,rtmp", "-o", "json"],
@@ -153,7 +154,7 @@ fn collectors_are_sent_once_each_in_the_order_given() {
 
 #[test]
 fn unknown_collector_is_a_usage_error_before_any_request() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     let out = run(&server, &["active", "--collectors", "rtmp,bogus"]);
     out.assert_failure(2, "valid: hls, hlsingress, http, https, rtmp, srt, ffmpeg");
     assert!(server.requests().is_empty());
@@ -161,7 +162,7 @@ fn unknown_collector_is_a_usage_error_before_any_request() {
 
 #[test]
 fn empty_results_are_valid_output() {
-    let server = serve_fixture("session-active-with-jwt.json");
+    let server = serve_fixture("datarhei/session-active-with-jwt.json");
     for (format, expected) in [
         ("json", "[]\n"),
         ("ndjson", ""),
@@ -184,7 +185,7 @@ fn empty_results_are_valid_output() {
 
 #[test]
 fn filter_sort_limit_and_table() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     let out = run(
         &server,
         &[
@@ -252,7 +253,7 @@ fn extra_may_be_an_object_on_newer_cores() {
 /// docs/performance.md), and a gzip body it sends all the same is still decoded.
 fn loopback_is_asked_for_identity_and_gzip_is_still_decoded() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(fixture("session-active-rtmp-hls.json").as_bytes())
+    gz.write_all(fixture("datarhei/session-active-rtmp-hls.json").as_bytes())
         .unwrap();
     let body = gz.finish().unwrap();
     let server = Server::start(move |_| {
@@ -267,7 +268,7 @@ fn loopback_is_asked_for_identity_and_gzip_is_still_decoded() {
 
 #[test]
 fn output_file_is_written_and_stdout_stays_empty() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("active.json");
     let out = run(
@@ -290,7 +291,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
 
 #[test]
 fn summary_reports_rates_limits_and_history() {
-    let server = serve_fixture("session-summary-rtmp-with-limits-jwt.json");
+    let server = serve_fixture("datarhei/session-summary-rtmp-with-limits-jwt.json");
     let out = run(&server, &["summary", "--collectors", "rtmp", "--json"]);
     out.assert_success();
     assert_eq!(
@@ -395,7 +396,7 @@ fn summary_by_remote_ranks_traffic_and_cuts_at_top() {
 
 #[test]
 fn top_needs_by() {
-    let server = serve_fixture("session-summary-idle-all-collectors.json");
+    let server = serve_fixture("datarhei/session-summary-idle-all-collectors.json");
     run(&server, &["summary", "--top", "3"])
         .assert_failure(2, "required arguments were not provided: --by <KEY>");
 }
@@ -421,11 +422,14 @@ impl AuthCore {
                     if !json_type || creds["username"].is_null() {
                         return Reply::json(
                             400,
-                            fixture("error-400-login-missing-credentials.json"),
+                            fixture("datarhei/error-400-login-missing-credentials.json"),
                         );
                     }
                     if creds != json!({"username": "admin", "password": PASSWORD}) {
-                        return Reply::json(401, fixture("error-401-login-bad-password.json"));
+                        return Reply::json(
+                            401,
+                            fixture("datarhei/error-401-login-bad-password.json"),
+                        );
                     }
                     let n = logins.fetch_add(1, Ordering::SeqCst);
                     let access = if n == 0 && first_access_expired {
@@ -444,14 +448,15 @@ impl AuthCore {
                 {
                     Reply::json(200, json!({"access_token": "good-access"}).to_string())
                 }
-                ("GET", "/api/login/refresh") => {
-                    Reply::json(401, fixture("error-401-refresh-with-access-token.json"))
-                }
+                ("GET", "/api/login/refresh") => Reply::json(
+                    401,
+                    fixture("datarhei/error-401-refresh-with-access-token.json"),
+                ),
                 ("GET", "/api/v3/session/active") if req.bearer() == Some("good-access") => {
-                    Reply::json(200, fixture("session-active-with-jwt.json"))
+                    Reply::json(200, fixture("datarhei/session-active-with-jwt.json"))
                 }
-                ("GET", _) => Reply::json(401, fixture("error-401-missing-token.json")),
-                _ => Reply::json(404, fixture("error-404-unknown-route.json")),
+                ("GET", _) => Reply::json(401, fixture("datarhei/error-401-missing-token.json")),
+                _ => Reply::json(404, fixture("datarhei/error-404-unknown-route.json")),
             },
         );
         AuthCore { server }
@@ -648,9 +653,9 @@ fn jwt_core(logins: Vec<(String, String)>, refreshed: String, valid: Vec<String>
             ("GET", "/api/v3/session/active")
                 if valid.iter().any(|v| req.bearer() == Some(v.as_str())) =>
             {
-                Reply::json(200, fixture("session-active-with-jwt.json"))
+                Reply::json(200, fixture("datarhei/session-active-with-jwt.json"))
             }
-            _ => Reply::json(401, fixture("error-401-expired-token.json")),
+            _ => Reply::json(401, fixture("datarhei/error-401-expired-token.json")),
         },
     )
 }
@@ -772,10 +777,13 @@ fn forbidden_is_treated_like_unauthorized() {
 #[test]
 fn credentials_against_a_core_without_auth_still_work() {
     let server = Server::start(|req| match req.path() {
-        "/api/login" => Reply::json(404, fixture("error-404-login-when-auth-disabled.json")),
+        "/api/login" => Reply::json(
+            404,
+            fixture("datarhei/error-404-login-when-auth-disabled.json"),
+        ),
         _ => {
             assert_eq!(req.bearer(), None);
-            Reply::json(200, fixture("session-active-rtmp-hls.json"))
+            Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json"))
         }
     });
     let url = server.url();
@@ -790,7 +798,7 @@ fn credentials_against_a_core_without_auth_still_work() {
 
 #[test]
 fn user_without_password_is_a_usage_error() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     run(&server, &["--user", "admin", "active"]).assert_failure(2, "SESSIONS_PASSWORD");
     assert!(server.requests().is_empty());
 }
@@ -799,7 +807,7 @@ fn user_without_password_is_a_usage_error() {
 
 #[test]
 fn connection_refused_is_exit_3() {
-    let url = format!("http://127.0.0.1:{}", closed_port());
+    let url = format!("http://127.0.0.1:{}", free_port());
     sessions(&["--url", &url, "active"], &[], None).assert_failure(3, "connection refused");
 }
 
@@ -813,7 +821,7 @@ fn a_server_that_never_answers_times_out_within_bound() {
 
 #[test]
 fn a_body_dripping_one_byte_at_a_time_times_out_within_bound() {
-    let body = fixture("session-active-rtmp-hls.json");
+    let body = fixture("datarhei/session-active-rtmp-hls.json");
     let reply = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
@@ -832,9 +840,9 @@ fn a_body_dripping_one_byte_at_a_time_times_out_within_bound() {
 #[test]
 fn tls_is_verified_with_a_hint_and_ca_cert_or_insecure_fix_it() {
     let pki = certs::pki(&["127.0.0.1"]);
-    let server = Server::start_tls(pki.server_config.clone(), |_| {
-        Reply::json(200, fixture("session-active-rtmp-hls.json"))
-    });
+    let server = Server::builder()
+        .tls(pki.server_config.clone())
+        .start(|_| Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json")));
     run(&server, &["active"]).assert_failure(3, "pass --ca-cert FILE");
 
     let dir = tempfile::tempdir().unwrap();
@@ -859,7 +867,9 @@ fn tls_is_verified_with_a_hint_and_ca_cert_or_insecure_fix_it() {
 #[test]
 fn certificate_for_another_name_is_refused() {
     let pki = certs::pki(&["core.example"]);
-    let server = Server::start_tls(pki.server_config.clone(), |_| Reply::json(200, "{}"));
+    let server = Server::builder()
+        .tls(pki.server_config.clone())
+        .start(|_| Reply::json(200, "{}"));
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).unwrap();
@@ -897,7 +907,8 @@ fn core_error_body_is_shown_in_one_line() {
 
 #[test]
 fn unknown_route_404_is_exit_4() {
-    let server = Server::start(|_| Reply::json(404, fixture("error-404-unknown-route.json")));
+    let server =
+        Server::start(|_| Reply::json(404, fixture("datarhei/error-404-unknown-route.json")));
     run(&server, &["summary"]).assert_failure(4, "HTTP 404 Not Found: Not Found");
 }
 
@@ -928,13 +939,9 @@ fn truncated_replies_are_refused() {
     let cut_json = Server::start(|_| Reply::json(200, r#"{"rtmp":[{"id":"a","bytes_rx":1"#));
     run(&cut_json, &["active"]).assert_failure(4, "truncated reply");
 
-    let body = fixture("session-active-rtmp-hls.json");
-    let short = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
-        body.len(),
-        &body[..100]
-    );
-    let cut_body = Server::start(move |_| Reply::Raw(short.clone().into_bytes()));
+    let body = fixture("datarhei/session-active-rtmp-hls.json");
+    let short = Reply::broken_off("application/json", body.as_bytes(), 100);
+    let cut_body = Server::start(move |_| short.clone());
     run(&cut_body, &["active"]).assert_failure(4, "broke off the reply");
 
     let closed = Server::start(|_| Reply::Raw(Vec::new()));
@@ -961,11 +968,11 @@ fn wrong_shapes_and_types_are_refused() {
 
 #[test]
 fn bodies_over_the_size_cap_are_refused() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     run(&server, &["--max-body-size", "1KiB", "active"])
         .assert_failure(4, "larger than --max-body-size (1024 bytes)");
 
-    let body = fixture("session-active-rtmp-hls.json");
+    let body = fixture("datarhei/session-active-rtmp-hls.json");
     let chunked = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
         body.len(),
@@ -979,20 +986,13 @@ fn bodies_over_the_size_cap_are_refused() {
 
 #[test]
 fn redirect_loops_end_and_credentials_do_not_follow_to_another_host() {
-    let looping = Server::start(|req| Reply::Full {
-        status: 302,
-        headers: vec![("Location".into(), req.target.clone())],
-        body: vec![],
-    });
+    let looping = Server::start(|req| Reply::redirect(302, &req.target));
     run(&looping, &["active"]).assert_failure(4, "redirected too often");
 
-    let other = Server::start(|_| Reply::json(200, fixture("session-active-with-jwt.json")));
+    let other =
+        Server::start(|_| Reply::json(200, fixture("datarhei/session-active-with-jwt.json")));
     let target = format!("{}/api/v3/session/active?collectors=rtmp", other.url());
-    let redirecting = Server::start(move |_| Reply::Full {
-        status: 307,
-        headers: vec![("Location".into(), target.clone())],
-        body: vec![],
-    });
+    let redirecting = Server::start(move |_| Reply::redirect(307, &target));
     let out = run(
         &redirecting,
         &["--token", "secret-token", "active", "--json"],
@@ -1009,7 +1009,10 @@ fn a_closed_stdout_pipe_is_not_an_error() {
         .collect();
     let body = json!({"rtmp": many}).to_string();
     let server = Server::start(move |_| Reply::json(200, body.clone()));
-    let mut child = crate::support::binary(&["--url", &server.url(), "active", "-o", "tsv"], &[])
+    let url = server.url();
+    let mut child = Sessions::new()
+        .args(&["--url", &url, "active", "-o", "tsv"])
+        .command()
         .spawn()
         .unwrap();
     drop(child.stdout.take());
@@ -1027,7 +1030,7 @@ fn subcommand_and_source_errors() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let server = serve_fixture("session-active-rtmp-hls.json");
+    let server = serve_fixture("datarhei/session-active-rtmp-hls.json");
     let url = server.url();
     let plain = sessions(&["--url", &url, "active"], &[], None);
     assert!(!plain.stdout.contains('\u{1b}'));
@@ -1101,10 +1104,11 @@ fn no_subcommand_prints_a_short_usage_on_stderr() {
 fn a_login_that_times_out_says_core_delays_a_wrong_password() {
     // Core answers a refused login only after about 5 s.
     let server = Server::start(|req: &Request| {
-        if req.path() == "/api/login" {
-            std::thread::sleep(std::time::Duration::from_millis(1500));
+        let refused = Reply::json(401, fixture("datarhei/error-401-login-bad-password.json"));
+        match req.path() {
+            "/api/login" => refused.after(std::time::Duration::from_millis(1500)),
+            _ => refused,
         }
-        Reply::json(401, fixture("error-401-login-bad-password.json"))
     });
     let url = server.url();
     sessions(

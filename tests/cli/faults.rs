@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::support::http::{Reply, Request, Server};
 use crate::support::ws::{self, Raw, frame_header};
-use crate::support::{Run, certs, fixture, sessions, start};
+use crate::support::{Run, Sessions, certs, fixture, sessions, wait_until};
 use serde_json::json;
 
 /// Start-up, connect and the exit on top of `--timeout`: generous for a loaded 2-core machine, far
@@ -29,7 +29,7 @@ fn assert_within(run: &Run, timeout: Duration) {
 
 /// Runs to the end and returns the run and its peak memory, which must stay under the limit.
 fn run_bounded(args: &[&str]) -> Run {
-    let (run, peak_kib) = start(args, &[], None).finish_with_peak_kib();
+    let (run, peak_kib) = Sessions::new().args(args).start().finish_with_peak_kib();
     assert!(peak_kib > 0, "VmHWM was never read");
     // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!("{args:?}: peak RSS {peak_kib} KiB in {:?}", run.elapsed);
@@ -109,14 +109,13 @@ fn a_gigabyte_stream_is_cut_at_the_cap_with_bounded_memory() {
 
 #[test]
 fn an_https_redirect_down_to_http_is_refused() {
-    let plain = Server::start(|_| Reply::json(200, fixture("session-active-rtmp-hls.json")));
+    let plain =
+        Server::start(|_| Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json")));
     let target = format!("{}/api/v3/session/active", plain.url());
     let pki = certs::pki(&["127.0.0.1"]);
-    let secure = Server::start_tls(pki.server_config, move |_| Reply::Full {
-        status: 302,
-        headers: vec![("Location".into(), target.clone())],
-        body: vec![],
-    });
+    let secure = Server::builder()
+        .tls(pki.server_config)
+        .start(move |_| Reply::redirect(302, &target));
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).unwrap();
@@ -136,7 +135,8 @@ fn an_https_redirect_down_to_http_is_refused() {
 
 #[test]
 fn a_websocket_handshake_dripping_times_out_within_bound() {
-    let url = ws::raw(Raw::DripHandshake(Duration::from_millis(100)));
+    let server = ws::raw(Raw::DripHandshake(Duration::from_millis(100)));
+    let url = server.url_as("ws");
     let timeout = Duration::from_secs(1);
     let run = sessions(&["--url", &url, "--timeout", "1s", "clients"], &[], None);
     run.assert_failure(3, "did not answer within 1s (--timeout)");
@@ -145,7 +145,8 @@ fn a_websocket_handshake_dripping_times_out_within_bound() {
 
 #[test]
 fn a_gigabyte_frame_is_refused_by_its_header() {
-    let url = ws::raw(Raw::HugeFrame(GIB));
+    let server = ws::raw(Raw::HugeFrame(GIB));
+    let url = server.url_as("ws");
     let run = run_bounded(&["--url", &url, "clients"]);
     run.assert_failure(
         4,
@@ -156,7 +157,8 @@ fn a_gigabyte_frame_is_refused_by_its_header() {
 
 #[test]
 fn an_endless_fragmented_message_is_cut_at_the_cap() {
-    let url = ws::raw(Raw::EndlessFragments);
+    let server = ws::raw(Raw::EndlessFragments);
+    let url = server.url_as("ws");
     let run = run_bounded(&["--url", &url, "--max-body-size", "8MiB", "clients"]);
     run.assert_failure(4, "larger than --max-body-size (8388608 bytes)");
     assert_within(&run, Duration::ZERO);
@@ -167,7 +169,8 @@ fn invalid_utf8_in_a_text_frame_is_refused() {
     let payload = b"{\"id\":2,\"x\":\"\xff\xfe\"}";
     let mut frame = frame_header(true, 1, payload.len() as u64);
     frame.extend_from_slice(payload);
-    let url = ws::raw(Raw::Frames(frame));
+    let server = ws::raw(Raw::Frames(frame));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], None);
     run.assert_failure(4, "broke off the WebSocket");
     assert!(
@@ -182,7 +185,8 @@ fn invalid_utf8_in_a_text_frame_is_refused() {
 fn a_websocket_closed_mid_frame_is_a_bad_reply() {
     let mut frame = frame_header(true, 1, 100);
     frame.extend_from_slice(br#"{"id":2,"co"#);
-    let url = ws::raw(Raw::Frames(frame));
+    let server = ws::raw(Raw::Frames(frame));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], None);
     run.assert_failure(4, "closed the WebSocket before answering");
     assert_within(&run, Duration::ZERO);
@@ -194,7 +198,8 @@ fn a_close_reason_reaches_stderr_as_one_line_of_plain_text() {
     let mut frame = frame_header(true, 8, 2 + reason.len() as u64);
     frame.extend_from_slice(&1001u16.to_be_bytes());
     frame.extend_from_slice(reason);
-    let url = ws::raw(Raw::Frames(frame));
+    let server = ws::raw(Raw::Frames(frame));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], None);
     run.assert_failure(4, "closed the WebSocket before answering");
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
@@ -226,10 +231,10 @@ fn slow_auth_core() -> Server {
                 Reply::json(200, json!({ "access_token": ACCESS }).to_string())
             }
             ("GET", "/api/v3/session/active") if req.bearer() == Some(ACCESS) => {
-                std::thread::sleep(Duration::from_millis(1500));
-                Reply::json(200, fixture("session-active-rtmp-hls.json"))
+                Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json"))
+                    .after(Duration::from_millis(1500))
             }
-            _ => Reply::json(401, fixture("error-401-expired-token.json")),
+            _ => Reply::json(401, fixture("datarhei/error-401-expired-token.json")),
         },
     )
 }
@@ -268,9 +273,21 @@ fn passwords_and_tokens_never_show_in_output_or_the_argument_list() {
             if verbose {
                 args.push("-v");
             }
-            let mut running = start(&args, env, stdin);
-            // By now it has logged in and refreshed, and waits on the slow reply.
-            std::thread::sleep(Duration::from_millis(700));
+            let asked_before = core.requests().len();
+            let mut running = Sessions::new().args(&args).envs(env);
+            if let Some(text) = stdin {
+                running = running.stdin(text);
+            }
+            let mut running = running.start();
+            // Once it asks with the fresh token it has logged in and refreshed, and it holds
+            // every secret while it waits on the slow reply.
+            wait_until("the request with the refreshed token", || {
+                let asked = core.requests().into_iter().skip(asked_before);
+                asked
+                    .into_iter()
+                    .any(|r| r.bearer() == Some(ACCESS))
+                    .then_some(())
+            });
             assert_no_secret("/proc/PID/cmdline", &running.proc_file("cmdline"));
             if stdin.is_some() {
                 assert_no_secret("/proc/PID/environ", &running.proc_file("environ"));

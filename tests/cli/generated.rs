@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use clap_complete::Shell;
 use sessions::docs;
 
+use crate::support::Sessions;
+
 const SHELLS: [(Shell, &str); 5] = [
     (Shell::Bash, "sessions.bash"),
     (Shell::Zsh, "_sessions"),
@@ -83,7 +85,9 @@ fn generated_files_match_the_cli() {
 
 #[test]
 fn completions_subcommand_prints_the_committed_script() {
-    let out = crate::support::binary(&["completions", "bash"], &[])
+    let out = Sessions::new()
+        .args(&["completions", "bash"])
+        .command()
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -141,16 +145,15 @@ fn man_pages_are_ascii_and_say_exit_status_environment_files_and_examples() {
 
 #[test]
 fn the_long_version_names_commit_target_and_tls() {
-    let out = crate::support::binary(&["--version"], &[])
-        .output()
-        .unwrap();
+    let out = Sessions::new().args(&["--version"]).command().output();
+    let out = out.unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], concat!("sessions ", env!("CARGO_PKG_VERSION")));
     assert!(lines[1].starts_with("commit: "), "{text}");
     assert!(lines[2].starts_with("target: "), "{text}");
     assert!(lines[3].starts_with("tls: rustls"), "{text}");
-    let short = crate::support::binary(&["-V"], &[]).output().unwrap();
+    let short = Sessions::new().args(&["-V"]).command().output().unwrap();
     assert_eq!(
         short.stdout,
         lines[0]
@@ -175,16 +178,14 @@ fn completion_offers_the_config_files_context_names() {
     let complete = |index: &str, words: &[&str]| {
         let mut args = vec!["--", "sessions"];
         args.extend_from_slice(words);
-        let out = crate::support::binary(
-            &args,
-            &[
-                ("HOME", home.path().to_str().unwrap()),
-                ("SESSIONS_COMPLETE", "bash"),
-                ("_CLAP_COMPLETE_INDEX", index),
-            ],
-        )
-        .output()
-        .unwrap();
+        let out = Sessions::new()
+            .args(&args)
+            .env("HOME", home.path().to_str().unwrap())
+            .env("SESSIONS_COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", index)
+            .command()
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0));
         String::from_utf8(out.stdout).unwrap()
     };

@@ -12,9 +12,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
-use crate::support::local::eventually;
 use crate::support::servers::schedule::{self, Planned, Shape, unix};
-use crate::support::{Run, binary, sessions};
+use crate::support::{Run, Sessions, sessions, wait_until};
 
 const CORE: &[Planned] = &[
     Planned {
@@ -102,7 +101,10 @@ struct Collector {
 impl Collector {
     fn start(home: &Path, args: &[&str]) -> Collector {
         let home = home.to_str().unwrap();
-        let mut child = binary(args, &[("HOME", home)])
+        let mut child = Sessions::new()
+            .args(args)
+            .envs(&[("HOME", home)])
+            .command()
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -124,7 +126,7 @@ impl Collector {
     fn stop(mut self) -> (Option<i32>, Vec<String>, Vec<String>) {
         let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
         rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-        let status = eventually(Duration::from_secs(5), || self.child.try_wait().unwrap());
+        let status = wait_until("what the test waits for", || self.child.try_wait().unwrap());
         self.finish(status.code())
     }
 

@@ -7,13 +7,13 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::json;
 
+use crate::support::http::free_port;
 use crate::support::http::{Reply, Request, Server};
-use crate::support::local::{command, eventually, free_port, run};
 use crate::support::sessions;
+use crate::support::{Sessions, wait_until};
 
 /// The secrets in the ffmpeg command line below.
 const SECRETS: [&str; 5] = [
@@ -198,8 +198,7 @@ fn collect_stores_prints_and_serves_masked_stream_keys() {
         db.to_str().unwrap(),
     ];
     let collect = Collecting::start(home.path(), &args);
-    let patience = Duration::from_secs(10);
-    let active = eventually(patience, || {
+    let active = wait_until("what the test waits for", || {
         let reply = TcpStream::connect(("127.0.0.1", http))
             .ok()
             .map(|_| http_get(http, "/api/v3/session/active?collectors=ffmpeg"))?;
@@ -208,7 +207,7 @@ fn collect_stores_prints_and_serves_masked_stream_keys() {
     assert_no_secret("--listen's active sessions", &active);
     // The process ends: its sessions are stored and printed.
     std::fs::remove_dir_all(root.path().join("4242")).unwrap();
-    let printed = eventually(patience, || {
+    let printed = wait_until("what the test waits for", || {
         let lines = collect.lines.lock().unwrap().clone();
         (lines.len() >= SHOWN.len()).then_some(lines)
     });
@@ -255,4 +254,19 @@ fn servers_urls_and_queries_are_masked_where_the_session_is_built() {
             assert!(run.stdout.contains("cam"), "{}", run.stdout);
         }
     }
+}
+
+/// The binary with this HOME and PATH (ffmpeg's stand-in is found on it), nothing else of the
+/// user's environment.
+fn command(home: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let path = std::env::var("PATH").unwrap_or_default();
+    let home = home.to_string_lossy();
+    Sessions::new()
+        .args(args)
+        .envs(&[("PATH", &path), ("HOME", &home)])
+        .command()
+}
+
+fn run(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    command(home, args).output().unwrap()
 }

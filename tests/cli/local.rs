@@ -1,17 +1,18 @@
 //! The local collector against real loopback sockets, the real /proc and its own datarhei source.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
-use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use crate::support::local::{command, eventually, free_port, json, pair, run};
+use crate::support::http::free_port;
+use crate::support::local::{Collector, churn, pair, trickle};
+use crate::support::{Sessions, wait_until};
 use serde_json::Value;
 
-const PATIENCE: Duration = Duration::from_secs(10);
+/// `sessions ARGS` with HOME at `home` (PATH kept), which must succeed: its JSON.
+fn json(home: &std::path::Path, args: &[&str]) -> Value {
+    Sessions::new().home(home).args(args).json()
+}
 
 fn find<'a>(sessions: &'a Value, local: &str, remote: &str) -> Option<&'a Value> {
     sessions
@@ -21,9 +22,10 @@ fn find<'a>(sessions: &'a Value, local: &str, remote: &str) -> Option<&'a Value>
         .find(|s| s["local"] == local && s["remote"] == remote)
 }
 
-/// The sessions once both ends report the byte counts the test moved (an ACK may trail a read).
+/// The sessions once `check` holds: both ends report the byte counts the test moved (an ACK
+/// may trail a read), or a collector's poll has seen what the test did.
 fn settled(home: &std::path::Path, args: &[&str], check: impl Fn(&Value) -> bool) -> Value {
-    eventually(PATIENCE, || {
+    wait_until("the sessions the test expects", || {
         let v = json(home, args);
         check(&v).then_some(v)
     })
@@ -141,18 +143,7 @@ fn bit_rates_come_from_two_samples() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let p = pair(&listener, 1, 0);
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeder = {
-        let stop = Arc::clone(&stop);
-        let mut client = p.client.try_clone().unwrap();
-        std::thread::spawn(move || {
-            let chunk = [1u8; 4096];
-            while !stop.load(Ordering::Relaxed) {
-                client.write_all(&chunk).unwrap();
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        })
-    };
+    let feeder = trickle(&p.client);
     let drain = {
         let mut server = p.server.try_clone().unwrap();
         std::thread::spawn(move || {
@@ -173,8 +164,7 @@ fn bit_rates_come_from_two_samples() {
             "json",
         ],
     );
-    stop.store(true, Ordering::Relaxed);
-    feeder.join().unwrap();
+    drop(feeder);
     let srv = p.server_addr().to_string();
     let s = v
         .as_array()
@@ -441,8 +431,11 @@ fn port_map_entries_add_or_replace() {
     let replace = [format!("rtmp+={}", port(&a)), format!("rtmp={}", port(&b))];
     assert_eq!(collector_of(&replace, &a_srv), None);
     assert_eq!(collector_of(&replace, &b_srv).as_deref(), Some("rtmp"));
-    let out = run(home.path(), &["active", "--port-map", "rtmp+=x"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = Sessions::new()
+        .home(home.path())
+        .args(&["active", "--port-map", "rtmp+=x"])
+        .run();
+    out.assert_failure(2, "rtmp+=x");
 }
 
 #[test]
@@ -463,63 +456,8 @@ fn bad_local_flags_are_usage_errors() {
             "2026-01-01",
         ],
     ] {
-        let out = run(home.path(), args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with("sessions: "), "{err}");
-        assert!(out.stdout.is_empty());
-    }
-}
-
-/// A `collect` process whose stdout lines are gathered as they come.
-struct Collector {
-    child: std::process::Child,
-    lines: Arc<Mutex<Vec<Value>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Collector {
-    fn start(home: &std::path::Path, args: &[&str]) -> Collector {
-        let mut child = command(home, args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&lines);
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let line = line.unwrap();
-                sink.lock()
-                    .unwrap()
-                    .push(serde_json::from_str(&line).unwrap());
-            }
-        });
-        Collector {
-            child,
-            lines,
-            reader: Some(reader),
-        }
-    }
-
-    fn printed(&self) -> Vec<Value> {
-        self.lines.lock().unwrap().clone()
-    }
-
-    fn wait_for_http(&self, port: u16) {
-        eventually(PATIENCE, || TcpStream::connect(("127.0.0.1", port)).ok());
-    }
-}
-
-impl Drop for Collector {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
+        let out = Sessions::new().home(home.path()).args(args).run();
+        out.assert_failure(2, "");
     }
 }
 
@@ -593,16 +531,29 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     );
     drop(live);
 
-    // Sessions that end are stored, then printed.
+    // Sessions that end are stored, then printed: each is seen by a poll (what `--listen`
+    // serves is the last poll's), then closed.
+    let rtmp = [
+        "--url",
+        &url,
+        "active",
+        "--collectors",
+        "rtmp",
+        "-o",
+        "json",
+    ];
     let mut expected = Vec::new();
     for i in 0..3u64 {
         let p = pair(&listener, 1000 + i as usize, 0);
         expected.push((p.server_addr().ip().to_string(), 1000 + i));
-        std::thread::sleep(Duration::from_millis(300));
+        let (srv, cli) = (p.server_addr().to_string(), p.client_addr().to_string());
+        settled(home.path(), &rtmp, |v| find(v, &srv, &cli).is_some());
     }
-    let printed = eventually(PATIENCE, || {
+    // Other tests' ffmpeg jobs on this machine may end meanwhile: only rtmp rows count here.
+    let printed = wait_until("eight finished rtmp sessions printed", || {
         let lines = collect.printed();
-        (lines.len() >= 8).then_some(lines)
+        let rtmp = lines.iter().filter(|l| l["collector"] == "rtmp").count();
+        (rtmp >= 8).then_some(lines)
     });
     for (_, rx) in &expected {
         assert!(
@@ -643,26 +594,14 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     );
 
     // Churn, and a SIGKILL in the middle of it.
-    let stop = Arc::new(AtomicBool::new(false));
-    let churn = {
-        let stop = Arc::clone(&stop);
-        let listener = listener.try_clone().unwrap();
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let p = pair(&listener, 10_000, 10);
-                std::thread::sleep(Duration::from_millis(100));
-                drop(p);
-            }
-        })
-    };
+    let churning = churn(&listener);
     let before = collect.printed().len();
-    eventually(PATIENCE, || {
+    wait_until("ten more finished sessions printed", || {
         (collect.printed().len() > before + 10).then_some(())
     });
     collect.child.kill().unwrap();
     collect.child.wait().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    churn.join().unwrap();
+    drop(churning);
     let printed = collect.printed();
     drop(collect);
 
@@ -673,6 +612,13 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     assert_eq!(check, "ok");
     let stored: i64 = conn
         .query_row("SELECT count(*) FROM finished", [], |r| r.get(0))
+        .unwrap();
+    let stored_rtmp: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM finished WHERE collector = 'rtmp'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(
         stored as usize >= printed.len(),
@@ -711,10 +657,10 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
             "json",
         ],
     );
-    assert_eq!(local["collectors"][0]["finished"]["sessions"], stored);
+    assert_eq!(local["collectors"][0]["finished"]["sessions"], stored_rtmp);
     // … and per UTC day.
     let today = &printed[0]["closed_at"].as_str().unwrap()[..10];
-    for (day, expected) in [(today, stored), ("2000-01-01", 0)] {
+    for (day, expected) in [(today, stored_rtmp), ("2000-01-01", 0)] {
         let v = json(
             home.path(),
             &[
@@ -753,6 +699,8 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
         &[inode_of(&p.client)],
     );
     let map = format!("rtmp={port}");
+    let http = free_port();
+    let listen = format!("127.0.0.1:{http}");
     let collect = Collector::start(
         home.path(),
         &[
@@ -763,15 +711,33 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
             proc_root.path().to_str().unwrap(),
             "--port-map",
             &map,
+            "--listen",
+            &listen,
             "--db",
             db.to_str().unwrap(),
         ],
     );
-    // Seen with its socket's bytes for a few polls, then the socket closes: its rtmp rows end.
-    std::thread::sleep(Duration::from_millis(600));
+    collect.wait_for_http(http);
+    // What `--listen` serves is the last poll's view.
+    let api = format!("http://127.0.0.1:{http}");
+    let polled = [
+        "--url",
+        &api,
+        "active",
+        "--collectors",
+        "rtmp,ffmpeg",
+        "-o",
+        "json",
+    ];
+    let rows = |v: &Value| v.as_array().unwrap().clone();
+    let job = |v: &Value| rows(v).into_iter().find(|s| s["id"] == "4242:out0");
+    // A poll sees the job with its socket's bytes; then the socket closes: its rtmp rows end.
+    settled(home.path(), &polled, |v| {
+        job(v).is_some_and(|s| s["tx_bytes"] == 5000)
+    });
     let server = p.server_addr().to_string();
     drop(p);
-    eventually(PATIENCE, || {
+    wait_until("the rtmp row printed with its bytes", || {
         collect
             .printed()
             .iter()
@@ -779,10 +745,12 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
             .then_some(())
     });
     assert!(!collect.printed().iter().any(|l| l["collector"] == "ffmpeg"));
-    // A poll later the process ends too.
-    std::thread::sleep(Duration::from_millis(300));
+    // A poll sees the job without its socket; then the process ends too.
+    settled(home.path(), &polled, |v| {
+        job(v).is_some() && !rows(v).iter().any(|s| s["local"] == server)
+    });
     std::fs::remove_dir_all(proc_root.path().join("4242")).unwrap();
-    let line = eventually(PATIENCE, || {
+    let line = wait_until("the ffmpeg row printed", || {
         collect
             .printed()
             .into_iter()
@@ -822,13 +790,11 @@ fn collect_listen_checks_the_token() {
     );
     collect.wait_for_http(http);
     let url = format!("http://127.0.0.1:{http}");
-    let out = run(home.path(), &["--url", &url, "active", "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Sessions::new()
+        .home(home.path())
+        .args(&["--url", &url, "active", "-o", "json"])
+        .run();
+    assert_eq!(out.code, 5, "{}", out.stderr);
     let ok = json(
         home.path(),
         &["--url", &url, "--token", "s3cret", "active", "-o", "json"],
@@ -844,7 +810,7 @@ fn collect_listen_checks_the_token() {
     let mut collect = collect;
     let pid = rustix::process::Pid::from_raw(collect.child.id() as i32).unwrap();
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-    let status = eventually(PATIENCE, || collect.child.try_wait().unwrap());
+    let status = wait_until("collect to stop", || collect.child.try_wait().unwrap());
     assert_eq!(status.code(), Some(0));
 }
 
@@ -869,20 +835,16 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     let p = pair(&listener, 10, 10);
     let map = format!("rtmp={}", listener.local_addr().unwrap().port());
     // As nobody, this test process (root's) cannot be read: its sockets lose their process.
-    let out = std::process::Command::new(setpriv)
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(crate::support::BIN)
-        .args(["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = Sessions::new()
+        .via(
+            "/usr/bin/setpriv",
+            &["--reuid=65534", "--regid=65534", "--clear-groups"],
+        )
+        .args(&["active", "--port-map", &map, "--sample", "0s", "-o", "json"])
+        .env("PATH", &std::env::var("PATH").unwrap_or_default())
+        .run();
+    out.assert_success();
+    let v = out.json();
     let s = find(
         &v,
         &p.server_addr().to_string(),
@@ -891,7 +853,7 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     .unwrap();
     assert_eq!(s["reference"], "");
     assert!(s["extra"].get("pid").is_none());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = &out.stderr;
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("sessions: warning: "), "{err}");
     assert!(

@@ -5,6 +5,7 @@
 
 mod collect_daemon;
 mod contexts;
+mod contract;
 mod datarhei;
 mod docs;
 mod faults;

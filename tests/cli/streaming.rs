@@ -62,10 +62,3 @@ fn tsv_row(stdout: &str, start: &[&str]) -> Vec<String> {
         .unwrap_or_else(|| panic!("no row {start:?} in {} lines", stdout.lines().count()));
     line.split('\t').map(str::to_string).collect()
 }
-
-/// A captured sample under tests/fixtures, parsed.
-fn sample(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}

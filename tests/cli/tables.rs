@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::support::http::{Reply, Server};
 use crate::support::pty;
-use crate::support::sessions;
+use crate::support::{sessions, wait_until};
 
 /// One Core session of `collector`, numbered `i`, with Core's long process ids as reference.
 fn core_session(collector: &str, i: usize) -> Value {
@@ -396,9 +396,9 @@ fn ctrl_c_leaves_the_watch_screen() {
         80,
         24,
     );
-    while server.requests().len() < 3 {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until("three polls", || {
+        (server.requests().len() >= 3).then_some(())
+    });
     let pid = rustix::process::Pid::from_child(&running.child);
     rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
     let seen = running.finish();
@@ -409,7 +409,7 @@ fn ctrl_c_leaves_the_watch_screen() {
 
 #[test]
 fn a_watch_of_this_machine_ages_sessions_from_first_sight() {
-    let rtmp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let rtmp = crate::support::local::listener();
     let pair = crate::support::local::pair(&rtmp, 1000, 1000);
     let map = format!("rtmp={}", rtmp.local_addr().unwrap().port());
     let client = pair.client_addr().to_string();

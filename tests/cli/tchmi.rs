@@ -2,11 +2,10 @@
 //! exit codes, one-line errors, and a password that never leaks.
 
 use serde_json::{Value, json};
-use std::io::Write;
 use std::time::Duration;
 
-use crate::support::Run;
 use crate::support::ws::{ADMIN, Behaviour, Fault, Level, PASSWORD, Server};
+use crate::support::{Run, http};
 
 /// Runs the binary with a clean environment plus `env`, feeding `stdin`; the password must never
 /// show up in what it prints.
@@ -58,7 +57,7 @@ fn clients_as_administrator_with_a_domain_login() {
         "",
     );
     assert_eq!(json_of(&run), expected_clients());
-    let sent = server.received_at_least(3);
+    let sent = server.received();
     assert_eq!(
         sent[0],
         json!({"requestType": "ReadWrite", "id": 1, "commands": [{"symbol": "Login",
@@ -128,7 +127,7 @@ fn subscriptions_with_lengths_and_durations() {
         ])
     );
     assert_eq!(
-        server.received_at_least(2)[1]["commands"][0]["writeValue"],
+        server.received()[1]["commands"][0]["writeValue"],
         json!({"readValueJsonLength": true, "averageDuration": true})
     );
 }
@@ -144,10 +143,7 @@ fn plain_subscriptions_ask_for_nothing_extra() {
             "average_duration_iso8601": null, "symbols": ["Diagnostics::SERVERTIME"]})
     );
     assert_eq!(subs.as_array().unwrap().len(), 3);
-    assert_eq!(
-        server.received_at_least(2)[1]["commands"][0].get("writeValue"),
-        None
-    );
+    assert_eq!(server.received()[1]["commands"][0].get("writeValue"), None);
 }
 
 #[test]
@@ -267,7 +263,7 @@ fn a_guest_is_refused_with_a_hint() {
         )
     );
     assert_eq!(
-        server.received_at_least(1).len(),
+        server.received().len(),
         1,
         "no Login or Logout without credentials"
     );
@@ -302,7 +298,7 @@ fn a_wrong_password_is_an_auth_error() {
     );
     assert!(!run.stderr.contains("not-the-password"));
     assert_eq!(
-        server.received_at_least(1).len(),
+        server.received().len(),
         1,
         "nothing is asked after a failed login"
     );
@@ -453,12 +449,7 @@ fn wss_to_a_plain_port_is_a_tls_failure() {
 
 #[test]
 fn refused_connections_are_unreachable() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("ws://127.0.0.1:{port}/");
+    let url = format!("ws://127.0.0.1:{}/", http::free_port());
     let run = sessions(&["--url", &url, "clients"], &[], "");
     run.assert_failure(3, "connection refused");
 }
@@ -485,18 +476,12 @@ fn usage_errors_name_the_sources_that_can() {
 
 #[test]
 fn an_http_server_is_not_a_websocket() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        use std::io::Read;
-        let (mut conn, _) = listener.accept().unwrap();
-        let mut buf = [0u8; 4096];
-        let _ = conn.read(&mut buf);
-        let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-    });
-    let url = format!("ws://127.0.0.1:{port}/");
+    let server = http::Server::start(|_| http::Reply::new(404, "text/plain", ""));
+    let url = server.url_as("ws");
     let run = sessions(&["--url", &url, "clients"], &[], "");
     run.assert_failure(4,
         "answered the WebSocket upgrade with HTTP 404 Not Found: is --url the TwinCAT HMI Server's address",
     );
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.requests()[0].header("upgrade"), Some("websocket"));
 }

@@ -138,6 +138,3 @@ impl Source for Icecast {
         self.web.each_within(sessions, |s| self.kill(s)).await
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -113,8 +113,13 @@ pub fn parse_limit(body: &[u8]) -> Result<Limit<u64>, DecodeError> {
 mod tests {
     use super::*;
     use crate::model::Timestamp;
-    use crate::source::loopback::fixture;
     use std::time::Duration;
+
+    /// A captured reply under tests/fixtures.
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
 
     const NOW: u64 = 1_796_040_000;
 

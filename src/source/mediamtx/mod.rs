@@ -190,6 +190,3 @@ impl Source for Mediamtx {
         self.web.each_within(sessions, |s| self.post_kick(s)).await
     }
 }
-
-#[cfg(test)]
-mod tests;

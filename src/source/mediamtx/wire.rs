@@ -147,8 +147,13 @@ impl WireItem {
 mod tests {
     use super::*;
     use crate::model::Timestamp;
-    use crate::source::loopback::fixture;
     use std::time::Duration;
+
+    /// A captured reply under tests/fixtures.
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
 
     fn parse(name: &str, collector: Collector) -> Page {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_040_600);

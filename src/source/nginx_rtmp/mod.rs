@@ -148,6 +148,3 @@ impl Source for NginxRtmp {
             .await
     }
 }
-
-#[cfg(test)]
-mod tests;

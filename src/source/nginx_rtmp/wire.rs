@@ -145,8 +145,13 @@ fn client_session(
 mod tests {
     use super::*;
     use crate::model::Timestamp;
-    use crate::source::loopback::fixture;
     use std::time::Duration;
+
+    /// A captured reply under tests/fixtures.
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
 
     const NOW: u64 = 1_796_040_000;
 

@@ -152,6 +152,3 @@ impl Source for Srs {
         self.web.each_within(sessions, |s| self.delete(&s.id)).await
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -19,7 +19,7 @@ fn script(world: &World, steps: &[Step]) -> String {
          cd work\n",
     );
     let mut background = Vec::new();
-    let port = crate::support::local::free_port();
+    let port = crate::support::http::free_port();
     for (n, step) in steps.iter().enumerate() {
         match step {
             Step::Script { text, .. } => {

@@ -22,28 +22,34 @@ pub struct World {
 }
 
 fn core_stand_in(request: &Request) -> Reply {
-    let token = fixture("login-ok.json");
+    let token = fixture("datarhei/login-ok.json");
     let access: serde_json::Value = serde_json::from_str(&token).unwrap();
     let access = access["access_token"].as_str().unwrap().to_string();
     let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
     match (request.method.as_str(), request.path()) {
         ("POST", "/api/login") if body["password"] == ws::PASSWORD => Reply::json(200, token),
-        ("POST", "/api/login") => Reply::json(401, fixture("error-401-login-bad-password.json")),
+        ("POST", "/api/login") => {
+            Reply::json(401, fixture("datarhei/error-401-login-bad-password.json"))
+        }
         _ if request.bearer().is_some_and(|b| b != access) => {
-            Reply::json(401, fixture("error-401-bad-token.json"))
+            Reply::json(401, fixture("datarhei/error-401-bad-token.json"))
         }
         ("GET", "/api/v3/session/active") => {
-            Reply::json(200, fixture("session-active-rtmp-hls.json"))
+            Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json"))
         }
-        ("GET", "/api/v3/session") => Reply::json(200, fixture("session-summary-rtmp-hls.json")),
-        _ => Reply::json(404, fixture("error-404-unknown-route.json")),
+        ("GET", "/api/v3/session") => {
+            Reply::json(200, fixture("datarhei/session-summary-rtmp-hls.json"))
+        }
+        _ => Reply::json(404, fixture("datarhei/error-404-unknown-route.json")),
     }
 }
 
 impl World {
     pub fn start() -> World {
         let pki = certs::pki(&["127.0.0.1"]);
-        let core_tls = Server::start_tls(pki.server_config, core_stand_in);
+        let core_tls = Server::builder()
+            .tls(pki.server_config)
+            .start(core_stand_in);
         let hmi = ws::Server::tls(ws::Behaviour::default());
         let hmi_ca = hmi.ca_pem.clone().unwrap();
         let text = std::fs::read_to_string(repo().join("docs/contexts.md")).unwrap();
@@ -135,7 +141,8 @@ pub fn prepare(world: &World, block: &Block, dir: &Path, script: &str) -> Comman
         write(&config.join("certs/line3-root.pem"), &world.hmi_ca);
     }
     write(&dir.join("script"), script);
-    let access: serde_json::Value = serde_json::from_str(&fixture("login-ok.json")).unwrap();
+    let access: serde_json::Value =
+        serde_json::from_str(&fixture("datarhei/login-ok.json")).unwrap();
     let path = format!(
         "{}:{}",
         bin.display(),

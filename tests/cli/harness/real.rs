@@ -3,11 +3,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::{fixture_path, sample_text};
 use crate::support::servers::ffmpeg::{self, Audio};
 use crate::support::servers::icecast::Icecast;
 use crate::support::servers::nginx_rtmp::{self, NginxRtmp};
-use crate::support::servers::{element, elements, get, wait_for};
+use crate::support::servers::{element, elements, get};
+use crate::support::wait_until;
+use crate::support::{fixture, fixture_path};
 
 /// The tags of an XML page in order, attribute values and text left out: what a captured
 /// fixture must share with the live page.
@@ -37,7 +38,7 @@ fn check_fixture(name: &str, live: &str) {
     if blessing() {
         std::fs::write(fixture_path(name), live).unwrap();
     }
-    let kept = sample_text(name);
+    let kept = fixture(name);
     assert_eq!(skeleton(&kept), skeleton(live), "{name} vs the live page");
 }
 
@@ -91,7 +92,7 @@ fn nginx_rtmp_stat_shows_publisher_and_player_and_control_drops_one() {
     assert_eq!(left[0].id, publishing.id);
     check_fixture("captured/nginx-rtmp/stat-after-drop.xml", &nginx.stat());
     // The dropped player ends by itself: its server closed the connection.
-    wait_for("the dropped player to end", || {
+    wait_until("the dropped player to end", || {
         (!player.running()).then_some(())
     });
     publisher.assert_running();

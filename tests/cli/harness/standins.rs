@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{sample, sample_text};
 use crate::support::servers::mediamtx::{self, Conn, Kind, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
 use crate::support::servers::{fetch, get};
+use crate::support::{fixture, fixture_json};
 
 #[test]
 fn mediamtx_stand_in_pages_every_item_in_exactly_page_count_requests() {
@@ -59,8 +59,8 @@ fn mediamtx_stand_in_pages_every_item_in_exactly_page_count_requests() {
 
 #[test]
 fn mediamtx_stand_in_answers_as_the_samples() {
-    let page0 = sample("mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json");
-    let page1 = sample("mediamtx/v3-rtmpconns-list-itemsPerPage2-page1.json");
+    let page0 = fixture_json("mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json");
+    let page1 = fixture_json("mediamtx/v3-rtmpconns-list-itemsPerPage2-page1.json");
     let items = [
         page0["items"].as_array().unwrap().clone(),
         page1["items"].as_array().unwrap().clone(),
@@ -78,7 +78,7 @@ fn mediamtx_stand_in_answers_as_the_samples() {
     ] {
         conns.push(Conn::from_item(
             kind,
-            &sample(&format!("mediamtx/{file}"))["items"][0],
+            &fixture_json(&format!("mediamtx/{file}"))["items"][0],
         ));
     }
     let options = mediamtx::Options {
@@ -105,17 +105,21 @@ fn mediamtx_stand_in_answers_as_the_samples() {
         ("moqsessions", "v3-moqsessions-list-empty.json"),
     ] {
         let listed = call("GET", &format!("/v3/{kind}/list"));
-        assert_eq!(listed.json(), sample(&format!("mediamtx/{file}")), "{kind}");
+        assert_eq!(
+            listed.json(),
+            fixture_json(&format!("mediamtx/{file}")),
+            "{kind}"
+        );
     }
     let zero = call("GET", "/v3/rtmpconns/list?itemsPerPage=0");
     assert_eq!(
         (zero.status, zero.json()),
-        (400, sample("mediamtx/v3-list-itemsPerPage0-400.json"))
+        (400, fixture_json("mediamtx/v3-list-itemsPerPage0-400.json"))
     );
     let off = call("GET", "/v3/rtmpsconns/list");
     assert_eq!(
         (off.status, off.body),
-        (404, sample_text("mediamtx/v3-disabled-server-404.txt"))
+        (404, fixture("mediamtx/v3-disabled-server-404.txt"))
     );
     let refused = fetch("GET", &format!("{}/v3/rtmpconns/list", server.url()), None);
     assert_eq!(refused.status, 401);
@@ -129,17 +133,17 @@ fn mediamtx_stand_in_answers_as_the_samples() {
     let kicked = call("POST", &format!("/v3/rtmpconns/kick/{id}"));
     assert_eq!(
         (kicked.status, kicked.json()),
-        (200, sample("mediamtx/v3-kick-ok.json"))
+        (200, fixture_json("mediamtx/v3-kick-ok.json"))
     );
     let again = call("POST", &format!("/v3/rtmpconns/kick/{id}"));
     assert_eq!(
         (again.status, again.json()),
-        (404, sample("mediamtx/v3-kick-not-found-404.json"))
+        (404, fixture_json("mediamtx/v3-kick-not-found-404.json"))
     );
     assert_eq!(call("POST", "/v3/rtmpconns/kick/nope").status, 400);
     assert_eq!(call("GET", "/v3/rtmpconns/list").json()["itemCount"], 2);
 
-    let legacy = sample("mediamtx/v1.16-rtmpconns-list.json");
+    let legacy = fixture_json("mediamtx/v1.16-rtmpconns-list.json");
     let old = MediaMtx::start_with(
         vec![Conn::from_item(Kind::Rtmp, &legacy["items"][0])],
         mediamtx::Options {
@@ -206,7 +210,7 @@ fn srs_stand_in_truncates_like_srs_and_pages_completely() {
 fn srs_stand_in_answers_byte_for_byte_as_the_captures() {
     // The capture without `count` was taken a moment before the one with it (other `alive`s):
     // its 10 clients plus the 2 it left out make the server it came from.
-    let default = sample("srs/api-v1-clients-default.json");
+    let default = fixture_json("srs/api-v1-clients-default.json");
     let mut earlier: Vec<Client> = default["clients"]
         .as_array()
         .unwrap()
@@ -222,14 +226,14 @@ fn srs_stand_in_answers_byte_for_byte_as_the_captures() {
     assert_eq!(earlier.len(), 12);
     let before = Srs::start(earlier);
     let first = get(&format!("{}/api/v1/clients/", before.url()), None);
-    assert_eq!(first.body, sample_text("srs/api-v1-clients-default.json"));
+    assert_eq!(first.body, fixture("srs/api-v1-clients-default.json"));
 
     let server = Srs::start_with(Client::captured(), Some(("admin", "srs-pw")));
     let auth = Some(("admin", "srs-pw"));
     let call = |method: &str, path: &str| fetch(method, &format!("{}{path}", server.url()), auth);
     assert_eq!(
         call("GET", "/api/v1/clients/?count=100").body,
-        sample_text("srs/api-v1-clients-count100.json")
+        fixture("srs/api-v1-clients-count100.json")
     );
     let moved = call("GET", "/api/v1/clients?count=100");
     assert_eq!(
@@ -238,7 +242,7 @@ fn srs_stand_in_answers_byte_for_byte_as_the_captures() {
     );
 
     let streams = call("GET", "/api/v1/streams/").json();
-    let captured = sample("srs/api-v1-streams.json");
+    let captured = fixture_json("srs/api-v1-streams.json");
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&streams["streams"][0]), keys(&captured["streams"][0]));
     assert_eq!(streams["streams"][0]["clients"], 12);
@@ -248,7 +252,7 @@ fn srs_stand_in_answers_byte_for_byte_as_the_captures() {
     );
 
     let deleted = call("DELETE", "/api/v1/clients/a352nc8l");
-    assert_eq!(deleted.body, sample_text("srs/api-v1-client-delete.json"));
+    assert_eq!(deleted.body, fixture("srs/api-v1-client-delete.json"));
     assert_eq!(
         call("DELETE", "/api/v1/clients/a352nc8l").body,
         r#"{"code":2049}"#
@@ -271,10 +275,10 @@ fn srs_stand_in_answers_byte_for_byte_as_the_captures() {
         (401, None)
     );
 
-    let one = sample("srs/api-v1-client-get-flv.json");
+    let one = fixture_json("srs/api-v1-client-get-flv.json");
     let single = Srs::start(vec![Client::from_json(&one["client"])]);
     let got = get(&format!("{}/api/v1/clients/a352nc8l", single.url()), None);
-    assert_eq!(got.body, sample_text("srs/api-v1-client-get-flv.json"));
+    assert_eq!(got.body, fixture("srs/api-v1-client-get-flv.json"));
 }
 
 /// What makes de-duplication and complete paging necessary: between two page requests a client

@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::addresses::{Kicking, escape_xml, kinds, xml};
-use crate::support::http::{Reply, Request, Server, closed_port};
+use crate::support::http::{Reply, Request, Server, free_port};
 use crate::support::{pty, sessions};
 
 /// Distinctive, with characters JSON and URLs escape, so every echoed form can be looked for.
@@ -167,7 +167,7 @@ fn masking_leaves_the_tools_own_words_alone() {
             srs.port
         ),
     );
-    let port = closed_port();
+    let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let args = [
         "--source", "srs", "--url", &url, "--user", "admin", "active",

@@ -1,9 +1,7 @@
 //! Bounded memory: whatever the reply's shape, the process stays under 2 × `--max-body-size` +
 //! 64 MiB, or the reply is refused with one line naming that limit.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{
     MIB, answering, assert_quick, bare_client, ceiling_kib, core_answering, hmi_answering,
@@ -11,7 +9,7 @@ use super::{
 };
 use crate::support::http::{Reply, Server};
 use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
-use crate::support::ws::frame_header;
+use crate::support::ws::{self, Raw};
 
 /// `n` sessions that are nothing but `{}`: 3 bytes of reply each, 200 bytes of rows.
 fn empty_sessions(n: usize) -> String {
@@ -124,7 +122,8 @@ fn a_history_of_many_remotes_is_refused_within_the_memory_budget() {
 #[test]
 fn a_tchmi_reply_too_large_to_hold_is_refused_before_it_is_parsed() {
     // A million registered commands: each would become a JSON map in its session's `extra`.
-    let url = hmi_answering(&one_client(1_000_000));
+    let hmi = hmi_answering(&one_client(1_000_000));
+    let url = hmi.url_as("ws");
     let (run, peak_kib) = run_measured(&["--url", &url, "active"]);
     run.assert_failure(
         4,
@@ -138,7 +137,8 @@ fn a_tchmi_reply_too_large_to_hold_is_refused_before_it_is_parsed() {
     let key = "k".repeat(4 << 20);
     let reply =
         format!(r#"{{"id":2,"commands":[{{"readValue":{{"clients":{{"{key}":[{sockets}]}}}}}}]}}"#);
-    let url = hmi_answering(&reply);
+    let hmi = hmi_answering(&reply);
+    let url = hmi.url_as("ws");
     let args = ["--url", &url, "--max-body-size", "8MiB", "clients"];
     let (run, peak_kib) = run_measured(&args);
     run.assert_failure(
@@ -321,47 +321,11 @@ fn icecast_mounts_are_asked_for_a_few_at_a_time() {
     assert_quick(&run, Duration::from_millis(3500));
 }
 
-/// A WebSocket server that floods pings as fast as it can and never reads: the pongs it never
-/// collects must not pile up in our memory.
-fn ping_flood() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let Ok((mut stream, _)) = listener.accept() else {
-            return;
-        };
-        let mut request = Vec::new();
-        let mut byte = [0u8; 1];
-        while !request.ends_with(b"\r\n\r\n") {
-            if stream.read(&mut byte).unwrap_or(0) == 0 {
-                return;
-            }
-            request.push(byte[0]);
-        }
-        let text = String::from_utf8_lossy(&request).to_string();
-        let key = text
-            .lines()
-            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
-            .unwrap_or_default();
-        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-        let answer = format!(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
-        );
-        let mut ping = frame_header(true, 9, 125);
-        ping.extend_from_slice(&[b'p'; 125]);
-        let burst = ping.repeat(512);
-        let started = Instant::now();
-        if stream.write_all(answer.as_bytes()).is_err() {
-            return;
-        }
-        while started.elapsed() < Duration::from_secs(10) && stream.write_all(&burst).is_ok() {}
-    });
-    format!("ws://127.0.0.1:{port}/")
-}
-
 #[test]
 fn a_server_flooding_pings_without_reading_keeps_memory_small() {
-    let url = ping_flood();
+    // The pongs it never collects must not pile up in our memory.
+    let server = ws::raw(Raw::PingFlood);
+    let url = server.url_as("ws");
     let (run, peak_kib) = run_measured(&["--url", &url, "--timeout", "2s", "clients"]);
     // Either the timeout or the full write buffer ends it; memory stays small either way.
     assert!(matches!(run.code, 3 | 4), "{run:?}");

@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::support::http::{Reply, Server};
 use crate::support::ws::{self, Raw, frame_header};
-use crate::support::{Run, Usage, start};
+use crate::support::{Run, Sessions, Usage};
 
 pub const MIB: u64 = 1024 * 1024;
 
@@ -34,7 +34,7 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
 }
 
 pub fn run_used(args: &[&str]) -> (Run, Usage) {
-    let (run, usage) = start(args, &[], None).finish_with_usage();
+    let (run, usage) = Sessions::new().args(args).start().finish_with_usage();
     assert!(usage.peak_kib > 0, "VmHWM was never read");
     // Shown with --nocapture: the figures docs/robustness.md quotes.
     eprintln!(
@@ -58,7 +58,7 @@ pub fn assert_quick(run: &Run, limit: Duration) {
 
 /// A TwinCAT HMI stand-in that answers every connection at once with `reply` as one text frame
 /// (a client without credentials sends only ListActiveSessions, request 2).
-pub fn hmi_answering(reply: &str) -> String {
+pub fn hmi_answering(reply: &str) -> Server {
     let mut frame = frame_header(true, 1, reply.len() as u64);
     frame.extend_from_slice(reply.as_bytes());
     ws::raw(Raw::Frames(frame))

@@ -238,7 +238,8 @@ fn a_tchmi_frame_whose_id_is_not_ours_is_skipped() {
         frames.extend(frame_header(true, 1, text.len() as u64));
         frames.extend_from_slice(text.as_bytes());
     }
-    let url = ws::raw(Raw::Frames(frames));
+    let server = ws::raw(Raw::Frames(frames));
+    let url = server.url_as("ws");
     let run = sessions(
         &["--url", &url, "clients", "-o", "tsv", "--no-headers"],
         &[],

@@ -42,11 +42,7 @@ fn the_login_never_follows_a_redirect_to_another_origin() {
         });
         let to = format!("{}/api/login", elsewhere.url());
         let core = Server::start(move |req: &Request| match req.path() {
-            "/api/login" => Reply::Full {
-                status,
-                headers: vec![("Location".into(), to.clone())],
-                body: vec![],
-            },
+            "/api/login" => Reply::redirect(status, &to),
             _ => Reply::json(200, "{}"),
         });
         let url = core.url();
@@ -139,7 +135,8 @@ fn secrets_a_server_echoes_are_masked_on_every_path_to_stderr() {
     let reason = format!("password '{PASSWORD}' is wrong");
     let failed = json!({"id": 1, "error": {"code": 4097, "domain": "TcHmiSrv",
         "message": "AUTH_FAILED", "reason": reason}});
-    let url = hmi_answering(&failed.to_string());
+    let hmi = hmi_answering(&failed.to_string());
+    let url = hmi.url_as("ws");
     let args = ["-v", "--url", &url, "--user", "admin", "clients"];
     let run = sessions(&args, &[("SESSIONS_PASSWORD", PASSWORD)], None);
     assert_eq!((run.code, run.stdout.as_str()), (5, ""), "{}", run.stderr);
@@ -154,7 +151,8 @@ fn secrets_a_server_echoes_are_masked_on_every_path_to_stderr() {
     close.extend_from_slice(format!("bye {PASSWORD}").as_bytes());
     let mut frames = frame_header(true, 8, close.len() as u64);
     frames.extend_from_slice(&close);
-    let url = ws::raw(Raw::Frames(frames));
+    let server = ws::raw(Raw::Frames(frames));
+    let url = server.url_as("ws");
     let args = ["--url", &url, "--user", "admin", "clients"];
     let run = sessions(&args, &[("SESSIONS_PASSWORD", PASSWORD)], None);
     run.assert_failure(4, "closed the WebSocket before answering (bye *** (1008))");

@@ -40,6 +40,7 @@ fn one_client_with_a_million_commands_renders_in_linear_time() {
     let small = hmi_answering(&one_client(100_000));
     let large = hmi_answering(&one_client(1_000_000));
     for format in ["table", "wide", "tsv", "json", "ndjson"] {
+        let (small, large) = (small.url_as("ws"), large.url_as("ws"));
         assert_linear(&small, &large, 10, &["clients", "-o", format]);
     }
 }
@@ -74,8 +75,7 @@ fn the_kicks_of_one_server_share_one_timeout() {
             r#"{"pageCount":1,"items":[{"id":"k1"},{"id":"k2"},{"id":"k3"},{"id":"k4"}]}"#,
         ),
         path if path.starts_with("/v3/rtmpconns/kick/") => {
-            std::thread::sleep(Duration::from_millis(700));
-            Reply::json(200, "{}")
+            Reply::json(200, "{}").after(Duration::from_millis(700))
         }
         _ => Reply::json(404, "404 page not found"),
     });

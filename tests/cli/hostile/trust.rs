@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::support::http::{Reply, Request, Server};
-use crate::support::{Run, binary, sessions};
+use crate::support::{Run, Sessions, sessions};
 
 const SECRET: &str = "ctx-pw-4417";
 const TOKEN: &str = "ctx-tok-9921";
@@ -357,7 +357,7 @@ fn a_signal_during_output_file_leaves_no_temporary_file() {
         std::fs::write(&out, "before\n").unwrap();
         let path = out.to_str().unwrap();
         let args = ["--url", &url, "active", "-o", "json", "--output-file", path];
-        let mut child = binary(&args, &[]).spawn().unwrap();
+        let mut child = Sessions::new().args(&args).command().spawn().unwrap();
         let started = Instant::now();
         // Wait for the temporary file, then stop the process while it is being written.
         while temporary_files(dir.path()).is_empty() {

@@ -3,14 +3,11 @@
 //! closed mid-body. Each is exit 4, one line on stderr naming the server, nothing on stdout.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::ask;
+use crate::support::fixture;
 use crate::support::http::{Reply, Request, Server};
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn reply(status: u16, content_type: &str, body: &[u8]) -> Reply {
     Reply::Full {
@@ -42,28 +39,28 @@ fn kinds() -> Vec<Kind> {
             source: "mediamtx",
             path: "",
             content_type: "application/json; charset=utf-8",
-            good: fixture("mediamtx/v3-rtspsessions-list.json"),
+            good: fixture("mediamtx/v3-rtspsessions-list.json").into_bytes(),
             wrong_shape: br#"{"status":"ok","items":[]}"#,
         },
         Kind {
             source: "srs",
             path: "",
             content_type: "application/json",
-            good: fixture("srs/api-v1-clients-count100.json"),
+            good: fixture("srs/api-v1-clients-count100.json").into_bytes(),
             wrong_shape: br#"{"code":0,"server":"vid-htk9716","clients":{"id":"x"}}"#,
         },
         Kind {
             source: "nginx-rtmp",
             path: "/stat",
             content_type: "text/xml",
-            good: fixture("nginx_rtmp/stat.xml"),
+            good: fixture("nginx_rtmp/stat.xml").into_bytes(),
             wrong_shape: b"<?xml version=\"1.0\"?><icestats><source mount=\"/a\"/></icestats>",
         },
         Kind {
             source: "icecast",
             path: "",
             content_type: "text/xml",
-            good: fixture("icecast/admin-listmounts-with-listeners.xml"),
+            good: fixture("icecast/admin-listmounts-with-listeners.xml").into_bytes(),
             wrong_shape: b"<?xml version=\"1.0\"?><rtmp><server/></rtmp>",
         },
     ]
@@ -130,7 +127,7 @@ fn a_refusal_in_the_body_and_an_unknown_api_are_exit_4_too() {
     ask("mediamtx", &elsewhere.url(), &["active"], &[])
         .assert_failure(4, "has no /v3/info: is --url MediaMTX's API");
     // nginx-rtmp's control module answers a count; anything else is no kick.
-    let stat = fixture("nginx_rtmp/stat.xml");
+    let stat = fixture("nginx_rtmp/stat.xml").into_bytes();
     let nginx = Server::start(move |req: &Request| match req.path() {
         "/stat" => reply(200, "text/xml", &stat),
         _ => reply(
@@ -161,7 +158,6 @@ fn a_refusal_in_the_body_and_an_unknown_api_are_exit_4_too() {
 fn one_timeout_bounds_every_page_of_a_listing() {
     use crate::support::servers::srs::Client;
     let server = Server::start(|req: &Request| {
-        std::thread::sleep(std::time::Duration::from_millis(400));
         let start: u32 = req
             .target
             .split_once("start=")
@@ -171,15 +167,11 @@ fn one_timeout_bounds_every_page_of_a_listing() {
             .map(|n| Client::numbered(n).json())
             .collect();
         let body = format!(r#"{{"code":0,"clients":[{}]}}"#, page.join(","));
-        reply(200, "application/json", body.as_bytes())
+        reply(200, "application/json", body.as_bytes()).after(Duration::from_millis(400))
     });
     let run = ask("srs", &server.url(), &["--timeout", "1s", "active"], &[]);
     run.assert_failure(3, "did not answer within 1s (--timeout)");
-    assert!(
-        run.elapsed < std::time::Duration::from_secs(3),
-        "{:?}",
-        run.elapsed
-    );
+    assert!(run.elapsed < Duration::from_secs(3), "{:?}", run.elapsed);
     // Each request alone was well within the second: the limit is the listing's.
     assert!(server.requests().len() >= 2, "{}", server.requests().len());
 }

@@ -3,7 +3,6 @@
 //! `watch`'s events with rates from two looks.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -11,14 +10,16 @@ use super::{ask, rows};
 use crate::support::http::{Reply, Request, Server};
 use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
 use crate::support::servers::srs::{Client, Srs};
-use crate::support::servers::wait_for;
-use crate::support::{Run, fixture, sessions, start};
+use crate::support::wait_until;
+use crate::support::{Run, Sessions, fixture, sessions};
 
 /// A datarhei Core stand-in answering the captured replies (4 rtmp and 2 hls sessions).
 pub(super) fn core() -> Server {
     Server::start(|req: &Request| match req.path() {
-        "/api/v3/session/active" => Reply::json(200, fixture("session-active-rtmp-hls.json")),
-        "/api/v3/session" => Reply::json(200, fixture("session-summary-rtmp-hls.json")),
+        "/api/v3/session/active" => {
+            Reply::json(200, fixture("datarhei/session-active-rtmp-hls.json"))
+        }
+        "/api/v3/session" => Reply::json(200, fixture("datarhei/session-summary-rtmp-hls.json")),
         _ => Reply::json(404, "{}"),
     })
 }
@@ -192,16 +193,15 @@ fn watch_reports_added_updated_and_removed_with_rates_from_two_looks() {
     let args = [
         "--source", "mediamtx", "--url", &url, "watch", "-o", "ndjson",
     ];
-    let running = start(
-        &[&args[..], &["--rounds", "2", "--interval", "1500ms"]].concat(),
-        &[],
-        None,
-    );
-    // One round asks the seven kinds once; change the server before the next round.
-    wait_for("the first round", || {
-        (server.requests().len() >= 7).then_some(())
+    let running = Sessions::new()
+        .args(&args)
+        .args(&["--rounds", "2", "--interval", "1500ms"])
+        .start();
+    // One round asks the seven kinds once: change the server once all seven are answered (a
+    // request is logged before its answer is made), well before the next round.
+    wait_until("the first round's seven answers", || {
+        (server.served() >= 7).then_some(())
     });
-    std::thread::sleep(Duration::from_millis(300));
     server.update(|conns| {
         conns[1].rx_bytes += 125_000;
         conns.remove(2);

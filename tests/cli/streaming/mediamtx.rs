@@ -1,28 +1,22 @@
 //! The MediaMTX stand-in with thousands of sessions of five kinds (two kinds switched off):
 //! `sessions` fetches every page of every kind, no more, gives the captured values exactly,
-//! summarises, kicks by kind, and answers a refused login with exit 5.
+//! summarises, kicks by kind, and answers a refused login with exit 5. Then the MediaMTX paging
+//! of `paginate.go` and the captured replies served as they are: page counts that lie, every
+//! list switched off, Basic auth and JWTs, kicks refused, and replies that cannot be used.
+
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
-use super::{ask, by_id, rows, sample, tsv_row};
+use super::{ask, by_id, rows, tsv_row};
+use crate::support::http::{Reply, Routes, Server};
 use crate::support::servers::mediamtx::{self, Conn, Kind, MediaMtx};
+use crate::support::{fixture, fixture_json};
 
 /// The captured items (one per kind, three RTMP connections) and numbered ones: 2,348 RTMP
 /// connections (three pages of 1,000), exactly one full page of SRT, 121 HLS, 151 WebRTC.
 fn many() -> Vec<Conn> {
-    let mut conns = Vec::new();
-    for (kind, file) in [
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
-        (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page1.json"),
-        (Kind::Rtsp, "v3-rtspsessions-list.json"),
-        (Kind::Srt, "v3-srtconns-list.json"),
-        (Kind::Webrtc, "v3-webrtcsessions-list.json"),
-        (Kind::Hls, "v3-hlssessions-list.json"),
-    ] {
-        let page = sample(&format!("mediamtx/{file}"));
-        let items = page["items"].as_array().unwrap();
-        conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
-    }
+    let mut conns = Conn::captured();
     for (kind, count) in [
         (Kind::Rtmp, 2345),
         (Kind::Srt, 999),
@@ -284,7 +278,7 @@ fn a_refused_login_is_exit_5_and_an_old_server_still_gives_exact_bytes() {
     );
 
     // v1.16: only bytesReceived/bytesSent, and no HLS route at all.
-    let legacy = sample("mediamtx/v1.16-rtmpconns-list.json");
+    let legacy = fixture_json("mediamtx/v1.16-rtmpconns-list.json");
     let old = MediaMtx::start_with(
         vec![Conn::from_item(Kind::Rtmp, &legacy["items"][0])],
         mediamtx::Options {
@@ -298,4 +292,366 @@ fn a_refused_login_is_exit_5_and_an_old_server_still_gives_exact_bytes() {
         (&listed[0]["rx_bytes"], &listed[0]["tx_bytes"]),
         (&json!(4856128937u64), &json!(79657))
     );
+}
+
+/// An item as MediaMTX lists it, with this id: created 12:00:01.5 at UTC+1, 10 bytes in, 2000
+/// out.
+fn item(id: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","created":"2026-11-30T12:00:01.5+01:00","remoteAddr":"198.51.100.7:5000","state":"read","path":"live/cam","query":"","user":"","userAgent":"","inboundBytes":10,"outboundBytes":2000,"bytesReceived":10,"bytesSent":2000}}"#
+    )
+}
+
+fn numbered(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}-{i:05}")).collect()
+}
+
+/// MediaMTX paging as `paginate.go` does over the ids of each kind that is switched on (its
+/// list route by name), gin's plain 404 for the others, and `/v3/info`.
+fn paging(kinds: HashMap<&'static str, Vec<String>>) -> Server {
+    Server::start(move |req| {
+        let off = || Reply::text(404, fixture("mediamtx/v3-disabled-server-404.txt"));
+        if req.path() == "/v3/info" {
+            return Reply::json(200, fixture("mediamtx/v3-info.json"));
+        }
+        let kind = req.path().strip_prefix("/v3/");
+        let Some(ids) = kind
+            .and_then(|p| p.strip_suffix("/list"))
+            .and_then(|k| kinds.get(k))
+        else {
+            return off();
+        };
+        let per_page: usize = req
+            .query("itemsPerPage")
+            .map_or(Some(100), |v| v.parse().ok())
+            .unwrap_or(0);
+        if per_page == 0 {
+            return Reply::json(400, fixture("mediamtx/v3-list-itemsPerPage0-400.json"));
+        }
+        let page: usize = req.query("page").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let items: Vec<String> = ids
+            .iter()
+            .skip(page * per_page)
+            .take(per_page)
+            .map(|id| item(id))
+            .collect();
+        let body = format!(
+            r#"{{"itemCount":{},"pageCount":{},"items":[{}]}}"#,
+            ids.len(),
+            ids.len().div_ceil(per_page),
+            items.join(",")
+        );
+        Reply::json(200, body)
+    })
+}
+
+/// `host:port` of a server, as messages name it.
+fn host(server: &Server) -> String {
+    format!("127.0.0.1:{}", server.port)
+}
+
+#[test]
+fn every_page_of_every_kind_that_is_on_and_a_row_per_kind_present() {
+    let kinds = HashMap::from([
+        ("rtmpconns", numbered("rtmp", 2500)),
+        ("webrtcsessions", numbered("webrtc", 1)),
+        ("rtspsessions", vec![]),
+        ("srtconns", vec![]),
+        ("hlssessions", vec![]),
+    ]);
+    let server = paging(kinds);
+    let url = server.url();
+    let listed = rows(&ask("mediamtx", &url, &["active", "-o", "json"], &[]));
+    assert_eq!(listed.len(), 2501);
+    let rtmp: HashSet<&str> = listed
+        .iter()
+        .filter(|s| s["collector"] == "rtmp")
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rtmp.len(), 2500);
+    let mut lines: Vec<String> = server
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("/v3/rtmp"))
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "GET /v3/rtmpconns/list?page=0&itemsPerPage=1000",
+            "GET /v3/rtmpconns/list?page=1&itemsPerPage=1000",
+            "GET /v3/rtmpconns/list?page=2&itemsPerPage=1000",
+            "GET /v3/rtmpsconns/list?page=0&itemsPerPage=1000",
+        ]
+    );
+    let webrtc = by_id(&listed, "webrtc-00000");
+    assert_eq!(webrtc["collector"], "webrtc");
+    assert_eq!(webrtc["reference"], "live/cam");
+    assert_eq!(webrtc["created_at"], "2026-11-30T11:00:01Z");
+    assert_eq!(
+        (
+            &webrtc["rx_bytes"],
+            &webrtc["tx_bytes"],
+            &webrtc["rx_bit_s"]
+        ),
+        (&json!(10), &json!(2000), &Value::Null)
+    );
+
+    let summary = ask("mediamtx", &url, &["summary", "-o", "json"], &[]);
+    summary.assert_success();
+    let got: Vec<(Value, Value)> = summary.json()["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["collector"].clone(), r["active_sessions"].clone()))
+        .collect();
+    let row = |c: &str, n: u64| (json!(c), json!(n));
+    assert_eq!(
+        got,
+        [
+            row("hls", 0),
+            row("rtmp", 2500),
+            row("rtsp", 0),
+            row("srt", 0),
+            row("webrtc", 1),
+        ],
+        "no rows for the switched-off rtmps and rtsps"
+    );
+
+    // The counters did not move between two looks: a rate of 0, no longer unknown.
+    let args = ["watch", "--collectors", "webrtc", "--rounds", "2"];
+    let watch = ask(
+        "mediamtx",
+        &url,
+        &[&args[..], &["--interval", "100ms"]].concat(),
+        &[],
+    );
+    watch.assert_success();
+    let events: Vec<(Value, Value, Value)> = watch
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|e| {
+            (
+                e["event"].clone(),
+                e["session"]["id"].clone(),
+                e["session"]["rx_bit_s"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (json!("added"), json!("webrtc-00000"), Value::Null),
+            (json!("updated"), json!("webrtc-00000"), json!(0.0)),
+        ]
+    );
+}
+
+#[test]
+fn pages_follow_page_count_and_ids_count_once() {
+    let server = Server::start(|req| {
+        let page = |n: u32| {
+            let name = format!("mediamtx/v3-rtmpconns-list-itemsPerPage2-page{n}.json");
+            Reply::json(200, fixture(&name))
+        };
+        match (req.path(), req.query("page").as_deref()) {
+            ("/v3/rtmpconns/list", Some("0") | Some("1")) => page(0),
+            ("/v3/rtmpconns/list", Some("2")) => page(1),
+            _ => Reply::text(404, fixture("mediamtx/v3-disabled-server-404.txt")),
+        }
+    });
+    let args = ["active", "--collectors", "rtmp", "-o", "json"];
+    let listed = rows(&ask("mediamtx", &server.url(), &args, &[]));
+    // pageCount 2: page 2 is never asked for; page 1 repeats page 0's ids.
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        server.lines(),
+        [
+            "GET /v3/rtmpconns/list?page=0&itemsPerPage=1000",
+            "GET /v3/rtmpconns/list?page=1&itemsPerPage=1000",
+        ]
+    );
+
+    // A server that ignores `page` and claims endless pages is not asked forever.
+    let endless = fixture("mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json")
+        .replace(r#""pageCount": 2"#, r#""pageCount": 999999999"#);
+    assert!(endless.contains("999999999"));
+    let server = Server::start(move |_| Reply::json(200, endless.clone()));
+    let listed = rows(&ask("mediamtx", &server.url(), &args, &[]));
+    assert_eq!((listed.len(), server.requests().len()), (2, 2));
+}
+
+#[test]
+fn a_server_with_every_list_off_is_empty_and_another_server_is_an_error() {
+    let server = paging(HashMap::new());
+    let run = ask(
+        "mediamtx",
+        &server.url(),
+        &["active", "--collectors", "rtmps", "-o", "json"],
+        &[],
+    );
+    run.assert_success();
+    assert_eq!(run.stdout, "[]\n");
+
+    let other = Server::start(|_| Reply::text(404, fixture("mediamtx/v3-disabled-server-404.txt")));
+    let run = ask("mediamtx", &other.url(), &["active"], &[]);
+    run.assert_failure(4, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "sessions: {} has no /v3/info: is --url MediaMTX's API (http://HOST:9997, `api: yes`)?\n",
+            host(&other)
+        )
+    );
+}
+
+#[test]
+fn basic_auth_or_a_jwt_and_refusals_are_exit_5() {
+    let server = Server::start(|req| match req.header("authorization") {
+        Some("Basic YXBpOnNlY3JldA==") | Some("Bearer e30.e30.x") => {
+            Reply::json(200, fixture("mediamtx/v3-hlssessions-list.json"))
+        }
+        _ => Reply::json(401, r#"{"status":"error","error":"authentication error"}"#),
+    });
+    let url = server.url();
+    let hls = ["active", "--collectors", "hls", "-o", "json"];
+    let basic = [&["--user", "api"][..], &hls].concat();
+    assert_eq!(
+        rows(&ask(
+            "mediamtx",
+            &url,
+            &basic,
+            &[("SESSIONS_PASSWORD", "secret")]
+        ))
+        .len(),
+        1
+    );
+    let jwt = [&["--token", "e30.e30.x"][..], &hls].concat();
+    assert_eq!(rows(&ask("mediamtx", &url, &jwt, &[])).len(), 1);
+    let run = ask("mediamtx", &url, &basic, &[("SESSIONS_PASSWORD", "nope")]);
+    run.assert_failure(5, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "sessions: {} refused the login as 'api' (HTTP 401 Unauthorized: authentication error): check --user and the password\n",
+            host(&server)
+        )
+    );
+}
+
+#[test]
+fn kick_posts_to_the_sessions_kind_and_a_refusal_is_exit_4() {
+    let webrtc = "e0f9e038-eb8f-424f-b804-d82098418117";
+    let rtmp = "ed038db4-de38-4784-a6d0-b944a2863a7f";
+    let server = Server::routes(
+        Routes::new()
+            .at(
+                "GET",
+                "/v3/webrtcsessions/list",
+                Reply::json(200, fixture("mediamtx/v3-webrtcsessions-list.json")),
+            )
+            .at(
+                "GET",
+                "/v3/rtmpconns/list",
+                Reply::json(
+                    200,
+                    fixture("mediamtx/v3-rtmpconns-list-itemsPerPage2-page1.json"),
+                ),
+            )
+            .at(
+                "POST",
+                &format!("/v3/webrtcsessions/kick/{webrtc}"),
+                Reply::json(200, fixture("mediamtx/v3-kick-ok.json")),
+            )
+            .on("POST", &format!("/v3/rtmpconns/kick/{rtmp}"), |_| {
+                Reply::json(404, fixture("mediamtx/v3-kick-not-found-404.json"))
+            })
+            .otherwise(Reply::text(
+                404,
+                fixture("mediamtx/v3-disabled-server-404.txt"),
+            )),
+    );
+    let run = ask(
+        "mediamtx",
+        &server.url(),
+        &["kick", webrtc, rtmp, "--yes", "-o", "json"],
+        &[],
+    );
+    let refused = format!(
+        "{} refused to kick rtmp session '{rtmp}' (HTTP 404 Not Found: connection not found): it may have left",
+        host(&server)
+    );
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(run.stderr, format!("sessions: {refused}\n"));
+    let outcomes: Vec<(Value, Value, Value, Value)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["collector"].clone(),
+                o["id"].clone(),
+                o["kicked"].clone(),
+                o["error"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (json!("rtmp"), json!(rtmp), json!(false), json!(refused)),
+            (json!("webrtc"), json!(webrtc), json!(true), Value::Null),
+        ]
+    );
+    let posts: Vec<String> = server
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("POST"))
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            format!("POST /v3/rtmpconns/kick/{rtmp}"),
+            format!("POST /v3/webrtcsessions/kick/{webrtc}"),
+        ]
+    );
+}
+
+#[test]
+fn bad_replies_are_one_line_and_exit_4() {
+    let whole = fixture("mediamtx/v3-srtconns-list.json");
+    let cases = [
+        (
+            Reply::json(200, &whole.as_bytes()[..whole.len() / 2]),
+            "sent a truncated reply: the JSON ends early",
+        ),
+        (
+            Reply::html(200, "<html><body>router login</body></html>"),
+            "answered with an HTML page",
+        ),
+        (
+            Reply::json(200, r#"{"items":{}}"#),
+            "sent a reply of an unexpected shape",
+        ),
+        (
+            Reply::json(500, r#"{"status":"error","error":"boom\nline"}"#),
+            "answered HTTP 500 Internal Server Error: boom line; is --url MediaMTX's API",
+        ),
+    ];
+    for (reply, want) in cases {
+        let server = Server::start(move |_| reply.clone());
+        let run = ask(
+            "mediamtx",
+            &server.url(),
+            &["active", "--collectors", "srt"],
+            &[],
+        );
+        run.assert_failure(4, want);
+        assert_eq!(
+            server.lines(),
+            ["GET /v3/srtconns/list?page=0&itemsPerPage=1000"]
+        );
+    }
 }

@@ -1,10 +1,20 @@
 //! A real nginx with the RTMP module, an ffmpeg publisher and an ffmpeg player: `sessions` lists
-//! both from the stat page, counts them, and kicks the player through the control module.
+//! both from the stat page, counts them, and kicks the player through the control module. Then
+//! the captured stat pages and control answers served as they are: rates summed per stream, a
+//! kick that drops nothing, a control module missing, `auth_basic`, and pages that cannot be
+//! used.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{Value, json};
 
 use super::{ask, by_id, rows, table_row};
+use crate::support::fixture;
+use crate::support::http::{Reply, Server};
 use crate::support::servers::ffmpeg;
 use crate::support::servers::nginx_rtmp::{self, NginxRtmp};
-use crate::support::servers::wait_for;
+use crate::support::wait_until;
 
 #[test]
 fn nginx_rtmp_lists_publisher_and_player_and_kicks_the_player() {
@@ -94,11 +104,184 @@ fn nginx_rtmp_lists_publisher_and_player_and_kicks_the_player() {
     );
     let left = nginx.wait_for_clients("cam1", 1, 0);
     assert_eq!(left[0].id, publishing.id);
-    wait_for("the kicked player to end", || {
+    wait_until("the kicked player to end", || {
         (!player.running()).then_some(())
     });
     publisher.assert_running();
     let listed = rows(&run(&["active", "-o", "json"]));
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["id"], publishing.id.as_str());
+}
+
+/// `host:port` of a server, as messages name it.
+fn host(server: &Server) -> String {
+    format!("127.0.0.1:{}", server.port)
+}
+
+/// `rtmp_stat all` at /stat with the captured page (client 6 playing, 3 and 2 publishing) and
+/// the control module at /control: the first drop of client 6 drops it (the page shows it
+/// gone), any other drops nothing. While `stale` is set the page still shows client 6, as a
+/// listing taken just before it left would.
+fn captured_nginx(stale: Arc<AtomicBool>) -> Server {
+    let dropped = AtomicBool::new(false);
+    Server::start(move |req| match req.path() {
+        "/stat" if dropped.load(Ordering::SeqCst) && !stale.load(Ordering::SeqCst) => {
+            Reply::xml(fixture("nginx_rtmp/stat-after-drop.xml"))
+        }
+        "/stat" => Reply::xml(fixture("nginx_rtmp/stat.xml")),
+        "/control/drop/client"
+            if req.query("clientid").as_deref() == Some("6")
+                && !dropped.swap(true, Ordering::SeqCst) =>
+        {
+            Reply::text(200, fixture("nginx_rtmp/control-drop-client.txt"))
+        }
+        "/control/drop/client" => {
+            Reply::text(200, fixture("nginx_rtmp/control-drop-client-unknown.txt"))
+        }
+        _ => Reply::html(404, "<html><body>404 Not Found</body></html>"),
+    })
+}
+
+#[test]
+fn the_captured_stat_page_lists_summarises_and_kicks_through_the_control_module() {
+    let stale = Arc::new(AtomicBool::new(false));
+    let server = captured_nginx(stale.clone());
+    let stat = format!("{}/stat", server.url());
+    let run = |args: &[&str]| ask("nginx-rtmp", &stat, args, &[]);
+    let listed = rows(&run(&["active", "-o", "json"]));
+    let ids: Vec<&str> = listed.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["2", "3", "6"],
+        "in the order of `active`: by start time"
+    );
+    let summary = run(&["summary", "--collectors", "rtmp", "-o", "json"]);
+    summary.assert_success();
+    let rows_of = summary.json()["collectors"].clone();
+    let rtmp: Vec<(Value, Value, Value, Value)> = rows_of
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let pick = |k: &str| r[k].clone();
+            (
+                pick("collector"),
+                pick("active_sessions"),
+                pick("rx_bit_s"),
+                pick("tx_bit_s"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rtmp,
+        [(json!("rtmp"), json!(3), json!(406352.0), json!(450472.0))]
+    );
+
+    let kicked = run(&["kick", "6", "--yes"]);
+    kicked.assert_success();
+    assert_eq!(kicked.stdout, "disconnected rtmp 6 live/cam1\n");
+    assert_eq!(rows(&run(&["active", "-o", "json"])).len(), 2);
+    // Client 6 listed once more, but gone by the time of the kick.
+    stale.store(true, Ordering::SeqCst);
+    let again = run(&["kick", "6", "--yes", "-o", "json"]);
+    let refused = format!(
+        "{} refused to kick client '6': the control module dropped nothing (it may have left, or another worker has it)",
+        host(&server)
+    );
+    assert_eq!(again.code, 4, "{}", again.stderr);
+    assert_eq!(again.stderr, format!("sessions: {refused}\n"));
+    assert_eq!(again.json()[0]["error"], json!(refused));
+    let kicks: Vec<String> = server
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("control"))
+        .collect();
+    assert_eq!(
+        kicks,
+        ["GET /control/drop/client?srv=0&app=live&name=cam1&clientid=6"; 2]
+    );
+    run(&["active", "--collectors", "webrtc"])
+        .assert_failure(2, "nginx-rtmp has no webrtc sessions");
+}
+
+#[test]
+fn a_missing_control_module_and_auth_basic_refusals() {
+    let server = Server::start(|req| match (req.path(), req.header("authorization")) {
+        ("/stat", Some("Basic b3A6cHc=")) => Reply::xml(fixture("nginx_rtmp/stat.xml")),
+        ("/control/drop/client", Some(_)) => Reply::html(
+            500,
+            "<html><head><title>500 Internal Server Error</title></head></html>",
+        ),
+        _ => Reply::html(
+            401,
+            "<html><head><title>401 Authorization Required</title></head></html>",
+        ),
+    });
+    let stat = format!("{}/stat", server.url());
+    let op = [("SESSIONS_PASSWORD", "pw")];
+    let run = ask(
+        "nginx-rtmp",
+        &stat,
+        &["--user", "op", "kick", "3", "--yes"],
+        &op,
+    );
+    // The control location is the one to check, not --url.
+    let refused = format!(
+        "{} answered the kick with HTTP 500 Internal Server Error: 500 Internal Server Error, not a count: is `rtmp_control all` at /control?",
+        host(&server)
+    );
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!("not disconnected rtmp 3 live/cam1: {refused}\n")
+    );
+    assert_eq!(run.stderr, format!("sessions: {refused}\n"));
+    let run = ask(
+        "nginx-rtmp",
+        &stat,
+        &["active", "--collectors", "rtmp"],
+        &[],
+    );
+    run.assert_failure(5, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "sessions: {} requires a login (HTTP 401 Unauthorized: 401 Authorization Required): pass --user NAME with SESSIONS_PASSWORD or --password-stdin\n",
+            host(&server)
+        )
+    );
+}
+
+#[test]
+fn bad_pages_are_one_line_and_exit_4() {
+    let whole = fixture("nginx_rtmp/stat.xml");
+    let cases = [
+        (
+            Reply::xml(&whole.as_bytes()[..700]),
+            "sent a truncated reply: the XML ends early",
+        ),
+        (
+            Reply::text(200, "{\"rtmp\":[]}"),
+            "sent a reply that is not valid XML",
+        ),
+        (
+            Reply::xml("<icestats><source/></icestats>"),
+            "sent a reply of an unexpected shape (<icestats> where <rtmp> was expected); is --url nginx-rtmp's stat page",
+        ),
+        (
+            Reply::html(200, "<html><body>nginx welcome</body></html>"),
+            "answered with an HTML page",
+        ),
+        (
+            Reply::xml(vec![b' '; (1 << 20) + 1]),
+            "larger than --max-body-size",
+        ),
+    ];
+    for (reply, want) in cases {
+        let server = Server::start(move |_| reply.clone());
+        let stat = format!("{}/stat", server.url());
+        let args = ["--max-body-size", "1MiB", "active", "--collectors", "rtmp"];
+        ask("nginx-rtmp", &stat, &args, &[]).assert_failure(4, want);
+        assert_eq!(server.lines(), ["GET /stat"]);
+    }
 }

@@ -1,12 +1,15 @@
 //! The SRS stand-in with over a thousand clients (SRS gives 10 unless asked for more):
 //! `sessions` pages through all of them, overlapping pages so that clients leaving between two
 //! requests hide nobody, gives the captured values exactly, summarises, kicks, and answers a
-//! refused login with exit 5.
+//! refused login with exit 5. Then SRS's paging over plain client lists, a server that ignores
+//! `start`, Basic auth, kicks refused by SRS's codes, and replies that cannot be used.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{ask, rows, tsv_row};
+use crate::support::http::{Reply, Server};
 use crate::support::servers::srs::{Client, Srs};
+use crate::support::{fixture, fixture_json};
 
 /// The 12 captured clients, 1,200 numbered RTMP players (one past SRS's 30 s window, so with
 /// its own rates), an HLS viewer (nothing to disconnect) and three players of `live/old`.
@@ -265,4 +268,258 @@ fn a_refused_login_is_exit_5() {
         &env,
     ));
     assert_eq!(listed.len(), 12);
+}
+
+/// A client as SRS writes one, with this id and `type`.
+fn client(id: &str, kind: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","vhost":"vid-1","stream":"vid-2","ip":"10.0.0.1","pageUrl":"","swfUrl":"","tcUrl":"rtmp://h/live","url":"/live/cam1","name":"cam1","type":"{kind}","publish":false,"alive":40.5,"send_bytes":1000,"recv_bytes":20,"kbps":{{"recv_30s":1,"send_30s":300}}}}"#
+    )
+}
+
+/// SRS's paging over `ids` as `target` asks for it: `start = max(0, start)`,
+/// `count = max(10, count)`; the clients' types go round five kinds.
+fn page(ids: &[String], target: &str) -> Reply {
+    let number = |k: &str| {
+        let url = reqwest::Url::parse(&format!("http://x{target}")).unwrap();
+        let found = url.query_pairs().find(|(name, _)| name == k);
+        found
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let start = number("start").min(ids.len());
+    let count = number("count").max(10);
+    let end = (start + count).min(ids.len());
+    let kinds = [
+        "rtmp-play",
+        "flv-play",
+        "rtc-play",
+        "srt-publish",
+        "hls-play",
+    ];
+    let items: Vec<String> = ids[start..end]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| client(id, kinds[(start + i) % kinds.len()]))
+        .collect();
+    let body = format!(
+        r#"{{"code":0,"server":"s","clients":[{}]}}"#,
+        items.join(",")
+    );
+    Reply::json(200, body)
+}
+
+fn numbered(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("c{i:05}")).collect()
+}
+
+/// `host:port` of a server, as messages name it.
+fn host(server: &Server) -> String {
+    format!("127.0.0.1:{}", server.port)
+}
+
+#[test]
+fn every_page_is_fetched_and_every_client_listed_once() {
+    let all = numbered(1234);
+    let server = Server::start(move |req| page(&all, &req.target));
+    let url = server.url();
+    let listed = rows(&ask("srs", &url, &["active", "-o", "json"], &[]));
+    assert_eq!(ids(&listed), numbered(1234));
+    assert_eq!(
+        server.lines(),
+        [
+            "GET /api/v1/clients/?start=0&count=500",
+            "GET /api/v1/clients/?start=484&count=500",
+            "GET /api/v1/clients/?start=968&count=500",
+        ]
+    );
+    let flv = listed.iter().find(|s| s["id"] == "c00001").unwrap();
+    assert_eq!(flv["collector"], "http");
+    assert_eq!(
+        (&flv["rx_bytes"], &flv["tx_bytes"]),
+        (&json!(20), &json!(1000))
+    );
+    assert_eq!(flv["tx_bit_s"], json!(300_000.0));
+    let webrtc = rows(&ask(
+        "srs",
+        &url,
+        &["active", "--collectors", "webrtc", "-o", "json"],
+        &[],
+    ));
+    assert_eq!(webrtc.len(), 1234 / 5 + 1);
+}
+
+#[test]
+fn a_server_that_ignores_start_does_not_loop_forever() {
+    let all = numbered(600);
+    let server = Server::start(move |_| page(&all, "/?count=500"));
+    let listed = rows(&ask("srs", &server.url(), &["active", "-o", "json"], &[]));
+    assert_eq!(listed.len(), 500);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn credentials_go_as_basic_auth_and_a_refusal_is_exit_5() {
+    let server = Server::start(|req| match req.header("authorization") {
+        Some("Basic YWRtaW46QURN") => Reply::json(200, fixture("srs/api-v1-clients-default.json")),
+        _ => Reply::text(401, "Unauthorized"),
+    });
+    let url = server.url();
+    let admin = ["--user", "admin", "active", "-o", "json"];
+    let listed = rows(&ask("srs", &url, &admin, &[("SESSIONS_PASSWORD", "ADM")]));
+    assert_eq!(listed.len(), 10);
+    let run = ask("srs", &url, &["active"], &[]);
+    run.assert_failure(5, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "sessions: {} requires a login (HTTP 401 Unauthorized: Unauthorized): pass --user NAME with SESSIONS_PASSWORD or --password-stdin\n",
+            host(&server)
+        )
+    );
+    ask(
+        "srs",
+        &url,
+        &["--user", "admin", "summary"],
+        &[("SESSIONS_PASSWORD", "wrong")],
+    )
+    .assert_failure(5, "refused the login as 'admin'");
+}
+
+#[test]
+fn kick_deletes_the_client_and_a_refusal_is_exit_4() {
+    // The captured clients, and one whose id needs escaping in a path, which has left.
+    let mut listing = fixture_json("srs/api-v1-clients-default.json");
+    let mut gone = listing["clients"][0].clone();
+    gone["id"] = json!("zzz/../x");
+    gone["type"] = json!("rtmp-play");
+    listing["clients"].as_array_mut().unwrap().push(gone);
+    let server = Server::start(move |req| match (req.method.as_str(), req.path()) {
+        ("GET", "/api/v1/clients/") => Reply::json(200, listing.to_string()),
+        ("DELETE", "/api/v1/clients/a352nc8l") => {
+            Reply::json(200, fixture("srs/api-v1-client-delete.json"))
+        }
+        _ => Reply::json(200, r#"{"code":2049}"#),
+    });
+    let run = ask(
+        "srs",
+        &server.url(),
+        &["kick", "a352nc8l", "zzz/../x", "--yes", "-o", "json"],
+        &[],
+    );
+    let refused = format!(
+        "{} refused to kick client 'zzz/../x': SRS code 2049 (no such client: it may have left)",
+        host(&server)
+    );
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(run.stderr, format!("sessions: {refused}\n"));
+    let outcomes: Vec<(Value, Value, Value)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].clone(), o["kicked"].clone(), o["error"].clone()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (json!("a352nc8l"), json!(true), Value::Null),
+            (json!("zzz/../x"), json!(false), json!(refused)),
+        ]
+    );
+    let deletes: Vec<String> = server
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("DELETE"))
+        .collect();
+    assert_eq!(
+        deletes,
+        [
+            "DELETE /api/v1/clients/a352nc8l",
+            "DELETE /api/v1/clients/zzz%2F..%2Fx"
+        ]
+    );
+}
+
+#[test]
+fn bad_replies_are_one_line_and_exit_4() {
+    let whole = fixture("srs/api-v1-clients-default.json");
+    let cases = [
+        (
+            Reply::json(200, &whole.as_bytes()[..100]),
+            "sent a truncated reply: the JSON ends early",
+        ),
+        (
+            Reply::html(502, "<html><body><h1>502 Bad Gateway</h1></body></html>"),
+            "answered HTTP 502 Bad Gateway: 502 Bad Gateway; is --url SRS's HTTP API",
+        ),
+        (
+            Reply::html(200, "<html>welcome</html>"),
+            "answered with an HTML page",
+        ),
+        (
+            Reply::json(200, r#"{"code":0,"clients":[{"id":1}]}"#),
+            "sent a reply of an unexpected shape",
+        ),
+        (
+            Reply::json(200, r#"{"code":1001}"#),
+            "refused the client list (SRS code 1001)",
+        ),
+        (
+            Reply::json(200, vec![b' '; 5000]),
+            "larger than --max-body-size (4096 bytes)",
+        ),
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n{\"code\":0,".to_vec()),
+            "broke off the reply",
+        ),
+    ];
+    for (reply, want) in cases {
+        let server = Server::start(move |_| reply.clone());
+        let run = ask(
+            "srs",
+            &server.url(),
+            &["--max-body-size", "4096B", "active"],
+            &[],
+        );
+        run.assert_failure(4, want);
+        assert_eq!(server.lines(), ["GET /api/v1/clients/?start=0&count=500"]);
+    }
+}
+
+#[test]
+fn summary_counts_each_collector_and_collectors_srs_lacks_are_refused() {
+    let body = fixture("srs/api-v1-clients-count100-after35s.json");
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let summary = ask("srs", &url, &["summary", "-o", "json"], &[]);
+    summary.assert_success();
+    let got: Vec<(Value, Value, Value, Value)> = summary.json()["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let pick = |k: &str| r[k].clone();
+            (
+                pick("collector"),
+                pick("active_sessions"),
+                pick("rx_bit_s"),
+                pick("tx_bit_s"),
+            )
+        })
+        .collect();
+    let rtmp = got.iter().find(|r| r.0 == "rtmp").unwrap();
+    assert_eq!(
+        (&rtmp.1, &rtmp.2, &rtmp.3),
+        (&json!(11), &json!(375_000.0), &json!(3_751_000.0))
+    );
+    let http = got.iter().find(|r| r.0 == "http").unwrap();
+    assert_eq!((&http.1, &http.3), (&json!(1), &json!(377_000.0)));
+    assert_eq!(got.len(), 5);
+    let run = ask("srs", &url, &["active", "--collectors", "ffmpeg"], &[]);
+    run.assert_failure(2, "");
+    assert_eq!(
+        run.stderr,
+        "sessions: SRS has no ffmpeg sessions (its collectors: hls, http, rtmp, srt, webrtc)\n"
+    );
 }

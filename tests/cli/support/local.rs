@@ -1,35 +1,16 @@
-//! Helpers for the local collector's tests: the built binary run with a clean environment,
-//! loopback connections that have moved a known number of bytes, and a free port.
+//! Helpers for the local collector's tests: loopback connections that have moved a known number of bytes, traffic and churn made in the
+//! background, and a listening port whose connections are the subject.
 
+use std::io::{BufRead, BufReader};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
-/// A command for the built binary with only PATH kept and HOME set to `home`.
-pub fn command(home: &Path, args: &[&str]) -> Command {
-    let path = std::env::var("PATH").unwrap_or_default();
-    let home = home.to_string_lossy();
-    super::binary(args, &[("PATH", &path), ("HOME", &home)])
-}
-
-/// Runs the binary to completion.
-pub fn run(home: &Path, args: &[&str]) -> Output {
-    command(home, args).output().unwrap()
-}
-
-/// Runs the binary and parses its JSON output, failing the test on a non-zero exit.
-pub fn json(home: &Path, args: &[&str]) -> serde_json::Value {
-    let out = run(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
+use super::{Sessions, wait_until};
 
 /// Both ends of an established loopback connection after `up` bytes went client → server and
 /// `down` bytes server → client, all of them read by the other side.
@@ -73,23 +54,116 @@ pub fn move_bytes(from: &mut TcpStream, to: &mut TcpStream, n: usize) {
     }
 }
 
-/// A port nothing listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A listening loopback port whose connections are a test's subject: what the local collector
+/// then finds on this machine.
+pub fn listener() -> TcpListener {
+    TcpListener::bind("127.0.0.1:0").unwrap()
 }
 
-/// Retries `probe` until it returns `Some`, for at most `limit`.
-pub fn eventually<T>(limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = probe() {
-            return v;
+/// Writes 4 KiB on a copy of `stream` every 5 ms (some 6 Mbit/s) until dropped: traffic for the
+/// rates of two samples to measure.
+pub fn trickle(stream: &TcpStream) -> Background {
+    let mut stream = stream.try_clone().unwrap();
+    Background::run(move || {
+        let _ = stream.write_all(&[1u8; 4096]);
+        std::thread::sleep(Duration::from_millis(5));
+    })
+}
+
+/// Opens connections to `listener` one after another (10,000 bytes up, 10 down), each held
+/// 100 ms and closed, until dropped: sessions ending all the time.
+pub fn churn(listener: &TcpListener) -> Background {
+    let listener = listener.try_clone().unwrap();
+    Background::run(move || {
+        let connection = pair(&listener, 10_000, 10);
+        std::thread::sleep(Duration::from_millis(100));
+        drop(connection);
+    })
+}
+
+/// A thread repeating one step until dropped (then stopped and joined).
+pub struct Background {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    fn run(mut step: impl FnMut() + Send + 'static) -> Background {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                step();
+            }
+        });
+        Background {
+            stop,
+            thread: Some(thread),
         }
-        assert!(start.elapsed() < limit, "gave up after {limit:?}");
-        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A `collect` process whose stdout lines are gathered as they come.
+pub struct Collector {
+    pub child: std::process::Child,
+    lines: Arc<Mutex<Vec<serde_json::Value>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Collector {
+    pub fn start(home: &std::path::Path, args: &[&str]) -> Collector {
+        let mut child = Sessions::new()
+            .home(home)
+            .args(args)
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let line = line.unwrap();
+                sink.lock()
+                    .unwrap()
+                    .push(serde_json::from_str(&line).unwrap());
+            }
+        });
+        Collector {
+            child,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    pub fn printed(&self) -> Vec<serde_json::Value> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    pub fn wait_for_http(&self, port: u16) {
+        wait_until("collect to listen", || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        });
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
     }
 }

@@ -1,5 +1,8 @@
-//! Test support: real loopback servers, certificates made in the test, and a runner for the
-//! built binary with the user's environment cleared.
+//! The test kit, one of each: the loopback HTTP server every stand-in runs on ([`http`]), the
+//! builder that runs the binary with the user's environment cleared ([`Sessions`]), the fixture
+//! loader ([`fixture`]) and the wait for something to have happened ([`wait_until`]); with the
+//! stand-ins and real servers on top ([`servers`], [`ws`]), certificates made per test, a
+//! terminal, and the local collector's connections.
 
 pub mod certs;
 pub mod http;
@@ -9,6 +12,7 @@ pub mod servers;
 pub mod ws;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -66,60 +70,147 @@ pub fn available(present: bool, why: &str) -> bool {
     false
 }
 
-/// The built binary, for a wrapper such as `setpriv` that runs it.
+/// How long any wait may take before the test fails: far more than anything here needs on a
+/// loaded 2-core machine.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The one wait of the tests: retries `probe` every 20 ms until it gives `Some`, and fails the
+/// test naming `what` after [`WAIT`]. A test waits for what it needs to have happened (a request
+/// came, a poll saw a socket), never for a fixed time that stands in for it.
+pub fn wait_until<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(start.elapsed() < WAIT, "waited {WAIT:?} for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The built binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
 
-/// The one way a test starts `sessions`: these arguments, the user's environment cleared (no
-/// HOME, no SESSIONS_*, no proxies) and only the variables given, stdin closed, output piped.
-pub fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
-    isolated(cmd, env)
+/// The one way a test runs `sessions` (as just's tests build their `Test`): arguments, the only
+/// environment variables it gets (the user's are cleared: no HOME, no SESSIONS_*, no proxies),
+/// stdin, and a wrapper program if any; then [`run`](Sessions::run) it to its end,
+/// [`start`](Sessions::start) it, or take its [`command`](Sessions::command) to spawn otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct Sessions {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: Option<String>,
+    /// A program (and its arguments) that runs the binary: `sh -c 'ulimit …'`, `setpriv`.
+    via: Vec<String>,
 }
 
-/// [`binary`] under `ulimit -n LIMIT` (soft and hard, so the binary cannot raise it), for the
-/// tests of many targets at once.
-pub fn binary_with_open_files(limit: u32, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new("/bin/sh");
-    cmd.arg("-c")
-        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-        .arg(BIN)
-        .args(args);
-    isolated(cmd, env)
+impl Sessions {
+    pub fn new() -> Sessions {
+        Sessions::default()
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Sessions {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Sessions {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn envs(self, vars: &[(&str, &str)]) -> Sessions {
+        vars.iter().fold(self, |s, (k, v)| s.env(k, v))
+    }
+
+    /// HOME is `home` and the caller's PATH is kept: the local collector's tests.
+    pub fn home(self, home: &Path) -> Sessions {
+        let path = std::env::var("PATH").unwrap_or_default();
+        let home = home.to_string_lossy().into_owned();
+        self.env("PATH", &path).env("HOME", &home)
+    }
+
+    /// Written to its standard input, which is then closed.
+    pub fn stdin(mut self, text: &str) -> Sessions {
+        self.stdin = Some(text.into());
+        self
+    }
+
+    /// Under `ulimit -n limit` (soft and hard, so the binary cannot raise it).
+    pub fn open_files(self, limit: u32) -> Sessions {
+        let limit = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
+        self.via("/bin/sh", &["-c", &limit])
+    }
+
+    /// Run by `program args…` with the binary and its arguments after them.
+    pub fn via(mut self, program: &str, args: &[&str]) -> Sessions {
+        self.via = std::iter::once(program)
+            .chain(args.iter().copied())
+            .map(String::from)
+            .collect();
+        self
+    }
+
+    /// The command: stdin closed, stdout and stderr piped.
+    pub fn command(&self) -> Command {
+        let mut cmd = match self.via.split_first() {
+            Some((program, args)) => {
+                let mut cmd = Command::new(program);
+                cmd.args(args).arg(BIN);
+                cmd
+            }
+            None => Command::new(BIN),
+        };
+        cmd.args(&self.args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    /// Starts it without waiting (stdin a pipe, given its text and closed).
+    pub fn start(&self) -> Running {
+        let mut cmd = self.command();
+        cmd.stdin(Stdio::piped());
+        let started = Instant::now();
+        let mut child = cmd.spawn().expect("spawn sessions");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = &self.stdin {
+            input.write_all(text.as_bytes()).expect("write stdin");
+        }
+        drop(input);
+        Running { child, started }
+    }
+
+    pub fn run(&self) -> Run {
+        self.start().finish()
+    }
+
+    /// Runs it, which must succeed, and parses its output as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let run = self.run();
+        run.assert_success();
+        run.json()
+    }
 }
 
-fn isolated(mut cmd: Command, env: &[(&str, &str)]) -> Command {
-    cmd.env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Runs `sessions` with only the variables given (no HOME, no SESSIONS_*, no proxies of the user).
+/// [`Sessions`] with these arguments and variables, and stdin if given, run to its end: the
+/// shorthand most tests use.
 pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-    start(args, env, stdin).finish()
+    let run = Sessions::new().args(args).envs(env);
+    match stdin {
+        Some(text) => run.stdin(text),
+        None => run,
+    }
+    .run()
 }
 
 /// A `sessions` process still running, for tests that look at it from outside (/proc).
 pub struct Running {
     pub child: Child,
     started: Instant,
-}
-
-/// Starts `sessions` as [`sessions`] does, without waiting for it.
-pub fn start(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Running {
-    let mut cmd = binary(args, env);
-    cmd.stdin(Stdio::piped());
-    let started = Instant::now();
-    let mut child = cmd.spawn().expect("spawn sessions");
-    let mut input = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).expect("write stdin");
-    }
-    drop(input);
-    Running { child, started }
 }
 
 impl Running {
@@ -192,11 +283,21 @@ fn vm_hwm_kib(status: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// A fixture copied from datarhei Core's captured replies.
+/// Where fixture `name` lives: `tests/fixtures/NAME`, e.g. `datarhei/login-ok.json`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The one fixture loader: a captured reply (or a request, or a page) under tests/fixtures,
+/// byte for byte.
 pub fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/datarhei/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = fixture_path(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// [`fixture`], parsed as JSON.
+pub fn fixture_json(name: &str) -> serde_json::Value {
+    serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

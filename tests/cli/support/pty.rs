@@ -72,7 +72,7 @@ pub fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> O
         }
         got
     });
-    let mut cmd = super::binary(args, env);
+    let mut cmd = super::Sessions::new().args(args).envs(env).command();
     cmd.stdout(Stdio::from(slave));
     let child = cmd.spawn().expect("spawn sessions");
     // Our copy of the terminal's end goes with `cmd`: the reader then ends with the child.

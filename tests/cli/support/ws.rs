@@ -1,17 +1,20 @@
-//! A TwinCAT HMI Server stand-in: a real WebSocket server on 127.0.0.1:0, plain or TLS with a
-//! certificate generated here, answering as shared/protocols/tchmi.md describes (replies built
-//! from the reference's example files), with one fault switched on per test.
+//! A TwinCAT HMI Server stand-in: a real WebSocket server on the kit's HTTP server, plain or TLS
+//! with a certificate generated here, answering as shared/protocols/tchmi.md describes (replies
+//! built from the reference's example files), with one fault switched on per test; and broken
+//! WebSocket servers that write raw bytes ([`raw`]).
 
-use std::net::TcpListener as StdListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpListener;
-use tokio_rustls::TlsAcceptor;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::Role;
+
+use super::http::{self, Reply, Upgraded};
+use super::wait_until;
 
 pub const ADMIN: &str = "__SystemAdministrator";
 /// Distinctive, so a test can prove it never shows up in any output.
@@ -19,14 +22,14 @@ pub const PASSWORD: &str = "pw-Zq81-secret";
 /// A request id the client never uses: the mock sends a frame with it before every reply.
 pub const STRAY_ID: u64 = 987_654;
 
-const LISTING: &str =
-    include_str!("../../fixtures/tchmi/listactivesessions-averageduration-response.json");
-const LOGIN_OK: &str = include_str!("../../fixtures/tchmi/login-response.json");
-const LOGIN_FAILED: &str = include_str!("../../fixtures/tchmi/login-failed-response.json");
-const DENIED: &str = include_str!("../../fixtures/tchmi/error-insufficient-access.json");
-const NOT_MAPPED: &str = include_str!("../../fixtures/tchmi/error-symbol-not-mapped.json");
-const SYNTAX: &str = include_str!("../../fixtures/tchmi/error-response-level.json");
-const LOGOUT_OK: &str = include_str!("../../fixtures/tchmi/logout-response.json");
+// The reference's example replies, under tests/fixtures.
+const LISTING: &str = "tchmi/listactivesessions-averageduration-response.json";
+const LOGIN_OK: &str = "tchmi/login-response.json";
+const LOGIN_FAILED: &str = "tchmi/login-failed-response.json";
+const DENIED: &str = "tchmi/error-insufficient-access.json";
+const NOT_MAPPED: &str = "tchmi/error-symbol-not-mapped.json";
+const SYNTAX: &str = "tchmi/error-response-level.json";
+const LOGOUT_OK: &str = "tchmi/logout-response.json";
 
 /// Where a failed login is reported.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,38 +76,36 @@ pub struct Server {
     /// The CA that signed the TLS certificate, PEM (TLS servers only).
     pub ca_pem: Option<String>,
     received: Arc<Mutex<Vec<Value>>>,
+    // The kit's HTTP server, which hands each upgraded connection to `serve`.
+    http: http::Server,
 }
 
 impl Server {
     pub fn plain(behaviour: Behaviour) -> Server {
-        Self::start(behaviour, None)
+        Self::start(behaviour, http::Server::builder(), None)
     }
 
     /// TLS with a certificate for 127.0.0.1 and localhost, signed by a CA made for this server.
     pub fn tls(behaviour: Behaviour) -> Server {
         let pki = super::certs::pki(&["127.0.0.1", "localhost"]);
-        let mut server = Self::start(behaviour, Some(TlsAcceptor::from(pki.server_config)));
-        server.ca_pem = Some(pki.ca_pem);
-        server
+        let builder = http::Server::builder().tls(pki.server_config);
+        Self::start(behaviour, builder, Some(pki.ca_pem))
     }
 
-    fn start(behaviour: Behaviour, tls: Option<TlsAcceptor>) -> Server {
-        let listener = StdListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
+    fn start(behaviour: Behaviour, builder: http::Builder, ca_pem: Option<String>) -> Server {
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(accept_loop(listener, tls, behaviour, log));
+        let http = builder.start(move |request| {
+            let (behaviour, log) = (behaviour.clone(), log.clone());
+            Reply::websocket(request, move |upgraded| {
+                serve(upgraded, behaviour.clone(), log.clone())
+            })
         });
         Server {
-            port,
-            ca_pem: None,
+            port: http.port,
+            ca_pem,
             received,
+            http,
         }
     }
 
@@ -112,51 +113,19 @@ impl Server {
         format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
-    /// Every request frame received, parsed, once there are at least `n` (or after 2 s: frames
-    /// sent just before the client exits may still be on their way).
-    pub fn received_at_least(&self, n: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            let seen = self.received.lock().unwrap().clone();
-            if seen.len() >= n || Instant::now() > deadline {
-                return seen;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-async fn accept_loop(
-    listener: StdListener,
-    tls: Option<TlsAcceptor>,
-    behaviour: Behaviour,
-    log: Arc<Mutex<Vec<Value>>>,
-) {
-    let listener = TcpListener::from_std(listener).unwrap();
-    loop {
-        let Ok((tcp, _)) = listener.accept().await else {
-            continue;
-        };
-        let behaviour = behaviour.clone();
-        let log = log.clone();
-        let tls = tls.clone();
-        tokio::spawn(async move {
-            match tls {
-                // A client that rejects our certificate ends the handshake: nothing to serve.
-                Some(acceptor) => {
-                    if let Ok(stream) = acceptor.accept(tcp).await {
-                        serve(stream, behaviour, log).await;
-                    }
-                }
-                None => serve(tcp, behaviour, log).await,
-            }
+    /// Every request frame received, parsed, once the client has closed its WebSockets (so
+    /// that no frame is still on its way).
+    pub fn received(&self) -> Vec<Value> {
+        wait_until("the client to close its WebSockets", || {
+            (self.http.connections().0 == 0).then_some(())
         });
+        self.received.lock().unwrap().clone()
     }
 }
 
 /// Parses an example file, drops its `_note`, and answers request `id` with it.
-fn example(text: &str, id: &Value, behaviour: &Behaviour) -> Value {
-    let mut value: Value = serde_json::from_str(text).unwrap();
+fn example(name: &str, id: &Value, behaviour: &Behaviour) -> Value {
+    let mut value = super::fixture_json(name);
     let object = value.as_object_mut().unwrap();
     object.remove("_note");
     object.insert("id".into(), id.clone());
@@ -230,13 +199,14 @@ fn login(request: &Value, behaviour: &Behaviour, admin: &mut bool) -> Value {
     }
 }
 
-async fn serve<S>(stream: S, behaviour: Behaviour, log: Arc<Mutex<Vec<Value>>>)
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
-        return;
-    };
+async fn serve(upgraded: Upgraded, behaviour: Behaviour, log: Arc<Mutex<Vec<Value>>>) {
+    let mut ws = WebSocketStream::from_partially_read(
+        upgraded.stream,
+        upgraded.read_ahead,
+        Role::Server,
+        None,
+    )
+    .await;
     let mut admin = !behaviour.auth_required;
     while let Some(Ok(message)) = ws.next().await {
         let Message::Text(text) = message else {
@@ -271,7 +241,8 @@ where
                 return;
             }
             (_, Fault::NeverAnswer) => {
-                std::future::pending::<()>().await;
+                // Reads on, so that the connection ends when the client goes away.
+                while let Some(Ok(_)) = ws.next().await {}
                 return;
             }
             (_, Fault::SymbolNotMapped) => example(NOT_MAPPED, &request["id"], &behaviour),
@@ -288,8 +259,8 @@ where
     }
 }
 
-/// What a broken WebSocket server does once it has read the upgrade request; raw bytes on a
-/// plain socket, so it can break the protocol in ways a WebSocket library never would.
+/// What a broken WebSocket server does once it has read the upgrade request: raw bytes, so it
+/// can break the protocol in ways a WebSocket library never would.
 #[derive(Clone, Debug)]
 pub enum Raw {
     /// Sends the `101 Switching Protocols` answer one byte every `interval`.
@@ -301,21 +272,33 @@ pub enum Raw {
     HugeFrame(u64),
     /// Completes the upgrade and sends one text message as endless 1 MiB fragments.
     EndlessFragments,
+    /// Completes the upgrade and floods pings for 10 s as fast as it can, never reading.
+    PingFlood,
 }
 
-/// A server on 127.0.0.1:0 playing `script` on every connection; returns its ws:// URL.
-pub fn raw(script: Raw) -> String {
-    let listener = StdListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let script = script.clone();
-            std::thread::spawn(move || {
-                let _ = play(stream, &script);
-            });
+/// A server on 127.0.0.1:0 playing `script` on every connection (its `ws://` address:
+/// `url_as("ws")`).
+pub fn raw(script: Raw) -> http::Server {
+    http::Server::start(move |request| match &script {
+        Raw::DripHandshake(interval) => {
+            Reply::Drip(http::switching_protocols(request).into_bytes(), *interval)
         }
-    });
-    format!("ws://127.0.0.1:{port}/")
+        Raw::HugeFrame(len) => {
+            let header = frame_header(true, 1, *len);
+            Reply::Huge {
+                head: http::switching_protocols(request),
+                len: header.len() as u64 + len,
+                start: header,
+                fill: b'a',
+            }
+        }
+        script => {
+            let script = script.clone();
+            Reply::websocket(request, move |upgraded| {
+                play(upgraded.stream, script.clone())
+            })
+        }
+    })
 }
 
 /// A server frame header (servers do not mask): FIN or not, the opcode, the payload length.
@@ -328,65 +311,46 @@ pub fn frame_header(fin: bool, opcode: u8, len: u64) -> Vec<u8> {
     }
 }
 
-fn play(mut stream: std::net::TcpStream, script: &Raw) -> std::io::Result<()> {
-    use std::io::{Read, Write};
-    let mut request = Vec::new();
-    let mut byte = [0u8; 1];
-    while !request.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte)? == 0 {
-            return Ok(());
-        }
-        request.push(byte[0]);
-    }
-    let request = String::from_utf8_lossy(&request).to_string();
-    let key = request
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("sec-websocket-key")
-                .then(|| value.trim().to_owned())
-        })
-        .unwrap_or_default();
-    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let answer = format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
-    );
-    if let Raw::DripHandshake(interval) = script {
-        for b in answer.bytes() {
-            stream.write_all(&[b])?;
-            std::thread::sleep(*interval);
-        }
-        return Ok(());
-    }
-    stream.write_all(answer.as_bytes())?;
+async fn play(mut stream: Box<dyn http::Io>, script: Raw) {
+    let _ = match script {
+        Raw::Frames(bytes) => frames(&mut stream, &bytes).await,
+        Raw::EndlessFragments => endless(&mut stream).await,
+        Raw::PingFlood => flood(&mut stream).await,
+        Raw::DripHandshake(_) | Raw::HugeFrame(_) => Ok(()),
+    };
+}
+
+async fn frames(stream: &mut Box<dyn http::Io>, bytes: &[u8]) -> std::io::Result<()> {
+    stream.write_all(bytes).await?;
+    // FIN, not a reset: the client's unread request would otherwise turn the close into an RST
+    // that can overtake the bytes just sent.
+    stream.shutdown().await?;
+    let mut sink = [0u8; 4096];
+    while stream.read(&mut sink).await? > 0 {}
+    Ok(())
+}
+
+async fn endless(stream: &mut Box<dyn http::Io>) -> std::io::Result<()> {
     let block = vec![b'a'; 1 << 20];
-    match script {
-        Raw::DripHandshake(_) => Ok(()),
-        Raw::Frames(bytes) => {
-            stream.write_all(bytes)?;
-            // FIN, not a reset: the client's unread request would otherwise turn the close
-            // into an RST that can overtake the bytes just sent.
-            stream.shutdown(std::net::Shutdown::Write)?;
-            while stream.read(&mut byte)? > 0 {}
-            Ok(())
-        }
-        Raw::HugeFrame(len) => {
-            stream.write_all(&frame_header(true, 1, *len))?;
-            let mut left = *len;
-            while left > 0 {
-                let n = left.min(block.len() as u64) as usize;
-                stream.write_all(&block[..n])?;
-                left -= n as u64;
-            }
-            Ok(())
-        }
-        Raw::EndlessFragments => {
-            stream.write_all(&frame_header(false, 1, block.len() as u64))?;
-            stream.write_all(&block)?;
-            loop {
-                stream.write_all(&frame_header(false, 0, block.len() as u64))?;
-                stream.write_all(&block)?;
-            }
-        }
+    stream
+        .write_all(&frame_header(false, 1, block.len() as u64))
+        .await?;
+    stream.write_all(&block).await?;
+    loop {
+        stream
+            .write_all(&frame_header(false, 0, block.len() as u64))
+            .await?;
+        stream.write_all(&block).await?;
     }
+}
+
+async fn flood(stream: &mut Box<dyn http::Io>) -> std::io::Result<()> {
+    let mut ping = frame_header(true, 9, 125);
+    ping.extend_from_slice(&[b'p'; 125]);
+    let burst = ping.repeat(512);
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        stream.write_all(&burst).await?;
+    }
+    Ok(())
 }

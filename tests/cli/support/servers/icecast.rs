@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Daemon, Fetched, get, program, unavailable, wait_for};
-use crate::support::local::free_port;
+use super::{Daemon, Fetched, get, program, unavailable};
+use crate::support::http::free_port;
+use crate::support::wait_until;
 
 /// The password ffmpeg's `icecast://source:…@` uses to publish a mount.
 pub const SOURCE_PASSWORD: &str = "source-pw-7Q";
@@ -54,7 +55,7 @@ impl Icecast {
         let mut cmd = Command::new(icecast);
         cmd.arg("-c").arg(&conf);
         let mut daemon = Daemon::spawn("icecast2", cmd, &root.join("stdout.log"));
-        let up = wait_for("icecast2 to answer", || {
+        let up = wait_until("icecast2 to answer", || {
             if daemon.exited().is_some() {
                 return Some(false);
             }
@@ -107,7 +108,7 @@ impl Icecast {
     /// Waits until `mount` is up with exactly `listeners` listeners; gives its `listclients`.
     pub fn wait_for_listeners(&mut self, mount: &str, listeners: usize) -> String {
         let what = format!("{mount} with {listeners} listener(s)");
-        wait_for(&what, || {
+        wait_until(&what, || {
             let page = self.admin(&format!("listclients?mount={mount}"));
             let shown = super::element(&page.body, "Listeners").and_then(|n| n.parse().ok());
             (page.status == 200 && shown == Some(listeners)).then_some(page.body)

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Value, json};
 
-use super::standin::{Answer, Seen, StandIn, allowed};
+use super::{allowed, json};
+use crate::support::http::{Reply, Request, Server};
+use crate::support::{fixture, fixture_json};
 
 /// A session kind: the `K` of `/v3/K/list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,17 +59,11 @@ impl Kind {
     /// The captured listing whose first item this kind's items are made from (none for MoQ).
     fn sample(self) -> Option<&'static str> {
         Some(match self {
-            Kind::Rtsp | Kind::Rtsps => {
-                include_str!("../../../fixtures/mediamtx/v3-rtspsessions-list.json")
-            }
-            Kind::Rtmp | Kind::Rtmps => {
-                include_str!(
-                    "../../../fixtures/mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json"
-                )
-            }
-            Kind::Srt => include_str!("../../../fixtures/mediamtx/v3-srtconns-list.json"),
-            Kind::Webrtc => include_str!("../../../fixtures/mediamtx/v3-webrtcsessions-list.json"),
-            Kind::Hls => include_str!("../../../fixtures/mediamtx/v3-hlssessions-list.json"),
+            Kind::Rtsp | Kind::Rtsps => "mediamtx/v3-rtspsessions-list.json",
+            Kind::Rtmp | Kind::Rtmps => "mediamtx/v3-rtmpconns-list-itemsPerPage2-page0.json",
+            Kind::Srt => "mediamtx/v3-srtconns-list.json",
+            Kind::Webrtc => "mediamtx/v3-webrtcsessions-list.json",
+            Kind::Hls => "mediamtx/v3-hlssessions-list.json",
             Kind::Moq => return None,
         })
     }
@@ -76,10 +72,9 @@ impl Kind {
     fn template(self) -> &'static Value {
         static TEMPLATES: OnceLock<Vec<(Kind, Value)>> = OnceLock::new();
         let templates = TEMPLATES.get_or_init(|| {
-            let parse = |text| serde_json::from_str::<Value>(text).expect("sample JSON");
             let kinds = ALL_KINDS.into_iter();
             kinds
-                .filter_map(|k| Some((k, parse(k.sample()?)["items"][0].clone())))
+                .filter_map(|k| Some((k, fixture_json(k.sample()?)["items"][0].clone())))
                 .collect()
         });
         let found = templates.iter().find(|(k, _)| *k == self);
@@ -138,6 +133,24 @@ impl Conn {
             rx_bytes: 4_000_000_000 + u64::from(n) * 7,
             tx_bytes: 5_000_000_000 + u64::from(n) * 11,
         }
+    }
+
+    /// The captured item of every kind MediaMTX lists (three RTMP connections), as they were.
+    pub fn captured() -> Vec<Conn> {
+        let mut conns = Vec::new();
+        for (kind, file) in [
+            (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
+            (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page1.json"),
+            (Kind::Rtsp, "v3-rtspsessions-list.json"),
+            (Kind::Srt, "v3-srtconns-list.json"),
+            (Kind::Webrtc, "v3-webrtcsessions-list.json"),
+            (Kind::Hls, "v3-hlssessions-list.json"),
+        ] {
+            let page = fixture_json(&format!("mediamtx/{file}"));
+            let items = page["items"].as_array().expect("items");
+            conns.extend(items.iter().map(|item| Conn::from_item(kind, item)));
+        }
+        conns
     }
 
     /// A session with the values of a listed item (a captured sample, say); fields the item
@@ -227,7 +240,7 @@ struct State {
 
 /// A running stand-in; stops on Drop.
 pub struct MediaMtx {
-    server: StandIn,
+    server: Server,
     state: Arc<Mutex<State>>,
 }
 
@@ -257,7 +270,9 @@ impl MediaMtx {
             legacy: options.v1_16,
         }));
         let shared = state.clone();
-        let server = StandIn::start(move |seen| answer(&mut shared.lock().expect("state"), seen));
+        let server = Server::builder()
+            .keep_alive()
+            .start(move |request| answer(&mut shared.lock().expect("state"), request));
         MediaMtx { server, state }
     }
 
@@ -266,8 +281,13 @@ impl MediaMtx {
         self.server.url()
     }
 
-    pub fn requests(&self) -> Vec<Seen> {
+    pub fn requests(&self) -> Vec<Request> {
         self.server.requests()
+    }
+
+    /// The answers sent in full so far.
+    pub fn served(&self) -> usize {
+        self.server.served()
     }
 
     /// The sessions left (kicks remove them).
@@ -288,8 +308,8 @@ enum Call<'a> {
     Kick(Kind, &'a str),
 }
 
-fn answer(state: &mut State, seen: &Seen) -> Answer {
-    let route: Vec<&str> = seen
+fn answer(state: &mut State, request: &Request) -> Reply {
+    let route: Vec<&str> = request
         .path()
         .strip_prefix("/v3/")
         .unwrap_or("")
@@ -298,36 +318,36 @@ fn answer(state: &mut State, seen: &Seen) -> Answer {
     let kind = ALL_KINDS
         .into_iter()
         .find(|k| state.kinds.contains(k) && Some(&k.route()) == route.first());
-    let call = match (seen.method.as_str(), kind, route.as_slice()) {
+    let call = match (request.method.as_str(), kind, route.as_slice()) {
         ("GET", _, ["info"]) => Call::Info,
         ("GET", Some(k), [_, "list"]) => Call::List(k),
         ("GET", Some(k), [_, "get", id]) => Call::Get(k, id),
         ("POST", Some(k), [_, "kick", id]) => Call::Kick(k, id),
-        _ => return Answer::new(404, "text/plain", "404 page not found"),
+        _ => return Reply::new(404, "text/plain", "404 page not found"),
     };
-    if !allowed(seen, state.expected.as_deref()) {
+    if !allowed(request, state.expected.as_deref()) {
         return error(401, "authentication error")
-            .with("www-authenticate", "Basic realm=\"mediamtx\"");
+            .with_header("www-authenticate", "Basic realm=\"mediamtx\"");
     }
     match call {
-        Call::Info => Answer::json(200, include_str!("../../../fixtures/mediamtx/v3-info.json")),
-        Call::List(kind) => list(state, kind, seen),
+        Call::Info => json(200, fixture("mediamtx/v3-info.json")),
+        Call::List(kind) => list(state, kind, request),
         Call::Get(kind, id) => one(state, kind, id, false),
         Call::Kick(kind, id) => one(state, kind, id, true),
     }
 }
 
-fn error(status: u16, message: &str) -> Answer {
-    Answer::json(
+fn error(status: u16, message: &str) -> Reply {
+    json(
         status,
         json!({"status": "error", "error": message}).to_string(),
     )
 }
 
-fn list(state: &State, kind: Kind, seen: &Seen) -> Answer {
+fn list(state: &State, kind: Kind, request: &Request) -> Reply {
     let (per_page, page) = match (
-        number(seen.query("itemsPerPage"), 100),
-        number(seen.query("page"), 0),
+        number(request.query("itemsPerPage").as_deref(), 100),
+        number(request.query("page").as_deref(), 0),
     ) {
         (Ok(0), _) => return error(400, "invalid items per page"),
         (Ok(per_page), Ok(page)) => (per_page, page),
@@ -342,7 +362,7 @@ fn list(state: &State, kind: Kind, seen: &Seen) -> Answer {
         .map(|c| c.item(state.legacy))
         .collect();
     let body = json!({"itemCount": count, "pageCount": count.div_ceil(per_page), "items": shown});
-    Answer::json(200, body.to_string())
+    json(200, body.to_string())
 }
 
 /// Go's `strconv.ParseUint(s, 10, 31)`, empty meaning `default`.
@@ -364,7 +384,7 @@ fn number(raw: Option<&str>, default: usize) -> Result<usize, String> {
     }
 }
 
-fn one(state: &mut State, kind: Kind, id: &str, kick: bool) -> Answer {
+fn one(state: &mut State, kind: Kind, id: &str, kick: bool) -> Reply {
     if let Err(e) = check_uuid(id) {
         return error(400, &e);
     }
@@ -374,10 +394,10 @@ fn one(state: &mut State, kind: Kind, id: &str, kick: bool) -> Answer {
         .position(|c| c.kind == kind && c.id.eq_ignore_ascii_case(id));
     match (found, kick) {
         (None, _) => error(404, kind.not_found()),
-        (Some(i), false) => Answer::json(200, state.conns[i].item(state.legacy).to_string()),
+        (Some(i), false) => json(200, state.conns[i].item(state.legacy).to_string()),
         (Some(i), true) => {
             state.conns.remove(i);
-            Answer::json(200, json!({"status": "ok"}).to_string())
+            json(200, json!({"status": "ok"}).to_string())
         }
     }
 }

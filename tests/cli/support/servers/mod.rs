@@ -1,6 +1,6 @@
 //! The streaming servers tests run against: real nginx-rtmp, Icecast and ffmpeg children where
 //! Debian has them, stand-ins for MediaMTX and SRS, and what they share (the skip rule, free
-//! ports, children killed on Drop, bounded waits, a plain HTTP client).
+//! ports, children killed on Drop, a plain HTTP client).
 
 pub mod ffmpeg;
 pub mod icecast;
@@ -8,17 +8,13 @@ pub mod mediamtx;
 pub mod nginx_rtmp;
 pub mod schedule;
 pub mod srs;
-pub mod standin;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::local::eventually;
-
-/// How long any wait on a server or a stream may take before the test fails.
-pub const WAIT: Duration = Duration::from_secs(15);
+use super::http::{Reply, Request};
 
 /// The one skip rule for a harness that cannot start here: says why and gives `None`, or fails
 /// the test under SESSIONS_TEST_REQUIRE_SERVERS=1 (see [`super::available`]).
@@ -91,19 +87,6 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// [`eventually`] within [`WAIT`], naming what it waited for when it gives up.
-pub fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT - Duration::from_millis(200);
-    eventually(WAIT, || {
-        let value = probe();
-        assert!(
-            value.is_some() || Instant::now() < deadline,
-            "waited {WAIT:?} for {what}"
-        );
-        value
-    })
 }
 
 /// A private folder for one server. As root the server may run as another user (icecast2),
@@ -194,6 +177,16 @@ fn request(method: &str, url: &str, basic: Option<(&str, &str)>) -> reqwest::Req
         Some((user, password)) => builder.basic_auth(user, Some(password)),
         None => builder,
     }
+}
+
+/// A JSON answer as MediaMTX's gin and SRS label it.
+pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+    Reply::new(status, "application/json; charset=utf-8", body)
+}
+
+/// Whether `request` carries exactly the `Authorization` value expected (always, when none is).
+pub fn allowed(request: &Request, expected: Option<&str>) -> bool {
+    expected.is_none_or(|e| request.header("authorization") == Some(e))
 }
 
 /// The `Authorization` value a client sends for these credentials, as reqwest encodes it.

@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Daemon, Fetched, get, program, unavailable, wait_for};
-use crate::support::local::free_port;
+use super::{Daemon, Fetched, get, program, unavailable};
+use crate::support::http::free_port;
+use crate::support::wait_until;
 
 /// Where Debian's libnginx-mod-rtmp puts the module.
 pub const MODULE: &str = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
@@ -65,7 +66,7 @@ impl NginxRtmp {
             .args(["-g", "daemon off;"]);
         let mut daemon = Daemon::spawn("nginx", cmd, &root.join("stdout.log"));
         let stat = format!("http://127.0.0.1:{http_port}/stat");
-        let up = wait_for("nginx to answer /stat", || {
+        let up = wait_until("nginx to answer /stat", || {
             if daemon.exited().is_some() {
                 return Some(false);
             }
@@ -129,7 +130,7 @@ impl NginxRtmp {
         players: usize,
     ) -> Vec<StatClient> {
         let what = format!("{stream} with {publishers} publisher(s), {players} player(s)");
-        wait_for(&what, || {
+        wait_until(&what, || {
             let clients = clients(&self.stat(), stream);
             let publishing = clients.iter().filter(|c| c.publishing).count();
             (publishing == publishers && clients.len() - publishing == players).then_some(clients)

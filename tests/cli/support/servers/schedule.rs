@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::standin::{Answer, StandIn};
+use crate::support::http::{Reply, Server};
 
 /// One session of the schedule: listed from `from` until `to` (seconds after the start; `None`:
 /// still open), with these fixed byte counts.
@@ -40,15 +40,15 @@ pub fn start(
     plan: Vec<Planned>,
     start: SystemTime,
     outage: Option<(f64, f64)>,
-) -> StandIn {
-    StandIn::start(move |seen| {
+) -> Server {
+    Server::start(move |seen| {
         let now = SystemTime::now();
         let at = now
             .duration_since(start)
             .unwrap_or(Duration::ZERO)
             .as_secs_f64();
         if outage.is_some_and(|(a, b)| (a..b).contains(&at)) {
-            return Answer::json(503, "{}");
+            return Reply::json(503, "{}");
         }
         let open = plan
             .iter()
@@ -56,13 +56,13 @@ pub fn start(
         match (shape, seen.path()) {
             (Shape::Core, "/api/v3/session/active") => {
                 let list: Vec<Value> = open.map(|p| core(p, unix(start))).collect();
-                Answer::json(200, json!({ "rtmp": list }).to_string())
+                Reply::json(200, json!({ "rtmp": list }).to_string())
             }
             (Shape::Srs, "/api/v1/clients/") => {
                 let list: Vec<Value> = open.map(|p| srs(p, at)).collect();
-                Answer::json(200, json!({"code": 0, "clients": list}).to_string())
+                Reply::json(200, json!({"code": 0, "clients": list}).to_string())
             }
-            _ => Answer::json(404, "{}"),
+            _ => Reply::json(404, "{}"),
         }
     })
 }

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::standin::{Answer, Seen, StandIn, allowed};
+use super::{allowed, json};
+use crate::support::fixture_json;
+use crate::support::http::{Reply, Request, Server};
 
 /// The envelope's server, service and pid, as captured.
 const ENVELOPE: &str = r#""server":"vid-htk9716","service":"q6x90jdl","pid":"17538""#;
@@ -66,8 +68,7 @@ impl Client {
 
     /// The 12 clients of the capture `api-v1-clients-count100.json`.
     pub fn captured() -> Vec<Client> {
-        let text = include_str!("../../../fixtures/srs/api-v1-clients-count100.json");
-        let page: Value = serde_json::from_str(text).expect("sample JSON");
+        let page = fixture_json("srs/api-v1-clients-count100.json");
         let clients = page["clients"].as_array().expect("clients");
         clients.iter().map(Client::from_json).collect()
     }
@@ -151,7 +152,7 @@ struct State {
 
 /// A running stand-in; stops on Drop.
 pub struct Srs {
-    server: StandIn,
+    server: Server,
     state: Arc<Mutex<State>>,
 }
 
@@ -172,7 +173,9 @@ impl Srs {
             churn: None,
         }));
         let shared = state.clone();
-        let server = StandIn::start(move |seen| answer(&mut shared.lock().expect("state"), seen));
+        let server = Server::builder()
+            .keep_alive()
+            .start(move |request| answer(&mut shared.lock().expect("state"), request));
         Srs { server, state }
     }
 
@@ -181,7 +184,7 @@ impl Srs {
         self.server.url()
     }
 
-    pub fn requests(&self) -> Vec<Seen> {
+    pub fn requests(&self) -> Vec<Request> {
         self.server.requests()
     }
 
@@ -204,36 +207,36 @@ impl Srs {
     }
 }
 
-fn answer(state: &mut State, seen: &Seen) -> Answer {
-    let path = seen.path();
-    if path.contains("/api/") && !allowed(seen, state.expected.as_deref()) {
+fn answer(state: &mut State, request: &Request) -> Reply {
+    let path = request.path();
+    if path.contains("/api/") && !allowed(request, state.expected.as_deref()) {
         // SRS sends the challenge only when no Authorization came at all; the body is empty.
-        let refusal = Answer::new(401, "text/plain; charset=utf-8", "");
-        return match seen.authorization {
-            None => refusal.with("www-authenticate", "Basic"),
+        let refusal = Reply::new(401, "text/plain; charset=utf-8", "");
+        return match request.header("authorization") {
+            None => refusal.with_header("www-authenticate", "Basic"),
             Some(_) => refusal,
         };
     }
     if path == "/api/v1/clients" || path == "/api/v1/streams" {
-        let query = seen.target.split_once('?').map_or("", |(_, q)| q);
+        let query = request.target.split_once('?').map_or("", |(_, q)| q);
         let location = format!("{path}/{}{query}", if query.is_empty() { "" } else { "?" });
-        return Answer::new(302, "text/plain; charset=utf-8", "").with("location", &location);
+        return Reply::new(302, "text/plain; charset=utf-8", "").with_header("location", &location);
     }
     if let Some(id) = path.strip_prefix("/api/v1/clients/") {
-        return match seen.method.as_str() {
+        return match request.method.as_str() {
             "GET" if id.is_empty() => {
                 churn(state);
-                list(state, seen)
+                list(state, request)
             }
             "GET" => show(state, id),
             "DELETE" => kick(state, id),
-            _ => Answer::new(405, "text/plain; charset=utf-8", "Method Not Allowed"),
+            _ => Reply::new(405, "text/plain; charset=utf-8", "Method Not Allowed"),
         };
     }
-    if path == "/api/v1/streams/" && seen.method == "GET" {
-        return streams(state, seen);
+    if path == "/api/v1/streams/" && request.method == "GET" {
+        return streams(state, request);
     }
-    Answer::new(404, "text/plain; charset=utf-8", "Not Found")
+    Reply::new(404, "text/plain; charset=utf-8", "Not Found")
 }
 
 fn churn(state: &mut State) {
@@ -245,14 +248,14 @@ fn churn(state: &mut State) {
     }
 }
 
-fn code(code: u32) -> Answer {
-    Answer::json(200, format!(r#"{{"code":{code}}}"#))
+fn code(code: u32) -> Reply {
+    json(200, format!(r#"{{"code":{code}}}"#))
 }
 
 /// SRS's `start = max(0, atoi(start))`, `count = max(10, atoi(count))`.
-fn window(seen: &Seen) -> (usize, usize) {
-    let start = atoi(seen.query("start").unwrap_or("")).max(0);
-    let count = atoi(seen.query("count").unwrap_or("")).max(10);
+fn window(request: &Request) -> (usize, usize) {
+    let start = atoi(request.query("start").as_deref().unwrap_or("")).max(0);
+    let count = atoi(request.query("count").as_deref().unwrap_or("")).max(10);
     (start as usize, count as usize)
 }
 
@@ -273,8 +276,8 @@ fn atoi(text: &str) -> i64 {
     sign * value
 }
 
-fn list(state: &State, seen: &Seen) -> Answer {
-    let (start, count) = window(seen);
+fn list(state: &State, request: &Request) -> Reply {
+    let (start, count) = window(request);
     let shown: Vec<String> = state
         .clients
         .iter()
@@ -283,12 +286,12 @@ fn list(state: &State, seen: &Seen) -> Answer {
         .map(Client::json)
         .collect();
     let body = format!(r#"{{"code":0,{ENVELOPE},"clients":[{}]}}"#, shown.join(","));
-    Answer::json(200, body)
+    json(200, body)
 }
 
-fn show(state: &State, id: &str) -> Answer {
+fn show(state: &State, id: &str) -> Reply {
     match state.clients.iter().find(|c| c.id == id) {
-        Some(c) => Answer::json(
+        Some(c) => json(
             200,
             format!(r#"{{"code":0,{ENVELOPE},"client":{}}}"#, c.json()),
         ),
@@ -296,7 +299,7 @@ fn show(state: &State, id: &str) -> Answer {
     }
 }
 
-fn kick(state: &mut State, id: &str) -> Answer {
+fn kick(state: &mut State, id: &str) -> Reply {
     let Some(i) = state.clients.iter().position(|c| c.id == id) else {
         return code(NOT_FOUND);
     };
@@ -305,15 +308,15 @@ fn kick(state: &mut State, id: &str) -> Answer {
         return code(400);
     }
     state.clients.remove(i);
-    Answer::json(200, format!(r#"{{"code":0,{ENVELOPE}}}"#))
+    json(200, format!(r#"{{"code":0,{ENVELOPE}}}"#))
 }
 
 /// Streams made from the clients: one per `stream` id, counters summed over its clients.
-fn streams(state: &State, seen: &Seen) -> Answer {
+fn streams(state: &State, request: &Request) -> Reply {
     let mut ids: Vec<&str> = state.clients.iter().map(|c| c.stream.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let (start, count) = window(seen);
+    let (start, count) = window(request);
     let shown: Vec<String> = ids
         .into_iter()
         .skip(start)
@@ -321,7 +324,7 @@ fn streams(state: &State, seen: &Seen) -> Answer {
         .map(|id| stream(state, id))
         .collect();
     let body = format!(r#"{{"code":0,{ENVELOPE},"streams":[{}]}}"#, shown.join(","));
-    Answer::json(200, body)
+    json(200, body)
 }
 
 fn stream(state: &State, id: &str) -> String {
