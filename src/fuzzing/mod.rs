@@ -23,6 +23,7 @@ use crate::query::{self, Filter};
 use crate::render;
 use crate::render::OutputFormat;
 use crate::render::OutputOptions;
+use crate::source::budget::Budget;
 use crate::source::datarhei::wire as core_wire;
 use crate::source::decode::DecodeError;
 use crate::source::icecast::wire as icecast_wire;
@@ -71,7 +72,12 @@ fn one_line(what: &str, text: &str) {
 /// valid JSON accepted, and every output format renders them.
 pub fn datarhei_active(data: &[u8]) {
     let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    let parse = |reader: &mut dyn Read| format!("{:?}", core_wire::parse_active(reader, now));
+    let parse = |reader: &mut dyn Read| {
+        format!(
+            "{:?}",
+            core_wire::parse_active(reader, now, Budget::new(u64::MAX))
+        )
+    };
     let whole = parse(&mut Chunked {
         data,
         step: usize::MAX,
@@ -80,7 +86,7 @@ pub fn datarhei_active(data: &[u8]) {
         let chunked = parse(&mut Chunked { data, step });
         assert_eq!(chunked, whole, "chunks of {step} bytes");
     }
-    match core_wire::parse_active(&mut Chunked { data, step: 5 }, now) {
+    match core_wire::parse_active(&mut Chunked { data, step: 5 }, now, Budget::new(u64::MAX)) {
         Ok(sessions) => {
             assert!(
                 serde_json::from_slice::<IgnoredAny>(data).is_ok(),
@@ -94,7 +100,9 @@ pub fn datarhei_active(data: &[u8]) {
 
 /// `GET /api/v3/session`, then `--by`/`--top` and every output format.
 pub fn datarhei_summary(data: &[u8]) {
-    let Ok(collectors) = core_wire::parse_summary(&mut Chunked { data, step: 4096 }) else {
+    let Ok(collectors) =
+        core_wire::parse_summary(&mut Chunked { data, step: 4096 }, Budget::new(u64::MAX))
+    else {
         return;
     };
     for by in [None, Some(crate::model::GroupBy::Remote)] {

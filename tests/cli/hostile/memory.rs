@@ -121,6 +121,169 @@ fn a_history_of_many_remotes_is_refused_within_the_memory_budget() {
     assert!(peak_kib <= ceiling_kib(80 * MIB), "{peak_kib} KiB");
 }
 
+/// `n` values of `0` as a JSON list: 2 bytes of text each, 32 or more once a `Value`.
+fn zeros(n: usize) -> String {
+    format!("[{}]", vec!["0"; n].join(","))
+}
+
+/// The budget's refusal at a cap of `mib` MiB.
+fn over_budget(url: &str, mib: u64) -> String {
+    let host = url.trim_start_matches("http://").split('/').next().unwrap();
+    format!(
+        "sessions: {host} sent a reply too large to hold: reading it would take more than 2 × --max-body-size + 64 MiB of memory ({} MiB); raise --max-body-size if that is expected\n",
+        2 * mib + 64
+    )
+}
+
+/// One session whose `extra` is 29 MiB of `0` (a `Value` of 500 MiB), and one whose long id
+/// makes the sessions after it wait to be parsed all at once (8 MiB of `{}`, 700 MB of
+/// sessions): what a session builds is weighed as it is built, so both are refused within the
+/// ceiling. A large `extra` that fits still reads, the same as before.
+#[test]
+fn one_large_core_session_is_weighed_as_it_is_built() {
+    let huge_extra = format!(r#"{{"rtmp":[{{"id":"a","extra":{}}}]}}"#, zeros(15_000_000));
+    let long_id = format!(
+        r#"{{"rtmp":[{{"id":"{}"}},{}]}}"#,
+        "i".repeat(8 << 20),
+        vec!["{}"; 2_800_000].join(",")
+    );
+    for (what, body) in [("a huge extra", huge_extra), ("a long id", long_id)] {
+        let core = core_answering(body);
+        let url = core.url();
+        let args = [
+            "--url",
+            &url,
+            "--timeout",
+            "60s",
+            "--max-body-size",
+            "32MiB",
+            "active",
+        ];
+        let (run, peak_kib) = run_measured(&args);
+        run.assert_failure(4, &over_budget(&url, 32));
+        assert_eq!(run.stderr, over_budget(&url, 32), "{what}");
+        assert!(peak_kib <= ceiling_kib(32 * MIB), "{what}: {peak_kib} KiB");
+    }
+
+    let keys: Vec<String> = (0..100_000)
+        .map(|i| format!(r#""k{i}":[{i},"v"]"#))
+        .collect();
+    let extra = format!("{{{}}}", keys.join(","));
+    let core = core_answering(format!(r#"{{"rtmp":[{{"id":"a","extra":{extra}}}]}}"#));
+    let url = core.url();
+    let dir = tempfile::tempdir().unwrap();
+    let rows = dir.path().join("rows.json");
+    let args = [
+        "--url",
+        &url,
+        "--timeout",
+        "60s",
+        "--max-body-size",
+        "32MiB",
+        "active",
+        "-o",
+        "json",
+        // Not stdout: nobody reads that pipe while the process runs.
+        "--output-file",
+        rows.to_str().unwrap(),
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_success();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rows).unwrap()).unwrap();
+    let want: serde_json::Value = serde_json::from_str(&extra).unwrap();
+    assert_eq!(written[0]["extra"], want);
+    assert!(peak_kib <= ceiling_kib(32 * MIB), "{peak_kib} KiB");
+}
+
+/// A key Core does not send inside `summary` (29 MiB of `0`) is skipped as it is read, not
+/// held until the object ends; a grouping made of `"k":[]` entries (a row each, read from an
+/// array) is weighed as one made of `"k":{}` is.
+#[test]
+fn a_summary_holds_no_unknown_key_and_weighs_arrays() {
+    let unknown = format!(
+        r#"{{"rtmp":{{"active":{{}},"summary":{{"sessions":4,"junk":{}}}}}}}"#,
+        zeros(15_000_000)
+    );
+    let core = core_answering(unknown);
+    let url = core.url();
+    let args = [
+        "--url",
+        &url,
+        "--timeout",
+        "60s",
+        "--max-body-size",
+        "32MiB",
+        "summary",
+        "-o",
+        "json",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_success();
+    assert_eq!(run.json()["collectors"][0]["finished"]["sessions"], 4);
+    assert!(peak_kib <= ceiling_kib(32 * MIB), "{peak_kib} KiB");
+
+    let entries: Vec<String> = (0..600_000).map(|i| format!(r#""{i:x}":[]"#)).collect();
+    let arrays = format!(
+        r#"{{"rtmp":{{"active":{{}},"summary":{{"remote":{{{}}}}}}}}}"#,
+        entries.join(",")
+    );
+    let core = core_answering(arrays);
+    let url = core.url();
+    let args = [
+        "--url",
+        &url,
+        "--max-body-size",
+        "8MiB",
+        "summary",
+        "--by",
+        "remote",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    assert_eq!(run.stderr, over_budget(&url, 8));
+    run.assert_failure(4, "(80 MiB)");
+    assert!(peak_kib <= ceiling_kib(8 * MIB), "{peak_kib} KiB");
+}
+
+/// A ListActiveSessions reply whose clients are `n` entries of `"key":value`.
+fn hmi_clients(n: usize, value: &str) -> String {
+    let entries: Vec<String> = (0..n).map(|i| format!(r#""{i:x}":{value}"#)).collect();
+    format!(
+        r#"{{"id":2,"commands":[{{"symbol":"ListActiveSessions","readValue":{{"clients":{{{}}}}}}}]}}"#,
+        entries.join(",")
+    )
+}
+
+/// Clients that list no socket (`"k":[]`, `"k":null`) are no row: they are not kept, and a
+/// frame of empty lists is weighed as lists before it is parsed.
+#[test]
+fn tchmi_clients_without_sockets_cost_nothing() {
+    let url = hmi_answering(&hmi_clients(4_000_000, "[]"));
+    let (run, peak_kib) = run_measured(&["--url", &url, "--timeout", "60s", "clients"]);
+    run.assert_failure(
+        4,
+        "more than 2 × --max-body-size + 64 MiB of memory (576 MiB)",
+    );
+    assert!(peak_kib < 128 * 1024, "{peak_kib} KiB");
+
+    let url = hmi_answering(&hmi_clients(2_000_000, "null"));
+    let args = [
+        "--url",
+        &url,
+        "--timeout",
+        "60s",
+        "--max-body-size",
+        "32MiB",
+        "clients",
+        "-o",
+        "json",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_success();
+    assert_eq!(run.stdout, "[]\n");
+    assert!(peak_kib <= ceiling_kib(32 * MIB), "{peak_kib} KiB");
+}
+
 #[test]
 fn a_tchmi_reply_too_large_to_hold_is_refused_before_it_is_parsed() {
     // A million registered commands: each would become a JSON map in its session's `extra`.
