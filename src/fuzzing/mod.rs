@@ -10,6 +10,7 @@
 
 mod output;
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 use std::str::FromStr;
 use std::time::{Duration, UNIX_EPOCH};
@@ -440,12 +441,15 @@ fn proc_addr(addr: std::net::SocketAddr) -> String {
 pub fn local_ffmpeg(data: &[u8]) {
     use crate::source::local::ffmpeg::{self, Medium};
     use crate::source::local::procs;
-    let args = procs::parse_cmdline(data);
+    let args: Vec<String> = procs::cmdline_args(data).map(Cow::into_owned).collect();
     let joined = args.join("\0");
     if let Ok(text) = std::str::from_utf8(data) {
         assert_eq!(joined, text.strip_suffix('\0').unwrap_or(text), "cmdline");
     }
-    assert_eq!(procs::parse_cmdline(format!("{joined}\0").as_bytes()), args);
+    let again: Vec<String> = procs::cmdline_args(format!("{joined}\0").as_bytes())
+        .map(Cow::into_owned)
+        .collect();
+    assert_eq!(again, args);
     let link = String::from_utf8_lossy(data);
     if let Some(inode) = procs::parse_socket_link(&link) {
         assert_eq!(
@@ -453,7 +457,7 @@ pub fn local_ffmpeg(data: &[u8]) {
             Some(inode)
         );
     }
-    let endpoints = ffmpeg::parse_args(&args);
+    let endpoints = ffmpeg::parse_args(&args, true).list;
     // What an endpoint may be made of: an argument, or one slave of a tee output.
     let mut raws: Vec<String> = args.clone();
     for arg in &args {

@@ -533,3 +533,69 @@ fn a_server_flooding_pings_without_reading_keeps_memory_small() {
     assert!(peak_kib < 48 * 1024, "{peak_kib} KiB");
     assert_quick(&run, Duration::from_millis(3500));
 }
+
+/// A process table of ffmpeg processes (`pids`), each with this command line and no sockets.
+fn fake_ffmpegs(pids: &[u32], args: &[String]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let line: String = args.iter().map(|a| format!("{a}\0")).collect();
+    for pid in pids {
+        let dir = root.path().join(pid.to_string());
+        std::fs::create_dir_all(dir.join("fd")).unwrap();
+        std::fs::write(dir.join("comm"), "ffmpeg\n").unwrap();
+        std::fs::write(dir.join("cmdline"), &line).unwrap();
+    }
+    root
+}
+
+/// A process named ffmpeg whose command line names 196,000 network outputs (1.8 MB) yields 64
+/// sessions, not 196,000 (500 MiB of rows for two such processes); `-v` says what was left out.
+#[test]
+fn an_ffmpeg_command_line_yields_a_bounded_number_of_sessions() {
+    let mut args: Vec<String> = ["ffmpeg", "-re", "-i", "rtmp://a/in", "-f", "flv"]
+        .map(String::from)
+        .to_vec();
+    args.extend((0..196_000).map(|i| format!("srt://a:{}", i % 10)));
+    // Files are no session without --all: they neither count nor take a network one's place.
+    args.extend((0..1000).map(|i| format!("f{i}.ts")));
+    let root = fake_ffmpegs(&[4242, 4243], &args);
+    let dir = tempfile::tempdir().unwrap();
+    let rows = dir.path().join("rows.json");
+    let args = [
+        "-v",
+        "active",
+        "--proc-root",
+        root.path().to_str().unwrap(),
+        "--sample",
+        "0s",
+        "-o",
+        "json",
+        "--output-file",
+        rows.to_str().unwrap(),
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    run.assert_success();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rows).unwrap()).unwrap();
+    let ids: Vec<&str> = written
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["collector"] == "ffmpeg")
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = [4242, 4243]
+        .iter()
+        .flat_map(|pid| {
+            std::iter::once(format!("{pid}:in0"))
+                .chain((0..63).map(move |i| format!("{pid}:out{i}")))
+        })
+        .collect();
+    assert_eq!(ids, want);
+    for pid in [4242, 4243] {
+        let said = format!(
+            "sessions: ffmpeg {pid}: 195937 more inputs and outputs left out (at most 64 sessions a process)\n"
+        );
+        assert!(run.stderr.contains(&said), "{}", run.stderr);
+    }
+    assert!(peak_kib < 48 * 1024, "{peak_kib} KiB");
+}
