@@ -599,3 +599,98 @@ fn an_ffmpeg_command_line_yields_a_bounded_number_of_sessions() {
     }
     assert!(peak_kib < 48 * 1024, "{peak_kib} KiB");
 }
+
+/// Runs `sessions` with stdin read from `stdin`, measuring the peak resident memory (VmHWM) as
+/// `run_measured` does; returns the exit code, stderr and the peak in KiB.
+fn run_with_stdin(args: &[&str], stdin: std::fs::File) -> (i32, String, u64) {
+    let mut child = crate::support::binary(args, &[])
+        .stdin(stdin)
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    while child.try_wait().unwrap().is_none() {
+        let hwm = std::fs::read_to_string(&status).ok().and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_owned();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+        peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(peak_kib > 0, "VmHWM was never read");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    eprintln!("{:?} < stdin: exit {code}, peak RSS {peak_kib} KiB", &args[2..]);
+    (code, stderr, peak_kib)
+}
+
+/// Secrets and certificates are read up to a sane size: a password line up to 64 KiB (stdin
+/// or a password_command's output), a CA bundle up to 1 MiB. Past it, one line and exit 2,
+/// within a few MiB: 1 GiB on stdin without a line end, a command printing without end,
+/// `--ca-cert /dev/zero`.
+#[test]
+fn secrets_and_certificates_are_read_up_to_a_sane_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let endless = dir.path().join("endless");
+    let file = std::fs::File::create(&endless).unwrap();
+    file.set_len(1 << 30).unwrap(); // sparse: a gigabyte of NUL bytes and no line end
+    let args = [
+        "--url",
+        "http://127.0.0.1:9/",
+        "--user",
+        "admin",
+        "--password-stdin",
+        "active",
+    ];
+    let (code, stderr, peak_kib) = run_with_stdin(&args, std::fs::File::open(&endless).unwrap());
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            2,
+            "sessions: --password-stdin read more than 64 KiB without a line end: pipe in the password alone, on one line\n"
+        )
+    );
+    assert!(peak_kib < 32 * 1024, "{peak_kib} KiB");
+
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[contexts.endless]\nurl = \"http://127.0.0.1:9/\"\nuser = \"admin\"\npassword_command = \"yes\"\n",
+    )
+    .unwrap();
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "--context",
+        "endless",
+        "active",
+    ];
+    let (run, peak_kib) = run_measured(&args);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "sessions: context 'endless': password_command printed more than 64 KiB: it should print the password alone, on its first line\n"
+        )
+    );
+    assert!(peak_kib < 32 * 1024, "{peak_kib} KiB");
+    assert_quick(&run, Duration::from_secs(5));
+
+    let large = dir.path().join("large.pem");
+    std::fs::write(&large, "-----BEGIN CERTIFICATE-----\n".repeat(80_000)).unwrap();
+    for ca in ["/dev/zero", large.to_str().unwrap()] {
+        let args = ["--url", "https://127.0.0.1:9/", "--ca-cert", ca, "active"];
+        let (run, peak_kib) = run_measured(&args);
+        assert_eq!(
+            (run.code, run.stderr),
+            (
+                2,
+                format!(
+                    "sessions: --ca-cert {ca} is larger than 1 MiB: it should hold the PEM certificates of the CAs to trust\n"
+                )
+            )
+        );
+        assert!(peak_kib < 32 * 1024, "{ca}: {peak_kib} KiB");
+    }
+}
