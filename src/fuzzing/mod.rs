@@ -10,6 +10,7 @@
 
 mod output;
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 use std::str::FromStr;
 use std::time::{Duration, UNIX_EPOCH};
@@ -23,6 +24,7 @@ use crate::query::{self, Filter};
 use crate::render;
 use crate::render::OutputFormat;
 use crate::render::OutputOptions;
+use crate::source::budget::Budget;
 use crate::source::datarhei::wire as core_wire;
 use crate::source::decode::DecodeError;
 use crate::source::icecast::wire as icecast_wire;
@@ -71,7 +73,12 @@ fn one_line(what: &str, text: &str) {
 /// valid JSON accepted, and every output format renders them.
 pub fn datarhei_active(data: &[u8]) {
     let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    let parse = |reader: &mut dyn Read| format!("{:?}", core_wire::parse_active(reader, now));
+    let parse = |reader: &mut dyn Read| {
+        format!(
+            "{:?}",
+            core_wire::parse_active(reader, now, Budget::new(u64::MAX))
+        )
+    };
     let whole = parse(&mut Chunked {
         data,
         step: usize::MAX,
@@ -80,7 +87,7 @@ pub fn datarhei_active(data: &[u8]) {
         let chunked = parse(&mut Chunked { data, step });
         assert_eq!(chunked, whole, "chunks of {step} bytes");
     }
-    match core_wire::parse_active(&mut Chunked { data, step: 5 }, now) {
+    match core_wire::parse_active(&mut Chunked { data, step: 5 }, now, Budget::new(u64::MAX)) {
         Ok(sessions) => {
             assert!(
                 serde_json::from_slice::<IgnoredAny>(data).is_ok(),
@@ -94,7 +101,9 @@ pub fn datarhei_active(data: &[u8]) {
 
 /// `GET /api/v3/session`, then `--by`/`--top` and every output format.
 pub fn datarhei_summary(data: &[u8]) {
-    let Ok(collectors) = core_wire::parse_summary(&mut Chunked { data, step: 4096 }) else {
+    let Ok(collectors) =
+        core_wire::parse_summary(&mut Chunked { data, step: 4096 }, Budget::new(u64::MAX))
+    else {
         return;
     };
     for by in [None, Some(crate::model::GroupBy::Remote)] {
@@ -432,12 +441,13 @@ fn proc_addr(addr: std::net::SocketAddr) -> String {
 pub fn local_ffmpeg(data: &[u8]) {
     use crate::source::local::ffmpeg::{self, Medium};
     use crate::source::local::procs;
-    let args = procs::parse_cmdline(data);
+    let args: Vec<String> = procs::cmdline_args(data).map(Cow::into_owned).collect();
     let joined = args.join("\0");
     if let Ok(text) = std::str::from_utf8(data) {
         assert_eq!(joined, text.strip_suffix('\0').unwrap_or(text), "cmdline");
     }
-    assert_eq!(procs::parse_cmdline(format!("{joined}\0").as_bytes()), args);
+    let again = format!("{joined}\0");
+    assert!(procs::cmdline_args(again.as_bytes()).eq(args.iter().map(Cow::from)));
     let link = String::from_utf8_lossy(data);
     if let Some(inode) = procs::parse_socket_link(&link) {
         assert_eq!(
@@ -445,7 +455,7 @@ pub fn local_ffmpeg(data: &[u8]) {
             Some(inode)
         );
     }
-    let endpoints = ffmpeg::parse_args(&args);
+    let endpoints = ffmpeg::parse_args(&args, true).list;
     // What an endpoint may be made of: an argument, or one slave of a tee output.
     let mut raws: Vec<String> = args.clone();
     for arg in &args {

@@ -56,8 +56,15 @@ fn roots(net: &NetOptions) -> Result<RootCertStore> {
         return Ok(store);
     };
     let shown = path.display();
-    let certs = CertificateDer::pem_file_iter(path)
-        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+    let pem = read_capped(path)
+        .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
+    if pem.len() > CA_CERT_LIMIT {
+        return Err(Error::Usage(format!(
+            "--ca-cert {shown} is larger than 1 MiB: it should hold the PEM certificates of the CAs to trust"
+        )));
+    }
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
     if certs.is_empty() {
         return Err(Error::Usage(format!(
@@ -73,6 +80,20 @@ fn roots(net: &NetOptions) -> Result<RootCertStore> {
         })?;
     }
     Ok(store)
+}
+
+/// The most read of `--ca-cert`: five times the whole Mozilla bundle (which `/dev/zero` or a
+/// multi-gigabyte file would otherwise be read into memory whole).
+const CA_CERT_LIMIT: usize = 1024 * 1024;
+
+/// The file's first `CA_CERT_LIMIT` bytes and one more, to tell that it is longer.
+fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut pem = Vec::new();
+    std::fs::File::open(path)?
+        .take(CA_CERT_LIMIT as u64 + 1)
+        .read_to_end(&mut pem)?;
+    Ok(pem)
 }
 
 /// `--insecure`: any certificate is accepted, but handshake signatures are still checked so the

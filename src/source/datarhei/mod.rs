@@ -19,7 +19,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::mask::quoted;
 use crate::model::{Collector, Session, SourceSummary};
-use crate::source::budget::OverBudget;
+use crate::source::budget::{Budget, OverBudget};
 use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, http, net, served};
 
@@ -98,7 +98,7 @@ impl Datarhei {
     async fn get<T, F>(&mut self, url: Url, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
+        F: Fn(&mut dyn Read, Budget) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
     {
         let can_login = self.credentials.user.is_some() && self.credentials.password.is_some();
         let (mut refreshed, mut logged_in_again) = (false, false);
@@ -155,7 +155,7 @@ impl Datarhei {
     async fn within_timeout<T, F>(&mut self, url: Url, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
+        F: Fn(&mut dyn Read, Budget) -> Result<T, ReplyError> + Send + Sync + Copy + 'static,
     {
         let timeout = self.net.timeout;
         match tokio::time::timeout(timeout, self.get(url, per_object, parse)).await {
@@ -229,7 +229,7 @@ impl Datarhei {
     async fn read_json<T, F>(&self, resp: Response, per_object: u64, parse: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn(&mut dyn Read) -> Result<T, ReplyError> + Send + 'static,
+        F: Fn(&mut dyn Read, Budget) -> Result<T, ReplyError> + Send + 'static,
     {
         let limit = self.net.max_body_size;
         if let Some(len) = resp.content_length().filter(|&len| len > limit) {
@@ -245,7 +245,8 @@ impl Datarhei {
         // A timeout drops this future: the body is no longer read.
         let _stop = AbortOnDrop(pump);
         let mut capped = Capped::new(body, limit, per_object);
-        let result = tokio::task::spawn_blocking(move || parse(&mut capped))
+        let budget = Budget::new(limit);
+        let result = tokio::task::spawn_blocking(move || parse(&mut capped, budget))
             .await
             .map_err(|e| Error::Internal(format!("the reply parser stopped: {e}")))?;
         result.map_err(|e| self.reply_error(e))
@@ -277,9 +278,7 @@ impl Datarhei {
                     return self.too_large(None);
                 }
                 if let Some(over) = net::find::<OverBudget>(&io) {
-                    return Error::BadReply(format!(
-                        "{host} sent a reply too large to hold: {over}; raise --max-body-size if that is expected"
-                    ));
+                    return self.over(*over);
                 }
                 if net::find::<reqwest::Error>(&io).is_some_and(reqwest::Error::is_timeout) {
                     return self.timeout_error();
@@ -292,6 +291,7 @@ impl Datarhei {
             ReplyError::Json(j) if j.is_eof() => truncated(),
             ReplyError::Json(j) if j.is_syntax() => invalid(&j),
             ReplyError::Json(j) => shape(&j),
+            ReplyError::Split(SplitError::Over(over)) => self.over(over),
             ReplyError::Split(SplitError::Truncated) => truncated(),
             ReplyError::Split(s @ (SplitError::Syntax { .. } | SplitError::NotUtf8 { .. })) => {
                 invalid(&s)
@@ -302,6 +302,13 @@ impl Datarhei {
                 _ => invalid(&s),
             },
         }
+    }
+
+    fn over(&self, over: OverBudget) -> Error {
+        Error::BadReply(format!(
+            "{} sent a reply too large to hold: {over}; raise --max-body-size if that is expected",
+            self.host
+        ))
     }
 
     fn too_large(&self, len: Option<u64>) -> Error {
@@ -383,7 +390,7 @@ impl Source for Datarhei {
         let now = SystemTime::now();
         // Sessions are parsed as the body streams in: resident memory tells what they cost.
         let got = self
-            .within_timeout(url, 0, move |r| wire::parse_active(r, now))
+            .within_timeout(url, 0, move |r, budget| wire::parse_active(r, now, budget))
             .await;
         self.named(got).await
     }

@@ -15,6 +15,8 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use crate::source::budget::OverBudget;
+
 /// How much is read from the body at a time.
 const READ_SIZE: usize = 64 * 1024;
 
@@ -38,6 +40,8 @@ pub enum SplitError {
         index: usize,
         error: serde_json::Error,
     },
+    /// What the sessions would take passes the memory budget.
+    Over(OverBudget),
 }
 
 impl fmt::Display for SplitError {
@@ -57,6 +61,7 @@ impl fmt::Display for SplitError {
                 // sequences; quoted and escaped, the error stays one line.
                 write!(f, "session {index} of {key:?}: {error}")
             }
+            SplitError::Over(over) => write!(f, "{over}"),
         }
     }
 }
@@ -114,10 +119,11 @@ where
     K: Clone,
     T: DeserializeOwned,
     W: FnMut(&str) -> Option<K>,
-    E: FnMut(K, T),
+    E: FnMut(K, T) -> Result<(), OverBudget>,
 {
     /// `wants(key)`: `Some` when a key's list is handed to `on_element` element by element;
-    /// other keys' values are checked and skipped.
+    /// other keys' values are checked and skipped. `on_element` stops the split when what it
+    /// builds would pass the memory budget.
     pub fn new(wants: W, on_element: E) -> Self {
         Splitter {
             text: String::with_capacity(2 * READ_SIZE),
@@ -402,7 +408,7 @@ where
             Parsed::Failed(e) => return Err(self.value_error(e, at_eof)),
         };
         if let Some(key) = &self.wanted {
-            (self.on_element)(key.clone(), element);
+            (self.on_element)(key.clone(), element).map_err(SplitError::Over)?;
         }
         self.index += 1;
         self.pos = end;
@@ -459,7 +465,7 @@ mod tests {
     impl<K: Clone, T: DeserializeOwned, W, E> Splitter<K, T, W, E>
     where
         W: FnMut(&str) -> Option<K>,
-        E: FnMut(K, T),
+        E: FnMut(K, T) -> Result<(), OverBudget>,
     {
         /// As `read_from` does, a chunk at a time.
         fn feed(&mut self, chunk: &[u8]) -> Result<(), SplitError> {
@@ -479,7 +485,10 @@ mod tests {
         let mut got = Vec::new();
         let mut splitter = Splitter::new(
             |k: &str| (k != "skip").then(|| k.to_owned()),
-            |k: String, v: serde_json::Value| got.push(format!("{k}={v}")),
+            |k: String, v: serde_json::Value| {
+                got.push(format!("{k}={v}"));
+                Ok(())
+            },
         );
         for chunk in body.chunks(step.max(1)) {
             splitter.feed(chunk)?;
@@ -605,7 +614,7 @@ mod tests {
     #[test]
     fn fuzz_regression_keys_are_escaped_in_errors() {
         let body = b"{\"cod\\referenc\":4gd\xab\x8b\x00\x11\x00\x00\"}\x1a";
-        let mut splitter = Splitter::new(|_: &str| None::<()>, |(), _: IgnoredAny| {});
+        let mut splitter = Splitter::new(|_: &str| None::<()>, |(), _: IgnoredAny| Ok(()));
         let err = splitter.feed(body).unwrap_err().to_string();
         assert!(err.starts_with(r#"session 0 of "cod\referenc": "#), "{err}");
         assert!(!err.contains(['\r', '\n']), "{err}");

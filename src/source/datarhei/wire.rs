@@ -9,8 +9,10 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
+use serde_json::value::RawValue;
 
 use super::split::{SplitError, Splitter};
+use crate::source::budget::{self, Budget, Meter, OverBudget};
 
 use crate::model::{
     Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Timestamp, Totals, round3,
@@ -42,9 +44,10 @@ struct WireSession {
     local: Text,
     #[serde(default, deserialize_with = "nullable")]
     remote: Text,
-    /// A string on 16.x, an object or null on the dev line.
+    /// A string on 16.x, an object or null on the dev line. Kept as its text until it is
+    /// weighed: as a `Value`, a list of `0` takes 16 times its text.
     #[serde(default)]
-    extra: serde_json::Value,
+    extra: Option<Box<RawValue>>,
     #[serde(default, deserialize_with = "nullable")]
     bytes_rx: u64,
     #[serde(default, deserialize_with = "nullable")]
@@ -60,10 +63,30 @@ fn kibit_to_bit_s(kibit: f64) -> f64 {
     round3(kibit * KIBI)
 }
 
+/// What a session takes besides its text and `extra`, with the room the list grows by.
+const SESSION_COST: u64 = std::mem::size_of::<Session>() as u64 * 5 / 4;
+
 impl WireSession {
-    fn into_model(self, collector: Collector, now: SystemTime) -> Session {
+    /// The session, once what it takes is counted by `meter`.
+    fn into_model(
+        self,
+        collector: Collector,
+        now: SystemTime,
+        meter: &mut Meter,
+    ) -> Result<Session, OverBudget> {
+        let text = [&self.id, &self.reference, &self.local, &self.remote]
+            .iter()
+            .map(|t| t.len() as u64)
+            .sum::<u64>();
+        let raw = self.extra.as_deref().map(RawValue::get);
+        let extra_cost = raw.map_or(0, |raw| budget::value_cost(raw.as_bytes()));
+        meter.add(SESSION_COST + text + extra_cost)?;
+        // The text was JSON a moment ago: it reads again.
+        let extra = raw
+            .and_then(|raw| serde_json::from_str(raw).ok())
+            .unwrap_or_default();
         let created_at = self.created_at.map(Timestamp);
-        Session {
+        Ok(Session {
             collector,
             id: self.id,
             reference: self.reference,
@@ -75,8 +98,8 @@ impl WireSession {
             tx_bytes: Some(self.bytes_tx),
             rx_bit_s: Some(kibit_to_bit_s(self.bandwidth_rx_kbit)),
             tx_bit_s: Some(kibit_to_bit_s(self.bandwidth_tx_kbit)),
-            extra: self.extra,
-        }
+            extra,
+        })
     }
 }
 
@@ -104,20 +127,27 @@ fn each_chunk(
     }
 }
 
-/// Parses a `GET /api/v3/session/active` reply as it streams in, stamping ages against `now`.
-/// Lists of collectors we do not know are checked and skipped.
-pub fn parse_active(reader: &mut dyn Read, now: SystemTime) -> Result<Vec<Session>, ReplyError> {
+/// Parses a `GET /api/v3/session/active` reply as it streams in, stamping ages against `now`,
+/// within the memory `budget`. Lists of collectors we do not know are checked and skipped.
+pub fn parse_active(
+    reader: &mut dyn Read,
+    now: SystemTime,
+    budget: Budget,
+) -> Result<Vec<Session>, ReplyError> {
     let mut out: Vec<Session> = Vec::new();
     let mut in_order = true;
+    let mut meter = Meter::new(budget);
     let mut splitter = Splitter::new(
         |key: &str| key.parse::<Collector>().ok(),
         |collector, wire: WireSession| {
+            let session = wire.into_model(collector, now, &mut meter)?;
             // Grow by a quarter, not double: the list is most of the peak memory.
             if out.len() == out.capacity() {
                 out.reserve_exact((out.len() / 4).max(1024));
             }
-            out.push(wire.into_model(collector, now));
+            out.push(session);
             in_order = in_order && settle_last(&mut out);
+            Ok(())
         },
     );
     loop {
@@ -238,8 +268,15 @@ struct WireHistory {
     local: BTreeMap<String, WireStats>,
     #[serde(default, deserialize_with = "nullable")]
     reference: BTreeMap<String, WireStats>,
-    #[serde(flatten)]
-    totals: WireStats,
+    /// The totals, beside the groupings rather than `#[serde(flatten)]`: flatten holds every
+    /// key it does not know as a copy until the end of the object (a 30 MB one took 500 MB).
+    /// Unknown keys are skipped as they come.
+    #[serde(default, deserialize_with = "nullable")]
+    sessions: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    traffic_rx_mb: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    traffic_tx_mb: u64,
 }
 
 /// 0 means "no limit" in Core's configuration.
@@ -270,7 +307,14 @@ impl WireSummary {
             limit_sessions: limit(a.max_sessions),
             limit_rx_mibit_s: limit(a.max_bandwidth_rx_mbit),
             limit_tx_mibit_s: limit(a.max_bandwidth_tx_mbit),
-            finished: Some(h.totals.into()),
+            finished: Some(
+                WireStats {
+                    sessions: h.sessions,
+                    traffic_rx_mb: h.traffic_rx_mb,
+                    traffic_tx_mb: h.traffic_tx_mb,
+                }
+                .into(),
+            ),
             history: History {
                 by_remote: grouped(h.remote),
                 by_local: grouped(h.local),
@@ -280,9 +324,13 @@ impl WireSummary {
     }
 }
 
-/// Parses a summary reply into one entry per known collector. The body is
-/// read whole (it is bounded by the reader) because serde_json parses slices far faster.
-pub fn parse_summary(reader: &mut dyn Read) -> Result<Vec<CollectorSummary>, ReplyError> {
+/// Parses a summary reply into one entry per known collector. The body is read whole (it is
+/// bounded by the reader, which weighs its objects and arrays as they come) because serde_json
+/// parses slices far faster.
+pub fn parse_summary(
+    reader: &mut dyn Read,
+    _weighed_by_the_reader: Budget,
+) -> Result<Vec<CollectorSummary>, ReplyError> {
     let mut body = Vec::new();
     each_chunk(reader, |chunk| {
         body.extend_from_slice(chunk);
@@ -348,11 +396,62 @@ mod tests {
     use crate::query::SessionQuery;
 
     fn parse(body: &str) -> Vec<Session> {
-        parse_active(&mut body.as_bytes(), SystemTime::UNIX_EPOCH).unwrap()
+        parse_active(
+            &mut body.as_bytes(),
+            SystemTime::UNIX_EPOCH,
+            Budget::new(u64::MAX),
+        )
+        .unwrap()
     }
 
     fn ids(list: &[Session]) -> Vec<&str> {
         list.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    /// Keys Core may add inside `summary` are skipped as they come, whatever they hold; a
+    /// grouping's entry may be an array (serde reads a struct from one), which is why the
+    /// reader weighs arrays as it does objects.
+    #[test]
+    fn summaries_skip_unknown_keys_and_read_entries_from_arrays() {
+        let body = r#"{"rtmp": {"active": {"list": [[], {"bandwidth_rx_kbit": 2048}]},
+            "summary": {"new": {"deep": [1, {"x": []}]}, "sessions": 3, "traffic_rx_mb": 7,
+                        "remote": {"a": [], "b": [5, 6, 7]}, "later": null}},
+            "unknown": {"active": {}, "summary": {}}}"#;
+        let got = parse_summary(&mut body.as_bytes(), Budget::new(u64::MAX)).unwrap();
+        assert_eq!(got.len(), 1);
+        let rtmp = &got[0];
+        assert_eq!(rtmp.rx_bit_s, Some(2048.0 * 1024.0));
+        let finished = rtmp.finished.as_ref().unwrap();
+        assert_eq!((finished.sessions, finished.rx_mib), (3, 7));
+        let remotes: Vec<_> = rtmp
+            .history
+            .by_remote
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.sessions, t.tx_mib))
+            .collect();
+        assert_eq!(remotes, [("a", 0, 0), ("b", 5, 7)]);
+    }
+
+    /// A session's `extra` is weighed before it is built: a list of a million `0` (2 MB of
+    /// text, some 32 MB as a `Value`) passes an 8 MiB budget (80 MiB), and reads whole within
+    /// a larger one.
+    #[test]
+    fn a_large_extra_is_weighed_before_it_is_built() {
+        let extra = vec!["0"; 1_000_000].join(",");
+        let body = format!(r#"{{"rtmp": [{{"id": "a", "extra": [{extra}]}}]}}"#);
+        let small = Budget::new(8 * 1024 * 1024);
+        let err = parse_active(&mut body.as_bytes(), SystemTime::UNIX_EPOCH, small).unwrap_err();
+        assert!(
+            matches!(err, ReplyError::Split(SplitError::Over(_))),
+            "{err:?}"
+        );
+        let got = parse(&body);
+        assert_eq!(got[0].extra.as_array().map(Vec::len), Some(1_000_000));
+        let normal = parse(
+            r#"{"rtmp": [{"id": "b", "extra": {"a": [1, "x"], "n": null}}, {"id": "c", "extra": ""}, {"id": "d", "extra": null}]}"#,
+        );
+        let extras: Vec<String> = normal.iter().map(|s| s.extra.to_string()).collect();
+        assert_eq!(extras, [r#"{"a":[1,"x"],"n":null}"#, r#""""#, "null"]);
     }
 
     #[test]

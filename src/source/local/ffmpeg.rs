@@ -97,32 +97,73 @@ pub struct Io {
     pub medium: Medium,
 }
 
-/// Parses the arguments of one ffmpeg process (argv[0] included) into its inputs and outputs.
-pub fn parse_args(args: &[String]) -> Vec<Io> {
-    let mut out = Vec::new();
+/// The most sessions one process's command line yields: ffmpeg jobs have a few inputs and
+/// outputs (a tee of a dozen at most), and a process may name any number of them (196,000 were
+/// 500 MiB of rows, and as many finished sessions in `collect`'s store each time they change).
+pub const MAX_ENDPOINTS: usize = 64;
+
+/// The inputs and outputs of one process that are sessions, the first `MAX_ENDPOINTS` of them.
+#[derive(Debug, Default)]
+pub struct Endpoints {
+    pub list: Vec<Io>,
+    /// Sessions the command line names past the first `MAX_ENDPOINTS`.
+    pub left_out: usize,
+}
+
+impl Endpoints {
+    /// Keeps the endpoint when it is a session (any one with `all`, else a network one) and
+    /// there is room; masking its URL only then.
+    fn offer(&mut self, all: bool, role: Role, index: usize, raw: &str, format: Option<String>) {
+        let medium = match (role, format.as_deref()) {
+            (Role::Input, Some("lavfi")) => Medium::Generated,
+            (Role::Output, Some("null")) => Medium::Null,
+            _ => medium_of(raw),
+        };
+        if !all && !matches!(medium, Medium::Network { .. }) {
+            return;
+        }
+        if self.list.len() == MAX_ENDPOINTS {
+            self.left_out += 1;
+            return;
+        }
+        self.list.push(Io {
+            role,
+            index,
+            url: mask_secrets(raw),
+            format,
+            medium,
+        });
+    }
+}
+
+/// Parses the arguments of one ffmpeg process (argv[0] included) into its inputs and outputs
+/// that are sessions: every one with `all`, else those on the network.
+pub fn parse_args<S: AsRef<str>>(args: impl IntoIterator<Item = S>, all: bool) -> Endpoints {
+    let mut out = Endpoints::default();
     let mut format: Option<String> = None;
     let (mut inputs, mut outputs) = (0, 0);
-    let mut it = args.iter().skip(1);
+    let mut it = args.into_iter().skip(1);
     while let Some(arg) = it.next() {
+        let arg = arg.as_ref();
         let is_option = arg.starts_with('-') && arg.len() > 1;
         if !is_option {
             // A bare argument is an output; the options gathered so far are its own.
             for (url, fmt) in split_output(arg, format.take()) {
-                out.push(io(Role::Output, outputs, &url, fmt));
+                out.offer(all, Role::Output, outputs, &url, fmt);
                 outputs += 1;
             }
             continue;
         }
-        if FLAGS.contains(&arg.as_str()) {
+        if FLAGS.contains(&arg) {
             continue;
         }
         let Some(value) = it.next() else { break };
-        match arg.as_str() {
+        match arg {
             "-i" => {
-                out.push(io(Role::Input, inputs, value, format.take()));
+                out.offer(all, Role::Input, inputs, value.as_ref(), format.take());
                 inputs += 1;
             }
-            "-f" => format = Some(value.clone()),
+            "-f" => format = Some(value.as_ref().to_owned()),
             _ => {}
         }
     }
@@ -169,21 +210,6 @@ fn split_unescaped(s: &str, sep: char) -> Vec<String> {
         }
     }
     parts
-}
-
-fn io(role: Role, index: usize, raw: &str, format: Option<String>) -> Io {
-    let medium = match (role, format.as_deref()) {
-        (Role::Input, Some("lavfi")) => Medium::Generated,
-        (Role::Output, Some("null")) => Medium::Null,
-        _ => medium_of(raw),
-    };
-    Io {
-        role,
-        index,
-        url: mask_secrets(raw),
-        format,
-        medium,
-    }
 }
 
 fn default_port(scheme: &str) -> Option<u16> {
@@ -244,6 +270,11 @@ mod tests {
 
     fn args(line: &[&str]) -> Vec<String> {
         line.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Every input and output.
+    fn parse_args(args: &[String]) -> Vec<Io> {
+        super::parse_args(args, true).list
     }
 
     fn summary(eps: &[Io]) -> Vec<(Role, usize, &str, Option<&str>)> {
@@ -410,6 +441,38 @@ mod tests {
             parse_args(&args(&["ffmpeg", "-i", "rtmp://"]))[0].medium,
             Medium::File
         );
+    }
+
+    /// Only sessions count, and at most `MAX_ENDPOINTS` of them: 196,000 outputs are 64
+    /// sessions; files before a network output leave it its place.
+    #[test]
+    fn a_process_yields_a_bounded_number_of_sessions() {
+        let mut line = vec!["ffmpeg".to_owned(), "-i".into(), "rtmp://h/live/in".into()];
+        line.extend((0..100_000).map(|i| format!("out{i}.ts")));
+        line.push("srt://h:9000".into());
+        line.extend((0..196_000).map(|i| format!("rtmp://h/live/{i}")));
+        let network = super::parse_args(&line, false);
+        assert_eq!(network.list.len(), MAX_ENDPOINTS);
+        assert_eq!(network.left_out, 2 + 196_000 - MAX_ENDPOINTS);
+        let first: Vec<(Role, usize, &str)> = network.list[..3]
+            .iter()
+            .map(|e| (e.role, e.index, e.url.as_str()))
+            .collect();
+        assert_eq!(
+            first,
+            [
+                // RTMP's stream key (the path after the application) is masked.
+                (Role::Input, 0, "rtmp://h/live/***"),
+                (Role::Output, 100_000, "srt://h:9000"),
+                (Role::Output, 100_001, "rtmp://h/live/***"),
+            ]
+        );
+        let all = super::parse_args(&line, true);
+        assert_eq!(all.list.len(), MAX_ENDPOINTS);
+        assert_eq!(all.list[63].url, "out62.ts");
+        assert_eq!(all.left_out, 1 + 100_000 + 1 + 196_000 - MAX_ENDPOINTS);
+        let files = super::parse_args(args(&["ffmpeg", "-i", "a.mp4", "b.mp4"]), false);
+        assert!(files.list.is_empty() && files.left_out == 0);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! of ffmpeg processes. Processes we may not read are counted, not fatal. Several threads can
 //! share one walk: with 10,000 connections the `/proc/PID/fd` links are most of a run's time.
 
+use std::borrow::Cow;
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, OwnedFd};
@@ -25,7 +26,9 @@ pub struct Proc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FfmpegProc {
     pub proc: Proc,
-    pub args: Vec<String>,
+    /// `/proc/PID/cmdline` as read (at most `CMDLINE_LIMIT` bytes): kept as the bytes, which a
+    /// list of strings would take 24 times over (a line of 2,000,000 empty arguments).
+    pub cmdline: Vec<u8>,
     /// Its socket inodes, to tie its network inputs and outputs to the kernel's counters.
     pub inodes: Vec<u64>,
 }
@@ -62,24 +65,43 @@ pub fn parse_socket_link(link: &str) -> Option<u64> {
         .ok()
 }
 
-/// /proc/PID/cmdline: NUL-separated arguments (the last one NUL-terminated).
-pub fn parse_cmdline(raw: &[u8]) -> Vec<String> {
-    let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
-    if raw.is_empty() {
-        return Vec::new();
+impl FfmpegProc {
+    pub fn args(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        cmdline_args(&self.cmdline)
     }
+}
+
+/// What is read of a command line: the most the kernel holds (3/4 of the default stack limit,
+/// when the stack may be larger still), so a real one is never cut; a file under `--proc-root`
+/// may be longer. It is kept as read, as large as the process's own copy of it.
+const CMDLINE_LIMIT: usize = 6 * 1024 * 1024;
+
+/// /proc/PID/cmdline: NUL-separated arguments (the last one NUL-terminated).
+pub fn cmdline_args(raw: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
+    let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
     raw.split(|b| *b == 0)
-        .map(|a| String::from_utf8_lossy(a).into_owned())
-        .collect()
+        .filter(move |_| !raw.is_empty())
+        .map(String::from_utf8_lossy)
 }
 
 /// Whether a process is ffmpeg: its short name, or the base name of its program.
-pub fn is_ffmpeg(name: &str, args: &[String]) -> bool {
-    let program = args
-        .first()
-        .map(|a| a.rsplit('/').next().unwrap_or(a))
-        .unwrap_or("");
-    name == "ffmpeg" || program == "ffmpeg"
+pub fn is_ffmpeg(name: &str, program: &str) -> bool {
+    name == "ffmpeg" || program.rsplit('/').next() == Some("ffmpeg")
+}
+
+/// The command line of a process whose name says it may be ffmpeg, when it is; cut after its
+/// last whole argument when it is longer than `CMDLINE_LIMIT`.
+fn ffmpeg_cmdline(root: &OwnedFd, pid: u32, name: &str) -> Option<Vec<u8>> {
+    if !name.starts_with("ffmpeg") {
+        return None;
+    }
+    let mut raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
+    if raw.len() > CMDLINE_LIMIT {
+        let whole = memchr::memrchr(0, &raw[..CMDLINE_LIMIT]).map_or(0, |at| at + 1);
+        raw.truncate(whole);
+    }
+    let program = cmdline_args(&raw).next().unwrap_or_default();
+    is_ffmpeg(name, &program).then_some(raw)
 }
 
 /// A process's descriptors are read in slices of this many, so that the threads of a walk can
@@ -105,8 +127,8 @@ pub struct Walk {
 #[derive(Default)]
 pub struct Found {
     owners: Vec<(u64, u32)>,
-    /// Index in the walk's pids, name, and the arguments of an ffmpeg.
-    procs: Vec<(u32, String, Option<Vec<String>>)>,
+    /// Index in the walk's pids, name, and the command line of an ffmpeg.
+    procs: Vec<(u32, String, Option<Vec<u8>>)>,
     unreadable: usize,
 }
 
@@ -168,15 +190,11 @@ impl Walk {
     /// One process: its name, its descriptors (all but the first slice left to the others),
     /// and an ffmpeg's command line.
     fn process(&self, root: &OwnedFd, pid: u32, proc: u32, link: &mut [u8; 64], found: &mut Found) {
-        let name = read_small(root, &format!("{pid}/comm"))
+        let name = read_small(root, &format!("{pid}/comm"), COMM_LIMIT)
             .map(|raw| String::from_utf8_lossy(&raw).trim_end().to_owned())
             .unwrap_or_default();
-        let args = name
-            .starts_with("ffmpeg")
-            .then(|| read_small(root, &format!("{pid}/cmdline")).map(|raw| parse_cmdline(&raw)))
-            .flatten()
-            .filter(|args| is_ffmpeg(&name, args));
-        found.procs.push((proc, name, args));
+        let cmdline = ffmpeg_cmdline(root, pid, &name);
+        found.procs.push((proc, name, cmdline));
         let dir = match openat(
             root,
             format!("{pid}/fd"),
@@ -234,12 +252,12 @@ impl Walk {
             ..ProcTable::default()
         };
         // An ffmpeg's sockets, by its index in `procs`: few processes, so a short list.
-        let mut ffmpeg: Vec<(u32, Vec<String>, Vec<u64>)> = Vec::new();
+        let mut ffmpeg: Vec<(u32, Vec<u8>, Vec<u64>)> = Vec::new();
         for f in &mut found {
-            for (at, name, args) in f.procs.drain(..) {
+            for (at, name, cmdline) in f.procs.drain(..) {
                 if let Some(p) = procs.get_mut(at as usize) {
                     p.name = name;
-                    ffmpeg.extend(args.map(|args| (at, args, Vec::new())));
+                    ffmpeg.extend(cmdline.map(|cmdline| (at, cmdline, Vec::new())));
                 }
             }
         }
@@ -255,12 +273,16 @@ impl Walk {
                 }
             }
         }
-        for (at, args, mut inodes) in ffmpeg {
+        for (at, cmdline, mut inodes) in ffmpeg {
             let Some(proc) = procs.get(at as usize).cloned() else {
                 continue;
             };
             inodes.sort_unstable();
-            table.ffmpeg.push(FfmpegProc { proc, args, inodes });
+            table.ffmpeg.push(FfmpegProc {
+                proc,
+                cmdline,
+                inodes,
+            });
         }
         table.ffmpeg.sort_by_key(|f| f.proc.pid);
         table.procs = procs;
@@ -302,13 +324,21 @@ fn read_links(dir: &OwnedFd, fds: &[u32], proc: u32, link: &mut [u8; 64], found:
     }
 }
 
-/// A small file under /proc (`comm`, `cmdline`), read whole; `None` once the process is gone.
-fn read_small(root: &OwnedFd, path: &str) -> Option<Vec<u8>> {
+/// What is read of `comm`: the kernel's 16 bytes, and room.
+const COMM_LIMIT: usize = 64;
+
+/// A small file under /proc (`comm`, `cmdline`), read whole up to `limit` bytes; `None` once
+/// the process is gone.
+fn read_small(root: &OwnedFd, path: &str, limit: usize) -> Option<Vec<u8>> {
     let fd = openat(root, path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
-        match rustix::io::read(&fd, &mut buf) {
+        let room = buf.len().min(limit - out.len());
+        if room == 0 {
+            return Some(out);
+        }
+        match rustix::io::read(&fd, &mut buf[..room]) {
             Ok(0) => return Some(out),
             Ok(n) => out.extend_from_slice(&buf[..n]),
             Err(Errno::INTR) => {}
@@ -338,6 +368,10 @@ mod tests {
         assert_eq!(parse_socket_link("/dev/null"), None);
     }
 
+    fn parse_cmdline(raw: &[u8]) -> Vec<String> {
+        cmdline_args(raw).map(Cow::into_owned).collect()
+    }
+
     #[test]
     fn cmdlines_split_on_nul() {
         assert_eq!(
@@ -345,16 +379,39 @@ mod tests {
             ["ffmpeg", "-i", "a b.mp4"]
         );
         assert_eq!(parse_cmdline(b""), Vec::<String>::new());
+        assert_eq!(parse_cmdline(b"\0"), Vec::<String>::new());
         assert_eq!(parse_cmdline(b"x\0\0y"), ["x", "", "y"]);
         assert_eq!(parse_cmdline(b"\xff\0"), ["\u{fffd}"]);
     }
 
     #[test]
     fn ffmpeg_is_recognised_by_name_or_program() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(is_ffmpeg("ffmpeg", &[]));
-        assert!(is_ffmpeg("ffmpeg-x", &args(&["/usr/bin/ffmpeg", "-i"])));
-        assert!(!is_ffmpeg("ffprobe", &args(&["ffprobe"])));
+        assert!(is_ffmpeg("ffmpeg", ""));
+        assert!(is_ffmpeg("ffmpeg-x", "/usr/bin/ffmpeg"));
+        assert!(!is_ffmpeg("ffprobe", "ffprobe"));
+        assert!(!is_ffmpeg("ffmpeg-x", "/usr/bin/ffmpeg-x"));
+    }
+
+    /// A command line longer than `CMDLINE_LIMIT` is read up to it, cut after its last whole
+    /// argument.
+    #[test]
+    fn a_long_command_line_is_cut_after_a_whole_argument() {
+        let root = tempfile::tempdir().unwrap();
+        let p = root.path().join("42");
+        fs::create_dir_all(p.join("fd")).unwrap();
+        fs::write(p.join("comm"), "ffmpeg\n").unwrap();
+        let arg = "rtmp://h/live/".to_owned() + &"x".repeat(1000);
+        let line: String = std::iter::once("ffmpeg".to_owned())
+            .chain(std::iter::repeat_n(arg.clone(), 7000))
+            .map(|a| a + "\0")
+            .collect();
+        fs::write(p.join("cmdline"), &line).unwrap();
+        let t = scan(root.path());
+        let args: Vec<_> = t.ffmpeg[0].args().collect();
+        assert!(t.ffmpeg[0].cmdline.len() <= CMDLINE_LIMIT);
+        let whole = (CMDLINE_LIMIT - "ffmpeg\0".len()) / (arg.len() + 1);
+        assert_eq!(args.len(), 1 + whole);
+        assert!(args[1..].iter().all(|a| *a == arg));
     }
 
     #[test]
@@ -371,7 +428,7 @@ mod tests {
         assert_eq!(t.owner(777).map(|p| p.pid), Some(42));
         assert_eq!(t.owned(), 1);
         assert_eq!(t.ffmpeg.len(), 1);
-        assert_eq!(t.ffmpeg[0].args[2], "rtmp://h/live/a");
+        assert_eq!(t.ffmpeg[0].args().nth(2).unwrap(), "rtmp://h/live/a");
         assert_eq!(t.ffmpeg[0].inodes, [777]);
     }
 

@@ -10,6 +10,7 @@ use super::Sample;
 use super::ffmpeg::{self, Medium};
 use super::procs::{FfmpegProc, ProcTable};
 use super::sockets::{Proto, Sock};
+use crate::diag;
 use crate::model::{Collector, Session, round3};
 
 /// `127.0.0.1:1935` or `[::1]:1935`; IPv4-mapped IPv6 addresses are shown as IPv4.
@@ -131,7 +132,7 @@ pub(super) fn hls_sockets(ffmpeg: &[Session]) -> HashMap<u64, Collector> {
 
 /// One session per input and output of every ffmpeg process (with `all`), or per network
 /// input and output: generated inputs (`-f lavfi`), files, pipes and `-f null` are no one's
-/// connection. A network endpoint takes the process's socket to that port (each socket once),
+/// connection. At most `ffmpeg::MAX_ENDPOINTS` a process. A network endpoint takes the process's socket to that port (each socket once),
 /// and with it the kernel's byte counters.
 pub(super) fn ffmpeg_sessions(
     procs: &ProcTable,
@@ -161,10 +162,19 @@ pub(super) fn ffmpeg_sessions(
             .filter_map(|i| by_inode.get(i).copied())
             .filter(|s| !s.is_listener() || s.proto == Proto::Udp)
             .collect();
+        let endpoints = ffmpeg::parse_args(p.args(), all);
+        if endpoints.left_out > 0 {
+            diag::trace(format_args!(
+                "ffmpeg {}: {} more inputs and outputs left out (at most {} sessions a process)",
+                p.proc.pid,
+                endpoints.left_out,
+                ffmpeg::MAX_ENDPOINTS
+            ));
+        }
         out.extend(
-            ffmpeg::parse_args(&p.args)
+            endpoints
+                .list
                 .into_iter()
-                .filter(|io| all || matches!(io.medium, Medium::Network { .. }))
                 .map(|io| ffmpeg_session(p, io, &mut socks, rates)),
         );
     }

@@ -2,8 +2,10 @@
 //! sessions and the server's counts.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::json;
 
 use super::lenient::{count, maybe_count, nullable};
@@ -13,9 +15,9 @@ use crate::source::tchmi::duration;
 /// The `readValue` of `ListActiveSessions`.
 #[derive(Deserialize, Default)]
 pub struct Listing {
-    /// Keyed by client (usually its IP); one element per WebSocket.
-    #[serde(default, deserialize_with = "nullable")]
-    clients: BTreeMap<String, Option<Vec<WireClient>>>,
+    /// Keyed by client (usually its IP); one element per WebSocket. Only clients with sockets.
+    #[serde(default, deserialize_with = "with_sockets")]
+    clients: BTreeMap<String, Vec<WireClient>>,
     #[serde(default, deserialize_with = "nullable")]
     subscriptions: BTreeMap<String, WireSubscription>,
 }
@@ -64,25 +66,58 @@ struct WireSubscriptionCommand {
     symbol: String,
 }
 
+/// The clients map without its entries that list no socket (`"k":[]`, `"k":null`): they are
+/// no row, and kept they would cost a tree entry each for 7 bytes of text, which no estimate of
+/// objects sees.
+fn with_sockets<'de, D>(d: D) -> Result<BTreeMap<String, Vec<WireClient>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Sockets;
+    impl<'de> Visitor<'de> for Sockets {
+        type Value = BTreeMap<String, Vec<WireClient>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map of clients to their sockets")
+        }
+
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, list)) = map.next_entry::<String, Option<Vec<WireClient>>>()? {
+                match list {
+                    Some(list) if !list.is_empty() => out.insert(key, list),
+                    // A key listed again without sockets leaves none, as the last value wins.
+                    _ => out.remove(&key),
+                };
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_option(Sockets)
+}
+
 impl Listing {
     /// The bytes of client keys that rows will copy: each key once per socket of its client.
     pub fn copied_key_bytes(&self) -> u64 {
         self.clients
             .iter()
-            .map(|(key, list)| {
-                let sockets = list.as_ref().map_or(0, Vec::len) as u64;
-                (key.len() as u64).saturating_mul(sockets)
-            })
+            .map(|(key, list)| (key.len() as u64).saturating_mul(list.len() as u64))
             .fold(0, u64::saturating_add)
     }
 
     /// Every WebSocket, ordered by client key, then as the server listed them.
     fn sockets(self) -> impl Iterator<Item = (String, WireClient)> {
-        self.clients.into_iter().flat_map(|(key, list)| {
-            list.unwrap_or_default()
-                .into_iter()
-                .map(move |c| (key.clone(), c))
-        })
+        self.clients
+            .into_iter()
+            .flat_map(|(key, list)| list.into_iter().map(move |c| (key.clone(), c)))
     }
 
     pub fn clients(self) -> Vec<Client> {
@@ -149,7 +184,7 @@ impl Listing {
 
     /// The counts `summary` shows.
     pub fn summary(self) -> HmiSummary {
-        let sockets: Vec<&WireClient> = self.clients.values().flatten().flatten().collect();
+        let sockets: Vec<&WireClient> = self.clients.values().flatten().collect();
         let distinct = |field: fn(&WireClient) -> &str| {
             sockets
                 .iter()
@@ -167,11 +202,7 @@ impl Listing {
             connections: sockets.len() as u64,
             sessions: distinct(|c| &c.session_id),
             users: distinct(|c| &c.user_name),
-            clients: self
-                .clients
-                .values()
-                .filter(|l| l.as_ref().is_some_and(|l| !l.is_empty()))
-                .count() as u64,
+            clients: self.clients.len() as u64,
             subscriptions,
             requests_in_progress: self.subscriptions.len() as u64 - subscriptions,
         }
@@ -296,6 +327,19 @@ mod tests {
                 r#"{"commands":[{"readValue":{"clients":{"a":[{"commands":[{"id":-1}]}]}}}]}"#
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn clients_without_sockets_are_not_kept() {
+        let text = r#"{"commands":[{"readValue":{"clients":{"a":[],"b":null,"c":[{"sessionId":"s"}],"c":[],"d":[{}],"e":[]}}}]}"#;
+        let listing = list(text);
+        assert_eq!(listing.clients.keys().collect::<Vec<_>>(), ["d"]);
+        let none = list(r#"{"commands":[{"readValue":{"clients":null}}]}"#);
+        assert!(none.clients.is_empty());
+        assert!(
+            serde_json::from_str::<ListReply>(r#"{"commands":[{"readValue":{"clients":[]}}]}"#)
+                .is_err()
         );
     }
 
