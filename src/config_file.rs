@@ -18,7 +18,7 @@ use crate::source::Secret;
 /// The whole file. Unknown keys are refused so a typo is an error, not a silent default.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     #[serde(
         rename = "current-context",
         default,
@@ -32,7 +32,7 @@ pub struct ConfigFile {
 /// One named target. Field names are the TOML keys (see docs/contexts.md).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Context {
+pub(crate) struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,7 +67,7 @@ pub struct Context {
 
 impl Context {
     /// Removes one key (`config unset`); an unknown key is a usage error listing the keys.
-    pub fn unset(&mut self, key: &str) -> Result<()> {
+    pub(crate) fn unset(&mut self, key: &str) -> Result<()> {
         match key {
             "url" => self.url = None,
             "source" => self.source = None,
@@ -92,7 +92,7 @@ impl Context {
     }
 
     /// A password or token written into the file itself, or a password inside its `url`.
-    pub fn holds_literal_secret(&self) -> bool {
+    pub(crate) fn holds_literal_secret(&self) -> bool {
         self.password.is_some()
             || self.token.is_some()
             || self.url.as_deref().is_some_and(|u| url_masked(u) != u)
@@ -108,7 +108,7 @@ impl Context {
 /// `***`, for every place a URL from the config file is printed. The user information ends at
 /// the last `@` before the host's end, as a URL parser sees it; a text that is not a URL is
 /// cut at its last `@` instead, so that an error about a bad URL never shows a password.
-pub fn url_masked(raw: &str) -> Cow<'_, str> {
+pub(crate) fn url_masked(raw: &str) -> Cow<'_, str> {
     let start = raw.find("://").map_or(0, |i| i + 3);
     let rest = &raw[start..];
     let parsed = reqwest::Url::parse(raw).ok().filter(|_| start > 0);
@@ -129,11 +129,11 @@ pub fn url_masked(raw: &str) -> Cow<'_, str> {
 }
 
 /// What `config show` prints for a secret that is set.
-pub const HIDDEN: &str = "(hidden)";
+pub(crate) const HIDDEN: &str = "(hidden)";
 
 impl Context {
     /// Every key that is set, in file order; a literal password or token shows as `(hidden)`.
-    pub fn fields(&self, name: &str) -> Vec<ContextField> {
+    pub(crate) fn fields(&self, name: &str) -> Vec<ContextField> {
         use serde_json::Value;
         let text = |v: &Option<String>| v.clone().map(Value::String);
         let hidden = |v: &Option<Secret>| v.as_ref().map(|_| Value::String(HIDDEN.into()));
@@ -174,7 +174,7 @@ impl Context {
 
 /// A config file as loaded: its path (for messages and relative paths) and its content.
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub path: PathBuf,
     pub file: ConfigFile,
     /// The file's text as read: `save` edits it in place, so comments and layout survive.
@@ -187,7 +187,7 @@ pub struct Loaded {
 
 impl Loaded {
     /// `config list`: every context, sorted by name, the current one marked.
-    pub fn rows(&self) -> Vec<ContextRow> {
+    pub(crate) fn rows(&self) -> Vec<ContextRow> {
         self.file
             .contexts
             .iter()
@@ -202,7 +202,7 @@ impl Loaded {
     }
 
     /// The context of this name, or a usage error listing the known ones.
-    pub fn context(&self, name: &str) -> Result<&Context> {
+    pub(crate) fn context(&self, name: &str) -> Result<&Context> {
         self.file.contexts.get(name).ok_or_else(|| {
             Error::Usage(format!(
                 "no context '{name}' in {}{}",
@@ -213,7 +213,7 @@ impl Loaded {
     }
 
     /// `" (known: a, b)"` or a hint how to create the first one.
-    pub fn known(&self) -> String {
+    pub(crate) fn known(&self) -> String {
         if self.file.contexts.is_empty() {
             " (no contexts yet: add one with `sessions config set NAME --url URL`)".into()
         } else {
@@ -223,7 +223,7 @@ impl Loaded {
     }
 
     /// A relative `ca_cert` is relative to the config file's folder, not to where cron runs.
-    pub fn relative_to_file(&self, path: &Path) -> PathBuf {
+    pub(crate) fn relative_to_file(&self, path: &Path) -> PathBuf {
         match self.path.parent() {
             Some(dir) if path.is_relative() => dir.join(path),
             _ => path.to_path_buf(),
@@ -233,7 +233,7 @@ impl Loaded {
     /// Writes the file atomically, mode 0600 (it may name password commands), creating its
     /// folder when needed with mode 0700, as the XDG base directory spec asks (a folder others
     /// can write makes the file refused).
-    pub fn save(&self) -> Result<()> {
+    pub(crate) fn save(&self) -> Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         let text = self.edited()?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -338,7 +338,7 @@ fn bare(item: &Item) -> String {
 
 /// Where the config file is: `--config`/`SESSIONS_CONFIG` (must exist), else the XDG default.
 /// `None` when there is no explicit file and neither XDG_CONFIG_HOME nor HOME is set.
-pub fn locate(
+pub(crate) fn locate(
     explicit: Option<&Path>,
     var: &dyn Fn(&str) -> Option<String>,
 ) -> Option<(PathBuf, bool)> {
@@ -355,7 +355,7 @@ pub fn locate(
 /// Reads and parses the file. A missing file is an empty config unless it `must_exist` (an
 /// explicit `--config` to read); an unreadable one or bad TOML is a usage error naming
 /// file:line and what to fix.
-pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
+pub(crate) fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
     let shown = path.display().to_string();
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -389,7 +389,7 @@ pub fn load(path: PathBuf, must_exist: bool) -> Result<Loaded> {
 
 /// Parses the text of the config file; `shown` is its path for the message. Bad TOML or an
 /// unknown key is a one-line usage error starting `FILE:LINE:COL: `.
-pub fn parse(text: &str, shown: &str) -> Result<ConfigFile> {
+pub(crate) fn parse(text: &str, shown: &str) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |span| line_col(text, span.start));
         Error::Usage(format!(

@@ -15,9 +15,9 @@ static LEVEL: AtomicU8 = AtomicU8::new(NORMAL);
 
 /// The longest line written to stderr, in bytes (and `…`): its start and its end (where the
 /// hints are).
-pub const LINE_LIMIT: usize = 2048;
+pub(crate) const LINE_LIMIT: usize = 2048;
 
-pub fn set(verbose: bool, quiet: bool) {
+pub(crate) fn set(verbose: bool, quiet: bool) {
     let level = if quiet {
         QUIET
     } else if verbose {
@@ -30,7 +30,7 @@ pub fn set(verbose: bool, quiet: bool) {
 
 /// What the gate lets through of `line`: escaped, then cut to `LINE_LIMIT` (a server's 50 MB
 /// string quoted in an error would otherwise be a 50 MB line).
-pub fn gate(line: &str) -> String {
+pub(crate) fn gate(line: &str) -> String {
     crate::text::brief(&crate::text::escape(line), LINE_LIMIT)
 }
 
@@ -41,21 +41,21 @@ fn emit(prefix: &str, args: std::fmt::Arguments<'_>) {
 }
 
 /// A line for `-v`: what is being asked of whom, and how it went.
-pub fn trace(args: std::fmt::Arguments<'_>) {
+pub(crate) fn trace(args: std::fmt::Arguments<'_>) {
     if LEVEL.load(Ordering::Relaxed) >= VERBOSE {
         emit("", args);
     }
 }
 
 /// Something the user should know that does not stop the command.
-pub fn warn(args: std::fmt::Arguments<'_>) {
+pub(crate) fn warn(args: std::fmt::Arguments<'_>) {
     if LEVEL.load(Ordering::Relaxed) >= NORMAL {
         emit("warning: ", args);
     }
 }
 
 /// An error line that is not the final one (a failed target among several); never silenced.
-pub fn error(args: std::fmt::Arguments<'_>) {
+pub(crate) fn error(args: std::fmt::Arguments<'_>) {
     emit("", args);
 }
 
@@ -67,7 +67,7 @@ pub fn report(e: &Error) {
 }
 
 /// A confirmation for people (e.g. `config set`); silenced by `-q`, never on stdout.
-pub fn note(args: std::fmt::Arguments<'_>) {
+pub(crate) fn note(args: std::fmt::Arguments<'_>) {
     if LEVEL.load(Ordering::Relaxed) >= NORMAL {
         emit("", args);
     }

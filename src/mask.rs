@@ -15,10 +15,10 @@ static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Below this length a secret is masked only where it stands alone (not inside a word or a
 /// number): a password `1` must not turn `code 4101` into `code 4***0***`.
-pub const MASK_ANYWHERE: usize = 8;
+pub(crate) const MASK_ANYWHERE: usize = 8;
 
 /// Remembers a secret, so that no line on stderr shows it (in any of its `forms`).
-pub fn keep_secret(secret: &str) {
+pub(crate) fn keep_secret(secret: &str) {
     let Ok(mut known) = SECRETS.lock() else {
         return;
     };
@@ -36,7 +36,7 @@ pub fn keep_secret(secret: &str) {
 
 /// A secret as given, and in the forms a server echoing it would use: JSON string escapes,
 /// Rust/`{:?}` escapes, our own escaping, one line, percent-encoding.
-pub fn forms(secret: &str) -> Vec<String> {
+pub(crate) fn forms(secret: &str) -> Vec<String> {
     if secret.is_empty() {
         return Vec::new();
     }
@@ -78,7 +78,7 @@ fn percent_encoded(s: &str) -> String {
 /// `line` with each of `secrets` (longest first) replaced by `***`, until none is left: masking
 /// one form can leave a copy of a short one standing alone.
 /// Each round removes copies and `***` makes none (no form holds a `*`), so it ends.
-pub fn mask_with<'a>(line: &'a str, secrets: &[String]) -> Cow<'a, str> {
+pub(crate) fn mask_with<'a>(line: &'a str, secrets: &[String]) -> Cow<'a, str> {
     let mut out = Cow::Borrowed(line);
     loop {
         let mut changed = false;
@@ -135,7 +135,7 @@ fn replace_alone(text: &str, secret: &str) -> String {
 /// Only words from outside go through it, where they are quoted (`text::said`): masking a
 /// whole line would rewrite the tool's own words too (`login as '***'` for a user and password
 /// `admin`).
-pub fn masked(words: &str) -> Cow<'_, str> {
+pub(crate) fn masked(words: &str) -> Cow<'_, str> {
     match SECRETS.lock() {
         Ok(known) => mask_with(words, &known),
         // A panic elsewhere poisoned the registry: the words go whole rather than unmasked.
@@ -147,13 +147,13 @@ pub fn masked(words: &str) -> Cow<'_, str> {
 /// masked (`masked`), then one line. The one door for words from outside into a message,
 /// so that stderr, stdout (a kick's outcome) and the watch screen show the same masked words,
 /// and the tool's own words around them are never masked.
-pub fn said(words: &str) -> String {
+pub(crate) fn said(words: &str) -> String {
     one_line(&masked(words))
 }
 
 /// A parser's message (which may quote a server's text) as `said` words, at most about
 /// `QUOTED` bytes of it.
-pub fn quoted(what: &dyn fmt::Display) -> String {
+pub(crate) fn quoted(what: &dyn fmt::Display) -> String {
     said(&brief(what, QUOTED))
 }
 

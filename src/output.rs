@@ -16,7 +16,7 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
-pub fn emit(
+pub(crate) fn emit(
     file: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
@@ -34,7 +34,7 @@ pub fn emit(
 /// What a file written by [`write_file`] is for, which decides its mode and what else may stand
 /// at its path.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// `--output-file`: a character device or FIFO is written in place; a file it replaces keeps
     /// its mode and owner, and a new one is 0644, readable by a collector running as another
     /// user like any exported metrics file.
@@ -54,7 +54,7 @@ enum Destination {
 
 /// Writes `path` whole or not at all when it is (or will be) a regular file; into it as it is
 /// when it is a character device or FIFO and `kind` allows.
-pub fn write_file(
+pub(crate) fn write_file(
     path: &Path,
     kind: Kind,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,

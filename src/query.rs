@@ -313,7 +313,7 @@ fn rate(r: Option<f64>) -> f64 {
 
 /// Builds what `summary` prints: the collectors and, with `by`, their history broken down with the
 /// most traffic first, at most `top` rows per collector.
-pub fn summarize(
+pub(crate) fn summarize(
     mut collectors: Vec<CollectorSummary>,
     by: Option<GroupBy>,
     top: Option<usize>,

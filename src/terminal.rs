@@ -3,14 +3,14 @@
 
 /// Columns and lines, each `None` when unknown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Size {
+pub(crate) struct Size {
     pub columns: Option<usize>,
     pub lines: Option<usize>,
 }
 
 /// The size now: an environment variable beats the window size (as clap and Python read them),
 /// so `COLUMNS=100 sessions …` fits 100 columns. `var` is the environment (tests pass their own).
-pub fn size(var: &dyn Fn(&str) -> Option<String>) -> Size {
+pub(crate) fn size(var: &dyn Fn(&str) -> Option<String>) -> Size {
     let window = rustix::termios::tcgetwinsize(std::io::stdout()).ok();
     Size {
         columns: positive(var("COLUMNS")).or(window.and_then(|w| known(w.ws_col))),

@@ -9,13 +9,13 @@ use std::io::{self, Write};
 /// Characters that must never reach a terminal raw: C0 and C1 controls and DEL (they move the
 /// cursor, clear the screen or split a row), the bidi overrides and isolates (they reorder what
 /// follows, so an id can read as another), and the line and paragraph separators.
-pub fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Unsafe characters shown escaped (`\u{1b}`, `\t`, `\u{202e}`); plain text is borrowed.
-pub fn escape(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape(s: &str) -> Cow<'_, str> {
     // Printable ASCII, the common case, checked without a branch per byte (vectorised).
     let odd = s
         .bytes()
@@ -35,7 +35,7 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 }
 
 /// `escape` for an owned string: no copy when nothing needs escaping.
-pub fn escape_owned(s: String) -> String {
+pub(crate) fn escape_owned(s: String) -> String {
     match escape(&s) {
         Cow::Borrowed(_) => s,
         Cow::Owned(escaped) => escaped,
@@ -59,7 +59,7 @@ const MAY_NEED_CARE: [bool; 256] = {
 /// backslash becomes `\\`, tab, line feed and carriage return `\t`, `\n`, `\r`, every other
 /// unsafe character `\uXXXX` as JSON writes it (all of them are in the Basic Multilingual
 /// Plane). TSV's escape: jq's `@tsv` plus `\uXXXX`.
-pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
+pub(crate) fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     // Printable ASCII but the backslash, the common case: checked without a branch per byte
     // (vectorised) and written whole. (The table below was 6% of a 100,000-row TSV.)
@@ -95,7 +95,7 @@ pub fn write_reversible(out: &mut dyn Write, s: &str) -> io::Result<()> {
 
 /// A server's or a library's words as one line of plain text: runs of whitespace and unsafe
 /// characters become one space, so an error line stays one line and cannot restyle the terminal.
-pub fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || is_unsafe(c))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -103,12 +103,12 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// How much of a parser's message (which may quote a server's text) an error line shows.
-pub const QUOTED: usize = 400;
+pub(crate) const QUOTED: usize = 400;
 
 /// At most about `limit` bytes of `what` as text: its start and its end (where a parser says
 /// where it stopped), with `…` for what is left out. A parser's message can quote a server's
 /// string whole (serde's `invalid type: string "…"`): it is cut as it is written, never held.
-pub fn brief(what: &dyn fmt::Display, limit: usize) -> String {
+pub(crate) fn brief(what: &dyn fmt::Display, limit: usize) -> String {
     let mut kept = Brief {
         head: String::new(),
         room: limit - limit / 4,

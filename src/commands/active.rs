@@ -12,7 +12,7 @@ use super::plan::{Needs, Plan};
 use super::targets;
 use super::{Series, asked_where, check_prometheus, nothing_to_show};
 
-pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     let series = Series::Sessions {
         per_session: args.per_session,
     };

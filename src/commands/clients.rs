@@ -9,7 +9,7 @@ use super::plan::{Needs, Plan};
 use super::targets;
 use super::{asked_where, nothing_to_show, refuse_prometheus};
 
-pub async fn run(settings: &Settings) -> Result<()> {
+pub(super) async fn run(settings: &Settings) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
     let mut gathered =
         targets::ask_once(&Plan::new(settings, &Needs::default()), &Ask::Clients).await?;

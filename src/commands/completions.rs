@@ -7,7 +7,7 @@ use crate::docs;
 use crate::error::Result;
 use crate::output;
 
-pub fn run(global: &GlobalArgs, shell: Shell) -> Result<()> {
+pub(super) fn run(global: &GlobalArgs, shell: Shell) -> Result<()> {
     let script = docs::completion_script(shell);
     output::emit(global.output_file.as_deref(), |w| w.write_all(&script))
 }

@@ -13,7 +13,7 @@ use crate::{diag, output, render};
 
 use super::refuse_prometheus;
 
-pub fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Result<()> {
+pub(super) fn run(args: &GlobalArgs, env: &mut Env<'_>, command: ConfigCommand) -> Result<()> {
     let out = config::output_options(args, env);
     refuse_prometheus(out.format)?;
     let creating = matches!(command, ConfigCommand::Set(_));

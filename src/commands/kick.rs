@@ -17,7 +17,7 @@ use super::plan::{Needs, Plan};
 use super::refuse_prometheus;
 use super::targets::{self, Peer};
 
-pub async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     if args.ids.is_empty() && args.filter.is_empty() {
         return Err(Error::Usage(
             "name the sessions to disconnect: kick ID… (as `active` lists them) or --filter FIELD=VALUE".into(),

@@ -15,7 +15,7 @@ use crate::source::local::{LocalOptions, classify::PortMap, default_db};
 use crate::source::{Kind, Target};
 
 /// The targets of one command, each ready to open, with how the fan-out may use them.
-pub struct Plan {
+pub(super) struct Plan {
     pub targets: Vec<Planned>,
     /// `--parallel`, within the open-file limit.
     pub parallel: usize,
@@ -25,14 +25,14 @@ pub struct Plan {
 
 /// One target: its context name (the row label of a fleet) and what opens it, or why it cannot
 /// be asked.
-pub struct Planned {
+pub(super) struct Planned {
     pub name: Option<String>,
     pub target: Result<Target>,
 }
 
 /// What a command asks of its targets, as values.
 #[derive(Default)]
-pub struct Needs<'a> {
+pub(super) struct Needs<'a> {
     /// `--collectors` was given: a source without collectors refuses it.
     pub collectors: bool,
     /// `--by` was given: a source that keeps no history refuses it.
@@ -43,7 +43,7 @@ pub struct Needs<'a> {
 }
 
 /// The local collector's options a command sets.
-pub struct LocalNeeds<'a> {
+pub(super) struct LocalNeeds<'a> {
     pub args: &'a LocalArgs,
     /// The window between the two samples that give the bit rates.
     pub sample: Duration,
@@ -53,7 +53,7 @@ pub struct LocalNeeds<'a> {
 
 impl<'a> Needs<'a> {
     /// `active` and `watch`: `--collectors`, and the local collector samples for `--sample`.
-    pub fn active(args: &'a ActiveArgs) -> Needs<'a> {
+    pub(super) fn active(args: &'a ActiveArgs) -> Needs<'a> {
         Needs {
             collectors: !args.collectors.collectors.is_empty(),
             by: false,
@@ -69,7 +69,7 @@ impl<'a> Needs<'a> {
 impl Plan {
     /// Every configured target as this command needs it. A target that cannot be asked keeps its
     /// error and fails on its own, like an unreachable one.
-    pub fn new(settings: &Settings, needs: &Needs<'_>) -> Plan {
+    pub(super) fn new(settings: &Settings, needs: &Needs<'_>) -> Plan {
         let targets = settings
             .targets
             .iter()
@@ -85,7 +85,7 @@ impl Plan {
         }
     }
 
-    pub fn several(&self) -> bool {
+    pub(super) fn several(&self) -> bool {
         self.targets.len() > 1
     }
 }
@@ -158,14 +158,14 @@ impl Needs<'_> {
 
 /// The defaults, then the context's `port_map`, then `--port-map`: each entry replaces (`=`) or
 /// adds to (`+=`) its collector's ports so far, so a flag beats the config for its collector.
-pub fn port_map(local: &LocalArgs, context_map: &[PortMapping]) -> PortMap {
+pub(super) fn port_map(local: &LocalArgs, context_map: &[PortMapping]) -> PortMap {
     let entries: Vec<PortMapping> = context_map.iter().chain(&local.port_map).cloned().collect();
     PortMap::new(&entries)
 }
 
 /// How a target is named in the history store: the context's name, the URL for `--url`,
 /// `local` for this machine.
-pub fn store_name(configured: &Configured) -> String {
+pub(super) fn store_name(configured: &Configured) -> String {
     match (&configured.name, &configured.place) {
         (Some(name), _) => name.clone(),
         (None, Ok(Place::Server(server))) => server.url.to_string(),
@@ -174,7 +174,7 @@ pub fn store_name(configured: &Configured) -> String {
 }
 
 /// `--timeout` as the first target has it: the bound on a read of the history store.
-pub fn store_timeout(settings: &Settings) -> Duration {
+pub(super) fn store_timeout(settings: &Settings) -> Duration {
     match settings.targets.first().map(|t| &t.place) {
         Some(Ok(Place::Server(server))) => server.net.timeout,
         Some(Ok(Place::Local { timeout, .. })) => *timeout,
@@ -183,7 +183,7 @@ pub fn store_timeout(settings: &Settings) -> Duration {
 }
 
 /// Says once that TLS is not verified, when a target was configured so.
-pub fn warn_insecure(settings: &Settings) {
+pub(super) fn warn_insecure(settings: &Settings) {
     let insecure = settings.targets.iter().any(|t| match &t.place {
         Ok(Place::Server(server)) => server.net.insecure,
         _ => false,
@@ -200,7 +200,7 @@ pub fn warn_insecure(settings: &Settings) {
 const RESERVED_FILES: u64 = 64;
 
 /// `--parallel`, within the open-file limit: each target being asked holds a socket or two.
-pub fn parallel(asked: usize, targets: usize) -> usize {
+pub(super) fn parallel(asked: usize, targets: usize) -> usize {
     let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
     let fits = limit.map_or(usize::MAX, |n| {
         usize::try_from(n.saturating_sub(RESERVED_FILES) / 2).unwrap_or(usize::MAX)
@@ -221,7 +221,7 @@ const WANTED_FILES: u64 = 65_536;
 
 /// Raises the soft open-file limit towards the hard one (the soft default is often 1024). A
 /// system that refuses keeps its limit, and `parallel` stays within it.
-pub fn raise_open_file_limit() {
+pub(super) fn raise_open_file_limit() {
     use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     let limit = getrlimit(Resource::Nofile);
     let hard = limit.maximum.unwrap_or(WANTED_FILES).min(WANTED_FILES);

@@ -10,7 +10,7 @@ use super::plan::{Needs, Plan};
 use super::targets;
 use super::{asked_where, nothing_to_show, refuse_prometheus};
 
-pub async fn run(settings: &Settings, args: SubscriptionsArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: SubscriptionsArgs) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
     let ask = Ask::Subscriptions(SubscriptionDetails {
         lengths: args.lengths,

@@ -12,7 +12,7 @@ use super::plan::{LocalNeeds, Needs, Plan};
 use super::targets;
 use super::{Series, asked_where, check_prometheus, nothing_to_show};
 
-pub async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
     let remote = settings.targets.iter().any(|t| !t.is_local());
     if remote && args.day.is_some() {
         return Err(Error::Usage(

@@ -15,19 +15,19 @@ use crate::error::{Error, Result};
 use crate::source::{Answer, Ask, Connection};
 
 /// One target: its label and its connection, or why it could not be opened.
-pub struct Peer {
+pub(super) struct Peer {
     name: Option<String>,
     connection: Result<Connection>,
 }
 
 impl Peer {
     /// How this peer is named in rows and error lines.
-    pub fn label(&self) -> &str {
+    pub(super) fn label(&self) -> &str {
         self.name.as_deref().unwrap_or("")
     }
 
     /// The error, saying which context it is about when the peer came from one.
-    pub fn blame(&self, e: Error) -> Error {
+    pub(super) fn blame(&self, e: Error) -> Error {
         let Some(name) = &self.name else {
             return e;
         };
@@ -39,7 +39,7 @@ impl Peer {
         e.context(prefix)
     }
 
-    pub async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
+    pub(super) async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
         match &mut self.connection {
             Ok(connection) => connection.ask(ask).await,
             Err(e) => Err(e.clone()),
@@ -49,12 +49,12 @@ impl Peer {
 
 /// Opens every target (no network yet). A target that cannot be opened keeps its error and
 /// fails each round like an unreachable one.
-pub fn open(plan: &Plan) -> Vec<Peer> {
+pub(super) fn open(plan: &Plan) -> Vec<Peer> {
     plan.targets.iter().map(Peer::open).collect()
 }
 
 /// Opens the targets that are servers, in plan order: `collect` looks at this machine itself.
-pub fn open_remote(plan: &Plan) -> Vec<Peer> {
+pub(super) fn open_remote(plan: &Plan) -> Vec<Peer> {
     plan.targets
         .iter()
         .filter(|p| !matches!(p.target, Ok(crate::source::Target::Local(_))))
@@ -73,7 +73,7 @@ impl Peer {
 
 /// Asks every peer, `parallel` at a time; the replies come back in peer order. With several
 /// peers and `progress`, a bar on stderr counts the answers.
-pub async fn ask_all(
+pub(super) async fn ask_all(
     peers: &mut [Peer],
     ask: &Ask,
     parallel: usize,
@@ -126,7 +126,7 @@ fn progress_bar(total: usize) -> ProgressBar {
 }
 
 /// What the targets that answered said, each with its label, and the errors of the others.
-pub struct Gathered {
+pub(super) struct Gathered {
     pub answers: Vec<(String, Answer)>,
     failures: Vec<Error>,
 }
@@ -135,7 +135,7 @@ pub struct Gathered {
 /// time. A target is opened just before it is asked and closed once it answered, so a fleet
 /// holds its answers but only `--parallel` connections (and their descriptors). With a single
 /// target its error is the result; when every target failed, the last one's error is.
-pub async fn ask_once(plan: &Plan, ask: &Ask) -> Result<Gathered> {
+pub(super) async fn ask_once(plan: &Plan, ask: &Ask) -> Result<Gathered> {
     let several = plan.several();
     let bar = (plan.progress && several).then(|| progress_bar(plan.targets.len()));
     let asks = plan.targets.iter().enumerate().map(|(at, planned)| {
@@ -197,7 +197,7 @@ fn trimmed(answer: Answer, several: bool) -> Answer {
 
 impl Gathered {
     /// After the answers were written: exit 7 when some targets failed, one line each.
-    pub fn finish(self) -> Result<()> {
+    pub(super) fn finish(self) -> Result<()> {
         if self.failures.is_empty() {
             return Ok(());
         }
@@ -206,7 +206,7 @@ impl Gathered {
 }
 
 /// Every target's rows of one kind, with that target's label once per row.
-pub fn labelled<T>(
+pub(super) fn labelled<T>(
     answers: Vec<(String, Answer)>,
     rows_of: fn(Answer) -> Option<Vec<T>>,
 ) -> (Vec<String>, Vec<T>) {

@@ -20,7 +20,7 @@ use crate::source::{Kind, NetOptions, Secret, Server};
 
 /// One target as configured, before any command has a say.
 #[derive(Debug, Clone)]
-pub struct Configured {
+pub(crate) struct Configured {
     /// The context it came from; it labels rows when several targets answer.
     pub name: Option<String>,
     /// Where it is, or why this context cannot be asked (its password command failed, its URL is
@@ -30,7 +30,7 @@ pub struct Configured {
 
 /// A server with everything needed to reach it, or this machine.
 #[derive(Debug, Clone)]
-pub enum Place {
+pub(crate) enum Place {
     Server(Server),
     /// This machine, with the context's `port_map`.
     Local {
@@ -43,14 +43,14 @@ pub enum Place {
 }
 
 impl Configured {
-    pub fn is_local(&self) -> bool {
+    pub(crate) fn is_local(&self) -> bool {
         matches!(self.place, Ok(Place::Local { .. }))
     }
 }
 
 /// Everything a command needs, resolved once.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// One, or several with `--context a,b` / `--all-contexts`.
     pub targets: Vec<Configured>,
     pub output: OutputOptions,
@@ -60,7 +60,7 @@ pub struct Settings {
 }
 
 /// The process environment a resolution reads, so tests can hand in their own.
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     pub var: &'a dyn Fn(&str) -> Option<String>,
     pub stdin: &'a mut dyn BufRead,
     pub stdout_is_terminal: bool,
@@ -75,7 +75,7 @@ impl Env<'_> {
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Flags beat the environment (clap's `env =`), which beats the config file's context.
-pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
+pub(crate) fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
     let config = load_config(args, env, false)?;
     let names = chosen_contexts(args, config.as_ref())?;
     if names.len() > 1 && args.url.as_deref().is_some_and(|u| !u.is_empty()) {
@@ -134,7 +134,11 @@ pub fn resolve(args: &GlobalArgs, env: &mut Env<'_>) -> Result<Settings> {
 /// The config file, if there is one to read; refused when others could have written it, and
 /// warned about when it holds a literal secret that others can read. With `creating` (`config
 /// set`), a `--config FILE` that does not exist yet is an empty config, to be written there.
-pub fn load_config(args: &GlobalArgs, env: &Env<'_>, creating: bool) -> Result<Option<Loaded>> {
+pub(crate) fn load_config(
+    args: &GlobalArgs,
+    env: &Env<'_>,
+    creating: bool,
+) -> Result<Option<Loaded>> {
     let Some((path, explicit)) = file::locate(args.config.as_deref(), env.var) else {
         return Ok(None);
     };
@@ -339,7 +343,7 @@ fn port_map(context: Option<(&Loaded, &str, &Context)>) -> Result<Vec<PortMappin
 }
 
 /// How output looks: format, headers, colour (NO_COLOR, CLICOLOR_FORCE), terminal or file.
-pub fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions {
+pub(crate) fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions {
     let format = if args.json {
         OutputFormat::Json
     } else {
@@ -368,7 +372,7 @@ pub fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions {
 }
 
 /// Checks a URL and source the way a query would use them (for `config set`).
-pub fn check_url(url: &str, source: Option<Kind>) -> Result<()> {
+pub(crate) fn check_url(url: &str, source: Option<Kind>) -> Result<()> {
     where_to(Some((url, "--url")), source).map(|_| ())
 }
 
@@ -446,11 +450,11 @@ fn schemes_help() -> String {
 }
 
 /// The real process environment.
-pub fn process_env_var(name: &str) -> Option<String> {
+pub(crate) fn process_env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-pub fn stdout_is_terminal() -> bool {
+pub(crate) fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// A line of `config list`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ContextRow {
+pub(crate) struct ContextRow {
     pub current: bool,
     pub name: String,
     pub url: Option<String>,
@@ -15,7 +15,7 @@ pub struct ContextRow {
 
 /// A line of `config show`: a key and its value, secrets already replaced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ContextField {
+pub(crate) struct ContextField {
     pub key: &'static str,
     pub value: serde_json::Value,
 }

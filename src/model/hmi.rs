@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// A TwinCAT HMI client: one connected WebSocket and the session it runs in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Client {
+pub(crate) struct Client {
     /// The server's key for the client, usually its IP address (opaque).
     pub client: String,
     /// Two sockets of one browser (tabs) share a session id.
@@ -17,14 +17,14 @@ pub struct Client {
 
 /// One request a TwinCAT HMI client has registered: its request id and symbol.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClientCommand {
+pub(crate) struct ClientCommand {
     pub id: u64,
     pub symbol: String,
 }
 
 /// A TwinCAT HMI subscription (possibly shared by several clients) or a request in progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Subscription {
+pub(crate) struct Subscription {
     /// The server's opaque key for it (a merge hash).
     pub key: String,
     pub id: u64,

@@ -9,13 +9,13 @@ mod summary;
 mod time;
 mod timeline;
 
-pub use collector::{Collector, PortMapping};
-pub use context::{ContextField, ContextRow};
-pub use hmi::{Client, ClientCommand, Subscription};
-pub use session::{Ended, KickOutcome, Session, Text};
-pub use summary::{
+pub(crate) use collector::{Collector, PortMapping};
+pub(crate) use context::{ContextField, ContextRow};
+pub(crate) use hmi::{Client, ClientCommand, Subscription};
+pub(crate) use session::{Ended, KickOutcome, Session, Text};
+pub(crate) use summary::{
     BreakdownRow, CollectorSummary, GroupBy, History, HmiSummary, Limit, Load, MEBI, SourceSummary,
     Summary, TargetSummary, Totals, round3, sum_known,
 };
-pub use time::Timestamp;
-pub use timeline::Interval;
+pub(crate) use time::Timestamp;
+pub(crate) use timeline::Interval;

@@ -8,7 +8,7 @@ use super::{Collector, Timestamp, round3};
 /// A session's short text: up to 24 bytes held in place, longer text on the heap. Ids,
 /// addresses and paths mostly fit, so a 100,000-session reply makes a fifth of the allocations
 /// it would as `String`s (they were a third of its peak memory).
-pub type Text = compact_str::CompactString;
+pub(crate) type Text = compact_str::CompactString;
 
 /// One active session: a viewer, a publisher, an ingest, a process input or output.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,7 +132,7 @@ impl Session {
 /// A finished session as `history` shows it: the session as it was last seen (no rates: it
 /// has none now), when it closed, how long it lasted, and the highest rates seen on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Ended {
+pub(crate) struct Ended {
     #[serde(flatten)]
     pub session: Session,
     pub closed_at: Timestamp,
@@ -143,7 +143,7 @@ pub struct Ended {
 
 /// What `kick` did to one session: the JSON of `kick -o json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KickOutcome {
+pub(crate) struct KickOutcome {
     pub collector: Collector,
     pub id: String,
     pub reference: String,
@@ -154,7 +154,7 @@ pub struct KickOutcome {
 }
 
 impl KickOutcome {
-    pub fn of(session: &Session, error: Option<String>) -> KickOutcome {
+    pub(crate) fn of(session: &Session, error: Option<String>) -> KickOutcome {
         KickOutcome {
             collector: session.collector,
             id: session.id.to_string(),

@@ -7,16 +7,16 @@ use super::session::bad_known_rate;
 use super::{Collector, Session};
 
 /// Rounded to 3 decimals, as datarhei Core prints its rates (`%.3f`).
-pub fn round3(x: f64) -> f64 {
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
 /// One mebi (2^20): datarhei Core counts its `*_mbit` rates in 2^20 bit/s and its traffic in
 /// whole MiB.
-pub const MEBI: f64 = 1024.0 * 1024.0;
+pub(crate) const MEBI: f64 = 1024.0 * 1024.0;
 /// The sum of rates that must all be known: one unknown makes the sum unknown (a total that
 /// leaves out the sessions it cannot measure would look exact and be too low). No rates: 0.
-pub fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+pub(crate) fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
     // Rounded again: a sum of 3-decimal rates picks up float noise (`1159440.0750000002`).
     rates
         .into_iter()
@@ -26,7 +26,7 @@ pub fn sum_known(rates: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
 
 /// Finished-session totals: what the history holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Totals {
+pub(crate) struct Totals {
     pub sessions: u64,
     /// Whole MiB, truncated (datarhei Core reports no finer unit).
     pub rx_mib: u64,
@@ -38,7 +38,7 @@ pub struct Totals {
 
 impl Totals {
     /// The order of "most traffic first": exact bytes where known, MiB otherwise.
-    pub fn traffic_key(&self) -> (u64, u64) {
+    pub(crate) fn traffic_key(&self) -> (u64, u64) {
         let bytes = self.rx_bytes.unwrap_or(0) + self.tx_bytes.unwrap_or(0);
         (self.rx_mib + self.tx_mib, bytes)
     }
@@ -47,7 +47,7 @@ impl Totals {
 /// A configured maximum as the server reports it. JSON has the number or null (unlimited and
 /// unknown alike); tables tell the two apart (`unlimited`, `-`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub enum Limit<T> {
+pub(crate) enum Limit<T> {
     /// The server reports no limits at all (MediaMTX, SRS, nginx-rtmp, this machine): nothing
     /// says there is none, so "unlimited" would be a guess.
     #[default]
@@ -59,7 +59,7 @@ pub enum Limit<T> {
 
 impl<T: Copy> Limit<T> {
     /// The maximum, where there is one.
-    pub fn max(self) -> Option<T> {
+    pub(crate) fn max(self) -> Option<T> {
         match self {
             Limit::Max(v) => Some(v),
             Limit::Unknown | Limit::Unlimited => None,
@@ -78,7 +78,7 @@ impl<T: Serialize> Serialize for Limit<T> {
 
 /// One collector's state: what is active now, its configured limits, and its history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CollectorSummary {
+pub(crate) struct CollectorSummary {
     pub collector: Collector,
     pub active_sessions: u64,
     /// `None` where the rate cannot be known (no rates per session, no previous look).
@@ -100,7 +100,7 @@ pub struct CollectorSummary {
 
 impl CollectorSummary {
     /// Why this summary breaks the JSON contract's types, if it does.
-    pub fn out_of_range(&self) -> Option<String> {
+    pub(crate) fn out_of_range(&self) -> Option<String> {
         let why = bad_known_rate("rx_bit_s", self.rx_bit_s, 1.0)
             .or_else(|| bad_known_rate("tx_bit_s", self.tx_bit_s, 1.0))
             .or_else(|| bad_known_rate("rx_mibit_s", self.rx_mibit_s, MEBI))
@@ -113,7 +113,7 @@ impl CollectorSummary {
 
 /// The finished-session totals grouped three ways, as the source reported them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
+pub(crate) struct History {
     pub by_remote: Vec<(String, Totals)>,
     pub by_local: Vec<(String, Totals)>,
     pub by_reference: Vec<(String, Totals)>,
@@ -122,7 +122,7 @@ pub struct History {
 /// How `summary --by` groups the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum GroupBy {
+pub(crate) enum GroupBy {
     Remote,
     Local,
     Reference,
@@ -130,7 +130,7 @@ pub enum GroupBy {
 
 impl History {
     /// One grouping, moved out (an empty list is left behind).
-    pub fn take(&mut self, by: GroupBy) -> Vec<(String, Totals)> {
+    pub(crate) fn take(&mut self, by: GroupBy) -> Vec<(String, Totals)> {
         std::mem::take(match by {
             GroupBy::Remote => &mut self.by_remote,
             GroupBy::Local => &mut self.by_local,
@@ -141,7 +141,7 @@ impl History {
 
 /// One row of a `summary --by` breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BreakdownRow {
+pub(crate) struct BreakdownRow {
     pub collector: Collector,
     pub key: String,
     #[serde(flatten)]
@@ -150,7 +150,7 @@ pub struct BreakdownRow {
 
 /// What `summary` prints: one entry per collector and, with `--by`, the history broken down.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub collectors: Vec<CollectorSummary>,
     pub by: Option<GroupBy>,
     pub breakdown: Vec<BreakdownRow>,
@@ -159,7 +159,7 @@ pub struct Summary {
 /// A TwinCAT HMI Server's `summary`: counts of what `ListActiveSessions` lists. It has no
 /// traffic figures, limits or history, so it is not a `CollectorSummary` padded with zeros.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HmiSummary {
+pub(crate) struct HmiSummary {
     /// Always `tchmi`: says which kind of summary this is.
     pub collector: Collector,
     /// Connected WebSockets: the rows of `clients` and `active`.
@@ -180,14 +180,14 @@ pub struct HmiSummary {
 /// counts, each as its own JSON object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum TargetSummary {
+pub(crate) enum TargetSummary {
     Collectors(Summary),
     Hmi(HmiSummary),
 }
 
 /// What a source's `summary` reports.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SourceSummary {
+pub(crate) enum SourceSummary {
     /// One entry per collector asked for, in collector order (datarhei Core, this machine).
     Collectors(Vec<CollectorSummary>),
     /// A TwinCAT HMI Server's counts.
@@ -196,14 +196,14 @@ pub enum SourceSummary {
 
 /// What the active sessions of one collector add up to right now.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
-pub struct Load {
+pub(crate) struct Load {
     pub sessions: u64,
     pub rx_bit_s: f64,
     pub tx_bit_s: f64,
 }
 
 impl Load {
-    pub fn of(active: &[Session], collector: Collector) -> Load {
+    pub(crate) fn of(active: &[Session], collector: Collector) -> Load {
         let sum =
             active
                 .iter()

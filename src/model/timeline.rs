@@ -6,7 +6,7 @@ use super::Timestamp;
 
 /// One interval `[from, to)` of one target, or of one of its references with `--by reference`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Interval {
+pub(crate) struct Interval {
     pub from: Timestamp,
     pub to: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@ use unicode_width::UnicodeWidthChar;
 
 /// Columns `text` takes on a terminal. The text is escaped already (no control characters);
 /// a character is as wide as its own width (wide CJK 2, combining marks 0), summed.
-pub fn width(text: &str) -> usize {
+pub(super) fn width(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
@@ -18,7 +18,7 @@ fn char_width(c: char) -> usize {
 
 /// Appends `text`, `wide` columns wide, in at most `room` columns: whole when it fits, else cut
 /// and ended with `…`; returns the columns used.
-pub fn push_cut(line: &mut String, text: &str, wide: usize, room: usize) -> usize {
+pub(super) fn push_cut(line: &mut String, text: &str, wide: usize, room: usize) -> usize {
     if wide <= room {
         line.push_str(text);
         return wide;
@@ -40,7 +40,7 @@ pub fn push_cut(line: &mut String, text: &str, wide: usize, room: usize) -> usiz
 }
 
 /// `n` spaces.
-pub fn pad(line: &mut String, n: usize) {
+pub(super) fn pad(line: &mut String, n: usize) {
     line.extend(std::iter::repeat_n(' ', n));
 }
 

@@ -11,13 +11,13 @@ use crate::model::{
 
 /// Where a column appears besides tsv, which has them all.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Shown {
+pub(super) enum Shown {
     Table,
     Wide,
     Never,
 }
 
-pub struct Column<T> {
+pub(super) struct Column<T> {
     /// Table header.
     pub title: &'static str,
     /// tsv header: the JSON field name.
@@ -31,7 +31,7 @@ pub struct Column<T> {
 
 /// A machine-readable cell: text (escaped by the writer) or a value written as is, so a tsv row
 /// needs no allocation.
-pub enum Raw<'a> {
+pub(super) enum Raw<'a> {
     Text(&'a str),
     Owned(String),
     /// Numbers apart from other values: a 100,000-row tsv writes six per row, and `Display`
@@ -88,7 +88,7 @@ fn extra_text(v: &serde_json::Value) -> String {
     }
 }
 
-pub const SESSION: &[Column<Session>] = &[
+pub(super) const SESSION: &[Column<Session>] = &[
     Column {
         title: "COLLECTOR",
         name: "collector",
@@ -177,7 +177,7 @@ pub const SESSION: &[Column<Session>] = &[
 
 /// A finished session (`history`): who and what as `active` shows it, when it started and ended,
 /// how long it lasted and what it moved.
-pub const ENDED: &[Column<Ended>] = &[
+pub(super) const ENDED: &[Column<Ended>] = &[
     Column {
         title: "COLLECTOR",
         name: "collector",
@@ -277,7 +277,7 @@ pub const ENDED: &[Column<Ended>] = &[
 
 /// An interval of `history --every`; `reference` only with `--by reference`, `bar` only on a
 /// terminal (the renderer picks).
-pub const INTERVAL: &[Column<Interval>] = &[
+pub(super) const INTERVAL: &[Column<Interval>] = &[
     Column {
         title: "FROM",
         name: "from",
@@ -380,7 +380,7 @@ fn limit_rate(mibit_s: Limit<f64>) -> String {
     limit(mibit_s, units::configured_mbit)
 }
 
-pub const SUMMARY: &[Column<CollectorSummary>] = &[
+pub(super) const SUMMARY: &[Column<CollectorSummary>] = &[
     Column {
         title: "COLLECTOR",
         name: "collector",
@@ -479,7 +479,7 @@ pub const SUMMARY: &[Column<CollectorSummary>] = &[
     },
 ];
 
-pub const BREAKDOWN: &[Column<BreakdownRow>] = &[
+pub(super) const BREAKDOWN: &[Column<BreakdownRow>] = &[
     Column {
         title: "COLLECTOR",
         name: "collector",
@@ -542,7 +542,7 @@ fn commands(c: &Client) -> String {
     parts.join(", ")
 }
 
-pub const CLIENT: &[Column<Client>] = &[
+pub(super) const CLIENT: &[Column<Client>] = &[
     Column {
         title: "CLIENT",
         name: "client",
@@ -578,7 +578,7 @@ fn average(s: &Subscription) -> Option<Duration> {
         .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
 }
 
-pub const SUBSCRIPTION: &[Column<Subscription>] = &[
+pub(super) const SUBSCRIPTION: &[Column<Subscription>] = &[
     Column {
         title: "KEY",
         name: "key",
@@ -648,7 +648,7 @@ pub const SUBSCRIPTION: &[Column<Subscription>] = &[
     },
 ];
 
-pub const HMI_SUMMARY: &[Column<HmiSummary>] = &[
+pub(super) const HMI_SUMMARY: &[Column<HmiSummary>] = &[
     Column {
         title: "COLLECTOR",
         name: "collector",
@@ -704,7 +704,7 @@ fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
 }
 
-pub const CONTEXT: &[Column<ContextRow>] = &[
+pub(super) const CONTEXT: &[Column<ContextRow>] = &[
     Column {
         title: "CURRENT",
         name: "current",
@@ -754,7 +754,7 @@ fn field_text(v: &serde_json::Value) -> String {
     }
 }
 
-pub const CONTEXT_FIELD: &[Column<ContextField>] = &[
+pub(super) const CONTEXT_FIELD: &[Column<ContextField>] = &[
     Column {
         title: "KEY",
         name: "key",

@@ -3,7 +3,7 @@
 //! first, in the fixed order below (docs/tables.md). Ids, addresses and numbers are never cut.
 
 /// What the table knows about one kind of row, by column `name` (the JSON field name).
-pub struct Fit {
+pub(super) struct Fit {
     /// Right-aligned.
     pub numbers: &'static [&'static str],
     /// Free text: shortened before any column is left out.
@@ -13,21 +13,21 @@ pub struct Fit {
 }
 
 impl Fit {
-    pub fn is_number(&self, name: &str) -> bool {
+    pub(super) fn is_number(&self, name: &str) -> bool {
         self.numbers.contains(&name)
     }
 
-    pub fn is_free(&self, name: &str) -> bool {
+    pub(super) fn is_free(&self, name: &str) -> bool {
         self.free.contains(&name)
     }
 
-    pub fn drop_rank(&self, name: &str) -> Option<usize> {
+    pub(super) fn drop_rank(&self, name: &str) -> Option<usize> {
         self.drop.iter().position(|d| *d == name)
     }
 }
 
 /// At 80 columns a datarhei Core table keeps COLLECTOR, ID, REMOTE and both rates.
-pub const SESSION: Fit = Fit {
+pub(super) const SESSION: Fit = Fit {
     numbers: &["age_s", "rx_bit_s", "tx_bit_s", "rx_bytes", "tx_bytes"],
     free: &["reference", "local", "extra"],
     drop: &[
@@ -46,7 +46,7 @@ pub const SESSION: Fit = Fit {
 };
 
 /// At 80 columns a finished session keeps COLLECTOR, ID, REMOTE, CLOSED and DURATION.
-pub const ENDED: Fit = Fit {
+pub(super) const ENDED: Fit = Fit {
     numbers: &[
         "duration_s",
         "rx_bytes",
@@ -68,7 +68,7 @@ pub const ENDED: Fit = Fit {
     ],
 };
 
-pub const INTERVAL: Fit = Fit {
+pub(super) const INTERVAL: Fit = Fit {
     numbers: &["peak", "started", "ended", "rx_bytes", "tx_bytes"],
     free: &["reference"],
     drop: &[
@@ -82,7 +82,7 @@ pub const INTERVAL: Fit = Fit {
     ],
 };
 
-pub const SUMMARY: Fit = Fit {
+pub(super) const SUMMARY: Fit = Fit {
     numbers: &[
         "active_sessions",
         "rx_bit_s",
@@ -108,13 +108,13 @@ pub const SUMMARY: Fit = Fit {
     ],
 };
 
-pub const BREAKDOWN: Fit = Fit {
+pub(super) const BREAKDOWN: Fit = Fit {
     numbers: &["sessions", "rx_mib", "tx_mib"],
     free: &[],
     drop: &["tx_mib", "rx_mib"],
 };
 
-pub const HMI_SUMMARY: Fit = Fit {
+pub(super) const HMI_SUMMARY: Fit = Fit {
     numbers: &[
         "connections",
         "sessions",
@@ -133,13 +133,13 @@ pub const HMI_SUMMARY: Fit = Fit {
     ],
 };
 
-pub const CLIENT: Fit = Fit {
+pub(super) const CLIENT: Fit = Fit {
     numbers: &[],
     free: &["commands"],
     drop: &["commands", "user"],
 };
 
-pub const SUBSCRIPTION: Fit = Fit {
+pub(super) const SUBSCRIPTION: Fit = Fit {
     numbers: &[
         "id",
         "interval_ms",
@@ -157,13 +157,13 @@ pub const SUBSCRIPTION: Fit = Fit {
     ],
 };
 
-pub const CONTEXT: Fit = Fit {
+pub(super) const CONTEXT: Fit = Fit {
     numbers: &[],
     free: &[],
     drop: &["user", "source"],
 };
 
-pub const CONTEXT_FIELD: Fit = Fit {
+pub(super) const CONTEXT_FIELD: Fit = Fit {
     numbers: &[],
     free: &["value"],
     drop: &[],
@@ -171,7 +171,7 @@ pub const CONTEXT_FIELD: Fit = Fit {
 
 /// One column as the plan sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct Want {
+pub(super) struct Want {
     /// Its widest cell or title.
     pub natural: usize,
     /// The narrowest it may become: `natural` unless it is free text.
@@ -184,7 +184,7 @@ pub struct Want {
 /// `width`: natural widths when they fit; else free text shortened, then columns left out in
 /// their order until the least widths fit, the room left shared among the shortened columns.
 /// When even the columns that always stay are wider than `width`, they run past it.
-pub fn plan(wants: &[Want], gap: usize, width: usize) -> Vec<Option<usize>> {
+pub(super) fn plan(wants: &[Want], gap: usize, width: usize) -> Vec<Option<usize>> {
     let line = |widths: &mut dyn Iterator<Item = usize>| {
         let (sum, count) = widths.fold((0, 0usize), |(s, c), w| (s + w, c + 1));
         sum + gap * count.saturating_sub(1)

@@ -13,7 +13,7 @@ use super::pieces;
 /// rather than a call through `out`'s vtable (those calls were nearly half of the rendering).
 const BUFFER: usize = 64 * 1024;
 
-pub fn document<T: Serialize + ?Sized>(
+pub(super) fn document<T: Serialize + ?Sized>(
     out: &mut dyn Write,
     value: &T,
     pretty: bool,
@@ -33,7 +33,11 @@ pub fn document<T: Serialize + ?Sized>(
 }
 
 /// A list as `document` writes it, compact ones in pieces on two threads (`pieces`).
-pub fn list<T: Serialize + Sync>(out: &mut dyn Write, items: &[T], pretty: bool) -> io::Result<()> {
+pub(super) fn list<T: Serialize + Sync>(
+    out: &mut dyn Write,
+    items: &[T],
+    pretty: bool,
+) -> io::Result<()> {
     if pretty || items.is_empty() {
         return document(out, items, pretty);
     }
@@ -43,7 +47,7 @@ pub fn list<T: Serialize + Sync>(out: &mut dyn Write, items: &[T], pretty: bool)
 }
 
 /// One object per line, in pieces on two threads.
-pub fn lines<T: Serialize + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
+pub(super) fn lines<T: Serialize + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
     pieces::write(out, items, |out, at, part| {
         each(out, part, at, (b"", b"\n"))
     })
@@ -75,14 +79,14 @@ fn each<T: Serialize>(
 /// A row of a multi-target result: `target` first, then the row's own fields, so the object of
 /// one target is the single-target object plus one field.
 #[derive(Serialize)]
-pub struct Targeted<'a, T> {
+pub(super) struct Targeted<'a, T> {
     pub target: &'a str,
     #[serde(flatten)]
     pub item: &'a T,
 }
 
 /// The rows, each with its target when there are several targets.
-pub fn targeted<'a, T>(items: &'a [T], targets: &'a [String]) -> Vec<Targeted<'a, T>> {
+pub(super) fn targeted<'a, T>(items: &'a [T], targets: &'a [String]) -> Vec<Targeted<'a, T>> {
     items
         .iter()
         .zip(targets)

@@ -6,19 +6,19 @@ mod fit;
 mod json;
 mod options;
 mod pieces;
-pub mod prometheus;
-pub mod screen;
+pub(crate) mod prometheus;
+pub(crate) mod screen;
 mod table;
 mod tsv;
-pub mod units;
+pub(crate) mod units;
 
 use std::io::{self, Write};
 
 use columns::Column;
 use fit::Fit;
-pub use options::{OutputFormat, OutputOptions};
+pub(crate) use options::{OutputFormat, OutputOptions};
 use table::Table;
-pub use table::{Look, Mark};
+pub(crate) use table::{Look, Mark};
 
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, Interval, KickOutcome,
@@ -26,11 +26,12 @@ use crate::model::{
 };
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.
-pub const PROMETHEUS_IS_FOR: &str = "-o prometheus is for `summary` and `active --per-session`";
+pub(crate) const PROMETHEUS_IS_FOR: &str =
+    "-o prometheus is for `summary` and `active --per-session`";
 
 /// The target of each row, parallel to the rows, when several targets answered; `None` keeps
 /// single-target output exactly as it always was.
-pub type Targets<'a> = Option<&'a [String]>;
+pub(crate) type Targets<'a> = Option<&'a [String]>;
 
 /// A list of rows in any of the formats but Prometheus, which has its own writers.
 fn rows<T: serde::Serialize + Sync>(
@@ -61,7 +62,7 @@ fn rows<T: serde::Serialize + Sync>(
     }
 }
 
-pub fn sessions(
+pub(crate) fn sessions(
     out: &mut dyn Write,
     items: &[Session],
     targets: Targets<'_>,
@@ -74,7 +75,7 @@ pub fn sessions(
 }
 
 /// Finished sessions (`history`), each with its target.
-pub fn ended(
+pub(crate) fn ended(
     out: &mut dyn Write,
     items: &[Ended],
     targets: Targets<'_>,
@@ -88,7 +89,7 @@ pub fn ended(
 
 /// Sessions over time (`history --every`): `reference` with `by_reference`, the bar of `peak`
 /// only in a table.
-pub fn intervals(
+pub(crate) fn intervals(
     out: &mut dyn Write,
     items: &[Interval],
     targets: Targets<'_>,
@@ -108,7 +109,7 @@ pub fn intervals(
 }
 
 /// A watch round's table, a line at a time, each after its row's sign: `+ ` new, `- ` gone.
-pub fn session_lines(
+pub(crate) fn session_lines(
     items: &[Session],
     targets: Targets<'_>,
     marks: &dyn Fn(usize) -> Mark,
@@ -139,7 +140,7 @@ pub fn session_lines(
     })
 }
 
-pub fn clients(
+pub(crate) fn clients(
     out: &mut dyn Write,
     items: &[Client],
     targets: Targets<'_>,
@@ -148,7 +149,7 @@ pub fn clients(
     rows(out, (columns::CLIENT, &fit::CLIENT), items, targets, opts)
 }
 
-pub fn subscriptions(
+pub(crate) fn subscriptions(
     out: &mut dyn Write,
     items: &[Subscription],
     targets: Targets<'_>,
@@ -163,11 +164,15 @@ pub fn subscriptions(
     )
 }
 
-pub fn contexts(out: &mut dyn Write, items: &[ContextRow], opts: &OutputOptions) -> io::Result<()> {
+pub(crate) fn contexts(
+    out: &mut dyn Write,
+    items: &[ContextRow],
+    opts: &OutputOptions,
+) -> io::Result<()> {
     rows(out, (columns::CONTEXT, &fit::CONTEXT), items, None, opts)
 }
 
-pub fn context_fields(
+pub(crate) fn context_fields(
     out: &mut dyn Write,
     items: &[ContextField],
     opts: &OutputOptions,
@@ -195,7 +200,7 @@ pub fn context_fields(
 /// with `target`). tsv/ndjson: one row per collector, or with `--by` one row per breakdown entry.
 /// Tables: the collectors, then the breakdown under its own header. A TwinCAT HMI Server's counts
 /// are their own one-row list.
-pub fn summaries(
+pub(crate) fn summaries(
     out: &mut dyn Write,
     items: &[TargetSummary],
     targets: Targets<'_>,
@@ -340,7 +345,7 @@ impl<T: Clone> Labelled<T> {
 
 /// `kick`'s outcomes: JSON and NDJSON as every list; otherwise one plain line per session,
 /// `disconnected COLLECTOR ID REFERENCE` or `not disconnected …: why`.
-pub fn kicked(
+pub(crate) fn kicked(
     out: &mut dyn Write,
     items: &[KickOutcome],
     targets: Targets<'_>,

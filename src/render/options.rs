@@ -18,7 +18,7 @@ pub enum OutputFormat {
 
 /// How output looks and where it goes.
 #[derive(Debug, Clone)]
-pub struct OutputOptions {
+pub(crate) struct OutputOptions {
     pub format: OutputFormat,
     pub headers: bool,
     pub color: bool,

@@ -14,7 +14,7 @@ const MIN_ROWS: usize = 4 * PIECE;
 
 /// Writes `rows` as `write(out, at, rows[at..])` writes them, piece by piece; `at` is the index
 /// of a piece's first row (for what only the first piece writes, or what a row carries beside it).
-pub fn write<T, F>(out: &mut dyn Write, rows: &[T], write: F) -> io::Result<()>
+pub(super) fn write<T, F>(out: &mut dyn Write, rows: &[T], write: F) -> io::Result<()>
 where
     T: Sync,
     F: Fn(&mut dyn Write, usize, &[T]) -> io::Result<()> + Sync,

@@ -11,13 +11,13 @@ use crate::text::is_unsafe;
 
 /// A sample value: integers stay exact (no float rounding of byte counters).
 #[derive(Debug, Clone, Copy)]
-pub enum Num {
+pub(crate) enum Num {
     Int(u64),
     Float(f64),
 }
 
 /// A row and its target label (`None` with a single target: no `target` label at all).
-pub type Labelled<'a, T> = (Option<&'a str>, &'a T);
+pub(crate) type Labelled<'a, T> = (Option<&'a str>, &'a T);
 
 /// Label names and values of a row, in order.
 type Labels<'a> = Vec<(&'static str, &'a str)>;
@@ -172,7 +172,7 @@ const SESSION: &[Family<Session>] = &[
 
 /// `summary`: the per-collector series of every datarhei-like target, then the counts of every
 /// TwinCAT HMI target.
-pub fn summaries(
+pub(crate) fn summaries(
     out: &mut dyn Write,
     items: &[TargetSummary],
     targets: Targets<'_>,
@@ -193,21 +193,28 @@ pub fn summaries(
 }
 
 /// One series per collector (and target) for each aggregate family.
-pub fn collectors(out: &mut dyn Write, rows: &[Labelled<'_, CollectorSummary>]) -> io::Result<()> {
+pub(crate) fn collectors(
+    out: &mut dyn Write,
+    rows: &[Labelled<'_, CollectorSummary>],
+) -> io::Result<()> {
     families(out, COLLECTOR, rows, |s| {
         vec![("collector", s.collector.as_str())]
     })
 }
 
 /// A TwinCAT HMI Server's counts as gauges, labelled `collector="tchmi"`.
-pub fn hmi(out: &mut dyn Write, rows: &[Labelled<'_, HmiSummary>]) -> io::Result<()> {
+pub(crate) fn hmi(out: &mut dyn Write, rows: &[Labelled<'_, HmiSummary>]) -> io::Result<()> {
     families(out, HMI, rows, |h| {
         vec![("collector", h.collector.as_str())]
     })
 }
 
 /// `active --per-session`: one series per session, labelled with what identifies it.
-pub fn sessions(out: &mut dyn Write, items: &[Session], targets: Targets<'_>) -> io::Result<()> {
+pub(crate) fn sessions(
+    out: &mut dyn Write,
+    items: &[Session],
+    targets: Targets<'_>,
+) -> io::Result<()> {
     let rows: Vec<Labelled<'_, Session>> = items
         .iter()
         .enumerate()

@@ -13,12 +13,12 @@ const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l";
 const LEAVE: &[u8] = b"\x1b[?25h\x1b[?1049l";
 
 /// The alternate screen, entered; dropping it leaves it.
-pub struct Screen<W: Write> {
+pub(crate) struct Screen<W: Write> {
     out: W,
 }
 
 impl<W: Write> Screen<W> {
-    pub fn enter(mut out: W) -> io::Result<Screen<W>> {
+    pub(crate) fn enter(mut out: W) -> io::Result<Screen<W>> {
         out.write_all(ENTER)?;
         out.flush()?;
         Ok(Screen { out })
@@ -26,7 +26,12 @@ impl<W: Write> Screen<W> {
 
     /// Draws `lines` from the top left, each cut to `size.columns` and coloured (`color`), as
     /// many as `size.lines` allows; clears what an earlier frame left below or to the right.
-    pub fn draw(&mut self, lines: &[(String, Look)], size: Size, color: bool) -> io::Result<()> {
+    pub(crate) fn draw(
+        &mut self,
+        lines: &[(String, Look)],
+        size: Size,
+        color: bool,
+    ) -> io::Result<()> {
         let mut frame = String::from("\x1b[H");
         let height = size.lines.unwrap_or(usize::MAX);
         for (n, (text, look)) in lines.iter().take(height).enumerate() {

@@ -28,7 +28,7 @@ const ID_PREFIX: usize = 12;
 
 /// How a row stands out in a watch: new or gone (one round), in text (`+`, `-`) and in colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
+pub(crate) enum Mark {
     Plain,
     New,
     Gone,
@@ -36,7 +36,7 @@ pub enum Mark {
 
 impl Mark {
     /// What a watch writes before the row: the mark and a space.
-    pub fn sign(self) -> &'static str {
+    pub(crate) fn sign(self) -> &'static str {
         match self {
             Mark::Plain => "  ",
             Mark::New => "+ ",
@@ -47,14 +47,14 @@ impl Mark {
 
 /// What a line of a table is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Look {
+pub(crate) enum Look {
     Header,
     Row(Mark),
 }
 
 impl Look {
     /// The SGR sequence that colours such a line, if any.
-    pub fn colour(self) -> Option<&'static str> {
+    pub(crate) fn colour(self) -> Option<&'static str> {
         match self {
             Look::Header => Some("\x1b[1m"),
             Look::Row(Mark::Plain) => None,
@@ -66,7 +66,7 @@ impl Look {
 
 /// Rows of one kind, with the target of each when several answered, and a watch's marks (their
 /// colour; the signs are the watch's to write).
-pub struct Table<'a, T> {
+pub(super) struct Table<'a, T> {
     pub columns: &'a [Column<T>],
     pub fit: &'a Fit,
     pub rows: &'a [T],
@@ -91,7 +91,7 @@ struct Col<'a, T> {
 }
 
 /// Writes the table as lines of text, coloured when `opts.color`.
-pub fn write<T>(
+pub(super) fn write<T>(
     out: &mut dyn Write,
     table: &Table<'_, T>,
     opts: &OutputOptions,
@@ -113,7 +113,7 @@ pub fn write<T>(
 impl<T> Table<'_, T> {
     /// Hands each line to `line` (without its newline): the header unless `--no-headers`, then
     /// one per row. Fitted to `opts.width` unless `wide`.
-    pub fn lines(
+    pub(super) fn lines(
         &self,
         opts: &OutputOptions,
         wide: bool,

@@ -11,7 +11,7 @@ use super::columns::{Column, Raw};
 /// than a call through `out`'s vtable.
 const BUFFER: usize = 64 * 1024;
 
-pub fn write<T>(
+pub(super) fn write<T>(
     out: &mut dyn Write,
     columns: &[Column<T>],
     rows: &[T],

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// IEC units to one decimal: `0 B`, `1000 B`, `3.5 KiB`, `6.9 MiB`. Integer arithmetic only, as
 /// in `rate`: float formatting was a quarter of the time of a 100,000-row table.
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     if n < 1024 {
         return format!("{n} B");
@@ -25,7 +25,7 @@ fn tenths(tenths: u64, unit: &str) -> String {
 }
 
 /// Bits per second with SI prefixes, as network rates are usually quoted.
-pub fn rate(bit_s: f64) -> String {
+pub(crate) fn rate(bit_s: f64) -> String {
     const STEPS: [(f64, &str); 4] = [
         (1e12, "Tbit/s"),
         (1e9, "Gbit/s"),
@@ -45,13 +45,13 @@ pub fn rate(bit_s: f64) -> String {
 }
 
 /// A value the server may not give: `-` when it does not (never a made-up 0).
-pub fn known<T>(value: Option<T>, show: fn(T) -> String) -> String {
+pub(crate) fn known<T>(value: Option<T>, show: fn(T) -> String) -> String {
     value.map_or_else(|| "-".into(), show)
 }
 
 /// How long ago, to its two largest units as `ps` and kubectl keep it short: `45s`, `3m 12s`,
 /// `5h 03m`, `6d 10h`.
-pub fn age(seconds: Option<u64>) -> String {
+pub(crate) fn age(seconds: Option<u64>) -> String {
     let Some(s) = seconds else {
         return "-".into();
     };
@@ -65,14 +65,14 @@ pub fn age(seconds: Option<u64>) -> String {
 
 /// A configured limit in datarhei Core's own unit (Mbit/s of 2^20 bit), as the operator wrote
 /// it in Core's configuration: `100 Mbit/s`, not the 104.9 SI Mbit/s it comes to.
-pub fn configured_mbit(mbit_s: f64) -> String {
+pub(crate) fn configured_mbit(mbit_s: f64) -> String {
     let text = format!("{mbit_s:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text} Mbit/s")
 }
 
 /// A span that may be unknown (`-`): `500ms`, `312us 100ns`.
-pub fn span(d: Option<Duration>) -> String {
+pub(crate) fn span(d: Option<Duration>) -> String {
     d.map_or_else(|| "-".into(), |d| humantime::format_duration(d).to_string())
 }
 

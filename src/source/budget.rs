@@ -12,13 +12,13 @@ const BASE: u64 = 64 * MIB;
 
 /// A ceiling on resident memory, from `--max-body-size`.
 #[derive(Debug, Clone, Copy)]
-pub struct Budget {
+pub(crate) struct Budget {
     ceiling: u64,
 }
 
 /// The reply would take the process past its ceiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub struct OverBudget {
+pub(crate) struct OverBudget {
     pub ceiling: u64,
 }
 
@@ -33,7 +33,7 @@ impl fmt::Display for OverBudget {
 }
 
 impl Budget {
-    pub fn new(max_body_size: u64) -> Budget {
+    pub(crate) fn new(max_body_size: u64) -> Budget {
         Budget {
             ceiling: max_body_size.saturating_mul(2).saturating_add(BASE),
         }
@@ -41,12 +41,12 @@ impl Budget {
 
     /// Fails when resident memory plus `more` (what is about to be built) passes the ceiling.
     /// Where /proc cannot be read, only `more` is counted.
-    pub fn check(&self, more: u64) -> Result<(), OverBudget> {
+    pub(crate) fn check(&self, more: u64) -> Result<(), OverBudget> {
         self.fits(resident().unwrap_or(0).saturating_add(more))
     }
 
     /// Fails when `total` bytes of memory pass the ceiling.
-    pub fn fits(&self, total: u64) -> Result<(), OverBudget> {
+    pub(crate) fn fits(&self, total: u64) -> Result<(), OverBudget> {
         if total > self.ceiling {
             return Err(OverBudget {
                 ceiling: self.ceiling,
@@ -59,7 +59,7 @@ impl Budget {
 /// At most what parsing `text` builds, when each JSON object or array may become `per_object`
 /// bytes of rows: serde reads a struct from an array as well (`[]` is a row of defaults), so
 /// every `{` and `[` counts, also one inside a string (an estimate errs on the safe side).
-pub fn estimate(text: &[u8], per_object: u64) -> u64 {
+pub(crate) fn estimate(text: &[u8], per_object: u64) -> u64 {
     if per_object == 0 {
         return 0;
     }
@@ -71,7 +71,7 @@ pub fn estimate(text: &[u8], per_object: u64) -> u64 {
 /// growing list) or a map entry (its key, its value and its share of a B-tree node) for each
 /// `,`, `:`, `[` and `{`, and the text of its strings. Counting is linear and allocates nothing,
 /// so a value is weighed before it is built (a list of `0` takes 16 times its text).
-pub fn value_cost(raw: &[u8]) -> u64 {
+pub(crate) fn value_cost(raw: &[u8]) -> u64 {
     let marks = memchr::memchr3_iter(b',', b':', b'[', raw).count()
         + memchr::memchr_iter(b'{', raw).count();
     (marks as u64)
@@ -90,14 +90,14 @@ const METER_STEP: u64 = 2 * MIB;
 /// of it, and before anything larger is built: rows made from text already read are not yet
 /// resident when the reader looks.
 #[derive(Debug)]
-pub struct Meter {
+pub(crate) struct Meter {
     budget: Budget,
     /// Counted since the last look.
     unchecked: u64,
 }
 
 impl Meter {
-    pub fn new(budget: Budget) -> Meter {
+    pub(crate) fn new(budget: Budget) -> Meter {
         Meter {
             budget,
             unchecked: 0,
@@ -105,7 +105,7 @@ impl Meter {
     }
 
     /// `bytes` are about to be built: fails when they and the next step would pass the ceiling.
-    pub fn add(&mut self, bytes: u64) -> Result<(), OverBudget> {
+    pub(crate) fn add(&mut self, bytes: u64) -> Result<(), OverBudget> {
         self.unchecked = self.unchecked.saturating_add(bytes);
         if self.unchecked >= METER_STEP {
             self.budget
@@ -117,7 +117,7 @@ impl Meter {
 }
 
 /// The process's resident memory in bytes.
-pub fn resident() -> Option<u64> {
+pub(crate) fn resident() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages.saturating_mul(rustix::param::page_size() as u64))

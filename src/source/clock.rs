@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use crate::model::Timestamp;
 
 /// The start of something `age_s` seconds old at `now`, to the nearest second.
-pub fn started(now: SystemTime, age_s: f64) -> Option<Timestamp> {
+pub(super) fn started(now: SystemTime, age_s: f64) -> Option<Timestamp> {
     if !age_s.is_finite() || age_s < 0.0 {
         return None;
     }
@@ -18,7 +18,7 @@ pub fn started(now: SystemTime, age_s: f64) -> Option<Timestamp> {
 }
 
 /// `2026-11-30T12:00:01.123456789Z`, `…+01:00` or `…+0000` as Unix seconds (fraction dropped).
-pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+pub(super) fn parse_rfc3339(text: &str) -> Option<Timestamp> {
     let b = text.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;

@@ -9,7 +9,7 @@ use crate::model::{Collector, CollectorSummary, Limit, MEBI, Session, Text, roun
 
 /// The byte counters of the previous look, by collector and id.
 #[derive(Default)]
-pub struct Looks {
+pub(super) struct Looks {
     last: HashMap<(Collector, Text), (Option<u64>, Option<u64>)>,
     at: Option<Instant>,
 }
@@ -18,7 +18,11 @@ impl Looks {
     /// Fills every rate the server did not give from how far the session's counter moved since
     /// the previous look (`watch`, or a summary after an `active` of the same run), and keeps
     /// this look for the next. A first look, or a counter that went back, leaves it unknown.
-    pub fn fill<'a>(&mut self, sessions: impl IntoIterator<Item = &'a mut Session>, now: Instant) {
+    pub(super) fn fill<'a>(
+        &mut self,
+        sessions: impl IntoIterator<Item = &'a mut Session>,
+        now: Instant,
+    ) {
         let elapsed = self
             .at
             .map(|at| now.saturating_duration_since(at).as_secs_f64())
@@ -45,7 +49,7 @@ fn rate(before: Option<u64>, now: Option<u64>, secs: f64) -> Option<f64> {
 /// One summary per collector, in collector order: the active sessions and their summed rates
 /// (unknown when one session's is). No limits and no history (`finished` null): these servers
 /// report neither.
-pub fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
+pub(super) fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
     let mut collectors = collectors.to_vec();
     collectors.sort_unstable();
     collectors.dedup();

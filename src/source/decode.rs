@@ -8,7 +8,7 @@ use crate::source::budget::OverBudget;
 
 /// Why a body could not be read; the pure parsers return it, `Web::bad` words it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DecodeError {
+pub(crate) enum DecodeError {
     /// The body ended before the document did (`JSON` or `XML`).
     Truncated(&'static str),
     /// Not that format at all.
@@ -20,7 +20,7 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    pub fn json(e: &serde_json::Error) -> DecodeError {
+    pub(crate) fn json(e: &serde_json::Error) -> DecodeError {
         if e.is_eof() {
             DecodeError::Truncated("JSON")
         } else if e.is_syntax() {
@@ -47,7 +47,7 @@ impl fmt::Display for DecodeError {
 }
 
 /// Parses `body` as JSON into a private wire type.
-pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     serde_json::from_slice(body).map_err(|e| DecodeError::json(&e))
 }
 

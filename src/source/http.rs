@@ -40,14 +40,14 @@ const COPIES_PER_BYTE: u64 = 2;
 /// The reqwest client every HTTP source uses: `--timeout` per request, TLS as configured. A
 /// plain-HTTP client gets the same TLS set-up (for a redirect to https): left to itself, reqwest
 /// would read the system's certificates again for every client of a fleet.
-pub fn client(net: &NetOptions) -> Result<Client> {
+pub(crate) fn client(net: &NetOptions) -> Result<Client> {
     build(net, false)
 }
 
 /// The client for a login or a token refresh: it follows no redirect to another origin, so
 /// neither the password nor a refresh token leaves the server `--url` names (a 307/308 would
 /// re-send the body there).
-pub fn login_client(net: &NetOptions) -> Result<Client> {
+pub(crate) fn login_client(net: &NetOptions) -> Result<Client> {
     build(net, true)
 }
 
@@ -66,7 +66,7 @@ fn build(net: &NetOptions, same_origin: bool) -> Result<Client> {
 /// A redirect of a login to another origin, refused.
 #[derive(Debug, thiserror::Error)]
 #[error("redirect to another server ({0})")]
-pub struct OtherOrigin(String);
+pub(crate) struct OtherOrigin(String);
 
 /// Follows a few redirects (SRS sends `/api/v1/clients` to `/api/v1/clients/`), never from
 /// https down to http (reqwest already drops the Authorization header when the host changes);
@@ -90,7 +90,7 @@ fn redirect_policy(same_origin: bool) -> redirect::Policy {
 }
 
 /// A request that got no reply: timeout, connection, redirects, or a reset.
-pub fn transport_error(e: &reqwest::Error, host: &str, net: &NetOptions) -> Error {
+pub(crate) fn transport_error(e: &reqwest::Error, host: &str, net: &NetOptions) -> Error {
     if e.is_timeout() {
         return net::timed_out(host, net.timeout);
     }
@@ -116,7 +116,7 @@ pub fn transport_error(e: &reqwest::Error, host: &str, net: &NetOptions) -> Erro
 }
 
 /// A body past `--max-body-size` (`len` when the server announced it).
-pub fn too_large(host: &str, limit: u64, len: Option<u64>) -> Error {
+pub(crate) fn too_large(host: &str, limit: u64, len: Option<u64>) -> Error {
     let size = len.map_or_else(String::new, |l| format!(" of {l} bytes"));
     Error::BadReply(format!(
         "{host} sent a reply{size} larger than --max-body-size ({limit} bytes); raise it if that is expected"
@@ -125,7 +125,7 @@ pub fn too_large(host: &str, limit: u64, len: Option<u64>) -> Error {
 
 /// How a server writes its listings, for what parsing one may cost.
 #[derive(Debug, Clone, Copy)]
-pub enum Body {
+pub(crate) enum Body {
     /// JSON: each object may become a row.
     Json,
     /// XML: each element called `row` (in any case, with or without a prefix) becomes one.
@@ -144,7 +144,7 @@ impl Body {
 }
 
 /// A reply read whole, within `--max-body-size` (a refusal: its first `REFUSAL_LIMIT` bytes).
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: StatusCode,
     pub html: bool,
     pub body: Vec<u8>,
@@ -153,7 +153,7 @@ pub struct Reply {
 impl Reply {
     /// What the server said, on one short line: a JSON `error`/`message`, else the text with
     /// any HTML tags left out.
-    pub fn words(&self) -> String {
+    pub(crate) fn words(&self) -> String {
         if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&self.body) {
             let said = ["error", "message", "code"]
                 .iter()
@@ -184,7 +184,7 @@ impl Reply {
     }
 
     /// `HTTP 404 Not Found: 404 page not found`.
-    pub fn status_line(&self) -> String {
+    pub(crate) fn status_line(&self) -> String {
         let reason = self.status.canonical_reason().unwrap_or("");
         let line = format!("HTTP {} {reason}", self.status.as_u16());
         match self.words() {
@@ -195,7 +195,7 @@ impl Reply {
 }
 
 /// One server's base URL, credentials and limits.
-pub struct Web {
+pub(crate) struct Web {
     http: Client,
     base: Url,
     host: String,
@@ -216,7 +216,7 @@ pub struct Web {
 }
 
 impl Web {
-    pub fn new(
+    pub(crate) fn new(
         base: Url,
         credentials: Credentials,
         net: NetOptions,
@@ -242,16 +242,16 @@ impl Web {
         })
     }
 
-    pub fn host(&self) -> &str {
+    pub(crate) fn host(&self) -> &str {
         &self.host
     }
 
-    pub fn base(&self) -> &Url {
+    pub(crate) fn base(&self) -> &Url {
         &self.base
     }
 
     /// `path` under the base URL's own path, without a query.
-    pub fn url(&self, path: &str) -> Url {
+    pub(crate) fn url(&self, path: &str) -> Url {
         let mut url = self.base.clone();
         url.set_path(&format!("{}{path}", self.base.path().trim_end_matches('/')));
         url.set_query(None);
@@ -260,7 +260,7 @@ impl Web {
 
     /// Runs a whole fetch (every page of it) under the one `--timeout`, the one
     /// `--max-body-size` and the one memory budget.
-    pub async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
+    pub(crate) async fn within<T>(&self, fetch: impl Future<Output = Result<T>>) -> Result<T> {
         self.begin();
         tokio::time::timeout(self.net.timeout, fetch)
             .await
@@ -269,7 +269,11 @@ impl Web {
 
     /// Runs `each` on every item (a kick per session), all of them within the one `--timeout`
     /// and the one `--max-body-size`.
-    pub async fn each_within<'a, T, F, Fut>(&self, items: &'a [T], each: F) -> Vec<Result<()>>
+    pub(crate) async fn each_within<'a, T, F, Fut>(
+        &self,
+        items: &'a [T],
+        each: F,
+    ) -> Vec<Result<()>>
     where
         F: Fn(&'a T) -> Fut,
         Fut: Future<Output = Result<()>>,
@@ -286,7 +290,7 @@ impl Web {
     }
 
     /// Sends one request with the configured credentials and reads the reply whole.
-    pub async fn send(&self, method: Method, url: Url) -> Result<Reply> {
+    pub(crate) async fn send(&self, method: Method, url: Url) -> Result<Reply> {
         let started = Instant::now();
         let line = format!("{method} {url}");
         let mut req = self.http.request(method, url);
@@ -306,14 +310,14 @@ impl Web {
     }
 
     /// GET that must succeed: 401/403 become `Auth`, HTML pages and other statuses `BadReply`.
-    pub async fn get_ok(&self, url: Url) -> Result<Reply> {
+    pub(crate) async fn get_ok(&self, url: Url) -> Result<Reply> {
         let reply = self.send(Method::GET, url).await?;
         self.check(reply)
     }
 
     /// The reply if it is a success that is no HTML page and its rows fit the memory budget; the
     /// error it stands for otherwise. Called right before the reply is parsed.
-    pub fn check(&self, reply: Reply) -> Result<Reply> {
+    pub(crate) fn check(&self, reply: Reply) -> Result<Reply> {
         if matches!(
             reply.status,
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
@@ -344,7 +348,7 @@ impl Web {
     /// may become, or what is resident now if that is more (other targets read at the same
     /// time). Parsers whose rows copy a parent's text (a stream's name into each of its
     /// clients) ask for those copies too.
-    pub fn afford(&self, more: u64) -> Result<(), DecodeError> {
+    pub(crate) fn afford(&self, more: u64) -> Result<(), DecodeError> {
         let before = self.reserved.get();
         self.reserved.set(before.saturating_add(more));
         let estimated = self
@@ -359,7 +363,7 @@ impl Web {
     }
 
     /// A refusal of the credentials (exit 5), with what to try.
-    pub fn refused(&self, reply: &Reply) -> Error {
+    pub(crate) fn refused(&self, reply: &Reply) -> Error {
         let (host, said) = (&self.host, reply.status_line());
         Error::Auth(match &self.credentials.user {
             Some(user) if reply.status == StatusCode::FORBIDDEN => {
@@ -380,7 +384,7 @@ impl Web {
     }
 
     /// A body that could not be parsed, as one line naming the server.
-    pub fn bad(&self, e: DecodeError) -> Error {
+    pub(crate) fn bad(&self, e: DecodeError) -> Error {
         let hint = match e {
             DecodeError::Shape(_) => format!("; is --url {}?", self.api),
             DecodeError::Over(_) => "; raise --max-body-size if that is expected".to_owned(),
@@ -445,7 +449,7 @@ impl Web {
 
 /// Where a kick puts the id of the session it disconnects.
 #[derive(Debug, Clone, Copy)]
-pub enum IdIn<'a> {
+pub(crate) enum IdIn<'a> {
     /// As the last path segment (MediaMTX, SRS).
     Path,
     /// As the value of this query key (nginx-rtmp's `clientid`, Icecast's `id`).
@@ -456,7 +460,7 @@ pub enum IdIn<'a> {
 /// then `pairs` as query pairs, then `id` where `at` says, all percent-encoded by `Url` (never by
 /// formatting), so that an id is one segment or one value and cannot reach another resource.
 /// An id that `Url` would not carry exactly is refused (exit 2) and nothing is sent.
-pub fn session_url(
+pub(crate) fn session_url(
     url: &Url,
     segments: &[&str],
     pairs: &[(&str, &str)],
@@ -504,7 +508,7 @@ pub fn session_url(
 /// `/v3/rtmpconns/kick`), and without the tab, line feed or carriage return a URL drops
 /// (`a<TAB>b` would name `ab`, another client). The same rule for every source, so `kick`
 /// refuses before it asks or sends anything.
-pub fn addressable(id: &str) -> Result<()> {
+pub(crate) fn addressable(id: &str) -> Result<()> {
     let why = match id {
         "" => "it is empty",
         "." | ".." => "a URL reads it as a folder, not a name",
@@ -522,7 +526,7 @@ fn unaddressable(id: &str, why: &str) -> Error {
 }
 
 /// `%XX` sequences as bytes, the text as UTF-8; `None` when it is not.
-pub fn percent_decoded(s: &str) -> Option<String> {
+pub(crate) fn percent_decoded(s: &str) -> Option<String> {
     let hex = |b: u8| char::from(b).to_digit(16);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -569,7 +573,7 @@ fn basic_credential(user: &str, password: &str) -> String {
 }
 
 /// `Authorization: Bearer …` (MediaMTX's JWT), kept out of debug output.
-pub fn bearer(token: &str) -> Result<HeaderValue> {
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
         Error::Usage("the token holds characters that cannot go in an HTTP header".into())
     })?;

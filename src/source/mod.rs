@@ -5,23 +5,23 @@
 //! A new server is a folder here (private wire types, an `open` function, `impl Source`) plus one
 //! line in `registry!` below.
 
-pub mod budget;
+pub(crate) mod budget;
 mod clock;
 mod computed;
-pub mod datarhei;
-pub mod decode;
-pub mod http;
-pub mod icecast;
-pub mod local;
-pub mod mediamtx;
-pub mod net;
-pub mod nginx_rtmp;
-pub mod secrets;
+pub(crate) mod datarhei;
+pub(crate) mod decode;
+pub(crate) mod http;
+pub(crate) mod icecast;
+pub(crate) mod local;
+pub(crate) mod mediamtx;
+pub(crate) mod net;
+pub(crate) mod nginx_rtmp;
+pub(crate) mod secrets;
 mod sniff;
-pub mod srs;
+pub(crate) mod srs;
 mod target;
-pub mod tchmi;
-pub mod tls;
+pub(crate) mod tchmi;
+pub(crate) mod tls;
 pub(crate) mod xml;
 
 use std::fmt;
@@ -31,11 +31,11 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::model::{Client, Collector, CollectorSummary, Session, SourceSummary, Subscription};
-pub use target::{Credentials, NetOptions, Secret, Server, Target};
+pub(crate) use target::{Credentials, NetOptions, Secret, Server, Target};
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SubscriptionDetails {
+pub(crate) struct SubscriptionDetails {
     pub lengths: bool,
     pub durations: bool,
 }
@@ -109,7 +109,7 @@ fn hmi_only<S: Source + ?Sized>(command: &str) -> Error {
 
 /// The question a command puts to every target.
 #[derive(Debug, Clone)]
-pub enum Ask {
+pub(crate) enum Ask {
     Active(Vec<Collector>),
     Summary(Vec<Collector>),
     Clients,
@@ -120,7 +120,7 @@ pub enum Ask {
 
 /// One target's reply.
 #[derive(Debug)]
-pub enum Answer {
+pub(crate) enum Answer {
     Sessions(Vec<Session>),
     Summary(SourceSummary),
     Clients(Vec<Client>),
@@ -141,28 +141,28 @@ impl Answer {
         }
     }
 
-    pub fn sessions(self) -> Option<Vec<Session>> {
+    pub(crate) fn sessions(self) -> Option<Vec<Session>> {
         match self {
             Answer::Sessions(rows) => Some(rows),
             _ => None,
         }
     }
 
-    pub fn summary(self) -> Option<SourceSummary> {
+    pub(crate) fn summary(self) -> Option<SourceSummary> {
         match self {
             Answer::Summary(summary) => Some(summary),
             _ => None,
         }
     }
 
-    pub fn clients(self) -> Option<Vec<Client>> {
+    pub(crate) fn clients(self) -> Option<Vec<Client>> {
         match self {
             Answer::Clients(rows) => Some(rows),
             _ => None,
         }
     }
 
-    pub fn subscriptions(self) -> Option<Vec<Subscription>> {
+    pub(crate) fn subscriptions(self) -> Option<Vec<Subscription>> {
         match self {
             Answer::Subscriptions(rows) => Some(rows),
             _ => None,
@@ -203,7 +203,7 @@ impl<S: Source> DynSource for S {
 }
 
 /// An open source of any kind, kept between the rounds of a watch.
-pub struct Connection(Box<dyn DynSource>);
+pub(crate) struct Connection(Box<dyn DynSource>);
 
 impl Connection {
     fn new(source: impl Source + 'static) -> Connection {
@@ -211,14 +211,14 @@ impl Connection {
     }
 
     /// Opens `target` (no network yet).
-    pub fn open(target: Target) -> Result<Connection> {
+    pub(crate) fn open(target: Target) -> Result<Connection> {
         match target {
             Target::Local(options) => Ok(Connection::new(local::Local::new(options))),
             Target::Server(server) => (server.kind.opener())(server),
         }
     }
 
-    pub async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
+    pub(crate) async fn ask(&mut self, ask: &Ask) -> Result<Answer> {
         self.0.answer(ask).await
     }
 }

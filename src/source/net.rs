@@ -12,7 +12,7 @@ use rustls::CertificateError;
 use crate::error::Error;
 
 /// `host:port` as error messages name a server.
-pub fn host_label(url: &Url) -> String {
+pub(crate) fn host_label(url: &Url) -> String {
     match (url.host_str(), url.port_or_known_default()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
@@ -39,12 +39,12 @@ fn chain<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'stat
 }
 
 /// The first error of type `T` in the chain.
-pub fn find<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+pub(crate) fn find<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
     chain(err).into_iter().find_map(|e| e.downcast_ref::<T>())
 }
 
 /// A failure to set up the connection (before any request was sent): exit 3 with a hint.
-pub fn connect_failure(err: &(dyn StdError + 'static), host: &str) -> Error {
+pub(crate) fn connect_failure(err: &(dyn StdError + 'static), host: &str) -> Error {
     if let Some(tls) = find::<rustls::Error>(err) {
         return Error::Unreachable(tls_message(tls, host));
     }
@@ -92,7 +92,7 @@ fn tls_message(tls: &rustls::Error, host: &str) -> String {
 }
 
 /// `--timeout` ran out before the server answered (exit 3).
-pub fn timed_out(host: &str, timeout: Duration) -> Error {
+pub(crate) fn timed_out(host: &str, timeout: Duration) -> Error {
     Error::Unreachable(format!(
         "{host} did not answer within {} (--timeout); is it overloaded, or is that the right port?",
         humantime::format_duration(timeout)
@@ -101,7 +101,7 @@ pub fn timed_out(host: &str, timeout: Duration) -> Error {
 
 /// Runs `each` on every item in turn, all of them within one `timeout` (the kicks of one
 /// server): once it has passed, what is left fails as timed out.
-pub async fn each_within<'a, T, F, Fut>(
+pub(crate) async fn each_within<'a, T, F, Fut>(
     timeout: Duration,
     host: &str,
     items: &'a [T],
@@ -122,7 +122,7 @@ where
 
 /// The deepest message in the chain: usually the one that names the real cause. A library's
 /// words, which may quote the server's: masked (`text::said`).
-pub fn innermost(err: &(dyn StdError + 'static)) -> String {
+pub(crate) fn innermost(err: &(dyn StdError + 'static)) -> String {
     let words = chain(err)
         .last()
         .map_or_else(|| err.to_string(), |e| e.to_string());

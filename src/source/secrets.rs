@@ -36,7 +36,7 @@ fn is_rtmp(scheme: &str) -> bool {
 }
 
 /// A URL with its secrets masked; text that is no URL (a file path) as it is.
-pub fn url(raw: &str) -> String {
+pub(crate) fn url(raw: &str) -> String {
     let Some((scheme, rest)) = raw.split_once("://") else {
         return raw.to_owned();
     };
@@ -69,7 +69,7 @@ pub fn url(raw: &str) -> String {
 }
 
 /// A query string (`a=1&pass=x`, MediaMTX's `query`) with its secret values masked.
-pub fn query(raw: &str) -> String {
+pub(crate) fn query(raw: &str) -> String {
     masked_query(raw).0
 }
 

@@ -14,7 +14,7 @@ const PEEK: usize = 16 * 1024;
 
 /// The kind the server at `base` says it is, asking at most four well-known places (no
 /// credentials sent) within `timeout`; `None` when no reply names one.
-pub async fn identify(http: &Client, base: &Url, timeout: Duration) -> Option<Kind> {
+pub(super) async fn identify(http: &Client, base: &Url, timeout: Duration) -> Option<Kind> {
     tokio::time::timeout(timeout, probe_all(http, base))
         .await
         .ok()

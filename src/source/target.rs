@@ -13,7 +13,7 @@ use crate::mask;
 
 /// One place to ask.
 #[derive(Debug, Clone)]
-pub enum Target {
+pub(crate) enum Target {
     Server(Server),
     /// This machine, looked at as the command's options say.
     Local(LocalOptions),
@@ -21,7 +21,7 @@ pub enum Target {
 
 /// A server `sessions` reaches over the network.
 #[derive(Debug, Clone)]
-pub struct Server {
+pub(crate) struct Server {
     /// Never `Kind::Local`: the resolver builds a `Target::Local` for this machine.
     pub kind: Kind,
     pub url: Url,
@@ -31,7 +31,7 @@ pub struct Server {
 
 /// How to reach a server safely and within bounds.
 #[derive(Debug, Clone)]
-pub struct NetOptions {
+pub(crate) struct NetOptions {
     pub timeout: Duration,
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
@@ -40,7 +40,7 @@ pub struct NetOptions {
 
 /// Who we are towards the server.
 #[derive(Debug, Clone, Default)]
-pub struct Credentials {
+pub(crate) struct Credentials {
     pub user: Option<String>,
     pub password: Option<Secret>,
     pub token: Option<Secret>,
@@ -49,16 +49,16 @@ pub struct Credentials {
 /// A password or token: never printed, not even by `{:?}`, and masked on stderr wherever a
 /// server echoes it (`mask::keep_secret`).
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
+    pub(crate) fn new(s: impl Into<String>) -> Self {
         let s = s.into();
         mask::keep_secret(&s);
         Secret(s)
     }
 
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }

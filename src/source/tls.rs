@@ -13,7 +13,7 @@ use crate::source::NetOptions;
 
 /// Makes ring the process-wide provider too, for the TLS set-up a client library does on its own
 /// (reqwest builds one even for plain-HTTP clients, to follow a redirect to https).
-pub fn install_process_provider() {
+pub(crate) fn install_process_provider() {
     // Err means a provider is already installed, which can only be this same one.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
@@ -21,7 +21,7 @@ pub fn install_process_provider() {
 /// Builds the client configuration: system roots, or only `--ca-cert`, or no verification at all
 /// with `--insecure`. The common one (system roots) is built once per process and cloned, which
 /// shares its verifier: a fleet of 2,000 targets would otherwise copy the roots 2,000 times.
-pub fn client_config(net: &NetOptions) -> Result<ClientConfig> {
+pub(crate) fn client_config(net: &NetOptions) -> Result<ClientConfig> {
     if net.insecure || net.ca_cert.is_some() {
         return build(net);
     }

@@ -27,7 +27,7 @@ const UNESCAPED: u64 = 32;
 /// the bytes: a node per `<` that opens an element or a comment, a text node per `>` that no `<`
 /// follows, an attribute per `=`. roxmltree reserves a node per `<`; a tree that outgrows that
 /// (texts beside self-closed elements) is copied once into twice the room.
-pub fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
+pub(crate) fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
     let (mut tags, mut opened, mut rows) = (0u64, 0u64, 0u64);
     for at in memchr::memchr_iter(b'<', body) {
         tags += 1;
@@ -62,7 +62,7 @@ pub fn cost(body: &[u8], row: &str, per_row: u64) -> u64 {
 }
 
 /// Parses `body`; the body is bounded by `--max-body-size` before it gets here.
-pub fn parse(body: &[u8]) -> Result<Document<'_>, DecodeError> {
+pub(crate) fn parse(body: &[u8]) -> Result<Document<'_>, DecodeError> {
     let text = std::str::from_utf8(body).map_err(|e| DecodeError::Syntax("XML", e.to_string()))?;
     linear(body)?;
     let options = ParsingOptions {
@@ -116,7 +116,7 @@ fn end_of(text: &str) -> roxmltree::TextPos {
 }
 
 /// The root element, which must be `name`.
-pub fn root<'a, 'input>(
+pub(crate) fn root<'a, 'input>(
     doc: &'a Document<'input>,
     name: &str,
 ) -> Result<Node<'a, 'input>, DecodeError> {
@@ -132,12 +132,12 @@ pub fn root<'a, 'input>(
 }
 
 /// Whether `node` is an element called `name`, in any case.
-pub fn is(node: Node<'_, '_>, name: &str) -> bool {
+pub(crate) fn is(node: Node<'_, '_>, name: &str) -> bool {
     node.is_element() && node.tag_name().name().eq_ignore_ascii_case(name)
 }
 
 /// The child elements called `name`.
-pub fn children<'a, 'input: 'a>(
+pub(crate) fn children<'a, 'input: 'a>(
     node: Node<'a, 'input>,
     name: &'a str,
 ) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
@@ -145,17 +145,17 @@ pub fn children<'a, 'input: 'a>(
 }
 
 /// The first child element called `name`.
-pub fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
+pub(crate) fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
     node.children().find(|c| is(*c, name))
 }
 
 /// The trimmed text of the first child called `name` (empty for `<name/>`).
-pub fn text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+pub(crate) fn text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
     child(node, name).map(|c| c.text().unwrap_or("").trim())
 }
 
 /// The number in the child called `name`; `DecodeError::Shape` when it is there and not a number.
-pub fn number<T: std::str::FromStr>(
+pub(crate) fn number<T: std::str::FromStr>(
     node: Node<'_, '_>,
     name: &str,
 ) -> Result<Option<T>, DecodeError> {

@@ -24,7 +24,7 @@ use crate::source::Secret;
 use crate::source::local::history::{self, Store};
 
 /// What the server shows: the poll loop replaces `active` after every poll.
-pub struct App {
+pub(super) struct App {
     pub active: Mutex<Arc<Vec<Session>>>,
     pub db: PathBuf,
     pub token: Option<Secret>,
@@ -35,10 +35,10 @@ pub struct App {
     pub started: SystemTime,
 }
 
-pub type Reply = Response<Payload>;
+pub(super) type Reply = Response<Payload>;
 
 impl App {
-    pub fn new(db: PathBuf, token: Option<Secret>, hosts: Hosts, timeout: Duration) -> App {
+    pub(super) fn new(db: PathBuf, token: Option<Secret>, hosts: Hosts, timeout: Duration) -> App {
         App {
             active: Mutex::new(Arc::new(Vec::new())),
             db,
@@ -51,7 +51,7 @@ impl App {
     }
 
     /// The sessions of the last poll.
-    pub fn publish(&self, active: Vec<Session>) {
+    pub(super) fn publish(&self, active: Vec<Session>) {
         let active = Arc::new(active);
         match self.active.lock() {
             Ok(mut slot) => *slot = active,
@@ -59,7 +59,7 @@ impl App {
         }
     }
 
-    pub fn snapshot(&self) -> Arc<Vec<Session>> {
+    pub(super) fn snapshot(&self) -> Arc<Vec<Session>> {
         match self.active.lock() {
             Ok(slot) => Arc::clone(&slot),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
@@ -67,14 +67,14 @@ impl App {
     }
 
     /// When a reply that starts now must be done.
-    pub fn deadline(&self) -> Instant {
+    pub(super) fn deadline(&self) -> Instant {
         let now = Instant::now();
         now.checked_add(self.timeout).unwrap_or(now)
     }
 
     /// The same series as `sessions summary -o prometheus` (one naming scheme everywhere), from
     /// the sessions of the last look and the history's totals, read within `left`.
-    pub fn metrics(&self, active: &[Session], left: Duration) -> Result<String> {
+    pub(super) fn metrics(&self, active: &[Session], left: Duration) -> Result<String> {
         let store = Store::open_read(&self.db, left)?;
         let mut rows = Vec::new();
         for c in Collector::CORE {
@@ -97,7 +97,7 @@ impl App {
     }
 }
 
-pub fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply {
+pub(super) fn reply(status: StatusCode, content_type: &'static str, body: String) -> Reply {
     let mut resp = Response::new(Payload::Whole(Some(Bytes::from(body))));
     *resp.status_mut() = status;
     resp.headers_mut()
@@ -113,7 +113,7 @@ struct ErrorBody<'a> {
     details: [&'a str; 1],
 }
 
-pub fn error(status: StatusCode, details: &str) -> Reply {
+pub(super) fn error(status: StatusCode, details: &str) -> Reply {
     let body = ErrorBody {
         code: status.as_u16(),
         message: status.canonical_reason().unwrap_or(""),
@@ -127,10 +127,10 @@ pub fn error(status: StatusCode, details: &str) -> Reply {
 }
 
 /// Store reads at once: the rest wait for a slot (within their deadline).
-pub const READERS: usize = 2;
+pub(super) const READERS: usize = 2;
 
 /// What the reading thread hands the connection.
-pub enum Piece {
+pub(super) enum Piece {
     Data(Bytes),
     /// The listing is complete.
     End,
@@ -141,7 +141,7 @@ pub enum Piece {
 /// A reply's body: whole, or chunks as a listing is read. A listing that ends without `End`
 /// ends the body with an error, so hyper closes the connection without the final chunk and no
 /// client takes a cut listing for a whole one.
-pub enum Payload {
+pub(super) enum Payload {
     Whole(Option<Bytes>),
     Streamed {
         first: Option<Bytes>,

@@ -13,7 +13,7 @@ use crate::source::local::history::{self, Store};
 use crate::source::local::unix_seconds;
 
 /// Core's `toNumber`: whole numbers without decimals, anything else with three.
-pub fn number(x: f64) -> String {
+pub(super) fn number(x: f64) -> String {
     if !x.is_finite() {
         return "0".into();
     }
@@ -80,7 +80,7 @@ fn session(out: &mut String, s: &Session, now: SystemTime) {
 /// The names a `collectors=` value asks for, as Core reads them: split on commas, neither
 /// trimmed nor validated; a missing parameter is the one name `""`. Sorted and unique, as Go
 /// marshals map keys.
-pub fn names(param: Option<&str>) -> BTreeSet<String> {
+pub(super) fn names(param: Option<&str>) -> BTreeSet<String> {
     param.unwrap_or("").split(',').map(str::to_owned).collect()
 }
 
@@ -101,7 +101,7 @@ fn list(out: &mut String, name: &str, active: &[Session], now: SystemTime) {
 }
 
 /// `GET /api/v3/session/active`.
-pub fn active(names: &BTreeSet<String>, active: &[Session], now: SystemTime) -> String {
+pub(super) fn active(names: &BTreeSet<String>, active: &[Session], now: SystemTime) -> String {
     let mut out = String::from("{");
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
@@ -139,7 +139,7 @@ fn stats_map(out: &mut String, rows: &[(String, Totals)]) {
 
 /// Where a long reply is written: `flush` takes the text whenever it passes `CHUNK` bytes, so a
 /// listing of a large history is sent as it is read, never held whole.
-pub struct Sink<'a> {
+pub(super) struct Sink<'a> {
     text: String,
     flush: &'a mut dyn FnMut(String) -> Result<()>,
 }
@@ -148,7 +148,7 @@ pub struct Sink<'a> {
 const CHUNK: usize = 64 * 1024;
 
 impl<'a> Sink<'a> {
-    pub fn new(flush: &'a mut dyn FnMut(String) -> Result<()>) -> Self {
+    pub(super) fn new(flush: &'a mut dyn FnMut(String) -> Result<()>) -> Self {
         Sink {
             text: String::with_capacity(CHUNK * 2),
             flush,
@@ -165,7 +165,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Hands on what is left.
-    pub fn finish(mut self) -> Result<()> {
+    pub(super) fn finish(mut self) -> Result<()> {
         if self.text.is_empty() {
             return Ok(());
         }
@@ -299,7 +299,7 @@ fn history(out: &mut Sink<'_>, c: Option<Collector>, store: Option<&Store>) -> R
 }
 
 /// `GET /api/v3/session`, written into `out` as it is read.
-pub fn summary(
+pub(super) fn summary(
     names: &BTreeSet<String>,
     active: &[Session],
     store: Option<&Store>,

@@ -7,14 +7,14 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The names a request may give as its `Host` (ports are not compared: a port forward or a
 /// container's port map changes the port, and a rebinding page cannot choose its host name).
-pub struct Hosts {
+pub(super) struct Hosts {
     listen: IpAddr,
     /// Lowercase, without a trailing dot or a port: `--allow-host` and this machine's hostname.
     names: Vec<String>,
 }
 
 impl Hosts {
-    pub fn new(listen: SocketAddr, allowed: &[String], hostname: Option<&str>) -> Hosts {
+    pub(super) fn new(listen: SocketAddr, allowed: &[String], hostname: Option<&str>) -> Hosts {
         let names = allowed
             .iter()
             .map(String::as_str)
@@ -31,7 +31,7 @@ impl Hosts {
     /// Whether `authority` (a Host header's value, or the authority of an absolute URI) names
     /// this listener: its IP (any IP literal when it listens on all addresses), `localhost`
     /// when it listens on loopback or on all addresses, or one of the allowed names.
-    pub fn allows(&self, authority: &str) -> bool {
+    pub(super) fn allows(&self, authority: &str) -> bool {
         let host = host_part(authority);
         if let Ok(ip) = host.parse::<IpAddr>() {
             return self.listen.is_unspecified() || ip == self.listen;
@@ -45,7 +45,7 @@ impl Hosts {
 }
 
 /// This machine's hostname, as the kernel has it.
-pub fn hostname() -> Option<String> {
+pub(super) fn hostname() -> Option<String> {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
     Some(name.trim().to_owned()).filter(|n| !n.is_empty())
 }

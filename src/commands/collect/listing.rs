@@ -57,7 +57,7 @@ fn too_slow(timeout: Duration) -> Error {
 }
 
 /// `GET /metrics`: the series need the history's totals.
-pub async fn metrics(app: &Arc<App>, active: Arc<Vec<Session>>) -> Reply {
+pub(super) async fn metrics(app: &Arc<App>, active: Arc<Vec<Session>>) -> Reply {
     let deadline = app.deadline();
     let done = match read_store(app, deadline, move |app, left| app.metrics(&active, left)).await {
         Ok(job) => job.await,
@@ -75,7 +75,7 @@ pub async fn metrics(app: &Arc<App>, active: Arc<Vec<Session>>) -> Reply {
 }
 
 /// `GET /api/v3/session`: the active lists and the history, streamed.
-pub async fn sessions(
+pub(super) async fn sessions(
     app: &Arc<App>,
     names: BTreeSet<String>,
     active: Arc<Vec<Session>>,

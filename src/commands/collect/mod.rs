@@ -37,7 +37,7 @@ use writer::Writer;
 use super::plan::{LocalNeeds, Needs, Plan as Targets, store_name, store_timeout};
 
 /// What `collect` refuses before settings are resolved: a token on its command line.
-pub fn check_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
+pub(super) fn check_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
     token::refuse_on_argv(global, args)
 }
 
@@ -122,7 +122,7 @@ fn only_local_with_token(settings: &Settings) -> bool {
 }
 
 /// Runs until Ctrl-C or SIGTERM; everything recorded is committed by then.
-pub async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: CollectArgs) -> Result<()> {
     let plan = Plan::new(settings, &args)?;
     // The writer's lock first: a second collector stops here, before it binds or polls.
     let store = Store::open(&plan.db)?;

@@ -26,7 +26,7 @@ struct Remote {
     down: bool,
 }
 
-pub struct Poller {
+pub(super) struct Poller {
     machine: Option<Machine>,
     remotes: Vec<Remote>,
     peers: Vec<Peer>,
@@ -36,7 +36,7 @@ pub struct Poller {
 
 impl Poller {
     /// The targets of the plan, each with the sessions the store had open for it.
-    pub fn new(
+    pub(super) fn new(
         plan: &Targets,
         names: Vec<String>,
         db: &std::path::Path,
@@ -89,7 +89,7 @@ impl Poller {
     }
 
     /// Looks at every target once: what ended and what is open, for the store.
-    pub async fn poll(&mut self) -> Result<Poll> {
+    pub(super) async fn poll(&mut self) -> Result<Poll> {
         let mut poll = Poll::default();
         if let Some(m) = &mut self.machine {
             let (now, procs) = m.local.look()?;
@@ -131,7 +131,7 @@ impl Poller {
     }
 
     /// Every target's live sessions (for the listener).
-    pub fn active(&self) -> Vec<Session> {
+    pub(super) fn active(&self) -> Vec<Session> {
         let mut all: Vec<Session> = self
             .machine
             .iter()

@@ -28,7 +28,7 @@ use crate::source::local::unix_seconds;
 
 /// Binds `addr` here (so a refusal is this command's error) and serves from a thread with its
 /// own runtime; returns the address bound.
-pub fn start(addr: SocketAddr, app: Arc<App>) -> Result<SocketAddr> {
+pub(super) fn start(addr: SocketAddr, app: Arc<App>) -> Result<SocketAddr> {
     let cannot = |e: std::io::Error| Error::Usage(format!("cannot listen on {addr}: {e}"));
     let listener = std::net::TcpListener::bind(addr).map_err(cannot)?;
     listener.set_nonblocking(true).map_err(cannot)?;

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::source::Secret;
 
 /// The environment variable that holds the listener's token.
-pub const ENV: &str = "SESSIONS_COLLECT_TOKEN";
+pub(super) const ENV: &str = "SESSIONS_COLLECT_TOKEN";
 
 /// Where the token goes instead, for the messages.
 const WHERE: &str = "--token-file PATH (mode 0600), SESSIONS_COLLECT_TOKEN, or --token-stdin";
@@ -22,7 +22,7 @@ const MAX_LEN: usize = 4096;
 
 /// What `collect` refuses before it resolves anything: a token typed on its command line, and
 /// two secrets asked of one standard input.
-pub fn refuse_on_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
+pub(super) fn refuse_on_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
     if global.token.is_some() && !global.from_env.contains(&"token") {
         return Err(Error::Usage(format!(
             "collect takes no token on its command line, where any user can read it for as long as collect runs: give the listener's token with {WHERE}"
@@ -39,7 +39,7 @@ pub fn refuse_on_argv(global: &GlobalArgs, args: &CollectArgs) -> Result<()> {
 /// The listener's token: `--token-file`, `--token-stdin`, else `SESSIONS_COLLECT_TOKEN`.
 /// `target_token` says whether a token for servers (`SESSIONS_TOKEN`, a context's) is set: with
 /// no listener token that is a mistake of naming, and the listener must not run open for it.
-pub fn resolve(
+pub(super) fn resolve(
     args: &CollectArgs,
     target_token: bool,
     var: &dyn Fn(&str) -> Option<String>,

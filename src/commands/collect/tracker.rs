@@ -11,13 +11,13 @@ use crate::query::id_order;
 use crate::source::local::history::{Finished, Open};
 use crate::source::local::unix_seconds;
 
-pub fn unix_now() -> i64 {
+pub(super) fn unix_now() -> i64 {
     unix_seconds(SystemTime::now())
 }
 
 /// One target's sessions seen so far, by identity, with when each was first seen.
 #[derive(Default)]
-pub struct Tracker {
+pub(super) struct Tracker {
     live: HashMap<(Collector, String, String), Seen>,
     /// The target's name in the store, and its kind of source.
     target: String,
@@ -94,7 +94,7 @@ fn host_of(addr: &str) -> String {
 }
 
 impl Tracker {
-    pub fn new(target: &str, source: &str, server_dates: bool) -> Tracker {
+    pub(super) fn new(target: &str, source: &str, server_dates: bool) -> Tracker {
         Tracker {
             live: HashMap::new(),
             target: target.to_owned(),
@@ -105,7 +105,7 @@ impl Tracker {
 
     /// Takes back the sessions the store had open for this target: the next poll ends those
     /// it no longer lists, with their last figures.
-    pub fn restore(&mut self, open: Vec<Open>) {
+    pub(super) fn restore(&mut self, open: Vec<Open>) {
         for o in open {
             let session = Session {
                 collector: o.collector,
@@ -144,7 +144,7 @@ impl Tracker {
     }
 
     /// The open sessions as the store keeps them.
-    pub fn open(&self, now: i64) -> Vec<Open> {
+    pub(super) fn open(&self, now: i64) -> Vec<Open> {
         self.live
             .values()
             .map(|seen| Open {
@@ -167,12 +167,12 @@ impl Tracker {
             .collect()
     }
 
-    pub fn target(&self) -> &str {
+    pub(super) fn target(&self) -> &str {
         &self.target
     }
 
     /// Takes the sessions of one poll: dates the new ones, and returns the ones that ended.
-    pub fn update(&mut self, sessions: Vec<Session>, now: i64) -> Vec<Finished> {
+    pub(super) fn update(&mut self, sessions: Vec<Session>, now: i64) -> Vec<Finished> {
         let mut next = HashMap::with_capacity(sessions.len());
         for mut s in sessions {
             let k = key(&s);
@@ -223,7 +223,7 @@ impl Tracker {
     }
 
     /// The live sessions, oldest first.
-    pub fn active(&self) -> Vec<Session> {
+    pub(super) fn active(&self) -> Vec<Session> {
         let mut v: Vec<Session> = self
             .live
             .values()

@@ -17,14 +17,14 @@ use crate::source::local::unix_seconds;
 
 /// Sessions kept while the store fails: about 1 KiB each, so at most about 100 MiB. Past it the
 /// sessions that end are counted, not kept, until the store works again.
-pub const MAX_PENDING: usize = 100_000;
+pub(super) const MAX_PENDING: usize = 100_000;
 
 /// The first wait before a retry; it doubles after each failure, up to `MAX_BACKOFF`.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The poll loop's end of the writer.
-pub struct Writer {
+pub(super) struct Writer {
     tx: Sender<Poll>,
     thread: JoinHandle<Result<()>>,
 }
@@ -32,7 +32,7 @@ pub struct Writer {
 impl Writer {
     /// `keep`: finished sessions older than this are deleted, after the first commit and then
     /// hourly.
-    pub fn start(store: Store, db: PathBuf, keep: Option<Duration>) -> Result<Writer> {
+    pub(super) fn start(store: Store, db: PathBuf, keep: Option<Duration>) -> Result<Writer> {
         let (tx, rx) = mpsc::channel();
         let mut keeper = Keeper::new(store, db, MAX_PENDING);
         keeper.keep = keep;
@@ -45,12 +45,12 @@ impl Writer {
 
     /// Hands over a poll (what ended, what is open); false once the writer has stopped (stdout
     /// closed).
-    pub fn send(&self, poll: Poll) -> bool {
+    pub(super) fn send(&self, poll: Poll) -> bool {
         self.tx.send(poll).is_ok()
     }
 
     /// Stores what is left and ends the thread: its error, if it stopped on one.
-    pub fn stop(self) -> Result<()> {
+    pub(super) fn stop(self) -> Result<()> {
         drop(self.tx);
         self.thread
             .join()

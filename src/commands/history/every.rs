@@ -20,7 +20,7 @@ type Key = (String, Option<String>);
 /// The intervals of `every` seconds from `since` (else the first start, down to a multiple of
 /// `every`) to `until` (else `now`), per target and, `by_reference`, reference: in time order,
 /// then by key.
-pub fn intervals(
+pub(super) fn intervals(
     lives: Vec<Life>,
     every: i64,
     (since, until, now): (Option<i64>, Option<i64>, i64),

@@ -20,7 +20,7 @@ use crate::source::local::unix_seconds;
 use super::plan::{store_name, store_timeout};
 use super::{nothing_to_show, refuse_prometheus};
 
-pub async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
     let db = match &args.db {
         Some(db) => db.clone(),

@@ -16,7 +16,7 @@ use super::view::Row;
 use super::{Mode, Top};
 
 /// The keys, as `?` shows them.
-pub const HELP: &[&str] = &[
+pub(super) const HELP: &[&str] = &[
     "q, Ctrl-C     quit",
     "↑ ↓  j k      move the selection",
     "PgUp PgDn     move a screen",
@@ -31,7 +31,7 @@ pub const HELP: &[&str] = &[
     "?             these keys",
 ];
 
-pub fn frame(frame: &mut Frame<'_>, top: &mut Top) {
+pub(super) fn frame(frame: &mut Frame<'_>, top: &mut Top) {
     let [head, body, status] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),

@@ -6,7 +6,7 @@ use super::view::Typed;
 use super::{Mode, Poller, Top};
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum Then {
+pub(crate) enum Then {
     Stay,
     Quit,
 }
@@ -15,7 +15,7 @@ pub enum Then {
 const PAGE: isize = 20;
 
 impl Top {
-    pub fn on_event(&mut self, event: &Event, poller: &mut Poller) -> Then {
+    pub(crate) fn on_event(&mut self, event: &Event, poller: &mut Poller) -> Then {
         // A resize needs no more than the frame drawn after any event.
         let Event::Key(key) = event else {
             return Then::Stay;

@@ -32,7 +32,7 @@ use super::targets::{self, Peer};
 use view::{Row, View};
 
 /// What the body shows, or what the status line asks.
-pub enum Mode {
+pub(super) enum Mode {
     Table,
     Help,
     Details,
@@ -49,7 +49,7 @@ struct Standing {
 }
 
 /// Everything `top` shows between two frames.
-pub struct Top {
+pub(super) struct Top {
     view: View,
     mode: Mode,
     /// A line for the status bar until the next key.
@@ -65,7 +65,7 @@ pub struct Top {
 
 const NOT_A_TERMINAL: &str = "top needs a terminal; use watch -o ndjson";
 
-pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Usage(NOT_A_TERMINAL.into()));
     }
@@ -233,7 +233,7 @@ fn terminal_events() -> mpsc::UnboundedReceiver<Event> {
 type Asking = Pin<Box<dyn Future<Output = (Vec<Peer>, Vec<Result<Answer>>)>>>;
 
 /// The targets, asked every interval; a kick waits for the round being asked.
-pub struct Poller {
+pub(super) struct Poller {
     peers: Option<Vec<Peer>>,
     asking: Option<Asking>,
     ask: Ask,

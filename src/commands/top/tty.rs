@@ -11,10 +11,10 @@ use ratatui::crossterm::terminal::{
 };
 
 /// The terminal, taken; dropping it gives it back.
-pub struct Tty;
+pub(super) struct Tty;
 
 impl Tty {
-    pub fn take() -> io::Result<Tty> {
+    pub(super) fn take() -> io::Result<Tty> {
         restore_on_panic();
         enable_raw_mode()?;
         let tty = Tty;

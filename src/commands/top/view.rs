@@ -12,17 +12,17 @@ use crate::query::{Filter, SessionQuery, SortKey};
 use crate::render::Mark;
 
 /// What identifies a session across refreshes: its target, collector and id.
-pub type Key = (String, Collector, String);
+pub(super) type Key = (String, Collector, String);
 
 /// A session of the last answer, with its target and how it stands out this round.
-pub struct Row {
+pub(crate) struct Row {
     pub target: String,
     pub session: Session,
     pub mark: Mark,
 }
 
 impl Row {
-    pub fn key(&self) -> Key {
+    pub(crate) fn key(&self) -> Key {
         key_of(&self.target, &self.session)
     }
 }
@@ -32,7 +32,7 @@ fn key_of(target: &str, s: &Session) -> Key {
 }
 
 /// The orders `<` and `>` step through, in the table's column order; `None` is `active`'s.
-pub const SORTS: [Option<SortKey>; 12] = [
+pub(super) const SORTS: [Option<SortKey>; 12] = [
     None,
     Some(SortKey::Collector),
     Some(SortKey::Id),
@@ -49,7 +49,7 @@ pub const SORTS: [Option<SortKey>; 12] = [
 
 /// The filter typed after `/`: `field=value` as `--filter`, else text any column contains.
 #[derive(Default)]
-pub enum Typed {
+pub(super) enum Typed {
     #[default]
     None,
     Text(String),
@@ -58,7 +58,7 @@ pub enum Typed {
 
 impl Typed {
     /// `Err` when it looks like `field=value` but is not one.
-    pub fn parse(text: &str) -> Result<Typed, String> {
+    pub(super) fn parse(text: &str) -> Result<Typed, String> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(Typed::None);
@@ -104,7 +104,7 @@ const HISTORY: usize = 120;
 
 /// The view: rows, what is shown of them, the selection and the scroll.
 #[derive(Default)]
-pub struct View {
+pub(super) struct View {
     pub rows: Vec<Row>,
     /// Positions in `rows` the filter keeps, in the chosen order.
     pub shown: Vec<usize>,
@@ -125,7 +125,7 @@ pub struct View {
 
 impl View {
     /// No rows yet; `--filter`, `--limit`, `--sort-by` and `--reverse` as given.
-    pub fn new(base: SessionQuery) -> View {
+    pub(super) fn new(base: SessionQuery) -> View {
         View {
             sort: SORTS.iter().position(|s| *s == base.sort_by).unwrap_or(0),
             reverse: base.reverse,
@@ -136,7 +136,7 @@ impl View {
 
     /// A round's rows (sessions now, then the ones gone marked for one round) replace the
     /// last; the selection stays on its session while it is there.
-    pub fn replace(&mut self, now: Vec<(String, Session)>) {
+    pub(super) fn replace(&mut self, now: Vec<(String, Session)>) {
         let before: HashSet<Key> = self
             .rows
             .iter()
@@ -171,7 +171,7 @@ impl View {
     }
 
     /// Filters and sorts again, keeping the selected session selected.
-    pub fn arrange(&mut self) {
+    pub(super) fn arrange(&mut self) {
         let query = SessionQuery {
             filters: self.base.filters.clone(),
             sort_by: SORTS[self.sort],
@@ -200,22 +200,22 @@ impl View {
     }
 
     /// Moves the selection to `at` (clamped), following that session from now on.
-    pub fn select(&mut self, at: usize) {
+    pub(super) fn select(&mut self, at: usize) {
         self.cursor = at.min(self.shown.len().saturating_sub(1));
         self.selected = self.current().map(Row::key);
     }
 
     /// Moves the selection by `by` rows, up when negative.
-    pub fn step(&mut self, by: isize) {
+    pub(super) fn step(&mut self, by: isize) {
         self.select(self.cursor.saturating_add_signed(by));
     }
 
-    pub fn current(&self) -> Option<&Row> {
+    pub(super) fn current(&self) -> Option<&Row> {
         self.shown.get(self.cursor).map(|&i| &self.rows[i])
     }
 
     /// The positions of `shown` on a body `height` rows high, scrolled so the selection is in it.
-    pub fn visible(&mut self, height: usize) -> std::ops::Range<usize> {
+    pub(super) fn visible(&mut self, height: usize) -> std::ops::Range<usize> {
         if self.cursor < self.top {
             self.top = self.cursor;
         } else if height > 0 && self.cursor >= self.top + height {
@@ -226,20 +226,20 @@ impl View {
     }
 
     /// `<` (-1) or `>` (+1): the sort column next to the current one.
-    pub fn sort_by(&mut self, step: isize) {
+    pub(super) fn sort_by(&mut self, step: isize) {
         self.sort = self.sort.saturating_add_signed(step).min(SORTS.len() - 1);
         self.arrange();
     }
 
     /// The sort column's name, as `--sort-by` spells it.
-    pub fn sort_name(&self) -> String {
+    pub(super) fn sort_name(&self) -> String {
         SORTS[self.sort]
             .and_then(|k| k.to_possible_value())
             .map_or_else(|| "default".into(), |v| v.get_name().to_string())
     }
 
     /// Notes the rates of the rows on the screen; forgets the sessions no longer there.
-    pub fn remember(&mut self, range: std::ops::Range<usize>) {
+    pub(super) fn remember(&mut self, range: std::ops::Range<usize>) {
         let mut next = HashMap::with_capacity(range.len());
         for &i in &self.shown[range] {
             let row = &self.rows[i];
@@ -257,7 +257,7 @@ impl View {
         self.history = next;
     }
 
-    pub fn rates(&self, key: &Key) -> Vec<u64> {
+    pub(super) fn rates(&self, key: &Key) -> Vec<u64> {
         self.history
             .get(key)
             .map(|r| r.iter().copied().collect())

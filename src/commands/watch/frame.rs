@@ -19,13 +19,13 @@ use super::{Change, Key, Outage, Seen};
 
 /// When the watch first saw each session still there.
 #[derive(Default)]
-pub struct FirstSeen {
+pub(super) struct FirstSeen {
     since: HashMap<Key, Instant>,
 }
 
 impl FirstSeen {
     /// Notes this round's sessions and forgets the ones gone.
-    pub fn update(&mut self, now: &[Seen]) {
+    pub(super) fn update(&mut self, now: &[Seen]) {
         let mut next = HashMap::with_capacity(now.len());
         for seen in now {
             let key = seen.key();
@@ -47,7 +47,7 @@ impl FirstSeen {
 const MOST_ROWS: usize = 1000;
 
 /// One round, ready to be drawn (and drawn again when the window changes size).
-pub struct Frame {
+pub(super) struct Frame {
     /// The first rows of the round (`MOST_ROWS` at most), aged.
     sessions: Vec<Session>,
     labels: Option<Vec<String>>,
@@ -62,7 +62,7 @@ pub struct Frame {
 
 impl Frame {
     /// This round's sessions in their order, then the ones gone since the last round.
-    pub fn new(
+    pub(super) fn new(
         now: &[Seen],
         changes: &[(Change, &Seen)],
         first: &FirstSeen,
@@ -112,7 +112,7 @@ impl Frame {
 
     /// Draws the frame at the terminal's size now: status, failures, a blank line, the table
     /// with as many rows as fit.
-    pub fn draw(
+    pub(super) fn draw(
         &self,
         screen: &mut Screen<Stdout>,
         status: &str,
@@ -169,7 +169,12 @@ fn rows_that_fit(total: usize, height: usize, above: usize) -> usize {
 /// `every 2s: 12 sessions, 1 new, 1 gone (2026-11-24T04:23:18Z; Ctrl-C to stop)`, or while the
 /// one target watched does not answer, `unreachable since 03:18:15, retrying every 2s: 12
 /// sessions as of 03:18:13` (what matters first: it fits 80 columns).
-pub fn status(args: &ActiveArgs, frame: &Frame, at: &str, outage: Option<&Outage>) -> String {
+pub(super) fn status(
+    args: &ActiveArgs,
+    frame: &Frame,
+    at: &str,
+    outage: Option<&Outage>,
+) -> String {
     let plural = if frame.count == 1 { "" } else { "s" };
     let every = humantime::format_duration(args.interval);
     match outage {

@@ -34,7 +34,7 @@ type Key = (String, Collector, String);
 
 /// A session as seen in one poll, with the target it came from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Seen {
+pub(super) struct Seen {
     pub target: String,
     pub session: Session,
 }
@@ -51,7 +51,7 @@ impl Seen {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Change {
+pub(super) enum Change {
     Added,
     Updated,
     Removed,
@@ -78,7 +78,7 @@ fn changed(a: &Session, b: &Session) -> bool {
 
 /// The changes from `before` to `now`: added and updated in the order of `now`, then removed in
 /// the order of `before`.
-pub fn diff<'a>(before: &'a [Seen], now: &'a [Seen]) -> Vec<(Change, &'a Seen)> {
+pub(super) fn diff<'a>(before: &'a [Seen], now: &'a [Seen]) -> Vec<(Change, &'a Seen)> {
     let old: HashMap<Key, &Seen> = before.iter().map(|s| (s.key(), s)).collect();
     let new: HashMap<Key, &Seen> = now.iter().map(|s| (s.key(), s)).collect();
     let mut changes = Vec::new();
@@ -99,7 +99,7 @@ pub fn diff<'a>(before: &'a [Seen], now: &'a [Seen]) -> Vec<(Change, &'a Seen)> 
     changes
 }
 
-pub async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
+pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
     if settings.output.file.is_some() {
         return Err(Error::Usage(
@@ -161,7 +161,7 @@ struct Watch<'a> {
 
 /// A target that stopped answering: since when, and when its rows were last fresh.
 #[derive(Debug, Clone)]
-pub struct Outage {
+pub(super) struct Outage {
     pub since: String,
     pub last_seen: Option<String>,
 }
@@ -284,7 +284,7 @@ fn events(
 
 impl Outage {
     /// `unreachable since 03:18:15, retrying`, and on a screen `; rows as of 03:18:13`.
-    pub fn describe(&self, on_screen: bool) -> String {
+    pub(super) fn describe(&self, on_screen: bool) -> String {
         match &self.last_seen {
             Some(seen) if on_screen => {
                 format!(

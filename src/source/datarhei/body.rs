@@ -22,7 +22,7 @@ const QUEUE: usize = 8;
 /// stay on the runtime's thread, beside the parse rather than before it on the parser's: the
 /// inflate of a gzip reply would otherwise cost the parser's thread a fifth of its time. The body stops being read when
 /// the reader is dropped, and when the returned task is aborted.
-pub fn received(resp: Response) -> (Received, JoinHandle<()>) {
+pub(super) fn received(resp: Response) -> (Received, JoinHandle<()>) {
     let (tx, rx) = mpsc::channel(QUEUE);
     let pump = tokio::spawn(async move {
         let mut stream = resp.bytes_stream();
@@ -66,7 +66,7 @@ pub fn received(resp: Response) -> (Received, JoinHandle<()>) {
 }
 
 /// The parser's end of `received`: blocks until the runtime's thread has the next piece.
-pub struct Received {
+pub(super) struct Received {
     rx: mpsc::Receiver<io::Result<Vec<u8>>>,
     piece: Vec<u8>,
     at: usize,
@@ -91,11 +91,11 @@ impl Read for Received {
 /// Raised inside the body reader when the reply passes `--max-body-size`.
 #[derive(Debug, thiserror::Error)]
 #[error("reply larger than the size limit")]
-pub struct TooLarge;
+pub(super) struct TooLarge;
 
 /// What one JSON object of a summary reply may become: a map entry of Core's history (key,
 /// totals, share of a tree node), then its row (measured: 280 bytes for `"k":{}` entries).
-pub const SUMMARY_OBJECT_COST: u64 = 320;
+pub(super) const SUMMARY_OBJECT_COST: u64 = 320;
 
 /// How often the budget is looked at: a look reads /proc/self/statm (a few microseconds), and
 /// 32 KiB of the worst reply shape (`{},` per session) build about 2.5 MiB of sessions.
@@ -107,7 +107,7 @@ const STEP_HEADROOM: u64 = 4 * 1024 * 1024;
 
 /// The body as `parse` reads it: at most `--max-body-size` bytes, and the memory budget checked
 /// every `BUDGET_STEP` bytes and at the end.
-pub struct Capped<R> {
+pub(super) struct Capped<R> {
     inner: R,
     left: u64,
     budget: Budget,
@@ -122,7 +122,7 @@ pub struct Capped<R> {
 impl<R> Capped<R> {
     /// A body of at most `limit` bytes, whose parser builds rows as it reads (`per_object` 0)
     /// or reads it whole first (`per_object`: what one JSON object may become).
-    pub fn new(inner: R, limit: u64, per_object: u64) -> Self {
+    pub(super) fn new(inner: R, limit: u64, per_object: u64) -> Self {
         Capped {
             inner,
             left: limit,

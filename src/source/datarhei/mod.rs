@@ -39,7 +39,7 @@ impl super::Open for Datarhei {
     }
 }
 
-pub struct Datarhei {
+pub(crate) struct Datarhei {
     http: Client,
     /// For the login and the token refresh: follows no redirect to another origin, so neither
     /// the password nor the refresh token leaves the server `--url` names.
@@ -60,7 +60,7 @@ pub struct Datarhei {
 }
 
 impl Datarhei {
-    pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+    pub(crate) fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let host = net::host_label(&base);
         let http = http::client(&net)?;
         let login_http = http::login_client(&net)?;

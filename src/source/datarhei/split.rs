@@ -22,7 +22,7 @@ const READ_SIZE: usize = 64 * 1024;
 
 /// Why a reply could not be split.
 #[derive(Debug)]
-pub enum SplitError {
+pub(crate) enum SplitError {
     /// The body ended before the JSON did.
     Truncated,
     /// Not JSON at this byte offset.
@@ -90,7 +90,7 @@ enum Parsed<V> {
 }
 
 /// `K` is what `wants` makes of a key whose list is kept, `T` one element of such a list.
-pub struct Splitter<K, T, W, E> {
+pub(super) struct Splitter<K, T, W, E> {
     /// The body read so far and not yet consumed, up to its first byte that is not UTF-8.
     text: String,
     pos: usize,
@@ -124,7 +124,7 @@ where
     /// `wants(key)`: `Some` when a key's list is handed to `on_element` element by element;
     /// other keys' values are checked and skipped. `on_element` stops the split when what it
     /// builds would pass the memory budget.
-    pub fn new(wants: W, on_element: E) -> Self {
+    pub(super) fn new(wants: W, on_element: E) -> Self {
         Splitter {
             text: String::with_capacity(2 * READ_SIZE),
             pos: 0,
@@ -144,7 +144,7 @@ where
     }
 
     /// Reads the next piece of the body; 0 at its end.
-    pub fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
+    pub(super) fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
         self.compact();
         let mut n = 0;
         while n < READ_SIZE {
@@ -213,12 +213,12 @@ where
     }
 
     /// Hands on what the bytes read so far complete.
-    pub fn advance(&mut self) -> Result<(), SplitError> {
+    pub(super) fn advance(&mut self) -> Result<(), SplitError> {
         self.step(false)
     }
 
     /// The body is complete.
-    pub fn finish(mut self) -> Result<(), SplitError> {
+    pub(super) fn finish(mut self) -> Result<(), SplitError> {
         if !self.raw.is_empty() {
             // The body ends inside a character.
             self.stop_text();

@@ -18,14 +18,14 @@ const RENEW_BEFORE_S: f64 = 30.0;
 /// Claims past this size are not a token Core made (its claims are ~200 bytes).
 const CLAIMS_LIMIT: usize = 4096;
 
-pub struct Token {
+pub(super) struct Token {
     secret: Secret,
     expires: Option<f64>,
     renew_at: Option<f64>,
 }
 
 impl Token {
-    pub fn new(secret: Secret) -> Token {
+    pub(super) fn new(secret: Secret) -> Token {
         let claims = claims(secret.expose());
         let expires = claims.as_ref().and_then(|c| c.exp);
         let renew_at = expires.map(|exp| {
@@ -42,17 +42,17 @@ impl Token {
         }
     }
 
-    pub fn secret(&self) -> &Secret {
+    pub(super) fn secret(&self) -> &Secret {
         &self.secret
     }
 
     /// Whether the token is expired, or about to be, at `now`, as far as its claims tell.
-    pub fn stale(&self, now: SystemTime) -> bool {
+    pub(super) fn stale(&self, now: SystemTime) -> bool {
         self.renew_at.is_some_and(|at| seconds(now) >= at)
     }
 
     /// When the token expired, if its claims say it has by `now`.
-    pub fn expired(&self, now: SystemTime) -> Option<SystemTime> {
+    pub(super) fn expired(&self, now: SystemTime) -> Option<SystemTime> {
         let exp = self.expires.filter(|&exp| seconds(now) >= exp)?;
         Some(UNIX_EPOCH + Duration::from_secs_f64(exp))
     }

@@ -105,7 +105,7 @@ impl WireSession {
 
 /// Why a reply could not be read: the transport, or the JSON at some level.
 #[derive(Debug)]
-pub enum ReplyError {
+pub(crate) enum ReplyError {
     Io(std::io::Error),
     Json(serde_json::Error),
     Split(SplitError),
@@ -129,7 +129,7 @@ fn each_chunk(
 
 /// Parses a `GET /api/v3/session/active` reply as it streams in, stamping ages against `now`,
 /// within the memory `budget`. Lists of collectors we do not know are checked and skipped.
-pub fn parse_active(
+pub(crate) fn parse_active(
     reader: &mut dyn Read,
     now: SystemTime,
     budget: Budget,
@@ -191,7 +191,7 @@ fn settle_last(list: &mut [Session]) -> bool {
 
 /// One collector of `GET /api/v3/session`.
 #[derive(Deserialize)]
-pub struct WireSummary {
+pub(crate) struct WireSummary {
     active: WireActive,
     summary: WireHistory,
 }
@@ -327,7 +327,7 @@ impl WireSummary {
 /// Parses a summary reply into one entry per known collector. The body is read whole (it is
 /// bounded by the reader, which weighs its objects and arrays as they come) because serde_json
 /// parses slices far faster.
-pub fn parse_summary(
+pub(crate) fn parse_summary(
     reader: &mut dyn Read,
     _weighed_by_the_reader: Budget,
 ) -> Result<Vec<CollectorSummary>, ReplyError> {
@@ -346,7 +346,7 @@ pub fn parse_summary(
 
 /// `POST /api/login` and `GET /api/login/refresh` replies.
 #[derive(Deserialize)]
-pub struct Tokens {
+pub(crate) struct Tokens {
     pub access_token: String,
     #[serde(default)]
     pub refresh_token: Option<String>,
@@ -354,7 +354,7 @@ pub struct Tokens {
 
 /// Core's error body on every non-2xx reply.
 #[derive(Deserialize)]
-pub struct WireError {
+pub(crate) struct WireError {
     #[serde(default)]
     pub message: String,
     #[serde(default, deserialize_with = "nullable")]
@@ -364,7 +364,7 @@ pub struct WireError {
 impl WireError {
     /// "Missing or invalid JWT token", leaving out Core's `message` where it only repeats the
     /// HTTP status reason the caller already shows.
-    pub fn describe(&self, status_reason: &str) -> String {
+    pub(crate) fn describe(&self, status_reason: &str) -> String {
         let message = self.message.trim();
         let details: Vec<&str> = self
             .details
@@ -386,7 +386,7 @@ impl WireError {
 }
 
 /// Parses a small JSON value (login replies, error bodies).
-pub fn parse_small<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+pub(crate) fn parse_small<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
     serde_json::from_slice(body)
 }
 

@@ -30,13 +30,13 @@ impl super::Open for Icecast {
     }
 }
 
-pub struct Icecast {
+pub(crate) struct Icecast {
     web: Web,
 }
 
 impl Icecast {
     /// `base` is the server, e.g. `http://HOST:8000`; `--user admin` with the admin password.
-    pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+    pub(crate) fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         Ok(Icecast {
             web: Web::new(
                 base,

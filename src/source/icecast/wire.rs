@@ -12,7 +12,7 @@ use crate::source::xml;
 use crate::source::{clock, secrets};
 
 /// The mounts of `GET /admin/listmounts`.
-pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, DecodeError> {
+pub(crate) fn parse_mounts(body: &[u8]) -> Result<Vec<String>, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
     xml::children(root, "source")
@@ -27,7 +27,7 @@ pub fn parse_mounts(body: &[u8]) -> Result<Vec<String>, DecodeError> {
 /// The listeners of `GET /admin/listclients?mount=…`: no bytes or rates per listener in any
 /// version, so those stay unknown. Each listener's row copies its mount: `afford` is asked for
 /// those copies before any is made.
-pub fn parse_listeners(
+pub(crate) fn parse_listeners(
     body: &[u8],
     now: SystemTime,
     afford: &dyn Fn(u64) -> Result<(), DecodeError>,
@@ -77,7 +77,7 @@ pub fn parse_listeners(
 }
 
 /// `killclient`'s `<iceresponse>`: whether it did it, and what it said.
-pub fn parse_response(body: &[u8]) -> Result<(bool, String), DecodeError> {
+pub(crate) fn parse_response(body: &[u8]) -> Result<(bool, String), DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "iceresponse")?;
     let done = xml::number::<i64>(root, "return")?
@@ -89,7 +89,7 @@ pub fn parse_response(body: &[u8]) -> Result<(bool, String), DecodeError> {
 /// The configured listener limit of all mounts together from `GET /admin/stats`: the sum of
 /// their `max_listeners`, `Unlimited` when one mount has none, and `Unknown` when a mount does not
 /// say or there is no mount (Icecast's own limit on all clients is not in its stats).
-pub fn parse_limit(body: &[u8]) -> Result<Limit<u64>, DecodeError> {
+pub(crate) fn parse_limit(body: &[u8]) -> Result<Limit<u64>, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
     let mut total: Limit<u64> = Limit::Unknown;

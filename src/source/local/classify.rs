@@ -9,14 +9,14 @@ use crate::model::{Collector, PortMapping};
 /// Service port → collector, for TCP and for UDP. SRT is the one UDP protocol; every other
 /// collector is TCP.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortMap {
+pub(crate) struct PortMap {
     tcp: HashMap<u16, Collector>,
     udp: HashMap<u16, Collector>,
 }
 
 /// The defaults: the ports these protocols are served on out of the box (nginx-rtmp, SRS,
 /// MediaMTX, datarhei Core). RTMPS (1936) counts as rtmp: Core has no rtmps collector.
-pub const DEFAULTS: &[(Collector, &[u16])] = &[
+pub(crate) const DEFAULTS: &[(Collector, &[u16])] = &[
     (Collector::Rtmp, &[1935, 1936]),
     (Collector::Http, &[80, 8080]),
     (Collector::Https, &[443, 8443]),
@@ -28,7 +28,7 @@ impl PortMap {
     /// The defaults, then each entry in order: `c=ports` gives `c` exactly these ports, `c+=ports`
     /// adds them to what `c` has so far. Where two collectors claim a port, the later entry wins
     /// (a default loses to any entry).
-    pub fn new(entries: &[PortMapping]) -> Self {
+    pub(crate) fn new(entries: &[PortMapping]) -> Self {
         let mut claims: Vec<(Collector, u16)> = DEFAULTS
             .iter()
             .flat_map(|(c, ports)| ports.iter().map(move |p| (*c, *p)))
@@ -54,7 +54,7 @@ impl PortMap {
         map
     }
 
-    pub fn lookup(&self, proto: Proto, port: u16) -> Option<Collector> {
+    pub(crate) fn lookup(&self, proto: Proto, port: u16) -> Option<Collector> {
         match proto {
             Proto::Tcp => self.tcp.get(&port),
             Proto::Udp => self.udp.get(&port),
@@ -65,7 +65,7 @@ impl PortMap {
 
 /// Which end of a connection this machine is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     /// A local server's client: the local port is one this machine listens on.
     In,
     /// This machine connected out (pushing to or pulling from a remote server).
@@ -75,7 +75,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Direction::In => "in",
             Direction::Out => "out",
@@ -86,20 +86,20 @@ impl Direction {
 
 /// A socket that belongs to a collector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Classified {
+pub(crate) struct Classified {
     pub collector: Collector,
     pub direction: Direction,
 }
 
 /// The ports this machine listens on, per protocol: what tells "in" from "out". One bit per
 /// port, as every socket of the table is looked up here.
-pub struct Listening {
+pub(crate) struct Listening {
     tcp: Vec<u64>,
     udp: Vec<u64>,
 }
 
 impl Listening {
-    pub fn of(socks: &[Sock]) -> Listening {
+    pub(crate) fn of(socks: &[Sock]) -> Listening {
         let mut ports = Listening {
             tcp: vec![0; 1024],
             udp: vec![0; 1024],
@@ -115,7 +115,7 @@ impl Listening {
         ports
     }
 
-    pub fn contains(&self, proto: Proto, port: u16) -> bool {
+    pub(crate) fn contains(&self, proto: Proto, port: u16) -> bool {
         let port = usize::from(port);
         let bits = match proto {
             Proto::Tcp => &self.tcp,
@@ -128,7 +128,7 @@ impl Listening {
 /// Classifies one socket. A TCP connection is "in" when its local port is listening here, and
 /// then the local port is the service port; otherwise it is "out" and the remote port is.
 /// TCP listeners themselves are not sessions; unmapped ports are not either.
-pub fn classify(sock: &Sock, listening: &Listening, map: &PortMap) -> Option<Classified> {
+pub(crate) fn classify(sock: &Sock, listening: &Listening, map: &PortMap) -> Option<Classified> {
     let (direction, port) = match (sock.proto, sock.is_listener()) {
         (Proto::Tcp, true) => return None,
         (Proto::Udp, true) => (Direction::Listen, sock.local.port()),
@@ -146,7 +146,7 @@ pub fn classify(sock: &Sock, listening: &Listening, map: &PortMap) -> Option<Cla
 
 /// Whether a collector's ports are the web's (`http`, `https`), which every program uses, rather
 /// than a media protocol's (`rtmp`, `srt`, `hls`, `hlsingress`), which only streaming does.
-pub fn is_web(collector: Collector) -> bool {
+pub(crate) fn is_web(collector: Collector) -> bool {
     matches!(collector, Collector::Http | Collector::Https)
 }
 
@@ -155,7 +155,7 @@ pub fn is_web(collector: Collector) -> bool {
 /// media process (`media_owner`: an ffmpeg, or a server listening on a media port here) or to a
 /// service of this machine. What is left is this machine's own web traffic (a package
 /// manager, a browser), shown only with `--all`.
-pub fn is_session(
+pub(crate) fn is_session(
     class: Classified,
     sock: &Sock,
     listening: &Listening,

@@ -38,13 +38,13 @@ const FLAGS: &[&str] = &[
 
 /// Input or output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Input,
     Output,
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Role::Input => "in",
             Role::Output => "out",
@@ -54,7 +54,7 @@ impl Role {
 
 /// Where the data comes from or goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Medium {
+pub(crate) enum Medium {
     /// A URL with a host: `scheme://host:port/...`; the port is the scheme's default if absent.
     Network {
         scheme: String,
@@ -73,7 +73,7 @@ pub enum Medium {
 
 impl Medium {
     /// `extra.kind` of its session.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Medium::Network { .. } => "network",
             Medium::Pipe => "pipe",
@@ -86,7 +86,7 @@ impl Medium {
 
 /// One input or output of an ffmpeg process.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Io {
+pub(crate) struct Io {
     pub role: Role,
     /// The position among the process's inputs or outputs, from 0.
     pub index: usize,
@@ -100,11 +100,11 @@ pub struct Io {
 /// The most sessions one process's command line yields: ffmpeg jobs have a few inputs and
 /// outputs (a tee of a dozen at most), and a process may name any number of them (196,000 were
 /// 500 MiB of rows, and as many finished sessions in `collect`'s store each time they change).
-pub const MAX_ENDPOINTS: usize = 64;
+pub(crate) const MAX_ENDPOINTS: usize = 64;
 
 /// The inputs and outputs of one process that are sessions, the first `MAX_ENDPOINTS` of them.
 #[derive(Debug, Default)]
-pub struct Endpoints {
+pub(crate) struct Endpoints {
     pub list: Vec<Io>,
     /// Sessions the command line names past the first `MAX_ENDPOINTS`.
     pub left_out: usize,
@@ -138,7 +138,7 @@ impl Endpoints {
 
 /// Parses the arguments of one ffmpeg process (argv[0] included) into its inputs and outputs
 /// that are sessions: every one with `all`, else those on the network.
-pub fn parse_args<S: AsRef<str>>(args: impl IntoIterator<Item = S>, all: bool) -> Endpoints {
+pub(crate) fn parse_args<S: AsRef<str>>(args: impl IntoIterator<Item = S>, all: bool) -> Endpoints {
     let mut out = Endpoints::default();
     let mut format: Option<String> = None;
     let (mut inputs, mut outputs) = (0, 0);
@@ -260,7 +260,7 @@ fn medium_of(raw: &str) -> Medium {
 /// `rtmp://u:pw@h/app/s?token=x` → `rtmp://u:***@h/app/s?token=***`, `rtmp://h/app/KEY` →
 /// `rtmp://h/app/***`:
 /// command lines carry secrets, and our output may be shared (what counts: `source::secrets`).
-pub fn mask_secrets(raw: &str) -> String {
+pub(crate) fn mask_secrets(raw: &str) -> String {
     crate::source::secrets::url(raw)
 }
 

@@ -25,7 +25,7 @@ use crate::model::{
 };
 
 /// The schema this build reads and writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// The first schema; `MIGRATE_2` brings it to the second, in place.
 const SCHEMA: &str = "
@@ -108,7 +108,7 @@ const STEPS_PER_CHECK: i32 = 1000;
 
 /// A session that has ended, as it is recorded.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Finished {
+pub(crate) struct Finished {
     /// The context's name, the URL for `--url`, or `local` for this machine.
     pub target: String,
     /// The kind of source (`core`, `srs`, `local`, …).
@@ -132,7 +132,7 @@ pub struct Finished {
 
 /// A session still open, as the last stored poll saw it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Open {
+pub(crate) struct Open {
     pub target: String,
     pub source: String,
     pub collector: Collector,
@@ -155,13 +155,13 @@ pub struct Open {
 /// One poll of one target, to be stored at once: the sessions that ended, and the ones still
 /// open, which replace that target's open sessions.
 #[derive(Debug, Default)]
-pub struct Poll {
+pub(crate) struct Poll {
     pub finished: Vec<Finished>,
     pub open: Vec<(String, Vec<Open>)>,
 }
 
 /// Which finished sessions `history` reads: of these targets, closed in `[since, until)`.
-pub struct Span<'a> {
+pub(crate) struct Span<'a> {
     pub targets: &'a [String],
     pub since: Option<i64>,
     pub until: Option<i64>,
@@ -169,7 +169,7 @@ pub struct Span<'a> {
 
 /// A session's lifetime, for `history --every`: an open one has no `closed_at`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Life {
+pub(crate) struct Life {
     pub target: String,
     pub reference: String,
     pub created_at: i64,
@@ -179,7 +179,7 @@ pub struct Life {
 }
 
 /// The open store.
-pub struct Store {
+pub(crate) struct Store {
     conn: Connection,
     path: PathBuf,
     /// Read only the sessions that ended on this UTC day (`YYYY-MM-DD`).
@@ -211,7 +211,7 @@ fn to_u64(n: i64) -> u64 {
 }
 
 /// Totals from a count and exact byte sums (whole MiB truncated, as Core reports them).
-pub fn totals(sessions: u64, rx: u64, tx: u64) -> Totals {
+pub(crate) fn totals(sessions: u64, rx: u64, tx: u64) -> Totals {
     Totals {
         sessions,
         rx_mib: rx >> 20,
@@ -326,7 +326,7 @@ fn columns(conn: &Connection, version: i64) -> rusqlite::Result<Shape> {
 }
 
 /// The lock file of the store's one writer: the store's path with `-writer.lock` added.
-pub fn writer_lock_path(path: &Path) -> PathBuf {
+pub(crate) fn writer_lock_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push("-writer.lock");
     PathBuf::from(name)
@@ -411,7 +411,7 @@ fn bound(conn: &Connection, timeout: Duration) -> rusqlite::Result<()> {
 impl Store {
     /// Opens the store for writing, creating it (and its folders) if needed; refuses a file that
     /// holds something else, and a store another writer holds.
-    pub fn open(path: &Path) -> Result<Store> {
+    pub(crate) fn open(path: &Path) -> Result<Store> {
         make_private(path)?;
         let fail = |e: rusqlite::Error| store_error(path, &e, None);
         let conn = Connection::open(path).map_err(fail)?;
@@ -452,7 +452,7 @@ impl Store {
 
     /// Opens an existing store for reading, every statement within `timeout` of now; `None`
     /// when `collect` never wrote one.
-    pub fn open_read(path: &Path, timeout: Duration) -> Result<Option<Store>> {
+    pub(crate) fn open_read(path: &Path, timeout: Duration) -> Result<Option<Store>> {
         if !path.exists() {
             return Ok(None);
         }
@@ -478,7 +478,7 @@ impl Store {
     }
 
     /// From now on, read only the sessions that ended on `day` (UTC, `YYYY-MM-DD`).
-    pub fn on_day(mut self, day: Option<String>) -> Self {
+    pub(crate) fn on_day(mut self, day: Option<String>) -> Self {
         self.day = day;
         self
     }
@@ -489,7 +489,7 @@ impl Store {
 
     /// Records sessions in one transaction: all of them are durable when this returns, or none.
     #[cfg(test)]
-    pub fn record(&mut self, finished: &[Finished]) -> rusqlite::Result<()> {
+    pub(crate) fn record(&mut self, finished: &[Finished]) -> rusqlite::Result<()> {
         self.store(&Poll {
             finished: finished.to_vec(),
             open: Vec::new(),
@@ -499,7 +499,7 @@ impl Store {
     /// Stores polls in one transaction: their finished sessions, and each target's open ones in
     /// place of those stored before. The write lock is taken first (`BEGIN IMMEDIATE`), so
     /// "busy" comes before any row is written and a retry cannot store a row twice.
-    pub fn store(&mut self, poll: &Poll) -> rusqlite::Result<()> {
+    pub(crate) fn store(&mut self, poll: &Poll) -> rusqlite::Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -513,7 +513,7 @@ impl Store {
     }
 
     /// The sessions a target had open at the last stored poll.
-    pub fn open_sessions(&self, target: &str) -> Result<Vec<Open>> {
+    pub(crate) fn open_sessions(&self, target: &str) -> Result<Vec<Open>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -548,13 +548,13 @@ impl Store {
     }
 
     /// Deletes the finished sessions closed before `before`; how many.
-    pub fn prune(&mut self, before: i64) -> rusqlite::Result<usize> {
+    pub(crate) fn prune(&mut self, before: i64) -> rusqlite::Result<usize> {
         self.conn
             .execute("DELETE FROM finished WHERE closed_at < ?1", [before])
     }
 
     /// The finished sessions of `span`, newest first, each handed to `row` as it is read.
-    pub fn ended(
+    pub(crate) fn ended(
         &self,
         span: &Span<'_>,
         row: &mut dyn FnMut(Finished) -> Result<()>,
@@ -593,7 +593,7 @@ impl Store {
 
     /// The lifetimes of `span`'s sessions that were open at some time in it (`since` and
     /// `until` bound the lifetimes, not the closing), the still open ones included.
-    pub fn lives(&self, span: &Span<'_>, row: &mut dyn FnMut(Life)) -> Result<()> {
+    pub(crate) fn lives(&self, span: &Span<'_>, row: &mut dyn FnMut(Life)) -> Result<()> {
         let open = if self.version >= 2 {
             "UNION ALL SELECT target, reference, created_at, NULL, coalesce(rx_bytes, 0), \
              coalesce(tx_bytes, 0) FROM open WHERE target IN (SELECT value FROM json_each(?1)) \
@@ -632,7 +632,7 @@ impl Store {
     /// Totals grouped by the given columns (none: one row for the whole collector), in the
     /// order of the columns' values, each handed to `row` as it is read: a long listing is never
     /// held whole. An error of `row` stops the reading and is returned.
-    pub fn each(
+    pub(crate) fn each(
         &self,
         collector: Collector,
         columns: &[&str],
@@ -676,7 +676,7 @@ impl Store {
     }
 
     /// Totals grouped by the given columns, all of them (see `each`).
-    pub fn grouped(
+    pub(crate) fn grouped(
         &self,
         collector: Collector,
         columns: &[&str],
@@ -690,7 +690,7 @@ impl Store {
     }
 
     /// One collector's finished sessions, all together.
-    pub fn total(&self, collector: Collector) -> Result<Totals> {
+    pub(crate) fn total(&self, collector: Collector) -> Result<Totals> {
         Ok(self
             .grouped(collector, &[])?
             .into_iter()
@@ -700,7 +700,7 @@ impl Store {
     }
 
     /// One collector's history: totals, and grouped by remote, local and reference.
-    pub fn history(&self, collector: Collector) -> Result<(Totals, History)> {
+    pub(crate) fn history(&self, collector: Collector) -> Result<(Totals, History)> {
         let total = self.total(collector)?;
         let by = |col: &str| -> Result<Vec<(String, Totals)>> {
             Ok(self
@@ -807,7 +807,7 @@ fn insert_open(tx: &rusqlite::Transaction<'_>, open: &[Open]) -> rusqlite::Resul
 }
 
 /// A collector's summary: its active sessions now, and its finished ones from the history.
-pub fn collector_summary(
+pub(crate) fn collector_summary(
     collector: Collector,
     active: &[Session],
     (finished, history): (Totals, History),

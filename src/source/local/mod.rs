@@ -2,9 +2,9 @@
 //! process table, classified into datarhei Core's collectors; history from `collect`'s store.
 
 mod assemble;
-pub mod classify;
+pub(crate) mod classify;
 pub(crate) mod ffmpeg;
-pub mod history;
+pub(crate) mod history;
 pub(crate) mod procs;
 mod rows;
 pub(crate) mod sockets;
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use self::classify::PortMap;
-pub use self::procs::ProcTable;
+pub(crate) use self::procs::ProcTable;
 use self::sockets::Sock;
 use super::{Source, served};
 use crate::diag;
@@ -23,7 +23,7 @@ use crate::model::{Collector, CollectorSummary, Session, SourceSummary};
 
 /// How the local collector looks at this machine.
 #[derive(Debug, Clone)]
-pub struct LocalOptions {
+pub(crate) struct LocalOptions {
     /// Where /proc is (tests point it elsewhere).
     pub proc_root: PathBuf,
     pub port_map: PortMap,
@@ -42,7 +42,7 @@ pub struct LocalOptions {
 
 impl LocalOptions {
     /// For a command the local collector cannot answer (`clients`): it says so before looking.
-    pub fn idle() -> LocalOptions {
+    pub(crate) fn idle() -> LocalOptions {
         LocalOptions {
             proc_root: "/proc".into(),
             port_map: PortMap::new(&[]),
@@ -57,7 +57,7 @@ impl LocalOptions {
 
 /// The default history store: `$XDG_STATE_HOME/sessions/history.sqlite3`, or under
 /// `~/.local/state` (the XDG base directory default).
-pub fn default_db(var: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
+pub(crate) fn default_db(var: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
     let base = match var("XDG_STATE_HOME").filter(|v| v.starts_with('/')) {
         Some(state) => PathBuf::from(state),
         None => match var("HOME").filter(|v| !v.is_empty()) {
@@ -76,13 +76,13 @@ pub fn default_db(var: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
 const WALKERS: usize = 2;
 
 /// One look at the socket table.
-pub struct Sample {
+pub(crate) struct Sample {
     socks: Vec<Sock>,
     at: Instant,
 }
 
 /// The sockets and their processes at one moment, turned into sessions.
-pub struct Local {
+pub(crate) struct Local {
     opts: LocalOptions,
     warned_fallback: bool,
     /// `collect` looks every few seconds: the unreadable-processes warning is said once.
@@ -90,7 +90,7 @@ pub struct Local {
 }
 
 impl Local {
-    pub fn new(opts: LocalOptions) -> Self {
+    pub(crate) fn new(opts: LocalOptions) -> Self {
         Local {
             opts,
             warned_fallback: false,
@@ -99,7 +99,7 @@ impl Local {
     }
 
     /// Reads the socket table: netlink first, /proc/net when netlink is refused (some containers).
-    pub fn sample(&mut self) -> Result<Sample> {
+    pub(crate) fn sample(&mut self) -> Result<Sample> {
         let socks = match sockets::from_netlink() {
             Ok(socks) => socks,
             Err(e) => {
@@ -123,7 +123,7 @@ impl Local {
     /// One look at the machine. The process walk costs about three times the socket dump with
     /// thousands of connections, so two threads start on it while this one dumps the sockets
     /// and then joins them.
-    pub fn look(&mut self) -> Result<(Sample, ProcTable)> {
+    pub(crate) fn look(&mut self) -> Result<(Sample, ProcTable)> {
         let started = Instant::now();
         let walk = procs::Walk::new(&self.opts.proc_root);
         let (sample, sockets_took, found) = std::thread::scope(|scope| {
@@ -148,7 +148,7 @@ impl Local {
 
     /// Two samples `--sample` apart, turned into sessions with rates over that window; with a
     /// zero window, one sample and no rates (the fastest look).
-    pub async fn snapshot(&mut self) -> Result<Vec<Session>> {
+    pub(crate) async fn snapshot(&mut self) -> Result<Vec<Session>> {
         let before = if self.opts.sample.is_zero() {
             None
         } else {
@@ -162,7 +162,7 @@ impl Local {
 }
 
 /// Unix seconds (0 before 1970, which a clock set that wrong deserves).
-pub fn unix_seconds(t: SystemTime) -> i64 {
+pub(crate) fn unix_seconds(t: SystemTime) -> i64 {
     t.duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

@@ -16,7 +16,7 @@ use rustix::io::Errno;
 
 /// A process that owns sockets (or runs ffmpeg).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Proc {
+pub(crate) struct Proc {
     pub pid: u32,
     /// The kernel's short name (`/proc/PID/comm`).
     pub name: String,
@@ -24,7 +24,7 @@ pub struct Proc {
 
 /// An ffmpeg process and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FfmpegProc {
+pub(crate) struct FfmpegProc {
     pub proc: Proc,
     /// `/proc/PID/cmdline` as read (at most `CMDLINE_LIMIT` bytes): kept as the bytes, which a
     /// list of strings would take 24 times over (a line of 2,000,000 empty arguments).
@@ -35,7 +35,7 @@ pub struct FfmpegProc {
 
 /// What a walk of /proc found.
 #[derive(Debug, Default)]
-pub struct ProcTable {
+pub(crate) struct ProcTable {
     procs: Vec<Proc>,
     /// Socket inode → index in `procs`.
     by_inode: HashMap<u64, u32>,
@@ -46,19 +46,19 @@ pub struct ProcTable {
 
 impl ProcTable {
     /// The process that holds this socket, if we could see it.
-    pub fn owner(&self, inode: u64) -> Option<&Proc> {
+    pub(crate) fn owner(&self, inode: u64) -> Option<&Proc> {
         let at = *self.by_inode.get(&inode)?;
         self.procs.get(at as usize)
     }
 
     /// How many sockets have a known owner.
-    pub fn owned(&self) -> usize {
+    pub(crate) fn owned(&self) -> usize {
         self.by_inode.len()
     }
 }
 
 /// `socket:[12345]` → 12345.
-pub fn parse_socket_link(link: &str) -> Option<u64> {
+pub(crate) fn parse_socket_link(link: &str) -> Option<u64> {
     link.strip_prefix("socket:[")?
         .strip_suffix(']')?
         .parse()
@@ -66,7 +66,7 @@ pub fn parse_socket_link(link: &str) -> Option<u64> {
 }
 
 impl FfmpegProc {
-    pub fn args(&self) -> impl Iterator<Item = Cow<'_, str>> {
+    pub(crate) fn args(&self) -> impl Iterator<Item = Cow<'_, str>> {
         cmdline_args(&self.cmdline)
     }
 }
@@ -77,7 +77,7 @@ impl FfmpegProc {
 const CMDLINE_LIMIT: usize = 6 * 1024 * 1024;
 
 /// /proc/PID/cmdline: NUL-separated arguments (the last one NUL-terminated).
-pub fn cmdline_args(raw: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
+pub(crate) fn cmdline_args(raw: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
     let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
     raw.split(|b| *b == 0)
         .filter(move |_| !raw.is_empty())
@@ -85,7 +85,7 @@ pub fn cmdline_args(raw: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
 }
 
 /// Whether a process is ffmpeg: its short name, or the base name of its program.
-pub fn is_ffmpeg(name: &str, program: &str) -> bool {
+pub(crate) fn is_ffmpeg(name: &str, program: &str) -> bool {
     name == "ffmpeg" || program.rsplit('/').next() == Some("ffmpeg")
 }
 
@@ -116,7 +116,7 @@ struct Slice {
 }
 
 /// One walk of /proc, shared by the threads that call [`Walk::work`].
-pub struct Walk {
+pub(crate) struct Walk {
     root: Option<OwnedFd>,
     pids: Vec<u32>,
     next: AtomicUsize,
@@ -125,7 +125,7 @@ pub struct Walk {
 
 /// What one thread of a walk found.
 #[derive(Default)]
-pub struct Found {
+pub(crate) struct Found {
     owners: Vec<(u64, u32)>,
     /// Index in the walk's pids, name, and the command line of an ffmpeg.
     procs: Vec<(u32, String, Option<Vec<u8>>)>,
@@ -134,7 +134,7 @@ pub struct Found {
 
 impl Walk {
     /// Lists the processes under `proc_root` (every numeric directory is one).
-    pub fn new(proc_root: &Path) -> Walk {
+    pub(crate) fn new(proc_root: &Path) -> Walk {
         let root = openat(
             CWD,
             proc_root,
@@ -162,7 +162,7 @@ impl Walk {
 
     /// Reads processes and slices of descriptors until none are left; every thread of the walk
     /// calls this, and [`Walk::finish`] puts together what they found.
-    pub fn work(&self) -> Found {
+    pub(crate) fn work(&self) -> Found {
         let mut found = Found::default();
         let Some(root) = &self.root else {
             return found;
@@ -237,7 +237,7 @@ impl Walk {
     }
 
     /// Puts together what the threads found.
-    pub fn finish(self, mut found: Vec<Found>) -> ProcTable {
+    pub(crate) fn finish(self, mut found: Vec<Found>) -> ProcTable {
         let mut procs: Vec<Proc> = self
             .pids
             .iter()

@@ -12,18 +12,18 @@ use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketType, netlink};
 
 /// TCP or UDP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Proto {
+pub(crate) enum Proto {
     Tcp,
     Udp,
 }
 
 /// The kernel's TCP states we care about (`include/net/tcp_states.h`).
-pub const TCP_ESTABLISHED: u8 = 1;
-pub const TCP_LISTEN: u8 = 10;
+pub(crate) const TCP_ESTABLISHED: u8 = 1;
+pub(crate) const TCP_LISTEN: u8 = 10;
 
 /// One socket as the kernel reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sock {
+pub(crate) struct Sock {
     pub proto: Proto,
     pub state: u8,
     pub local: SocketAddr,
@@ -39,7 +39,7 @@ pub struct Sock {
 }
 
 impl Sock {
-    pub fn is_listener(&self) -> bool {
+    pub(crate) fn is_listener(&self) -> bool {
         match self.proto {
             Proto::Tcp => self.state == TCP_LISTEN,
             Proto::Udp => self.remote.port() == 0,
@@ -62,7 +62,7 @@ const IPPROTO_UDP: u8 = 17;
 const DIAG_MSG_LEN: usize = 72;
 
 /// A `SOCK_DIAG_BY_FAMILY` dump request for one family and protocol, asking for `tcp_info`.
-pub fn dump_request(family: u8, protocol: u8, states: u32, seq: u32) -> Vec<u8> {
+pub(crate) fn dump_request(family: u8, protocol: u8, states: u32, seq: u32) -> Vec<u8> {
     let len: u32 = 16 + 56;
     let mut b = Vec::with_capacity(len as usize);
     b.extend_from_slice(&len.to_ne_bytes());
@@ -79,7 +79,7 @@ pub fn dump_request(family: u8, protocol: u8, states: u32, seq: u32) -> Vec<u8> 
 
 /// Whether a datagram ended the dump, and with which kernel error (a negative errno).
 #[derive(Debug, Default, PartialEq)]
-pub struct Batch {
+pub(crate) struct Batch {
     pub done: bool,
     pub error: Option<i32>,
 }
@@ -98,7 +98,7 @@ fn u64_ne(b: &[u8], at: usize) -> Option<u64> {
 
 /// Parses one datagram of a sock_diag dump, appending the sockets it describes.
 /// Truncated or foreign messages are skipped, never trusted.
-pub fn parse_datagram(proto: Proto, mut buf: &[u8], out: &mut Vec<Sock>) -> Batch {
+pub(crate) fn parse_datagram(proto: Proto, mut buf: &[u8], out: &mut Vec<Sock>) -> Batch {
     let mut batch = Batch::default();
     while buf.len() >= NLMSG_HDRLEN {
         let Some(len) = u32_ne(buf, 0).map(|l| l as usize) else {
@@ -215,7 +215,7 @@ fn dump(family: u8, protocol: u8, states: u32, out: &mut Vec<Sock>) -> io::Resul
 }
 
 /// All TCP sockets established or listening, and all UDP sockets, from netlink.
-pub fn from_netlink() -> io::Result<Vec<Sock>> {
+pub(crate) fn from_netlink() -> io::Result<Vec<Sock>> {
     let tcp_states = (1u32 << TCP_ESTABLISHED) | (1u32 << TCP_LISTEN);
     let mut out = Vec::new();
     for family in [AF_INET, AF_INET6] {
@@ -229,7 +229,7 @@ pub fn from_netlink() -> io::Result<Vec<Sock>> {
 /// `tcpi_bytes_acked` of a connection this machine opened counts the acknowledged SYN as one
 /// byte; the accepting side's does not. Taking it off leaves payload bytes on both ends.
 /// (An established socket has sent no FIN yet, so nothing else is counted.)
-pub fn payload_only(socks: &mut [Sock]) {
+pub(crate) fn payload_only(socks: &mut [Sock]) {
     let listening: std::collections::HashSet<u16> = socks
         .iter()
         .filter(|s| s.proto == Proto::Tcp && s.state == TCP_LISTEN)
@@ -246,7 +246,7 @@ pub fn payload_only(socks: &mut [Sock]) {
 }
 
 /// The same table from /proc/net/{tcp,tcp6,udp,udp6}: no byte counters, no RTT.
-pub fn from_proc(proc_root: &Path) -> io::Result<Vec<Sock>> {
+pub(crate) fn from_proc(proc_root: &Path) -> io::Result<Vec<Sock>> {
     let mut out = Vec::new();
     let mut any = false;
     for (file, proto) in [
@@ -275,7 +275,7 @@ pub fn from_proc(proc_root: &Path) -> io::Result<Vec<Sock>> {
 }
 
 /// Parses the text of /proc/net/tcp, tcp6, udp or udp6; lines that do not parse are skipped.
-pub fn parse_proc_net(proto: Proto, text: &str) -> impl Iterator<Item = Sock> + '_ {
+pub(crate) fn parse_proc_net(proto: Proto, text: &str) -> impl Iterator<Item = Sock> + '_ {
     text.lines().skip(1).filter_map(move |line| {
         let mut f = line.split_whitespace();
         let _slot = f.next()?;

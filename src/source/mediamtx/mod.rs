@@ -29,7 +29,7 @@ impl super::Open for Mediamtx {
     }
 }
 
-pub struct Mediamtx {
+pub(crate) struct Mediamtx {
     web: Web,
     looks: Looks,
 }
@@ -37,7 +37,7 @@ pub struct Mediamtx {
 impl Mediamtx {
     /// `base` is the API's address, e.g. `http://HOST:9997`; Basic auth when a user is set,
     /// `Authorization: Bearer` with a token (`authMethod: jwt`).
-    pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+    pub(crate) fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         Ok(Mediamtx {
             web: Web::new(
                 base,

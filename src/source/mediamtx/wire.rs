@@ -15,7 +15,7 @@ const MEGA: f64 = 1e6;
 
 /// The kinds of session MediaMTX lists, each one collector. `rtspconns` are the TCP connections
 /// *of* RTSP sessions, not sessions of their own; MoQ has no collector name yet.
-pub const KINDS: [(Collector, &str); 7] = [
+pub(crate) const KINDS: [(Collector, &str); 7] = [
     (Collector::Hls, "hlssessions"),
     (Collector::Rtmp, "rtmpconns"),
     (Collector::Rtmps, "rtmpsconns"),
@@ -26,7 +26,7 @@ pub const KINDS: [(Collector, &str); 7] = [
 ];
 
 /// The kind of a collector's sessions.
-pub fn kind(collector: Collector) -> Option<&'static str> {
+pub(crate) fn kind(collector: Collector) -> Option<&'static str> {
     KINDS.iter().find(|(c, _)| *c == collector).map(|(_, k)| *k)
 }
 
@@ -80,13 +80,17 @@ struct WireItem {
 }
 
 /// One page of one kind, converted.
-pub struct Page {
+pub(crate) struct Page {
     pub sessions: Vec<Session>,
     pub page_count: u64,
 }
 
 /// Parses one `GET /v3/<kind>/list?page=&itemsPerPage=` reply, stamping ages against `now`.
-pub fn parse_page(body: &[u8], collector: Collector, now: SystemTime) -> Result<Page, DecodeError> {
+pub(crate) fn parse_page(
+    body: &[u8],
+    collector: Collector,
+    now: SystemTime,
+) -> Result<Page, DecodeError> {
     let page: WirePage = decode::json(body)?;
     Ok(Page {
         page_count: page.page_count,

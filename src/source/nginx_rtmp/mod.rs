@@ -21,7 +21,7 @@ impl super::Open for NginxRtmp {
     }
 }
 
-pub struct NginxRtmp {
+pub(crate) struct NginxRtmp {
     web: Web,
     control: Url,
     /// The worker that answered the last look.
@@ -32,7 +32,7 @@ impl NginxRtmp {
     /// `stat` is the page of `rtmp_stat all`, e.g. `http://HOST:8080/stat`; `control` the
     /// `rtmp_control all` location, by default `/control` on the same host. nginx has no auth of
     /// its own: a user is sent as Basic for an `auth_basic` in front of both.
-    pub fn new(
+    pub(crate) fn new(
         stat: Url,
         control: Option<Url>,
         credentials: Credentials,

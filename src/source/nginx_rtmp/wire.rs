@@ -12,7 +12,7 @@ use crate::source::xml;
 use crate::source::{clock, secrets};
 
 /// What one look at the stat page says.
-pub struct Stat {
+pub(crate) struct Stat {
     pub sessions: Vec<Session>,
     /// The worker that answered: with several workers each shows only its own sessions.
     pub pid: Option<u64>,
@@ -23,7 +23,7 @@ pub struct Stat {
 
 /// Parses a stat page, stamping start times against `now`. Each client's row copies its
 /// application's and stream's names: `afford` is asked for those copies before any is made.
-pub fn parse_stat(
+pub(crate) fn parse_stat(
     body: &[u8],
     now: SystemTime,
     afford: &dyn Fn(u64) -> Result<(), DecodeError>,

@@ -38,14 +38,14 @@ impl super::Open for Srs {
     }
 }
 
-pub struct Srs {
+pub(crate) struct Srs {
     web: Web,
     looks: Looks,
 }
 
 impl Srs {
     /// `base` is the API's address, e.g. `http://HOST:1985`; Basic auth when a user is set.
-    pub fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+    pub(crate) fn new(base: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         Ok(Srs {
             web: Web::new(
                 base,

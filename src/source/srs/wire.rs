@@ -61,7 +61,7 @@ struct Kbps {
 }
 
 /// One page of clients, and how many the server put on it (before any were left out).
-pub struct Page {
+pub(crate) struct Page {
     pub sessions: Vec<Session>,
     pub listed: usize,
     /// Clients of a type we cannot place (`Unknown`), left out.
@@ -70,7 +70,7 @@ pub struct Page {
 
 /// A reply with a non-zero `code`: SRS refused (2049: no such client).
 #[derive(Debug, PartialEq)]
-pub struct Refused(pub i64);
+pub(crate) struct Refused(pub i64);
 
 /// The protocol of an SRS client type (`srs_client_type_string`).
 fn collector_of(kind: &str) -> Option<Collector> {
@@ -87,12 +87,15 @@ fn collector_of(kind: &str) -> Option<Collector> {
 }
 
 /// `code` of any reply (a kick's, a refusal's).
-pub fn parse_code(body: &[u8]) -> Result<i64, DecodeError> {
+pub(crate) fn parse_code(body: &[u8]) -> Result<i64, DecodeError> {
     decode::json::<Envelope>(body).map(|e| e.code)
 }
 
 /// Parses one `GET /api/v1/clients/?start=&count=` page, stamping times against `now`.
-pub fn parse_page(body: &[u8], now: SystemTime) -> Result<Result<Page, Refused>, DecodeError> {
+pub(crate) fn parse_page(
+    body: &[u8],
+    now: SystemTime,
+) -> Result<Result<Page, Refused>, DecodeError> {
     let envelope: Envelope = decode::json(body)?;
     if envelope.code != 0 {
         return Ok(Err(Refused(envelope.code)));

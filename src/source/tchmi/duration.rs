@@ -7,7 +7,7 @@ const NANOS_PER_SECOND: u128 = 1_000_000_000;
 
 /// Parses `P[nW][nD][T[nH][nM][nS]]`, a fraction allowed on any number (to nanoseconds, further
 /// digits truncated). Years and months are refused: their length depends on the calendar.
-pub fn parse(text: &str) -> Option<Duration> {
+pub(crate) fn parse(text: &str) -> Option<Duration> {
     let rest = text.strip_prefix('P')?;
     let (date, time) = match rest.split_once('T') {
         Some((d, t)) if !t.is_empty() => (d, Some(t)),

@@ -55,7 +55,7 @@ impl super::Open for Tchmi {
     }
 }
 
-pub struct Tchmi {
+pub(crate) struct Tchmi {
     url: Url,
     host: String,
     credentials: Credentials,
@@ -65,7 +65,7 @@ pub struct Tchmi {
 }
 
 impl Tchmi {
-    pub fn new(url: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
+    pub(crate) fn new(url: Url, credentials: Credentials, net: NetOptions) -> Result<Self> {
         let connector = if url.scheme() == "wss" {
             Connector::Rustls(Arc::new(tls::client_config(&net)?))
         } else {

@@ -3,14 +3,14 @@
 
 /// One fenced block of a markdown file.
 #[derive(Debug, Clone)]
-pub struct Block {
+pub(super) struct Block {
     pub place: String,
     pub tag: String,
     pub flags: Vec<String>,
     pub body: Vec<(usize, String)>,
 }
 
-pub fn blocks(file: &str, text: &str) -> Vec<Block> {
+pub(super) fn blocks(file: &str, text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut open: Option<Block> = None;
     for (i, line) in text.lines().enumerate() {
@@ -35,7 +35,7 @@ pub fn blocks(file: &str, text: &str) -> Vec<Block> {
 
 /// What the test does with one command of a block.
 #[derive(Debug, PartialEq)]
-pub enum Step {
+pub(super) enum Step {
     /// Run it; `exit` is what it must return, `shown` the stdout the block shows (`exact`).
     Run {
         line: usize,
@@ -47,7 +47,7 @@ pub enum Step {
     Script { line: usize, text: String },
 }
 
-pub fn steps(block: &Block) -> Vec<Step> {
+pub(super) fn steps(block: &Block) -> Vec<Step> {
     let exact = block.flags.iter().any(|f| f == "exact");
     let lines = &block.body;
     let mut out = Vec::new();
@@ -145,7 +145,7 @@ fn console_blocks_split_into_commands_outputs_and_exit_codes() {
 }
 
 /// GitHub's anchor for a heading: lower case, punctuation dropped, spaces become hyphens.
-pub fn anchor(heading: &str) -> String {
+pub(super) fn anchor(heading: &str) -> String {
     heading
         .trim_start_matches('#')
         .trim()
@@ -157,7 +157,7 @@ pub fn anchor(heading: &str) -> String {
 }
 
 /// The anchors of a file's headings (outside fenced blocks).
-pub fn anchors(text: &str) -> Vec<String> {
+pub(super) fn anchors(text: &str) -> Vec<String> {
     let mut fenced = false;
     let mut out = Vec::new();
     for line in text.lines() {
@@ -170,7 +170,7 @@ pub fn anchors(text: &str) -> Vec<String> {
 }
 
 /// The relative links `[text](target)` of a file, outside fenced blocks: `(line, target)`.
-pub fn links(text: &str) -> Vec<(usize, String)> {
+pub(super) fn links(text: &str) -> Vec<(usize, String)> {
     let mut fenced = false;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {

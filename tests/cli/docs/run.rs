@@ -73,7 +73,7 @@ fn write_step(s: &mut String, n: usize, text: &str) {
 }
 
 /// Runs a block; the problems found, one line each (empty when every command did as documented).
-pub fn check(world: &World, block: &Block) -> Vec<String> {
+pub(super) fn check(world: &World, block: &Block) -> Vec<String> {
     let steps = steps(block);
     let dir = tempfile::tempdir().unwrap();
     let out = prepare(world, block, dir.path(), &script(world, &steps))

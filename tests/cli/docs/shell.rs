@@ -57,7 +57,7 @@ fn is_assignment(word: &str) -> bool {
 
 /// Why a line is not run, if it is not: building, testing, benchmarking or fuzzing the crate is
 /// CI's job (`cargo test --locked` runs this very test), and takes minutes.
-pub fn not_run(line: &str) -> Option<&'static str> {
+pub(super) fn not_run(line: &str) -> Option<&'static str> {
     simple_commands(line).iter().find_map(|(_, words)| {
         let program = words[0].as_str();
         if program == "cargo" {
@@ -73,7 +73,7 @@ pub fn not_run(line: &str) -> Option<&'static str> {
 }
 
 /// The `sessions` invocations of a line: their offset and arguments.
-pub fn invocations(line: &str) -> Vec<(usize, Vec<String>)> {
+pub(super) fn invocations(line: &str) -> Vec<(usize, Vec<String>)> {
     simple_commands(line)
         .into_iter()
         .filter(|(_, words)| words[0] == "sessions")

@@ -14,7 +14,7 @@ use crate::support::servers::srs::{Client, Srs};
 use crate::support::{fixture, servers, ws};
 
 /// The four servers, each started once per world.
-pub struct Streaming {
+pub(super) struct Streaming {
     pub mediamtx: MediaMtx,
     pub srs: Srs,
     pub nginx: Server,
@@ -57,7 +57,7 @@ fn icecast(req: &Request) -> Reply {
 }
 
 impl Streaming {
-    pub fn start() -> Streaming {
+    pub(super) fn start() -> Streaming {
         Streaming {
             mediamtx: MediaMtx::start(Conn::captured()),
             srs: Srs::start(Client::captured()),
@@ -67,7 +67,7 @@ impl Streaming {
     }
 
     /// The docs' host names and these servers' addresses.
-    pub fn hosts(&self) -> Vec<(&'static str, String)> {
+    pub(super) fn hosts(&self) -> Vec<(&'static str, String)> {
         vec![
             ("http://mediamtx:9997", self.mediamtx.url()),
             ("http://srs:1985", self.srs.url()),

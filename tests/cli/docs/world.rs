@@ -10,7 +10,7 @@ use crate::support::http::{Reply, Request, Server};
 use crate::support::{certs, fixture, ws};
 
 /// The servers the docs name, played on loopback, and the world every block runs in.
-pub struct World {
+pub(super) struct World {
     core: Server,
     core_tls: Server,
     hmi: ws::Server,
@@ -45,7 +45,7 @@ fn core_stand_in(request: &Request) -> Reply {
 }
 
 impl World {
-    pub fn start() -> World {
+    pub(super) fn start() -> World {
         let pki = certs::pki(&["127.0.0.1"]);
         let core_tls = Server::builder()
             .tls(pki.server_config)
@@ -72,7 +72,7 @@ impl World {
     }
 
     /// The docs' host names, mapped to the stand-ins; `port` stands in for a `--listen` port.
-    pub fn substitute(&self, text: &str, port: u16) -> String {
+    pub(super) fn substitute(&self, text: &str, port: u16) -> String {
         let core = self.core.url();
         let core_tls = self.core_tls.url();
         let hmi = self.hmi.url("wss");
@@ -95,7 +95,7 @@ impl World {
     }
 }
 
-pub fn repo() -> PathBuf {
+pub(super) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -111,7 +111,7 @@ fn executable(path: &Path, text: &str) {
 }
 
 /// A fresh temporary home, folder and PATH for one block, and the command running `script`.
-pub fn prepare(world: &World, block: &Block, dir: &Path, script: &str) -> Command {
+pub(super) fn prepare(world: &World, block: &Block, dir: &Path, script: &str) -> Command {
     let (home, work, bin) = (dir.join("home"), dir.join("work"), dir.join("bin"));
     for d in [
         home.join("textfile"),

@@ -9,11 +9,11 @@ use crate::support::http::{Reply, Request, Server};
 use crate::support::sessions;
 
 /// How a stand-in answers a kick.
-pub type KickReply = fn(&Request) -> Reply;
+pub(super) type KickReply = fn(&Request) -> Reply;
 
 /// A kicking source's stand-in: it lists one session per id and answers every kick with
 /// `yes` (or what a test gives it).
-pub struct Kicking {
+pub(super) struct Kicking {
     pub source: &'static str,
     /// The listing's path (MediaMTX's and Icecast's answer under it too).
     pub url_path: &'static str,
@@ -41,7 +41,7 @@ const CARRIED: [(&str, &str, &str); 8] = [
 /// Ids a URL would resolve or strip: `kick` refuses them before it sends anything.
 const REFUSED: [&str; 5] = ["..", ".", "a\tb", "a\nb", "a\rb"];
 
-pub fn kinds() -> [Kicking; 4] {
+pub(super) fn kinds() -> [Kicking; 4] {
     [
         Kicking {
             source: "mediamtx",
@@ -86,7 +86,7 @@ pub fn kinds() -> [Kicking; 4] {
     ]
 }
 
-pub fn escape_xml(s: &str) -> String {
+pub(super) fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -95,13 +95,13 @@ pub fn escape_xml(s: &str) -> String {
 
 impl Kicking {
     /// The stand-in listing `ids` that says yes to every kick.
-    pub fn yes_to(&self, ids: &[String]) -> Server {
+    pub(super) fn yes_to(&self, ids: &[String]) -> Server {
         (self.serve)(ids, self.yes)
     }
 }
 
 /// A reply of XML.
-pub fn xml(body: String) -> Reply {
+pub(super) fn xml(body: String) -> Reply {
     Reply::Full {
         status: 200,
         headers: vec![("Content-Type".into(), "text/xml".into())],

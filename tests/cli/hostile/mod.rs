@@ -20,20 +20,20 @@ use crate::support::http::{Reply, Server};
 use crate::support::ws::{self, Raw, frame_header};
 use crate::support::{Run, Sessions, Usage};
 
-pub const MIB: u64 = 1024 * 1024;
+pub(crate) const MIB: u64 = 1024 * 1024;
 
 /// The ceiling `sessions` promises for a `--max-body-size`, in KiB: 2 × the cap + 64 MiB.
-pub fn ceiling_kib(max_body: u64) -> u64 {
+pub(crate) fn ceiling_kib(max_body: u64) -> u64 {
     (2 * max_body + 64 * MIB) / 1024
 }
 
 /// Runs to the end, measuring the peak resident memory (VmHWM) and the CPU time of the process.
-pub fn run_measured(args: &[&str]) -> (Run, u64) {
+pub(crate) fn run_measured(args: &[&str]) -> (Run, u64) {
     let (run, usage) = run_used(args);
     (run, usage.peak_kib)
 }
 
-pub fn run_used(args: &[&str]) -> (Run, Usage) {
+pub(crate) fn run_used(args: &[&str]) -> (Run, Usage) {
     let (run, usage) = Sessions::new().args(args).start().finish_with_usage();
     assert!(usage.peak_kib > 0, "VmHWM was never read");
     // Shown with --nocapture: the figures docs/robustness.md quotes.
@@ -48,7 +48,7 @@ pub fn run_used(args: &[&str]) -> (Run, Usage) {
     (run, usage)
 }
 
-pub fn assert_quick(run: &Run, limit: Duration) {
+pub(crate) fn assert_quick(run: &Run, limit: Duration) {
     assert!(
         run.elapsed < limit,
         "took {:?} (limit {limit:?})",
@@ -58,25 +58,25 @@ pub fn assert_quick(run: &Run, limit: Duration) {
 
 /// A TwinCAT HMI stand-in that answers every connection at once with `reply` as one text frame
 /// (a client without credentials sends only ListActiveSessions, request 2).
-pub fn hmi_answering(reply: &str) -> Server {
+pub(crate) fn hmi_answering(reply: &str) -> Server {
     let mut frame = frame_header(true, 1, reply.len() as u64);
     frame.extend_from_slice(reply.as_bytes());
     ws::raw(Raw::Frames(frame))
 }
 
 /// A ListActiveSessions reply (request 2) with this `readValue`.
-pub fn listing(read_value: serde_json::Value) -> String {
+pub(crate) fn listing(read_value: serde_json::Value) -> String {
     json!({"id": 2, "commands": [{"symbol": "ListActiveSessions", "readValue": read_value}]})
         .to_string()
 }
 
 /// A datarhei Core stand-in whose `/api/v3/session/active` answers with `body`.
-pub fn core_answering(body: String) -> Server {
+pub(crate) fn core_answering(body: String) -> Server {
     Server::start(move |_| Reply::json(200, body.clone()))
 }
 
 /// One client with many registered commands, as one long list.
-pub fn one_client(commands: usize) -> String {
+pub(crate) fn one_client(commands: usize) -> String {
     let list: Vec<_> = (0..commands)
         .map(|i| json!({"id": i, "symbol": "ADS.PLC1.MAIN.x"}))
         .collect();
@@ -86,7 +86,7 @@ pub fn one_client(commands: usize) -> String {
 
 /// A streaming server's API that answers `body` on every path starting with `path` (the same
 /// page again, however often asked), and 404 elsewhere.
-pub fn answering(path: &'static str, content_type: &'static str, body: String) -> Server {
+pub(crate) fn answering(path: &'static str, content_type: &'static str, body: String) -> Server {
     Server::start(move |req| {
         if req.path().starts_with(path) {
             Reply::Full {
@@ -102,7 +102,7 @@ pub fn answering(path: &'static str, content_type: &'static str, body: String) -
 
 /// An nginx-rtmp stat page: one stream called `name`, `clients` clients of it as `client`
 /// writes them.
-pub fn stat_page(name: &str, clients: usize, client: impl Fn(usize) -> String) -> String {
+pub(crate) fn stat_page(name: &str, clients: usize, client: impl Fn(usize) -> String) -> String {
     let list: String = (0..clients).map(client).collect();
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rtmp>\n<server>\n<application>\n<name>live</name>\n<live>\n<stream>\n<name>{name}</name>\n{list}</stream>\n</live>\n</application>\n</server>\n</rtmp>\n"
@@ -110,6 +110,6 @@ pub fn stat_page(name: &str, clients: usize, client: impl Fn(usize) -> String) -
 }
 
 /// A client with an id and nothing else: 27 bytes of reply, 1.3 KB of rows.
-pub fn bare_client(i: usize) -> String {
+pub(crate) fn bare_client(i: usize) -> String {
     format!("<client><id>{i:x}</id></client>")
 }

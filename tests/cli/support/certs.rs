@@ -5,13 +5,13 @@ use std::sync::Arc;
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
-pub struct TestPki {
+pub(crate) struct TestPki {
     pub ca_pem: String,
     pub server_config: Arc<rustls::ServerConfig>,
 }
 
 /// A fresh CA and a server certificate for `names` (e.g. `127.0.0.1`).
-pub fn pki(names: &[&str]) -> TestPki {
+pub(crate) fn pki(names: &[&str]) -> TestPki {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca_key = KeyPair::generate().unwrap();

@@ -19,7 +19,7 @@ use tokio_rustls::TlsAcceptor;
 
 /// One request as the server read it.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: String,
     /// Path and query, as sent.
     pub target: String,
@@ -30,31 +30,31 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or("")
     }
 
     /// The first value of query parameter `name`, percent-decoded.
-    pub fn query(&self, name: &str) -> Option<String> {
+    pub(crate) fn query(&self, name: &str) -> Option<String> {
         let url = reqwest::Url::parse(&format!("http://x{}", self.target)).ok()?;
         url.query_pairs()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     }
 
-    pub fn bearer(&self) -> Option<&str> {
+    pub(crate) fn bearer(&self) -> Option<&str> {
         self.header("authorization")?.strip_prefix("Bearer ")
     }
 
     /// `METHOD target`, the form a test compares a request log in.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!("{} {}", self.method, self.target)
     }
 }
@@ -62,7 +62,7 @@ impl Request {
 /// What the server does with a request: a proper answer, or one of the faults a hostile or
 /// broken server commits.
 #[derive(Clone)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// A complete response with Content-Length.
     Full {
         status: u16,
@@ -91,20 +91,21 @@ pub enum Reply {
 }
 
 /// What a [`Reply::Upgrade`] hands the connection to.
-pub type Takeover = Arc<dyn Fn(Upgraded) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+pub(crate) type Takeover =
+    Arc<dyn Fn(Upgraded) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// Any stream the server speaks over: TCP, or TLS over TCP.
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// A connection after the `101` answer: its stream and what the client sent past the request.
-pub struct Upgraded {
+pub(crate) struct Upgraded {
     pub stream: Box<dyn Io>,
     pub read_ahead: Vec<u8>,
 }
 
 impl Reply {
-    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         Reply::Full {
             status,
             headers: vec![("Content-Type".into(), content_type.into())],
@@ -112,24 +113,24 @@ impl Reply {
         }
     }
 
-    pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
         Reply::new(status, "application/json", body)
     }
 
-    pub fn xml(body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn xml(body: impl Into<Vec<u8>>) -> Reply {
         Reply::new(200, "text/xml", body)
     }
 
-    pub fn text(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn text(status: u16, body: impl Into<Vec<u8>>) -> Reply {
         Reply::new(status, "text/plain; charset=utf-8", body)
     }
 
-    pub fn html(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn html(status: u16, body: impl Into<Vec<u8>>) -> Reply {
         Reply::new(status, "text/html", body)
     }
 
     /// A redirect to `location`.
-    pub fn redirect(status: u16, location: &str) -> Reply {
+    pub(crate) fn redirect(status: u16, location: &str) -> Reply {
         Reply::Full {
             status,
             headers: vec![("Location".into(), location.into())],
@@ -139,7 +140,7 @@ impl Reply {
 
     /// A 200 whose head announces `body` but which sends only its first `sent` bytes, then
     /// closes: a reply broken off.
-    pub fn broken_off(content_type: &str, body: &[u8], sent: usize) -> Reply {
+    pub(crate) fn broken_off(content_type: &str, body: &[u8], sent: usize) -> Reply {
         let head = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
             body.len()
@@ -147,7 +148,7 @@ impl Reply {
         Reply::Raw([head.as_bytes(), &body[..sent]].concat())
     }
 
-    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Reply {
         if let Reply::Full { headers, .. } = &mut self {
             headers.push((name.into(), value.into()));
         }
@@ -155,12 +156,12 @@ impl Reply {
     }
 
     /// This reply, `delay` after the request came.
-    pub fn after(self, delay: Duration) -> Reply {
+    pub(crate) fn after(self, delay: Duration) -> Reply {
         Reply::After(delay, Box::new(self))
     }
 
     /// Accepts the WebSocket upgrade `request` asks for and hands the connection to `then`.
-    pub fn websocket<F, Fut>(request: &Request, then: F) -> Reply
+    pub(crate) fn websocket<F, Fut>(request: &Request, then: F) -> Reply
     where
         F: Fn(Upgraded) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
@@ -174,7 +175,7 @@ impl Reply {
 }
 
 /// The `101` answer to a WebSocket upgrade `request` (for a test that sends it wrongly).
-pub fn switching_protocols(request: &Request) -> String {
+pub(crate) fn switching_protocols(request: &Request) -> String {
     accepting(request.header("sec-websocket-key").unwrap_or(""))
 }
 
@@ -189,13 +190,13 @@ fn accepting(key: &str) -> String {
 type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 /// A server's routes: a reply per method and path, and one for everything else (404).
-pub struct Routes {
+pub(crate) struct Routes {
     routes: Vec<(String, String, Box<Handler>)>,
     otherwise: Box<Handler>,
 }
 
 impl Routes {
-    pub fn new() -> Routes {
+    pub(crate) fn new() -> Routes {
         Routes {
             routes: Vec::new(),
             otherwise: Box::new(|_| Reply::text(404, "404 page not found")),
@@ -203,12 +204,12 @@ impl Routes {
     }
 
     /// `method path` (path without its query) answers `reply`.
-    pub fn at(self, method: &str, path: &str, reply: Reply) -> Routes {
+    pub(crate) fn at(self, method: &str, path: &str, reply: Reply) -> Routes {
         self.on(method, path, move |_| reply.clone())
     }
 
     /// `method path` is answered by `handler`.
-    pub fn on(
+    pub(crate) fn on(
         mut self,
         method: &str,
         path: &str,
@@ -220,7 +221,7 @@ impl Routes {
     }
 
     /// Every other request answers `reply`.
-    pub fn otherwise(mut self, reply: Reply) -> Routes {
+    pub(crate) fn otherwise(mut self, reply: Reply) -> Routes {
         self.otherwise = Box::new(move |_| reply.clone());
         self
     }
@@ -239,7 +240,7 @@ impl Routes {
 
 /// How a server is set up before it starts.
 #[derive(Default)]
-pub struct Builder {
+pub(crate) struct Builder {
     tls: Option<Arc<rustls::ServerConfig>>,
     ports: usize,
     keep_alive: bool,
@@ -247,29 +248,32 @@ pub struct Builder {
 
 impl Builder {
     /// TLS with this configuration (a certificate from `certs::pki`).
-    pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Builder {
+    pub(crate) fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Builder {
         self.tls = Some(config);
         self
     }
 
     /// Listens on `n` ports at once, all served alike (a fleet of servers in one).
-    pub fn ports(mut self, n: usize) -> Builder {
+    pub(crate) fn ports(mut self, n: usize) -> Builder {
         self.ports = n;
         self
     }
 
     /// Keeps a connection open for the next request, as the streaming servers do; without it
     /// every answer closes its connection.
-    pub fn keep_alive(mut self) -> Builder {
+    pub(crate) fn keep_alive(mut self) -> Builder {
         self.keep_alive = true;
         self
     }
 
-    pub fn start(self, handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+    pub(crate) fn start(
+        self,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         Server::spawn(self, Box::new(handler))
     }
 
-    pub fn routes(self, routes: Routes) -> Server {
+    pub(crate) fn routes(self, routes: Routes) -> Server {
         self.start(move |request| routes.reply(request))
     }
 }
@@ -293,7 +297,7 @@ struct Shared {
 }
 
 /// A running server; Drop stops it.
-pub struct Server {
+pub(crate) struct Server {
     /// Its (first) port.
     pub port: u16,
     ports: Vec<u16>,
@@ -305,16 +309,16 @@ pub struct Server {
 
 impl Server {
     /// A plain server on one port answering every request with `handler`.
-    pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+    pub(crate) fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
         Server::builder().start(handler)
     }
 
     /// A plain server on one port answering by `routes`.
-    pub fn routes(routes: Routes) -> Server {
+    pub(crate) fn routes(routes: Routes) -> Server {
         Server::builder().routes(routes)
     }
 
-    pub fn builder() -> Builder {
+    pub(crate) fn builder() -> Builder {
         Builder::default()
     }
 
@@ -358,23 +362,23 @@ impl Server {
         }
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         let scheme = if self.tls { "https" } else { "http" };
         format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// The address with another scheme, e.g. `ws://127.0.0.1:PORT/`.
-    pub fn url_as(&self, scheme: &str) -> String {
+    pub(crate) fn url_as(&self, scheme: &str) -> String {
         format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
     /// Every port it listens on, in the order made.
-    pub fn ports(&self) -> &[u16] {
+    pub(crate) fn ports(&self) -> &[u16] {
         &self.ports
     }
 
     /// Every request so far, in arrival order.
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.shared
             .log
             .requests
@@ -384,17 +388,17 @@ impl Server {
     }
 
     /// Every request so far as `METHOD target`.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         self.requests().iter().map(Request::line).collect()
     }
 
     /// The replies sent in full so far (a request is logged when it arrives, before its reply).
-    pub fn served(&self) -> usize {
+    pub(crate) fn served(&self) -> usize {
         self.shared.log.served.load(Ordering::SeqCst)
     }
 
     /// Connections open now, and the most that were open at once.
-    pub fn connections(&self) -> (usize, usize) {
+    pub(crate) fn connections(&self) -> (usize, usize) {
         let log = &self.shared.log;
         (
             log.open.load(Ordering::SeqCst),
@@ -415,7 +419,7 @@ impl Drop for Server {
 }
 
 /// A port nothing listens on right now (it refuses connections): bound, then closed again.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener.local_addr().expect("local address").port()
 }

@@ -14,22 +14,22 @@ use super::{Sessions, wait_until};
 
 /// Both ends of an established loopback connection after `up` bytes went client → server and
 /// `down` bytes server → client, all of them read by the other side.
-pub struct Pair {
+pub(crate) struct Pair {
     pub client: TcpStream,
     pub server: TcpStream,
 }
 
 impl Pair {
-    pub fn client_addr(&self) -> SocketAddr {
+    pub(crate) fn client_addr(&self) -> SocketAddr {
         self.client.local_addr().unwrap()
     }
 
-    pub fn server_addr(&self) -> SocketAddr {
+    pub(crate) fn server_addr(&self) -> SocketAddr {
         self.server.local_addr().unwrap()
     }
 }
 
-pub fn pair(listener: &TcpListener, up: usize, down: usize) -> Pair {
+pub(crate) fn pair(listener: &TcpListener, up: usize, down: usize) -> Pair {
     let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (mut server, _) = listener.accept().unwrap();
     move_bytes(&mut client, &mut server, up);
@@ -38,7 +38,7 @@ pub fn pair(listener: &TcpListener, up: usize, down: usize) -> Pair {
 }
 
 /// Writes `n` bytes on `from` and reads all of them on `to`.
-pub fn move_bytes(from: &mut TcpStream, to: &mut TcpStream, n: usize) {
+pub(crate) fn move_bytes(from: &mut TcpStream, to: &mut TcpStream, n: usize) {
     let chunk = vec![7u8; 64 * 1024];
     let mut buf = vec![0u8; 64 * 1024];
     let (mut sent, mut got) = (0, 0);
@@ -56,13 +56,13 @@ pub fn move_bytes(from: &mut TcpStream, to: &mut TcpStream, n: usize) {
 
 /// A listening loopback port whose connections are a test's subject: what the local collector
 /// then finds on this machine.
-pub fn listener() -> TcpListener {
+pub(crate) fn listener() -> TcpListener {
     TcpListener::bind("127.0.0.1:0").unwrap()
 }
 
 /// Writes 4 KiB on a copy of `stream` every 5 ms (some 6 Mbit/s) until dropped: traffic for the
 /// rates of two samples to measure.
-pub fn trickle(stream: &TcpStream) -> Background {
+pub(crate) fn trickle(stream: &TcpStream) -> Background {
     let mut stream = stream.try_clone().unwrap();
     Background::run(move || {
         let _ = stream.write_all(&[1u8; 4096]);
@@ -72,7 +72,7 @@ pub fn trickle(stream: &TcpStream) -> Background {
 
 /// Opens connections to `listener` one after another (10,000 bytes up, 10 down), each held
 /// 100 ms and closed, until dropped: sessions ending all the time.
-pub fn churn(listener: &TcpListener) -> Background {
+pub(crate) fn churn(listener: &TcpListener) -> Background {
     let listener = listener.try_clone().unwrap();
     Background::run(move || {
         let connection = pair(&listener, 10_000, 10);
@@ -82,7 +82,7 @@ pub fn churn(listener: &TcpListener) -> Background {
 }
 
 /// A thread repeating one step until dropped (then stopped and joined).
-pub struct Background {
+pub(crate) struct Background {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -113,14 +113,14 @@ impl Drop for Background {
 }
 
 /// A `collect` process whose stdout lines are gathered as they come.
-pub struct Collector {
+pub(crate) struct Collector {
     pub child: std::process::Child,
     lines: Arc<Mutex<Vec<serde_json::Value>>>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Collector {
-    pub fn start(home: &std::path::Path, args: &[&str]) -> Collector {
+    pub(crate) fn start(home: &std::path::Path, args: &[&str]) -> Collector {
         let mut child = Sessions::new()
             .home(home)
             .args(args)
@@ -147,11 +147,11 @@ impl Collector {
         }
     }
 
-    pub fn printed(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn printed(&self) -> Vec<serde_json::Value> {
         self.lines.lock().unwrap().clone()
     }
 
-    pub fn wait_for_http(&self, port: u16) {
+    pub(crate) fn wait_for_http(&self, port: u16) {
         wait_until("collect to listen", || {
             TcpStream::connect(("127.0.0.1", port)).ok()
         });

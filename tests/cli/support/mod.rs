@@ -4,12 +4,12 @@
 //! stand-ins and real servers on top ([`servers`], [`ws`]), certificates made per test, a
 //! terminal, and the local collector's connections.
 
-pub mod certs;
-pub mod http;
-pub mod local;
-pub mod pty;
-pub mod servers;
-pub mod ws;
+pub(crate) mod certs;
+pub(crate) mod http;
+pub(crate) mod local;
+pub(crate) mod pty;
+pub(crate) mod servers;
+pub(crate) mod ws;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// What one run of the binary did.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -28,7 +28,7 @@ pub struct Run {
 impl Run {
     /// Asserts a failure the way scripts see it: the exit code, nothing on stdout, one line on
     /// stderr that contains `needle`.
-    pub fn assert_failure(&self, code: i32, needle: &str) {
+    pub(crate) fn assert_failure(&self, code: i32, needle: &str) {
         assert_eq!(self.code, code, "exit code; stderr: {}", self.stderr);
         assert_eq!(self.stdout, "", "stdout must stay empty on failure");
         assert_eq!(
@@ -46,11 +46,11 @@ impl Run {
         );
     }
 
-    pub fn assert_success(&self) {
+    pub(crate) fn assert_success(&self) {
         assert_eq!(self.code, 0, "stderr: {}", self.stderr);
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
     }
 }
@@ -58,7 +58,7 @@ impl Run {
 /// Whether a test can run here. Where it cannot, it says why and is skipped, unless
 /// SESSIONS_TEST_REQUIRE_SERVERS=1 (set by .ci/run after installing everything), which makes the
 /// missing piece a failure: CI never skips.
-pub fn available(present: bool, why: &str) -> bool {
+pub(crate) fn available(present: bool, why: &str) -> bool {
     if present {
         return true;
     }
@@ -72,12 +72,12 @@ pub fn available(present: bool, why: &str) -> bool {
 
 /// How long any wait may take before the test fails: far more than anything here needs on a
 /// loaded 2-core machine.
-pub const WAIT: Duration = Duration::from_secs(15);
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
 
 /// The one wait of the tests: retries `probe` every 20 ms until it gives `Some`, and fails the
 /// test naming `what` after [`WAIT`]. A test waits for what it needs to have happened (a request
 /// came, a poll saw a socket), never for a fixed time that stands in for it.
-pub fn wait_until<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+pub(crate) fn wait_until<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
     loop {
         if let Some(value) = probe() {
@@ -89,14 +89,14 @@ pub fn wait_until<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
 }
 
 /// The built binary.
-pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_sessions");
 
 /// The one way a test runs `sessions` (as just's tests build their `Test`): arguments, the only
 /// environment variables it gets (the user's are cleared: no HOME, no SESSIONS_*, no proxies),
 /// stdin, and a wrapper program if any; then [`run`](Sessions::run) it to its end,
 /// [`start`](Sessions::start) it, or take its [`command`](Sessions::command) to spawn otherwise.
 #[derive(Debug, Clone, Default)]
-pub struct Sessions {
+pub(crate) struct Sessions {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<String>,
@@ -105,45 +105,45 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    pub fn new() -> Sessions {
+    pub(crate) fn new() -> Sessions {
         Sessions::default()
     }
 
-    pub fn args(mut self, args: &[&str]) -> Sessions {
+    pub(crate) fn args(mut self, args: &[&str]) -> Sessions {
         self.args.extend(args.iter().map(|a| a.to_string()));
         self
     }
 
-    pub fn env(mut self, name: &str, value: &str) -> Sessions {
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Sessions {
         self.env.push((name.into(), value.into()));
         self
     }
 
-    pub fn envs(self, vars: &[(&str, &str)]) -> Sessions {
+    pub(crate) fn envs(self, vars: &[(&str, &str)]) -> Sessions {
         vars.iter().fold(self, |s, (k, v)| s.env(k, v))
     }
 
     /// HOME is `home` and the caller's PATH is kept: the local collector's tests.
-    pub fn home(self, home: &Path) -> Sessions {
+    pub(crate) fn home(self, home: &Path) -> Sessions {
         let path = std::env::var("PATH").unwrap_or_default();
         let home = home.to_string_lossy().into_owned();
         self.env("PATH", &path).env("HOME", &home)
     }
 
     /// Written to its standard input, which is then closed.
-    pub fn stdin(mut self, text: &str) -> Sessions {
+    pub(crate) fn stdin(mut self, text: &str) -> Sessions {
         self.stdin = Some(text.into());
         self
     }
 
     /// Under `ulimit -n limit` (soft and hard, so the binary cannot raise it).
-    pub fn open_files(self, limit: u32) -> Sessions {
+    pub(crate) fn open_files(self, limit: u32) -> Sessions {
         let limit = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
         self.via("/bin/sh", &["-c", &limit])
     }
 
     /// Run by `program args…` with the binary and its arguments after them.
-    pub fn via(mut self, program: &str, args: &[&str]) -> Sessions {
+    pub(crate) fn via(mut self, program: &str, args: &[&str]) -> Sessions {
         self.via = std::iter::once(program)
             .chain(args.iter().copied())
             .map(String::from)
@@ -152,7 +152,7 @@ impl Sessions {
     }
 
     /// The command: stdin closed, stdout and stderr piped.
-    pub fn command(&self) -> Command {
+    pub(crate) fn command(&self) -> Command {
         let mut cmd = match self.via.split_first() {
             Some((program, args)) => {
                 let mut cmd = Command::new(program);
@@ -171,7 +171,7 @@ impl Sessions {
     }
 
     /// Starts it without waiting (stdin a pipe, given its text and closed).
-    pub fn start(&self) -> Running {
+    pub(crate) fn start(&self) -> Running {
         let mut cmd = self.command();
         cmd.stdin(Stdio::piped());
         let started = Instant::now();
@@ -184,12 +184,12 @@ impl Sessions {
         Running { child, started }
     }
 
-    pub fn run(&self) -> Run {
+    pub(crate) fn run(&self) -> Run {
         self.start().finish()
     }
 
     /// Runs it, which must succeed, and parses its output as JSON.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         let run = self.run();
         run.assert_success();
         run.json()
@@ -198,7 +198,7 @@ impl Sessions {
 
 /// [`Sessions`] with these arguments and variables, and stdin if given, run to its end: the
 /// shorthand most tests use.
-pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+pub(crate) fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
     let run = Sessions::new().args(args).envs(env);
     match stdin {
         Some(text) => run.stdin(text),
@@ -208,7 +208,7 @@ pub fn sessions(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run
 }
 
 /// A `sessions` process still running, for tests that look at it from outside (/proc).
-pub struct Running {
+pub(crate) struct Running {
     pub child: Child,
     started: Instant,
 }
@@ -216,7 +216,7 @@ pub struct Running {
 impl Running {
     /// `/proc/<pid>/<file>` of the process, e.g. `cmdline`, read while it still runs (a
     /// finished one shows an empty `cmdline`, which would prove nothing).
-    pub fn proc_file(&mut self, file: &str) -> Vec<u8> {
+    pub(crate) fn proc_file(&mut self, file: &str) -> Vec<u8> {
         let path = format!("/proc/{}/{file}", self.child.id());
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let running = self.child.try_wait().expect("try_wait").is_none();
@@ -226,7 +226,7 @@ impl Running {
 
     /// Waits for the exit, sampling the peak resident memory (VmHWM, a high-water mark the
     /// kernel keeps) every millisecond meanwhile; returns the run and the peak in KiB.
-    pub fn finish_with_peak_kib(self) -> (Run, u64) {
+    pub(crate) fn finish_with_peak_kib(self) -> (Run, u64) {
         let (run, usage) = self.finish_with_usage();
         (run, usage.peak_kib)
     }
@@ -234,7 +234,7 @@ impl Running {
     /// As `finish_with_peak_kib`, and the CPU time the process used (user + system, as last
     /// seen before its exit: at most a millisecond short), which a loaded machine disturbs far
     /// less than wall time.
-    pub fn finish_with_usage(mut self) -> (Run, Usage) {
+    pub(crate) fn finish_with_usage(mut self) -> (Run, Usage) {
         let pid = self.child.id();
         let (status, stat) = (format!("/proc/{pid}/status"), format!("/proc/{pid}/stat"));
         let mut usage = Usage::default();
@@ -252,7 +252,7 @@ impl Running {
         (self.finish(), usage)
     }
 
-    pub fn finish(self) -> Run {
+    pub(crate) fn finish(self) -> Run {
         let out = self.child.wait_with_output().expect("wait");
         Run {
             code: out.status.code().unwrap_or(-1),
@@ -265,7 +265,7 @@ impl Running {
 
 /// What a process used while it ran.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Usage {
+pub(crate) struct Usage {
     pub peak_kib: u64,
     pub cpu: Duration,
 }
@@ -284,7 +284,7 @@ fn vm_hwm_kib(status: &str) -> Option<u64> {
 }
 
 /// Where fixture `name` lives: `tests/fixtures/NAME`, e.g. `datarhei/login-ok.json`.
-pub fn fixture_path(name: &str) -> PathBuf {
+pub(crate) fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
@@ -292,12 +292,12 @@ pub fn fixture_path(name: &str) -> PathBuf {
 
 /// The one fixture loader: a captured reply (or a request, or a page) under tests/fixtures,
 /// byte for byte.
-pub fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     let path = fixture_path(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// [`fixture`], parsed as JSON.
-pub fn fixture_json(name: &str) -> serde_json::Value {
+pub(crate) fn fixture_json(name: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

@@ -14,14 +14,14 @@ use rustix::pty::OpenptFlags;
 use rustix::termios::Winsize;
 
 /// `sessions` running with its stdout on a terminal.
-pub struct OnTerminal {
+pub(crate) struct OnTerminal {
     pub child: Child,
     screen: JoinHandle<Vec<u8>>,
 }
 
 /// What a run on a terminal left: exit code, the terminal's bytes (the line discipline turned
 /// each `\n` into `\r\n`), stderr.
-pub struct Seen {
+pub(crate) struct Seen {
     pub code: i32,
     pub bytes: Vec<u8>,
     pub stderr: String,
@@ -29,7 +29,7 @@ pub struct Seen {
 
 impl Seen {
     /// The terminal's text as lines, `\r\n` read as a line end.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         String::from_utf8(self.bytes.clone())
             .expect("utf-8 on the terminal")
             .split("\r\n")
@@ -41,7 +41,7 @@ impl Seen {
 
 /// Starts `sessions args` with stdout on a `columns`×`lines` terminal (0×0: one that does not
 /// know its size).
-pub fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> OnTerminal {
+pub(crate) fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> OnTerminal {
     let master = rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
     rustix::pty::grantpt(&master).expect("grantpt");
     rustix::pty::unlockpt(&master).expect("unlockpt");
@@ -81,12 +81,12 @@ pub fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> O
 }
 
 /// Runs `sessions args` on a `columns`×`lines` terminal to its end.
-pub fn run(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> Seen {
+pub(crate) fn run(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> Seen {
     start(args, env, columns, lines).finish()
 }
 
 impl OnTerminal {
-    pub fn finish(mut self) -> Seen {
+    pub(crate) fn finish(mut self) -> Seen {
         let mut stderr = String::new();
         if let Some(mut pipe) = self.child.stderr.take() {
             pipe.read_to_string(&mut stderr).expect("read stderr");

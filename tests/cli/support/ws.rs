@@ -16,11 +16,11 @@ use tokio_tungstenite::tungstenite::protocol::Role;
 use super::http::{self, Reply, Upgraded};
 use super::wait_until;
 
-pub const ADMIN: &str = "__SystemAdministrator";
+pub(crate) const ADMIN: &str = "__SystemAdministrator";
 /// Distinctive, so a test can prove it never shows up in any output.
-pub const PASSWORD: &str = "pw-Zq81-secret";
+pub(crate) const PASSWORD: &str = "pw-Zq81-secret";
 /// A request id the client never uses: the mock sends a frame with it before every reply.
-pub const STRAY_ID: u64 = 987_654;
+pub(crate) const STRAY_ID: u64 = 987_654;
 
 // The reference's example replies, under tests/fixtures.
 const LISTING: &str = "tchmi/listactivesessions-averageduration-response.json";
@@ -33,7 +33,7 @@ const LOGOUT_OK: &str = "tchmi/logout-response.json";
 
 /// Where a failed login is reported.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Level {
+pub(crate) enum Level {
     Response,
     Command,
     Both,
@@ -41,7 +41,7 @@ pub enum Level {
 
 /// What goes wrong when ListActiveSessions arrives (or at login).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Fault {
+pub(crate) enum Fault {
     None,
     NotJson,
     Binary,
@@ -53,7 +53,7 @@ pub enum Fault {
 }
 
 #[derive(Clone, Debug)]
-pub struct Behaviour {
+pub(crate) struct Behaviour {
     /// REQUIREAUTH: guests are refused ListActiveSessions with 4101.
     pub auth_required: bool,
     pub fault: Fault,
@@ -71,7 +71,7 @@ impl Default for Behaviour {
     }
 }
 
-pub struct Server {
+pub(crate) struct Server {
     pub port: u16,
     /// The CA that signed the TLS certificate, PEM (TLS servers only).
     pub ca_pem: Option<String>,
@@ -81,12 +81,12 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn plain(behaviour: Behaviour) -> Server {
+    pub(crate) fn plain(behaviour: Behaviour) -> Server {
         Self::start(behaviour, http::Server::builder(), None)
     }
 
     /// TLS with a certificate for 127.0.0.1 and localhost, signed by a CA made for this server.
-    pub fn tls(behaviour: Behaviour) -> Server {
+    pub(crate) fn tls(behaviour: Behaviour) -> Server {
         let pki = super::certs::pki(&["127.0.0.1", "localhost"]);
         let builder = http::Server::builder().tls(pki.server_config);
         Self::start(behaviour, builder, Some(pki.ca_pem))
@@ -109,13 +109,13 @@ impl Server {
         }
     }
 
-    pub fn url(&self, scheme: &str) -> String {
+    pub(crate) fn url(&self, scheme: &str) -> String {
         format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
     /// Every request frame received, parsed, once the client has closed its WebSockets (so
     /// that no frame is still on its way).
-    pub fn received(&self) -> Vec<Value> {
+    pub(crate) fn received(&self) -> Vec<Value> {
         wait_until("the client to close its WebSockets", || {
             (self.http.connections().0 == 0).then_some(())
         });
@@ -262,7 +262,7 @@ async fn serve(upgraded: Upgraded, behaviour: Behaviour, log: Arc<Mutex<Vec<Valu
 /// What a broken WebSocket server does once it has read the upgrade request: raw bytes, so it
 /// can break the protocol in ways a WebSocket library never would.
 #[derive(Clone, Debug)]
-pub enum Raw {
+pub(crate) enum Raw {
     /// Sends the `101 Switching Protocols` answer one byte every `interval`.
     DripHandshake(Duration),
     /// Completes the upgrade, sends these bytes (whole or broken frames), then closes its side.
@@ -278,7 +278,7 @@ pub enum Raw {
 
 /// A server on 127.0.0.1:0 playing `script` on every connection (its `ws://` address:
 /// `url_as("ws")`).
-pub fn raw(script: Raw) -> http::Server {
+pub(crate) fn raw(script: Raw) -> http::Server {
     http::Server::start(move |request| match &script {
         Raw::DripHandshake(interval) => {
             Reply::Drip(http::switching_protocols(request).into_bytes(), *interval)
@@ -302,7 +302,7 @@ pub fn raw(script: Raw) -> http::Server {
 }
 
 /// A server frame header (servers do not mask): FIN or not, the opcode, the payload length.
-pub fn frame_header(fin: bool, opcode: u8, len: u64) -> Vec<u8> {
+pub(crate) fn frame_header(fin: bool, opcode: u8, len: u64) -> Vec<u8> {
     let first = if fin { 0x80 | opcode } else { opcode };
     match len {
         0..=125 => vec![first, len as u8],

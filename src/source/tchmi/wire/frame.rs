@@ -11,7 +11,7 @@ use super::lenient::{LooseId, loose_id, nullable};
 /// The request id a text frame answers; `Ok(None)` for a JSON object without one of ours. An
 /// error means the frame is no JSON object at all. Only `id` is kept, the rest is skimmed, to
 /// route a frame before reading it.
-pub fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
+pub(crate) fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
     struct IdVisitor;
     impl<'de> Visitor<'de> for IdVisitor {
         type Value = Option<u64>;
@@ -40,7 +40,7 @@ pub fn reply_id(text: &str) -> serde_json::Result<Option<u64>> {
 
 /// A server error object: `{"code":4101,"domain":"TcHmiSrv","message":…,"reason":…}`.
 #[derive(Debug, Deserialize, Default)]
-pub struct ServerError {
+pub(crate) struct ServerError {
     #[serde(default, deserialize_with = "nullable")]
     pub code: i64,
     #[serde(default, deserialize_with = "nullable")]
@@ -71,7 +71,7 @@ impl fmt::Display for ServerError {
 /// A reply to one of our single-command requests, with `readValue` read as `T`.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: DeserializeOwned"))]
-pub struct Reply<T> {
+pub(crate) struct Reply<T> {
     #[serde(default, deserialize_with = "loose_id")]
     id: Option<u64>,
     #[serde(default)]
@@ -90,7 +90,7 @@ struct CommandResult<T> {
 }
 
 /// What a text frame is to a client waiting for the reply to request `want`.
-pub enum Routed<T> {
+pub(crate) enum Routed<T> {
     Answer(Reply<T>),
     /// Another request's reply or a subscription tick (id), or an object without an id.
     Other(Option<u64>),
@@ -102,7 +102,7 @@ pub enum Routed<T> {
 
 /// Reads a frame in one pass when it is the answer (replies can be megabytes); only a frame that
 /// does not fit is looked at again, for its id.
-pub fn route<T: DeserializeOwned>(text: &str, want: u64) -> Routed<T> {
+pub(crate) fn route<T: DeserializeOwned>(text: &str, want: u64) -> Routed<T> {
     match serde_json::from_str::<Reply<T>>(text) {
         Ok(reply) if reply.id == Some(want) => Routed::Answer(reply),
         Ok(reply) => Routed::Other(reply.id),
@@ -115,7 +115,7 @@ pub fn route<T: DeserializeOwned>(text: &str, want: u64) -> Routed<T> {
 }
 
 /// Login answers with the new session id, which this socket already carries: skipped unread.
-pub type LoginReply = Reply<IgnoredAny>;
+pub(crate) type LoginReply = Reply<IgnoredAny>;
 
 impl<T> Reply<T> {
     /// Response level first (it stands for the whole request, as Beckhoff's own client reads
@@ -126,16 +126,16 @@ impl<T> Reply<T> {
     }
 
     /// The failure the server reported at either level; code 0 is success.
-    pub fn failure(&self) -> Option<&ServerError> {
+    pub(crate) fn failure(&self) -> Option<&ServerError> {
         self.errors().find(|e| e.code != 0)
     }
 
     /// Whether either level reported a code `wanted` accepts.
-    pub fn has_code(&self, wanted: impl Fn(i64) -> bool) -> bool {
+    pub(crate) fn has_code(&self, wanted: impl Fn(i64) -> bool) -> bool {
         self.errors().any(|e| wanted(e.code))
     }
 
-    pub fn into_value(self) -> Option<T> {
+    pub(crate) fn into_value(self) -> Option<T> {
         self.commands.into_iter().next()?.read_value
     }
 }

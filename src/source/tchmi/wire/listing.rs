@@ -14,7 +14,7 @@ use crate::source::tchmi::duration;
 
 /// The `readValue` of `ListActiveSessions`.
 #[derive(Deserialize, Default)]
-pub struct Listing {
+pub(crate) struct Listing {
     /// Keyed by client (usually its IP); one element per WebSocket. Only clients with sockets.
     #[serde(default, deserialize_with = "with_sockets")]
     clients: BTreeMap<String, Vec<WireClient>>,
@@ -106,7 +106,7 @@ where
 
 impl Listing {
     /// The bytes of client keys that rows will copy: each key once per socket of its client.
-    pub fn copied_key_bytes(&self) -> u64 {
+    pub(crate) fn copied_key_bytes(&self) -> u64 {
         self.clients
             .iter()
             .map(|(key, list)| (key.len() as u64).saturating_mul(list.len() as u64))
@@ -120,7 +120,7 @@ impl Listing {
             .flat_map(|(key, list)| list.into_iter().map(move |c| (key.clone(), c)))
     }
 
-    pub fn clients(self) -> Vec<Client> {
+    pub(crate) fn clients(self) -> Vec<Client> {
         self.sockets()
             .map(|(key, c)| Client {
                 client: key,
@@ -138,7 +138,7 @@ impl Listing {
             .collect()
     }
 
-    pub fn subscriptions(self) -> Vec<Subscription> {
+    pub(crate) fn subscriptions(self) -> Vec<Subscription> {
         self.subscriptions
             .into_iter()
             .map(|(key, s)| Subscription {
@@ -161,7 +161,7 @@ impl Listing {
 
     /// One session per WebSocket (see docs/tchmi.md): the server reports no traffic and no start
     /// time, so those stay unknown (null, `-`) rather than a made-up 0.
-    pub fn sessions(self, server: &str) -> Vec<Session> {
+    pub(crate) fn sessions(self, server: &str) -> Vec<Session> {
         self.clients()
             .into_iter()
             .map(|c| Session {
@@ -183,7 +183,7 @@ impl Listing {
     }
 
     /// The counts `summary` shows.
-    pub fn summary(self) -> HmiSummary {
+    pub(crate) fn summary(self) -> HmiSummary {
         let sockets: Vec<&WireClient> = self.clients.values().flatten().collect();
         let distinct = |field: fn(&WireClient) -> &str| {
             sockets

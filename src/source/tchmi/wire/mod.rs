@@ -11,10 +11,10 @@ mod listing;
 mod request;
 
 #[cfg(fuzzing)]
-pub use frame::reply_id;
-pub use frame::{LoginReply, Reply, Routed, ServerError, route};
-pub use listing::Listing;
-pub use request::{
+pub(crate) use frame::reply_id;
+pub(crate) use frame::{LoginReply, Reply, Routed, ServerError, route};
+pub(crate) use listing::Listing;
+pub(crate) use request::{
     FORCE_LOGOUT, LIST_ACTIVE_SESSIONS, LOGIN, force_logout_request, list_request, login_request,
     logout_request,
 };

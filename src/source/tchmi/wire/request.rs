@@ -5,10 +5,10 @@ use serde_json::json;
 
 use crate::source::SubscriptionDetails;
 
-pub const LOGIN: &str = "Login";
-pub const LOGOUT: &str = "Logout";
-pub const LIST_ACTIVE_SESSIONS: &str = "ListActiveSessions";
-pub const FORCE_LOGOUT: &str = "ForceLogout";
+pub(crate) const LOGIN: &str = "Login";
+pub(super) const LOGOUT: &str = "Logout";
+pub(crate) const LIST_ACTIVE_SESSIONS: &str = "ListActiveSessions";
+pub(crate) const FORCE_LOGOUT: &str = "ForceLogout";
 
 /// A ReadWrite request of one command. Only `SendErrorMessage`, for readable errors; never
 /// `SendWriteValue`, so the server has no reason to echo a password back.
@@ -21,24 +21,24 @@ fn request(id: u64, symbol: &str, write_value: Option<serde_json::Value>) -> Str
 }
 
 /// `Login` for this socket only (`persistent: false`): no cookie is wanted.
-pub fn login_request(id: u64, user: &str, password: &str) -> String {
+pub(crate) fn login_request(id: u64, user: &str, password: &str) -> String {
     let value = json!({"userName": user, "password": password, "persistent": false});
     request(id, LOGIN, Some(value))
 }
 
-pub fn logout_request(id: u64) -> String {
+pub(crate) fn logout_request(id: u64) -> String {
     request(id, LOGOUT, None)
 }
 
 /// `ForceLogout` of the one session with this id: the administrator's way to end another
 /// session (its `writeValue` may also name a user, a client address or a group; we never do).
-pub fn force_logout_request(id: u64, session_id: &str) -> String {
+pub(crate) fn force_logout_request(id: u64, session_id: &str) -> String {
     request(id, FORCE_LOGOUT, Some(json!({ "sessionId": session_id })))
 }
 
 /// `ListActiveSessions`; `writeValue` only names what was asked for, so a plain call stays VOID
 /// as the symbol's schema prefers.
-pub fn list_request(id: u64, details: SubscriptionDetails) -> String {
+pub(crate) fn list_request(id: u64, details: SubscriptionDetails) -> String {
     let mut ask = serde_json::Map::new();
     if details.lengths {
         ask.insert("readValueJsonLength".into(), true.into());

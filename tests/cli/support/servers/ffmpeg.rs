@@ -8,16 +8,16 @@ use std::process::Command;
 use super::{Daemon, program, unavailable};
 
 /// The longest a stream runs, so that even a lost child does not outlive the tests by much.
-pub const LIFETIME_SECONDS: u32 = 120;
+pub(crate) const LIFETIME_SECONDS: u32 = 120;
 
 /// The ffmpeg program, found.
-pub struct Ffmpeg {
+pub(crate) struct Ffmpeg {
     program: PathBuf,
 }
 
 /// The audio an Icecast source sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audio {
+pub(crate) enum Audio {
     /// MP3, `audio/mpeg` (needs libmp3lame, which Debian's ffmpeg has).
     Mp3,
     /// Ogg Vorbis, `application/ogg`.
@@ -25,14 +25,14 @@ pub enum Audio {
 }
 
 /// One running ffmpeg.
-pub struct Stream {
+pub(crate) struct Stream {
     // Declared before the folder with its log: the process goes first.
     daemon: Daemon,
     _dir: tempfile::TempDir,
 }
 
 /// ffmpeg, or `None` (with the reason printed) unless SESSIONS_TEST_REQUIRE_SERVERS=1.
-pub fn find() -> Option<Ffmpeg> {
+pub(crate) fn find() -> Option<Ffmpeg> {
     match program("ffmpeg") {
         Some(program) => Some(Ffmpeg { program }),
         None => unavailable("ffmpeg is not installed (apt-get install ffmpeg)"),
@@ -42,7 +42,7 @@ pub fn find() -> Option<Ffmpeg> {
 impl Ffmpeg {
     /// Publishes a 320x240 test pattern with a sine tone (H.264 + AAC in FLV, about 200 kbit/s,
     /// in real time) to an RTMP URL such as `rtmp://127.0.0.1:PORT/live/cam1`.
-    pub fn publish_rtmp(&self, url: &str) -> Stream {
+    pub(crate) fn publish_rtmp(&self, url: &str) -> Stream {
         let args = [
             "-re",
             "-f",
@@ -76,7 +76,7 @@ impl Ffmpeg {
 
     /// Publishes a sine tone as an Icecast source, `url` being
     /// `icecast://source:PASSWORD@127.0.0.1:PORT/mount`.
-    pub fn publish_icecast(&self, url: &str, audio: Audio) -> Stream {
+    pub(crate) fn publish_icecast(&self, url: &str, audio: Audio) -> Stream {
         let (codec, format, content_type) = match audio {
             Audio::Mp3 => ("libmp3lame", "mp3", "audio/mpeg"),
             Audio::Ogg => ("libvorbis", "ogg", "application/ogg"),
@@ -101,12 +101,12 @@ impl Ffmpeg {
     }
 
     /// Plays `url` (RTMP, or an HTTP mount) as a viewer would, decoding nothing.
-    pub fn play(&self, url: &str) -> Stream {
+    pub(crate) fn play(&self, url: &str) -> Stream {
         self.run("player", &["-i", url, "-c", "copy", "-f", "null", "-"])
     }
 
     /// [`Ffmpeg::play`] over HTTP with this User-Agent (Icecast shows it per listener).
-    pub fn play_as(&self, url: &str, user_agent: &str) -> Stream {
+    pub(crate) fn play_as(&self, url: &str, user_agent: &str) -> Stream {
         let args = [
             "-user_agent",
             user_agent,
@@ -141,17 +141,17 @@ impl Ffmpeg {
 }
 
 impl Stream {
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.daemon.pid()
     }
 
     /// Whether ffmpeg still runs (a kicked player ends by itself).
-    pub fn running(&mut self) -> bool {
+    pub(crate) fn running(&mut self) -> bool {
         self.daemon.exited().is_none()
     }
 
     /// Panics with ffmpeg's errors if it has ended.
-    pub fn assert_running(&mut self) {
+    pub(crate) fn assert_running(&mut self) {
         self.daemon.assert_running();
     }
 }

@@ -10,9 +10,9 @@ use crate::support::http::free_port;
 use crate::support::wait_until;
 
 /// The password ffmpeg's `icecast://source:…@` uses to publish a mount.
-pub const SOURCE_PASSWORD: &str = "source-pw-7Q";
+pub(crate) const SOURCE_PASSWORD: &str = "source-pw-7Q";
 
-pub struct Icecast {
+pub(crate) struct Icecast {
     pub port: u16,
     pub admin_user: String,
     pub admin_password: String,
@@ -24,7 +24,7 @@ pub struct Icecast {
 impl Icecast {
     /// Starts icecast2 with these admin credentials and waits until it answers; `None` (with
     /// the reason printed) when icecast2 is missing, unless SESSIONS_TEST_REQUIRE_SERVERS=1.
-    pub fn start(admin_user: &str, admin_password: &str) -> Option<Icecast> {
+    pub(crate) fn start(admin_user: &str, admin_password: &str) -> Option<Icecast> {
         let Some(icecast) = program("icecast2") else {
             return unavailable("icecast2 is not installed (apt-get install icecast2)");
         };
@@ -76,22 +76,22 @@ impl Icecast {
         })
     }
 
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.daemon.pid()
     }
 
     /// `http://127.0.0.1:PORT`, as `--url` takes it.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// Where listeners play `mount` (e.g. `/radio.mp3`).
-    pub fn mount_url(&self, mount: &str) -> String {
+    pub(crate) fn mount_url(&self, mount: &str) -> String {
         format!("{}{mount}", self.url())
     }
 
     /// Where ffmpeg publishes `mount`: `icecast://source:PASSWORD@127.0.0.1:PORT/mount`.
-    pub fn source_url(&self, mount: &str) -> String {
+    pub(crate) fn source_url(&self, mount: &str) -> String {
         format!(
             "icecast://source:{SOURCE_PASSWORD}@127.0.0.1:{}{mount}",
             self.port
@@ -99,14 +99,14 @@ impl Icecast {
     }
 
     /// `GET /admin/<command>` with the admin credentials, e.g. `listclients?mount=/radio.mp3`.
-    pub fn admin(&mut self, command: &str) -> Fetched {
+    pub(crate) fn admin(&mut self, command: &str) -> Fetched {
         self.daemon.assert_running();
         let url = format!("{}/admin/{command}", self.url());
         get(&url, Some((&self.admin_user, &self.admin_password)))
     }
 
     /// Waits until `mount` is up with exactly `listeners` listeners; gives its `listclients`.
-    pub fn wait_for_listeners(&mut self, mount: &str, listeners: usize) -> String {
+    pub(crate) fn wait_for_listeners(&mut self, mount: &str, listeners: usize) -> String {
         let what = format!("{mount} with {listeners} listener(s)");
         wait_until(&what, || {
             let page = self.admin(&format!("listclients?mount={mount}"));

@@ -13,7 +13,7 @@ use crate::support::{fixture, fixture_json};
 
 /// A session kind: the `K` of `/v3/K/list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Rtsp,
     Rtsps,
     Rtmp,
@@ -24,7 +24,7 @@ pub enum Kind {
     Moq,
 }
 
-pub const ALL_KINDS: [Kind; 8] = [
+pub(crate) const ALL_KINDS: [Kind; 8] = [
     Kind::Rtsp,
     Kind::Rtsps,
     Kind::Rtmp,
@@ -36,7 +36,7 @@ pub const ALL_KINDS: [Kind; 8] = [
 ];
 
 impl Kind {
-    pub fn route(self) -> &'static str {
+    pub(crate) fn route(self) -> &'static str {
         match self {
             Kind::Rtsp => "rtspsessions",
             Kind::Rtsps => "rtspssessions",
@@ -86,7 +86,7 @@ impl Kind {
 
 /// One session or connection as the test wants the server to report it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Conn {
+pub(crate) struct Conn {
     pub kind: Kind,
     pub id: String,
     /// As MediaMTX writes it: RFC 3339 with up to 9 fractional digits.
@@ -107,7 +107,7 @@ pub struct Conn {
 impl Conn {
     /// Connection number `n` of `kind` (up to 43,199): a distinct uuid, address and counters,
     /// readers on `cam{n % 10}`, every tenth one a publisher.
-    pub fn numbered(kind: Kind, n: u32) -> Conn {
+    pub(crate) fn numbered(kind: Kind, n: u32) -> Conn {
         Conn {
             kind,
             id: format!("{:08x}-0000-4000-8000-{:012x}", kind as u32, n),
@@ -136,7 +136,7 @@ impl Conn {
     }
 
     /// The captured item of every kind MediaMTX lists (three RTMP connections), as they were.
-    pub fn captured() -> Vec<Conn> {
+    pub(crate) fn captured() -> Vec<Conn> {
         let mut conns = Vec::new();
         for (kind, file) in [
             (Kind::Rtmp, "v3-rtmpconns-list-itemsPerPage2-page0.json"),
@@ -155,7 +155,7 @@ impl Conn {
 
     /// A session with the values of a listed item (a captured sample, say); fields the item
     /// lacks are empty or 0.
-    pub fn from_item(kind: Kind, item: &Value) -> Conn {
+    pub(crate) fn from_item(kind: Kind, item: &Value) -> Conn {
         let s = |k: &str| item[k].as_str().unwrap_or_default().to_string();
         let n = |a: &str, b: &str| item[a].as_u64().or(item[b].as_u64()).unwrap_or(0);
         Conn {
@@ -174,7 +174,7 @@ impl Conn {
     }
 
     /// The JSON item, shaped as the captured one of its kind; `legacy` drops what v1.17+ added.
-    pub fn item(&self, legacy: bool) -> Value {
+    pub(crate) fn item(&self, legacy: bool) -> Value {
         let mut item = self.kind.template().clone();
         let map = item.as_object_mut().expect("item object");
         let values = [
@@ -208,7 +208,7 @@ impl Conn {
 
 /// How the stand-in is configured.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Kinds with routes; the others answer gin's plain 404.
     pub kinds: Vec<Kind>,
     /// Basic credentials required on every route (401 otherwise).
@@ -239,7 +239,7 @@ struct State {
 }
 
 /// A running stand-in; stops on Drop.
-pub struct MediaMtx {
+pub(crate) struct MediaMtx {
     server: Server,
     state: Arc<Mutex<State>>,
 }
@@ -247,11 +247,11 @@ pub struct MediaMtx {
 impl MediaMtx {
     /// A default-config server with these sessions (listed in the order given: MediaMTX sorts
     /// by creation time).
-    pub fn start(conns: Vec<Conn>) -> MediaMtx {
+    pub(crate) fn start(conns: Vec<Conn>) -> MediaMtx {
         MediaMtx::start_with(conns, Options::default())
     }
 
-    pub fn start_with(conns: Vec<Conn>, options: Options) -> MediaMtx {
+    pub(crate) fn start_with(conns: Vec<Conn>, options: Options) -> MediaMtx {
         let mut kinds = options.kinds;
         if options.v1_16 {
             kinds.retain(|k| !matches!(k, Kind::Hls | Kind::Moq));
@@ -277,26 +277,26 @@ impl MediaMtx {
     }
 
     /// The API base, as `--url` takes it.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.server.url()
     }
 
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.server.requests()
     }
 
     /// The answers sent in full so far.
-    pub fn served(&self) -> usize {
+    pub(crate) fn served(&self) -> usize {
         self.server.served()
     }
 
     /// The sessions left (kicks remove them).
-    pub fn conns(&self) -> Vec<Conn> {
+    pub(crate) fn conns(&self) -> Vec<Conn> {
         self.state.lock().expect("state").conns.clone()
     }
 
     /// Changes the sessions while the server runs (clients coming and going between pages).
-    pub fn update(&self, change: impl FnOnce(&mut Vec<Conn>)) {
+    pub(crate) fn update(&self, change: impl FnOnce(&mut Vec<Conn>)) {
         change(&mut self.state.lock().expect("state").conns);
     }
 }

@@ -2,12 +2,12 @@
 //! Debian has them, stand-ins for MediaMTX and SRS, and what they share (the skip rule, free
 //! ports, children killed on Drop, a plain HTTP client).
 
-pub mod ffmpeg;
-pub mod icecast;
-pub mod mediamtx;
-pub mod nginx_rtmp;
-pub mod schedule;
-pub mod srs;
+pub(crate) mod ffmpeg;
+pub(crate) mod icecast;
+pub(crate) mod mediamtx;
+pub(crate) mod nginx_rtmp;
+pub(crate) mod schedule;
+pub(crate) mod srs;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ fn unavailable<T>(why: &str) -> Option<T> {
 
 /// A program on PATH or in the sbin folders (nginx lives in /usr/sbin, which a non-root PATH
 /// often lacks).
-pub fn program(name: &str) -> Option<PathBuf> {
+pub(crate) fn program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
@@ -35,7 +35,7 @@ pub fn program(name: &str) -> Option<PathBuf> {
 
 /// A child process with its output in a log file, killed and reaped on Drop so that no test
 /// leaves one behind.
-pub struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
     name: String,
     log: PathBuf,
@@ -43,7 +43,7 @@ pub struct Daemon {
 
 impl Daemon {
     /// Starts `cmd` with stdin closed and stdout and stderr appended to `log`.
-    pub fn spawn(name: &str, mut cmd: Command, log: &Path) -> Daemon {
+    pub(crate) fn spawn(name: &str, mut cmd: Command, log: &Path) -> Daemon {
         let out = File::create(log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
         let err = out.try_clone().expect("clone log handle");
         let child = cmd
@@ -59,22 +59,22 @@ impl Daemon {
         }
     }
 
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// The exit status if the process has ended (and was reaped).
-    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+    pub(crate) fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().expect("try_wait")
     }
 
     /// What the process wrote so far.
-    pub fn output(&self) -> String {
+    pub(crate) fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Panics with the process's output if it has ended.
-    pub fn assert_running(&mut self) {
+    pub(crate) fn assert_running(&mut self) {
         if let Some(status) = self.exited() {
             panic!("{} ended ({status}):\n{}", self.name, self.output());
         }
@@ -91,7 +91,7 @@ impl Drop for Daemon {
 
 /// A private folder for one server. As root the server may run as another user (icecast2),
 /// which must be able to enter it.
-pub fn workdir() -> tempfile::TempDir {
+pub(crate) fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     if is_root() {
         set_mode(dir.path(), 0o755);
@@ -99,11 +99,11 @@ pub fn workdir() -> tempfile::TempDir {
     dir
 }
 
-pub fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
 
-pub fn set_mode(path: &Path, mode: u32) {
+pub(crate) fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
@@ -111,27 +111,27 @@ pub fn set_mode(path: &Path, mode: u32) {
 
 /// One HTTP answer, as [`fetch`] saw it.
 #[derive(Debug)]
-pub struct Fetched {
+pub(crate) struct Fetched {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
 impl Fetched {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 }
 
 /// One request with reqwest (5 s timeout, redirects not followed, Basic auth when given).
-pub fn fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Fetched {
+pub(crate) fn fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Fetched {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -157,7 +157,7 @@ pub fn fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Fetched {
 }
 
 /// `GET url`, see [`fetch`].
-pub fn get(url: &str, basic: Option<(&str, &str)>) -> Fetched {
+pub(crate) fn get(url: &str, basic: Option<(&str, &str)>) -> Fetched {
     fetch("GET", url, basic)
 }
 
@@ -180,17 +180,17 @@ fn request(method: &str, url: &str, basic: Option<(&str, &str)>) -> reqwest::Req
 }
 
 /// A JSON answer as MediaMTX's gin and SRS label it.
-pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+pub(crate) fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
     Reply::new(status, "application/json; charset=utf-8", body)
 }
 
 /// Whether `request` carries exactly the `Authorization` value expected (always, when none is).
-pub fn allowed(request: &Request, expected: Option<&str>) -> bool {
+pub(crate) fn allowed(request: &Request, expected: Option<&str>) -> bool {
     expected.is_none_or(|e| request.header("authorization") == Some(e))
 }
 
 /// The `Authorization` value a client sends for these credentials, as reqwest encodes it.
-pub fn basic_header(user: &str, password: &str) -> String {
+pub(crate) fn basic_header(user: &str, password: &str) -> String {
     let built = request("GET", "http://127.0.0.1/", Some((user, password)))
         .build()
         .expect("request");
@@ -200,7 +200,7 @@ pub fn basic_header(user: &str, password: &str) -> String {
 
 /// The text of every `<tag>…</tag>` in `xml`, in order (servers' own XML: no attributes on
 /// these tags, no nesting of the same tag).
-pub fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+pub(crate) fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut found = Vec::new();
     let mut rest = xml;
@@ -214,6 +214,6 @@ pub fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
 }
 
 /// The text of the first `<tag>…</tag>` in `xml`.
-pub fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+pub(crate) fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     elements(xml, tag).into_iter().next()
 }

@@ -10,12 +10,12 @@ use crate::support::http::free_port;
 use crate::support::wait_until;
 
 /// Where Debian's libnginx-mod-rtmp puts the module.
-pub const MODULE: &str = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
+pub(crate) const MODULE: &str = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
 
 /// The RTMP application every stream goes to.
-pub const APP: &str = "live";
+pub(crate) const APP: &str = "live";
 
-pub struct NginxRtmp {
+pub(crate) struct NginxRtmp {
     pub rtmp_port: u16,
     pub http_port: u16,
     // Declared before `dir`: the process goes before its folder.
@@ -26,7 +26,7 @@ pub struct NginxRtmp {
 impl NginxRtmp {
     /// Starts nginx and waits until `/stat` answers; `None` (with the reason printed) when
     /// nginx or the module is missing, unless SESSIONS_TEST_REQUIRE_SERVERS=1.
-    pub fn start() -> Option<NginxRtmp> {
+    pub(crate) fn start() -> Option<NginxRtmp> {
         let Some(nginx) = program("nginx") else {
             return unavailable("nginx is not installed (apt-get install nginx libnginx-mod-rtmp)");
         };
@@ -86,27 +86,27 @@ impl NginxRtmp {
         })
     }
 
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.daemon.pid()
     }
 
     /// `rtmp://127.0.0.1:PORT/live/NAME`, to publish or play `name`.
-    pub fn rtmp_url(&self, name: &str) -> String {
+    pub(crate) fn rtmp_url(&self, name: &str) -> String {
         format!("rtmp://127.0.0.1:{}/{APP}/{name}", self.rtmp_port)
     }
 
     /// The `rtmp_stat all` page, as `--url` takes it.
-    pub fn stat_url(&self) -> String {
+    pub(crate) fn stat_url(&self) -> String {
         format!("http://127.0.0.1:{}/stat", self.http_port)
     }
 
     /// The control module's base (`…/control/drop/client?clientid=ID`).
-    pub fn control_url(&self) -> String {
+    pub(crate) fn control_url(&self) -> String {
         format!("http://127.0.0.1:{}/control", self.http_port)
     }
 
     /// The `/stat` XML now.
-    pub fn stat(&mut self) -> String {
+    pub(crate) fn stat(&mut self) -> String {
         self.daemon.assert_running();
         let page = get(&self.stat_url(), None);
         assert_eq!(page.status, 200, "{}", page.body);
@@ -114,7 +114,7 @@ impl NginxRtmp {
     }
 
     /// `GET /control/drop/client?clientid=ID`: the body is the number of sessions dropped.
-    pub fn drop_client(&self, id: &str) -> Fetched {
+    pub(crate) fn drop_client(&self, id: &str) -> Fetched {
         get(
             &format!("{}/drop/client?clientid={id}", self.control_url()),
             None,
@@ -123,7 +123,7 @@ impl NginxRtmp {
 
     /// Waits until `/stat` shows `stream` with this many publishers and players, and gives
     /// its clients.
-    pub fn wait_for_clients(
+    pub(crate) fn wait_for_clients(
         &mut self,
         stream: &str,
         publishers: usize,
@@ -140,7 +140,7 @@ impl NginxRtmp {
 
 /// One `<client>` of a stream on the stat page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatClient {
+pub(crate) struct StatClient {
     pub id: String,
     pub address: String,
     pub flashver: String,
@@ -148,7 +148,7 @@ pub struct StatClient {
 }
 
 /// The clients of stream `name` (any application) on a stat page.
-pub fn clients(stat: &str, name: &str) -> Vec<StatClient> {
+pub(crate) fn clients(stat: &str, name: &str) -> Vec<StatClient> {
     let Some(stream) = super::elements(stat, "stream")
         .into_iter()
         .find(|s| super::element(s, "name") == Some(name))

@@ -10,7 +10,7 @@ use crate::support::http::{Reply, Server};
 /// One session of the schedule: listed from `from` until `to` (seconds after the start; `None`:
 /// still open), with these fixed byte counts.
 #[derive(Clone, Copy, Debug)]
-pub struct Planned {
+pub(crate) struct Planned {
     pub id: &'static str,
     pub from: f64,
     pub to: Option<f64>,
@@ -18,24 +18,24 @@ pub struct Planned {
 }
 
 impl Planned {
-    pub fn tx(&self) -> u64 {
+    pub(crate) fn tx(&self) -> u64 {
         self.rx / 2
     }
 }
 
 #[derive(Clone, Copy)]
-pub enum Shape {
+pub(crate) enum Shape {
     Core,
     Srs,
 }
 
 /// Seconds since the Unix epoch.
-pub fn unix(t: SystemTime) -> f64 {
+pub(crate) fn unix(t: SystemTime) -> f64 {
     t.duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
 }
 
 /// Serves `plan` as `shape` lists it, counted from `start`; answers 503 during `outage`.
-pub fn start(
+pub(crate) fn start(
     shape: Shape,
     plan: Vec<Planned>,
     start: SystemTime,

@@ -18,7 +18,7 @@ const NOT_FOUND: u32 = 2049;
 
 /// One client as the test wants SRS to report it (field names as SRS writes them).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Client {
+pub(crate) struct Client {
     /// 8 characters of `[0-9a-z]`.
     pub id: String,
     pub vhost: String,
@@ -44,7 +44,7 @@ pub struct Client {
 impl Client {
     /// Client number `n`: an id that sorts as `n` does, an RTMP player of `live/cam1` (client
     /// 0 publishes it), distinct counters.
-    pub fn numbered(n: u32) -> Client {
+    pub(crate) fn numbered(n: u32) -> Client {
         let publish = n == 0;
         Client {
             id: format!("{:0>8}", base36(n)),
@@ -67,14 +67,14 @@ impl Client {
     }
 
     /// The 12 clients of the capture `api-v1-clients-count100.json`.
-    pub fn captured() -> Vec<Client> {
+    pub(crate) fn captured() -> Vec<Client> {
         let page = fixture_json("srs/api-v1-clients-count100.json");
         let clients = page["clients"].as_array().expect("clients");
         clients.iter().map(Client::from_json).collect()
     }
 
     /// A client from one of SRS's client objects.
-    pub fn from_json(v: &Value) -> Client {
+    pub(crate) fn from_json(v: &Value) -> Client {
         let s = |k: &str| v[k].as_str().expect(k).to_string();
         let n = |v: &Value| v.as_u64().expect("integer");
         Client {
@@ -98,7 +98,7 @@ impl Client {
     }
 
     /// The client object, byte for byte as SRS writes it.
-    pub fn json(&self) -> String {
+    pub(crate) fn json(&self) -> String {
         let q = |s: &str| serde_json::to_string(s).expect("string");
         format!(
             concat!(
@@ -151,19 +151,19 @@ struct State {
 }
 
 /// A running stand-in; stops on Drop.
-pub struct Srs {
+pub(crate) struct Srs {
     server: Server,
     state: Arc<Mutex<State>>,
 }
 
 impl Srs {
     /// Auth off, as SRS ships.
-    pub fn start(clients: Vec<Client>) -> Srs {
+    pub(crate) fn start(clients: Vec<Client>) -> Srs {
         Srs::start_with(clients, None)
     }
 
     /// With `http_api { auth { enabled on; username U; password P; } }` when `basic` is given.
-    pub fn start_with(mut clients: Vec<Client>, basic: Option<(&str, &str)>) -> Srs {
+    pub(crate) fn start_with(mut clients: Vec<Client>, basic: Option<(&str, &str)>) -> Srs {
         // SRS keeps clients in a std::map keyed by id: listings come sorted by the id string.
         clients.sort_by(|a, b| a.id.cmp(&b.id));
         let state = Arc::new(Mutex::new(State {
@@ -180,21 +180,21 @@ impl Srs {
     }
 
     /// The API base, as `--url` takes it.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.server.url()
     }
 
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.server.requests()
     }
 
     /// The clients left (kicks remove them).
-    pub fn clients(&self) -> Vec<Client> {
+    pub(crate) fn clients(&self) -> Vec<Client> {
         self.state.lock().expect("state").clients.clone()
     }
 
     /// Changes the clients while the server runs (clients coming and going between pages).
-    pub fn update(&self, change: impl FnOnce(&mut Vec<Client>)) {
+    pub(crate) fn update(&self, change: impl FnOnce(&mut Vec<Client>)) {
         let clients = &mut self.state.lock().expect("state").clients;
         change(clients);
         clients.sort_by(|a, b| a.id.cmp(&b.id));
@@ -202,7 +202,10 @@ impl Srs {
 
     /// Changes the clients right before each listing request is answered, so that a client
     /// program's paging meets clients coming and going between its pages.
-    pub fn between_pages(&self, churn: impl FnMut(usize, &mut Vec<Client>) + Send + 'static) {
+    pub(crate) fn between_pages(
+        &self,
+        churn: impl FnMut(usize, &mut Vec<Client>) + Send + 'static,
+    ) {
         self.state.lock().expect("state").churn = Some(Box::new(churn));
     }
 }
