@@ -150,30 +150,7 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
     check_name(&set.name)?;
     let typed =
         |id: &str, value: &Option<String>| value.clone().filter(|_| !args.from_env.contains(&id));
-    if typed("token", &args.token).is_some() {
-        return Err(Error::Usage(
-            "config set stores no tokens: export it and store the variable's name with --token-env VAR".into(),
-        ));
-    }
-    if args.password_stdin {
-        return Err(Error::Usage(
-            "config set stores no passwords: use --password-command 'pass show NAME' or --password-env VAR".into(),
-        ));
-    }
-    for entry in &set.port_map {
-        entry
-            .parse::<PortMapping>()
-            .map_err(|e| Error::Usage(format!("--port-map '{}': {e}", escape(entry))))?;
-    }
-    if let Some(ca) = &args.ca_cert
-        && !ca.is_file()
-    {
-        // Stored now, it would fail only at the first query, far from this typo.
-        return Err(Error::Usage(format!(
-            "--ca-cert '{}': no such file",
-            escape(&ca.display().to_string())
-        )));
-    }
+    refuse_unstorable(args, &set, typed("token", &args.token).is_some())?;
     if let Some(url) = typed("url", &args.url) {
         // The same checks as when the context is used, now rather than at the first query.
         config::check_url(&url, args.source)?;
@@ -212,6 +189,33 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
         }
     ));
     Ok(())
+}
+
+/// What `config set` will not store (a secret typed for this run) or that would fail only at the
+/// first query, far from the typo (a port map, a CA file that does not exist).
+fn refuse_unstorable(args: &GlobalArgs, set: &ConfigSetArgs, token_typed: bool) -> Result<()> {
+    if token_typed {
+        return Err(Error::Usage(
+            "config set stores no tokens: export it and store the variable's name with --token-env VAR".into(),
+        ));
+    }
+    if args.password_stdin {
+        return Err(Error::Usage(
+            "config set stores no passwords: use --password-command 'pass show NAME' or --password-env VAR".into(),
+        ));
+    }
+    for entry in &set.port_map {
+        entry
+            .parse::<PortMapping>()
+            .map_err(|e| Error::Usage(format!("--port-map '{}': {e}", escape(entry))))?;
+    }
+    match &args.ca_cert {
+        Some(ca) if !ca.is_file() => Err(Error::Usage(format!(
+            "--ca-cert '{}': no such file",
+            escape(&ca.display().to_string())
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Overwrites the keys that were given, keeps the others.
