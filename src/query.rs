@@ -7,7 +7,7 @@ use std::str::FromStr;
 use clap::ValueEnum;
 use ipnet::IpNet;
 
-use crate::model::{BreakdownRow, CollectorSummary, GroupBy, Session, Summary};
+use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Session};
 
 /// A field of a session that `--sort-by` can order by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -317,7 +317,7 @@ pub(crate) fn summarize(
     mut collectors: Vec<CollectorSummary>,
     by: Option<GroupBy>,
     top: Option<usize>,
-) -> Summary {
+) -> CollectorsReport {
     // Every source lists collectors in one order: the enum's, alphabetical as Core sorts them.
     collectors.sort_by_key(|c| c.collector);
     let mut breakdown = Vec::new();
@@ -346,7 +346,7 @@ pub(crate) fn summarize(
             breakdown.extend(rows);
         }
     }
-    Summary {
+    CollectorsReport {
         collectors,
         by,
         breakdown,

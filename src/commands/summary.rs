@@ -4,7 +4,7 @@
 use crate::cli::SummaryArgs;
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{Collector, SourceSummary, TargetSummary};
+use crate::model::{Collector, SummaryAnswer, SummaryReport};
 use crate::source::Ask;
 use crate::{output, query, render};
 
@@ -37,20 +37,20 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
     let mut gathered = targets::ask_once(&plan, &ask).await?;
     let answers = std::mem::take(&mut gathered.answers);
     let (labels, summaries) = targets::labelled(answers, |a| a.summary().map(|s| vec![s]));
-    let items: Vec<TargetSummary> = summaries
+    let items: Vec<SummaryReport> = summaries
         .into_iter()
         .map(|summary| match summary {
-            SourceSummary::Collectors(c) => {
-                TargetSummary::Collectors(query::summarize(c, args.by.map(Into::into), args.top))
+            SummaryAnswer::Collectors(c) => {
+                SummaryReport::Collectors(query::summarize(c, args.by.map(Into::into), args.top))
             }
-            SourceSummary::Hmi(h) => TargetSummary::Hmi(h),
+            SummaryAnswer::Hmi(h) => SummaryReport::Hmi(h),
         })
         .collect();
     let out = &settings.output;
     let several = settings.targets.len() > 1;
     let empty = items.iter().all(|item| match item {
-        TargetSummary::Collectors(s) => s.collectors.is_empty(),
-        TargetSummary::Hmi(_) => false,
+        SummaryReport::Collectors(s) => s.collectors.is_empty(),
+        SummaryReport::Hmi(_) => false,
     });
     let none = || format!("no collectors ({} answered none)", asked_where(settings));
     if !nothing_to_show(settings, empty, none) {
@@ -71,7 +71,7 @@ mod tests {
         let answers = vec![
             (
                 "a".to_string(),
-                Answer::Summary(SourceSummary::Collectors(vec![])),
+                Answer::Summary(SummaryAnswer::Collectors(vec![])),
             ),
             ("b".to_string(), Answer::Clients(vec![])),
         ];

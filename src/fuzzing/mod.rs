@@ -110,7 +110,7 @@ pub fn datarhei_summary(data: &[u8]) {
         let summary = query::summarize(collectors.clone(), by, Some(3));
         for format in FORMATS {
             let mut out = Vec::new();
-            let items = [crate::model::TargetSummary::Collectors(summary.clone())];
+            let items = [crate::model::SummaryReport::Collectors(summary.clone())];
             if let Err(e) = render::summaries(&mut out, &items, None, &options(format)) {
                 panic!("rendering failed: {e}");
             }
@@ -241,7 +241,7 @@ pub fn tchmi_frame(data: &[u8]) {
             .and_then(|()| match &summary {
                 Some(summary) => render::summaries(
                     &mut out,
-                    &[crate::model::TargetSummary::Hmi(summary.clone())],
+                    &[crate::model::SummaryReport::Hmi(summary.clone())],
                     None,
                     &opts,
                 ),

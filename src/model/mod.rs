@@ -14,8 +14,8 @@ pub(crate) use context::{ContextField, ContextRow};
 pub(crate) use hmi::{Client, ClientCommand, Subscription};
 pub(crate) use session::{Ended, KickOutcome, Session, Text};
 pub(crate) use summary::{
-    BreakdownRow, CollectorSummary, GroupBy, History, HmiSummary, Limit, Load, MEBI, SourceSummary,
-    Summary, TargetSummary, Totals, round3, sum_known,
+    BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, History, HmiSummary, Limit, Load,
+    MEBI, SummaryAnswer, SummaryReport, Totals, round3, sum_known,
 };
 pub(crate) use time::Timestamp;
 pub(crate) use timeline::Interval;

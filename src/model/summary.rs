@@ -150,7 +150,7 @@ pub(crate) struct BreakdownRow {
 
 /// What `summary` prints: one entry per collector and, with `--by`, the history broken down.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Summary {
+pub(crate) struct CollectorsReport {
     pub collectors: Vec<CollectorSummary>,
     pub by: Option<GroupBy>,
     pub breakdown: Vec<BreakdownRow>,
@@ -180,14 +180,14 @@ pub(crate) struct HmiSummary {
 /// counts, each as its own JSON object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub(crate) enum TargetSummary {
-    Collectors(Summary),
+pub(crate) enum SummaryReport {
+    Collectors(CollectorsReport),
     Hmi(HmiSummary),
 }
 
 /// What a source's `summary` reports.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum SourceSummary {
+pub(crate) enum SummaryAnswer {
     /// One entry per collector asked for, in collector order (datarhei Core, this machine).
     Collectors(Vec<CollectorSummary>),
     /// A TwinCAT HMI Server's counts.

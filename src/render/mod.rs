@@ -22,7 +22,7 @@ pub(crate) use table::{Look, Mark};
 
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, Interval, KickOutcome,
-    Session, Subscription, TargetSummary,
+    Session, Subscription, SummaryReport,
 };
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.
@@ -202,16 +202,16 @@ pub(crate) fn context_fields(
 /// are their own one-row list.
 pub(crate) fn summaries(
     out: &mut dyn Write,
-    items: &[TargetSummary],
+    items: &[SummaryReport],
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
     match (opts.format, targets, items) {
         (OutputFormat::Prometheus, _, _) => prometheus::summaries(out, items, targets),
-        (OutputFormat::Json, None, [TargetSummary::Collectors(one)]) => {
+        (OutputFormat::Json, None, [SummaryReport::Collectors(one)]) => {
             json::document(out, one, opts.terminal)
         }
-        (OutputFormat::Json, None, [TargetSummary::Hmi(one)]) => {
+        (OutputFormat::Json, None, [SummaryReport::Hmi(one)]) => {
             json::document(out, one, opts.terminal)
         }
         (OutputFormat::Json, _, _) => match targets {
@@ -226,12 +226,12 @@ pub(crate) fn summaries(
 /// TwinCAT HMI counts as another.
 fn summary_rows(
     out: &mut dyn Write,
-    items: &[TargetSummary],
+    items: &[SummaryReport],
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
     // One target: its rows as they are, without gathering a copy of them.
-    if let (None, [TargetSummary::Collectors(one)]) = (targets, items) {
+    if let (None, [SummaryReport::Collectors(one)]) = (targets, items) {
         let by = one.by.is_some();
         return collector_rows(out, &one.collectors, &one.breakdown, by, (None, None), opts);
     }
@@ -242,17 +242,17 @@ fn summary_rows(
     for (i, item) in items.iter().enumerate() {
         let target = targets.and_then(|t| t.get(i)).cloned().unwrap_or_default();
         match item {
-            TargetSummary::Collectors(s) => {
+            SummaryReport::Collectors(s) => {
                 by = by.or(s.by);
                 collectors.extend(&s.collectors, &target);
                 breakdown.extend(&s.breakdown, &target);
             }
-            TargetSummary::Hmi(h) => hmi.extend(std::slice::from_ref(h), &target),
+            SummaryReport::Hmi(h) => hmi.extend(std::slice::from_ref(h), &target),
         }
     }
     let has_collectors = items
         .iter()
-        .any(|i| matches!(i, TargetSummary::Collectors(_)));
+        .any(|i| matches!(i, SummaryReport::Collectors(_)));
     if has_collectors {
         let labels = (collectors.targets(targets), breakdown.targets(targets));
         collector_rows(

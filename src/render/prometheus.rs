@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::borrow::Cow;
 
 use super::Targets;
-use crate::model::{CollectorSummary, HmiSummary, MEBI, Session, TargetSummary};
+use crate::model::{CollectorSummary, HmiSummary, MEBI, Session, SummaryReport};
 use crate::text::is_unsafe;
 
 /// A sample value: integers stay exact (no float rounding of byte counters).
@@ -174,7 +174,7 @@ const SESSION: &[Family<Session>] = &[
 /// TwinCAT HMI target.
 pub(crate) fn summaries(
     out: &mut dyn Write,
-    items: &[TargetSummary],
+    items: &[SummaryReport],
     targets: Targets<'_>,
 ) -> io::Result<()> {
     let target = |i: usize| targets.and_then(|t| t.get(i)).map(String::as_str);
@@ -182,10 +182,10 @@ pub(crate) fn summaries(
     let mut hmis = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match item {
-            TargetSummary::Collectors(s) => {
+            SummaryReport::Collectors(s) => {
                 collectors.extend(s.collectors.iter().map(|c| (target(i), c)));
             }
-            TargetSummary::Hmi(h) => hmis.push((target(i), h)),
+            SummaryReport::Hmi(h) => hmis.push((target(i), h)),
         }
     }
     self::collectors(out, &collectors)?;

@@ -9,12 +9,12 @@ use crate::model::{Collector, CollectorSummary, Limit, MEBI, Session, Text, roun
 
 /// The byte counters of the previous look, by collector and id.
 #[derive(Default)]
-pub(super) struct Looks {
+pub(super) struct LastCounters {
     last: HashMap<(Collector, Text), (Option<u64>, Option<u64>)>,
     at: Option<Instant>,
 }
 
-impl Looks {
+impl LastCounters {
     /// Fills every rate the server did not give from how far the session's counter moved since
     /// the previous look (`watch`, or a summary after an `active` of the same run), and keeps
     /// this look for the next. A first look, or a counter that went back, leaves it unknown.
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn rates_come_from_the_previous_look_where_the_server_gives_none() {
-        let mut looks = Looks::default();
+        let mut looks = LastCounters::default();
         let t0 = Instant::now();
         let mut first = vec![session("a", Some(1000), None), session("b", Some(10), None)];
         looks.fill(&mut first, t0);

@@ -30,7 +30,7 @@ use std::pin::Pin;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::model::{Client, Collector, CollectorSummary, Session, SourceSummary, Subscription};
+use crate::model::{Client, Collector, CollectorSummary, Session, Subscription, SummaryAnswer};
 pub(crate) use target::{Credentials, NetOptions, Secret, Server, Target};
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
@@ -49,7 +49,7 @@ pub(crate) trait Source {
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>>;
 
     /// One summary per collector asked for, in collector order, or an HMI server's counts.
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary>;
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer>;
 
     /// Connected clients: only a TwinCAT HMI Server knows them.
     async fn clients(&mut self) -> Result<Vec<Client>> {
@@ -122,7 +122,7 @@ pub(crate) enum Ask {
 #[derive(Debug)]
 pub(crate) enum Answer {
     Sessions(Vec<Session>),
-    Summary(SourceSummary),
+    Summary(SummaryAnswer),
     Clients(Vec<Client>),
     Subscriptions(Vec<Subscription>),
     /// One outcome per session asked to be kicked, in the order asked.
@@ -134,7 +134,7 @@ impl Answer {
     fn out_of_range(&self) -> Option<String> {
         match self {
             Answer::Sessions(rows) => rows.iter().find_map(Session::out_of_range),
-            Answer::Summary(SourceSummary::Collectors(rows)) => {
+            Answer::Summary(SummaryAnswer::Collectors(rows)) => {
                 rows.iter().find_map(CollectorSummary::out_of_range)
             }
             _ => None,
@@ -148,7 +148,7 @@ impl Answer {
         }
     }
 
-    pub(crate) fn summary(self) -> Option<SourceSummary> {
+    pub(crate) fn summary(self) -> Option<SummaryAnswer> {
         match self {
             Answer::Summary(summary) => Some(summary),
             _ => None,

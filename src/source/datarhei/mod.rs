@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::mask::quoted;
-use crate::model::{Collector, Session, SourceSummary};
+use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::budget::{Budget, OverBudget};
 use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, http, net, served};
@@ -395,13 +395,13 @@ impl Source for Datarhei {
         self.named(got).await
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session", Some(&collectors));
         let got = self
             .within_timeout(url, SUMMARY_OBJECT_COST, wire::parse_summary)
             .await;
-        Ok(SourceSummary::Collectors(self.named(got).await?))
+        Ok(SummaryAnswer::Collectors(self.named(got).await?))
     }
 }
 

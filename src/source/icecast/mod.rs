@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Limit, Session, SourceSummary};
+use crate::model::{Collector, Limit, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, computed, served};
@@ -119,7 +119,7 @@ impl Source for Icecast {
     }
 
     /// The listeners counted and the mounts' configured limit; no rates (no bytes per listener).
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &COLLECTORS)?;
         let fetch = async {
             let (sessions, limit) =
@@ -131,7 +131,7 @@ impl Source for Icecast {
         for row in &mut rows {
             row.limit_sessions = limit;
         }
-        Ok(SourceSummary::Collectors(rows))
+        Ok(SummaryAnswer::Collectors(rows))
     }
 
     async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {

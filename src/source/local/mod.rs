@@ -19,7 +19,7 @@ use self::sockets::Sock;
 use super::{Source, served};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, Session, SourceSummary};
+use crate::model::{Collector, CollectorSummary, Session, SummaryAnswer};
 
 /// How the local collector looks at this machine.
 #[derive(Debug, Clone)]
@@ -177,7 +177,7 @@ impl Source for Local {
         Ok(sessions)
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let sessions = self.snapshot().await?;
         let store = match &self.opts.db {
@@ -195,7 +195,7 @@ impl Source for Local {
                 Ok(history::collector_summary(*c, &sessions, finished))
             })
             .collect::<Result<Vec<CollectorSummary>>>()
-            .map(SourceSummary::Collectors)
+            .map(SummaryAnswer::Collectors)
     }
 }
 

@@ -11,8 +11,8 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SourceSummary};
-use crate::source::computed::{self, Looks};
+use crate::model::{Collector, Session, SummaryAnswer};
+use crate::source::computed::{self, LastCounters};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server, Source, served};
 
@@ -31,7 +31,7 @@ impl super::Open for Mediamtx {
 
 pub(crate) struct Mediamtx {
     web: Web,
-    looks: Looks,
+    looks: LastCounters,
 }
 
 impl Mediamtx {
@@ -46,7 +46,7 @@ impl Mediamtx {
                 "MediaMTX's API (http://HOST:9997)",
                 Body::Json,
             )?,
-            looks: Looks::default(),
+            looks: LastCounters::default(),
         })
     }
 
@@ -176,12 +176,12 @@ impl Source for Mediamtx {
     }
 
     /// One row per kind the server has (a switched-off server has no row).
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &wire::KINDS.map(|(c, _)| c))?;
         let kinds = self.sessions(&collectors).await?;
         let present: Vec<Collector> = kinds.iter().map(|(c, _)| *c).collect();
         let sessions: Vec<Session> = kinds.into_iter().flat_map(|(_, s)| s).collect();
-        Ok(SourceSummary::Collectors(computed::summaries(
+        Ok(SummaryAnswer::Collectors(computed::summaries(
             &present, &sessions,
         )))
     }

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, MEBI, Session, SourceSummary, round3};
+use crate::model::{Collector, MEBI, Session, SummaryAnswer, round3};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, computed, served};
@@ -129,7 +129,7 @@ impl Source for NginxRtmp {
     }
 
     /// The sessions counted, and the server's own rates (all streams, last 10 s window).
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &[Collector::Rtmp])?;
         let stat = self.stat().await?;
         let mut rows = computed::summaries(&[Collector::Rtmp], &stat.sessions);
@@ -139,7 +139,7 @@ impl Source for NginxRtmp {
             row.rx_mibit_s = stat.bw_in.map(|r| round3(r / MEBI));
             row.tx_mibit_s = stat.bw_out.map(|r| round3(r / MEBI));
         }
-        Ok(SourceSummary::Collectors(rows))
+        Ok(SummaryAnswer::Collectors(rows))
     }
 
     async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {

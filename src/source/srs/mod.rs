@@ -10,8 +10,8 @@ use reqwest::{Method, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SourceSummary};
-use crate::source::computed::{self, Looks};
+use crate::model::{Collector, Session, SummaryAnswer};
+use crate::source::computed::{self, LastCounters};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server, Source, served};
 
@@ -40,7 +40,7 @@ impl super::Open for Srs {
 
 pub(crate) struct Srs {
     web: Web,
-    looks: Looks,
+    looks: LastCounters,
 }
 
 impl Srs {
@@ -54,7 +54,7 @@ impl Srs {
                 "SRS's HTTP API (http://HOST:1985)",
                 Body::Json,
             )?,
-            looks: Looks::default(),
+            looks: LastCounters::default(),
         })
     }
 
@@ -139,10 +139,10 @@ impl Source for Srs {
         Ok(sessions)
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SourceSummary> {
+    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &COLLECTORS)?;
         let sessions = self.sessions().await?;
-        Ok(SourceSummary::Collectors(computed::summaries(
+        Ok(SummaryAnswer::Collectors(computed::summaries(
             &collectors,
             &sessions,
         )))
