@@ -621,7 +621,10 @@ fn run_with_stdin(args: &[&str], stdin: std::fs::File) -> (i32, String, u64) {
     assert!(peak_kib > 0, "VmHWM was never read");
     let stderr = String::from_utf8(out.stderr).unwrap();
     let code = out.status.code().unwrap_or(-1);
-    eprintln!("{:?} < stdin: exit {code}, peak RSS {peak_kib} KiB", &args[2..]);
+    eprintln!(
+        "{:?} < stdin: exit {code}, peak RSS {peak_kib} KiB",
+        &args[2..]
+    );
     (code, stderr, peak_kib)
 }
 
