@@ -432,21 +432,28 @@ mod tests {
         assert_eq!(remotes, [("a", 0, 0), ("b", 5, 7)]);
     }
 
-    /// A session's `extra` is weighed before it is built: a list of a million `0` (2 MB of
-    /// text, some 32 MB as a `Value`) passes an 8 MiB budget (80 MiB), and reads whole within
-    /// a larger one.
+    /// A session's `extra` is weighed before it is built: a list of 600,000 `0` (1.2 MB of
+    /// text, some 20 MB as a `Value`) is weighed at 77 MB, past the smallest ceiling (64 MiB),
+    /// before any of it is built; a smaller one reads whole.
     #[test]
     fn a_large_extra_is_weighed_before_it_is_built() {
-        let extra = vec!["0"; 1_000_000].join(",");
-        let body = format!(r#"{{"rtmp": [{{"id": "a", "extra": [{extra}]}}]}}"#);
-        let small = Budget::new(8 * 1024 * 1024);
-        let err = parse_active(&mut body.as_bytes(), SystemTime::UNIX_EPOCH, small).unwrap_err();
+        let body = |n| {
+            let extra = vec!["0"; n].join(",");
+            format!(r#"{{"rtmp": [{{"id": "a", "extra": [{extra}]}}]}}"#)
+        };
+        let smallest = Budget::new(0);
+        let err = parse_active(
+            &mut body(600_000).as_bytes(),
+            SystemTime::UNIX_EPOCH,
+            smallest,
+        )
+        .unwrap_err();
         assert!(
             matches!(err, ReplyError::Split(SplitError::Over(_))),
             "{err:?}"
         );
-        let got = parse(&body);
-        assert_eq!(got[0].extra.as_array().map(Vec::len), Some(1_000_000));
+        let got = parse(&body(10_000));
+        assert_eq!(got[0].extra.as_array().map(Vec::len), Some(10_000));
         let normal = parse(
             r#"{"rtmp": [{"id": "b", "extra": {"a": [1, "x"], "n": null}}, {"id": "c", "extra": ""}, {"id": "d", "extra": null}]}"#,
         );

@@ -84,6 +84,16 @@ pub(crate) fn cmdline_args(raw: &[u8]) -> impl Iterator<Item = Cow<'_, str>> {
         .map(String::from_utf8_lossy)
 }
 
+/// The first `limit` bytes of a command line read up to `limit + 1`, cut after its last whole
+/// argument when it was longer.
+fn whole_arguments(mut raw: Vec<u8>, limit: usize) -> Vec<u8> {
+    if raw.len() > limit {
+        let whole = memchr::memrchr(0, &raw[..limit]).map_or(0, |at| at + 1);
+        raw.truncate(whole);
+    }
+    raw
+}
+
 /// Whether a process is ffmpeg: its short name, or the base name of its program.
 pub(crate) fn is_ffmpeg(name: &str, program: &str) -> bool {
     name == "ffmpeg" || program.rsplit('/').next() == Some("ffmpeg")
@@ -95,11 +105,8 @@ fn ffmpeg_cmdline(root: &OwnedFd, pid: u32, name: &str) -> Option<Vec<u8>> {
     if !name.starts_with("ffmpeg") {
         return None;
     }
-    let mut raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
-    if raw.len() > CMDLINE_LIMIT {
-        let whole = memchr::memrchr(0, &raw[..CMDLINE_LIMIT]).map_or(0, |at| at + 1);
-        raw.truncate(whole);
-    }
+    let raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
+    let raw = whole_arguments(raw, CMDLINE_LIMIT);
     let program = cmdline_args(&raw).next().unwrap_or_default();
     is_ffmpeg(name, &program).then_some(raw)
 }
@@ -392,26 +399,14 @@ mod tests {
         assert!(!is_ffmpeg("ffmpeg-x", "/usr/bin/ffmpeg-x"));
     }
 
-    /// A command line longer than `CMDLINE_LIMIT` is read up to it, cut after its last whole
-    /// argument.
+    /// A command line longer than the limit is cut after its last whole argument.
     #[test]
     fn a_long_command_line_is_cut_after_a_whole_argument() {
-        let root = tempfile::tempdir().unwrap();
-        let p = root.path().join("42");
-        fs::create_dir_all(p.join("fd")).unwrap();
-        fs::write(p.join("comm"), "ffmpeg\n").unwrap();
-        let arg = "rtmp://h/live/".to_owned() + &"x".repeat(1000);
-        let line: String = std::iter::once("ffmpeg".to_owned())
-            .chain(std::iter::repeat_n(arg.clone(), 7000))
-            .map(|a| a + "\0")
-            .collect();
-        fs::write(p.join("cmdline"), &line).unwrap();
-        let t = scan(root.path());
-        let args: Vec<_> = t.ffmpeg[0].args().collect();
-        assert!(t.ffmpeg[0].cmdline.len() <= CMDLINE_LIMIT);
-        let whole = (CMDLINE_LIMIT - "ffmpeg\0".len()) / (arg.len() + 1);
-        assert_eq!(args.len(), 1 + whole);
-        assert!(args[1..].iter().all(|a| *a == arg));
+        let cut = |raw: &[u8], limit| whole_arguments(raw.to_vec(), limit);
+        assert_eq!(cut(b"ffmpeg\0-i\0in\0", 13), b"ffmpeg\0-i\0in\0");
+        assert_eq!(cut(b"ffmpeg\0-i\0in\0o", 13), b"ffmpeg\0-i\0in\0");
+        assert_eq!(cut(b"ffmpeg\0-i\0input\0", 13), b"ffmpeg\0-i\0");
+        assert_eq!(cut(b"ffmpeg-is-long\0", 13), b"");
     }
 
     #[test]
