@@ -147,14 +147,10 @@ fn subcommand_pages(
 /// What `docs/cli.md` says before the commands: what it is and how it is kept true.
 const REFERENCE_INTRO: &str = "# Command-line reference
 
-Every subcommand of `sessions` and every option, with the help the program itself prints
-(`sessions SUBCOMMAND --help`, `man sessions-SUBCOMMAND`). This page is generated from the
-command-line definition and checked by a test: run
-`SESSIONS_BLESS=1 cargo test --test cli generated` after changing it. For a walk through the
-tool, read the [guide](guide.md).
+Every subcommand and option, as `sessions SUBCOMMAND --help` prints them (generated). For a walk
+through the tool, read the [guide](guide.md).
 
 ";
-
 /// `docs/cli.md`: the top command with the global options, then every subcommand (nested ones
 /// included) with its arguments, its own options and its examples.
 pub fn cli_reference() -> String {
@@ -162,12 +158,19 @@ pub fn cli_reference() -> String {
     // Built, so that usages name the whole command (`sessions config set`) and globals are known.
     cmd.build();
     let mut out = String::from(REFERENCE_INTRO);
-    reference_command(&mut out, &cmd, BIN);
+    reference_command(&mut out, &cmd, BIN, &mut Vec::new());
     out
 }
 
-/// One command's section, then its subcommands' sections.
-fn reference_command(out: &mut String, cmd: &clap::Command, name: &str) {
+/// One command's section, then its subcommands' sections. A command whose options are those of
+/// one written before (`watch` and `top` take `active`'s) points there instead of repeating them:
+/// `seen` holds each written option list, as written, with the command that has it.
+fn reference_command(
+    out: &mut String,
+    cmd: &clap::Command,
+    name: &str,
+    seen: &mut Vec<(Vec<String>, String)>,
+) {
     out.push_str(&format!("## `{name}`\n\n"));
     if let Some(about) = cmd.get_long_about().or_else(|| cmd.get_about()) {
         out.push_str(&format!("{}\n\n", markdown_text(&about.to_string())));
@@ -181,10 +184,14 @@ fn reference_command(out: &mut String, cmd: &clap::Command, name: &str) {
             let full = format!("{name} {}", sub.get_name());
             let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
             let anchor = full.replace(' ', "-");
-            out.push_str(&format!(
-                "- [`{full}`](#{anchor}): {}\n",
-                markdown_text(&about)
-            ));
+            // A group's own sections follow at once and open with the same words.
+            match name == BIN {
+                true => out.push_str(&format!(
+                    "- [`{full}`](#{anchor}): {}\n",
+                    markdown_text(&about)
+                )),
+                false => out.push_str(&format!("- [`{full}`](#{anchor})\n")),
+            }
         }
         out.push('\n');
     }
@@ -196,12 +203,26 @@ fn reference_command(out: &mut String, cmd: &clap::Command, name: &str) {
             top || !(a.is_global_set() || ["help", "version"].contains(&a.get_id().as_str()))
         })
         .collect();
-    reference_args(out, &args, top);
+    // Ids and help together: two commands may name an argument alike and mean different things.
+    let written: Vec<String> = args.iter().map(|a| reference_arg(a)).collect();
+    match seen
+        .iter()
+        .find(|(known, _)| !written.is_empty() && *known == written)
+    {
+        Some((_, first)) => out.push_str(&format!(
+            "Options: those of [`{first}`](#{}).\n\n",
+            first.replace(' ', "-")
+        )),
+        None => {
+            reference_args(out, &args, top);
+            seen.push((written, name.to_string()));
+        }
+    }
     if let Some(examples) = cmd.get_after_long_help() {
         reference_examples(out, &examples.to_string());
     }
     for sub in subcommands {
-        reference_command(out, sub, &format!("{name} {}", sub.get_name()));
+        reference_command(out, sub, &format!("{name} {}", sub.get_name()), seen);
     }
 }
 
