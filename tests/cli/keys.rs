@@ -3,7 +3,7 @@
 //! `active` (any format), `collect`'s lines, the history store or `--listen`; the servers' URLs
 //! and queries alike. The stream's name stays where it is not the secret.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::support::http::free_port;
 use crate::support::http::{Reply, Request, Server};
+use crate::support::local::http_get;
 use crate::support::sessions;
 use crate::support::{Sessions, wait_until};
 
@@ -165,18 +166,6 @@ fn store_is_masked(home: &std::path::Path, db: &std::path::Path) {
     let mut shown = SHOWN.to_vec();
     shown.sort_unstable();
     assert_eq!(locals, shown);
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
 }
 
 #[test]

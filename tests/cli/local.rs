@@ -1,11 +1,11 @@
 //! The local collector against real loopback sockets, the real /proc and its own datarhei source.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::io::Read;
+use std::net::{TcpListener, UdpSocket};
 use std::os::fd::AsRawFd;
 
 use crate::support::http::free_port;
-use crate::support::local::{Collector, churn, pair, trickle};
+use crate::support::local::{Collector, churn, http_get, pair, trickle};
 use crate::support::{Sessions, wait_until};
 use serde_json::Value;
 
@@ -459,18 +459,6 @@ fn bad_local_flags_are_usage_errors() {
         let out = Sessions::new().home(home.path()).args(args).run();
         out.assert_failure(2, "");
     }
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
 }
 
 #[test]

@@ -167,3 +167,16 @@ impl Drop for Collector {
         }
     }
 }
+
+/// A plain `GET` to a listener on this machine (`collect --listen`), the whole reply as text.
+pub(crate) fn http_get(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
