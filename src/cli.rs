@@ -625,13 +625,24 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "500ms", value_parser = parse_sample)]
     pub sample: Duration,
 
-    /// Local collector: the history store `collect` writes (default as for `collect`)
+    /// The history store `collect` writes (default as for `collect`): the local collector's
+    /// finished totals, and --since for any target
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// Local collector: count only the sessions that ended on this UTC day, e.g. 2026-11-24
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub day: Option<String>,
+
+    /// Answer from the history `collect` recorded, for any target, without asking it: per target
+    /// and collector, the sessions finished since then, unique remote hosts, viewer-hours, peak
+    /// concurrency and bytes (a duration ago like 24h, or an RFC 3339 time)
+    #[arg(long, value_name = "WHEN", value_parser = parse_when, conflicts_with_all = ["by", "day", "sample"])]
+    pub since: Option<When>,
+
+    /// With --since: the end of the window (default now)
+    #[arg(long, value_name = "WHEN", value_parser = parse_when, requires = "since")]
+    pub until: Option<When>,
 }
 
 #[derive(Debug, Args)]

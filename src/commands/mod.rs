@@ -105,6 +105,8 @@ enum Series {
     None,
     /// `summary`: one series per collector; a `--by` breakdown has no place in it.
     Summary { by: bool },
+    /// `summary --since`: a window of the history, which Prometheus keeps itself.
+    Window,
     /// `active`: a series per session only when asked (`--per-session`: mind the cardinality).
     Sessions { per_session: bool },
 }
@@ -120,6 +122,9 @@ fn check_prometheus(format: OutputFormat, series: Series) -> Result<()> {
         Series::None => PROMETHEUS_IS_FOR,
         Series::Summary { by: true } => {
             "-o prometheus exports one series per collector and leaves --by out; drop --by, or use -o json for the breakdown"
+        }
+        Series::Window => {
+            "-o prometheus exports the live figures, and Prometheus keeps their history itself; drop --since, or use -o json for the window"
         }
         Series::Sessions { per_session: false } => {
             "-o prometheus with active needs --per-session (one series per session; mind the cardinality), or use `summary -o prometheus` for the aggregates"

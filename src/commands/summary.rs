@@ -1,5 +1,6 @@
 //! `sessions summary`: per collector, active sessions, bandwidth, limits and finished-session
-//! totals (optionally broken down `--by`), or a TwinCAT HMI Server's counts.
+//! totals (optionally broken down `--by`), or a TwinCAT HMI Server's counts; `--since` answers
+//! from the history instead (commands/history/window.rs).
 
 use crate::cli::SummaryArgs;
 use crate::config::Settings;
@@ -13,6 +14,9 @@ use super::targets;
 use super::{Series, asked_where, check_prometheus, nothing_to_show};
 
 pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
+    if let Some(since) = args.since {
+        return super::history::summary_since(settings, &args, since);
+    }
     let remote = settings.targets.iter().any(|t| !t.is_local());
     if remote && args.day.is_some() {
         return Err(Error::Usage(

@@ -18,4 +18,4 @@ pub(crate) use summary::{
     MEBI, SummaryAnswer, SummaryReport, Totals, round3, sum_known,
 };
 pub(crate) use time::Timestamp;
-pub(crate) use timeline::Interval;
+pub(crate) use timeline::{Interval, Window};

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::units;
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, HmiSummary, Interval,
-    Limit, Session, Subscription, Timestamp, Totals,
+    Limit, Session, Subscription, Timestamp, Totals, Window,
 };
 
 /// Where a column appears besides tsv, which has them all.
@@ -340,6 +340,72 @@ pub(super) const INTERVAL: &[Column<Interval>] = &[
         shown: Shown::Table,
         human: |i| units::bytes(i.tx_bytes),
         raw: |i| Raw::Int(i.tx_bytes),
+    },
+];
+
+pub(super) const WINDOW: &[Column<Window>] = &[
+    Column {
+        title: "COLLECTOR",
+        name: "collector",
+        shown: Shown::Table,
+        human: |w| w.collector.clone(),
+        raw: |w| Raw::Text(&w.collector),
+    },
+    Column {
+        title: "FROM",
+        name: "from",
+        shown: Shown::Wide,
+        human: |w| w.from.to_string(),
+        raw: |w| w.from.raw(),
+    },
+    Column {
+        title: "TO",
+        name: "to",
+        shown: Shown::Wide,
+        human: |w| w.to.to_string(),
+        raw: |w| w.to.raw(),
+    },
+    Column {
+        title: "FINISHED",
+        name: "finished",
+        shown: Shown::Table,
+        human: |w| w.finished.to_string(),
+        raw: |w| Raw::Int(w.finished),
+    },
+    Column {
+        title: "REMOTES",
+        name: "unique_remotes",
+        shown: Shown::Table,
+        human: |w| w.unique_remotes.to_string(),
+        raw: |w| Raw::Int(w.unique_remotes),
+    },
+    Column {
+        title: "VIEWER-HOURS",
+        name: "viewer_hours",
+        shown: Shown::Table,
+        human: |w| format!("{:.2}", w.viewer_hours),
+        raw: |w| Raw::Float(w.viewer_hours),
+    },
+    Column {
+        title: "PEAK",
+        name: "peak",
+        shown: Shown::Table,
+        human: |w| w.peak.to_string(),
+        raw: |w| Raw::Int(w.peak),
+    },
+    Column {
+        title: "RX",
+        name: "rx_bytes",
+        shown: Shown::Table,
+        human: |w| units::bytes(w.rx_bytes),
+        raw: |w| Raw::Int(w.rx_bytes),
+    },
+    Column {
+        title: "TX",
+        name: "tx_bytes",
+        shown: Shown::Table,
+        human: |w| units::bytes(w.tx_bytes),
+        raw: |w| Raw::Int(w.tx_bytes),
     },
 ];
 

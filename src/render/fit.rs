@@ -82,6 +82,19 @@ pub(super) const INTERVAL: Fit = Fit {
     ],
 };
 
+pub(super) const WINDOW: Fit = Fit {
+    numbers: &[
+        "finished",
+        "unique_remotes",
+        "viewer_hours",
+        "peak",
+        "rx_bytes",
+        "tx_bytes",
+    ],
+    free: &["collector"],
+    drop: &["to", "from", "rx_bytes", "unique_remotes", "viewer_hours"],
+};
+
 pub(super) const SUMMARY: Fit = Fit {
     numbers: &[
         "active_sessions",

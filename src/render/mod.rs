@@ -22,7 +22,7 @@ pub(crate) use table::{Look, Mark};
 
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, Interval, KickOutcome,
-    Session, Subscription, SummaryReport,
+    Session, Subscription, SummaryReport, Window,
 };
 
 /// The one rule of `-o prometheus`: only where there are numbers to expose.
@@ -106,6 +106,16 @@ pub(crate) fn intervals(
         OutputFormat::Prometheus => Err(io::Error::other(PROMETHEUS_IS_FOR)),
         _ => rows(out, (&columns[..], &fit::INTERVAL), items, targets, opts),
     }
+}
+
+/// A window of history per target and collector (`summary --since`).
+pub(crate) fn windows(
+    out: &mut dyn Write,
+    items: &[Window],
+    targets: Targets<'_>,
+    opts: &OutputOptions,
+) -> io::Result<()> {
+    rows(out, (columns::WINDOW, &fit::WINDOW), items, targets, opts)
 }
 
 /// A watch round's table, a line at a time, each after its row's sign: `+ ` new, `- ` gone.

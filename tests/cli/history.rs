@@ -352,6 +352,165 @@ fn bounds(home: &Path, db: &str, rows: &[Value]) {
     assert_eq!(closed, sorted);
 }
 
+/// 500,000 h after the epoch.
+const WHOLE_HOUR: i64 = 1_800_000_000;
+
+/// A home whose config has the contexts `core` and `srs`, both on a port nothing listens on:
+/// what reads the store asks no server.
+fn two_contexts() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config/sessions/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[contexts.core]\nurl = \"http://127.0.0.1:9\"\n\n[contexts.srs]\nurl = \"http://127.0.0.1:9\"\nsource = \"srs\"\n",
+    )
+    .unwrap();
+    home
+}
+
+fn rfc3339(s: i64) -> String {
+    humantime::format_rfc3339(std::time::UNIX_EPOCH + Duration::from_secs(s as u64)).to_string()
+}
+
+/// `summary --since`: per target and collector, what the store saw in the window (sessions
+/// still open counted to its end), from the store alone.
+#[test]
+fn summary_since_answers_from_the_history_for_any_target() {
+    let home = two_contexts();
+    let db = home.path().join("h.sqlite3");
+    let t = WHOLE_HOUR;
+    store_with(
+        &db,
+        &[
+            // Half inside the window.
+            ("core", "a", t - 1800, Some(t + 1800), 10),
+            ("core", "b", t + 600, Some(t + 1200), 20),
+            // Still open: counted to the window's end.
+            ("core", "a", t + 3000, None, 40),
+            ("srs", "a", t + 100, Some(t + 200), 160),
+            // Before the window.
+            ("core", "a", t - 7200, Some(t - 3600), 320),
+        ],
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO finished (collector, session_id, reference, local, remote, created_at, \
+             closed_at, rx_bytes, tx_bytes, extra, target, source) \
+             VALUES ('hls', 'h1', 'live', 'l', '10.0.0.7:4000', ?1, ?2, 5, 6, '{}', 'core', 'core')",
+            rusqlite::params![t + 60, t + 120],
+        )
+        .unwrap();
+    let db = db.to_str().unwrap();
+    let (since, until) = (rfc3339(t), rfc3339(t + 3600));
+    let summary = |extra: &[&str]| -> Run {
+        let args = [
+            &["--context", "core,srs", "summary", "--db", db][..],
+            &["--since", &since, "--until", &until],
+            extra,
+        ]
+        .concat();
+        history(home.path(), &args)
+    };
+    let run = summary(&["-o", "json"]);
+    run.assert_success();
+    let got: Vec<Value> = run.json().as_array().unwrap().clone();
+    let row = |target: &str, collector: &str, finished: u64, remotes: u64, seconds: f64| {
+        (
+            target.to_owned(),
+            collector.to_owned(),
+            finished,
+            remotes,
+            seconds / 3600.0,
+        )
+    };
+    let shape: Vec<_> = got
+        .iter()
+        .map(|r| {
+            assert_eq!(r.as_object().unwrap().len(), 10, "{r}");
+            assert_eq!(
+                (r["from"].as_str(), r["to"].as_str()),
+                (Some(&since[..]), Some(&until[..]))
+            );
+            let n = |k: &str| r[k].as_u64().unwrap();
+            (
+                r["target"].as_str().unwrap().to_owned(),
+                r["collector"].as_str().unwrap().to_owned(),
+                n("finished"),
+                n("unique_remotes"),
+                r["viewer_hours"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            row("core", "hls", 1, 1, 60.0),
+            row("core", "rtmp", 2, 1, 3000.0),
+            row("srs", "rtmp", 1, 1, 100.0),
+        ]
+    );
+    let figures: Vec<(u64, u64, u64)> = got
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_u64().unwrap();
+            (n("peak"), n("rx_bytes"), n("tx_bytes"))
+        })
+        .collect();
+    assert_eq!(figures, [(1, 5, 6), (2, 30, 2), (1, 160, 1)]);
+
+    let hls = summary(&["--collectors", "hls", "-o", "tsv"]);
+    hls.assert_success();
+    assert_eq!(
+        hls.stdout,
+        format!(
+            "target\tcollector\tfrom\tto\tfinished\tunique_remotes\tviewer_hours\tpeak\trx_bytes\ttx_bytes\n\
+             core\thls\t{since}\t{until}\t1\t1\t{}\t1\t5\t6\n",
+            60.0 / 3600.0
+        )
+    );
+    let table = summary(&["-o", "table"]);
+    table.assert_success();
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        [
+            "TARGET",
+            "COLLECTOR",
+            "FINISHED",
+            "REMOTES",
+            "VIEWER-HOURS",
+            "PEAK",
+            "RX",
+            "TX"
+        ]
+    );
+    assert_eq!(
+        lines[2].split_whitespace().collect::<Vec<_>>(),
+        ["core", "rtmp", "2", "1", "0.83", "2", "30", "B", "2", "B"]
+    );
+
+    let prometheus = summary(&["-o", "prometheus"]);
+    assert_eq!(prometheus.code, 2, "{}", prometheus.stderr);
+    assert!(prometheus.stdout.is_empty());
+    assert!(
+        prometheus.stderr.contains("drop --since"),
+        "{}",
+        prometheus.stderr
+    );
+    let backwards = history(
+        home.path(),
+        &["summary", "--db", db, "--since", &until, "--until", &since],
+    );
+    assert_eq!(backwards.code, 2, "{}", backwards.stderr);
+    assert!(
+        backwards.stderr.contains("is not after --since"),
+        "{}",
+        backwards.stderr
+    );
+}
+
 /// A store of schema 2 holding these finished (`closed` set) and open sessions of `target`s,
 /// as `collect` writes it.
 fn store_with(db: &Path, rows: &[(&str, &str, i64, Option<i64>, u64)]) {
@@ -392,17 +551,9 @@ fn store_with(db: &Path, rows: &[(&str, &str, i64, Option<i64>, u64)]) {
 /// started and ended in it, and the bytes of those that ended; per reference with `--by`.
 #[test]
 fn every_interval_has_its_peak_starts_ends_and_bytes() {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join(".config/sessions/config.toml");
-    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(
-        &config,
-        "[contexts.core]\nurl = \"http://127.0.0.1:9\"\n\n[contexts.srs]\nurl = \"http://127.0.0.1:9\"\nsource = \"srs\"\n",
-    )
-    .unwrap();
+    let home = two_contexts();
     let db = home.path().join("h.sqlite3");
-    // A whole hour (500,000 h after the epoch).
-    let t: i64 = 1_800_000_000;
+    let t: i64 = WHOLE_HOUR;
     store_with(
         &db,
         &[
@@ -415,9 +566,7 @@ fn every_interval_has_its_peak_starts_ends_and_bytes() {
             ("core", "a", t - 7200, Some(t - 3600), 320),
         ],
     );
-    let at = |s: i64| {
-        humantime::format_rfc3339(std::time::UNIX_EPOCH + Duration::from_secs(s as u64)).to_string()
-    };
+    let at = rfc3339;
     let (since, until) = (at(t), at(t + 7200));
     let db = db.to_str().unwrap();
     let every = |extra: &[&str]| -> Value {

@@ -162,7 +162,9 @@ mod tests {
     fn life(created: i64, closed: Option<i64>) -> Life {
         Life {
             target: "t".into(),
+            collector: "rtmp".into(),
             reference: "r".into(),
+            remote: "10.0.0.1:1935".into(),
             created_at: created,
             closed_at: closed,
             rx_bytes: 10,

@@ -1,15 +1,17 @@
 //! `sessions history`: the finished sessions `collect` recorded for the selected targets,
 //! newest first, within `--since`/`--until`, filtered, sorted and cut as `active`; with
-//! `--every`, sessions over time.
+//! `--every`, sessions over time. `summary --since` reads its window here too.
 
 mod every;
+mod window;
 
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use crate::cli::{EveryBy, HistoryArgs};
+use crate::cli::{EveryBy, HistoryArgs, SummaryArgs, When};
 use crate::config::{self, Settings};
-use crate::error::Result;
-use crate::model::{Ended, Session};
+use crate::error::{Error, Result};
+use crate::model::{Ended, Session, Timestamp};
 use crate::output;
 use crate::query::SessionQuery;
 use crate::render;
@@ -18,14 +20,11 @@ use crate::source::local::history::{Finished, Life, Span, Store};
 use crate::source::local::unix_seconds;
 
 use super::plan::{store_name, store_timeout};
-use super::{nothing_to_show, refuse_prometheus};
+use super::{Series, check_prometheus, nothing_to_show, refuse_prometheus};
 
 pub(super) async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
     refuse_prometheus(settings.output.format)?;
-    let db = match &args.db {
-        Some(db) => db.clone(),
-        None => default_db(&config::process_env_var)?,
-    };
+    let db = store_path(args.db.as_ref())?;
     let names: Vec<String> = settings.targets.iter().map(store_name).collect();
     let now = SystemTime::now();
     let span = Span {
@@ -38,6 +37,58 @@ pub(super) async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
     match args.every {
         Some(every) => over_time(settings, &args, (store.as_ref(), &span), every, none),
         None => listing(settings, &args, (store.as_ref(), &span), none),
+    }
+}
+
+/// `summary --since`: per target and collector, what the store saw in the window, whatever the
+/// source; no server is asked.
+pub(super) fn summary_since(settings: &Settings, args: &SummaryArgs, since: When) -> Result<()> {
+    check_prometheus(settings.output.format, Series::Window)?;
+    let db = store_path(args.db.as_ref())?;
+    let names: Vec<String> = settings.targets.iter().map(store_name).collect();
+    let now = SystemTime::now();
+    let from = since.unix(now);
+    let to = args
+        .until
+        .map_or_else(|| unix_seconds(now), |w| w.unix(now));
+    if to <= from {
+        return Err(Error::Usage(format!(
+            "--until ({}) is not after --since ({}): nothing lies between",
+            Timestamp(to),
+            Timestamp(from)
+        )));
+    }
+    let span = Span {
+        targets: &names,
+        since: Some(from),
+        until: Some(to),
+    };
+    let wanted = &args.collectors.collectors;
+    let mut lives: Vec<Life> = Vec::new();
+    if let Some(store) = Store::open_read(&db, store_timeout(settings))? {
+        store.lives(&span, &mut |life| {
+            if wanted.is_empty() || wanted.iter().any(|c| c.as_str() == life.collector) {
+                lives.push(life);
+            }
+        })?;
+    }
+    let (labels, rows): (Vec<String>, Vec<_>) =
+        window::windows(lives, (from, to)).into_iter().unzip();
+    let out = &settings.output;
+    let none = || format!("no sessions recorded in that window in {}", db.display());
+    if !nothing_to_show(settings, rows.is_empty(), none) {
+        output::emit(out.file.as_deref(), |w| {
+            render::windows(w, &rows, Some(&labels), out)
+        })?;
+    }
+    Ok(())
+}
+
+/// `--db`, else where `collect` writes by default.
+fn store_path(db: Option<&PathBuf>) -> Result<PathBuf> {
+    match db {
+        Some(db) => Ok(db.clone()),
+        None => default_db(&config::process_env_var),
     }
 }
 

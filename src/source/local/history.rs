@@ -167,11 +167,14 @@ pub(crate) struct Span<'a> {
     pub until: Option<i64>,
 }
 
-/// A session's lifetime, for `history --every`: an open one has no `closed_at`.
+/// A session's lifetime, for `history --every` and `summary --since`: an open one has no
+/// `closed_at`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Life {
     pub target: String,
+    pub collector: String,
     pub reference: String,
+    pub remote: String,
     pub created_at: i64,
     pub closed_at: Option<i64>,
     pub rx_bytes: u64,
@@ -595,14 +598,15 @@ impl Store {
     /// `until` bound the lifetimes, not the closing), the still open ones included.
     pub(crate) fn lives(&self, span: &Span<'_>, row: &mut dyn FnMut(Life)) -> Result<()> {
         let open = if self.version >= 2 {
-            "UNION ALL SELECT target, reference, created_at, NULL, coalesce(rx_bytes, 0), \
-             coalesce(tx_bytes, 0) FROM open WHERE target IN (SELECT value FROM json_each(?1)) \
+            "UNION ALL SELECT target, collector, reference, remote, created_at, NULL, \
+             coalesce(rx_bytes, 0), coalesce(tx_bytes, 0) FROM open WHERE target IN (SELECT value FROM json_each(?1)) \
              AND (?3 IS NULL OR created_at < ?3)"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT target, reference, created_at, closed_at, rx_bytes, tx_bytes FROM {} \
+            "SELECT target, collector, reference, remote, created_at, closed_at, rx_bytes, \
+             tx_bytes FROM {} \
              WHERE target IN (SELECT value FROM json_each(?1)) \
              AND (?2 IS NULL OR closed_at >= ?2) AND (?3 IS NULL OR created_at < ?3) {open}",
             self.finished_v2()
@@ -616,11 +620,13 @@ impl Store {
             let life = (|| -> rusqlite::Result<Life> {
                 Ok(Life {
                     target: r.get(0)?,
-                    reference: r.get(1)?,
-                    created_at: r.get(2)?,
-                    closed_at: r.get(3)?,
-                    rx_bytes: to_u64(r.get(4)?),
-                    tx_bytes: to_u64(r.get(5)?),
+                    collector: r.get(1)?,
+                    reference: r.get(2)?,
+                    remote: r.get(3)?,
+                    created_at: r.get(4)?,
+                    closed_at: r.get(5)?,
+                    rx_bytes: to_u64(r.get(6)?),
+                    tx_bytes: to_u64(r.get(7)?),
                 })
             })()
             .map_err(|e| self.error(&e))?;
