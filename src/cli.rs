@@ -217,7 +217,8 @@ pub enum Command {
     /// Names sessions by ID (as `active` shows them) or selects them with --filter. On a
     /// terminal the selection is shown and confirmed first unless --yes; without a terminal
     /// --yes is required. Prints one line per session (JSON with -o json). Exit 0 when all were
-    /// disconnected, 4 when the server refused one, 2 when the source cannot disconnect.
+    /// disconnected or the question was answered no, 4 when the server refused one, 2 when the
+    /// source cannot disconnect.
     #[command(after_long_help = EXAMPLES_KICK)]
     Kick(KickArgs),
     /// Print the shell completion script
@@ -273,7 +274,7 @@ const EXAMPLES_COMPLETIONS: &str = "Examples:
 pub struct CollectorArgs {
     /// Comma list of collectors (default: all): hls, hlsingress, http, https, rtmp, srt, ffmpeg,
     /// rtmps, rtsp, rtsps, webrtc. Each server answers for those it has
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    #[arg(long, value_delimiter = ',', value_name = "LIST", add = ArgValueCompleter::new(collector_names))]
     pub collectors: Vec<Collector>,
 }
 
@@ -282,8 +283,9 @@ pub struct ActiveArgs {
     #[command(flatten)]
     pub collectors: CollectorArgs,
 
-    /// Sort by this field (numbers largest first, text A to Z)
-    #[arg(long, value_enum, value_name = "FIELD")]
+    /// Sort by this field (numbers largest first, text A to Z); a column's header names its
+    /// field too (`tx` is TX, `created` CREATED)
+    #[arg(long, value_enum, ignore_case = true, value_name = "FIELD")]
     pub sort_by: Option<SortKey>,
 
     /// Reverse the order
@@ -308,8 +310,8 @@ pub struct ActiveArgs {
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2s", value_parser = parse_interval)]
     pub interval: Duration,
 
-    /// Stop a watch after N polls (for tests and scripts)
-    #[arg(long, value_name = "N", hide = true)]
+    /// Stop a watch after N polls (for scripts: --rounds 1 is one table or one set of events)
+    #[arg(long, value_name = "N")]
     pub rounds: Option<u64>,
 
     /// With -o prometheus: one series per session (labels collector, id, reference, local,
@@ -354,6 +356,9 @@ pub struct KickArgs {
     /// Do not ask: disconnect at once (required when not on a terminal)
     #[arg(short, long)]
     pub yes: bool,
+
+    #[command(flatten)]
+    pub local: LocalArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -520,8 +525,9 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "FIELD=VALUE")]
     pub filter: Vec<Filter>,
 
-    /// Sort by this field (numbers largest first, text A to Z); default: newest closed first
-    #[arg(long, value_enum, value_name = "FIELD")]
+    /// Sort by this field (numbers largest first, text A to Z; `tx` is TX); default: newest
+    /// closed first
+    #[arg(long, value_enum, ignore_case = true, value_name = "FIELD")]
     pub sort_by: Option<SortKey>,
 
     /// Reverse the order
@@ -733,13 +739,6 @@ fn parse_size(s: &str) -> Result<u64, String> {
 /// Completion of context names (`--context`, `config use` …): the contexts of the config file
 /// the command would read, found as it would find it.
 fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
-    let Some(prefix) = current.to_str() else {
-        return Vec::new();
-    };
-    // In `--context a,b` only the part after the last comma is being typed.
-    let (done, typing) = prefix
-        .rsplit_once(',')
-        .map_or(("", prefix), |(d, t)| (d, t));
     let explicit = std::env::var_os("SESSIONS_CONFIG").map(PathBuf::from);
     let var = |name: &str| std::env::var(name).ok();
     let Some((path, explicit)) = crate::config_file::locate(explicit.as_deref(), &var) else {
@@ -748,10 +747,27 @@ fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
     let Ok(loaded) = crate::config_file::load(path, explicit) else {
         return Vec::new();
     };
-    loaded
-        .file
-        .contexts
-        .keys()
+    in_list(current, loaded.file.contexts.keys().map(String::as_str))
+}
+
+/// Completion of `--collectors`, after a comma too (`rtmp,h` offers `rtmp,hls`, …).
+fn collector_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    in_list(current, Collector::ALL.iter().map(|c| c.as_str()))
+}
+
+/// The names that complete the item of a comma list being typed, each with the items before.
+fn in_list<'a>(
+    current: &std::ffi::OsStr,
+    names: impl Iterator<Item = &'a str>,
+) -> Vec<CompletionCandidate> {
+    let Some(prefix) = current.to_str() else {
+        return Vec::new();
+    };
+    // In `--context a,b` only the part after the last comma is being typed.
+    let (done, typing) = prefix
+        .rsplit_once(',')
+        .map_or(("", prefix), |(d, t)| (d, t));
+    names
         .filter(|name| name.starts_with(typing))
         .map(|name| match done {
             "" => CompletionCandidate::new(name),
@@ -783,6 +799,10 @@ pub fn command() -> clap::Command {
     // A subcommand that has a global option already keeps its own copy when globals propagate:
     // `config` (and through it list, show, …) gets hidden copies, `config set` visible ones.
     cmd.mut_subcommands(|sub| {
+        // `watch` and `top` take `active`'s options, but `--watch` means nothing to them.
+        if matches!(sub.get_name(), "watch" | "top") {
+            return sub.mut_arg("watch", |a| a.hide(true));
+        }
         if sub.get_name() != "config" {
             return sub;
         }

@@ -9,7 +9,9 @@ use ipnet::IpNet;
 
 use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Session};
 
-/// A field of a session that `--sort-by` can order by.
+/// A field of a session that `--sort-by` can order by. Each also answers to its table header
+/// (`tx` is the TX column, `created` CREATED) and its JSON key (`tx_bit_s`), so a name read off
+/// the screen or a script sorts what it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum SortKey {
@@ -18,11 +20,17 @@ pub enum SortKey {
     Reference,
     Local,
     Remote,
+    #[value(alias = "age_s")]
     Age,
+    #[value(alias = "created")]
     CreatedAt,
+    #[value(alias = "rx")]
     RxBytes,
+    #[value(alias = "tx")]
     TxBytes,
+    #[value(aliases = ["rx_bit_s", "rx-rate"])]
     RxRate,
+    #[value(aliases = ["tx_bit_s", "tx-rate"])]
     TxRate,
 }
 

@@ -3,6 +3,7 @@
 //! without one, `--yes` is required. One outcome line per session on stdout.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
 
 use crate::cli::KickArgs;
 use crate::config::Settings;
@@ -13,7 +14,7 @@ use crate::render::OutputFormat;
 use crate::source::{Answer, Ask, http};
 use crate::{diag, output, render};
 
-use super::plan::{Needs, Plan};
+use super::plan::{LocalNeeds, Needs, Plan};
 use super::refuse_prometheus;
 use super::targets::{self, Peer};
 
@@ -24,10 +25,16 @@ pub(super) async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
         ));
     }
     refuse_prometheus(settings.output.format)?;
-    // The local collector cannot disconnect anything: it says so when asked to.
+    // The local collector cannot disconnect anything: it says so when asked to, after listing
+    // the sessions as `active` does (the context's port map, `--port-map`), so the ids match.
     let needs = Needs {
         collectors: !args.collectors.collectors.is_empty(),
-        ..Needs::default()
+        by: false,
+        local: Some(LocalNeeds {
+            args: &args.local,
+            sample: Duration::ZERO,
+            history: None,
+        }),
     };
     let plan = Plan::new(settings, &needs);
     let mut peers = targets::open(&plan);
@@ -41,7 +48,9 @@ pub(super) async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
         });
     }
     if !args.yes && !confirmed(settings, &peers, &chosen, count)? {
-        return Err(Error::Usage("nothing was disconnected".into()));
+        // Declining is an answer, not a mistake: exit 0, as `rm -i` does.
+        diag::note(format_args!("nothing was disconnected"));
+        return Ok(());
     }
     kick(settings, &mut peers, chosen).await
 }

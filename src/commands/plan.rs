@@ -109,15 +109,15 @@ impl Needs<'_> {
     fn refuse(&self, kind: Kind) -> Result<()> {
         if self.collectors && !kind.has_collectors() {
             return Err(Error::Usage(format!(
-                "--collectors selects datarhei Core collectors; a {}'s sessions are all `{}`: leave it out",
-                kind.describe(),
+                "--collectors selects datarhei Core collectors; {}'s sessions are all `{}`: leave it out",
+                kind.with_article(),
                 kind.name()
             )));
         }
         if self.by && !kind.has_history() {
             return Err(Error::Usage(format!(
-                "--by breaks down the history of finished sessions, which a {} does not keep",
-                kind.describe()
+                "--by breaks down the history of finished sessions, which {} does not keep",
+                kind.with_article()
             )));
         }
         Ok(())

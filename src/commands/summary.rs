@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Collector, SummaryAnswer, SummaryReport};
 use crate::source::Ask;
-use crate::{output, query, render};
+use crate::{diag, output, query, render};
 
 use super::plan::{LocalNeeds, Needs, Plan};
 use super::targets;
@@ -62,7 +62,29 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
             render::summaries(w, &items, several.then_some(labels.as_slice()), out)
         })?;
     }
+    if args.by.is_some() && no_history(&items) {
+        diag::note(format_args!("{}", no_history_yet(settings)));
+    }
     gathered.finish()
+}
+
+/// Whether `--by` found nothing to break down: every answer's history is empty.
+fn no_history(items: &[SummaryReport]) -> bool {
+    let mut collectors = items.iter().filter_map(|item| match item {
+        SummaryReport::Collectors(s) => Some(s),
+        SummaryReport::Hmi(_) => None,
+    });
+    collectors.all(|s| s.breakdown.is_empty())
+        && items.iter().any(|i| !matches!(i, SummaryReport::Hmi(_)))
+}
+
+/// Why `--by` printed only a header: this machine's history is `collect`'s to write.
+fn no_history_yet(settings: &Settings) -> &'static str {
+    if settings.targets.iter().any(|t| t.is_local()) {
+        "no finished sessions recorded yet: run `sessions collect` first"
+    } else {
+        "no finished sessions recorded yet"
+    }
 }
 
 #[cfg(test)]

@@ -413,8 +413,9 @@ pub(super) const WINDOW: &[Column<Window>] = &[
 fn traffic(sessions: u64, mib: u64, bytes: Option<u64>) -> String {
     // Core truncates each key's traffic to whole MiB: sessions that moved less show 0 MiB,
     // which reads as "moved nothing".
-    if bytes.is_none() && mib == 0 && sessions > 0 {
-        return "<1 MiB".into();
+    if bytes.is_none() && mib == 0 {
+        // No session, nothing moved: `0 B`, as a source that counts bytes says it.
+        return if sessions > 0 { "<1 MiB" } else { "0 B" }.into();
     }
     bytes.map_or_else(|| format!("{mib} MiB"), units::bytes)
 }
@@ -844,7 +845,8 @@ mod tests {
     #[test]
     fn traffic_under_one_mib_is_not_shown_as_nothing() {
         assert_eq!(traffic(3, 0, None), "<1 MiB");
-        assert_eq!(traffic(0, 0, None), "0 MiB");
+        assert_eq!(traffic(0, 0, None), "0 B");
+        assert_eq!(traffic(0, 0, Some(0)), "0 B");
         assert_eq!(traffic(3, 20, None), "20 MiB");
         assert_eq!(traffic(3, 0, Some(512)), "512 B");
     }

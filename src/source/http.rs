@@ -161,20 +161,7 @@ impl Reply {
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
             return crate::mask::said(&said.unwrap_or_default());
         }
-        let text = String::from_utf8_lossy(&self.body);
-        let mut plain = String::with_capacity(text.len());
-        let mut in_tag = false;
-        for c in text.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' if in_tag => {
-                    in_tag = false;
-                    plain.push(' ');
-                }
-                c if !in_tag => plain.push(c),
-                _ => {}
-            }
-        }
+        let plain = page_text(&String::from_utf8_lossy(&self.body));
         // Masked before it is cut: a cut through a secret would show its start.
         let line = crate::mask::said(&plain);
         match line.char_indices().nth(WORDS_LIMIT) {
@@ -183,15 +170,47 @@ impl Reply {
         }
     }
 
-    /// `HTTP 404 Not Found: 404 page not found`.
+    /// `HTTP 404 Not Found: 404 page not found`; words that only repeat the status are left out.
     pub(crate) fn status_line(&self) -> String {
         let reason = self.status.canonical_reason().unwrap_or("");
         let line = format!("HTTP {} {reason}", self.status.as_u16());
         match self.words() {
-            w if w.is_empty() => line.trim_end().to_owned(),
+            w if w.is_empty() || line.ends_with(&format!(" {w}")) => line.trim_end().to_owned(),
             w => format!("{}: {w}", line.trim_end()),
         }
     }
+}
+
+/// A body's text without its HTML tags, each piece once: an error page's heading that repeats
+/// its title and the server's signature under it (nginx's `404 Not Found` twice, then
+/// `nginx/1.22.1`) are left out.
+fn page_text(text: &str) -> String {
+    let mut pieces: Vec<&str> = Vec::new();
+    for (k, part) in text.split('<').enumerate() {
+        // Each part after the first begins with a tag, up to its `>`.
+        let words = if k == 0 {
+            Some(part)
+        } else {
+            part.split_once('>').map(|(_, after)| after)
+        };
+        let words = words.map(str::trim).unwrap_or_default();
+        if !words.is_empty() && !pieces.contains(&words) && !signature(words) {
+            pieces.push(words);
+        }
+    }
+    pieces.join(" ")
+}
+
+/// `nginx/1.22.1`, `Apache/2.4.57 (Debian)`: a server's name and version, nothing it said.
+fn signature(words: &str) -> bool {
+    let name = words.split_whitespace().next().unwrap_or_default();
+    name.split_once('/').is_some_and(|(product, version)| {
+        product.starts_with(|c: char| c.is_ascii_alphabetic())
+            && product
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && version.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// One server's base URL, credentials and limits.
@@ -646,6 +665,17 @@ mod tests {
         assert_eq!(
             reply(500, "").status_line(),
             "HTTP 500 Internal Server Error"
+        );
+        let nginx = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+        assert_eq!(reply(404, nginx).words(), "404 Not Found");
+        assert_eq!(reply(404, nginx).status_line(), "HTTP 404 Not Found");
+        assert_eq!(
+            reply(502, nginx).status_line(),
+            "HTTP 502 Bad Gateway: 404 Not Found"
+        );
+        assert_eq!(
+            reply(500, "see <b>page 2/3</b> here").words(),
+            "see page 2/3 here"
         );
         let long = "x".repeat(500);
         assert_eq!(reply(500, &long).words().chars().count(), WORDS_LIMIT + 1);

@@ -302,6 +302,16 @@ impl Kind {
         Kind::ALL.iter().map(|k| k.name()).collect()
     }
 
+    /// `describe` after its indefinite article, as the name is said: "an SRS", "an Icecast",
+    /// "a MediaMTX".
+    pub fn with_article(self) -> String {
+        let article = match self {
+            Kind::Srs | Kind::Icecast | Kind::NginxRtmp => "an",
+            Kind::Local | Kind::Datarhei | Kind::Tchmi | Kind::Mediamtx => "a",
+        };
+        format!("{article} {}", self.describe())
+    }
+
     /// The kind a URL of this scheme means when `--source` is not given.
     pub fn for_scheme(scheme: &str) -> Option<Kind> {
         Kind::ALL

@@ -43,6 +43,21 @@ pub(crate) fn find<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static))
     chain(err).into_iter().find_map(|e| e.downcast_ref::<T>())
 }
 
+/// The name in `host:port` (a name is what DNS did not know, not its port); an IPv6 address
+/// in brackets or without a port stays whole.
+fn name_of(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((name, port))
+            if !name.contains(':')
+                && !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            name
+        }
+        _ => host,
+    }
+}
+
 /// A failure to set up the connection (before any request was sent): exit 3 with a hint.
 pub(crate) fn connect_failure(err: &(dyn StdError + 'static), host: &str) -> Error {
     if let Some(tls) = find::<rustls::Error>(err) {
@@ -51,7 +66,8 @@ pub(crate) fn connect_failure(err: &(dyn StdError + 'static), host: &str) -> Err
     let links = chain(err);
     if links.iter().any(|e| e.to_string().starts_with("dns error")) {
         return Error::Unreachable(format!(
-            "cannot resolve host '{host}': check the name in --url"
+            "cannot resolve host '{}': check the name in --url",
+            name_of(host)
         ));
     }
     if let Some(io) = find::<io::Error>(err) {
@@ -151,8 +167,11 @@ mod tests {
         let err = Dns(io::Error::other("failed to lookup address information"));
         assert_eq!(
             connect_failure(&err, "core.invalid:8080").to_string(),
-            "cannot resolve host 'core.invalid:8080': check the name in --url"
+            "cannot resolve host 'core.invalid': check the name in --url"
         );
+        assert_eq!(name_of("[::1]:80"), "[::1]:80");
+        assert_eq!(name_of("::1"), "::1");
+        assert_eq!(name_of("core"), "core");
     }
 
     #[test]

@@ -143,6 +143,21 @@ fn man_pages_are_ascii_and_say_exit_status_environment_files_and_examples() {
     }
 }
 
+/// `watch` and `top` take `active`'s options but not its `--watch`; `--rounds` is shown.
+#[test]
+fn watch_does_not_offer_watch_and_rounds_is_documented() {
+    let pages = docs::man_pages().unwrap();
+    let page = |name: &str| {
+        let (_, roff) = pages.iter().find(|(n, _)| n == name).unwrap();
+        String::from_utf8(roff.clone()).unwrap()
+    };
+    for name in ["sessions-watch.1", "sessions-top.1"] {
+        assert!(!page(name).contains("\\-\\-watch"), "{name}");
+        assert!(page(name).contains("\\-\\-rounds"), "{name}");
+    }
+    assert!(page("sessions-active.1").contains("\\-\\-watch"));
+}
+
 #[test]
 fn the_long_version_names_commit_target_and_tls() {
     let out = Sessions::new().args(&["--version"]).command().output();
@@ -192,6 +207,15 @@ fn completion_offers_the_config_files_context_names() {
     assert_eq!(complete("2", &["--context", "st"]), "stage\nstudio");
     assert_eq!(complete("2", &["--context", "studio,h"]), "studio,hmi");
     assert_eq!(complete("3", &["config", "use", "h"]), "hmi");
+    // After a comma, the next item of the list.
+    assert_eq!(
+        complete("3", &["active", "--collectors", "rtmp,h"]),
+        "rtmp,hls\nrtmp,hlsingress\nrtmp,http\nrtmp,https"
+    );
+    assert_eq!(
+        complete("3", &["active", "--collectors", "rtmps,rtsp"]),
+        "rtmps,rtsp\nrtmps,rtsps"
+    );
     assert_eq!(complete("1", &["ac"]), "active");
 }
 

@@ -6,6 +6,7 @@
 mod collect_daemon;
 mod contexts;
 mod contract;
+mod cuts;
 mod datarhei;
 mod docs;
 mod faults;

@@ -254,8 +254,8 @@ fn limits_read_as_configured_and_rates_add_up_the_listed_sessions() {
             "1.7 kbit/s",
             "100 Mbit/s",
             "0",
-            "0 MiB",
-            "0 MiB"
+            "0 B",
+            "0 B"
         ]
     );
     let json = sessions(&["--url", &url, "summary", "--json"], &[], None).json();

@@ -14,9 +14,11 @@ fn typos_get_a_suggestion_and_the_help_page_to_read() {
     sessions(&["--colr", "never", "active"], &[], None)
         .assert_failure(2, "did you mean '--color'?");
     // A hidden option is never the suggestion.
-    let run = sessions(&["active", "--roundz", "1"], &[], None);
-    run.assert_failure(2, "'--roundz'");
-    assert!(!run.stderr.contains("--rounds"), "{}", run.stderr);
+    let run = sessions(&["active", "--proc-rot", "/x"], &[], None);
+    run.assert_failure(2, "'--proc-rot'");
+    assert!(!run.stderr.contains("--proc-root"), "{}", run.stderr);
+    // `--rounds` is shown, so it is suggested.
+    sessions(&["active", "--roundz", "1"], &[], None).assert_failure(2, "did you mean '--rounds'?");
     sessions(&["config", "set"], &[], None)
         .assert_failure(2, "not provided: <NAME> (see 'sessions config set --help')");
 }
@@ -46,7 +48,7 @@ fn misleading_inputs_are_named_for_what_they_are() {
         ),
         (
             &["--port-map", "rtmp=1", "active"],
-            "--port-map is an option of `active`, `summary`, `watch`, `top`, `collect`: put it after the subcommand",
+            "--port-map is an option of `active`, `summary`, `watch`, `top`, `collect`, `kick`: put it after the subcommand",
         ),
         (
             &["summary", "--by", "remote", "--top", "0"],

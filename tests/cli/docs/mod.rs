@@ -245,3 +245,38 @@ fn the_docs_stay_within_their_caps() {
     }
     assert!(too_big.is_empty(), "{}", too_big.join("\n"));
 }
+
+/// The Rust version the docs ask for is Cargo.toml's `rust-version`, and the server is "an SRS"
+/// wherever the docs, help and messages name it.
+#[test]
+fn the_docs_name_the_rust_version_cargo_needs_and_say_an_srs() {
+    let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let needed = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .unwrap()
+        .trim_matches('"');
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    // "Rust 1.95 or newer", "a Rust toolchain (1.95 or newer)".
+    let said: Vec<&str> = readme
+        .match_indices(" or newer")
+        .filter_map(|(at, _)| readme[..at].split([' ', '(']).next_back())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said.iter().all(|v| *v == needed), "{said:?} vs {needed}");
+    let mut texts = doc_files();
+    for dir in ["src", "man"] {
+        let mut stack = vec![repo().join(dir)];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                texts.push((path.display().to_string(), text));
+            }
+        }
+    }
+    for (name, text) in texts {
+        assert!(!text.contains("a SRS"), "{name} says \"a SRS\"");
+    }
+}

@@ -227,7 +227,7 @@ fn a_missing_control_module_and_auth_basic_refusals() {
     );
     // The control location is the one to check, not --url.
     let refused = format!(
-        "{} answered the kick with HTTP 500 Internal Server Error: 500 Internal Server Error, not a count: is `rtmp_control all` at /control?",
+        "{} answered the kick with HTTP 500 Internal Server Error, not a count: is `rtmp_control all` at /control?",
         host(&server)
     );
     assert_eq!(run.code, 4, "{}", run.stderr);

@@ -4,7 +4,7 @@
 //! master as it comes (a full pty buffer would stall the binary).
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
 use std::process::{Child, Stdio};
 use std::thread::JoinHandle;
@@ -42,6 +42,21 @@ impl Seen {
 /// Starts `sessions args` with stdout on a `columns`×`lines` terminal (0×0: one that does not
 /// know its size).
 pub(crate) fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u16) -> OnTerminal {
+    open(args, env, (columns, lines), None)
+}
+
+/// Runs `sessions args` with stdin, stdout and stderr on an 80×24 terminal, as a person at a
+/// prompt has them, `typed` waiting as its input; the terminal's bytes hold stderr and the echo.
+pub(crate) fn answered(args: &[&str], env: &[(&str, &str)], typed: &str) -> Seen {
+    open(args, env, (80, 24), Some(typed)).finish()
+}
+
+fn open(
+    args: &[&str],
+    env: &[(&str, &str)],
+    (columns, lines): (u16, u16),
+    typed: Option<&str>,
+) -> OnTerminal {
     let master = rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
     rustix::pty::grantpt(&master).expect("grantpt");
     rustix::pty::unlockpt(&master).expect("unlockpt");
@@ -60,6 +75,10 @@ pub(crate) fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u1
     };
     rustix::termios::tcsetwinsize(&slave, size).expect("set the window size");
     let mut master = File::from(master);
+    if let Some(typed) = typed {
+        // The line discipline keeps it until the binary reads its terminal.
+        master.write_all(typed.as_bytes()).expect("type");
+    }
     let screen = std::thread::spawn(move || {
         let mut got = Vec::new();
         let mut chunk = [0u8; 64 * 1024];
@@ -73,6 +92,10 @@ pub(crate) fn start(args: &[&str], env: &[(&str, &str)], columns: u16, lines: u1
         got
     });
     let mut cmd = super::Sessions::new().args(args).envs(env).command();
+    if typed.is_some() {
+        cmd.stdin(Stdio::from(slave.try_clone().expect("dup the terminal")));
+        cmd.stderr(Stdio::from(slave.try_clone().expect("dup the terminal")));
+    }
     cmd.stdout(Stdio::from(slave));
     let child = cmd.spawn().expect("spawn sessions");
     // Our copy of the terminal's end goes with `cmd`: the reader then ends with the child.
