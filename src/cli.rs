@@ -296,9 +296,11 @@ pub struct ActiveArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
 
-    /// Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match).
-    /// FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *,
-    /// or for local/remote an IP address or CIDR (remote=10.0.0.0/8)
+    /// Keep sessions matching FIELD=VALUE, FIELD!=VALUE or FIELD>N (also >=, <, <=; repeatable,
+    /// all must match). Text: collector, id, reference, local, remote, target, extra, extra.KEY;
+    /// VALUE is exact, a glob with *, or for local/remote an IP address or CIDR
+    /// (remote=10.0.0.0/8). Numbers: rx_rate, tx_rate, rx_bytes, tx_bytes with k, M, G
+    /// (tx_rate>5M), age as a duration (age>1h)
     #[arg(long, value_name = "FIELD=VALUE")]
     pub filter: Vec<Filter>,
 

@@ -1,5 +1,6 @@
 //! What `active` keeps and in which order: `--filter`, `--sort-by`, `--reverse`, `--limit`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -15,6 +16,8 @@ use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Se
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum SortKey {
+    /// The context a row came from: a fleet's rows are grouped by it anyway.
+    Target,
     Collector,
     Id,
     Reference,
@@ -34,15 +37,16 @@ pub enum SortKey {
     TxRate,
 }
 
-/// One `--filter FIELD=VALUE` / `FIELD!=VALUE` condition.
+/// One `--filter` condition: `FIELD=VALUE`, `FIELD!=VALUE`, or on a number `FIELD>N` (also
+/// `>=`, `<`, `<=`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     field: Field,
-    pattern: Pattern,
+    test: Test,
     negate: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Field {
     Collector,
     Id,
@@ -50,6 +54,53 @@ enum Field {
     Local,
     Remote,
     Extra,
+    /// `extra.KEY`: one key of an `extra` object.
+    ExtraKey(String),
+    /// The context a row came from (`--context a,b`, `--all-contexts`).
+    Target,
+    Age,
+    RxRate,
+    TxRate,
+    RxBytes,
+    TxBytes,
+}
+
+/// The fields `--filter` knows, for errors and help.
+const FIELDS: &str = "collector, id, reference, local, remote, extra, extra.KEY, target, age, rx_rate, tx_rate, rx_bytes, tx_bytes";
+
+impl Field {
+    fn named(name: &str) -> Option<Field> {
+        Some(match name {
+            "collector" => Field::Collector,
+            "id" => Field::Id,
+            "reference" => Field::Reference,
+            "local" => Field::Local,
+            "remote" => Field::Remote,
+            "extra" => Field::Extra,
+            "target" => Field::Target,
+            "age" | "age_s" => Field::Age,
+            "rx_rate" | "rx_bit_s" => Field::RxRate,
+            "tx_rate" | "tx_bit_s" => Field::TxRate,
+            "rx_bytes" | "rx" => Field::RxBytes,
+            "tx_bytes" | "tx" => Field::TxBytes,
+            other => Field::ExtraKey(other.strip_prefix("extra.")?.to_owned()),
+        })
+    }
+
+    /// Whether the field is a number (compared as one, `5M`, `1h`), not text.
+    fn numeric(&self) -> bool {
+        matches!(
+            self,
+            Field::Age | Field::RxRate | Field::TxRate | Field::RxBytes | Field::TxBytes
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Test {
+    Text(Pattern),
+    /// The field's number against this one.
+    Compare(Ordering, bool, f64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,57 +110,97 @@ enum Pattern {
     Net(IpNet),
 }
 
+/// The comparisons, longest first so `>=` is not read as `>`.
+const OPERATORS: [(&str, Ordering, bool, bool); 6] = [
+    ("!=", Ordering::Equal, false, true),
+    (">=", Ordering::Greater, true, false),
+    ("<=", Ordering::Less, true, false),
+    ("=", Ordering::Equal, false, false),
+    (">", Ordering::Greater, false, false),
+    ("<", Ordering::Less, false, false),
+];
+
 impl FromStr for Filter {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (name, value, negate) = match s.split_once("!=") {
-            Some((n, v)) => (n, v, true),
-            None => match s.split_once('=') {
-                Some((n, v)) => (n, v, false),
-                None => {
-                    return Err(format!(
-                        "'{}' is not FIELD=VALUE or FIELD!=VALUE",
-                        crate::text::escape(s)
-                    ));
-                }
-            },
+        // The field's name ends at the first operator character: values may hold any.
+        let at = s.find(['!', '=', '<', '>']);
+        let operator = at.and_then(|at| {
+            OPERATORS
+                .iter()
+                .find(|(op, ..)| s[at..].starts_with(op))
+                .map(|o| (at, o))
+        });
+        let Some((at, &(op, order, or_equal, negate))) = operator else {
+            return Err(format!(
+                "'{}' is not FIELD=VALUE, FIELD!=VALUE or FIELD>NUMBER",
+                crate::text::escape(s)
+            ));
         };
-        let field = match name.trim() {
-            "collector" => Field::Collector,
-            "id" => Field::Id,
-            "reference" => Field::Reference,
-            "local" => Field::Local,
-            "remote" => Field::Remote,
-            "extra" => Field::Extra,
-            other => {
-                return Err(format!(
-                    "unknown filter field '{}' (valid: collector, id, reference, local, remote, extra)",
-                    crate::text::escape(other)
-                ));
-            }
-        };
-        let pattern = if matches!(field, Field::Local | Field::Remote) {
-            if let Some((ip, _)) = value.split_once('/')
-                && ip.parse::<std::net::IpAddr>().is_ok()
-                && parse_net(value).is_none()
-            {
-                // An address with a slash is meant as a network: a bad prefix must not quietly
-                // become a text match that matches nothing.
-                return Err(format!(
-                    "'{}' is not a network like 10.0.0.0/8 or fd00::/8 (prefix too long?)",
-                    crate::text::escape(value)
-                ));
-            }
-            parse_net(value).map_or_else(|| text_pattern(value), Pattern::Net)
+        let (name, value) = (s[..at].trim(), &s[at + op.len()..]);
+        let field = Field::named(name).ok_or_else(|| {
+            format!(
+                "unknown filter field '{}' (valid: {FIELDS})",
+                crate::text::escape(name)
+            )
+        })?;
+        let text = order == Ordering::Equal && !or_equal;
+        let test = if field.numeric() || !text {
+            Test::Compare(order, or_equal, number(&field, value)?)
         } else {
-            text_pattern(value)
+            Test::Text(pattern(&field, value)?)
         };
         Ok(Filter {
             field,
-            pattern,
+            test,
             negate,
         })
+    }
+}
+
+/// A text filter's value: exact, a glob with `*`, or for local/remote an address or network.
+fn pattern(field: &Field, value: &str) -> Result<Pattern, String> {
+    if !matches!(field, Field::Local | Field::Remote) {
+        return Ok(text_pattern(value));
+    }
+    if let Some((ip, _)) = value.split_once('/')
+        && ip.parse::<std::net::IpAddr>().is_ok()
+        && parse_net(value).is_none()
+    {
+        // An address with a slash is meant as a network: a bad prefix must not quietly
+        // become a text match that matches nothing.
+        return Err(format!(
+            "'{}' is not a network like 10.0.0.0/8 or fd00::/8 (prefix too long?)",
+            crate::text::escape(value)
+        ));
+    }
+    Ok(parse_net(value).map_or_else(|| text_pattern(value), Pattern::Net))
+}
+
+/// A number to compare with: `age` takes a duration (`1h`, `90s`, or seconds), the others a
+/// number with an SI suffix (`5M` is 5,000,000: 5 Mbit/s of a rate, 5 MB of bytes).
+fn number(field: &Field, value: &str) -> Result<f64, String> {
+    let value = value.trim();
+    let bad = |what: &str| format!("'{}' is not {what}", crate::text::escape(value));
+    if *field == Field::Age {
+        if let Ok(secs) = value.parse::<f64>() {
+            return Ok(secs);
+        }
+        return humantime::parse_duration(value)
+            .map(|d| d.as_secs_f64())
+            .map_err(|_| bad("a duration like 90s, 30m or 1h"));
+    }
+    let (digits, scale) = match value.char_indices().next_back() {
+        Some((at, 'k' | 'K')) => (&value[..at], 1e3),
+        Some((at, 'M')) => (&value[..at], 1e6),
+        Some((at, 'G')) => (&value[..at], 1e9),
+        Some((at, 'T')) => (&value[..at], 1e12),
+        _ => (value, 1.0),
+    };
+    match digits.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n * scale),
+        _ => Err(bad("a number like 500, 1.5k, 5M or 2G")),
     }
 }
 
@@ -140,30 +231,69 @@ fn address_of(endpoint: &str) -> Option<IpAddr> {
         .map(|s| s.ip())
 }
 
+/// `extra` (or one of its keys) as text: a string as is, null as nothing, the rest as JSON.
+fn json_text(v: Option<&serde_json::Value>) -> Cow<'_, str> {
+    match v {
+        Some(serde_json::Value::String(v)) => Cow::Borrowed(v),
+        None | Some(serde_json::Value::Null) => Cow::Borrowed(""),
+        Some(other) => Cow::Owned(other.to_string()),
+    }
+}
+
 impl Filter {
+    /// Whether a session passes (`target=` matches nothing without a target).
     pub fn matches(&self, s: &Session) -> bool {
-        let extra;
-        let text: &str = match self.field {
+        self.matches_in(s, None)
+    }
+
+    /// Whether a session of one target (a fleet's row names its target) passes.
+    pub fn matches_in(&self, s: &Session, target: Option<&str>) -> bool {
+        let hit = match &self.test {
+            Test::Text(pattern) => {
+                let text = self.text(s, target);
+                match pattern {
+                    Pattern::Exact(v) => text == v.as_str(),
+                    Pattern::Glob(g) => glob_match(g, &text),
+                    Pattern::Net(net) => address_of(&text).is_some_and(|ip| net.contains(&ip)),
+                }
+            }
+            Test::Compare(order, or_equal, n) => self.number(s).is_some_and(|x| {
+                let got = x.total_cmp(n);
+                got == *order || (*or_equal && got == Ordering::Equal)
+            }),
+        };
+        hit != self.negate
+    }
+
+    fn text<'s>(&self, s: &'s Session, target: Option<&'s str>) -> Cow<'s, str> {
+        Cow::Borrowed(match &self.field {
             Field::Collector => s.collector.as_str(),
             Field::Id => &s.id,
             Field::Reference => &s.reference,
             Field::Local => &s.local,
             Field::Remote => &s.remote,
-            Field::Extra => {
-                extra = match &s.extra {
-                    serde_json::Value::String(v) => v.clone(),
-                    serde_json::Value::Null => String::new(),
-                    other => other.to_string(),
-                };
-                &extra
-            }
-        };
-        let hit = match &self.pattern {
-            Pattern::Exact(v) => text == v,
-            Pattern::Glob(g) => glob_match(g, text),
-            Pattern::Net(net) => address_of(text).is_some_and(|ip| net.contains(&ip)),
-        };
-        hit != self.negate
+            Field::Target => target.unwrap_or_default(),
+            Field::Extra => return json_text(Some(&s.extra)),
+            Field::ExtraKey(key) => return json_text(s.extra.get(key)),
+            Field::Age | Field::RxRate | Field::TxRate | Field::RxBytes | Field::TxBytes => "",
+        })
+    }
+
+    /// The field as a number; `None` where the server does not say it.
+    fn number(&self, s: &Session) -> Option<f64> {
+        match &self.field {
+            Field::Age => s.age_s.map(|n| n as f64),
+            Field::RxRate => s.rx_bit_s,
+            Field::TxRate => s.tx_bit_s,
+            Field::RxBytes => s.rx_bytes.map(|n| n as f64),
+            Field::TxBytes => s.tx_bytes.map(|n| n as f64),
+            Field::ExtraKey(key) => match s.extra.get(key)? {
+                serde_json::Value::Number(n) => n.as_f64(),
+                serde_json::Value::String(t) => number(&self.field, t).ok(),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 
@@ -203,17 +333,36 @@ impl SessionQuery {
         self.apply_by(sessions, |s| s)
     }
 
-    /// The same over rows that carry a session, e.g. with the target it came from.
-    pub fn apply_by<T>(&self, mut sessions: Vec<T>, session: impl Fn(&T) -> &Session) -> Vec<T> {
-        sessions.retain(|s| self.filters.iter().all(|f| f.matches(session(s))));
+    /// The same over rows that carry a session.
+    pub fn apply_by<T>(&self, sessions: Vec<T>, session: impl Fn(&T) -> &Session) -> Vec<T> {
+        self.apply_in(sessions, session, |_| None)
+    }
+
+    /// The same over a fleet's rows, each with the target it came from: `target=` filters
+    /// them, and they are grouped by target (as `kubectl get -A` groups by namespace) unless
+    /// `--sort-by` orders them otherwise.
+    pub fn apply_in<T>(
+        &self,
+        mut sessions: Vec<T>,
+        session: impl Fn(&T) -> &Session,
+        target: impl Fn(&T) -> Option<&str>,
+    ) -> Vec<T> {
+        sessions.retain(|s| {
+            let (row, at) = (session(s), target(s));
+            self.filters.iter().all(|f| f.matches_in(row, at))
+        });
         // In place: a stable sort's scratch buffer would be the largest allocation of a
         // 100,000-session run. The tie-break makes the order total, so stability is not needed.
         let (key, reverse) = (self.sort_by, self.reverse);
         sessions.sort_unstable_by(|a, b| {
+            let targets = || target(a).cmp(&target(b));
             let (a, b) = (session(a), session(b));
-            let order = key
-                .map_or(Ordering::Equal, |k| compare(k, a, b))
-                .then_with(|| default_order(a, b));
+            let order = match key {
+                Some(SortKey::Target) | None => Ordering::Equal,
+                Some(k) => compare(k, a, b),
+            }
+            .then_with(targets)
+            .then_with(|| default_order(a, b));
             let order = if reverse { order.reverse() } else { order };
             key.map_or(Ordering::Equal, |k| unknown(k, a).cmp(&unknown(k, b)))
                 .then(order)
@@ -290,7 +439,8 @@ fn unknown(key: SortKey, s: &Session) -> bool {
         SortKey::RxRate => s.rx_bit_s.is_none(),
         SortKey::TxRate => s.tx_bit_s.is_none(),
         SortKey::Age | SortKey::CreatedAt => s.created_at.is_none(),
-        SortKey::Collector
+        SortKey::Target
+        | SortKey::Collector
         | SortKey::Id
         | SortKey::Reference
         | SortKey::Local
@@ -300,6 +450,8 @@ fn unknown(key: SortKey, s: &Session) -> bool {
 
 fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
     match key {
+        // Targets are compared by `apply_in`, which knows them.
+        SortKey::Target => Ordering::Equal,
         SortKey::Collector => a.collector.cmp(&b.collector),
         SortKey::Id => id_order(&a.id, &b.id),
         SortKey::Reference => a.reference.cmp(&b.reference),
@@ -365,6 +517,7 @@ pub(crate) fn summarize(
 mod tests {
     use super::*;
     use crate::model::{Collector, Timestamp};
+    use serde_json::json;
 
     fn session(collector: Collector, id: &str, remote: &str, rx: u64) -> Session {
         Session {
@@ -565,9 +718,108 @@ mod tests {
     fn bad_filters_say_what_is_valid() {
         assert_eq!(
             "bogus=1".parse::<Filter>().unwrap_err(),
-            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, extra)"
+            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, extra, extra.KEY, target, age, rx_rate, tx_rate, rx_bytes, tx_bytes)"
         );
-        assert!("remote".parse::<Filter>().is_err());
+        assert_eq!(
+            "remote".parse::<Filter>().unwrap_err(),
+            "'remote' is not FIELD=VALUE, FIELD!=VALUE or FIELD>NUMBER"
+        );
+        assert_eq!(
+            "tx_rate>fast".parse::<Filter>().unwrap_err(),
+            "'fast' is not a number like 500, 1.5k, 5M or 2G"
+        );
+        assert_eq!(
+            "age>soon".parse::<Filter>().unwrap_err(),
+            "'soon' is not a duration like 90s, 30m or 1h"
+        );
+        // Text has no order.
+        assert!("remote>a".parse::<Filter>().is_err());
+    }
+
+    /// Rows with an `extra` object, rates in bit/s, bytes and ages.
+    fn rich() -> Vec<Session> {
+        let mut rows = sample();
+        let extras = [
+            json!({"role": "player", "userAgent": "VLC/3.0.20 LibVLC/3.0.20", "bitrate": 800}),
+            json!({"role": "publisher", "userAgent": "Lavf/60.3.100", "bitrate": "2.5M"}),
+            json!({"role": "player", "userAgent": "VLC/3.0.18"}),
+            json!(null),
+        ];
+        let rates = [6e6, 5e6, 120_000.0, 4_999_999.0];
+        let ages = [3600, 7200, 59, 3599];
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.extra = extras[i].clone();
+            row.tx_bit_s = Some(rates[i]);
+            row.age_s = Some(ages[i]);
+            row.tx_bytes = Some(rates[i] as u64 / 8);
+        }
+        rows
+    }
+
+    #[test]
+    fn extra_keys_are_fields_with_globs() {
+        let ids = |f: &[&str]| ids(&query(f).apply(rich())).join(",");
+        assert_eq!(ids(&["extra.role=player"]), "c,a");
+        assert_eq!(ids(&["extra.role!=player"]), "b,d");
+        assert_eq!(ids(&["extra.userAgent=VLC*"]), "c,a");
+        assert_eq!(ids(&["extra.userAgent=VLC/3.0.18"]), "c");
+        assert_eq!(ids(&["extra.missing=x"]), "");
+        assert_eq!(ids(&["extra.bitrate>1M"]), "b");
+        assert_eq!(ids(&["extra.bitrate<=800"]), "a");
+        // A value may hold `=`, `>` and `<`: the field ends at the first of them.
+        assert_eq!(ids(&["extra.role=a=b>c"]), "");
+    }
+
+    #[test]
+    fn numbers_compare_with_si_suffixes_and_durations() {
+        let ids = |f: &[&str]| ids(&query(f).apply(rich())).join(",");
+        assert_eq!(ids(&["tx_rate>5M"]), "a");
+        assert_eq!(ids(&["tx_rate>=5M"]), "b,a");
+        assert_eq!(ids(&["tx_rate<5M"]), "c,d");
+        assert_eq!(ids(&["tx_rate<=120k"]), "c");
+        assert_eq!(ids(&["tx_rate=5000000"]), "b");
+        assert_eq!(ids(&["tx_bit_s!=5M"]), "c,a,d");
+        assert_eq!(ids(&["tx_bytes>=625k"]), "b,a");
+        assert_eq!(ids(&["age>1h"]), "b");
+        assert_eq!(ids(&["age>=1h"]), "b,a");
+        assert_eq!(ids(&["age<1m"]), "c");
+        assert_eq!(ids(&["age>3599"]), "b,a");
+        assert_eq!(ids(&["age>=1h", "tx_rate>5M"]), "a");
+        // A value the server does not give matches no comparison.
+        let mut rows = rich();
+        rows[0].tx_bit_s = None;
+        assert_eq!(ids_of(query(&["tx_rate>0"]).apply(rows)), "b,c,d");
+    }
+
+    fn ids_of(rows: Vec<Session>) -> String {
+        ids(&rows).join(",")
+    }
+
+    #[test]
+    fn a_fleets_rows_group_by_target_and_filter_by_it() {
+        let rows: Vec<(String, Session)> = ["b", "a", "b", "a"]
+            .into_iter()
+            .map(String::from)
+            .zip(sample())
+            .collect();
+        let order = |q: &SessionQuery| {
+            let got = q.apply_in(rows.clone(), |(_, s)| s, |(t, _)| Some(t));
+            let got: Vec<String> = got.iter().map(|(t, s)| format!("{t}:{}", s.id)).collect();
+            got.join(",")
+        };
+        assert_eq!(order(&SessionQuery::default()), "a:b,a:d,b:c,b:a");
+        assert_eq!(order(&query(&["target=b"])), "b:c,b:a");
+        let by_rx = SessionQuery {
+            sort_by: Some(SortKey::RxBytes),
+            ..Default::default()
+        };
+        assert_eq!(order(&by_rx), "a:d,b:a,b:c,a:b");
+        let by_target = SessionQuery {
+            sort_by: Some(SortKey::Target),
+            reverse: true,
+            ..Default::default()
+        };
+        assert_eq!(order(&by_target), "b:a,b:c,a:d,a:b");
     }
 
     #[test]

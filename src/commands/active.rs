@@ -45,8 +45,10 @@ pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
         let (labels, sessions) = targets::labelled(answers, Answer::sessions);
         let active = sessions.len();
         let rows: Vec<(String, Session)> = labels.into_iter().zip(sessions).collect();
-        let (labels, sessions): (Vec<String>, Vec<Session>) =
-            query.apply_by(rows, |(_, s)| s).into_iter().unzip();
+        let (labels, sessions): (Vec<String>, Vec<Session>) = query
+            .apply_in(rows, |(_, s)| s, |(t, _)| Some(t))
+            .into_iter()
+            .unzip();
         if !nothing_to_show(settings, sessions.is_empty(), || {
             none(settings, &args, active)
         }) {

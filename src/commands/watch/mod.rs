@@ -178,7 +178,9 @@ impl Watch<'_> {
         let first = self.rounds == 0;
         self.rounds += 1;
         let (now, failed) = collect(&self.peers, replies, &self.before, first)?;
-        let now = self.query.apply_by(now, |s| &s.session);
+        let now = self
+            .query
+            .apply_in(now, |s| &s.session, |s| Some(&s.target));
         let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         let failed = self.note_outages(failed, &clock(&at));
         let changes = diff(&self.before, &now);
