@@ -10,7 +10,7 @@ use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::model::{Collector, GroupBy, PortMapping};
 use crate::query::{Filter, SessionQuery, SortKey};
-use crate::render::OutputFormat;
+use crate::render::{ColumnName, OutputFormat};
 use crate::source::Kind;
 
 /// `--version` (long form): the commit, the target and the TLS stack, for bug reports.
@@ -295,6 +295,11 @@ pub struct ActiveArgs {
     /// Show at most N sessions (after filtering and sorting)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+
+    /// Only these columns, in this order, in a table or TSV (JSON keeps every key): the JSON
+    /// keys (id, remote, tx_bit_s…), the names --sort-by takes (tx_rate, age) or extra.KEY
+    #[arg(long, value_delimiter = ',', value_name = "LIST", add = ArgValueCompleter::new(column_names))]
+    pub columns: Vec<ColumnName>,
 
     /// Keep sessions matching FIELD=VALUE, FIELD!=VALUE or FIELD>N (also >=, <, <=; repeatable,
     /// all must match). Text: collector, id, reference, local, remote, target, extra, extra.KEY;
@@ -755,6 +760,11 @@ fn context_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
 /// Completion of `--collectors`, after a comma too (`rtmp,h` offers `rtmp,hls`, …).
 fn collector_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
     in_list(current, Collector::ALL.iter().map(|c| c.as_str()))
+}
+
+/// Completion of `--columns`, after a comma too.
+fn column_names(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    in_list(current, crate::render::column_names())
 }
 
 /// The names that complete the item of a comma list being typed, each with the items before.

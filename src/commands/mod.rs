@@ -137,3 +137,9 @@ fn check_prometheus(format: OutputFormat, series: Series) -> Result<()> {
 fn refuse_prometheus(format: OutputFormat) -> Result<()> {
     check_prometheus(format, Series::None)
 }
+/// The settings with `active`'s `--columns` in the output options (`active`, `watch`).
+fn with_columns(settings: &Settings, args: &crate::cli::ActiveArgs) -> Settings {
+    let mut settings = settings.clone();
+    settings.output.columns.clone_from(&args.columns);
+    settings
+}

@@ -368,6 +368,7 @@ pub(crate) fn output_options(args: &GlobalArgs, env: &Env<'_>) -> OutputOptions 
             .then(|| crate::terminal::size(env.var).columns)
             .flatten(),
         file: args.output_file.clone(),
+        columns: Vec::new(),
     }
 }
 

@@ -342,6 +342,7 @@ fn options(format: OutputFormat) -> OutputOptions {
         terminal: false,
         width: None,
         file: None,
+        columns: Vec::new(),
     }
 }
 

@@ -15,6 +15,8 @@ pub(super) enum Shown {
     Table,
     Wide,
     Never,
+    /// Named in `--columns`: shown even when empty.
+    Chosen,
 }
 
 pub(super) struct Column<T> {
@@ -27,6 +29,98 @@ pub(super) struct Column<T> {
     /// is, borrowed, so a table of 100,000 rows copies no text (pinned by a test in table.rs).
     pub human: fn(&T) -> String,
     pub raw: fn(&T) -> Raw<'_>,
+}
+
+impl<T> Column<T> {
+    /// The cell of `row`; a column `extra.KEY` (`--columns`) holds that key of the `extra`
+    /// object its `raw` gives.
+    pub(super) fn raw_of<'r>(&self, row: &'r T) -> Raw<'r> {
+        let raw = (self.raw)(row);
+        match (self.name.strip_prefix("extra."), raw) {
+            (Some(key), Raw::Json(serde_json::Value::Object(map))) => {
+                map.get(key).map_or(Raw::Empty, extra)
+            }
+            (Some(_), _) => Raw::Empty,
+            (None, raw) => raw,
+        }
+    }
+}
+
+/// The columns `--columns` names (as `session_column` checked them): each its column of
+/// `SESSION`, or for `extra.KEY` that key of `extra`.
+pub(super) fn chosen(names: &[&'static str]) -> Vec<Column<Session>> {
+    names
+        .iter()
+        .map(|name| match SESSION.iter().find(|c| c.name == *name) {
+            Some(c) => Column {
+                shown: Shown::Chosen,
+                ..*c
+            },
+            None => Column {
+                title: name,
+                name,
+                shown: Shown::Chosen,
+                human: |s: &Session| extra_text(&s.extra),
+                raw: |s: &Session| extra(&s.extra),
+            },
+        })
+        .collect()
+}
+
+/// What `--columns` takes for a session's column: its JSON key, the name `--sort-by` takes for
+/// it, or `extra.KEY`; otherwise the error, with the name most like it.
+pub(super) fn session_column(name: &str) -> Result<&'static str, String> {
+    const ALIASES: [(&str, &str); 6] = [
+        ("age", "age_s"),
+        ("created", "created_at"),
+        ("rx_rate", "rx_bit_s"),
+        ("tx_rate", "tx_bit_s"),
+        ("rx", "rx_bytes"),
+        ("tx", "tx_bytes"),
+    ];
+    let lower = name.trim().to_ascii_lowercase();
+    if let Some(c) = SESSION.iter().find(|c| c.name == lower) {
+        return Ok(c.name);
+    }
+    if let Some((_, key)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
+        return Ok(key);
+    }
+    if let Some(key) = name.trim().strip_prefix("extra.").filter(|k| !k.is_empty()) {
+        // A handful of names per run, needed to its end: kept as the static names of columns.
+        return Ok(Box::leak(format!("extra.{key}").into_boxed_str()));
+    }
+    let known = SESSION
+        .iter()
+        .map(|c| c.name)
+        .chain(ALIASES.iter().map(|(alias, _)| *alias));
+    let nearest = known.min_by_key(|k| distance(k, &lower)).unwrap_or("id");
+    Err(format!(
+        "unknown column '{}': did you mean '{nearest}'? (valid: {}, extra.KEY)",
+        crate::text::escape(name),
+        SESSION
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two names.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// A machine-readable cell: text (escaped by the writer) or a value written as is, so a tsv row

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use columns::Column;
 use fit::Fit;
-pub(crate) use options::{OutputFormat, OutputOptions};
+pub(crate) use options::{ColumnName, OutputFormat, OutputOptions, column_names};
 use table::Table;
 pub(crate) use table::{Look, Mark};
 
@@ -68,10 +68,20 @@ pub(crate) fn sessions(
     targets: Targets<'_>,
     opts: &OutputOptions,
 ) -> io::Result<()> {
+    let chosen = session_columns(opts);
     match opts.format {
         OutputFormat::Prometheus => prometheus::sessions(out, items, targets),
-        _ => rows(out, (columns::SESSION, &fit::SESSION), items, targets, opts),
+        _ => rows(out, (&chosen, &fit::SESSION), items, targets, opts),
     }
+}
+
+/// A session's columns: `--columns`, else all of them.
+fn session_columns(opts: &OutputOptions) -> Vec<Column<Session>> {
+    if opts.columns.is_empty() {
+        return columns::SESSION.iter().map(|c| Column { ..*c }).collect();
+    }
+    let names: Vec<&'static str> = opts.columns.iter().map(|c| c.0).collect();
+    columns::chosen(&names)
 }
 
 /// Finished sessions (`history`), each with its target.
@@ -126,8 +136,9 @@ pub(crate) fn session_lines(
     opts: &OutputOptions,
     line: &mut dyn FnMut(&str, Look) -> io::Result<()>,
 ) -> io::Result<()> {
+    let chosen = session_columns(opts);
     let table = Table {
-        columns: columns::SESSION,
+        columns: &chosen,
         fit: &fit::SESSION,
         rows: items,
         targets,

@@ -16,6 +16,24 @@ pub enum OutputFormat {
     Prometheus,
 }
 
+/// One of `--columns`: a session's JSON key (or the name `--sort-by` takes, `tx_rate`), or
+/// `extra.KEY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnName(pub(super) &'static str);
+
+impl std::str::FromStr for ColumnName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        super::columns::session_column(s).map(ColumnName)
+    }
+}
+
+/// The names `--columns` completes.
+pub(crate) fn column_names() -> impl Iterator<Item = &'static str> {
+    super::columns::SESSION.iter().map(|c| c.name)
+}
+
 /// How output looks and where it goes.
 #[derive(Debug, Clone)]
 pub(crate) struct OutputOptions {
@@ -28,4 +46,6 @@ pub(crate) struct OutputOptions {
     /// fit it. `None` off a terminal: tables keep their natural width.
     pub width: Option<usize>,
     pub file: Option<PathBuf>,
+    /// `--columns` of `active` and `watch` (table and TSV); empty: the default columns.
+    pub columns: Vec<ColumnName>,
 }

@@ -159,6 +159,7 @@ impl<T> Table<'_, T> {
                 }
                 Shown::Wide => wide,
                 Shown::Never => false,
+                Shown::Chosen => true,
             };
             if shown {
                 cols.push(self.col(Part::Field(c), c.title));
@@ -197,7 +198,7 @@ impl<T> Table<'_, T> {
             let ids: Vec<&str> = self
                 .rows
                 .iter()
-                .filter_map(|row| match (column.raw)(row) {
+                .filter_map(|row| match column.raw_of(row) {
                     Raw::Text(text) => Some(text),
                     _ => None,
                 })
@@ -225,8 +226,11 @@ impl<T> Table<'_, T> {
     fn cell<'r>(&'r self, col: &Col<'_, T>, i: usize, row: &'r T) -> Cow<'r, str> {
         match &col.part {
             Part::Target => escape(self.targets.and_then(|t| t.get(i)).map_or("", |t| t)),
-            Part::Field(c) => match (c.raw)(row) {
+            Part::Field(c) => match c.raw_of(row) {
                 Raw::Text(text) => escape(shortened(text, col.prefix)),
+                Raw::Json(value) => Cow::Owned(escape_owned(value.to_string())),
+                // A key of `extra` that this row lacks (`--columns extra.KEY`).
+                Raw::Empty if c.name.starts_with("extra.") => Cow::Borrowed(""),
                 _ => Cow::Owned(escape_owned((c.human)(row))),
             },
         }
@@ -259,7 +263,7 @@ fn shortened(text: &str, prefix: Option<usize>) -> &str {
 
 /// Whether a row has anything in this column.
 fn filled<T>(c: &Column<T>, row: &T) -> bool {
-    match (c.raw)(row) {
+    match c.raw_of(row) {
         Raw::Empty => false,
         Raw::Text(t) => !t.is_empty(),
         Raw::Owned(t) => !t.is_empty(),
@@ -350,6 +354,7 @@ mod tests {
             terminal: width.is_some(),
             width,
             file: None,
+            columns: Vec::new(),
         }
     }
 

@@ -33,7 +33,7 @@ pub(super) fn write<T>(
             if i > 0 {
                 out.write_all(b"\t")?;
             }
-            match (col.raw)(row) {
+            match col.raw_of(row) {
                 Raw::Text(text) => write_escaped(out, text)?,
                 Raw::Owned(text) => write_escaped(out, &text)?,
                 Raw::Int(n) => out.write_all(itoa::Buffer::new().format(n).as_bytes())?,
@@ -158,6 +158,7 @@ mod tests {
             terminal: false,
             width: None,
             file: None,
+            columns: Vec::new(),
         };
         for labelled in [None, Some(&targets[..])] {
             for headers in [true, false] {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod collect_daemon;
+mod columns;
 mod contexts;
 mod contract;
 mod cuts;
