@@ -32,6 +32,8 @@ pub(crate) enum Mark {
     Plain,
     New,
     Gone,
+    /// A row of a target that did not answer this round: its last answer.
+    Stale,
 }
 
 impl Mark {
@@ -41,6 +43,7 @@ impl Mark {
             Mark::Plain => "  ",
             Mark::New => "+ ",
             Mark::Gone => "- ",
+            Mark::Stale => "~ ",
         }
     }
 }
@@ -59,7 +62,7 @@ impl Look {
             Look::Header => Some("\x1b[1m"),
             Look::Row(Mark::Plain) => None,
             Look::Row(Mark::New) => Some("\x1b[1;32m"),
-            Look::Row(Mark::Gone) => Some("\x1b[2m"),
+            Look::Row(Mark::Gone | Mark::Stale) => Some("\x1b[2m"),
         }
     }
 }

@@ -600,3 +600,95 @@ fn an_ndjson_watch_warns_once_per_outage_and_sends_no_events_for_it() {
         run.stderr
     );
 }
+
+/// A fleet at 80 columns: rows grouped by target, a down target's last answer marked `~` on
+/// each row, and one target's 22-character Core ids shortened so the others keep their columns.
+#[test]
+fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
+    // Core's ids: 22 random characters.
+    let ids = [
+        "SG4r6HJA2batQXQcdszVKY",
+        "47iFWXdTnuhB9KbE74Fcjc",
+        "Xq0pLm3NbV8cZr5TyU1wEa",
+    ];
+    let list: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut s = core_session("hls", 2 * i);
+            s["id"] = json!(id);
+            s
+        })
+        .collect();
+    let body = json!({ "hls": list }).to_string();
+    let studio = Server::start(move |_| Reply::json(200, body.clone()));
+    let edge = flaky_core(1..usize::MAX);
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/sessions");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[contexts.studio]\nurl = \"{}\"\n[contexts.edge]\nurl = \"{}\"\n",
+            studio.url(),
+            edge.url()
+        ),
+    )
+    .unwrap();
+    let args = [
+        "--all-contexts",
+        "--color",
+        "never",
+        "watch",
+        "--interval",
+        "100ms",
+        "--rounds",
+        "3",
+    ];
+    let seen = pty::run(&args, &[("HOME", home.path().to_str().unwrap())], 80, 24);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let (watching, _) = split_at_leave(&seen.bytes);
+    let mut terminal = emulator(24, 80, 0);
+    terminal.process(watching);
+    let rows: Vec<String> = terminal.screen().rows(0, 80).collect();
+    assert!(
+        rows[1].starts_with("warning: context 'edge': "),
+        "{rows:#?}"
+    );
+    // edge before studio whatever the config's order; ids at their unique 12 characters leave
+    // room for both rates.
+    assert_eq!(
+        rows[3..9],
+        [
+            "  TARGET  COLLECTOR  ID            REMOTE                  RX RATE       TX RATE",
+            "~ edge    rtmp       10.20.0.1:50  10.20.0.1:50001      1.5 kbit/s  103.7 kbit/s",
+            "~ edge    rtmp       10.20.0.3:50  10.20.0.3:50003         0 bit/s  311.0 kbit/s",
+            "  studio  hls        SG4r6HJA2bat  10.20.0.0:50000         0 bit/s       0 bit/s",
+            "  studio  hls        47iFWXdTnuhB  10.20.0.2:50002      3.1 kbit/s  207.4 kbit/s",
+            "  studio  hls        Xq0pLm3NbV8c  [2001:db8::4]:50004  1.5 kbit/s  414.7 kbit/s",
+        ],
+        "{rows:#?}"
+    );
+    // One target: `--filter target=NAME`; `--sort-by target --reverse` puts studio first.
+    let only = [
+        "--all-contexts",
+        "active",
+        "--filter",
+        "target=studio",
+        "-o",
+        "tsv",
+        "--no-headers",
+        "--columns",
+        "id",
+    ];
+    let run = crate::support::Sessions::new()
+        .env("HOME", home.path().to_str().unwrap())
+        .args(&only)
+        .run();
+    // edge is still down: a partial fleet.
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "studio\tSG4r6HJA2batQXQcdszVKY\nstudio\t47iFWXdTnuhB9KbE74Fcjc\nstudio\tXq0pLm3NbV8cZr5TyU1wEa\n"
+    );
+}

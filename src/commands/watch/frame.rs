@@ -61,10 +61,12 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    /// This round's sessions in their order, then the ones gone since the last round.
+    /// This round's sessions in their order, then the ones gone since the last round; in a
+    /// fleet, the rows of a target that is `down` are its last answer, marked stale (one
+    /// server's status line says so for all its rows).
     pub(super) fn new(
         now: &[Seen],
-        changes: &[(Change, &Seen)],
+        (changes, down): (&[(Change, &Seen)], &HashSet<String>),
         first: &FirstSeen,
         failed: Vec<String>,
         several: bool,
@@ -80,7 +82,9 @@ impl Frame {
             .map(|(_, s)| *s)
             .collect();
         let mark = |s: &Seen| {
-            if added.contains(&s.key()) {
+            if several && down.contains(&s.target) {
+                Mark::Stale
+            } else if added.contains(&s.key()) {
                 Mark::New
             } else {
                 Mark::Plain

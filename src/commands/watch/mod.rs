@@ -3,7 +3,7 @@
 
 mod frame;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::pin::pin;
 use std::time::SystemTime;
@@ -182,6 +182,7 @@ impl Watch<'_> {
         let now = self
             .query
             .apply_in(now, |s| &s.session, |s| Some(&s.target));
+        let down: HashSet<String> = failed.iter().map(|(label, _)| label.clone()).collect();
         let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         let failed = self.note_outages(failed, &clock(&at));
         let changes = diff(&self.before, &now);
@@ -190,7 +191,13 @@ impl Watch<'_> {
             Some(screen) => {
                 self.first_seen.update(&now);
                 let lines = failed.iter().map(|(e, o)| failure_line(e, o, several));
-                let frame = Frame::new(&now, &changes, &self.first_seen, lines.collect(), several);
+                let frame = Frame::new(
+                    &now,
+                    (&changes, &down),
+                    &self.first_seen,
+                    lines.collect(),
+                    several,
+                );
                 let outage = failed.first().filter(|_| !several).map(|(_, o)| o);
                 let status = status(self.args, &frame, &at, outage);
                 frame.draw(screen, &status, self.settings)?;
