@@ -622,7 +622,8 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub collectors: CollectorArgs,
 
-    /// Break the finished-session totals down by remote, local or reference
+    /// Break the finished-session totals down by remote, local or reference (from a server that
+    /// keeps no history, its live sessions: --by reference is a view per stream now)
     #[arg(long, value_enum, value_name = "KEY")]
     pub by: Option<GroupByArg>,
 

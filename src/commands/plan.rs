@@ -114,9 +114,11 @@ impl Needs<'_> {
                 kind.name()
             )));
         }
-        if self.by && !kind.has_history() {
+        // A server that keeps no history breaks down its live sessions; one without collectors
+        // has no such summary.
+        if self.by && !kind.has_history() && !kind.has_collectors() {
             return Err(Error::Usage(format!(
-                "--by breaks down the history of finished sessions, which {} does not keep",
+                "--by breaks down each collector's sessions, which {} does not have",
                 kind.with_article()
             )));
         }

@@ -3,7 +3,7 @@
 //! from the history instead (commands/history/window.rs).
 
 use crate::cli::SummaryArgs;
-use crate::config::Settings;
+use crate::config::{Place, Settings};
 use crate::error::{Error, Result};
 use crate::model::{Collector, SummaryAnswer, SummaryReport};
 use crate::source::Ask;
@@ -62,7 +62,7 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
             render::summaries(w, &items, several.then_some(labels.as_slice()), out)
         })?;
     }
-    if args.by.is_some() && no_history(&items) {
+    if args.by.is_some() && keep_history(settings) && no_history(&items) {
         diag::note(format_args!("{}", no_history_yet(settings)));
     }
     gathered.finish()
@@ -76,6 +76,15 @@ fn no_history(items: &[SummaryReport]) -> bool {
     });
     collectors.all(|s| s.breakdown.is_empty())
         && items.iter().any(|i| !matches!(i, SummaryReport::Hmi(_)))
+}
+
+/// Whether every target's `--by` is of finished sessions (a server that keeps none breaks down
+/// its live sessions, which may well be none).
+fn keep_history(settings: &Settings) -> bool {
+    settings.targets.iter().all(|t| match &t.place {
+        Ok(Place::Server(server)) => server.kind.has_history(),
+        Ok(Place::Local { .. }) | Err(_) => true,
+    })
 }
 
 /// Why `--by` printed only a header: this machine's history is `collect`'s to write.

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use crate::model::{Collector, CollectorSummary, Limit, MEBI, Session, Text, round3, sum_known};
+use crate::model::{
+    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Totals, round3, sum_known,
+};
 
 /// The byte counters of the previous look, by collector and id.
 #[derive(Default)]
@@ -47,8 +49,9 @@ fn rate(before: Option<u64>, now: Option<u64>, secs: f64) -> Option<f64> {
 }
 
 /// One summary per collector, in collector order: the active sessions and their summed rates
-/// (unknown when one session's is). No limits and no history (`finished` null): these servers
-/// report neither.
+/// (unknown when one session's is). No limits and no finished sessions (`finished` null): these
+/// servers report neither; what `summary --by` breaks down is the live sessions, per remote
+/// host, local end and stream.
 pub(super) fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
     let mut collectors = collectors.to_vec();
     collectors.sort_unstable();
@@ -70,10 +73,50 @@ pub(super) fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<C
                 limit_rx_mibit_s: Limit::Unknown,
                 limit_tx_mibit_s: Limit::Unknown,
                 finished: None,
-                history: Default::default(),
+                history: History {
+                    by_remote: grouped(mine(), |s| host_of(&s.remote)),
+                    by_local: grouped(mine(), |s| &s.local),
+                    by_reference: grouped(mine(), |s| &s.reference),
+                },
             }
         })
         .collect()
+}
+
+/// The sessions counted per key, with the bytes they moved (unknown when one session's are).
+fn grouped<'s>(
+    sessions: impl Iterator<Item = &'s Session>,
+    key: impl Fn(&'s Session) -> &'s str,
+) -> Vec<(String, Totals)> {
+    let mut groups: HashMap<&str, Vec<&Session>> = HashMap::new();
+    for s in sessions {
+        groups.entry(key(s)).or_default().push(s);
+    }
+    groups
+        .into_iter()
+        .map(|(key, list)| {
+            let rx_bytes: Option<u64> = list.iter().map(|s| s.rx_bytes).sum();
+            let tx_bytes: Option<u64> = list.iter().map(|s| s.tx_bytes).sum();
+            let totals = Totals {
+                sessions: list.len() as u64,
+                rx_mib: rx_bytes.map_or(0, |b| b >> 20),
+                tx_mib: tx_bytes.map_or(0, |b| b >> 20),
+                rx_bytes,
+                tx_bytes,
+            };
+            (key.to_string(), totals)
+        })
+        .collect()
+}
+
+/// The host of `1.2.3.4:5678` or `[::1]:5678` (a viewer's port changes each connection).
+fn host_of(remote: &str) -> &str {
+    match remote.parse::<std::net::SocketAddr>() {
+        Ok(_) => remote
+            .rsplit_once(':')
+            .map_or(remote, |(host, _)| host.trim_matches(['[', ']'])),
+        Err(_) => remote,
+    }
 }
 
 #[cfg(test)]

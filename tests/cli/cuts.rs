@@ -1,6 +1,6 @@
 //! The small cuts of issue 21 (item 10): `kick` on a local context, a declined kick, `summary
 //! --by` before any history, FINISHED before history, sort names as the headers, DNS errors,
-//! "an SRS".
+//! a live `summary --by` of a server without history.
 
 use serde_json::json;
 
@@ -154,18 +154,48 @@ fn a_dns_error_names_the_host_without_its_port() {
     );
 }
 
-/// "an SRS", not "a SRS".
+/// A server that keeps no history breaks down its live sessions (issue 21, item 9): a view per
+/// stream now.
 #[test]
-fn srs_takes_an() {
+fn summary_by_reference_breaks_down_the_live_sessions_of_a_server_without_history() {
     let server = Srs::start(Client::captured());
-    let args = [
-        "--source",
-        "srs",
-        "--url",
-        &server.url(),
-        "summary",
-        "--by",
-        "remote",
-    ];
-    sessions(&args, &[], None).assert_failure(2, "which an SRS does not keep");
+    let url = server.url();
+    let by = |key: &str, format: &str| {
+        let args = [
+            "--source", "srs", "--url", &url, "summary", "--by", key, "-o", format,
+        ];
+        let run = sessions(&args, &[], None);
+        run.assert_success();
+        assert_eq!(run.stderr, "");
+        run.stdout
+    };
+    assert_eq!(
+        by("reference", "tsv"),
+        "collector\tkey\tsessions\trx_mib\ttx_mib\trx_bytes\ttx_bytes\n\
+         http\tlive/cam1\t1\t0\t0\t100\t302842\n\
+         rtmp\tlive/cam1\t11\t0\t2\t442751\t3075426\n"
+    );
+    // The same sums as the sessions `active` lists.
+    let args = ["--source", "srs", "--url", &url, "active", "-o", "json"];
+    let active = sessions(&args, &[], None).json();
+    let rtmp: Vec<&serde_json::Value> = active
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["collector"] == "rtmp")
+        .collect();
+    let sum = |key: &str| rtmp.iter().map(|s| s[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(
+        (rtmp.len(), sum("rx_bytes"), sum("tx_bytes")),
+        (11, 442_751, 3_075_426)
+    );
+    let table = by("remote", "table");
+    assert!(
+        table.ends_with(
+            "COLLECTOR  KEY        SESSIONS         RX         TX\n\
+             http       127.0.0.1         1      100 B  295.7 KiB\n\
+             rtmp       127.0.0.1        11  432.4 KiB    2.9 MiB\n"
+        ),
+        "{table}"
+    );
 }
