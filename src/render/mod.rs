@@ -74,6 +74,12 @@ pub(crate) fn sessions(
     }
 }
 
+/// Whether rows in `format` can be written a piece at a time, each piece as the list would have
+/// it: TSV and NDJSON, whose rows stand alone (the header before the first piece only).
+pub(crate) fn stands_alone(format: OutputFormat) -> bool {
+    matches!(format, OutputFormat::Tsv | OutputFormat::Ndjson)
+}
+
 /// Finished sessions (`history`), each with its target.
 pub(crate) fn ended(
     out: &mut dyn Write,

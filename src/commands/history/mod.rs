@@ -5,6 +5,7 @@
 mod every;
 mod window;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{Ended, Session, Timestamp};
 use crate::output;
 use crate::query::SessionQuery;
-use crate::render;
+use crate::render::{self, OutputOptions};
 use crate::source::local::default_db;
 use crate::source::local::history::{Finished, Life, Span, Store};
 use crate::source::local::unix_seconds;
@@ -127,6 +128,10 @@ fn listing(
     none: impl FnOnce() -> String,
 ) -> Result<()> {
     let query = args.query();
+    let ordered = query.sort_by.is_some() || query.reverse;
+    if !ordered && render::stands_alone(settings.output.format) {
+        return stream(settings, &query, (store, span));
+    }
     let mut rows: Vec<(String, Ended)> = Vec::new();
     if let Some(store) = store {
         store.ended(span, &mut |f| {
@@ -134,7 +139,7 @@ fn listing(
             if query.filters.iter().all(|q| q.matches(&row.1.session)) {
                 rows.push(row);
             }
-            Ok(())
+            Ok(true)
         })?;
     }
     if query.sort_by.is_some() || query.reverse {
@@ -155,6 +160,87 @@ fn listing(
         })?;
     }
     Ok(())
+}
+
+/// Rows held at a time while a history streams: a few MiB whatever the store's size.
+const PIECE: usize = 4096;
+
+/// The store's order is the output's and each TSV or NDJSON row stands alone, so the rows are
+/// written a piece at a time as they are read, and a long history is never held whole.
+fn stream(
+    settings: &Settings,
+    query: &SessionQuery,
+    (store, span): (Option<&Store>, &Span<'_>),
+) -> Result<()> {
+    let out = &settings.output;
+    let mut failed: Option<Error> = None;
+    let written = output::emit(out.file.as_deref(), |w| {
+        let mut streamed = Streamed {
+            out: w,
+            opts: out.clone(),
+            labels: Vec::with_capacity(PIECE),
+            rows: Vec::with_capacity(PIECE),
+            left: query.limit.unwrap_or(usize::MAX),
+            begun: false,
+        };
+        if let Some(store) = store.filter(|_| streamed.left > 0) {
+            let read = store.ended(span, &mut |f| {
+                let row = ended(f);
+                if !query.filters.iter().all(|q| q.matches(&row.1.session)) {
+                    return Ok(true);
+                }
+                streamed.push(row).map_err(Error::output)
+            });
+            if let Err(e) = read {
+                failed = Some(e);
+                return Err(io::Error::other("the store could not be read"));
+            }
+        }
+        streamed.finish()
+    });
+    failed.map_or(written, Err)
+}
+
+/// The rows of a streaming history not yet written, and how many more may be.
+struct Streamed<'a> {
+    out: &'a mut dyn Write,
+    opts: OutputOptions,
+    labels: Vec<String>,
+    rows: Vec<Ended>,
+    left: usize,
+    /// Whether a piece (and so the header) was written.
+    begun: bool,
+}
+
+impl Streamed<'_> {
+    /// Takes a row; whether more are wanted.
+    fn push(&mut self, (label, row): (String, Ended)) -> io::Result<bool> {
+        self.labels.push(label);
+        self.rows.push(row);
+        self.left -= 1;
+        if self.rows.len() == PIECE || self.left == 0 {
+            self.flush()?;
+        }
+        Ok(self.left > 0)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        render::ended(self.out, &self.rows, Some(&self.labels), &self.opts)?;
+        // The header once, before the first piece.
+        self.opts.headers = false;
+        self.begun = true;
+        self.labels.clear();
+        self.rows.clear();
+        Ok(())
+    }
+
+    /// The last piece; with no rows at all, what an empty list is (TSV's header).
+    fn finish(mut self) -> io::Result<()> {
+        if self.rows.is_empty() && self.begun {
+            return Ok(());
+        }
+        self.flush()
+    }
 }
 
 /// A stored session as `history` shows it, with its target.

@@ -556,29 +556,40 @@ impl Store {
             .execute("DELETE FROM finished WHERE closed_at < ?1", [before])
     }
 
-    /// The finished sessions of `span`, newest first, each handed to `row` as it is read.
+    /// The finished sessions of `span`, newest first, each handed to `row` as it is read until
+    /// `row` says it wants no more (`false`).
     pub(crate) fn ended(
         &self,
         span: &Span<'_>,
-        row: &mut dyn FnMut(Finished) -> Result<()>,
+        row: &mut dyn FnMut(Finished) -> Result<bool>,
     ) -> Result<()> {
-        // A store of version 1 has only this machine's sessions, without the later columns.
+        // One target is `target = ?`, which walks the (target, closed_at) index in the order
+        // asked for: the first rows come at once and nothing is sorted. Several targets are
+        // merged by a sort.
+        let (targets, which) = match span.targets {
+            [one] => (one.clone(), "target = ?1"),
+            many => (
+                serde_json::to_string(many).unwrap_or_default(),
+                "target IN (SELECT value FROM json_each(?1))",
+            ),
+        };
         let sql = format!(
             "SELECT target, source, role, rx_peak_bit_s, tx_peak_bit_s, collector, session_id, \
              reference, local, remote, created_at, closed_at, rx_bytes, tx_bytes, extra \
-             FROM {} WHERE target IN (SELECT value FROM json_each(?1)) \
+             FROM {} WHERE {which} \
              AND (?2 IS NULL OR closed_at >= ?2) AND (?3 IS NULL OR closed_at < ?3) \
              ORDER BY closed_at DESC, created_at DESC",
             self.finished_v2()
         );
-        let targets = serde_json::to_string(span.targets).unwrap_or_default();
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(&e))?;
         let mut rows = stmt
             .query(params![targets, span.since, span.until])
             .map_err(|e| self.error(&e))?;
         while let Some(r) = rows.next().map_err(|e| self.error(&e))? {
             let f = finished_of(r).map_err(|e| self.error(&e))?;
-            row(f)?;
+            if !row(f)? {
+                break;
+            }
         }
         Ok(())
     }
@@ -924,7 +935,7 @@ mod tests {
             store
                 .ended(&everything, &mut |f| {
                     all.push(f);
-                    Ok(())
+                    Ok(true)
                 })
                 .unwrap();
             all
