@@ -5,8 +5,8 @@
 mod every;
 mod window;
 
-use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use crate::cli::{EveryBy, HistoryArgs, SummaryArgs, When};
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{Ended, Session, Timestamp};
 use crate::output;
 use crate::query::SessionQuery;
-use crate::render::{self, OutputOptions};
+use crate::render;
 use crate::source::local::default_db;
 use crate::source::local::history::{Finished, Life, Span, Store};
 use crate::source::local::unix_seconds;
@@ -37,7 +37,7 @@ pub(super) async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
     let none = || format!("no finished sessions in {}", db.display());
     match args.every {
         Some(every) => over_time(settings, &args, (store.as_ref(), &span), every, none),
-        None => listing(settings, &args, (store.as_ref(), &span), none),
+        None => listing(settings, &args, (store, &span), none),
     }
 }
 
@@ -124,7 +124,7 @@ fn over_time(
 fn listing(
     settings: &Settings,
     args: &HistoryArgs,
-    (store, span): (Option<&Store>, &Span<'_>),
+    (store, span): (Option<Store>, &Span<'_>),
     none: impl FnOnce() -> String,
 ) -> Result<()> {
     let query = args.query();
@@ -162,85 +162,84 @@ fn listing(
     Ok(())
 }
 
-/// Rows held at a time while a history streams: a few MiB whatever the store's size.
+/// Rows in a piece of a streaming history: a few MiB in flight whatever the store's size.
 const PIECE: usize = 4096;
 
+/// A piece of a streaming history: each row's target and row.
+type Piece = (Vec<String>, Vec<Ended>);
+
 /// The store's order is the output's and each TSV or NDJSON row stands alone, so the rows are
-/// written a piece at a time as they are read, and a long history is never held whole.
+/// written a piece at a time as they are read, and a long history is never held whole. The
+/// store is read on a thread of its own while this one writes the piece before.
 fn stream(
     settings: &Settings,
     query: &SessionQuery,
-    (store, span): (Option<&Store>, &Span<'_>),
+    (store, span): (Option<Store>, &Span<'_>),
 ) -> Result<()> {
     let out = &settings.output;
-    let mut failed: Option<Error> = None;
-    let written = output::emit(out.file.as_deref(), |w| {
-        let mut streamed = Streamed {
-            out: w,
-            opts: out.clone(),
-            labels: Vec::with_capacity(PIECE),
-            rows: Vec::with_capacity(PIECE),
-            left: query.limit.unwrap_or(usize::MAX),
-            begun: false,
-        };
-        if let Some(store) = store.filter(|_| streamed.left > 0) {
-            let read = store.ended(span, &mut |f| {
-                let row = ended(f);
-                if !query.filters.iter().all(|q| q.matches(&row.1.session)) {
-                    return Ok(true);
-                }
-                streamed.push(row).map_err(Error::output)
-            });
-            if let Err(e) = read {
-                failed = Some(e);
-                return Err(io::Error::other("the store could not be read"));
+    // Two pieces wait at most: the reader stays a little ahead of the writer, no further.
+    let (tx, rx) = mpsc::sync_channel::<Piece>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_pieces(store, span, query, &tx));
+        let written = output::emit(out.file.as_deref(), |w| {
+            let mut opts = out.clone();
+            let mut begun = false;
+            for (labels, rows) in rx.iter() {
+                render::ended(w, &rows, Some(&labels), &opts)?;
+                // The header once, before the first piece.
+                opts.headers = false;
+                begun = true;
             }
-        }
-        streamed.finish()
-    });
-    failed.map_or(written, Err)
+            if begun {
+                return Ok(());
+            }
+            // No rows at all: what an empty list is (TSV's header).
+            render::ended(w, &[], Some(&[]), &opts)
+        });
+        // A writer that failed (a closed pipe) dropped `rx`, which stopped the reader.
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the store's reader stopped".into())));
+        written.and(read)
+    })
 }
 
-/// The rows of a streaming history not yet written, and how many more may be.
-struct Streamed<'a> {
-    out: &'a mut dyn Write,
-    opts: OutputOptions,
-    labels: Vec<String>,
-    rows: Vec<Ended>,
-    left: usize,
-    /// Whether a piece (and so the header) was written.
-    begun: bool,
-}
-
-impl Streamed<'_> {
-    /// Takes a row; whether more are wanted.
-    fn push(&mut self, (label, row): (String, Ended)) -> io::Result<bool> {
-        self.labels.push(label);
-        self.rows.push(row);
-        self.left -= 1;
-        if self.rows.len() == PIECE || self.left == 0 {
-            self.flush()?;
+/// Reads `span`'s finished sessions that pass `query`'s filters, up to its limit, and sends
+/// them on in pieces; stops early when nobody takes them any more.
+fn read_pieces(
+    store: Option<Store>,
+    span: &Span<'_>,
+    query: &SessionQuery,
+    tx: &mpsc::SyncSender<Piece>,
+) -> Result<()> {
+    let mut left = query.limit.unwrap_or(usize::MAX);
+    let Some(store) = store.filter(|_| left > 0) else {
+        return Ok(());
+    };
+    let mut piece: Piece = (Vec::with_capacity(PIECE), Vec::with_capacity(PIECE));
+    let mut taken = true;
+    store.ended(span, &mut |f| {
+        let (label, row) = ended(f);
+        if !query.filters.iter().all(|q| q.matches(&row.session)) {
+            return Ok(true);
         }
-        Ok(self.left > 0)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        render::ended(self.out, &self.rows, Some(&self.labels), &self.opts)?;
-        // The header once, before the first piece.
-        self.opts.headers = false;
-        self.begun = true;
-        self.labels.clear();
-        self.rows.clear();
-        Ok(())
-    }
-
-    /// The last piece; with no rows at all, what an empty list is (TSV's header).
-    fn finish(mut self) -> io::Result<()> {
-        if self.rows.is_empty() && self.begun {
-            return Ok(());
+        piece.0.push(label);
+        piece.1.push(row);
+        left -= 1;
+        if piece.1.len() == PIECE || left == 0 {
+            let full = std::mem::replace(
+                &mut piece,
+                (Vec::with_capacity(PIECE), Vec::with_capacity(PIECE)),
+            );
+            taken = tx.send(full).is_ok();
         }
-        self.flush()
+        Ok(taken && left > 0)
+    })?;
+    if taken && !piece.1.is_empty() {
+        // A writer that is gone has its own error to tell.
+        let _ = tx.send(piece);
     }
+    Ok(())
 }
 
 /// A stored session as `history` shows it, with its target.
