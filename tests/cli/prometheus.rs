@@ -1,6 +1,7 @@
 //! `collect --listen`'s `/metrics` for several targets: every polled target's series labelled
 //! `target`, a 0 per collector where none is open, an up and a last-success gauge per target, a
-//! text `promtool check metrics` accepts; and the real Prometheus scraping it.
+//! text `promtool check metrics` accepts; and the real Prometheus scraping it with the example
+//! rules loaded.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -196,4 +197,114 @@ fn promtool_accepts(text: &str) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A `prometheus` this test started, stopped when dropped.
+struct Prometheus {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Prometheus {
+    /// Scrapes `127.0.0.1:scraped` every second, with the example's rules loaded (a rule file it
+    /// cannot load stops it, and the test with it).
+    fn start(scraped: u16) -> Prometheus {
+        let dir = tempfile::tempdir().unwrap();
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/prometheus");
+        let config = format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {}\n  - {}\n\
+             scrape_configs:\n  - job_name: sessions\n    static_configs:\n      - targets: ['127.0.0.1:{scraped}']\n",
+            examples.join("sessions-rules.yml").display(),
+            examples.join("sessions-alerts.yml").display(),
+        );
+        let file = dir.path().join("prometheus.yml");
+        std::fs::write(&file, config).unwrap();
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("log")).unwrap();
+        let child = Command::new("/usr/bin/prometheus")
+            .arg(format!("--config.file={}", file.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        Prometheus { child, port, dir }
+    }
+
+    /// An instant query's result vector as (the value of `label`, value), sorted; `None` until
+    /// Prometheus answers.
+    fn query(&self, encoded: &str, label: &str) -> Option<Vec<(String, f64)>> {
+        std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        let raw = http_get(self.port, &format!("/api/v1/query?query={encoded}"));
+        let (_, body) = raw.split_once("\r\n\r\n")?;
+        let reply: serde_json::Value = serde_json::from_str(body).ok()?;
+        let mut rows: Vec<(String, f64)> = reply["data"]["result"]
+            .as_array()?
+            .iter()
+            .map(|r| {
+                let value = r["value"][1].as_str().unwrap().parse().unwrap();
+                (r["metric"][label].as_str().unwrap().to_owned(), value)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(rows)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+    }
+}
+
+#[test]
+fn prometheus_scrapes_collect_and_sums_sessions_by_target() {
+    if !available(
+        Path::new("/usr/bin/prometheus").exists(),
+        "prometheus is missing (Debian's prometheus package)",
+    ) {
+        return;
+    }
+    let fleet = fleet(false);
+    let (collect, port) = collect(fleet.home.path(), "core,srs");
+    let mut prometheus = Prometheus::start(port);
+    let want = vec![
+        ("core".to_owned(), CORE.len() as f64),
+        ("srs".to_owned(), SRS.len() as f64),
+    ];
+    let summed = "sum%20by%20%28target%29%20%28sessions_active%29";
+    let got = wait_until("Prometheus to have scraped both targets", || {
+        assert!(
+            prometheus.child.try_wait().unwrap().is_none(),
+            "prometheus stopped: {}",
+            prometheus.log()
+        );
+        prometheus.query(summed, "target").filter(|r| r.len() == 2)
+    });
+    assert_eq!(got, want);
+    // The example's recording rule, evaluated by the real Prometheus, gives the same.
+    let recorded = wait_until("the recording rule to be evaluated", || {
+        prometheus
+            .query("site_target%3Asessions_active%3Asum", "target")
+            .filter(|r| r.len() == 2)
+    });
+    assert_eq!(recorded, want);
+    let up = prometheus.query("sessions_target_up", "target");
+    assert_eq!(
+        up,
+        Some(vec![("core".to_owned(), 1.0), ("srs".to_owned(), 1.0)])
+    );
+    drop(prometheus);
+    drop(collect);
 }
