@@ -694,7 +694,7 @@ fn every_interval_has_its_peak_starts_ends_and_bytes() {
     );
 }
 
-/// A history longer than the pieces it is written in (4,096 rows): TSV and NDJSON, written as
+/// A history longer than the pieces it is written in (4,096 rows, two in flight): TSV and NDJSON, written as
 /// the store is read, hold exactly the rows and order of the JSON array, which is built whole;
 /// the header once; `--limit` and `--filter` across pieces; several targets merged in order.
 #[test]
@@ -704,7 +704,7 @@ fn a_long_history_streams_in_order() {
     store_with(&db, &[]);
     let mut conn = rusqlite::Connection::open(&db).unwrap();
     let tx = conn.transaction().unwrap();
-    for i in 0..10_000i64 {
+    for i in 0..20_000i64 {
         // Every third session closes with the one before: ties ordered by when they began.
         let (target, closed) = (
             if i % 7 == 0 { "srs" } else { "core" },
@@ -738,7 +738,7 @@ fn a_long_history_streams_in_order() {
             .map(|r| r["id"].as_str().unwrap().to_owned())
             .collect()
     };
-    for (contexts, count) in [("core", 8571), ("core,srs", 10_000)] {
+    for (contexts, count) in [("core", 17_142), ("core,srs", 20_000)] {
         let whole = run(contexts, &["-o", "json"]).json();
         let whole = whole.as_array().unwrap();
         assert_eq!(whole.len(), count);
@@ -757,7 +757,7 @@ fn a_long_history_streams_in_order() {
             .collect();
         assert_eq!(ids, ids_of(whole), "{contexts}");
         let first = &whole[0];
-        assert_eq!(first["closed_at"], rfc3339(WHOLE_HOUR + 9999));
+        assert_eq!(first["closed_at"], rfc3339(WHOLE_HOUR + 19_998));
         let limited = run(contexts, &["-o", "ndjson", "--limit", "5000"]).stdout;
         let limited: Vec<Value> = limited
             .lines()
@@ -779,6 +779,30 @@ fn a_long_history_streams_in_order() {
             1
         );
     }
+    // A reader that stops early (`| head -1`) ends it at once, with exit 0 as a closed pipe is.
+    let mut head = Sessions::new()
+        .args(&["--context", "core", "history", "--db", db, "-o", "tsv"])
+        .env("HOME", home.path().to_str().unwrap())
+        .command()
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(head.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("target\t"), "{first}");
+    let start = Instant::now();
+    let status = loop {
+        match head.try_wait().unwrap() {
+            Some(status) => break status,
+            None if start.elapsed() > Duration::from_secs(10) => {
+                head.kill().unwrap();
+                panic!("history went on writing to a closed pipe");
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!(status.code(), Some(0));
     let empty = run("core", &["-o", "tsv", "--filter", "reference=none"]).stdout;
     assert_eq!(empty.lines().count(), 1, "{empty}");
     assert!(

@@ -184,7 +184,8 @@ fn stream(
         let written = output::emit(out.file.as_deref(), |w| {
             let mut opts = out.clone();
             let mut begun = false;
-            for (labels, rows) in rx.iter() {
+            // Taken by value: when this returns, even on an error, the reader sees nobody takes.
+            for (labels, rows) in rx {
                 render::ended(w, &rows, Some(&labels), &opts)?;
                 // The header once, before the first piece.
                 opts.headers = false;
