@@ -26,7 +26,7 @@ url="http://127.0.0.1:$(cat "$out/port")"
 /usr/bin/time -f "%e %U %S %M" -o "$out/time" \
     timeout -s INT "$secs" env -i HOME="$out" "$BIN" --url "$url" collect --interval 1s \
     --db "$out/store.sqlite3" >"$out/lines.ndjson" 2>"$out/stderr" || true
-read -r wall user sys peak <"$out/time"
+read -r wall user sys peak < <(tail -1 "$out/time")
 stored=$(sqlite3 "$out/store.sqlite3" 'SELECT count(*) FROM finished')
 awk -v w="$wall" -v u="$user" -v s="$sys" -v p="$peak" -v n="$n" -v r="$rate" -v l="$(wc -l <"$out/lines.ndjson")" -v st="$stored" 'BEGIN {
     printf "collect: %d sessions churning %d/s, --interval 1s, %.0f s: CPU %.1f %% of one core (user %.1f s, sys %.1f s), peak %.1f MiB; %d ended sessions printed, %d stored\n",
