@@ -32,7 +32,7 @@ fn settled(home: &std::path::Path, args: &[&str], check: impl Fn(&Value) -> bool
 }
 
 #[test]
-fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
+fn all_shows_both_ends_of_each_connection_with_exact_bytes() {
     let home = tempfile::tempdir().unwrap();
     let rtmp = TcpListener::bind("127.0.0.1:0").unwrap();
     let hls = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -52,6 +52,7 @@ fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
         "100ms",
         "-o",
         "json",
+        "--all",
     ];
     let (a_srv, a_cli) = (a.server_addr().to_string(), a.client_addr().to_string());
     let (b_srv, b_cli) = (b.server_addr().to_string(), b.client_addr().to_string());
@@ -100,6 +101,27 @@ fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
         .filter(|s| s["extra"]["pid"] == std::process::id())
         .collect();
     assert_eq!(ours.len(), 4, "{ours:#?}");
+
+    // By default each connection is one row, its server's, naming the client's process.
+    let v = json(home.path(), &args[..args.len() - 1]);
+    let mut ours: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["extra"]["pid"] == std::process::id())
+        .map(|s| (s["local"].as_str().unwrap(), s["remote"].as_str().unwrap()))
+        .collect();
+    ours.sort_unstable();
+    let mut expected = [
+        (a_srv.as_str(), a_cli.as_str()),
+        (b_srv.as_str(), b_cli.as_str()),
+    ];
+    expected.sort_unstable();
+    assert_eq!(ours, expected);
+    let s = find(&v, &a_srv, &a_cli).unwrap();
+    assert_eq!(s["extra"]["peer_pid"], std::process::id());
+    assert_eq!(s["extra"]["peer_process"], s["extra"]["process"]);
+    assert_eq!(s["rx_bytes"], 123_456);
 
     // --collectors keeps only the ones asked for.
     let only_hls = json(
@@ -286,39 +308,33 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
             .cloned()
             .collect()
     };
+    let (server, client) = (p.server_addr().to_string(), p.client_addr().to_string());
+    // By default the connection is one row, the server's, named after the stream the
+    // command line publishes (its key is no secret here: the token is).
     let v = settled(home.path(), &args, |v| {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["id"] == "4242:out0" && s["tx_bytes"] == 5000)
+        find(v, &server, &client).is_some_and(|s| s["rx_bytes"] == 5000)
     });
-    // By default only the network output is a session.
-    let ff = ffmpeg_rows(&v);
-    assert_eq!(ff.len(), 1, "{ff:#?}");
-    assert_eq!(ff[0]["id"], "4242:out0");
+    assert_eq!(ffmpeg_rows(&v), Vec::<Value>::new());
+    assert!(find(&v, &client, &server).is_none());
+    let s = find(&v, &server, &client).unwrap();
     assert_eq!(
-        ff[0]["local"],
+        (s["collector"].as_str(), s["reference"].as_str()),
+        (Some("rtmp"), Some("live/cam"))
+    );
+    assert_eq!(
+        s["extra"]["url"],
         format!("rtmp://127.0.0.1:{port}/live/cam?token=***")
     );
-    assert_eq!(ff[0]["remote"], p.server_addr().to_string());
-    assert_eq!(ff[0]["extra"]["format"], "flv");
-    assert_eq!(ff[0]["extra"]["kind"], "network");
-    assert_eq!(ff[0]["extra"]["socket"], inode);
-    assert_eq!(ff[0]["reference"], "4242");
-    // The socket itself is an rtmp session owned by that ffmpeg.
-    let out = find(
-        &v,
-        &p.client_addr().to_string(),
-        &p.server_addr().to_string(),
-    )
-    .unwrap();
-    assert_eq!(out["reference"], "ffmpeg");
-    assert_eq!(out["extra"]["pid"], 4242);
+    assert_eq!(
+        (&s["extra"]["peer_pid"], &s["extra"]["peer_process"]),
+        (&4242.into(), &"ffmpeg".into())
+    );
 
-    // --all: the file and generated inputs, the pipe and null outputs too, in id order.
+    // --all: every input and output, in id order, and both ends of the connection.
     let mut all = args.to_vec();
     all.push("--all");
-    let ff = ffmpeg_rows(&json(home.path(), &all));
+    let v = json(home.path(), &all);
+    let ff = ffmpeg_rows(&v);
     let rows: Vec<(&str, &str, &str)> = ff
         .iter()
         .map(|s| {
@@ -329,7 +345,6 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
             )
         })
         .collect();
-    let server = p.server_addr().to_string();
     assert_eq!(
         rows,
         [
@@ -340,6 +355,18 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
             ("4242:out2", "null", "unknown"),
         ]
     );
+    assert_eq!(
+        ff[2]["local"],
+        format!("rtmp://127.0.0.1:{port}/live/cam?token=***")
+    );
+    assert_eq!(ff[2]["extra"]["format"], "flv");
+    assert_eq!(ff[2]["extra"]["socket"], inode);
+    assert_eq!(ff[2]["reference"], "4242");
+    assert_eq!(ff[2]["tx_bytes"], 5000);
+    // The socket itself is an rtmp session owned by that ffmpeg.
+    let out = find(&v, &client, &server).unwrap();
+    assert_eq!(out["reference"], "ffmpeg");
+    assert_eq!(out["extra"]["pid"], 4242);
     assert_eq!(ff[0]["local"], "/srv/in put.mp4");
     assert_eq!(ff[1]["local"], "sine=frequency=1000");
     assert_eq!(ff[3]["extra"]["format"], "mpegts");
@@ -388,20 +415,31 @@ fn this_machines_own_web_traffic_shows_only_with_all() {
         &[inode_of(&p.client)],
     );
     let root = proc_root.path().to_str().unwrap();
+    let ffmpeg_rows = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["collector"] == "ffmpeg")
+            .cloned()
+            .collect()
+    };
+    // One row: the socket's, named after the stream the command line reads.
     let v = ask(&https, &["--proc-root", root]);
     let s = find(&v, &cli, &srv).unwrap();
-    assert_eq!(s["reference"], "ffmpeg");
-    let ff: Vec<&Value> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["collector"] == "ffmpeg")
-        .collect();
-    assert_eq!(ff.len(), 1, "{ff:#?}");
     assert_eq!(
-        (ff[0]["id"].as_str(), ff[0]["rx_bytes"].as_u64()),
-        (Some("4242:in0"), Some(200))
+        (s["reference"].as_str(), s["rx_bytes"].as_u64()),
+        (Some("live/a.ts"), Some(200))
     );
+    assert_eq!(ffmpeg_rows(&v), Vec::<Value>::new());
+    // --all: the process's row beside its socket's.
+    let v = ask(&https, &["--proc-root", root, "--all"]);
+    assert_eq!(find(&v, &cli, &srv).unwrap()["reference"], "ffmpeg");
+    let ff = ffmpeg_rows(&v);
+    let ids: Vec<(&str, u64)> = ff
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["rx_bytes"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(ids, [("4242:in0", 200), ("4242:out0", 0)]);
 }
 
 /// `COLLECTOR+=PORTS` adds to what the collector has; `COLLECTOR=PORTS` replaces it.
@@ -864,7 +902,16 @@ fn ipv6_loopback_sessions() {
     assert!(srv.starts_with("[::1]:"), "{srv}");
     let v = settled(
         home.path(),
-        &["active", "--port-map", &map, "--sample", "0s", "-o", "json"],
+        &[
+            "active",
+            "--port-map",
+            &map,
+            "--sample",
+            "0s",
+            "-o",
+            "json",
+            "--all",
+        ],
         |v| find(v, &srv, &cli).is_some_and(|s| s["tx_bytes"] == 64),
     );
     let s = find(&v, &srv, &cli).unwrap();
