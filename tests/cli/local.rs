@@ -879,8 +879,14 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     .unwrap();
     assert_eq!(s["reference"], "");
     assert!(s["extra"].get("pid").is_none());
-    let err = &out.stderr;
-    assert_eq!(err.lines().count(), 1, "{err}");
+    // An Icecast of another test may run as nobody too: its hint is not this test's business.
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("sessions: hint: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    let err = lines[0];
     assert!(err.starts_with("sessions: warning: "), "{err}");
     assert!(
         err.contains("processes of other users cannot be read"),
@@ -924,4 +930,159 @@ fn ipv6_loopback_sessions() {
         (s["extra"]["direction"].as_str(), s["tx_bytes"].as_u64()),
         (Some("out"), Some(2048))
     );
+}
+
+/// The rows of a real test's own servers and clients: sockets on `port`, ffmpeg rows of `pids`
+/// (other tests' servers and ffmpeg jobs run beside), as (collector, local, remote, reference).
+fn own_rows(v: &Value, port: u16, pids: &[u32]) -> Vec<(String, String, String, String)> {
+    let on_port = format!("127.0.0.1:{port}");
+    let mut rows: Vec<(String, String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            let pid = s["extra"]["pid"].as_u64().unwrap_or(0);
+            s["local"] == on_port.as_str()
+                || s["remote"] == on_port.as_str()
+                || (s["collector"] == "ffmpeg" && pids.iter().any(|p| u64::from(*p) == pid))
+        })
+        .map(|s| {
+            let text = |k: &str| s[k].as_str().unwrap().to_owned();
+            (
+                text("collector"),
+                text("local"),
+                text("remote"),
+                text("reference"),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The ports a `hint:` line of stderr names for `server`, and the entry it suggests.
+fn hinted(stderr: &str, server: &str) -> Option<(Vec<u16>, String)> {
+    let prefix = format!("sessions: hint: {server} listens on ");
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))?;
+    let (ports, rest) = line.split_once(", which the port map does not know")?;
+    let ports = ports.split(", ").map(|p| p.parse().unwrap()).collect();
+    let entry = rest.rsplit_once("--port-map ")?.1.to_owned();
+    Some((ports, entry))
+}
+
+/// A real nginx-rtmp, an ffmpeg publishing to it and one playing from it: two connections, two
+/// rows, the server's, named after the stream; `--all` the ffmpeg rows and both ends of each.
+/// Before its ports are mapped, nginx gets a hint.
+#[test]
+fn a_real_nginx_rtmp_with_ffmpeg_clients_is_one_row_per_connection() {
+    let Some(ff) = crate::support::servers::ffmpeg::find() else {
+        return;
+    };
+    let Some(mut nginx) = crate::support::servers::nginx_rtmp::NginxRtmp::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let publish = nginx.rtmp_url("cam1");
+    // A secret in the query leaves the path, the stream's name, unmasked.
+    let play = format!("{publish}?token=t0k");
+    let publisher = ff.publish_rtmp(&publish);
+    nginx.wait_for_clients("cam1", 1, 0);
+    let player = ff.play(&play);
+    nginx.wait_for_clients("cam1", 1, 1);
+    let port = nginx.rtmp_port;
+    let pids = [publisher.pid(), player.pid()];
+
+    let unmapped = Sessions::new()
+        .home(home.path())
+        .args(&["active", "--sample", "0s", "-o", "json"])
+        .run();
+    unmapped.assert_success();
+    let (ports, entry) = hinted(&unmapped.stderr, "nginx").expect(&unmapped.stderr);
+    assert!(
+        ports.contains(&port) && ports.contains(&nginx.http_port),
+        "{ports:?}"
+    );
+    assert_eq!(entry, format!("rtmp+={}", ports[0]));
+    assert_eq!(
+        unmapped
+            .stderr
+            .lines()
+            .filter(|l| l.contains("hint: nginx"))
+            .count(),
+        1
+    );
+
+    let map = format!("rtmp+={port}");
+    let args = ["active", "--port-map", &map, "--sample", "0s", "-o", "json"];
+    let mapped = Sessions::new().home(home.path()).args(&args).run();
+    mapped.assert_success();
+    let still = hinted(&mapped.stderr, "nginx").map_or(Vec::new(), |(p, _)| p);
+    assert!(!still.contains(&port), "{}", mapped.stderr);
+    let server = format!("127.0.0.1:{port}");
+    let rows = own_rows(&mapped.json(), port, &pids);
+    let seen: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(c, l, _, r)| (c.as_str(), l.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("rtmp", server.as_str(), "live/***"),
+            ("rtmp", server.as_str(), "live/cam1"),
+        ],
+        "{rows:#?}"
+    );
+
+    let mut all = args.to_vec();
+    all.push("--all");
+    let rows = own_rows(&json(home.path(), &all), port, &pids);
+    let count = |collector: &str, local_is_server: bool| {
+        rows.iter()
+            .filter(|(c, l, _, _)| c == collector && (*l == server) == local_is_server)
+            .count()
+    };
+    // ffmpeg rows: the publisher's two generated inputs and its output, the player's input and
+    // its null output; sockets: each end of the two connections.
+    assert_eq!(
+        (
+            count("ffmpeg", false),
+            count("rtmp", true),
+            count("rtmp", false)
+        ),
+        (5, 2, 2),
+        "{rows:#?}"
+    );
+    let mut references: Vec<&str> = rows
+        .iter()
+        .filter(|(c, _, _, _)| c == "rtmp")
+        .map(|(_, _, _, r)| r.as_str())
+        .collect();
+    references.sort_unstable();
+    assert_eq!(references, ["ffmpeg", "ffmpeg", "nginx", "nginx"]);
+}
+
+/// An Icecast on a port the map does not know: its listeners would be `http`.
+#[test]
+fn a_real_icecast_on_an_unmapped_port_gets_a_hint() {
+    let Some(icecast) = crate::support::servers::icecast::Icecast::start("admin", "pw-3x") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Sessions::new().home(home.path()).args(args).run();
+        out.assert_success();
+        out.stderr
+    };
+    let stderr = run(&["active", "--sample", "0s", "-o", "json"]);
+    let (ports, _) = hinted(&stderr, "icecast2").expect(&stderr);
+    assert!(ports.contains(&icecast.port), "{stderr}");
+    assert!(stderr.contains("--port-map http+="), "{stderr}");
+    // -q silences it; a mapped port is not named.
+    assert_eq!(run(&["-q", "active", "--sample", "0s", "-o", "json"]), "");
+    let map = format!("http+={}", icecast.port);
+    let stderr = run(&["active", "--port-map", &map, "--sample", "0s", "-o", "json"]);
+    let named = hinted(&stderr, "icecast2").map_or(Vec::new(), |(p, _)| p);
+    assert!(!named.contains(&icecast.port), "{stderr}");
 }
