@@ -217,6 +217,7 @@ mod tests {
             ),
         ];
         let got = one_per_connection(rows);
+        assert_eq!(got.len(), 4);
         let seen: Vec<(&str, &str, &Value, &Value)> = got
             .iter()
             .map(|s| {
@@ -247,5 +248,48 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// An ffmpeg serving (`-listen 1`) names the stream of the sockets it accepted, before any
+    /// name its client's command line gives.
+    #[test]
+    fn a_serving_ffmpegs_own_url_names_its_connection() {
+        let (srv, cli) = ("127.0.0.1:1936", "127.0.0.1:40003");
+        let rows = vec![
+            row(
+                Collector::Ffmpeg,
+                "20:in0",
+                "rtmp://0.0.0.0:1936/app/served?token=***",
+                cli,
+                json!({"socket": 21}),
+            ),
+            row(
+                Collector::Ffmpeg,
+                "30:out0",
+                "rtmp://127.0.0.1:1936/app/***",
+                srv,
+                json!({"socket": 22}),
+            ),
+            row(
+                Collector::Rtmp,
+                "21",
+                srv,
+                cli,
+                json!({"direction": "in", "proto": "tcp", "pid": 20, "process": "ffmpeg"}),
+            ),
+            row(
+                Collector::Rtmp,
+                "22",
+                cli,
+                srv,
+                json!({"direction": "out", "proto": "tcp", "pid": 30, "process": "ffmpeg"}),
+            ),
+        ];
+        let got = one_per_connection(rows);
+        let seen: Vec<(&str, &str, &Value)> = got
+            .iter()
+            .map(|s| (s.id.as_str(), s.reference.as_str(), &s.extra["peer_pid"]))
+            .collect();
+        assert_eq!(seen, [("21", "app/served", &json!(30))]);
     }
 }
