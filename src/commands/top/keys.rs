@@ -67,6 +67,7 @@ impl Top {
                 self.view.reverse = !self.view.reverse;
                 self.view.arrange();
             }
+            KeyCode::Char('t') => self.next_target(),
             _ => return self.moving(key),
         }
         Then::Stay
@@ -113,6 +114,24 @@ impl Top {
             }
             _ => self.mode = Mode::Filter(text),
         }
+    }
+
+    /// `t`: every target, then each one in turn, then every target again.
+    fn next_target(&mut self) {
+        if !self.several {
+            self.message = Some("one target: t shows one target of several at a time".into());
+            return;
+        }
+        let next = match &self.view.target {
+            None => 0,
+            Some(shown) => self
+                .labels
+                .iter()
+                .position(|l| l == shown)
+                .map_or(0, |at| at + 1),
+        };
+        self.view.target = self.labels.get(next).cloned();
+        self.view.arrange();
     }
 
     /// Ctrl-K: asks before disconnecting the selected session.

@@ -117,6 +117,8 @@ pub(super) struct View {
     pub reverse: bool,
     pub typed: Typed,
     pub typed_text: String,
+    /// `t` in a fleet: the one target shown, or every target.
+    pub target: Option<String>,
     /// `--filter` and `--limit` given on the command line.
     pub base: SessionQuery,
     /// Recent total rates (bit/s) of the sessions that were on the screen.
@@ -183,7 +185,7 @@ impl View {
         let kept: Vec<(usize, &Session)> = rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| typed.keeps(r))
+            .filter(|(_, r)| self.shows_target(r) && typed.keeps(r))
             .map(|(i, r)| (i, &r.session))
             .collect();
         let sorted = query.apply_by(kept, |&(_, s)| s);
@@ -197,6 +199,11 @@ impl View {
             Some(at) => self.cursor = at,
             None => self.select(self.cursor),
         }
+    }
+
+    /// Whether the row's target is shown (`t` chose it, or every target is).
+    pub(super) fn shows_target(&self, row: &Row) -> bool {
+        self.target.as_ref().is_none_or(|t| *t == row.target)
     }
 
     /// Moves the selection to `at` (clamped), following that session from now on.
@@ -343,6 +350,23 @@ mod tests {
         view.typed = Typed::parse("").unwrap();
         view.arrange();
         assert_eq!(ids(&view).len(), 2);
+    }
+
+    #[test]
+    fn one_target_at_a_time() {
+        let mut view = View::default();
+        let mut rows = round(&[("1", 0.0), ("2", 0.0)]);
+        rows.push(("b".to_string(), session("3", 0.0)));
+        view.replace(rows);
+        view.target = Some("b".into());
+        view.arrange();
+        assert_eq!(ids(&view), ["3"]);
+        view.target = Some("a".into());
+        view.arrange();
+        assert_eq!(ids(&view), ["1", "2"]);
+        view.target = None;
+        view.arrange();
+        assert_eq!(ids(&view), ["1", "2", "3"]);
     }
 
     #[test]
