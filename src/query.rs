@@ -200,20 +200,37 @@ impl SessionQuery {
         sessions.retain(|s| self.filters.iter().all(|f| f.matches(session(s))));
         // In place: a stable sort's scratch buffer would be the largest allocation of a
         // 100,000-session run. The tie-break makes the order total, so stability is not needed.
-        let (key, reverse) = (self.sort_by, self.reverse);
-        sessions.sort_unstable_by(|a, b| {
-            let (a, b) = (session(a), session(b));
-            let order = key
-                .map_or(Ordering::Equal, |k| compare(k, a, b))
-                .then_with(|| default_order(a, b));
-            let order = if reverse { order.reverse() } else { order };
-            key.map_or(Ordering::Equal, |k| unknown(k, a).cmp(&unknown(k, b)))
-                .then(order)
-        });
+        sessions.sort_unstable_by(|a, b| self.order(session(a), session(b)));
         if let Some(n) = self.limit {
             sessions.truncate(n);
         }
         sessions
+    }
+}
+
+impl SessionQuery {
+    /// The order `--sort-by` and `--reverse` ask for (filters and limit aside).
+    pub fn order(&self, a: &Session, b: &Session) -> Ordering {
+        let key = self.sort_by;
+        let order = key
+            .map_or(Ordering::Equal, |k| compare(k, a, b))
+            .then_with(|| default_order(a, b));
+        let order = if self.reverse { order.reverse() } else { order };
+        key.map_or(Ordering::Equal, |k| unknown(k, a).cmp(&unknown(k, b)))
+            .then(order)
+    }
+
+    /// Turns `rows`, in this query's order, into the order with `reverse` flipped, in linear
+    /// time: the sessions with a sort value reversed, and those without it (last either way)
+    /// reversed among themselves, as the sort would have put them.
+    pub fn turn_round<'a, T>(&self, rows: &mut [T], session: impl Fn(&T) -> &'a Session) {
+        let known = match self.sort_by {
+            Some(key) => rows.partition_point(|r| !unknown(key, session(r))),
+            None => rows.len(),
+        };
+        let (with, without) = rows.split_at_mut(known);
+        with.reverse();
+        without.reverse();
     }
 }
 
@@ -524,6 +541,35 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ids(&q.apply(sample())), ["b", "c", "a", "d"]);
+    }
+
+    #[test]
+    fn turning_round_is_sorting_the_other_way() {
+        let mut rows = sample();
+        rows[1].rx_bytes = None;
+        rows[2].created_at = None;
+        let keys = [
+            None,
+            Some(SortKey::RxBytes),
+            Some(SortKey::Age),
+            Some(SortKey::Id),
+        ];
+        for (sort_by, reverse) in keys.into_iter().flat_map(|k| [(k, false), (k, true)]) {
+            let q = |reverse| SessionQuery {
+                sort_by,
+                reverse,
+                ..SessionQuery::default()
+            };
+            let sorted = q(reverse).apply(rows.clone());
+            let mut turned: Vec<usize> = (0..sorted.len()).collect();
+            q(reverse).turn_round(&mut turned, |&i| &sorted[i]);
+            let turned: Vec<Session> = turned.iter().map(|&i| sorted[i].clone()).collect();
+            assert_eq!(
+                ids(&turned),
+                ids(&q(!reverse).apply(rows.clone())),
+                "{sort_by:?} {reverse}"
+            );
+        }
     }
 
     #[test]

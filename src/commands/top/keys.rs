@@ -59,14 +59,11 @@ impl Top {
             KeyCode::Esc => {
                 self.view.typed = Typed::None;
                 self.view.typed_text.clear();
-                self.view.arrange();
+                self.view.refilter();
             }
             KeyCode::Char('<') => self.view.sort_by(-1),
             KeyCode::Char('>') => self.view.sort_by(1),
-            KeyCode::Char('I') => {
-                self.view.reverse = !self.view.reverse;
-                self.view.arrange();
-            }
+            KeyCode::Char('I') => self.view.turn_round(),
             KeyCode::Char('t') => self.next_target(),
             _ => return self.moving(key),
         }
@@ -95,7 +92,7 @@ impl Top {
                 Ok(typed) => {
                     self.view.typed = typed;
                     self.view.typed_text = text.trim().to_string();
-                    self.view.arrange();
+                    self.view.refilter();
                 }
                 Err(e) => self.message = Some(crate::text::one_line(&e)),
             },
@@ -131,7 +128,7 @@ impl Top {
                 .map_or(0, |at| at + 1),
         };
         self.view.target = self.labels.get(next).cloned();
-        self.view.arrange();
+        self.view.refilter();
     }
 
     /// Ctrl-K: asks before disconnecting the selected session.
