@@ -462,8 +462,9 @@ pub struct LocalArgs {
     pub port_map: Vec<PortMapping>,
 
     /// Local collector: list every socket on a mapped port and every ffmpeg input and output,
-    /// not only the sessions: this machine's own web traffic (a package manager's HTTPS),
-    /// ffmpeg's generated inputs (-f lavfi), files, pipes and -f null outputs
+    /// not one row per connection: both ends of a connection between two programs here, an
+    /// ffmpeg's row beside its socket's, this machine's own web traffic (a package manager's
+    /// HTTPS), ffmpeg's generated inputs (-f lavfi), files, pipes and -f null outputs
     #[arg(long)]
     pub all: bool,
 

@@ -353,24 +353,48 @@ impl SessionQuery {
         });
         // In place: a stable sort's scratch buffer would be the largest allocation of a
         // 100,000-session run. The tie-break makes the order total, so stability is not needed.
-        let (key, reverse) = (self.sort_by, self.reverse);
         sessions.sort_unstable_by(|a, b| {
-            let targets = || target(a).cmp(&target(b));
-            let (a, b) = (session(a), session(b));
-            let order = match key {
-                Some(SortKey::Target) | None => Ordering::Equal,
-                Some(k) => compare(k, a, b),
-            }
-            .then_with(targets)
-            .then_with(|| default_order(a, b));
-            let order = if reverse { order.reverse() } else { order };
-            key.map_or(Ordering::Equal, |k| unknown(k, a).cmp(&unknown(k, b)))
-                .then(order)
+            let targets = target(a).cmp(&target(b));
+            self.order_in(session(a), session(b), targets)
         });
         if let Some(n) = self.limit {
             sessions.truncate(n);
         }
         sessions
+    }
+}
+
+impl SessionQuery {
+    /// The order `--sort-by` and `--reverse` ask for (filters and limit aside).
+    pub fn order(&self, a: &Session, b: &Session) -> Ordering {
+        self.order_in(a, b, Ordering::Equal)
+    }
+
+    /// `order` with the order of the rows' targets (a fleet's) before the default order.
+    fn order_in(&self, a: &Session, b: &Session, targets: Ordering) -> Ordering {
+        let key = self.sort_by;
+        let order = match key {
+            Some(SortKey::Target) | None => Ordering::Equal,
+            Some(k) => compare(k, a, b),
+        }
+        .then(targets)
+        .then_with(|| default_order(a, b));
+        let order = if self.reverse { order.reverse() } else { order };
+        key.map_or(Ordering::Equal, |k| unknown(k, a).cmp(&unknown(k, b)))
+            .then(order)
+    }
+
+    /// Turns `rows`, in this query's order, into the order with `reverse` flipped, in linear
+    /// time: the sessions with a sort value reversed, and those without it (last either way)
+    /// reversed among themselves, as the sort would have put them.
+    pub fn turn_round<'a, T>(&self, rows: &mut [T], session: impl Fn(&T) -> &'a Session) {
+        let known = match self.sort_by {
+            Some(key) => rows.partition_point(|r| !unknown(key, session(r))),
+            None => rows.len(),
+        };
+        let (with, without) = rows.split_at_mut(known);
+        with.reverse();
+        without.reverse();
     }
 }
 
@@ -685,6 +709,35 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ids(&q.apply(sample())), ["b", "c", "a", "d"]);
+    }
+
+    #[test]
+    fn turning_round_is_sorting_the_other_way() {
+        let mut rows = sample();
+        rows[1].rx_bytes = None;
+        rows[2].created_at = None;
+        let keys = [
+            None,
+            Some(SortKey::RxBytes),
+            Some(SortKey::Age),
+            Some(SortKey::Id),
+        ];
+        for (sort_by, reverse) in keys.into_iter().flat_map(|k| [(k, false), (k, true)]) {
+            let q = |reverse| SessionQuery {
+                sort_by,
+                reverse,
+                ..SessionQuery::default()
+            };
+            let sorted = q(reverse).apply(rows.clone());
+            let mut turned: Vec<usize> = (0..sorted.len()).collect();
+            q(reverse).turn_round(&mut turned, |&i| &sorted[i]);
+            let turned: Vec<Session> = turned.iter().map(|&i| sorted[i].clone()).collect();
+            assert_eq!(
+                ids(&turned),
+                ids(&q(!reverse).apply(rows.clone())),
+                "{sort_by:?} {reverse}"
+            );
+        }
     }
 
     #[test]

@@ -219,8 +219,8 @@ pub(super) fn render_sessions(sessions: &[Session]) {
 const SESSION_FAMILIES: [&str; 5] = [
     "sessions_session_rx_bytes_total",
     "sessions_session_tx_bytes_total",
-    "sessions_session_rx_bits_per_second",
-    "sessions_session_tx_bits_per_second",
+    "sessions_session_rx_bytes_per_second",
+    "sessions_session_tx_bytes_per_second",
     "sessions_session_age_seconds",
 ];
 
@@ -230,8 +230,8 @@ fn has_sample(name: &str, s: &Session) -> bool {
     match name {
         "sessions_session_rx_bytes_total" => s.rx_bytes.is_some(),
         "sessions_session_tx_bytes_total" => s.tx_bytes.is_some(),
-        "sessions_session_rx_bits_per_second" => s.rx_bit_s.is_some(),
-        "sessions_session_tx_bits_per_second" => s.tx_bit_s.is_some(),
+        "sessions_session_rx_bytes_per_second" => s.rx_bit_s.is_some(),
+        "sessions_session_tx_bytes_per_second" => s.tx_bit_s.is_some(),
         "sessions_session_age_seconds" => s.age_s.is_some(),
         other => panic!("a family that is not a session's: {other}"),
     }

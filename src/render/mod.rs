@@ -84,6 +84,12 @@ fn session_columns(opts: &OutputOptions) -> Vec<Column<Session>> {
     columns::chosen(&names)
 }
 
+/// Whether rows in `format` can be written a piece at a time, each piece as the list would have
+/// it: TSV and NDJSON, whose rows stand alone (the header before the first piece only).
+pub(crate) fn stands_alone(format: OutputFormat) -> bool {
+    matches!(format, OutputFormat::Tsv | OutputFormat::Ndjson)
+}
+
 /// Finished sessions (`history`), each with its target.
 pub(crate) fn ended(
     out: &mut dyn Write,

@@ -37,16 +37,16 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
         value: |s| Some(Num::Int(s.active_sessions)),
     },
     Family {
-        name: "sessions_rx_bits_per_second",
-        help: "Current receive rate of the active sessions in bits per second (no series when unknown).",
+        name: "sessions_rx_bytes_per_second",
+        help: "Current receive rate of the active sessions in bytes per second (no series when unknown).",
         kind: "gauge",
-        value: |s| s.rx_bit_s.map(Num::Float),
+        value: |s| s.rx_bit_s.map(per_byte),
     },
     Family {
-        name: "sessions_tx_bits_per_second",
-        help: "Current transmit rate of the active sessions in bits per second (no series when unknown).",
+        name: "sessions_tx_bytes_per_second",
+        help: "Current transmit rate of the active sessions in bytes per second (no series when unknown).",
         kind: "gauge",
-        value: |s| s.tx_bit_s.map(Num::Float),
+        value: |s| s.tx_bit_s.map(per_byte),
     },
     Family {
         name: "sessions_limit_sessions",
@@ -55,16 +55,16 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
         value: |s| s.limit_sessions.max().map(Num::Int),
     },
     Family {
-        name: "sessions_limit_rx_bits_per_second",
-        help: "Configured maximum receive rate in bits per second (no series when unlimited or not reported).",
+        name: "sessions_limit_rx_bytes_per_second",
+        help: "Configured maximum receive rate in bytes per second (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_rx_mibit_s.max().map(|m| Num::Float(m * MEBI)),
+        value: |s| s.limit_rx_mibit_s.max().map(|m| per_byte(m * MEBI)),
     },
     Family {
-        name: "sessions_limit_tx_bits_per_second",
-        help: "Configured maximum transmit rate in bits per second (no series when unlimited or not reported).",
+        name: "sessions_limit_tx_bytes_per_second",
+        help: "Configured maximum transmit rate in bytes per second (no series when unlimited or not reported).",
         kind: "gauge",
-        value: |s| s.limit_tx_mibit_s.max().map(|m| Num::Float(m * MEBI)),
+        value: |s| s.limit_tx_mibit_s.max().map(|m| per_byte(m * MEBI)),
     },
     Family {
         name: "sessions_finished_total",
@@ -93,6 +93,12 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
         },
     },
 ];
+
+/// A rate in bits per second as Prometheus's base unit, bytes per second (`promtool check
+/// metrics` refuses bits).
+fn per_byte(bit_s: f64) -> Num {
+    Num::Float(bit_s / 8.0)
+}
 
 fn bytes(exact: Option<u64>, mib: u64) -> u64 {
     exact.unwrap_or_else(|| mib.saturating_mul(1024 * 1024))
@@ -137,6 +143,32 @@ const HMI: &[Family<HmiSummary>] = &[
     },
 ];
 
+/// Whether a polled target answered, and when it last did.
+pub(crate) struct Health {
+    pub up: bool,
+    /// Unix seconds of its last good answer; `None` if it never gave one.
+    pub last_success: Option<i64>,
+}
+
+const HEALTH: &[Family<Health>] = &[
+    Family {
+        name: "sessions_target_up",
+        help: "Whether the target answered the last poll (1) or not (0).",
+        kind: "gauge",
+        value: |h| Some(Num::Int(u64::from(h.up))),
+    },
+    Family {
+        name: "sessions_target_last_success_timestamp_seconds",
+        help: "Unix time of the target's last good answer (no series before its first).",
+        kind: "gauge",
+        value: |h| {
+            h.last_success
+                .and_then(|t| u64::try_from(t).ok())
+                .map(Num::Int)
+        },
+    },
+];
+
 const SESSION: &[Family<Session>] = &[
     Family {
         name: "sessions_session_rx_bytes_total",
@@ -151,16 +183,16 @@ const SESSION: &[Family<Session>] = &[
         value: |s| s.tx_bytes.map(Num::Int),
     },
     Family {
-        name: "sessions_session_rx_bits_per_second",
-        help: "Current receive rate of this session in bits per second (no series when unknown).",
+        name: "sessions_session_rx_bytes_per_second",
+        help: "Current receive rate of this session in bytes per second (no series when unknown).",
         kind: "gauge",
-        value: |s| s.rx_bit_s.map(Num::Float),
+        value: |s| s.rx_bit_s.map(per_byte),
     },
     Family {
-        name: "sessions_session_tx_bits_per_second",
-        help: "Current transmit rate of this session in bits per second (no series when unknown).",
+        name: "sessions_session_tx_bytes_per_second",
+        help: "Current transmit rate of this session in bytes per second (no series when unknown).",
         kind: "gauge",
-        value: |s| s.tx_bit_s.map(Num::Float),
+        value: |s| s.tx_bit_s.map(per_byte),
     },
     Family {
         name: "sessions_session_age_seconds",
@@ -207,6 +239,11 @@ pub(crate) fn hmi(out: &mut dyn Write, rows: &[Labelled<'_, HmiSummary>]) -> io:
     families(out, HMI, rows, |h| {
         vec![("collector", h.collector.as_str())]
     })
+}
+
+/// Each polled target's up and last-success gauges, labelled by `target` alone.
+pub(crate) fn health(out: &mut dyn Write, rows: &[Labelled<'_, Health>]) -> io::Result<()> {
+    families(out, HEALTH, rows, |_| Vec::new())
 }
 
 /// `active --per-session`: one series per session, labelled with what identifies it.
@@ -348,16 +385,16 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("sessions_limit_sessions"), "{text}");
         // An unknown rate has no series, never a made-up 0.
-        assert!(!text.contains("sessions_tx_bits_per_second{"), "{text}");
+        assert!(!text.contains("sessions_tx_bytes_per_second{"), "{text}");
         assert!(
             text.contains(
-                "sessions_rx_bits_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 1.5\n"
+                "sessions_rx_bytes_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 0.1875\n"
             ),
             "{text}"
         );
         assert!(
             text.contains(
-                "sessions_limit_tx_bits_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 1048576\n"
+                "sessions_limit_tx_bytes_per_second{target=\"a\\\"b\",collector=\"rtmp\"} 131072\n"
             ),
             "{text}"
         );

@@ -297,6 +297,19 @@ registry! {
 }
 
 impl Kind {
+    /// The collectors its sessions can be of: what `collect --listen` shows for it, a 0 where
+    /// none is open.
+    pub(crate) fn collectors(self) -> Vec<Collector> {
+        match self {
+            Kind::Local | Kind::Datarhei => Collector::CORE.to_vec(),
+            Kind::Tchmi => vec![Collector::Tchmi],
+            Kind::Mediamtx => mediamtx::wire::KINDS.map(|(c, _)| c).to_vec(),
+            Kind::Srs => srs::COLLECTORS.to_vec(),
+            Kind::NginxRtmp => vec![Collector::Rtmp],
+            Kind::Icecast => icecast::COLLECTORS.to_vec(),
+        }
+    }
+
     /// Every `--source` name, for help and errors.
     pub fn names() -> Vec<&'static str> {
         Kind::ALL.iter().map(|k| k.name()).collect()

@@ -583,13 +583,13 @@ fn summary_as_prometheus_parses_back_with_exact_values() {
     let rtmp = [("collector", "rtmp")];
     assert_eq!(sample(&s, "sessions_active", &rtmp), &Gauge(3.0));
     assert_eq!(
-        sample(&s, "sessions_rx_bits_per_second", &rtmp),
-        &Gauge(524288.0)
+        sample(&s, "sessions_rx_bytes_per_second", &rtmp),
+        &Gauge(65536.0)
     );
     assert_eq!(sample(&s, "sessions_limit_sessions", &rtmp), &Gauge(50.0));
     assert_eq!(
-        sample(&s, "sessions_limit_tx_bits_per_second", &rtmp),
-        &Gauge(104857600.0)
+        sample(&s, "sessions_limit_tx_bytes_per_second", &rtmp),
+        &Gauge(13107200.0)
     );
     assert_eq!(sample(&s, "sessions_finished_total", &rtmp), &Counter(7.0));
     assert_eq!(
@@ -606,7 +606,7 @@ fn summary_as_prometheus_parses_back_with_exact_values() {
             .iter()
             .all(|x| x.labels.get("collector") == Some("rtmp"))
     );
-    assert!(!run.stdout.contains("sessions_limit_rx_bits_per_second"));
+    assert!(!run.stdout.contains("sessions_limit_rx_bytes_per_second"));
     assert!(
         run.stdout
             .contains("# TYPE sessions_finished_total counter\n")
@@ -672,8 +672,8 @@ fn several_targets_are_a_target_label_and_sessions_are_opt_in() {
         &Counter(10.0)
     );
     assert_eq!(
-        sample(&s, "sessions_session_rx_bits_per_second", &labels),
-        &Gauge(1536.0)
+        sample(&s, "sessions_session_rx_bytes_per_second", &labels),
+        &Gauge(192.0)
     );
     assert!(run.stdout.contains("local=\"publish:/live/a\""));
 }

@@ -693,3 +693,121 @@ fn every_interval_has_its_peak_starts_ends_and_bytes() {
         Some("from\tto\tpeak\tstarted\tended\trx_bytes\ttx_bytes")
     );
 }
+
+/// A history longer than the pieces it is written in (4,096 rows, two in flight): TSV and NDJSON, written as
+/// the store is read, hold exactly the rows and order of the JSON array, which is built whole;
+/// the header once; `--limit` and `--filter` across pieces; several targets merged in order.
+#[test]
+fn a_long_history_streams_in_order() {
+    let home = two_contexts();
+    let db = home.path().join("h.sqlite3");
+    store_with(&db, &[]);
+    let mut conn = rusqlite::Connection::open(&db).unwrap();
+    let tx = conn.transaction().unwrap();
+    for i in 0..20_000i64 {
+        // Every third session closes with the one before: ties ordered by when they began.
+        let (target, closed) = (
+            if i % 7 == 0 { "srs" } else { "core" },
+            WHOLE_HOUR + i - i % 3,
+        );
+        tx.execute(
+            "INSERT INTO finished (collector, session_id, reference, local, remote, created_at, \
+             closed_at, rx_bytes, tx_bytes, extra, target, source) \
+             VALUES ('rtmp', ?1, ?2, 'l', 'r', ?3, ?4, ?5, 1, '{}', ?6, 'core')",
+            rusqlite::params![
+                format!("s{i}"),
+                if i % 2 == 0 { "even" } else { "odd" },
+                WHOLE_HOUR - i % 5,
+                closed,
+                i,
+                target
+            ],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    let db = db.to_str().unwrap();
+    let run = |contexts: &str, extra: &[&str]| -> Run {
+        let args = [&["--context", contexts, "history", "--db", db][..], extra].concat();
+        let run = history(home.path(), &args);
+        run.assert_success();
+        run
+    };
+    let ids_of = |rows: &[Value]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (contexts, count) in [("core", 17_142), ("core,srs", 20_000)] {
+        let whole = run(contexts, &["-o", "json"]).json();
+        let whole = whole.as_array().unwrap();
+        assert_eq!(whole.len(), count);
+        let ndjson: Vec<Value> = run(contexts, &["-o", "ndjson"])
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(&ndjson == whole, "ndjson of {contexts}");
+        let tsv = run(contexts, &["-o", "tsv"]).stdout;
+        let mut lines = tsv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+        let id = header.iter().position(|h| *h == "id").unwrap();
+        let ids: Vec<String> = lines
+            .map(|l| l.split('\t').nth(id).unwrap().to_owned())
+            .collect();
+        assert_eq!(ids, ids_of(whole), "{contexts}");
+        let first = &whole[0];
+        assert_eq!(first["closed_at"], rfc3339(WHOLE_HOUR + 19_998));
+        let limited = run(contexts, &["-o", "ndjson", "--limit", "5000"]).stdout;
+        let limited: Vec<Value> = limited
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(limited[..] == whole[..5000], "--limit 5000 of {contexts}");
+        let odd: Vec<Value> = whole
+            .iter()
+            .filter(|r| r["reference"] == "odd")
+            .cloned()
+            .collect();
+        let filtered = run(contexts, &["-o", "tsv", "--filter", "reference=odd"]).stdout;
+        assert_eq!(filtered.lines().count(), odd.len() + 1);
+        assert_eq!(
+            filtered
+                .lines()
+                .filter(|l| l.starts_with("target\t"))
+                .count(),
+            1
+        );
+    }
+    // A reader that stops early (`| head -1`) ends it at once, with exit 0 as a closed pipe is.
+    let mut head = Sessions::new()
+        .args(&["--context", "core", "history", "--db", db, "-o", "tsv"])
+        .env("HOME", home.path().to_str().unwrap())
+        .command()
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(head.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("target\t"), "{first}");
+    let start = Instant::now();
+    let status = loop {
+        match head.try_wait().unwrap() {
+            Some(status) => break status,
+            None if start.elapsed() > Duration::from_secs(10) => {
+                head.kill().unwrap();
+                panic!("history went on writing to a closed pipe");
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!(status.code(), Some(0));
+    let empty = run("core", &["-o", "tsv", "--filter", "reference=none"]).stdout;
+    assert_eq!(empty.lines().count(), 1, "{empty}");
+    assert!(
+        run("core", &["-o", "ndjson", "--limit", "0"])
+            .stdout
+            .is_empty()
+    );
+}

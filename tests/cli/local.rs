@@ -32,7 +32,7 @@ fn settled(home: &std::path::Path, args: &[&str], check: impl Fn(&Value) -> bool
 }
 
 #[test]
-fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
+fn all_shows_both_ends_of_each_connection_with_exact_bytes() {
     let home = tempfile::tempdir().unwrap();
     let rtmp = TcpListener::bind("127.0.0.1:0").unwrap();
     let hls = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -52,6 +52,7 @@ fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
         "100ms",
         "-o",
         "json",
+        "--all",
     ];
     let (a_srv, a_cli) = (a.server_addr().to_string(), a.client_addr().to_string());
     let (b_srv, b_cli) = (b.server_addr().to_string(), b.client_addr().to_string());
@@ -100,6 +101,27 @@ fn active_shows_both_ends_of_each_connection_with_exact_bytes() {
         .filter(|s| s["extra"]["pid"] == std::process::id())
         .collect();
     assert_eq!(ours.len(), 4, "{ours:#?}");
+
+    // By default each connection is one row, its server's, naming the client's process.
+    let v = json(home.path(), &args[..args.len() - 1]);
+    let mut ours: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["extra"]["pid"] == std::process::id())
+        .map(|s| (s["local"].as_str().unwrap(), s["remote"].as_str().unwrap()))
+        .collect();
+    ours.sort_unstable();
+    let mut expected = [
+        (a_srv.as_str(), a_cli.as_str()),
+        (b_srv.as_str(), b_cli.as_str()),
+    ];
+    expected.sort_unstable();
+    assert_eq!(ours, expected);
+    let s = find(&v, &a_srv, &a_cli).unwrap();
+    assert_eq!(s["extra"]["peer_pid"], std::process::id());
+    assert_eq!(s["extra"]["peer_process"], s["extra"]["process"]);
+    assert_eq!(s["rx_bytes"], 123_456);
 
     // --collectors keeps only the ones asked for.
     let only_hls = json(
@@ -286,39 +308,33 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
             .cloned()
             .collect()
     };
+    let (server, client) = (p.server_addr().to_string(), p.client_addr().to_string());
+    // By default the connection is one row, the server's, named after the stream the
+    // command line publishes (its key is no secret here: the token is).
     let v = settled(home.path(), &args, |v| {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["id"] == "4242:out0" && s["tx_bytes"] == 5000)
+        find(v, &server, &client).is_some_and(|s| s["rx_bytes"] == 5000)
     });
-    // By default only the network output is a session.
-    let ff = ffmpeg_rows(&v);
-    assert_eq!(ff.len(), 1, "{ff:#?}");
-    assert_eq!(ff[0]["id"], "4242:out0");
+    assert_eq!(ffmpeg_rows(&v), Vec::<Value>::new());
+    assert!(find(&v, &client, &server).is_none());
+    let s = find(&v, &server, &client).unwrap();
     assert_eq!(
-        ff[0]["local"],
+        (s["collector"].as_str(), s["reference"].as_str()),
+        (Some("rtmp"), Some("live/cam"))
+    );
+    assert_eq!(
+        s["extra"]["url"],
         format!("rtmp://127.0.0.1:{port}/live/cam?token=***")
     );
-    assert_eq!(ff[0]["remote"], p.server_addr().to_string());
-    assert_eq!(ff[0]["extra"]["format"], "flv");
-    assert_eq!(ff[0]["extra"]["kind"], "network");
-    assert_eq!(ff[0]["extra"]["socket"], inode);
-    assert_eq!(ff[0]["reference"], "4242");
-    // The socket itself is an rtmp session owned by that ffmpeg.
-    let out = find(
-        &v,
-        &p.client_addr().to_string(),
-        &p.server_addr().to_string(),
-    )
-    .unwrap();
-    assert_eq!(out["reference"], "ffmpeg");
-    assert_eq!(out["extra"]["pid"], 4242);
+    assert_eq!(
+        (&s["extra"]["peer_pid"], &s["extra"]["peer_process"]),
+        (&4242.into(), &"ffmpeg".into())
+    );
 
-    // --all: the file and generated inputs, the pipe and null outputs too, in id order.
+    // --all: every input and output, in id order, and both ends of the connection.
     let mut all = args.to_vec();
     all.push("--all");
-    let ff = ffmpeg_rows(&json(home.path(), &all));
+    let v = json(home.path(), &all);
+    let ff = ffmpeg_rows(&v);
     let rows: Vec<(&str, &str, &str)> = ff
         .iter()
         .map(|s| {
@@ -329,7 +345,6 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
             )
         })
         .collect();
-    let server = p.server_addr().to_string();
     assert_eq!(
         rows,
         [
@@ -340,6 +355,18 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
             ("4242:out2", "null", "unknown"),
         ]
     );
+    assert_eq!(
+        ff[2]["local"],
+        format!("rtmp://127.0.0.1:{port}/live/cam?token=***")
+    );
+    assert_eq!(ff[2]["extra"]["format"], "flv");
+    assert_eq!(ff[2]["extra"]["socket"], inode);
+    assert_eq!(ff[2]["reference"], "4242");
+    assert_eq!(ff[2]["tx_bytes"], 5000);
+    // The socket itself is an rtmp session owned by that ffmpeg.
+    let out = find(&v, &client, &server).unwrap();
+    assert_eq!(out["reference"], "ffmpeg");
+    assert_eq!(out["extra"]["pid"], 4242);
     assert_eq!(ff[0]["local"], "/srv/in put.mp4");
     assert_eq!(ff[1]["local"], "sine=frequency=1000");
     assert_eq!(ff[3]["extra"]["format"], "mpegts");
@@ -388,20 +415,31 @@ fn this_machines_own_web_traffic_shows_only_with_all() {
         &[inode_of(&p.client)],
     );
     let root = proc_root.path().to_str().unwrap();
+    let ffmpeg_rows = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["collector"] == "ffmpeg")
+            .cloned()
+            .collect()
+    };
+    // One row: the socket's, named after the stream the command line reads.
     let v = ask(&https, &["--proc-root", root]);
     let s = find(&v, &cli, &srv).unwrap();
-    assert_eq!(s["reference"], "ffmpeg");
-    let ff: Vec<&Value> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["collector"] == "ffmpeg")
-        .collect();
-    assert_eq!(ff.len(), 1, "{ff:#?}");
     assert_eq!(
-        (ff[0]["id"].as_str(), ff[0]["rx_bytes"].as_u64()),
-        (Some("4242:in0"), Some(200))
+        (s["reference"].as_str(), s["rx_bytes"].as_u64()),
+        (Some("live/a.ts"), Some(200))
     );
+    assert_eq!(ffmpeg_rows(&v), Vec::<Value>::new());
+    // --all: the process's row beside its socket's.
+    let v = ask(&https, &["--proc-root", root, "--all"]);
+    assert_eq!(find(&v, &cli, &srv).unwrap()["reference"], "ffmpeg");
+    let ff = ffmpeg_rows(&v);
+    let ids: Vec<(&str, u64)> = ff
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["rx_bytes"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(ids, [("4242:in0", 200), ("4242:out0", 0)]);
 }
 
 /// `COLLECTOR+=PORTS` adds to what the collector has; `COLLECTOR=PORTS` replaces it.
@@ -841,8 +879,14 @@ fn other_users_processes_are_one_warning_not_a_failure() {
     .unwrap();
     assert_eq!(s["reference"], "");
     assert!(s["extra"].get("pid").is_none());
-    let err = &out.stderr;
-    assert_eq!(err.lines().count(), 1, "{err}");
+    // An Icecast of another test may run as nobody too: its hint is not this test's business.
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("sessions: hint: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    let err = lines[0];
     assert!(err.starts_with("sessions: warning: "), "{err}");
     assert!(
         err.contains("processes of other users cannot be read"),
@@ -864,7 +908,16 @@ fn ipv6_loopback_sessions() {
     assert!(srv.starts_with("[::1]:"), "{srv}");
     let v = settled(
         home.path(),
-        &["active", "--port-map", &map, "--sample", "0s", "-o", "json"],
+        &[
+            "active",
+            "--port-map",
+            &map,
+            "--sample",
+            "0s",
+            "-o",
+            "json",
+            "--all",
+        ],
         |v| find(v, &srv, &cli).is_some_and(|s| s["tx_bytes"] == 64),
     );
     let s = find(&v, &srv, &cli).unwrap();
@@ -877,4 +930,159 @@ fn ipv6_loopback_sessions() {
         (s["extra"]["direction"].as_str(), s["tx_bytes"].as_u64()),
         (Some("out"), Some(2048))
     );
+}
+
+/// The rows of a real test's own servers and clients: sockets on `port`, ffmpeg rows of `pids`
+/// (other tests' servers and ffmpeg jobs run beside), as (collector, local, remote, reference).
+fn own_rows(v: &Value, port: u16, pids: &[u32]) -> Vec<(String, String, String, String)> {
+    let on_port = format!("127.0.0.1:{port}");
+    let mut rows: Vec<(String, String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            let pid = s["extra"]["pid"].as_u64().unwrap_or(0);
+            s["local"] == on_port.as_str()
+                || s["remote"] == on_port.as_str()
+                || (s["collector"] == "ffmpeg" && pids.iter().any(|p| u64::from(*p) == pid))
+        })
+        .map(|s| {
+            let text = |k: &str| s[k].as_str().unwrap().to_owned();
+            (
+                text("collector"),
+                text("local"),
+                text("remote"),
+                text("reference"),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The ports a `hint:` line of stderr names for `server`, and the entry it suggests.
+fn hinted(stderr: &str, server: &str) -> Option<(Vec<u16>, String)> {
+    let prefix = format!("sessions: hint: {server} listens on ");
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))?;
+    let (ports, rest) = line.split_once(", which the port map does not know")?;
+    let ports = ports.split(", ").map(|p| p.parse().unwrap()).collect();
+    let entry = rest.rsplit_once("--port-map ")?.1.to_owned();
+    Some((ports, entry))
+}
+
+/// A real nginx-rtmp, an ffmpeg publishing to it and one playing from it: two connections, two
+/// rows, the server's, named after the stream; `--all` the ffmpeg rows and both ends of each.
+/// Before its ports are mapped, nginx gets a hint.
+#[test]
+fn a_real_nginx_rtmp_with_ffmpeg_clients_is_one_row_per_connection() {
+    let Some(ff) = crate::support::servers::ffmpeg::find() else {
+        return;
+    };
+    let Some(mut nginx) = crate::support::servers::nginx_rtmp::NginxRtmp::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let publish = nginx.rtmp_url("cam1");
+    // A secret in the query leaves the path, the stream's name, unmasked.
+    let play = format!("{publish}?token=t0k");
+    let publisher = ff.publish_rtmp(&publish);
+    nginx.wait_for_clients("cam1", 1, 0);
+    let player = ff.play(&play);
+    nginx.wait_for_clients("cam1", 1, 1);
+    let port = nginx.rtmp_port;
+    let pids = [publisher.pid(), player.pid()];
+
+    let unmapped = Sessions::new()
+        .home(home.path())
+        .args(&["active", "--sample", "0s", "-o", "json"])
+        .run();
+    unmapped.assert_success();
+    let (ports, entry) = hinted(&unmapped.stderr, "nginx").expect(&unmapped.stderr);
+    assert!(
+        ports.contains(&port) && ports.contains(&nginx.http_port),
+        "{ports:?}"
+    );
+    assert_eq!(entry, format!("rtmp+={}", ports[0]));
+    assert_eq!(
+        unmapped
+            .stderr
+            .lines()
+            .filter(|l| l.contains("hint: nginx"))
+            .count(),
+        1
+    );
+
+    let map = format!("rtmp+={port}");
+    let args = ["active", "--port-map", &map, "--sample", "0s", "-o", "json"];
+    let mapped = Sessions::new().home(home.path()).args(&args).run();
+    mapped.assert_success();
+    let still = hinted(&mapped.stderr, "nginx").map_or(Vec::new(), |(p, _)| p);
+    assert!(!still.contains(&port), "{}", mapped.stderr);
+    let server = format!("127.0.0.1:{port}");
+    let rows = own_rows(&mapped.json(), port, &pids);
+    let seen: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(c, l, _, r)| (c.as_str(), l.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("rtmp", server.as_str(), "live/***"),
+            ("rtmp", server.as_str(), "live/cam1"),
+        ],
+        "{rows:#?}"
+    );
+
+    let mut all = args.to_vec();
+    all.push("--all");
+    let rows = own_rows(&json(home.path(), &all), port, &pids);
+    let count = |collector: &str, local_is_server: bool| {
+        rows.iter()
+            .filter(|(c, l, _, _)| c == collector && (*l == server) == local_is_server)
+            .count()
+    };
+    // ffmpeg rows: the publisher's two generated inputs and its output, the player's input and
+    // its null output; sockets: each end of the two connections.
+    assert_eq!(
+        (
+            count("ffmpeg", false),
+            count("rtmp", true),
+            count("rtmp", false)
+        ),
+        (5, 2, 2),
+        "{rows:#?}"
+    );
+    let mut references: Vec<&str> = rows
+        .iter()
+        .filter(|(c, _, _, _)| c == "rtmp")
+        .map(|(_, _, _, r)| r.as_str())
+        .collect();
+    references.sort_unstable();
+    assert_eq!(references, ["ffmpeg", "ffmpeg", "nginx", "nginx"]);
+}
+
+/// An Icecast on a port the map does not know: its listeners would be `http`.
+#[test]
+fn a_real_icecast_on_an_unmapped_port_gets_a_hint() {
+    let Some(icecast) = crate::support::servers::icecast::Icecast::start("admin", "pw-3x") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Sessions::new().home(home.path()).args(args).run();
+        out.assert_success();
+        out.stderr
+    };
+    let stderr = run(&["active", "--sample", "0s", "-o", "json"]);
+    let (ports, _) = hinted(&stderr, "icecast2").expect(&stderr);
+    assert!(ports.contains(&icecast.port), "{stderr}");
+    assert!(stderr.contains("--port-map http+="), "{stderr}");
+    // -q silences it; a mapped port is not named.
+    assert_eq!(run(&["-q", "active", "--sample", "0s", "-o", "json"]), "");
+    let map = format!("http+={}", icecast.port);
+    let stderr = run(&["active", "--port-map", &map, "--sample", "0s", "-o", "json"]);
+    let named = hinted(&stderr, "icecast2").map_or(Vec::new(), |(p, _)| p);
+    assert!(!named.contains(&icecast.port), "{stderr}");
 }

@@ -18,6 +18,7 @@ mod history;
 mod hostile;
 mod keys;
 mod local;
+mod prometheus;
 mod streaming;
 mod support;
 mod tables;

@@ -243,7 +243,10 @@ fn summary_counts_what_the_server_lists() {
         "collector\tconnections\tsessions\tusers\tclients\tsubscriptions\trequests_in_progress\ntchmi\t4\t3\t3\t3\t2\t1\n"
     );
     let run = as_admin(&server, &["summary", "--by", "remote"]);
-    run.assert_failure(2, "--by breaks down each collector's sessions, which a TwinCAT HMI Server does not have");
+    run.assert_failure(
+        2,
+        "--by breaks down each collector's sessions, which a TwinCAT HMI Server does not have",
+    );
 }
 
 #[test]

@@ -373,3 +373,66 @@ fn without_a_terminal_top_says_what_to_use_instead() {
     run.assert_failure(2, "top needs a terminal; use watch -o ndjson");
     assert!(server.requests().is_empty());
 }
+
+/// Two MediaMTX stand-ins as the contexts `alpha` (connections 0 and 1) and `beta` (10, 11,
+/// 12): `t` shows every target, then each in turn, naming it in the header.
+#[test]
+fn t_shows_one_target_of_a_fleet_at_a_time() {
+    let alpha = MediaMtx::start((0..2).map(|n| Conn::numbered(Kind::Rtmp, n)).collect());
+    let beta = MediaMtx::start((10..13).map(|n| Conn::numbered(Kind::Rtmp, n)).collect());
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[contexts.alpha]\nsource = \"mediamtx\"\nurl = \"{}\"\n\n[contexts.beta]\nsource = \"mediamtx\"\nurl = \"{}\"\n",
+            alpha.url(),
+            beta.url()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let args = [
+        "--config",
+        config,
+        "--all-contexts",
+        "top",
+        "--interval",
+        "1s",
+    ];
+    let mut term = Term::start(&args, 80, 24);
+    // Each connection's remote address is its own: 203.0.113.(n+1).
+    let remote = |n: u32| format!("203.0.113.{}:{}", n + 1, 40000 + n);
+    let shows_only = |term: &Term, ns: &[u32]| {
+        term.until("the target's sessions only", |s| {
+            let text = s.contents();
+            [0, 1, 10, 11, 12]
+                .iter()
+                .all(|n| text.contains(&remote(*n)) == ns.contains(n))
+        });
+    };
+    term.shows("alpha, beta · every 1s");
+    term.shows("5 sessions (5 shown)");
+    shows_only(&term, &[0, 1, 10, 11, 12]);
+    term.type_keys("t");
+    term.shows("alpha (target 1 of 2) · every 1s");
+    term.shows("2 sessions (2 shown)");
+    shows_only(&term, &[0, 1]);
+    term.type_keys("t");
+    term.shows("beta (target 2 of 2) · every 1s");
+    term.shows("3 sessions (3 shown)");
+    shows_only(&term, &[10, 11, 12]);
+    // Still so after a refresh.
+    let asked = beta.requests().len();
+    term.until("another refresh", |_| beta.requests().len() > asked);
+    term.shows("3 sessions (3 shown)");
+    term.type_keys("t");
+    term.shows("alpha, beta · every 1s");
+    term.shows("5 sessions (5 shown)");
+    term.type_keys("?");
+    term.shows("t             several targets: all, then one at a time");
+    term.type_keys("q");
+    let (code, bytes) = term.finish();
+    assert_eq!(code, 0);
+    given_back(&bytes);
+}

@@ -1,6 +1,7 @@
-//! What `collect --listen` serves from: the sessions of the last poll, the store, the bounds on
-//! a reply; and how a reply is made (Core's error body).
+//! What `collect --listen` serves from: the last poll's sessions and targets, the store, the
+//! bounds on a reply; and how a reply is made (Core's error body).
 
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -17,15 +18,33 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc;
 
 use super::hosts::Hosts;
-use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, History, Session, Totals};
-use crate::render::prometheus;
+use crate::model::{Collector, Session};
+use crate::render::prometheus::Health;
 use crate::source::Secret;
-use crate::source::local::history::{self, Store};
+
+/// What the last poll saw: every target's live sessions, one target after another, and how
+/// each target fared.
+#[derive(Default)]
+pub(super) struct Snapshot {
+    pub active: Vec<Session>,
+    pub targets: Vec<Polled>,
+}
+
+/// One target as the last poll left it.
+pub(super) struct Polled {
+    /// Its name in the store: the context's, or the URL.
+    pub name: String,
+    pub collectors: Vec<Collector>,
+    /// This machine: every session is measured, so a rate not known yet is 0.
+    pub measured: bool,
+    pub health: Health,
+    /// Its sessions in `Snapshot::active`.
+    pub sessions: Range<usize>,
+}
 
 /// What the server shows: the poll loop replaces `active` after every poll.
 pub(super) struct App {
-    pub active: Mutex<Arc<Vec<Session>>>,
+    pub active: Mutex<Arc<Snapshot>>,
     pub db: PathBuf,
     pub token: Option<Secret>,
     pub hosts: Hosts,
@@ -40,7 +59,7 @@ pub(super) type Reply = Response<Payload>;
 impl App {
     pub(super) fn new(db: PathBuf, token: Option<Secret>, hosts: Hosts, timeout: Duration) -> App {
         App {
-            active: Mutex::new(Arc::new(Vec::new())),
+            active: Mutex::new(Arc::new(Snapshot::default())),
             db,
             token,
             hosts,
@@ -50,8 +69,8 @@ impl App {
         }
     }
 
-    /// The sessions of the last poll.
-    pub(super) fn publish(&self, active: Vec<Session>) {
+    /// What the last poll saw.
+    pub(super) fn publish(&self, active: Snapshot) {
         let active = Arc::new(active);
         match self.active.lock() {
             Ok(mut slot) => *slot = active,
@@ -59,7 +78,7 @@ impl App {
         }
     }
 
-    pub(super) fn snapshot(&self) -> Arc<Vec<Session>> {
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
         match self.active.lock() {
             Ok(slot) => Arc::clone(&slot),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
@@ -70,30 +89,6 @@ impl App {
     pub(super) fn deadline(&self) -> Instant {
         let now = Instant::now();
         now.checked_add(self.timeout).unwrap_or(now)
-    }
-
-    /// The same series as `sessions summary -o prometheus` (one naming scheme everywhere), from
-    /// the sessions of the last look and the history's totals, read within `left`.
-    pub(super) fn metrics(&self, active: &[Session], left: Duration) -> Result<String> {
-        let store = Store::open_read(&self.db, left)?;
-        let mut rows = Vec::new();
-        for c in Collector::CORE {
-            let total = match &store {
-                Some(s) => s.total(c)?,
-                None => Totals::default(),
-            };
-            rows.push(history::collector_summary(
-                c,
-                active,
-                (total, History::default()),
-            ));
-        }
-        let labelled: Vec<prometheus::Labelled<'_, CollectorSummary>> =
-            rows.iter().map(|r| (None, r)).collect();
-        let mut out = Vec::new();
-        prometheus::collectors(&mut out, &labelled)
-            .map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))?;
-        String::from_utf8(out).map_err(|e| Error::Internal(format!("cannot write /metrics: {e}")))
     }
 }
 

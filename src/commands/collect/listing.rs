@@ -14,11 +14,11 @@ use tokio::task::JoinHandle;
 use tokio::time::timeout_at;
 
 use super::app::Payload;
-use super::app::{App, Piece, Reply, error, reply};
+use super::app::{App, Piece, Reply, Snapshot, error, reply};
 use super::core_json::{self, Sink};
+use super::metrics;
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::Session;
 use crate::source::local::history::Store;
 
 /// Chunks a listing may have in flight before its reader waits for the client.
@@ -57,9 +57,13 @@ fn too_slow(timeout: Duration) -> Error {
 }
 
 /// `GET /metrics`: the series need the history's totals.
-pub(super) async fn metrics(app: &Arc<App>, active: Arc<Vec<Session>>) -> Reply {
+pub(super) async fn metrics(app: &Arc<App>, snap: Arc<Snapshot>) -> Reply {
     let deadline = app.deadline();
-    let done = match read_store(app, deadline, move |app, left| app.metrics(&active, left)).await {
+    let done = match read_store(app, deadline, move |app, left| {
+        metrics::render(&snap, &app.db, left)
+    })
+    .await
+    {
         Ok(job) => job.await,
         Err(e) => return error(status_of(&e), &e.to_string()),
     };
@@ -78,7 +82,7 @@ pub(super) async fn metrics(app: &Arc<App>, active: Arc<Vec<Session>>) -> Reply 
 pub(super) async fn sessions(
     app: &Arc<App>,
     names: BTreeSet<String>,
-    active: Arc<Vec<Session>>,
+    active: Arc<Snapshot>,
     now: SystemTime,
 ) -> Reply {
     let deadline = app.deadline();
@@ -115,7 +119,7 @@ pub(super) async fn sessions(
 /// One session listing, as its blocking thread writes it.
 struct Listing {
     names: BTreeSet<String>,
-    active: Arc<Vec<Session>>,
+    active: Arc<Snapshot>,
     now: SystemTime,
     deadline: Instant,
     tx: mpsc::Sender<Piece>,
@@ -151,7 +155,7 @@ impl Listing {
             let store = Store::open_read(&app.db, left)?;
             core_json::summary(
                 &self.names,
-                &self.active,
+                &self.active.active,
                 store.as_ref(),
                 self.now,
                 &mut sink,

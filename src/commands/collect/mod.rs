@@ -10,6 +10,7 @@ mod app;
 mod core_json;
 mod hosts;
 mod listing;
+mod metrics;
 mod poller;
 mod serve;
 mod token;
@@ -168,7 +169,7 @@ async fn poll(
             polled = poller.poll() => polled?,
             () = stop.signalled() => return Ok(()),
         };
-        app.publish(poller.active());
+        app.publish(poller.snapshot());
         if !writer.send(polled) {
             return Ok(());
         }

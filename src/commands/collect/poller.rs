@@ -4,26 +4,32 @@
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session};
+use crate::model::Collector;
 use crate::source::local::history::{Poll, Store};
 use crate::source::local::{Local, LocalOptions, Sample};
-use crate::source::{Ask, Target};
+use crate::source::{Ask, Kind, Target};
 
 use super::super::plan::Plan as Targets;
 use super::super::targets::{self, Peer};
+use super::app::{Polled, Snapshot};
 use super::tracker::{Tracker, unix_now};
+use crate::render::prometheus::Health;
 
 /// This machine's collector, and its last look (the rates are measured between two).
 struct Machine {
     local: Local,
     before: Option<Sample>,
     tracker: Tracker,
+    last_ok: Option<i64>,
 }
 
-/// A server, and whether it failed at the last poll (said once on stderr).
+/// A server, whether it failed at the last poll (said once on stderr), and when it last
+/// answered.
 struct Remote {
     tracker: Tracker,
+    collectors: Vec<Collector>,
     down: bool,
+    last_ok: Option<i64>,
 }
 
 pub(super) struct Poller {
@@ -68,18 +74,23 @@ impl Poller {
                         local: Local::new(opts),
                         before: None,
                         tracker,
+                        last_ok: None,
                     });
                 }
                 other => {
-                    let source = match other {
-                        Ok(Target::Server(server)) => server.kind.name(),
-                        _ => "unknown",
+                    let (source, collectors) = match other {
+                        Ok(Target::Server(server)) => {
+                            (server.kind.name(), server.kind.collectors())
+                        }
+                        _ => ("unknown", Vec::new()),
                     };
                     let mut tracker = Tracker::new(&name, source, true);
                     tracker.restore(open);
                     poller.remotes.push(Remote {
                         tracker,
+                        collectors,
                         down: false,
+                        last_ok: None,
                     });
                 }
             }
@@ -96,6 +107,7 @@ impl Poller {
             let sessions = m.local.sessions(m.before.as_ref(), &now, &procs);
             m.before = Some(now);
             let at = unix_now();
+            m.last_ok = Some(at);
             poll.finished.extend(m.tracker.update(sessions, at));
             poll.open
                 .push((m.tracker.target().to_owned(), m.tracker.open(at)));
@@ -114,6 +126,7 @@ impl Poller {
                             "{target} answers again: its sessions that are gone are ended now"
                         ));
                     }
+                    remote.last_ok = Some(at);
                     poll.finished.extend(remote.tracker.update(sessions, at));
                     poll.open.push((target, remote.tracker.open(at)));
                 }
@@ -130,16 +143,35 @@ impl Poller {
         Ok(poll)
     }
 
-    /// Every target's live sessions (for the listener).
-    pub(super) fn active(&self) -> Vec<Session> {
-        let mut all: Vec<Session> = self
-            .machine
-            .iter()
-            .flat_map(|m| m.tracker.active())
-            .collect();
-        for r in &self.remotes {
-            all.extend(r.tracker.active());
+    /// Every target's live sessions and health, for the listener. This machine is up whenever
+    /// there is a snapshot: a look that fails ends `collect`.
+    pub(super) fn snapshot(&self) -> Snapshot {
+        let mut snap = Snapshot::default();
+        let mut add = |tracker: &Tracker, collectors: Vec<Collector>, measured, health| {
+            let from = snap.active.len();
+            snap.active.extend(tracker.active());
+            snap.targets.push(Polled {
+                name: tracker.target().to_owned(),
+                collectors,
+                measured,
+                health,
+                sessions: from..snap.active.len(),
+            });
+        };
+        if let Some(m) = &self.machine {
+            let health = Health {
+                up: m.last_ok.is_some(),
+                last_success: m.last_ok,
+            };
+            add(&m.tracker, Kind::Local.collectors(), true, health);
         }
-        all
+        for r in &self.remotes {
+            let health = Health {
+                up: !r.down && r.last_ok.is_some(),
+                last_success: r.last_ok,
+            };
+            add(&r.tracker, r.collectors.clone(), false, health);
+        }
+        snap
     }
 }

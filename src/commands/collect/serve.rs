@@ -147,7 +147,7 @@ async fn handle(app: &Arc<App>, req: &Request<Incoming>) -> Reply {
     let active = app.snapshot();
     let collectors = || core_json::names(query_param(req.uri().query(), "collectors").as_deref());
     match req.uri().path() {
-        "/api/v3/session/active" => json(core_json::active(&collectors(), &active, now)),
+        "/api/v3/session/active" => json(core_json::active(&collectors(), &active.active, now)),
         "/api/v3/session" => listing::sessions(app, collectors(), active, now).await,
         "/metrics" => listing::metrics(app, active).await,
         "/api" => json(app.about(now)),

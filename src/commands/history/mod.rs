@@ -6,6 +6,7 @@ mod every;
 mod window;
 
 use std::path::PathBuf;
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use crate::cli::{EveryBy, HistoryArgs, SummaryArgs, When};
@@ -36,7 +37,7 @@ pub(super) async fn run(settings: &Settings, args: HistoryArgs) -> Result<()> {
     let none = || format!("no finished sessions in {}", db.display());
     match args.every {
         Some(every) => over_time(settings, &args, (store.as_ref(), &span), every, none),
-        None => listing(settings, &args, (store.as_ref(), &span), none),
+        None => listing(settings, &args, (store, &span), none),
     }
 }
 
@@ -123,10 +124,14 @@ fn over_time(
 fn listing(
     settings: &Settings,
     args: &HistoryArgs,
-    (store, span): (Option<&Store>, &Span<'_>),
+    (store, span): (Option<Store>, &Span<'_>),
     none: impl FnOnce() -> String,
 ) -> Result<()> {
     let query = args.query();
+    let ordered = query.sort_by.is_some() || query.reverse;
+    if !ordered && render::stands_alone(settings.output.format) {
+        return stream(settings, &query, (store, span));
+    }
     let mut rows: Vec<(String, Ended)> = Vec::new();
     if let Some(store) = store {
         store.ended(span, &mut |f| {
@@ -134,7 +139,7 @@ fn listing(
             if query.filters.iter().all(|q| q.matches(&row.1.session)) {
                 rows.push(row);
             }
-            Ok(())
+            Ok(true)
         })?;
     }
     if query.sort_by.is_some() || query.reverse {
@@ -153,6 +158,87 @@ fn listing(
         output::emit(out.file.as_deref(), |w| {
             render::ended(w, &rows, Some(&labels), out)
         })?;
+    }
+    Ok(())
+}
+
+/// Rows in a piece of a streaming history: a few MiB in flight whatever the store's size.
+const PIECE: usize = 4096;
+
+/// A piece of a streaming history: each row's target and row.
+type Piece = (Vec<String>, Vec<Ended>);
+
+/// The store's order is the output's and each TSV or NDJSON row stands alone, so the rows are
+/// written a piece at a time as they are read, and a long history is never held whole. The
+/// store is read on a thread of its own while this one writes the piece before.
+fn stream(
+    settings: &Settings,
+    query: &SessionQuery,
+    (store, span): (Option<Store>, &Span<'_>),
+) -> Result<()> {
+    let out = &settings.output;
+    // Two pieces wait at most: the reader stays a little ahead of the writer, no further.
+    let (tx, rx) = mpsc::sync_channel::<Piece>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_pieces(store, span, query, &tx));
+        let written = output::emit(out.file.as_deref(), |w| {
+            let mut opts = out.clone();
+            let mut begun = false;
+            // Taken by value: when this returns, even on an error, the reader sees nobody takes.
+            for (labels, rows) in rx {
+                render::ended(w, &rows, Some(&labels), &opts)?;
+                // The header once, before the first piece.
+                opts.headers = false;
+                begun = true;
+            }
+            if begun {
+                return Ok(());
+            }
+            // No rows at all: what an empty list is (TSV's header).
+            render::ended(w, &[], Some(&[]), &opts)
+        });
+        // A writer that failed (a closed pipe) dropped `rx`, which stopped the reader.
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the store's reader stopped".into())));
+        written.and(read)
+    })
+}
+
+/// Reads `span`'s finished sessions that pass `query`'s filters, up to its limit, and sends
+/// them on in pieces; stops early when nobody takes them any more.
+fn read_pieces(
+    store: Option<Store>,
+    span: &Span<'_>,
+    query: &SessionQuery,
+    tx: &mpsc::SyncSender<Piece>,
+) -> Result<()> {
+    let mut left = query.limit.unwrap_or(usize::MAX);
+    let Some(store) = store.filter(|_| left > 0) else {
+        return Ok(());
+    };
+    let mut piece: Piece = (Vec::with_capacity(PIECE), Vec::with_capacity(PIECE));
+    let mut taken = true;
+    store.ended(span, &mut |f| {
+        let (label, row) = ended(f);
+        if !query.filters.iter().all(|q| q.matches(&row.session)) {
+            return Ok(true);
+        }
+        piece.0.push(label);
+        piece.1.push(row);
+        left -= 1;
+        if piece.1.len() == PIECE || left == 0 {
+            let full = std::mem::replace(
+                &mut piece,
+                (Vec::with_capacity(PIECE), Vec::with_capacity(PIECE)),
+            );
+            taken = tx.send(full).is_ok();
+        }
+        Ok(taken && left > 0)
+    })?;
+    if taken && !piece.1.is_empty() {
+        // A writer that is gone has its own error to tell.
+        let _ = tx.send(piece);
     }
     Ok(())
 }

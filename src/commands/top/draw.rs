@@ -25,6 +25,7 @@ pub(super) const HELP: &[&str] = &[
     "              Enter applies, Esc leaves it, Ctrl-U empties the line",
     "< >           sort by the column to the left, to the right",
     "I             reverse the order",
+    "t             several targets: all, then one at a time",
     "Enter         the selected session's details",
     "Ctrl-K        disconnect the selected session (asks first)",
     "Esc           close this view, clear the filter",
@@ -51,7 +52,10 @@ pub(super) fn frame(frame: &mut Frame<'_>, top: &mut Top) {
 /// `targets · every 2s · last answer 04:50:12 UTC` and `N sessions (M shown) · rates · order`.
 fn header(top: &Top) -> Text<'static> {
     let view = &top.view;
-    let live = view.rows.iter().filter(|r| r.mark != Mark::Gone);
+    let live = view
+        .rows
+        .iter()
+        .filter(|r| r.mark != Mark::Gone && view.shows_target(r));
     let (count, rx, tx) = live.fold((0usize, 0.0, 0.0), |(n, rx, tx), r| {
         let s = &r.session;
         (
@@ -61,9 +65,20 @@ fn header(top: &Top) -> Text<'static> {
         )
     });
     let last = top.last_answer.as_deref().unwrap_or("none yet");
+    let targets = match &view.target {
+        Some(shown) => {
+            let at = top.labels.iter().position(|l| l == shown).unwrap_or(0);
+            format!(
+                "{} (target {} of {})",
+                escape(shown),
+                at + 1,
+                top.labels.len()
+            )
+        }
+        None => top.targets.clone(),
+    };
     let first = format!(
-        "{} · every {} · last answer {last}",
-        top.targets,
+        "{targets} · every {} · last answer {last}",
         humantime::format_duration(top.interval)
     );
     let plural = if count == 1 { "" } else { "s" };
@@ -108,7 +123,7 @@ fn table(frame: &mut Frame<'_>, top: &mut Top, area: Rect) {
     let mut at = 0usize;
     let written = render::session_lines(
         &sessions,
-        top.several.then_some(labels.as_slice()),
+        (top.several && view.target.is_none()).then_some(labels.as_slice()),
         &marks,
         &opts,
         &mut |text, look| {

@@ -59,14 +59,12 @@ impl Top {
             KeyCode::Esc => {
                 self.view.typed = Typed::None;
                 self.view.typed_text.clear();
-                self.view.arrange();
+                self.view.refilter();
             }
             KeyCode::Char('<') => self.view.sort_by(-1),
             KeyCode::Char('>') => self.view.sort_by(1),
-            KeyCode::Char('I') => {
-                self.view.reverse = !self.view.reverse;
-                self.view.arrange();
-            }
+            KeyCode::Char('I') => self.view.turn_round(),
+            KeyCode::Char('t') => self.next_target(),
             _ => return self.moving(key),
         }
         Then::Stay
@@ -94,7 +92,7 @@ impl Top {
                 Ok(typed) => {
                     self.view.typed = typed;
                     self.view.typed_text = text.trim().to_string();
-                    self.view.arrange();
+                    self.view.refilter();
                 }
                 Err(e) => self.message = Some(crate::text::one_line(&e)),
             },
@@ -113,6 +111,24 @@ impl Top {
             }
             _ => self.mode = Mode::Filter(text),
         }
+    }
+
+    /// `t`: every target, then each one in turn, then every target again.
+    fn next_target(&mut self) {
+        if !self.several {
+            self.message = Some("one target: t shows one target of several at a time".into());
+            return;
+        }
+        let next = match &self.view.target {
+            None => 0,
+            Some(shown) => self
+                .labels
+                .iter()
+                .position(|l| l == shown)
+                .map_or(0, |at| at + 1),
+        };
+        self.view.target = self.labels.get(next).cloned();
+        self.view.refilter();
     }
 
     /// Ctrl-K: asks before disconnecting the selected session.

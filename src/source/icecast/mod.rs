@@ -17,7 +17,7 @@ use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, computed, served};
 
 /// Every Icecast listener is an HTTP client.
-const COLLECTORS: [Collector; 1] = [Collector::Http];
+pub(super) const COLLECTORS: [Collector; 1] = [Collector::Http];
 
 /// Mounts asked for at once: a server has a handful, and a list of a million would otherwise be
 /// a million requests in flight.

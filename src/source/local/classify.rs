@@ -1,8 +1,11 @@
 //! Which collector a socket belongs to: the port map (defaults and `--port-map`), and the rule
 //! that tells a local server's client from this machine's own outgoing connection.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use foldhash::HashMap;
 
+use super::procs::ProcTable;
 use super::sockets::{Proto, Sock};
 use crate::model::{Collector, PortMapping};
 
@@ -172,6 +175,52 @@ fn to_this_machine(sock: &Sock, listening: &Listening) -> bool {
     let peer = sock.remote.ip().to_canonical();
     (peer.is_loopback() || peer == sock.local.ip().to_canonical())
         && listening.contains(sock.proto, sock.remote.port())
+}
+
+/// The media servers whose listening ports the map should know, and the collector their
+/// clients most likely belong to (nginx: its RTMP module; Icecast: HTTP listeners).
+const SERVERS: &[(&str, Collector)] = &[
+    ("nginx", Collector::Rtmp),
+    ("icecast2", Collector::Http),
+    ("icecast", Collector::Http),
+];
+
+/// One line per media server listening on TCP ports the map does not know, whose clients are
+/// therefore not listed, with the `--port-map` entry that would list them.
+pub(crate) fn unmapped_servers(socks: &[Sock], procs: &ProcTable, map: &PortMap) -> Vec<String> {
+    let mut found: BTreeMap<&str, (Collector, BTreeSet<u16>)> = BTreeMap::new();
+    for s in socks
+        .iter()
+        .filter(|s| s.proto == Proto::Tcp && s.is_listener())
+    {
+        let port = s.local.port();
+        let server = procs.owner(s.inode).and_then(|p| {
+            SERVERS
+                .iter()
+                .find(|(name, _)| *name == p.name)
+                .map(|(name, c)| (*name, *c))
+        });
+        if let Some((name, collector)) = server
+            && map.lookup(Proto::Tcp, port).is_none()
+        {
+            found
+                .entry(name)
+                .or_insert((collector, BTreeSet::new()))
+                .1
+                .insert(port);
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(name, (collector, ports))| {
+            let first = *ports.first()?;
+            let list: Vec<String> = ports.iter().map(u16::to_string).collect();
+            Some(format!(
+                "hint: {name} listens on {}, which the port map does not know (its clients are not listed): --port-map {collector}+={first}",
+                list.join(", ")
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -82,6 +82,14 @@ CREATE INDEX IF NOT EXISTS open_by_target ON open (target);
 PRAGMA user_version = 2;
 ";
 
+/// An index, not a schema change: `history` walks a target's sessions newest first, ties by
+/// start, straight from it, so its first rows come at once and nothing is sorted. Stores of
+/// version 2 written before it get it when `collect` next opens them.
+const INDEX_BY_TIME: &str = "
+CREATE INDEX IF NOT EXISTS finished_by_target_time ON finished (target, closed_at, created_at);
+DROP INDEX IF EXISTS finished_by_target;
+";
+
 /// The columns of `finished` this build reads and writes.
 const COLUMNS: [&str; 10] = [
     "collector",
@@ -434,9 +442,14 @@ impl Store {
             .map_err(fail)?;
         // Only a new or older store is written to here, in one transaction: a reader never
         // sees half a schema.
+        let indexed = objects(&conn)
+            .map_err(fail)?
+            .iter()
+            .any(|o| o.name == "finished_by_target_time");
         let steps = match version {
-            0 => format!("{SCHEMA} {MIGRATE_2}"),
-            1 => MIGRATE_2.to_owned(),
+            0 => format!("{SCHEMA} {MIGRATE_2} {INDEX_BY_TIME}"),
+            1 => format!("{MIGRATE_2} {INDEX_BY_TIME}"),
+            _ if !indexed => INDEX_BY_TIME.to_owned(),
             _ => String::new(),
         };
         if !steps.is_empty() {
@@ -556,29 +569,39 @@ impl Store {
             .execute("DELETE FROM finished WHERE closed_at < ?1", [before])
     }
 
-    /// The finished sessions of `span`, newest first, each handed to `row` as it is read.
+    /// The finished sessions of `span`, newest first, each handed to `row` as it is read until
+    /// `row` says it wants no more (`false`).
     pub(crate) fn ended(
         &self,
         span: &Span<'_>,
-        row: &mut dyn FnMut(Finished) -> Result<()>,
+        row: &mut dyn FnMut(Finished) -> Result<bool>,
     ) -> Result<()> {
-        // A store of version 1 has only this machine's sessions, without the later columns.
+        // One target is `target = ?`, which walks INDEX_BY_TIME in the order asked for.
+        // Several targets are merged by a sort.
+        let (targets, which) = match span.targets {
+            [one] => (one.clone(), "target = ?1"),
+            many => (
+                serde_json::to_string(many).unwrap_or_default(),
+                "target IN (SELECT value FROM json_each(?1))",
+            ),
+        };
         let sql = format!(
             "SELECT target, source, role, rx_peak_bit_s, tx_peak_bit_s, collector, session_id, \
              reference, local, remote, created_at, closed_at, rx_bytes, tx_bytes, extra \
-             FROM {} WHERE target IN (SELECT value FROM json_each(?1)) \
+             FROM {} WHERE {which} \
              AND (?2 IS NULL OR closed_at >= ?2) AND (?3 IS NULL OR closed_at < ?3) \
              ORDER BY closed_at DESC, created_at DESC",
             self.finished_v2()
         );
-        let targets = serde_json::to_string(span.targets).unwrap_or_default();
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(&e))?;
         let mut rows = stmt
             .query(params![targets, span.since, span.until])
             .map_err(|e| self.error(&e))?;
         while let Some(r) = rows.next().map_err(|e| self.error(&e))? {
             let f = finished_of(r).map_err(|e| self.error(&e))?;
-            row(f)?;
+            if !row(f)? {
+                break;
+            }
         }
         Ok(())
     }
@@ -731,6 +754,10 @@ fn collector_of(name: &str) -> Collector {
 }
 
 fn json_of(text: &str) -> serde_json::Value {
+    // Most sessions have no extra: no parser for them.
+    if text == "{}" {
+        return serde_json::Value::Object(serde_json::Map::new());
+    }
     serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
 }
 
@@ -741,7 +768,7 @@ fn finished_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Finished> {
         role: r.get(2)?,
         rx_peak_bit_s: r.get(3)?,
         tx_peak_bit_s: r.get(4)?,
-        collector: collector_of(&r.get::<_, String>(5)?),
+        collector: collector_of(r.get_ref(5)?.as_str()?),
         id: r.get(6)?,
         reference: r.get(7)?,
         local: r.get(8)?,
@@ -750,7 +777,7 @@ fn finished_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Finished> {
         closed_at: Timestamp(r.get(11)?),
         rx_bytes: to_u64(r.get(12)?),
         tx_bytes: to_u64(r.get(13)?),
-        extra: json_of(&r.get::<_, String>(14)?),
+        extra: json_of(r.get_ref(14)?.as_str()?),
     })
 }
 
@@ -897,6 +924,45 @@ mod tests {
         assert_eq!(day, "2026-11-24");
     }
 
+    /// A store of version 2 from before INDEX_BY_TIME gets it from its next writer, and
+    /// `history` of one target then reads in that index's order with no sort.
+    #[test]
+    fn a_version_2_store_gets_the_index_history_walks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(&format!("{SCHEMA} {MIGRATE_2}"))
+            .unwrap();
+        let indexes = |conn: &Connection| -> Vec<String> {
+            objects(conn)
+                .unwrap()
+                .into_iter()
+                .filter(|o| o.kind == "index" && o.table == "finished")
+                .map(|o| o.name)
+                .collect()
+        };
+        let store = Store::open(&path).unwrap();
+        let mut got = indexes(&store.conn);
+        got.sort();
+        assert_eq!(got, ["finished_by_collector", "finished_by_target_time"]);
+        let plan: Vec<String> = store
+            .conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT * FROM finished WHERE target = 'a' \
+                 ORDER BY closed_at DESC, created_at DESC",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            plan,
+            ["SEARCH finished USING INDEX finished_by_target_time (target=?)"]
+        );
+    }
+
     /// A store of version 1 is read as this machine's, and upgraded in place by its writer:
     /// its rows kept, the open sessions stored per target and replaced by each poll.
     #[test]
@@ -924,7 +990,7 @@ mod tests {
             store
                 .ended(&everything, &mut |f| {
                     all.push(f);
-                    Ok(())
+                    Ok(true)
                 })
                 .unwrap();
             all

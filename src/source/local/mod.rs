@@ -3,6 +3,7 @@
 
 mod assemble;
 pub(crate) mod classify;
+mod connections;
 pub(crate) mod ffmpeg;
 pub(crate) mod history;
 pub(crate) mod procs;
@@ -87,6 +88,8 @@ pub(crate) struct Local {
     warned_fallback: bool,
     /// `collect` looks every few seconds: the unreadable-processes warning is said once.
     warned_unreadable: Cell<bool>,
+    /// `watch` and `top` look again and again: the unmapped servers' hint is said once.
+    hinted: bool,
 }
 
 impl Local {
@@ -95,6 +98,7 @@ impl Local {
             opts,
             warned_fallback: false,
             warned_unreadable: Cell::new(false),
+            hinted: false,
         }
     }
 
@@ -147,7 +151,8 @@ impl Local {
     }
 
     /// Two samples `--sample` apart, turned into sessions with rates over that window; with a
-    /// zero window, one sample and no rates (the fastest look).
+    /// zero window, one sample and no rates (the fastest look). One row per connection unless
+    /// `--all`.
     pub(crate) async fn snapshot(&mut self) -> Result<Vec<Session>> {
         let before = if self.opts.sample.is_zero() {
             None
@@ -157,7 +162,17 @@ impl Local {
             Some(before)
         };
         let (now, procs) = self.look()?;
-        Ok(self.sessions(before.as_ref(), &now, &procs))
+        if !std::mem::replace(&mut self.hinted, true) {
+            for line in classify::unmapped_servers(&now.socks, &procs, &self.opts.port_map) {
+                diag::note(format_args!("{line}"));
+            }
+        }
+        let sessions = self.sessions(before.as_ref(), &now, &procs);
+        Ok(if self.opts.all {
+            sessions
+        } else {
+            connections::one_per_connection(sessions)
+        })
     }
 }
 

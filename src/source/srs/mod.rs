@@ -23,7 +23,7 @@ const PAGE: usize = 500;
 const OVERLAP: usize = 16;
 
 /// What SRS serves: RTMP, HTTP-FLV (`http`), HLS, WebRTC and SRT.
-const COLLECTORS: [Collector; 5] = [
+pub(super) const COLLECTORS: [Collector; 5] = [
     Collector::Hls,
     Collector::Http,
     Collector::Rtmp,

@@ -177,7 +177,10 @@ fn an_srs_summary_as_prometheus_has_only_what_srs_knows() {
     ] {
         want.push(sample("sessions_active", c, n));
     }
-    for m in ["sessions_rx_bits_per_second", "sessions_tx_bits_per_second"] {
+    for m in [
+        "sessions_rx_bytes_per_second",
+        "sessions_tx_bytes_per_second",
+    ] {
         for c in ["hls", "srt", "webrtc"] {
             want.push(sample(m, c, 0.0));
         }
