@@ -7,7 +7,7 @@ use std::str::FromStr;
 use clap::ValueEnum;
 use ipnet::IpNet;
 
-use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Session};
+use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Role, Session};
 
 /// A field of a session that `--sort-by` can order by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,6 +41,7 @@ enum Field {
     Reference,
     Local,
     Remote,
+    Role,
     Extra,
 }
 
@@ -73,10 +74,11 @@ impl FromStr for Filter {
             "reference" => Field::Reference,
             "local" => Field::Local,
             "remote" => Field::Remote,
+            "role" => Field::Role,
             "extra" => Field::Extra,
             other => {
                 return Err(format!(
-                    "unknown filter field '{}' (valid: collector, id, reference, local, remote, extra)",
+                    "unknown filter field '{}' (valid: collector, id, reference, local, remote, role, extra)",
                     crate::text::escape(other)
                 ));
             }
@@ -141,6 +143,8 @@ impl Filter {
             Field::Reference => &s.reference,
             Field::Local => &s.local,
             Field::Remote => &s.remote,
+            // A session whose role is unknown matches no role (and every `role!=`).
+            Field::Role => s.role.map_or("", Role::as_str),
             Field::Extra => {
                 extra = match &s.extra {
                     serde_json::Value::String(v) => v.clone(),
@@ -365,6 +369,7 @@ mod tests {
             reference: "test".into(),
             local: "play:/live/test".into(),
             remote: remote.into(),
+            role: None,
             created_at: Some(Timestamp(1000 + rx as i64)),
             age_s: None,
             rx_bytes: Some(rx),
@@ -511,6 +516,23 @@ mod tests {
     }
 
     #[test]
+    fn role_filters_match_what_the_server_said_and_unknown_matches_no_role() {
+        let mut list = sample();
+        list[0].role = Some(Role::Publisher);
+        list[1].role = Some(Role::Player);
+        list[2].role = Some(Role::Player);
+        assert_eq!(
+            ids(&query(&["role=player"]).apply(list.clone())),
+            ["b", "c"]
+        );
+        assert_eq!(ids(&query(&["role=publisher"]).apply(list.clone())), ["a"]);
+        assert_eq!(
+            ids(&query(&["role!=publisher"]).apply(list)),
+            ["b", "c", "d"]
+        );
+    }
+
+    #[test]
     fn sort_reverse_and_limit() {
         let q = SessionQuery {
             sort_by: Some(SortKey::RxBytes),
@@ -557,7 +579,7 @@ mod tests {
     fn bad_filters_say_what_is_valid() {
         assert_eq!(
             "bogus=1".parse::<Filter>().unwrap_err(),
-            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, extra)"
+            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, role, extra)"
         );
         assert!("remote".parse::<Filter>().is_err());
     }

@@ -362,6 +362,7 @@ fn fuzz_session(fields: &mut dyn FnMut() -> String) -> Session {
         reference: fields().into(),
         local: fields().into(),
         remote: fields().into(),
+        role: None,
         extra: serde_json::Value::String(fields()),
         created_at: None,
         age_s: None,

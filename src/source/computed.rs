@@ -88,6 +88,7 @@ mod tests {
             reference: "live/cam1".into(),
             local: Text::default(),
             remote: "127.0.0.1".into(),
+            role: None,
             created_at: None,
             age_s: None,
             rx_bytes: rx,

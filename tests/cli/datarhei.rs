@@ -86,6 +86,7 @@ fn active_json_schema_is_pinned() {
         "reference",
         "local",
         "remote",
+        "role",
         "created_at",
         "age_s",
         "rx_bytes",
@@ -113,18 +114,19 @@ fn active_tsv_is_exact_and_escaped() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "collector\tid\treference\tlocal\tremote\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra"
+        "collector\tid\treference\tlocal\tremote\trole\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra"
     );
     let fields: Vec<&str> = lines[1].split('\t').collect();
-    assert_eq!(fields.len(), 12);
+    assert_eq!(fields.len(), 13);
     assert_eq!(
-        [&fields[..6], &fields[7..]].concat(),
+        [&fields[..7], &fields[8..]].concat(),
         [
             "rtmp",
             "/live/a",
             "a",
             "publish:/live/a",
             "10.0.0.5:1234",
+            "publisher",
             "2026-11-24T04:23:18Z",
             "1536",
             "0",
@@ -168,7 +170,7 @@ fn empty_results_are_valid_output() {
         ("ndjson", ""),
         (
             "tsv",
-            "collector\tid\treference\tlocal\tremote\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra\n",
+            "collector\tid\treference\tlocal\tremote\trole\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra\n",
         ),
     ] {
         let out = run(&server, &["active", "-o", format]);

@@ -305,6 +305,8 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
     assert_eq!(ff[0]["extra"]["kind"], "network");
     assert_eq!(ff[0]["extra"]["socket"], inode);
     assert_eq!(ff[0]["reference"], "4242");
+    // Its network output publishes to the server.
+    assert_eq!(ff[0]["role"], "publisher");
     // The socket itself is an rtmp session owned by that ffmpeg.
     let out = find(
         &v,
@@ -314,6 +316,7 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
     .unwrap();
     assert_eq!(out["reference"], "ffmpeg");
     assert_eq!(out["extra"]["pid"], 4242);
+    assert_eq!(out["role"], Value::Null, "a socket does not say");
 
     // --all: the file and generated inputs, the pipe and null outputs too, in id order.
     let mut all = args.to_vec();
@@ -343,6 +346,10 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
     assert_eq!(ff[0]["local"], "/srv/in put.mp4");
     assert_eq!(ff[1]["local"], "sine=frequency=1000");
     assert_eq!(ff[3]["extra"]["format"], "mpegts");
+    // A file, a generated input, a pipe or null output is nobody's stream.
+    let roles: Vec<&Value> = ff.iter().map(|s| &s["role"]).collect();
+    let (null, publisher) = (Value::Null, Value::from("publisher"));
+    assert_eq!(roles, [&null, &null, &publisher, &null, &null]);
 }
 
 /// A connection out to a web port whose server is not (or no longer) listening here is this

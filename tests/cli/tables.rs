@@ -138,6 +138,7 @@ fn at_200_columns_free_text_is_shortened_and_more_columns_stay() {
             "REFERENCE",
             "LOCAL",
             "REMOTE",
+            "ROLE",
             "AGE",
             "RX RATE",
             "TX RATE",

@@ -15,7 +15,8 @@ use super::split::{SplitError, Splitter};
 use crate::source::budget::{self, Budget, Meter, OverBudget};
 
 use crate::model::{
-    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, MEBI, Role, Session, Text, Timestamp, Totals,
+    round3,
 };
 use crate::query::default_order;
 
@@ -63,6 +64,18 @@ fn kibit_to_bit_s(kibit: f64) -> f64 {
     round3(kibit * KIBI)
 }
 
+/// Core's RTMP and SRT sessions name their part before the stream: `publish:/live/cam1`,
+/// `play:/live/cam1`; other sessions do not say.
+fn role_of(text: &str) -> Option<Role> {
+    if text.starts_with("publish:") {
+        Some(Role::Publisher)
+    } else if text.starts_with("play:") {
+        Some(Role::Player)
+    } else {
+        None
+    }
+}
+
 /// What a session takes besides its text and `extra`, with the room the list grows by.
 const SESSION_COST: u64 = std::mem::size_of::<Session>() as u64 * 5 / 4;
 
@@ -86,12 +99,14 @@ impl WireSession {
             .and_then(|raw| serde_json::from_str(raw).ok())
             .unwrap_or_default();
         let created_at = self.created_at.map(Timestamp);
+        let role = role_of(&self.local).or_else(|| role_of(&self.reference));
         Ok(Session {
             collector,
             id: self.id,
             reference: self.reference,
             local: self.local,
             remote: self.remote,
+            role,
             created_at,
             age_s: created_at.and_then(|t| t.age_at(now)),
             rx_bytes: Some(self.bytes_rx),

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Limit, Session, Text};
+use crate::model::{Collector, Limit, Role, Session, Text};
 use crate::source::decode::DecodeError;
 use crate::source::xml;
 use crate::source::{clock, secrets};
@@ -63,6 +63,8 @@ pub(crate) fn parse_listeners(
                 reference: mount.into(),
                 local: Text::default(),
                 remote: xml::text(listener, "ip").unwrap_or("").into(),
+                // `listclients` lists a mount's listeners; its source is not among them.
+                role: Some(Role::Player),
                 created_at: connected.and_then(|s| clock::started(now, s)),
                 age_s: connected.filter(|s| *s >= 0.0).map(|s| s as u64),
                 rx_bytes: None,
@@ -142,6 +144,7 @@ mod tests {
         assert_eq!(ids, ["2", "3"]);
         let vlc = &listeners[0];
         assert_eq!(vlc.collector, Collector::Http);
+        assert_eq!(vlc.role, Some(Role::Player));
         assert_eq!(vlc.reference, "/radio.mp3");
         assert_eq!(vlc.remote, "127.0.0.1");
         assert_eq!(vlc.created_at, Some(Timestamp(NOW as i64 - 6)));

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session, Text};
+use crate::model::{Collector, Role, Session, Text};
 use crate::source::decode::{self, DecodeError};
 use crate::source::{clock, secrets};
 
@@ -147,6 +147,7 @@ impl WireClient {
             reference: self.url.trim_start_matches('/').into(),
             local: Text::default(),
             remote: self.ip.into(),
+            role: Some(Role::publishing(self.publish)),
             created_at: alive.and_then(|a| clock::started(now, a)),
             age_s: alive.map(|a| a as u64),
             rx_bytes: Some(self.recv_bytes),
@@ -200,8 +201,10 @@ mod tests {
         assert_eq!((publisher.rx_bit_s, publisher.tx_bit_s), (None, None));
         assert_eq!(publisher.extra["type"], "fmle-publish");
         assert_eq!(publisher.extra["publish"], true);
+        assert_eq!(publisher.role, Some(Role::Publisher));
         let flv = p.sessions.iter().find(|s| s.id == "a352nc8l").unwrap();
         assert_eq!(flv.collector, Collector::Http);
+        assert_eq!(flv.role, Some(Role::Player));
         assert_eq!(flv.extra["name"], "cam1.flv");
         assert_eq!(flv.extra.get("pageUrl"), None, "empty strings are left out");
     }

@@ -125,11 +125,11 @@ fn captured_clients_come_out_with_their_exact_values() {
     );
     tsv.assert_success();
     assert_eq!(tsv.stdout.lines().count(), 1216);
-    // Every cell but created_at (now − alive): collector, id, reference, local, remote,
+    // Every cell but created_at (now − alive): collector, id, reference, local, remote, role,
     // age_s, rx and tx rate, rx and tx bytes, extra.
     let cells = |start: &[&str]| {
         let mut row = tsv_row(&tsv.stdout, start);
-        row.remove(5);
+        row.remove(6);
         row
     };
     // Younger than SRS's 30 s window: its kbps of 0 is no measurement, so no rate.
@@ -141,6 +141,7 @@ fn captured_clients_come_out_with_their_exact_values() {
             "live/cam1",
             "",
             "127.0.0.1",
+            "publisher",
             "10",
             "",
             "",
@@ -158,6 +159,7 @@ fn captured_clients_come_out_with_their_exact_values() {
             "live/cam1",
             "",
             "127.0.0.1",
+            "player",
             "8",
             "",
             "",
@@ -169,7 +171,10 @@ fn captured_clients_come_out_with_their_exact_values() {
     // 35 s old: SRS's own 30 s averages, kbit/s × 1000.
     let aged = Client::numbered(7);
     let row = cells(&["rtmp", &aged.id]);
-    assert_eq!(&row[5..10], ["35", "0", "376000", "3478", "5000000091"]);
+    assert_eq!(
+        &row[5..11],
+        ["player", "35", "0", "376000", "3478", "5000000091"]
+    );
 }
 
 #[test]
