@@ -154,7 +154,7 @@ pub fn streaming(data: &[u8]) {
         ),
         4 => (icecast_wire::parse_mounts(body).map(|_| Vec::new()), None),
         5 => (icecast_wire::parse_response(body).map(|_| Vec::new()), None),
-        _ => (icecast_wire::parse_limit(body).map(|_| Vec::new()), None),
+        _ => (icecast_wire::parse_stats(body).map(|_| Vec::new()), None),
     };
     if let Ok(sessions) = &rows {
         render_sessions(sessions);

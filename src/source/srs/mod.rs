@@ -4,7 +4,7 @@
 pub(crate) mod wire;
 
 use std::collections::HashSet;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{Method, Url};
 
@@ -21,6 +21,10 @@ const PAGE: usize = 500;
 /// Each page starts this many clients before the previous one ended: clients are sorted by id,
 /// so one that leaves between two requests shifts the rest down and would otherwise be missed.
 const OVERLAP: usize = 16;
+
+/// SRS moves a client's byte counters in its API every 3 s (seen on 7.0.18): rates measured from
+/// them need looks at least that far apart.
+const COUNTER_PERIOD: Duration = Duration::from_secs(3);
 
 /// What SRS serves: RTMP, HTTP-FLV (`http`), HLS, WebRTC and SRT.
 const COLLECTORS: [Collector; 5] = [
@@ -54,7 +58,7 @@ impl Srs {
                 "SRS's HTTP API (http://HOST:1985)",
                 Body::Json,
             )?,
-            looks: LastCounters::default(),
+            looks: LastCounters::every(COUNTER_PERIOD),
         })
     }
 
