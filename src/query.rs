@@ -230,7 +230,9 @@ pub(crate) fn default_order(a: &Session, b: &Session) -> Ordering {
 
 /// Ids in the order a person reads them: runs of digits compare as numbers, so the inode `76952`
 /// comes before `168347` and the ffmpeg input `4269:in0` before `26099:out0`; the rest compares
-/// as text. Ids equal as numbers but written differently (`007`, `7`) fall back to the text.
+/// as text. A run followed by a letter is part of a word, not a number: SRS's base-36 ids
+/// (`0000000a`, `00000001`) keep their text order, which is their order as numbers. Ids equal as
+/// numbers but written differently (`007`, `7`) fall back to the text.
 pub(crate) fn id_order(a: &str, b: &str) -> Ordering {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     // Most pairs differ first where the text alone decides: at two characters that are not
@@ -251,8 +253,7 @@ pub(crate) fn id_order(a: &str, b: &str) -> Ordering {
 fn id_walk(x: &[u8], y: &[u8]) -> Ordering {
     let (mut i, mut j) = (0, 0);
     while i < x.len() && j < y.len() {
-        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
-            let (xs, ys) = (digits(&x[i..]), digits(&y[j..]));
+        if let (Some(xs), Some(ys)) = (number_at(x, i), number_at(y, j)) {
             let (xn, yn) = (trim_zeros(&x[i..i + xs]), trim_zeros(&y[j..j + ys]));
             let order = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
             if order != Ordering::Equal {
@@ -266,6 +267,14 @@ fn id_walk(x: &[u8], y: &[u8]) -> Ordering {
         }
     }
     (x.len() - i).cmp(&(y.len() - j)).then_with(|| x.cmp(y))
+}
+
+/// The length of the number at `i`: a whole run of digits that no letter follows.
+fn number_at(s: &[u8], i: usize) -> Option<usize> {
+    let starts = s[i].is_ascii_digit() && (i == 0 || !s[i - 1].is_ascii_digit());
+    let run = digits(&s[i..]);
+    let word = s.get(i + run).is_some_and(u8::is_ascii_alphabetic);
+    (starts && !word).then_some(run)
 }
 
 /// How many ASCII digits `b` starts with.
@@ -440,6 +449,13 @@ mod tests {
                 "b"
             ]
         );
+        // Base-36 ids (SRS) are words, not numbers: their text order is their order.
+        let mut srs = vec!["0000000a", "00000001", "0000000z", "00000010", "064sd658"];
+        srs.sort_by(|a, b| id_order(a, b));
+        assert_eq!(
+            srs,
+            ["00000001", "0000000a", "0000000z", "00000010", "064sd658"]
+        );
         // The shortcut agrees with the walk.
         let mut seed = 0x853c_49e6_748f_ea9b_u64;
         let mut next = move || {
@@ -451,7 +467,7 @@ mod tests {
         let mut id = || -> String {
             let len = next() % 7;
             (0..len)
-                .map(|_| b"0019a:."[(next() % 7) as usize] as char)
+                .map(|_| b"0019ab:."[(next() % 8) as usize] as char)
                 .collect()
         };
         for _ in 0..100_000 {

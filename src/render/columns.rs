@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::units;
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, HmiSummary, Interval,
-    Limit, Role, Session, Subscription, Timestamp, Totals, Window,
+    Limit, MEBI, Role, Session, Subscription, Timestamp, Totals, Window,
 };
 
 /// Where a column appears besides tsv, which has them all.
@@ -458,8 +458,9 @@ fn limit_raw<T: Cell>(limit: &Limit<T>) -> Raw<'_> {
 }
 
 fn limit_rate(mibit_s: Limit<f64>) -> String {
-    // As the operator configured it: Core counts its Mbit as 2^20 bit/s.
-    limit(mibit_s, units::configured_mbit)
+    // In the SI units of the rates beside it: Core counts its Mbit as 2^20 bit/s, so its
+    // `max_bitrate_mbit: 100` reads 104.9 Mbit/s.
+    limit(mibit_s, |m| units::rate(m * MEBI))
 }
 
 pub(super) const SUMMARY: &[Column<CollectorSummary>] = &[

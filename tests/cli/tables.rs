@@ -253,7 +253,7 @@ fn limits_read_as_configured_and_rates_are_cores_own() {
             "1",
             "0 bit/s",
             "2.1 kbit/s",
-            "100 Mbit/s",
+            "104.9 Mbit/s",
             "0",
             "0 MiB",
             "0 MiB"

@@ -125,7 +125,7 @@ impl Srs {
                 self.web.host(),
                 match code {
                     2049 => " (no such client: it may have left)",
-                    400 => " (no connection behind it, e.g. an HLS viewer)",
+                    400 => " (SRS found no connection to drop)",
                     _ => "",
                 }
             ))),
@@ -146,6 +146,16 @@ impl Source for Srs {
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &COLLECTORS)?;
         let sessions = self.sessions().await?;
+        if collectors.contains(&Collector::Hls)
+            && sessions.iter().any(|s| s.collector == Collector::Hls)
+        {
+            // SRS makes a viewer of every playlist fetch without `hls_ctx` and keeps it for
+            // minutes: a player that reloads without it is counted again each time.
+            diag::note(format_args!(
+                "{}: SRS counts each HLS playlist fetch without hls_ctx as a viewer for minutes; hls may count players more than once",
+                self.web.host()
+            ));
+        }
         Ok(SummaryAnswer::Collectors(computed::summaries(
             &collectors,
             &sessions,

@@ -306,10 +306,8 @@ fn kick(state: &mut State, id: &str) -> Reply {
     let Some(i) = state.clients.iter().position(|c| c.id == id) else {
         return code(NOT_FOUND);
     };
-    // An HLS "client" has no connection behind it to expire: SRS answers code 400.
-    if state.clients[i].kind == "hls-play" {
-        return code(400);
-    }
+    // An HLS "client" has no connection behind it, yet 7.0.18 removes it and answers 0 as for
+    // any other.
     state.clients.remove(i);
     json(200, format!(r#"{{"code":0,{ENVELOPE}}}"#))
 }
