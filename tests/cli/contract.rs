@@ -583,12 +583,13 @@ fn watch_events_of_one_target_and_of_several() {
 #[test]
 fn kick_outcomes_done_and_refused() {
     let player = Client::numbered(1);
-    // An HLS viewer has no connection to drop: SRS refuses with code 400.
+    // A kick SRS refuses (code 400, as older SRS did for HLS viewers).
     let viewer = Client {
         kind: "hls-play".into(),
         ..Client::numbered(2)
     };
     let server = Srs::start(vec![player.clone(), viewer.clone()]);
+    server.refuse_kick(&viewer.id, 400);
     let url = server.url();
     let args = [
         "--source", "srs", "--url", &url, "kick", &player.id, &viewer.id, "--yes", "-o", "json",
