@@ -295,8 +295,8 @@ pub struct ActiveArgs {
     pub limit: Option<usize>,
 
     /// Keep sessions matching FIELD=VALUE or FIELD!=VALUE (repeatable; all must match).
-    /// FIELD: collector, id, reference, local, remote, extra. VALUE: exact text, a glob with *,
-    /// or for local/remote an IP address or CIDR (remote=10.0.0.0/8)
+    /// FIELD: collector, id, reference, local, remote, role, extra. VALUE: exact text, a glob with
+    /// *, or for local/remote an IP address or CIDR (remote=10.0.0.0/8); role: publisher or player
     #[arg(long, value_name = "FIELD=VALUE")]
     pub filter: Vec<Filter>,
 
