@@ -302,10 +302,10 @@ pub struct ActiveArgs {
     pub columns: Vec<ColumnName>,
 
     /// Keep sessions matching FIELD=VALUE, FIELD!=VALUE or FIELD>N (also >=, <, <=; repeatable,
-    /// all must match). Text: collector, id, reference, local, remote, target, extra, extra.KEY;
-    /// VALUE is exact, a glob with *, or for local/remote an IP address or CIDR
-    /// (remote=10.0.0.0/8). Numbers: rx_rate, tx_rate, rx_bytes, tx_bytes with k, M, G
-    /// (tx_rate>5M), age as a duration (age>1h)
+    /// all must match). Text: collector, id, reference, local, remote, role (publisher, player),
+    /// target, extra, extra.KEY; VALUE is exact, a glob with *, or for local/remote an IP
+    /// address or CIDR (remote=10.0.0.0/8). Numbers: rx_rate, tx_rate, rx_bytes, tx_bytes with
+    /// k, M, G (tx_rate>5M), age as a duration (age>1h)
     #[arg(long, value_name = "FIELD=VALUE")]
     pub filter: Vec<Filter>,
 

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use clap::ValueEnum;
 use ipnet::IpNet;
 
-use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Session};
+use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Role, Session};
 
 /// A field of a session that `--sort-by` can order by. Each also answers to its table header
 /// (`tx` is the TX column, `created` CREATED) and its JSON key (`tx_bit_s`), so a name read off
@@ -53,6 +53,7 @@ enum Field {
     Reference,
     Local,
     Remote,
+    Role,
     Extra,
     /// `extra.KEY`: one key of an `extra` object.
     ExtraKey(String),
@@ -66,7 +67,7 @@ enum Field {
 }
 
 /// The fields `--filter` knows, for errors and help.
-const FIELDS: &str = "collector, id, reference, local, remote, extra, extra.KEY, target, age, rx_rate, tx_rate, rx_bytes, tx_bytes";
+const FIELDS: &str = "collector, id, reference, local, remote, role, extra, extra.KEY, target, age, rx_rate, tx_rate, rx_bytes, tx_bytes";
 
 impl Field {
     fn named(name: &str) -> Option<Field> {
@@ -76,6 +77,7 @@ impl Field {
             "reference" => Field::Reference,
             "local" => Field::Local,
             "remote" => Field::Remote,
+            "role" => Field::Role,
             "extra" => Field::Extra,
             "target" => Field::Target,
             "age" | "age_s" => Field::Age,
@@ -273,6 +275,8 @@ impl Filter {
             Field::Local => &s.local,
             Field::Remote => &s.remote,
             Field::Target => target.unwrap_or_default(),
+            // A session whose role is unknown matches no role (and every `role!=`).
+            Field::Role => s.role.map_or("", Role::as_str),
             Field::Extra => return json_text(Some(&s.extra)),
             Field::ExtraKey(key) => return json_text(s.extra.get(key)),
             Field::Age | Field::RxRate | Field::TxRate | Field::RxBytes | Field::TxBytes => "",
@@ -407,7 +411,9 @@ pub(crate) fn default_order(a: &Session, b: &Session) -> Ordering {
 
 /// Ids in the order a person reads them: runs of digits compare as numbers, so the inode `76952`
 /// comes before `168347` and the ffmpeg input `4269:in0` before `26099:out0`; the rest compares
-/// as text. Ids equal as numbers but written differently (`007`, `7`) fall back to the text.
+/// as text. A run followed by a letter is part of a word, not a number: SRS's base-36 ids
+/// (`0000000a`, `00000001`) keep their text order, which is their order as numbers. Ids equal as
+/// numbers but written differently (`007`, `7`) fall back to the text.
 pub(crate) fn id_order(a: &str, b: &str) -> Ordering {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     // Most pairs differ first where the text alone decides: at two characters that are not
@@ -428,8 +434,7 @@ pub(crate) fn id_order(a: &str, b: &str) -> Ordering {
 fn id_walk(x: &[u8], y: &[u8]) -> Ordering {
     let (mut i, mut j) = (0, 0);
     while i < x.len() && j < y.len() {
-        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
-            let (xs, ys) = (digits(&x[i..]), digits(&y[j..]));
+        if let (Some(xs), Some(ys)) = (number_at(x, i), number_at(y, j)) {
             let (xn, yn) = (trim_zeros(&x[i..i + xs]), trim_zeros(&y[j..j + ys]));
             let order = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
             if order != Ordering::Equal {
@@ -443,6 +448,14 @@ fn id_walk(x: &[u8], y: &[u8]) -> Ordering {
         }
     }
     (x.len() - i).cmp(&(y.len() - j)).then_with(|| x.cmp(y))
+}
+
+/// The length of the number at `i`: a whole run of digits that no letter follows.
+fn number_at(s: &[u8], i: usize) -> Option<usize> {
+    let starts = s[i].is_ascii_digit() && (i == 0 || !s[i - 1].is_ascii_digit());
+    let run = digits(&s[i..]);
+    let word = s.get(i + run).is_some_and(u8::is_ascii_alphabetic);
+    (starts && !word).then_some(run)
 }
 
 /// How many ASCII digits `b` starts with.
@@ -550,6 +563,7 @@ mod tests {
             reference: "test".into(),
             local: "play:/live/test".into(),
             remote: remote.into(),
+            role: None,
             created_at: Some(Timestamp(1000 + rx as i64)),
             age_s: None,
             rx_bytes: Some(rx),
@@ -620,6 +634,13 @@ mod tests {
                 "b"
             ]
         );
+        // Base-36 ids (SRS) are words, not numbers: their text order is their order.
+        let mut srs = vec!["0000000a", "00000001", "0000000z", "00000010", "064sd658"];
+        srs.sort_by(|a, b| id_order(a, b));
+        assert_eq!(
+            srs,
+            ["00000001", "0000000a", "0000000z", "00000010", "064sd658"]
+        );
         // The shortcut agrees with the walk.
         let mut seed = 0x853c_49e6_748f_ea9b_u64;
         let mut next = move || {
@@ -631,7 +652,7 @@ mod tests {
         let mut id = || -> String {
             let len = next() % 7;
             (0..len)
-                .map(|_| b"0019a:."[(next() % 7) as usize] as char)
+                .map(|_| b"0019ab:."[(next() % 8) as usize] as char)
                 .collect()
         };
         for _ in 0..100_000 {
@@ -693,6 +714,23 @@ mod tests {
         );
         assert_eq!(ids(&query(&["extra=Lavf*"]).apply(sample())).len(), 4);
         assert!(query(&["id=zzz"]).apply(sample()).is_empty());
+    }
+
+    #[test]
+    fn role_filters_match_what_the_server_said_and_unknown_matches_no_role() {
+        let mut list = sample();
+        list[0].role = Some(Role::Publisher);
+        list[1].role = Some(Role::Player);
+        list[2].role = Some(Role::Player);
+        assert_eq!(
+            ids(&query(&["role=player"]).apply(list.clone())),
+            ["b", "c"]
+        );
+        assert_eq!(ids(&query(&["role=publisher"]).apply(list.clone())), ["a"]);
+        assert_eq!(
+            ids(&query(&["role!=publisher"]).apply(list)),
+            ["b", "c", "d"]
+        );
     }
 
     #[test]
@@ -771,7 +809,7 @@ mod tests {
     fn bad_filters_say_what_is_valid() {
         assert_eq!(
             "bogus=1".parse::<Filter>().unwrap_err(),
-            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, extra, extra.KEY, target, age, rx_rate, tx_rate, rx_bytes, tx_bytes)"
+            "unknown filter field 'bogus' (valid: collector, id, reference, local, remote, role, extra, extra.KEY, target, age, rx_rate, tx_rate, rx_bytes, tx_bytes)"
         );
         assert_eq!(
             "remote".parse::<Filter>().unwrap_err(),

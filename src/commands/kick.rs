@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::cli::KickArgs;
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{Collector, KickOutcome, Session};
+use crate::model::{Collector, KickOutcome, Role, Session};
 use crate::query::SessionQuery;
 use crate::render::OutputFormat;
 use crate::source::{Answer, Ask, http};
@@ -182,6 +182,12 @@ fn confirmed(
         several.then_some(labels.as_slice()),
         &shown,
     )
+    .and_then(|()| {
+        sessions
+            .iter()
+            .filter_map(publisher_warning)
+            .try_for_each(|w| writeln!(err, "warning: {w}"))
+    })
     .and_then(|()| write!(err, "Disconnect {count} session(s)? [y/N] "))
     .and_then(|()| err.flush())
     .map_err(Error::output)?;
@@ -191,6 +197,16 @@ fn confirmed(
         .read_line(&mut answer)
         .map_err(|e| Error::Internal(format!("cannot read the answer: {e}")))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// What disconnecting a publisher does besides: its stream ends for everyone watching it.
+pub(super) fn publisher_warning(session: &Session) -> Option<String> {
+    (session.role == Some(Role::Publisher)).then(|| {
+        format!(
+            "this disconnects the publisher of {}: every player of it stops",
+            crate::text::escape(&session.reference)
+        )
+    })
 }
 
 /// Asks each target to disconnect its chosen sessions, writes one outcome per session, and

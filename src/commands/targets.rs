@@ -271,6 +271,7 @@ mod tests {
                 reference: crate::model::Text::default(),
                 local: crate::model::Text::default(),
                 remote: crate::model::Text::default(),
+                role: None,
                 created_at: None,
                 age_s: None,
                 rx_bytes: None,

@@ -154,7 +154,7 @@ pub fn streaming(data: &[u8]) {
         ),
         4 => (icecast_wire::parse_mounts(body).map(|_| Vec::new()), None),
         5 => (icecast_wire::parse_response(body).map(|_| Vec::new()), None),
-        _ => (icecast_wire::parse_limit(body).map(|_| Vec::new()), None),
+        _ => (icecast_wire::parse_stats(body).map(|_| Vec::new()), None),
     };
     if let Ok(sessions) = &rows {
         render_sessions(sessions);
@@ -363,6 +363,7 @@ fn fuzz_session(fields: &mut dyn FnMut() -> String) -> Session {
         reference: fields().into(),
         local: fields().into(),
         remote: fields().into(),
+        role: None,
         extra: serde_json::Value::String(fields()),
         created_at: None,
         age_s: None,

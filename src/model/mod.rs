@@ -12,7 +12,7 @@ mod timeline;
 pub(crate) use collector::{Collector, PortMapping};
 pub(crate) use context::{ContextField, ContextRow};
 pub(crate) use hmi::{Client, ClientCommand, Subscription};
-pub(crate) use session::{Ended, KickOutcome, Session, Text};
+pub(crate) use session::{Ended, KickOutcome, Role, Session, Text};
 pub(crate) use summary::{
     BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, History, HmiSummary, Limit, Load,
     MEBI, SummaryAnswer, SummaryReport, Totals, round3, sum_known,

@@ -20,6 +20,9 @@ pub struct Session {
     pub local: Text,
     /// Who is accessing it (an address, a host name from a Referer, `unknown`).
     pub remote: Text,
+    /// Whether it publishes the stream or plays it, as the server says; `None` where it does
+    /// not say (null in JSON).
+    pub role: Option<Role>,
     pub created_at: Option<Timestamp>,
     pub age_s: Option<u64>,
     /// Bytes as the server counts them (rx: received from the client). `None` where the server
@@ -32,6 +35,44 @@ pub struct Session {
     pub tx_bit_s: Option<f64>,
     /// The server's free-form extra data: a string (datarhei Core 16.x), an object, or null.
     pub extra: serde_json::Value,
+}
+
+/// A session's part in its stream: the one that sends it in, or one of those it goes out to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Publisher,
+    Player,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Publisher => "publisher",
+            Role::Player => "player",
+        }
+    }
+
+    /// The role a server's flag says: publishing or not.
+    pub(crate) fn publishing(publishing: bool) -> Role {
+        if publishing {
+            Role::Publisher
+        } else {
+            Role::Player
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "publisher" => Ok(Role::Publisher),
+            "player" => Ok(Role::Player),
+            _ => Err(()),
+        }
+    }
 }
 
 impl Session {
@@ -56,6 +97,7 @@ impl Serialize for Session {
             reference: &'a str,
             local: &'a str,
             remote: &'a str,
+            role: Option<Role>,
             created_at: Option<Timestamp>,
             age_s: Option<u64>,
             rx_bytes: Option<u64>,
@@ -72,6 +114,7 @@ impl Serialize for Session {
             reference: &self.reference,
             local: &self.local,
             remote: &self.remote,
+            role: self.role,
             created_at: self.created_at,
             age_s: self.age_s,
             rx_bytes: self.rx_bytes,
@@ -181,6 +224,7 @@ mod tests {
             reference: Text::default(),
             local: Text::default(),
             remote: Text::default(),
+            role: None,
             created_at: Some(Timestamp(Timestamp::LAST)),
             age_s: None,
             rx_bytes: Some(0),

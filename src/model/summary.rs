@@ -99,6 +99,14 @@ pub(crate) struct CollectorSummary {
 }
 
 impl CollectorSummary {
+    /// The server's own figures for the collector, in bit/s and in Core's unit.
+    pub(crate) fn set_rates(&mut self, rx_bit_s: Option<f64>, tx_bit_s: Option<f64>) {
+        self.rx_bit_s = rx_bit_s;
+        self.tx_bit_s = tx_bit_s;
+        self.rx_mibit_s = rx_bit_s.map(|r| round3(r / MEBI));
+        self.tx_mibit_s = tx_bit_s.map(|r| round3(r / MEBI));
+    }
+
     /// Why this summary breaks the JSON contract's types, if it does.
     pub(crate) fn out_of_range(&self) -> Option<String> {
         let why = bad_known_rate("rx_bit_s", self.rx_bit_s, 1.0)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::units;
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, HmiSummary, Interval,
-    Limit, Session, Subscription, Timestamp, Totals, Window,
+    Limit, MEBI, Role, Session, Subscription, Timestamp, Totals, Window,
 };
 
 /// Where a column appears besides tsv, which has them all.
@@ -14,6 +14,8 @@ use crate::model::{
 pub(super) enum Shown {
     Table,
     Wide,
+    /// In both, only when some row has something in it: a column most sources leave empty.
+    Filled,
     Never,
     /// Named in `--columns`: shown even when empty.
     Chosen,
@@ -219,6 +221,13 @@ pub(super) const SESSION: &[Column<Session>] = &[
         raw: |s| Raw::Text(&s.remote),
     },
     Column {
+        title: "ROLE",
+        name: "role",
+        shown: Shown::Filled,
+        human: |s| s.role.map_or("-", Role::as_str).to_owned(),
+        raw: |s| s.role.map_or(Raw::Empty, |r| Raw::Text(r.as_str())),
+    },
+    Column {
         title: "CREATED",
         name: "created_at",
         shown: Shown::Wide,
@@ -306,6 +315,13 @@ pub(super) const ENDED: &[Column<Ended>] = &[
         shown: Shown::Table,
         human: |e| e.session.remote.to_string(),
         raw: |e| Raw::Text(&e.session.remote),
+    },
+    Column {
+        title: "ROLE",
+        name: "role",
+        shown: Shown::Filled,
+        human: |e| e.session.role.map_or("-", Role::as_str).to_owned(),
+        raw: |e| e.session.role.map_or(Raw::Empty, |r| Raw::Text(r.as_str())),
     },
     Column {
         title: "CREATED",
@@ -537,8 +553,9 @@ fn limit_raw<T: Cell>(limit: &Limit<T>) -> Raw<'_> {
 }
 
 fn limit_rate(mibit_s: Limit<f64>) -> String {
-    // As the operator configured it: Core counts its Mbit as 2^20 bit/s.
-    limit(mibit_s, units::configured_mbit)
+    // In the SI units of the rates beside it: Core counts its Mbit as 2^20 bit/s, so its
+    // `max_bitrate_mbit: 100` reads 104.9 Mbit/s.
+    limit(mibit_s, |m| units::rate(m * MEBI))
 }
 
 pub(super) const SUMMARY: &[Column<CollectorSummary>] = &[

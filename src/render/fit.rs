@@ -38,6 +38,7 @@ pub(super) const SESSION: Fit = Fit {
         "age_s",
         "reference",
         "local",
+        "role",
         // Viewers outnumber publishers: what they are sent is the rate to keep longest.
         "rx_bit_s",
         "tx_bit_s",
@@ -61,6 +62,7 @@ pub(super) const ENDED: Fit = Fit {
         "rx_peak_bit_s",
         "tx_peak_bit_s",
         "local",
+        "role",
         "rx_bytes",
         "reference",
         "tx_bytes",

@@ -149,7 +149,7 @@ impl<T> Table<'_, T> {
 
     /// The columns `-o table` (or `wide`) shows, targets first. The default table
     /// leaves out a column with nothing in any row (AGE of a one-shot local look, limits no
-    /// collector has); `wide` shows every one.
+    /// collector has); `wide` shows every one but those only a filled one has (ROLE).
     fn visible(&self, wide: bool) -> Vec<Col<'_, T>> {
         let mut cols = Vec::new();
         if self.targets.is_some() {
@@ -161,6 +161,7 @@ impl<T> Table<'_, T> {
                     wide || self.rows.is_empty() || self.rows.iter().any(|r| filled(c, r))
                 }
                 Shown::Wide => wide,
+                Shown::Filled => self.rows.iter().any(|r| filled(c, r)),
                 Shown::Never => false,
                 Shown::Chosen => true,
             };
@@ -339,6 +340,7 @@ mod tests {
             reference: "stream".into(),
             local: local.into(),
             remote: remote.into(),
+            role: None,
             created_at: Some(Timestamp(1_795_494_198)),
             age_s: Some(192),
             rx_bytes: Some(7_203_023),

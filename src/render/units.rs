@@ -1,5 +1,5 @@
-//! Human units for tables: IEC bytes (`1.2 MiB`), SI bit rates (`513.9 kbit/s`), `3m 12s` ages,
-//! configured limits in the operator's own number (`100 Mbit/s`).
+//! Human units for tables: IEC bytes (`1.2 MiB`), SI bit rates (`513.9 kbit/s`, limits too),
+//! `3m 12s` ages.
 
 use std::time::Duration;
 
@@ -63,14 +63,6 @@ pub(crate) fn age(seconds: Option<u64>) -> String {
     }
 }
 
-/// A configured limit in datarhei Core's own unit (Mbit/s of 2^20 bit), as the operator wrote
-/// it in Core's configuration: `100 Mbit/s`, not the 104.9 SI Mbit/s it comes to.
-pub(crate) fn configured_mbit(mbit_s: f64) -> String {
-    let text = format!("{mbit_s:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text} Mbit/s")
-}
-
 /// A span that may be unknown (`-`): `500ms`, `312us 100ns`.
 pub(crate) fn span(d: Option<Duration>) -> String {
     d.map_or_else(|| "-".into(), |d| humantime::format_duration(d).to_string())
@@ -103,9 +95,8 @@ mod tests {
         assert_eq!(age(Some(3600 * 5 + 180)), "5h 03m");
         assert_eq!(age(Some(556_723)), "6d 10h");
         assert_eq!(age(None), "-");
-        assert_eq!(configured_mbit(100.0), "100 Mbit/s");
-        assert_eq!(configured_mbit(2.5), "2.5 Mbit/s");
-        assert_eq!(configured_mbit(0.125), "0.125 Mbit/s");
+        // Core's `max_bitrate_mbit: 100` (its Mbit is 2^20 bit/s), in the rates' SI units.
+        assert_eq!(rate(100.0 * 1024.0 * 1024.0), "104.9 Mbit/s");
         assert_eq!(span(Some(Duration::from_nanos(312_100))), "312us 100ns");
         assert_eq!(span(Some(Duration::from_millis(1500))), "1s 500ms");
         assert_eq!(span(None), "-");

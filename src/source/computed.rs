@@ -3,40 +3,73 @@
 //! history of its own.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::model::{
     Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Totals, round3, sum_known,
 };
 
-/// The byte counters of the previous look, by collector and id.
+/// The byte counters of the look rates are measured from, by collector and id, with the rates
+/// that look's own measure gave.
 #[derive(Default)]
 pub(super) struct LastCounters {
-    last: HashMap<(Collector, Text), (Option<u64>, Option<u64>)>,
+    last: HashMap<(Collector, Text), Look>,
     at: Option<Instant>,
+    /// How often the server moves its counters: a shorter window measures its steps, not the
+    /// traffic (SRS's move every 3 s, so 1 s looks read 0, then three times the rate).
+    period: Duration,
+}
+
+/// One session's counters at a look, and the rates measured up to it.
+#[derive(Clone, Copy)]
+struct Look {
+    bytes: (Option<u64>, Option<u64>),
+    rates: (Option<f64>, Option<f64>),
 }
 
 impl LastCounters {
+    /// For a server that moves its counters every `period`.
+    pub(super) fn every(period: Duration) -> LastCounters {
+        LastCounters {
+            period,
+            ..LastCounters::default()
+        }
+    }
+
     /// Fills every rate the server did not give from how far the session's counter moved since
-    /// the previous look (`watch`, or a summary after an `active` of the same run), and keeps
-    /// this look for the next. A first look, or a counter that went back, leaves it unknown.
+    /// the look it is measured from (`watch`, or a summary after an `active` of the same run).
+    /// That look is kept until `period` has passed: meanwhile a session shows the rate measured
+    /// last. A first look, or a counter that went back, leaves it unknown.
     pub(super) fn fill<'a>(
         &mut self,
         sessions: impl IntoIterator<Item = &'a mut Session>,
         now: Instant,
     ) {
-        let elapsed = self
-            .at
-            .map(|at| now.saturating_duration_since(at).as_secs_f64())
-            .filter(|s| *s > 0.0);
+        let elapsed = self.at.map(|at| now.saturating_duration_since(at));
+        if elapsed.is_some_and(|e| e.is_zero() || e < self.period) {
+            for s in sessions {
+                if let Some(look) = self.last.get(&(s.collector, s.id.clone())) {
+                    s.rx_bit_s = s.rx_bit_s.or(look.rates.0);
+                    s.tx_bit_s = s.tx_bit_s.or(look.rates.1);
+                }
+            }
+            return;
+        }
+        let secs = elapsed.map(|e| e.as_secs_f64());
         let mut last = HashMap::with_capacity(self.last.len());
         for s in sessions {
             let key = (s.collector, s.id.clone());
-            if let (Some(secs), Some(&(rx, tx))) = (elapsed, self.last.get(&key)) {
-                s.rx_bit_s = s.rx_bit_s.or_else(|| rate(rx, s.rx_bytes, secs));
-                s.tx_bit_s = s.tx_bit_s.or_else(|| rate(tx, s.tx_bytes, secs));
+            let mut rates = (None, None);
+            if let (Some(secs), Some(before)) = (secs, self.last.get(&key)) {
+                rates = (
+                    rate(before.bytes.0, s.rx_bytes, secs),
+                    rate(before.bytes.1, s.tx_bytes, secs),
+                );
+                s.rx_bit_s = s.rx_bit_s.or(rates.0);
+                s.tx_bit_s = s.tx_bit_s.or(rates.1);
             }
-            last.insert(key, (s.rx_bytes, s.tx_bytes));
+            let bytes = (s.rx_bytes, s.tx_bytes);
+            last.insert(key, Look { bytes, rates });
         }
         self.last = last;
         self.at = Some(now);
@@ -131,6 +164,7 @@ mod tests {
             reference: "live/cam1".into(),
             local: Text::default(),
             remote: "127.0.0.1".into(),
+            role: None,
             created_at: None,
             age_s: None,
             rx_bytes: rx,
@@ -164,6 +198,42 @@ mod tests {
             "the server's own rate stays"
         );
         assert_eq!(second[0].tx_bit_s, None, "no counter, no rate");
+    }
+
+    #[test]
+    fn a_window_shorter_than_the_servers_period_measures_nothing_new() {
+        // SRS moves its counters every 3 s: looks 1 s apart see 0 then a jump.
+        let mut looks = LastCounters::every(Duration::from_secs(3));
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        let look = |looks: &mut LastCounters, t: u64, rx: u64| {
+            let mut list = vec![session("a", Some(rx), None)];
+            looks.fill(&mut list, at(t));
+            list[0].rx_bit_s
+        };
+        assert_eq!(look(&mut looks, 0, 0), None, "a first look");
+        assert_eq!(
+            look(&mut looks, 1, 0),
+            None,
+            "1 s: too short, nothing measured yet"
+        );
+        assert_eq!(look(&mut looks, 2, 0), None);
+        assert_eq!(
+            look(&mut looks, 3, 180_000),
+            Some(480_000.0),
+            "3 s since the first"
+        );
+        assert_eq!(
+            look(&mut looks, 4, 180_000),
+            Some(480_000.0),
+            "between two measures, the last one stays"
+        );
+        assert_eq!(look(&mut looks, 5, 180_000), Some(480_000.0));
+        assert_eq!(look(&mut looks, 6, 360_000), Some(480_000.0));
+        // A session new since the look measured from waits for the next one.
+        let mut list = vec![session("b", Some(5), None)];
+        looks.fill(&mut list, at(7));
+        assert_eq!(list[0].rx_bit_s, None);
     }
 
     #[test]

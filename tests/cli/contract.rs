@@ -46,6 +46,7 @@ struct Session {
     reference: String,
     local: String,
     remote: String,
+    role: Option<Role>,
     created_at: Option<String>,
     age_s: Option<u64>,
     rx_bytes: Option<u64>,
@@ -55,6 +56,14 @@ struct Session {
     rx_kibit_s: Option<f64>,
     tx_kibit_s: Option<f64>,
     extra: Option<Extra>,
+}
+
+/// What the server says a session does with its stream; null where it does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Role {
+    Publisher,
+    Player,
 }
 
 /// `extra`: Core 16.x's free text, or an object (newer Cores, TwinCAT HMI, this machine,
@@ -201,7 +210,7 @@ struct Closed {
     reference: String,
     local: String,
     remote: String,
-    role: Option<String>,
+    role: Option<Role>,
     created_at: String,
     closed_at: String,
     rx_bytes: u64,
@@ -278,6 +287,10 @@ fn active_sessions_of_every_source() {
     assert_eq!(rows.len(), 6);
     assert!(matches!(rows[0].extra, Some(Extra::Text(_))), "{rows:?}");
     assert_eq!(rows[2].rx_bit_s, Some(513_935.36));
+    // Core 16.x says it in `local`: `publish:/live/test`, `play:/live/test`; HLS says nothing.
+    let (publisher, player) = (Some(Role::Publisher), Some(Role::Player));
+    let roles: Vec<Option<Role>> = rows.iter().map(|s| s.role).collect();
+    assert_eq!(roles, [None, None, publisher, player, player, publisher]);
     // -o ndjson: the same objects, one a line.
     let ndjson = sessions(&["--url", &url, "active", "-o", "ndjson"], &[], None);
     ndjson.assert_success();
@@ -315,6 +328,23 @@ fn active_sessions_of_every_source() {
     assert_eq!((hls.rx_bytes, hls.tx_bytes), (None, Some(13273)));
     let srt = rows.iter().find(|s| s.collector == "srt").unwrap();
     assert_eq!(srt.rx_bit_s, Some(0.0));
+    // From `state`; an HLS session only reads.
+    let roles: Vec<(&str, Option<Role>)> = rows
+        .iter()
+        .map(|s| (s.collector.as_str(), s.role))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("hls", player),
+            ("rtmp", publisher),
+            ("rtmp", player),
+            ("rtmp", player),
+            ("rtsp", publisher),
+            ("srt", publisher),
+            ("webrtc", publisher),
+        ]
+    );
 
     // TwinCAT HMI: no start time and no traffic (null, as for a source that cannot tell);
     // `extra` holds the registered commands.
@@ -333,7 +363,7 @@ fn active_sessions_of_every_source() {
         rows.iter()
             .all(|s| s.collector == "tchmi" && s.created_at.is_none())
     );
-    let untold = |s: &Session| s.rx_bytes.is_none() && s.rx_bit_s.is_none();
+    let untold = |s: &Session| s.rx_bytes.is_none() && s.rx_bit_s.is_none() && s.role.is_none();
     assert!(rows.iter().all(untold), "{rows:#?}");
     let commands = |s: &Session| matches!(s.extra, Some(Extra::Object(_)));
     assert!(rows.iter().all(commands), "{rows:#?}");
@@ -554,12 +584,13 @@ fn watch_events_of_one_target_and_of_several() {
 #[test]
 fn kick_outcomes_done_and_refused() {
     let player = Client::numbered(1);
-    // An HLS viewer has no connection to drop: SRS refuses with code 400.
+    // A kick SRS refuses (code 400, as older SRS did for HLS viewers).
     let viewer = Client {
         kind: "hls-play".into(),
         ..Client::numbered(2)
     };
     let server = Srs::start(vec![player.clone(), viewer.clone()]);
+    server.refuse_kick(&viewer.id, 400);
     let url = server.url();
     let args = [
         "--source", "srs", "--url", &url, "kick", &player.id, &viewer.id, "--yes", "-o", "json",

@@ -86,6 +86,7 @@ fn active_json_schema_is_pinned() {
         "reference",
         "local",
         "remote",
+        "role",
         "created_at",
         "age_s",
         "rx_bytes",
@@ -113,18 +114,19 @@ fn active_tsv_is_exact_and_escaped() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "collector\tid\treference\tlocal\tremote\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra"
+        "collector\tid\treference\tlocal\tremote\trole\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra"
     );
     let fields: Vec<&str> = lines[1].split('\t').collect();
-    assert_eq!(fields.len(), 12);
+    assert_eq!(fields.len(), 13);
     assert_eq!(
-        [&fields[..6], &fields[7..]].concat(),
+        [&fields[..7], &fields[8..]].concat(),
         [
             "rtmp",
             "/live/a",
             "a",
             "publish:/live/a",
             "10.0.0.5:1234",
+            "publisher",
             "2026-11-24T04:23:18Z",
             "1536",
             "0",
@@ -168,7 +170,7 @@ fn empty_results_are_valid_output() {
         ("ndjson", ""),
         (
             "tsv",
-            "collector\tid\treference\tlocal\tremote\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra\n",
+            "collector\tid\treference\tlocal\tremote\trole\tcreated_at\tage_s\trx_bit_s\ttx_bit_s\trx_bytes\ttx_bytes\textra\n",
         ),
     ] {
         let out = run(&server, &["active", "-o", format]);
@@ -289,6 +291,33 @@ fn output_file_is_written_and_stdout_stays_empty() {
 
 // ---- summary ----
 
+/// Core 16.16 live: the collector's own window over its bytes (rtmp TX 1.701 Mbit), not the
+/// sum of its sessions' rates (1557.325 kbit, 10 % less).
+#[test]
+fn summary_rates_are_the_collectors_own_not_the_sum_of_its_sessions() {
+    let server = serve_fixture("datarhei/session-summary-collector-rates.json");
+    let out = run(&server, &["summary", "-o", "json"]);
+    out.assert_success();
+    let got = out.json();
+    let (rtmp, srt) = (Value::from("rtmp"), Value::from("srt"));
+    let rates: Vec<(&Value, &Value, &Value)> = got["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["collector"] == rtmp || c["collector"] == srt)
+        .map(|c| (&c["collector"], &c["rx_bit_s"], &c["tx_bit_s"]))
+        .collect();
+    let bit_s = |mbit: f64| Value::from((mbit * 1_048_576.0 * 1000.0).round() / 1000.0);
+    assert_eq!(
+        rates,
+        [
+            (&rtmp, &bit_s(0.565), &bit_s(1.701)),
+            (&srt, &bit_s(0.445), &bit_s(0.445))
+        ]
+    );
+    assert_eq!(got["collectors"][5]["tx_bit_s"], 1_783_627.776);
+}
+
 #[test]
 fn summary_reports_rates_limits_and_history() {
     let server = serve_fixture("datarhei/session-summary-rtmp-with-limits-jwt.json");
@@ -305,8 +334,8 @@ fn summary_reports_rates_limits_and_history() {
                 "collector": "rtmp", "active_sessions": 1,
                 // The one listed session's rates (367.892 and 3.935 kbit/s), not Core's
                 // collector-wide 0.251 and 0.003 Mbit.
-                "rx_bit_s": 376721.408, "tx_bit_s": 4029.44,
-                "rx_mibit_s": 0.359, "tx_mibit_s": 0.004,
+                "rx_bit_s": 263192.576, "tx_bit_s": 3145.728,
+                "rx_mibit_s": 0.251, "tx_mibit_s": 0.003,
                 "limit_sessions": 50, "limit_rx_mibit_s": null, "limit_tx_mibit_s": 100.0,
                 "finished": {"sessions": 0, "rx_mib": 0, "tx_mib": 0, "rx_bytes": null, "tx_bytes": null}
             }],

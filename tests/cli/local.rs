@@ -329,6 +329,8 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
         (&s["extra"]["peer_pid"], &s["extra"]["peer_process"]),
         (&4242.into(), &"ffmpeg".into())
     );
+    // The client's command line publishes: so does the connection.
+    assert_eq!(s["role"], "publisher");
 
     // --all: every input and output, in id order, and both ends of the connection.
     let mut all = args.to_vec();
@@ -367,9 +369,14 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
     let out = find(&v, &client, &server).unwrap();
     assert_eq!(out["reference"], "ffmpeg");
     assert_eq!(out["extra"]["pid"], 4242);
+    assert_eq!(out["role"], Value::Null, "a socket does not say");
     assert_eq!(ff[0]["local"], "/srv/in put.mp4");
     assert_eq!(ff[1]["local"], "sine=frequency=1000");
     assert_eq!(ff[3]["extra"]["format"], "mpegts");
+    // A file, a generated input, a pipe or null output is nobody's stream.
+    let roles: Vec<&Value> = ff.iter().map(|s| &s["role"]).collect();
+    let (null, publisher) = (Value::Null, Value::from("publisher"));
+    assert_eq!(roles, [&null, &null, &publisher, &null, &null]);
 }
 
 /// A connection out to a web port whose server is not (or no longer) listening here is this

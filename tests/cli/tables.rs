@@ -138,6 +138,7 @@ fn at_200_columns_free_text_is_shortened_and_more_columns_stay() {
             "REFERENCE",
             "LOCAL",
             "REMOTE",
+            "ROLE",
             "AGE",
             "RX RATE",
             "TX RATE",
@@ -218,8 +219,8 @@ fn an_empty_table_on_a_terminal_is_a_line_on_stderr_and_a_pipe_keeps_its_header(
 }
 
 #[test]
-fn limits_read_as_configured_and_rates_add_up_the_listed_sessions() {
-    // One session of 1.7 kbit/s: Core's own collector figure is 0.002 Mbit (2.1 kbit/s).
+fn limits_read_as_configured_and_rates_are_cores_own() {
+    // One session of 1.7 kbit/s; Core's own collector figure, 0.002 Mbit (2.1 kbit/s), is shown.
     let listed = json!({"id": "x", "bandwidth_rx_kbit": 0, "bandwidth_tx_kbit": 1.7});
     let active = json!({"list": [listed], "sessions": 1, "bandwidth_rx_mbit": 0,
         "bandwidth_tx_mbit": 0.002, "max_sessions": 0, "max_bandwidth_rx_mbit": 0,
@@ -251,8 +252,8 @@ fn limits_read_as_configured_and_rates_add_up_the_listed_sessions() {
             "hls",
             "1",
             "0 bit/s",
-            "1.7 kbit/s",
-            "100 Mbit/s",
+            "2.1 kbit/s",
+            "104.9 Mbit/s",
             "0",
             "0 B",
             "0 B"
@@ -266,7 +267,7 @@ fn limits_read_as_configured_and_rates_add_up_the_listed_sessions() {
             &hls["tx_mibit_s"],
             &hls["limit_tx_mibit_s"]
         ),
-        (&json!(1740.8), &json!(0.002), &json!(100.0))
+        (&json!(2097.152), &json!(0.002), &json!(100.0))
     );
 }
 

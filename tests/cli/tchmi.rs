@@ -213,7 +213,7 @@ fn active_is_one_session_per_websocket() {
         active[0],
         json!({"collector": "tchmi", "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
             "reference": "__SystemGuest", "local": format!("127.0.0.1:{port}"),
-            "remote": "192.168.10.37", "created_at": null, "age_s": null,
+            "remote": "192.168.10.37", "role": null, "created_at": null, "age_s": null,
             "rx_bytes": null, "tx_bytes": null, "rx_bit_s": null, "tx_bit_s": null,
             "rx_kibit_s": null, "tx_kibit_s": null, "extra": {"commands": []}})
     );

@@ -27,6 +27,11 @@ struct Term {
 
 impl Term {
     fn start(args: &[&str], columns: u16, lines: u16) -> Term {
+        Term::open(args, columns, lines, false)
+    }
+
+    /// With `stderr` on the terminal too: what `kick` needs to ask there.
+    fn open(args: &[&str], columns: u16, lines: u16, stderr: bool) -> Term {
         let master =
             rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)
                 .unwrap();
@@ -59,8 +64,12 @@ impl Term {
         let mut cmd = Command::new("setsid");
         cmd.arg("-c").arg(BIN).args(args).env_clear();
         cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
-            .stdout(Stdio::from(slave))
-            .stderr(Stdio::piped());
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(if stderr {
+                Stdio::from(slave)
+            } else {
+                Stdio::piped()
+            });
         let child = cmd.spawn().expect("spawn setsid sessions");
         Term {
             child,
@@ -302,6 +311,59 @@ fn enter_shows_every_field_with_exact_bytes() {
     term.selected_is(&ids[1]);
     term.type_keys("q");
     assert_eq!(term.finish().0, 0);
+}
+
+#[test]
+fn ctrl_k_on_a_publisher_warns_that_its_players_stop() {
+    let (server, ids) = server();
+    let mut term = top(&server, 160, 24);
+    term.selected_is(&ids[0]);
+    term.type_keys("\x0b");
+    term.shows(&format!(
+        "Disconnect rtmp {} (this disconnects the publisher of cam0: every player of it stops)? [y/N]",
+        ids[0]
+    ));
+    term.type_keys("n");
+    term.shows("nothing was disconnected");
+    term.type_keys("q");
+    assert_eq!(term.finish().0, 0);
+}
+
+#[test]
+fn kick_on_a_terminal_names_the_publishers_among_the_chosen() {
+    let (server, _) = server();
+    let url = server.url();
+    let args = [
+        "--source",
+        "mediamtx",
+        "--url",
+        &url,
+        "kick",
+        "--filter",
+        "reference=cam*",
+    ];
+    let mut term = Term::open(&args, 200, 24, true);
+    term.shows("Disconnect 5 session(s)? [y/N]");
+    let text = term.text();
+    let warnings: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["warning: this disconnects the publisher of cam0: every player of it stops"]
+    );
+    assert!(text.contains("ROLE"), "{text}");
+    term.type_keys("n\r");
+    // Declining is an answer, not a usage error (issue 21, item 10).
+    assert_eq!(term.finish().0, 0);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| !r.path().contains("/kick/"))
+    );
 }
 
 #[test]

@@ -351,6 +351,7 @@ mod tests {
             reference: "test".into(),
             local: "publish:/live/test".into(),
             remote: "127.0.0.1:50250".into(),
+            role: None,
             created_at: Some(Timestamp(created)),
             age_s: None,
             rx_bytes: Some(rx),

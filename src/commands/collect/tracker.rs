@@ -113,6 +113,7 @@ impl Tracker {
                 reference: o.reference.into(),
                 local: o.local.into(),
                 remote: o.remote.into(),
+                role: None,
                 created_at: Some(Timestamp(o.created_at)),
                 age_s: None,
                 rx_bytes: o.rx_bytes,
@@ -264,7 +265,7 @@ impl Tracker {
             tx_bytes: s.tx_bytes.unwrap_or(0),
             rx_peak_bit_s: seen.peak.0,
             tx_peak_bit_s: seen.peak.1,
-            role: None,
+            role: s.role.map(|r| r.as_str().to_owned()),
             extra: s.extra,
         }
     }
@@ -282,6 +283,7 @@ mod tests {
             reference: Text::default(),
             local: "127.0.0.1:1935".into(),
             remote: remote.into(),
+            role: None,
             created_at: None,
             age_s: None,
             rx_bytes: Some(rx),
@@ -363,6 +365,7 @@ mod tests {
             id: "7:out0".into(),
             local: "rtmp://ingest/live/a".into(),
             remote: "10.0.0.9:1935".into(),
+            role: None,
             tx_bytes: Some(tx),
             extra,
             ..s("7:out0", "", 0)

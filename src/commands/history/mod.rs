@@ -252,6 +252,7 @@ fn ended(f: Finished) -> (String, Ended) {
         reference: f.reference.into(),
         local: f.local.into(),
         remote: f.remote.into(),
+        role: f.role.as_deref().and_then(|r| r.parse().ok()),
         created_at: Some(f.created_at),
         age_s: None,
         rx_bytes: Some(f.rx_bytes),

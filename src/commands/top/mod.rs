@@ -169,8 +169,10 @@ impl Top {
         match &self.mode {
             Mode::Filter(text) => return format!("/{text}"),
             Mode::Confirm(row) => {
+                let warning = super::kick::publisher_warning(&row.session)
+                    .map_or_else(String::new, |w| format!(" ({w})"));
                 return format!(
-                    "Disconnect {} {}? [y/N]",
+                    "Disconnect {} {}{warning}? [y/N]",
                     row.session.collector,
                     crate::text::escape(&row.session.id)
                 );

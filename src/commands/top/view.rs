@@ -344,6 +344,7 @@ mod tests {
             reference: Text::default(),
             local: Text::from("live/Cam"),
             remote: Text::default(),
+            role: None,
             created_at: None,
             age_s: None,
             rx_bytes: None,

@@ -418,6 +418,7 @@ mod tests {
                 reference: Text::default(),
                 local: Text::default(),
                 remote: Text::default(),
+                role: None,
                 created_at: None,
                 age_s: Some(rx),
                 rx_bytes: Some(rx),

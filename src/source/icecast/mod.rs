@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Limit, Session, SummaryAnswer};
+use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, computed, served};
@@ -79,9 +79,9 @@ impl Icecast {
             .map_err(|e| self.web.bad(e))
     }
 
-    async fn limit(&self) -> Result<Limit<u64>> {
+    async fn stats(&self) -> Result<wire::Stats> {
         let reply = self.web.get_ok(self.web.url("/admin/stats")).await?;
-        wire::parse_limit(&reply.body).map_err(|e| self.web.bad(e))
+        wire::parse_stats(&reply.body).map_err(|e| self.web.bad(e))
     }
 
     /// `killclient` needs the mount: the listing's `reference`.
@@ -118,18 +118,20 @@ impl Source for Icecast {
         self.web.within(self.listeners(SystemTime::now())).await
     }
 
-    /// The listeners counted and the mounts' configured limit; no rates (no bytes per listener).
+    /// The listeners counted, and the mounts' configured limit and rates from the stats page
+    /// (the listeners have none of their own).
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &COLLECTORS)?;
         let fetch = async {
             let (sessions, limit) =
-                futures_util::future::join(self.listeners(SystemTime::now()), self.limit()).await;
+                futures_util::future::join(self.listeners(SystemTime::now()), self.stats()).await;
             Ok::<_, Error>((sessions?, limit?))
         };
-        let (sessions, limit) = self.web.within(fetch).await?;
+        let (sessions, stats) = self.web.within(fetch).await?;
         let mut rows = computed::summaries(&COLLECTORS, &sessions);
         for row in &mut rows {
-            row.limit_sessions = limit;
+            row.limit_sessions = stats.limit;
+            row.set_rates(stats.rx_bit_s, stats.tx_bit_s);
         }
         Ok(SummaryAnswer::Collectors(rows))
     }

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Limit, Session, Text};
+use crate::model::{Collector, Limit, Role, Session, Text};
 use crate::source::decode::DecodeError;
 use crate::source::xml;
 use crate::source::{clock, secrets};
@@ -63,6 +63,8 @@ pub(crate) fn parse_listeners(
                 reference: mount.into(),
                 local: Text::default(),
                 remote: xml::text(listener, "ip").unwrap_or("").into(),
+                // `listclients` lists a mount's listeners; its source is not among them.
+                role: Some(Role::Player),
                 created_at: connected.and_then(|s| clock::started(now, s)),
                 age_s: connected.filter(|s| *s >= 0.0).map(|s| s as u64),
                 rx_bytes: None,
@@ -86,12 +88,41 @@ pub(crate) fn parse_response(body: &[u8]) -> Result<(bool, String), DecodeError>
     Ok((done == 1, message))
 }
 
-/// The configured listener limit of all mounts together from `GET /admin/stats`: the sum of
-/// their `max_listeners`, `Unlimited` when one mount has none, and `Unknown` when a mount does not
-/// say or there is no mount (Icecast's own limit on all clients is not in its stats).
-pub(crate) fn parse_limit(body: &[u8]) -> Result<Limit<u64>, DecodeError> {
+/// What `GET /admin/stats` says of all mounts together.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Stats {
+    /// The sum of their `max_listeners`, `Unlimited` when one mount has none, and `Unknown`
+    /// when a mount does not say or there is no mount (Icecast's own limit on all clients is
+    /// not in its stats).
+    pub limit: Limit<u64>,
+    /// The sum of the mounts' `incoming_bitrate` (from the sources) and `outgoing_bitrate` (to
+    /// the listeners), bit/s over Icecast's last 5 s; unknown when a mount does not say (2.4
+    /// writes neither, only its byte totals).
+    pub rx_bit_s: Option<f64>,
+    pub tx_bit_s: Option<f64>,
+}
+
+pub(crate) fn parse_stats(body: &[u8]) -> Result<Stats, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
+    let rate = |name: &str| -> Result<Option<f64>, DecodeError> {
+        let mut sum = Some(0.0);
+        for source in xml::children(root, "source") {
+            let mount: Option<f64> = xml::number(source, name)?;
+            sum = sum
+                .zip(mount.filter(|r| r.is_finite() && *r >= 0.0))
+                .map(|(a, b)| a + b);
+        }
+        Ok(sum)
+    };
+    Ok(Stats {
+        limit: limit(root),
+        rx_bit_s: rate("incoming_bitrate")?,
+        tx_bit_s: rate("outgoing_bitrate")?,
+    })
+}
+
+fn limit(root: roxmltree::Node<'_, '_>) -> Limit<u64> {
     let mut total: Limit<u64> = Limit::Unknown;
     for source in xml::children(root, "source") {
         let mount = match xml::text(source, "max_listeners") {
@@ -100,13 +131,13 @@ pub(crate) fn parse_limit(body: &[u8]) -> Result<Limit<u64>, DecodeError> {
             None => Limit::Unknown,
         };
         total = match (total, mount) {
-            (_, Limit::Unknown) => return Ok(Limit::Unknown),
+            (_, Limit::Unknown) => return Limit::Unknown,
             (Limit::Unlimited, _) | (_, Limit::Unlimited) => Limit::Unlimited,
             (Limit::Max(sum), Limit::Max(n)) => Limit::Max(sum.saturating_add(n)),
             (Limit::Unknown, Limit::Max(n)) => Limit::Max(n),
         };
     }
-    Ok(total)
+    total
 }
 
 #[cfg(test)]
@@ -142,6 +173,7 @@ mod tests {
         assert_eq!(ids, ["2", "3"]);
         let vlc = &listeners[0];
         assert_eq!(vlc.collector, Collector::Http);
+        assert_eq!(vlc.role, Some(Role::Player));
         assert_eq!(vlc.reference, "/radio.mp3");
         assert_eq!(vlc.remote, "127.0.0.1");
         assert_eq!(vlc.created_at, Some(Timestamp(NOW as i64 - 6)));
@@ -196,7 +228,15 @@ mod tests {
             Ok((false, "Client 987654 not found".into()))
         );
         let stats = fixture("icecast/admin-stats.xml");
-        assert_eq!(parse_limit(&stats), Ok(Limit::Unlimited));
+        // 2.4.4 writes no rates, only byte totals: unknown, not 0.
+        assert_eq!(
+            parse_stats(&stats),
+            Ok(Stats {
+                limit: Limit::Unlimited,
+                rx_bit_s: None,
+                tx_bit_s: None
+            })
+        );
         let mounts = |limits: &[&str]| {
             let sources: String = limits
                 .iter()
@@ -204,12 +244,32 @@ mod tests {
                     format!("<source mount=\"/m\"><max_listeners>{l}</max_listeners></source>")
                 })
                 .collect();
-            parse_limit(format!("<icestats>{sources}</icestats>").as_bytes())
+            parse_stats(format!("<icestats>{sources}</icestats>").as_bytes()).map(|s| s.limit)
         };
         assert_eq!(mounts(&["100", "5"]), Ok(Limit::Max(105)));
         assert_eq!(mounts(&["100", "unlimited"]), Ok(Limit::Unlimited));
         assert_eq!(mounts(&["unlimited", "lots"]), Ok(Limit::Unknown));
         assert_eq!(mounts(&[]), Ok(Limit::Unknown), "no mount, no telling");
+    }
+
+    #[test]
+    fn the_mounts_rates_are_added_up() {
+        let body = b"<icestats><source mount=\"/a\"><incoming_bitrate>64000</incoming_bitrate>\
+            <outgoing_bitrate>128000</outgoing_bitrate></source><source mount=\"/b\">\
+            <incoming_bitrate>32000</incoming_bitrate><outgoing_bitrate>0</outgoing_bitrate>\
+            </source></icestats>";
+        let stats = parse_stats(body).unwrap();
+        assert_eq!(
+            (stats.rx_bit_s, stats.tx_bit_s),
+            (Some(96_000.0), Some(128_000.0))
+        );
+        let one_silent = b"<icestats><source mount=\"/a\"><incoming_bitrate>1</incoming_bitrate>\
+            </source><source mount=\"/b\"/></icestats>";
+        assert_eq!(parse_stats(one_silent).unwrap().rx_bit_s, None);
+        assert!(matches!(
+            parse_stats(b"<icestats><source mount=\"/a\"><incoming_bitrate>x</incoming_bitrate></source></icestats>"),
+            Err(DecodeError::Shape(_))
+        ));
     }
 
     #[test]

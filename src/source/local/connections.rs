@@ -6,7 +6,7 @@
 use foldhash::HashMap;
 use serde_json::Value;
 
-use crate::model::{Collector, Session};
+use crate::model::{Collector, Role, Session};
 
 /// What a row folded away hands on to the row that stays.
 #[derive(Default, Clone)]
@@ -15,6 +15,8 @@ struct Handed {
     stream: Option<(String, String)>,
     /// The client end's process (`pid`, `process`), for a server row.
     peer: Option<(Value, Value)>,
+    /// What the command line says the connection does (an ffmpeg output publishes).
+    role: Option<Role>,
 }
 
 fn extra_str<'a>(s: &'a Session, key: &str) -> &'a str {
@@ -54,6 +56,7 @@ pub(super) fn one_per_connection(rows: Vec<Session>) -> Vec<Session> {
         if handed[at].stream.is_none() {
             handed[at].stream = stream_name(&s.local).map(|name| (name, s.local.to_string()));
         }
+        handed[at].role = handed[at].role.or(s.role);
     }
     for (i, s) in rows.iter().enumerate() {
         if extra_str(s, "direction") != "out" {
@@ -67,6 +70,7 @@ pub(super) fn one_per_connection(rows: Vec<Session>) -> Vec<Session> {
         if handed[at].stream.is_none() {
             handed[at].stream = handed[i].stream.clone();
         }
+        handed[at].role = handed[at].role.or(handed[i].role).or(s.role);
         if let (Some(pid), Some(process)) = (s.extra.get("pid"), s.extra.get("process")) {
             handed[at].peer = Some((pid.clone(), process.clone()));
         }
@@ -80,6 +84,7 @@ pub(super) fn one_per_connection(rows: Vec<Session>) -> Vec<Session> {
 }
 
 fn with_handed(mut s: Session, handed: Handed) -> Session {
+    s.role = s.role.or(handed.role);
     if let Value::Object(extra) = &mut s.extra {
         if let Some((pid, process)) = handed.peer {
             extra.insert("peer_pid".into(), pid);
@@ -149,6 +154,7 @@ mod tests {
             tx_bytes: Some(0),
             rx_bit_s: None,
             tx_bit_s: None,
+            role: None,
             extra,
         }
     }

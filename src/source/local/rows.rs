@@ -11,7 +11,7 @@ use super::ffmpeg::{self, Medium};
 use super::procs::{FfmpegProc, ProcTable};
 use super::sockets::{Proto, Sock};
 use crate::diag;
-use crate::model::{Collector, Session, round3};
+use crate::model::{Collector, Role, Session, round3};
 
 /// `127.0.0.1:1935` or `[::1]:1935`; IPv4-mapped IPv6 addresses are shown as IPv4.
 pub(super) fn addr(a: SocketAddr) -> String {
@@ -93,6 +93,7 @@ impl Row {
             reference: self.reference.into(),
             local: self.local.into(),
             remote: self.remote.into(),
+            role: None,
             created_at: None,
             age_s: None,
             rx_bytes: Some(sock.and_then(|s| s.rx_bytes).unwrap_or(0)),
@@ -219,7 +220,13 @@ fn ffmpeg_session(
         extra.insert("socket".into(), s.inode.into());
     }
     let remote = sock.map_or(fallback_remote, |s| addr(s.remote));
-    Row {
+    // Over the network an ffmpeg output publishes to a server and an input plays from one; a
+    // file, a pipe or a generated input is nobody's stream.
+    let role = matches!(io.medium, Medium::Network { .. }).then(|| match io.role {
+        ffmpeg::Role::Output => Role::Publisher,
+        ffmpeg::Role::Input => Role::Player,
+    });
+    let mut session = Row {
         collector: Collector::Ffmpeg,
         id: format!("{}:{}{}", p.proc.pid, io.role.as_str(), io.index),
         reference: p.proc.pid.to_string(),
@@ -227,7 +234,9 @@ fn ffmpeg_session(
         remote,
         extra,
     }
-    .with(sock, rates)
+    .with(sock, rates);
+    session.role = role;
+    session
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session, Text};
+use crate::model::{Collector, Role, Session, Text};
 use crate::source::decode::{self, DecodeError};
 use crate::source::{clock, secrets};
 
@@ -28,6 +28,16 @@ pub(crate) const KINDS: [(Collector, &str); 7] = [
 /// The kind of a collector's sessions.
 pub(crate) fn kind(collector: Collector) -> Option<&'static str> {
     KINDS.iter().find(|(c, _)| *c == collector).map(|(_, k)| *k)
+}
+
+/// What a session does with its path: an HLS session only reads; the others say so in
+/// `state` (`publish`, `read`, or `idle` before they have chosen).
+fn role(collector: Collector, state: &str) -> Option<Role> {
+    match (collector, state) {
+        (Collector::Hls, _) | (_, "read") => Some(Role::Player),
+        (_, "publish") => Some(Role::Publisher),
+        _ => None,
+    }
 }
 
 /// One page (`paginate.go`): the total before paging, the number of pages, and this page.
@@ -105,6 +115,7 @@ pub(crate) fn parse_page(
 impl WireItem {
     fn into_model(self, collector: Collector, now: SystemTime) -> Session {
         let created_at = self.created.as_deref().and_then(clock::parse_rfc3339);
+        let role = role(collector, &self.state);
         let mut extra = Map::new();
         for (key, value) in [
             ("state", self.state),
@@ -136,6 +147,7 @@ impl WireItem {
             reference: self.path.trim_start_matches('/').into(),
             local: Text::default(),
             remote: self.remote_addr.into(),
+            role,
             created_at,
             age_s: created_at.and_then(|t| t.age_at(now)),
             rx_bytes: self.inbound_bytes.or(self.bytes_received),
@@ -188,6 +200,9 @@ mod tests {
         );
         assert_eq!((reader.rx_bit_s, reader.tx_bit_s), (None, None));
         assert_eq!(reader.extra["state"], "read");
+        assert_eq!(reader.role, Some(Role::Player));
+        assert_eq!(p.sessions[0].extra["state"], "publish");
+        assert_eq!(p.sessions[0].role, Some(Role::Publisher));
         // The reader's token is a secret: masked where the session is built.
         assert_eq!(reader.extra["query"], "token=***");
         let old = parse("v1.16-rtmpconns-list.json", Collector::Rtmp);

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, MEBI, Session, SummaryAnswer, round3};
+use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, NetOptions, Server};
 use crate::source::{Source, computed, served};
@@ -134,10 +134,7 @@ impl Source for NginxRtmp {
         let stat = self.stat().await?;
         let mut rows = computed::summaries(&[Collector::Rtmp], &stat.sessions);
         for row in &mut rows {
-            row.rx_bit_s = stat.bw_in;
-            row.tx_bit_s = stat.bw_out;
-            row.rx_mibit_s = stat.bw_in.map(|r| round3(r / MEBI));
-            row.tx_mibit_s = stat.bw_out.map(|r| round3(r / MEBI));
+            row.set_rates(stat.bw_in, stat.bw_out);
         }
         Ok(SummaryAnswer::Collectors(rows))
     }

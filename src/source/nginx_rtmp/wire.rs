@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use roxmltree::Node;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session, Text};
+use crate::model::{Collector, Role, Session, Text};
 use crate::source::decode::DecodeError;
 use crate::source::xml;
 use crate::source::{clock, secrets};
@@ -102,10 +102,6 @@ fn client_session(
     let created_at = time_ms.and_then(|ms| clock::started(now, ms / 1000.0));
     let publishing = xml::child(client, "publishing").is_some();
     let mut extra = Map::new();
-    extra.insert(
-        "role".into(),
-        Value::from(if publishing { "publisher" } else { "player" }),
-    );
     if let Some(v) = xml::text(client, "flashver").filter(|v| !v.is_empty()) {
         extra.insert("flashver".into(), Value::from(v));
     }
@@ -128,6 +124,7 @@ fn client_session(
         reference: format!("{}/{}", place.app, place.stream).into(),
         local: Text::default(),
         remote: xml::text(client, "address").unwrap_or("").into(),
+        role: Some(Role::publishing(publishing)),
         created_at,
         age_s: time_ms
             .filter(|ms| *ms >= 0.0)
@@ -179,7 +176,8 @@ mod tests {
         assert_eq!(player.age_s, Some(3));
         assert_eq!((player.rx_bytes, player.tx_bytes), (None, None));
         assert_eq!((player.rx_bit_s, player.tx_bit_s), (None, None));
-        assert_eq!(player.extra["role"], "player");
+        assert_eq!(player.role, Some(Role::Player));
+        assert_eq!(player.extra.get("role"), None);
         assert_eq!(player.extra["flashver"], "LNX 9,0,124,2");
         assert_eq!(player.extra["avsync"], -9);
         assert_eq!(
@@ -187,7 +185,7 @@ mod tests {
             (&Value::from("live"), &Value::from(0))
         );
         let publisher = &s.sessions[2];
-        assert_eq!(publisher.extra["role"], "publisher");
+        assert_eq!(publisher.role, Some(Role::Publisher));
         assert_eq!(publisher.age_s, Some(20));
         let after = stat(&fixture("nginx_rtmp/stat-after-drop.xml")).unwrap();
         assert_eq!(after.sessions.len(), 2);

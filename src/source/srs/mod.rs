@@ -4,7 +4,7 @@
 pub(crate) mod wire;
 
 use std::collections::HashSet;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{Method, Url};
 
@@ -21,6 +21,10 @@ const PAGE: usize = 500;
 /// Each page starts this many clients before the previous one ended: clients are sorted by id,
 /// so one that leaves between two requests shifts the rest down and would otherwise be missed.
 const OVERLAP: usize = 16;
+
+/// SRS moves a client's byte counters in its API every 3 s (seen on 7.0.18): rates measured from
+/// them need looks at least that far apart.
+const COUNTER_PERIOD: Duration = Duration::from_secs(3);
 
 /// What SRS serves: RTMP, HTTP-FLV (`http`), HLS, WebRTC and SRT.
 pub(super) const COLLECTORS: [Collector; 5] = [
@@ -54,7 +58,7 @@ impl Srs {
                 "SRS's HTTP API (http://HOST:1985)",
                 Body::Json,
             )?,
-            looks: LastCounters::default(),
+            looks: LastCounters::every(COUNTER_PERIOD),
         })
     }
 
@@ -121,7 +125,7 @@ impl Srs {
                 self.web.host(),
                 match code {
                     2049 => " (no such client: it may have left)",
-                    400 => " (no connection behind it, e.g. an HLS viewer)",
+                    400 => " (SRS found no connection to drop)",
                     _ => "",
                 }
             ))),
@@ -142,6 +146,16 @@ impl Source for Srs {
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &COLLECTORS)?;
         let sessions = self.sessions().await?;
+        if collectors.contains(&Collector::Hls)
+            && sessions.iter().any(|s| s.collector == Collector::Hls)
+        {
+            // SRS makes a viewer of every playlist fetch without `hls_ctx` and keeps it for
+            // minutes: a player that reloads without it is counted again each time.
+            diag::note(format_args!(
+                "{}: SRS counts each HLS playlist fetch without hls_ctx as a viewer for minutes; hls may count players more than once",
+                self.web.host()
+            ));
+        }
         Ok(SummaryAnswer::Collectors(computed::summaries(
             &collectors,
             &sessions,

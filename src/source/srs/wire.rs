@@ -6,12 +6,13 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Collector, Session, Text};
+use crate::model::{Collector, Role, Session, Text};
 use crate::source::decode::{self, DecodeError};
 use crate::source::{clock, secrets};
 
-/// SRS averages `kbps` over windows of 30 s: a younger client's 0 is no measurement.
-const KBPS_WINDOW_S: f64 = 30.0;
+/// SRS averages `kbps` over 30 s windows it recomputes every 3 s, and shows 0 until the first
+/// one (seen up to about 36 s of age on 7.0.18): a 0 before then is no measurement.
+const KBPS_WINDOW_S: f64 = 36.0;
 
 /// The envelope of every reply.
 #[derive(Deserialize)]
@@ -122,8 +123,14 @@ pub(crate) fn parse_page(
 impl WireClient {
     fn into_model(self, collector: Collector, now: SystemTime) -> Session {
         let alive = self.alive.filter(|a| a.is_finite() && *a >= 0.0);
-        // A full window has passed: the server's own average is a measurement.
-        let measured = alive.is_some_and(|a| a >= KBPS_WINDOW_S);
+        // A full window has passed, or SRS has computed one (both figures are made at once, so
+        // one above 0 makes the other's 0 a measurement too).
+        let computed = self.kbps.as_ref().is_some_and(|k| {
+            [k.recv_30s, k.send_30s]
+                .into_iter()
+                .any(|r| r.is_some_and(|r| r > 0.0))
+        });
+        let measured = computed || alive.is_some_and(|a| a >= KBPS_WINDOW_S);
         let kbps = self.kbps.filter(|_| measured);
         let bit_s = |k: Option<f64>| k.filter(|k| k.is_finite() && *k >= 0.0).map(|k| k * 1000.0);
         let mut extra = Map::new();
@@ -147,6 +154,7 @@ impl WireClient {
             reference: self.url.trim_start_matches('/').into(),
             local: Text::default(),
             remote: self.ip.into(),
+            role: Some(Role::publishing(self.publish)),
             created_at: alive.and_then(|a| clock::started(now, a)),
             age_s: alive.map(|a| a as u64),
             rx_bytes: Some(self.recv_bytes),
@@ -200,8 +208,10 @@ mod tests {
         assert_eq!((publisher.rx_bit_s, publisher.tx_bit_s), (None, None));
         assert_eq!(publisher.extra["type"], "fmle-publish");
         assert_eq!(publisher.extra["publish"], true);
+        assert_eq!(publisher.role, Some(Role::Publisher));
         let flv = p.sessions.iter().find(|s| s.id == "a352nc8l").unwrap();
         assert_eq!(flv.collector, Collector::Http);
+        assert_eq!(flv.role, Some(Role::Player));
         assert_eq!(flv.extra["name"], "cam1.flv");
         assert_eq!(flv.extra.get("pageUrl"), None, "empty strings are left out");
     }

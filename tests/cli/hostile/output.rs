@@ -96,10 +96,10 @@ fn no_output_holds_a_raw_control_bidi_or_separator_character() {
         if format == "tsv" {
             let row = run.stdout.lines().nth(1).unwrap();
             let fields: Vec<&str> = row.split('\t').collect();
-            assert_eq!(fields.len(), 12, "{row}");
+            assert_eq!(fields.len(), 13, "{row}");
             assert_eq!(fields[1], "s\\u001b[2J\\u0007\\u007f\\u0085\\u009b31m");
             assert_eq!(fields[3], "l\\tx\\ny");
-            assert_eq!(fields[11], "ua\\\\\\r\\u0000");
+            assert_eq!(fields[12], "ua\\\\\\r\\u0000");
         }
         if format == "prometheus" {
             let lines = run.stdout.lines().map(|l| Ok(l.to_string()));

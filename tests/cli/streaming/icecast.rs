@@ -51,6 +51,8 @@ fn icecast_lists_two_listeners_kicks_one_and_refuses_a_wrong_password() {
         assert_eq!(row["reference"], "/radio.mp3");
         assert_eq!(row["remote"], "127.0.0.1");
         assert_eq!(row["extra"]["userAgent"], agent.as_str());
+        // `listclients` lists listeners only: each plays the mount.
+        assert_eq!(row["role"], "player");
         // Icecast counts no bytes per listener: unknown, never a made-up 0.
         for field in ["rx_bytes", "tx_bytes", "rx_bit_s", "tx_bit_s"] {
             assert!(row[field].is_null(), "{field} of {row}");
@@ -59,6 +61,8 @@ fn icecast_lists_two_listeners_kicks_one_and_refuses_a_wrong_password() {
     // The default table leaves out the columns that carry nothing here; -o wide shows them as `-`.
     let table = admin(&["active"]);
     assert!(!table.stdout.contains("RX RATE"), "{}", table.stdout);
+    let cells = table_row(&table.stdout, &["http", &listeners[0].0]);
+    assert_eq!(&cells[2..5], ["/radio.mp3", "127.0.0.1", "player"]);
     let table = admin(&["active", "-o", "wide"]);
     let cells = table_row(&table.stdout, &["http", &listeners[0].0]);
     assert_eq!(cells.iter().filter(|c| *c == "-").count(), 4, "{cells:?}");
@@ -70,6 +74,7 @@ fn icecast_lists_two_listeners_kicks_one_and_refuses_a_wrong_password() {
         (&http["collector"], &http["active_sessions"]),
         (&"http".into(), &2.into())
     );
+    // Icecast 2.4's stats have byte totals per mount but no `incoming_bitrate` (2.5 has).
     assert!(
         http["rx_bit_s"].is_null() && http["finished"].is_null(),
         "{http}"

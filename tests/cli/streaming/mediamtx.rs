@@ -100,11 +100,11 @@ fn captured_sessions_come_out_with_their_exact_values() {
         3622,
         "a header and every session"
     );
-    // Every cell but age_s (it grows): collector, id, reference, local, remote, created_at,
-    // rx and tx rate, rx and tx bytes, extra.
+    // Every cell but age_s (it grows): collector, id, reference, local, remote, role,
+    // created_at, rx and tx rate, rx and tx bytes, extra.
     let cells = |start: &[&str]| {
         let mut row = tsv_row(&tsv.stdout, start);
-        row.remove(6);
+        row.remove(7);
         row
     };
     let rtsp = "97524d6a-f51e-4722-821b-609228ce6f24";
@@ -116,6 +116,7 @@ fn captured_sessions_come_out_with_their_exact_values() {
             "cam5",
             "",
             "203.0.113.1:40000",
+            "publisher",
             "2026-11-30T12:00:01Z",
             "",
             "",
@@ -134,6 +135,7 @@ fn captured_sessions_come_out_with_their_exact_values() {
             "cam7",
             "",
             "203.0.113.1:40000",
+            "publisher",
             "2026-11-30T12:00:01Z",
             "0",
             "0",
@@ -152,6 +154,7 @@ fn captured_sessions_come_out_with_their_exact_values() {
             "cam8",
             "",
             "203.0.113.1:40000",
+            "player",
             "2026-11-30T12:00:01Z",
             "",
             "",
@@ -173,7 +176,7 @@ fn captured_sessions_come_out_with_their_exact_values() {
     assert_eq!(
         reader,
         json!({"collector": "rtmp", "id": "8a7d43b5-7863-4074-b797-0386fee29476",
-            "reference": "cam4", "local": "", "remote": "203.0.113.2:40001",
+            "reference": "cam4", "local": "", "remote": "203.0.113.2:40001", "role": "player",
             "created_at": "2026-11-30T12:03:10Z", "rx_bytes": 61703, "tx_bytes": 1006543827,
             "rx_bit_s": null, "tx_bit_s": null, "rx_kibit_s": null, "tx_kibit_s": null,
             "extra": {"query": "token=***", "state": "read"}})

@@ -46,7 +46,9 @@ fn nginx_rtmp_lists_publisher_and_player_and_kicks_the_player() {
         for field in ["rx_bytes", "tx_bytes", "rx_bit_s", "tx_bit_s"] {
             assert!(row[field].is_null(), "{field} of {row}");
         }
-        assert_eq!(row["extra"]["role"], role);
+        // `<publishing/>` or not, in the model's own field.
+        assert_eq!(row["role"], role);
+        assert!(row["extra"].get("role").is_none(), "{row}");
         assert_eq!(row["extra"]["flashver"], client.flashver.as_str());
         assert_eq!(row["extra"]["app"], nginx_rtmp::APP);
         assert!(row["age_s"].as_u64().unwrap() < 60, "{row}");
@@ -56,10 +58,20 @@ fn nginx_rtmp_lists_publisher_and_player_and_kicks_the_player() {
     let table = run(&["active"]);
     table.assert_success();
     let cells = table_row(&table.stdout, &["rtmp", &playing.id]);
-    // collector, id, reference, remote, age: the byte and rate columns carry nothing here, so
-    // the default table leaves them out; -o wide shows them as `-`.
-    assert_eq!(cells.len(), 5, "{cells:?}");
-    assert_eq!(&cells[..4], ["rtmp", &playing.id, "live/cam1", "127.0.0.1"]);
+    // collector, id, reference, remote, role, age: the byte and rate columns carry nothing
+    // here, so the default table leaves them out; -o wide shows them as `-`.
+    assert_eq!(cells.len(), 6, "{cells:?}");
+    assert_eq!(
+        &cells[..5],
+        ["rtmp", &playing.id, "live/cam1", "127.0.0.1", "player"]
+    );
+    assert_eq!(
+        table_row(&table.stdout, &["COLLECTOR"]),
+        ["COLLECTOR", "ID", "REFERENCE", "REMOTE", "ROLE", "AGE"]
+    );
+    let players = rows(&run(&["active", "--filter", "role=player", "-o", "json"]));
+    assert_eq!(players.len(), 1);
+    assert_eq!(players[0]["id"], playing.id.as_str());
     let wide = run(&["active", "-o", "wide"]);
     let cells = table_row(&wide.stdout, &["rtmp", &playing.id]);
     assert_eq!(cells.iter().filter(|c| *c == "-").count(), 4, "{cells:?}");

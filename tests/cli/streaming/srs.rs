@@ -6,13 +6,14 @@
 
 use serde_json::{Value, json};
 
-use super::{ask, rows, tsv_row};
+use super::{ask, rows, table_row, tsv_row};
 use crate::support::http::{Reply, Server};
 use crate::support::servers::srs::{Client, Srs};
 use crate::support::{fixture, fixture_json};
 
 /// The 12 captured clients, 1,200 numbered RTMP players (one past SRS's 30 s window, so with
-/// its own rates), an HLS viewer (nothing to disconnect) and three players of `live/old`.
+/// its own rates), an HLS viewer (no connection, but a kick removes it) and three players of
+/// `live/old`.
 fn many() -> Vec<Client> {
     let mut clients = Client::captured();
     clients.extend((0..1200).map(|n| match n {
@@ -125,11 +126,11 @@ fn captured_clients_come_out_with_their_exact_values() {
     );
     tsv.assert_success();
     assert_eq!(tsv.stdout.lines().count(), 1216);
-    // Every cell but created_at (now − alive): collector, id, reference, local, remote,
+    // Every cell but created_at (now − alive): collector, id, reference, local, remote, role,
     // age_s, rx and tx rate, rx and tx bytes, extra.
     let cells = |start: &[&str]| {
         let mut row = tsv_row(&tsv.stdout, start);
-        row.remove(5);
+        row.remove(6);
         row
     };
     // Younger than SRS's 30 s window: its kbps of 0 is no measurement, so no rate.
@@ -141,6 +142,7 @@ fn captured_clients_come_out_with_their_exact_values() {
             "live/cam1",
             "",
             "127.0.0.1",
+            "publisher",
             "10",
             "",
             "",
@@ -158,6 +160,7 @@ fn captured_clients_come_out_with_their_exact_values() {
             "live/cam1",
             "",
             "127.0.0.1",
+            "player",
             "8",
             "",
             "",
@@ -169,7 +172,10 @@ fn captured_clients_come_out_with_their_exact_values() {
     // 35 s old: SRS's own 30 s averages, kbit/s × 1000.
     let aged = Client::numbered(7);
     let row = cells(&["rtmp", &aged.id]);
-    assert_eq!(&row[5..10], ["35", "0", "376000", "3478", "5000000091"]);
+    assert_eq!(
+        &row[5..11],
+        ["player", "35", "0", "376000", "3478", "5000000091"]
+    );
 }
 
 #[test]
@@ -178,6 +184,14 @@ fn summary_counts_and_kick_by_id_or_filter_with_refusals() {
     let url = server.url();
     let summary = ask("srs", &url, &["summary", "-o", "json"], &[]);
     summary.assert_success();
+    // One HLS viewer: SRS's count of them is noted as what it is.
+    assert!(
+        summary
+            .stderr
+            .contains("SRS counts each HLS playlist fetch without hls_ctx as a viewer for minutes"),
+        "{}",
+        summary.stderr
+    );
     let counts: Vec<(String, u64)> = summary.json()["collectors"]
         .as_array()
         .unwrap()
@@ -233,23 +247,12 @@ fn summary_counts_and_kick_by_id_or_filter_with_refusals() {
         .count();
     assert_eq!((deletes, server.clients().len()), (4, 1212));
 
-    // An HLS viewer has no connection to drop: SRS answers code 400, which is exit 4.
+    // An HLS viewer has no connection to drop, yet SRS 7.0.18 removes it: code 0.
     let hls = Client::numbered(1300).id;
-    let refused = ask("srs", &url, &["kick", &hls, "--yes"], &[]);
-    assert_eq!(refused.code, 4, "{}", refused.stderr);
-    assert!(
-        refused
-            .stdout
-            .starts_with(&format!("not disconnected hls {hls} live/cam2: ")),
-        "{}",
-        refused.stdout
-    );
-    assert!(
-        refused.stderr.contains("SRS code 400"),
-        "{}",
-        refused.stderr
-    );
-    assert_eq!(refused.stderr.lines().count(), 1);
+    let kicked = ask("srs", &url, &["kick", &hls, "--yes"], &[]);
+    kicked.assert_success();
+    assert_eq!(kicked.stdout, format!("disconnected hls {hls} live/cam2\n"));
+    assert_eq!(server.clients().len(), 1211);
 }
 
 #[test]
@@ -521,5 +524,104 @@ fn summary_counts_each_collector_and_collectors_srs_lacks_are_refused() {
     assert_eq!(
         run.stderr,
         "sessions: SRS has no ffmpeg sessions (its collectors: hls, http, rtmp, srt, webrtc)\n"
+    );
+}
+
+/// The clients of one reply of the live capture `srs-clients-sequence.json` (twelve replies
+/// 0.8 s apart while the player `a550r076` ages from 26.7 s to 35.8 s).
+fn replied(n: usize) -> Vec<Client> {
+    let sequence = fixture_json("srs/clients-sequence.json");
+    let clients = sequence[n]["reply"]["clients"].as_array().unwrap();
+    clients.iter().map(Client::from_json).collect()
+}
+
+const YOUNG: &str = "a550r076";
+
+#[test]
+fn a_kbps_of_0_before_the_first_window_is_unknown_everywhere() {
+    // 30.05 s old, 1.4 MB sent, `send_30s` still 0: not measured.
+    let server = Srs::start(replied(4));
+    let url = server.url();
+    let listed = rows(&ask("srs", &url, &["active", "-o", "json"], &[]));
+    let young = listed.iter().find(|r| r["id"] == YOUNG).unwrap();
+    assert_eq!(
+        (&young["age_s"], &young["tx_bytes"]),
+        (&json!(30), &json!(1_443_841))
+    );
+    assert!(
+        young["tx_bit_s"].is_null() && young["rx_bit_s"].is_null(),
+        "{young}"
+    );
+    let table = ask("srs", &url, &["active"], &[]);
+    let cells = table_row(&table.stdout, &["rtmp", YOUNG]);
+    assert_eq!(cells[4..8], ["player", "30s", "-", "-"], "{cells:?}");
+    // No sample for it; the collector's sum is unknown while one of its rates is.
+    let scrape = ask(
+        "srs",
+        &url,
+        &["active", "-o", "prometheus", "--per-session"],
+        &[],
+    );
+    scrape.assert_success();
+    let rates: Vec<&str> = scrape
+        .stdout
+        .lines()
+        .filter(|l| l.contains("bit") && l.contains(YOUNG))
+        .collect();
+    assert!(rates.is_empty(), "{rates:?}");
+    assert!(
+        scrape.stdout.contains("2i07351m"),
+        "the older players have theirs"
+    );
+    let summary = ask(
+        "srs",
+        &url,
+        &["summary", "--collectors", "rtmp", "-o", "json"],
+        &[],
+    );
+    assert!(summary.json()["collectors"][0]["tx_bit_s"].is_null());
+    // 32.55 s: SRS has computed its first window; 382 kbit/s × 1000.
+    server.update(|clients| *clients = replied(7));
+    let listed = rows(&ask("srs", &url, &["active", "-o", "json"], &[]));
+    let young = listed.iter().find(|r| r["id"] == YOUNG).unwrap();
+    assert_eq!(
+        (&young["rx_bit_s"], &young["tx_bit_s"]),
+        (&json!(0.0), &json!(382_000.0))
+    );
+}
+
+#[test]
+fn a_watch_measures_no_rate_over_less_than_srss_3_s() {
+    // The counters moved between two looks 0.8 s apart (SRS moves them every 3 s): 135,359
+    // bytes in 0.8 s would read 1.35 Mbit/s against a real 0.38.
+    let server = Srs::start(replied(2));
+    server.between_pages(|n, clients| {
+        if n > 0 {
+            *clients = replied(3);
+        }
+    });
+    let args = [
+        "watch",
+        "-o",
+        "ndjson",
+        "--rounds",
+        "2",
+        "--interval",
+        "800ms",
+    ];
+    let watch = ask("srs", &server.url(), &args, &[]);
+    watch.assert_success();
+    let updated: Vec<Value> = watch
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["event"] == "updated" && e["session"]["id"] == YOUNG)
+        .collect();
+    assert_eq!(updated.len(), 1, "{}", watch.stdout);
+    assert_eq!(updated[0]["session"]["tx_bytes"], 1_443_841);
+    assert!(
+        updated[0]["session"]["tx_bit_s"].is_null(),
+        "{}",
+        updated[0]
     );
 }

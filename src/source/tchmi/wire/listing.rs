@@ -172,6 +172,7 @@ impl Listing {
                 reference: c.user.into(),
                 local: server.into(),
                 remote: c.client.into(),
+                role: None,
                 created_at: None,
                 age_s: None,
                 rx_bytes: None,

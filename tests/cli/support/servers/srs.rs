@@ -148,6 +148,8 @@ struct State {
     expected: Option<String>,
     listings: usize,
     churn: Option<Churn>,
+    /// Ids whose kick SRS refuses, with the code it answers.
+    refused: Vec<(String, u32)>,
 }
 
 /// A running stand-in; stops on Drop.
@@ -171,6 +173,7 @@ impl Srs {
             expected: basic.map(|(u, p)| super::basic_header(u, p)),
             listings: 0,
             churn: None,
+            refused: Vec::new(),
         }));
         let shared = state.clone();
         let server = Server::builder()
@@ -198,6 +201,13 @@ impl Srs {
         let clients = &mut self.state.lock().expect("state").clients;
         change(clients);
         clients.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// Answers a kick of `id` with `code` and keeps the client (as SRS 6 did for HLS viewers,
+    /// with 400).
+    pub(crate) fn refuse_kick(&self, id: &str, code: u32) {
+        let refused = &mut self.state.lock().expect("state").refused;
+        refused.push((id.to_string(), code));
     }
 
     /// Changes the clients right before each listing request is answered, so that a client
@@ -306,10 +316,11 @@ fn kick(state: &mut State, id: &str) -> Reply {
     let Some(i) = state.clients.iter().position(|c| c.id == id) else {
         return code(NOT_FOUND);
     };
-    // An HLS "client" has no connection behind it to expire: SRS answers code 400.
-    if state.clients[i].kind == "hls-play" {
-        return code(400);
+    if let Some((_, refusal)) = state.refused.iter().find(|(r, _)| r == id) {
+        return code(*refusal);
     }
+    // An HLS "client" has no connection behind it, yet 7.0.18 removes it and answers 0 as for
+    // any other.
     state.clients.remove(i);
     json(200, format!(r#"{{"code":0,{ENVELOPE}}}"#))
 }
