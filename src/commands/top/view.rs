@@ -2,13 +2,15 @@
 //! keeps in the chosen order (as positions, so a key re-sorts 100,000 rows without copying one),
 //! and the selected session, followed by target, collector and id across refreshes.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 
 use clap::ValueEnum;
+use compact_str::CompactString;
 
 use crate::model::{Collector, Session};
-use crate::query::{Filter, SessionQuery, SortKey};
+use crate::query::{Filter, SessionQuery, SortKey, id_order};
 use crate::render::Mark;
 
 /// What identifies a session across refreshes: its target, collector and id.
@@ -177,12 +179,8 @@ impl View {
 
     /// Sorts and filters again, keeping the selected session selected.
     pub(super) fn arrange(&mut self) {
-        let rows = &self.rows;
-        let mut all: Vec<(usize, &Session)> = rows.iter().map(|r| &r.session).enumerate().collect();
-        self.order = sort_on_two_threads(&self.ordering(), &mut all)
-            .into_iter()
-            .map(|(i, _)| i)
-            .collect();
+        let all: Vec<&Session> = self.rows.iter().map(|r| &r.session).collect();
+        self.order = sort_on_two_threads(&self.ordering(), &all);
         self.refilter();
     }
 
@@ -306,18 +304,51 @@ impl View {
 /// Below this, one thread sorts.
 const TWO_THREADS: usize = 16_384;
 
-/// `rows` sorted as `query` orders them: a long list as two halves at once, then merged, so a
-/// key re-sorting 100,000 sessions answers in about half the time.
-fn sort_on_two_threads<'a>(
-    query: &SessionQuery,
-    rows: &mut [(usize, &'a Session)],
-) -> Vec<(usize, &'a Session)> {
-    let by = |a: &(usize, &Session), b: &(usize, &Session)| query.order(a.1, b.1);
+/// A row as the sort sees it: the sort column's text copied beside its position, so that
+/// sorting 100,000 rows by a text column reads one array in order instead of visiting every
+/// session (a cache miss each); other columns, and ties, are decided by the sessions.
+struct Probe<'a> {
+    text: CompactString,
+    at: usize,
+    session: &'a Session,
+}
+
+/// The sort column's text, where it is one: how it compares, and where it is in a session.
+fn text_column(key: Option<SortKey>) -> Option<(fn(&str, &str) -> Ordering, fn(&Session) -> &str)> {
+    let plain: fn(&str, &str) -> Ordering = |a, b| a.cmp(b);
+    match key? {
+        SortKey::Id => Some((id_order, |s| &s.id)),
+        SortKey::Reference => Some((plain, |s| &s.reference)),
+        SortKey::Local => Some((plain, |s| &s.local)),
+        SortKey::Remote => Some((plain, |s| &s.remote)),
+        _ => None,
+    }
+}
+
+/// The positions of `sessions` sorted as `query` orders them: a long list as two halves at
+/// once, then merged, so a key re-sorting 100,000 sessions answers in about half the time.
+fn sort_on_two_threads(query: &SessionQuery, sessions: &[&Session]) -> Vec<usize> {
+    let column = text_column(query.sort_by);
+    let mut rows: Vec<Probe<'_>> = sessions
+        .iter()
+        .enumerate()
+        .map(|(at, session)| Probe {
+            text: column.map_or_else(CompactString::default, |(_, text)| text(session).into()),
+            at,
+            session,
+        })
+        .collect();
+    let by = |a: &Probe<'_>, b: &Probe<'_>| {
+        let text = column.map_or(Ordering::Equal, |(compare, _)| compare(&a.text, &b.text));
+        let text = if query.reverse { text.reverse() } else { text };
+        text.then_with(|| query.order(a.session, b.session))
+    };
     if rows.len() < TWO_THREADS {
         rows.sort_unstable_by(by);
-        return rows.to_vec();
+        return rows.iter().map(|p| p.at).collect();
     }
-    let (left, right) = rows.split_at_mut(rows.len() / 2);
+    let half = rows.len() / 2;
+    let (left, right) = rows.split_at_mut(half);
     std::thread::scope(|scope| {
         scope.spawn(|| left.sort_unstable_by(by));
         right.sort_unstable_by(by);
@@ -326,9 +357,9 @@ fn sort_on_two_threads<'a>(
     let (mut l, mut r) = (left.iter().peekable(), right.iter().peekable());
     while let (Some(a), Some(b)) = (l.peek(), r.peek()) {
         let next = if by(a, b).is_le() { l.next() } else { r.next() };
-        merged.extend(next.copied());
+        merged.extend(next.map(|p| p.at));
     }
-    merged.extend(l.chain(r).copied());
+    merged.extend(l.chain(r).map(|p| p.at));
     merged
 }
 
@@ -426,11 +457,11 @@ mod tests {
                     reverse,
                     ..SessionQuery::default()
                 };
-                let mut all: Vec<(usize, &Session)> = rows.iter().enumerate().collect();
-                let two = sort_on_two_threads(&q, &mut all);
+                let all: Vec<&Session> = rows.iter().collect();
+                let two = sort_on_two_threads(&q, &all);
                 let one = q.apply_by(rows.iter().enumerate().collect(), |&(_, s)| s);
                 assert!(
-                    two.iter().map(|p| p.0).eq(one.iter().map(|p| p.0)),
+                    two.iter().copied().eq(one.iter().map(|p| p.0)),
                     "{sort_by:?} {reverse}"
                 );
             }
