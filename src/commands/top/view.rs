@@ -313,8 +313,11 @@ struct Probe<'a> {
     session: &'a Session,
 }
 
-/// The sort column's text, where it is one: how it compares, and where it is in a session.
-fn text_column(key: Option<SortKey>) -> Option<(fn(&str, &str) -> Ordering, fn(&Session) -> &str)> {
+/// How a text column compares, and where it is in a session.
+type TextColumn = (fn(&str, &str) -> Ordering, fn(&Session) -> &str);
+
+/// The sort column's text, where it is one.
+fn text_column(key: Option<SortKey>) -> Option<TextColumn> {
     let plain: fn(&str, &str) -> Ordering = |a, b| a.cmp(b);
     match key? {
         SortKey::Id => Some((id_order, |s| &s.id)),
