@@ -635,7 +635,7 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub local: LocalArgs,
 
-    /// Local collector: how long to watch the sockets to measure bit rates, at most 10m (0s:
+    /// Local collector and Icecast: how long to watch to measure bit rates, at most 10m (0s:
     /// no rates)
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "500ms", value_parser = parse_sample)]
     pub sample: Duration,

@@ -12,7 +12,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::PortMapping;
 use crate::source::local::{LocalOptions, classify::PortMap, default_db};
-use crate::source::{Kind, Target};
+use crate::source::{Kind, Server, Target};
 
 /// The targets of one command, each ready to open, with how the fan-out may use them.
 pub(super) struct Plan {
@@ -45,7 +45,8 @@ pub(super) struct Needs<'a> {
 /// The local collector's options a command sets.
 pub(super) struct LocalNeeds<'a> {
     pub args: &'a LocalArgs,
-    /// The window between the two samples that give the bit rates.
+    /// The window between the two samples that give the bit rates (also a server's that measures
+    /// them by looking twice).
     pub sample: Duration,
     /// `summary` reads the history store: `--db` (else the default beside the config) and `--day`.
     pub history: Option<(Option<PathBuf>, Option<String>)>,
@@ -96,7 +97,11 @@ impl Needs<'_> {
             Err(e) => Err(e.clone()),
             Ok(Place::Server(server)) => {
                 self.refuse(server.kind)?;
-                Ok(Target::Server(server.clone()))
+                let sample = self.local.as_ref().map_or(Duration::ZERO, |l| l.sample);
+                Ok(Target::Server(Server {
+                    sample,
+                    ..server.clone()
+                }))
             }
             Ok(Place::Local {
                 port_map, timeout, ..

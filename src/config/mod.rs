@@ -264,6 +264,8 @@ fn target(
             url,
             credentials,
             net: net_options(args, context, own.is_some())?,
+            // The command's `--sample`, set when it is planned.
+            sample: Duration::ZERO,
         }),
     };
     Ok(Configured {

@@ -265,6 +265,10 @@ impl Web {
         &self.host
     }
 
+    pub(crate) fn timeout(&self) -> std::time::Duration {
+        self.net.timeout
+    }
+
     pub(crate) fn base(&self) -> &Url {
         &self.base
     }

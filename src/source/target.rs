@@ -27,6 +27,9 @@ pub(crate) struct Server {
     pub url: Url,
     pub credentials: Credentials,
     pub net: NetOptions,
+    /// `summary --sample`: the window between two looks of a server that counts bytes but
+    /// writes no rates (Icecast 2.4); zero for one look.
+    pub sample: Duration,
 }
 
 /// How to reach a server safely and within bounds.

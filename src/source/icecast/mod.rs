@@ -4,7 +4,7 @@
 
 pub(crate) mod wire;
 
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::{StreamExt, stream};
 use reqwest::{Method, StatusCode, Url};
@@ -23,15 +23,24 @@ pub(super) const COLLECTORS: [Collector; 1] = [Collector::Http];
 /// a million requests in flight.
 const MOUNTS_AT_ONCE: usize = 16;
 
+/// How often Icecast 2.4 refreshes a mount's byte totals on its stats page: a window between two
+/// looks is a whole number of these, or it would see one refresh or none by chance.
+const STATS_PERIOD: Duration = Duration::from_secs(5);
+
 /// The registry's opener: an Icecast server at the target's URL.
 impl super::Open for Icecast {
     fn open(server: Server) -> Result<Self> {
-        Icecast::new(server.url, server.credentials, server.net)
+        let mut icecast = Icecast::new(server.url, server.credentials, server.net)?;
+        icecast.sample = server.sample;
+        Ok(icecast)
     }
 }
 
 pub(crate) struct Icecast {
     web: Web,
+    /// `--sample`: the window between the two looks at the stats that give `summary` its rates
+    /// (zero: one look).
+    sample: Duration,
 }
 
 impl Icecast {
@@ -45,6 +54,7 @@ impl Icecast {
                 "Icecast (http://HOST:8000)",
                 Body::Xml { row: "listener" },
             )?,
+            sample: Duration::ZERO,
         })
     }
 
@@ -79,9 +89,54 @@ impl Icecast {
             .map_err(|e| self.web.bad(e))
     }
 
-    async fn stats(&self) -> Result<wire::Stats> {
+    /// The stats, and when they came.
+    async fn stats(&self) -> Result<(wire::Stats, Instant)> {
         let reply = self.web.get_ok(self.web.url("/admin/stats")).await?;
-        wire::parse_stats(&reply.body).map_err(|e| self.web.bad(e))
+        let stats = wire::parse_stats(&reply.body).map_err(|e| self.web.bad(e))?;
+        Ok((stats, Instant::now()))
+    }
+
+    /// `--sample` rounded down to whole `STATS_PERIOD`s; `None` for one look: a window shorter
+    /// than Icecast's period (the default `500ms` among them: a plain `summary` stays instant),
+    /// or one that would not leave the second look time within `--timeout`.
+    fn window(&self) -> Option<Duration> {
+        let periods = self.sample.as_nanos() / STATS_PERIOD.as_nanos();
+        if periods == 0 {
+            return None;
+        }
+        let window = STATS_PERIOD.saturating_mul(u32::try_from(periods).unwrap_or(u32::MAX));
+        if window >= self.web.timeout() {
+            diag::note(format_args!(
+                "{}: Icecast counts bytes every {}s: a --timeout over {}s measures its rates",
+                self.web.host(),
+                STATS_PERIOD.as_secs(),
+                window.as_secs()
+            ));
+            return None;
+        }
+        Some(window)
+    }
+
+    /// The listeners and the stats; with a window, an earlier look at the stats that long
+    /// before, for the rates Icecast does not write itself.
+    async fn looks(&self) -> Result<(Vec<Session>, wire::Stats, Option<(wire::Stats, Duration)>)> {
+        let earlier = match self.window() {
+            None => None,
+            Some(window) => {
+                let (stats, at) = self.stats().await?;
+                if stats.has_rates() {
+                    None
+                } else {
+                    tokio::time::sleep(window).await;
+                    Some((stats, at))
+                }
+            }
+        };
+        let (sessions, stats) =
+            futures_util::future::join(self.listeners(SystemTime::now()), self.stats()).await;
+        let (stats, at) = stats?;
+        let earlier = earlier.map(|(then, was)| (then, at.duration_since(was)));
+        Ok((sessions?, stats, earlier))
     }
 
     /// `killclient` needs the mount: the listing's `reference`.
@@ -119,19 +174,15 @@ impl Source for Icecast {
     }
 
     /// The listeners counted, and the mounts' configured limit and rates from the stats page
-    /// (the listeners have none of their own).
+    /// (the listeners have none of their own), all within the one `--timeout`.
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &COLLECTORS)?;
-        let fetch = async {
-            let (sessions, limit) =
-                futures_util::future::join(self.listeners(SystemTime::now()), self.stats()).await;
-            Ok::<_, Error>((sessions?, limit?))
-        };
-        let (sessions, stats) = self.web.within(fetch).await?;
+        let (sessions, stats, earlier) = self.web.within(self.looks()).await?;
+        let (rx, tx) = stats.rates(earlier.as_ref().map(|(then, e)| (then, *e)));
         let mut rows = computed::summaries(&COLLECTORS, &sessions);
         for row in &mut rows {
             row.limit_sessions = stats.limit;
-            row.set_rates(stats.rx_bit_s, stats.tx_bit_s);
+            row.set_rates(rx, tx);
         }
         Ok(SummaryAnswer::Collectors(rows))
     }

@@ -1,8 +1,8 @@
 //! Icecast's admin XML (private reading of it) into the model: mounts from `listmounts`,
-//! listeners from `listclients`, kick answers, and the limits in `stats`. Tag names are read in
+//! listeners from `listclients`, kick answers, and the limits and traffic in `stats`. Tag names are read in
 //! any case and the listener id also as an attribute, as Icecast 2.5 writes them.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
 
@@ -95,31 +95,93 @@ pub(crate) struct Stats {
     /// when a mount does not say or there is no mount (Icecast's own limit on all clients is
     /// not in its stats).
     pub limit: Limit<u64>,
-    /// The sum of the mounts' `incoming_bitrate` (from the sources) and `outgoing_bitrate` (to
-    /// the listeners), bit/s over Icecast's last 5 s; unknown when a mount does not say (2.4
-    /// writes neither, only its byte totals).
-    pub rx_bit_s: Option<f64>,
-    pub tx_bit_s: Option<f64>,
+    pub mounts: Vec<MountStats>,
+}
+
+/// One mount's traffic on the stats page, each way: from its source (rx) and to its listeners
+/// (tx).
+#[derive(Debug, PartialEq)]
+pub(crate) struct MountStats {
+    pub mount: String,
+    /// `incoming_bitrate` and `outgoing_bitrate`, bit/s over Icecast's last 5 s: 2.5 writes
+    /// them, 2.4 does not.
+    pub bit_s: (Option<f64>, Option<f64>),
+    /// `total_bytes_read` and `total_bytes_sent` since the source connected (2.4 refreshes
+    /// them every 5 s).
+    pub bytes: (Option<u64>, Option<u64>),
 }
 
 pub(crate) fn parse_stats(body: &[u8]) -> Result<Stats, DecodeError> {
     let doc = xml::parse(body)?;
     let root = xml::root(&doc, "icestats")?;
-    let rate = |name: &str| -> Result<Option<f64>, DecodeError> {
-        let mut sum = Some(0.0);
-        for source in xml::children(root, "source") {
-            let mount: Option<f64> = xml::number(source, name)?;
-            sum = sum
-                .zip(mount.filter(|r| r.is_finite() && *r >= 0.0))
-                .map(|(a, b)| a + b);
-        }
-        Ok(sum)
+    let rate = |source, name| -> Result<Option<f64>, DecodeError> {
+        let rate: Option<f64> = xml::number(source, name)?;
+        Ok(rate.filter(|r| r.is_finite() && *r >= 0.0))
     };
+    let mounts = xml::children(root, "source")
+        .map(|source| {
+            Ok(MountStats {
+                mount: source.attribute("mount").unwrap_or("").to_owned(),
+                bit_s: (
+                    rate(source, "incoming_bitrate")?,
+                    rate(source, "outgoing_bitrate")?,
+                ),
+                bytes: (
+                    xml::number(source, "total_bytes_read")?,
+                    xml::number(source, "total_bytes_sent")?,
+                ),
+            })
+        })
+        .collect::<Result<_, DecodeError>>()?;
     Ok(Stats {
         limit: limit(root),
-        rx_bit_s: rate("incoming_bitrate")?,
-        tx_bit_s: rate("outgoing_bitrate")?,
+        mounts,
     })
+}
+
+impl Stats {
+    /// Whether every mount writes both its rates, so that a second look would add nothing.
+    pub(crate) fn has_rates(&self) -> bool {
+        self.mounts
+            .iter()
+            .all(|m| m.bit_s.0.is_some() && m.bit_s.1.is_some())
+    }
+
+    /// (rx, tx) in bit/s of all mounts together: each mount's own rate where Icecast writes
+    /// one, else its bytes moved since the `earlier` look, `elapsed` before; unknown when a
+    /// mount has neither.
+    pub(crate) fn rates(&self, earlier: Option<(&Stats, Duration)>) -> (Option<f64>, Option<f64>) {
+        (
+            self.rate(earlier, |m| (m.bit_s.0, m.bytes.0)),
+            self.rate(earlier, |m| (m.bit_s.1, m.bytes.1)),
+        )
+    }
+
+    fn rate(
+        &self,
+        earlier: Option<(&Stats, Duration)>,
+        way: fn(&MountStats) -> (Option<f64>, Option<u64>),
+    ) -> Option<f64> {
+        let mut sum = 0.0;
+        for mount in &self.mounts {
+            let (own, now) = way(mount);
+            let measured = || {
+                let (then, elapsed) = earlier.filter(|(_, e)| !e.is_zero())?;
+                let now = now?;
+                let before = match then.mounts.iter().find(|m| m.mount == mount.mount) {
+                    Some(m) => way(m).1?,
+                    // New since the first look: all its bytes were moved within the window.
+                    None => 0,
+                };
+                // Totals that went back: the source reconnected within the window and counts
+                // again from 0.
+                let moved = now.checked_sub(before).unwrap_or(now);
+                Some(moved as f64 * 8.0 / elapsed.as_secs_f64())
+            };
+            sum += own.or_else(measured)?;
+        }
+        Some(sum)
+    }
 }
 
 fn limit(root: roxmltree::Node<'_, '_>) -> Limit<u64> {
@@ -228,15 +290,20 @@ mod tests {
             Ok((false, "Client 987654 not found".into()))
         );
         let stats = fixture("icecast/admin-stats.xml");
-        // 2.4.4 writes no rates, only byte totals: unknown, not 0.
+        // 2.4.4 writes no rates, only byte totals: unknown from one look, not 0.
+        let stats = parse_stats(&stats).unwrap();
         assert_eq!(
-            parse_stats(&stats),
-            Ok(Stats {
+            stats,
+            Stats {
                 limit: Limit::Unlimited,
-                rx_bit_s: None,
-                tx_bit_s: None
-            })
+                mounts: vec![MountStats {
+                    mount: "/radio.mp3".into(),
+                    bit_s: (None, None),
+                    bytes: (Some(74_023), Some(146_130)),
+                }],
+            }
         );
+        assert_eq!(stats.rates(None), (None, None));
         let mounts = |limits: &[&str]| {
             let sources: String = limits
                 .iter()
@@ -259,17 +326,78 @@ mod tests {
             <incoming_bitrate>32000</incoming_bitrate><outgoing_bitrate>0</outgoing_bitrate>\
             </source></icestats>";
         let stats = parse_stats(body).unwrap();
-        assert_eq!(
-            (stats.rx_bit_s, stats.tx_bit_s),
-            (Some(96_000.0), Some(128_000.0))
-        );
+        assert!(stats.has_rates());
+        assert_eq!(stats.rates(None), (Some(96_000.0), Some(128_000.0)));
         let one_silent = b"<icestats><source mount=\"/a\"><incoming_bitrate>1</incoming_bitrate>\
             </source><source mount=\"/b\"/></icestats>";
-        assert_eq!(parse_stats(one_silent).unwrap().rx_bit_s, None);
+        let one_silent = parse_stats(one_silent).unwrap();
+        assert!(!one_silent.has_rates());
+        assert_eq!(one_silent.rates(None).0, None);
         assert!(matches!(
             parse_stats(b"<icestats><source mount=\"/a\"><incoming_bitrate>x</incoming_bitrate></source></icestats>"),
             Err(DecodeError::Shape(_))
         ));
+    }
+
+    /// A stats page of mounts, each `(mount, incoming_bitrate, total_bytes_read,
+    /// total_bytes_sent)`.
+    fn stats(mounts: &[(&str, Option<u32>, u64, u64)]) -> Stats {
+        let sources: String = mounts
+            .iter()
+            .map(|(mount, rate, read, sent)| {
+                let rate = rate.map_or(String::new(), |r| {
+                    format!("<incoming_bitrate>{r}</incoming_bitrate>")
+                });
+                format!(
+                    "<source mount=\"{mount}\">{rate}<total_bytes_read>{read}</total_bytes_read>\
+                     <total_bytes_sent>{sent}</total_bytes_sent></source>"
+                )
+            })
+            .collect();
+        parse_stats(format!("<icestats>{sources}</icestats>").as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn two_looks_give_the_bytes_moved_between_them_as_rates() {
+        let then = stats(&[("/a", None, 10_000, 50_000), ("/b", None, 1_000, 0)]);
+        // /a moved 80,000 bytes in and 160,000 out; /b's source reconnected (counts from 0
+        // again); /c came within the window; 5 s apart.
+        let now = stats(&[
+            ("/a", None, 90_000, 210_000),
+            ("/b", None, 500, 0),
+            ("/c", None, 2_000, 4_000),
+        ]);
+        let five = Duration::from_secs(5);
+        assert_eq!(
+            now.rates(Some((&then, five))),
+            (
+                Some((80_000.0 + 500.0 + 2_000.0) * 8.0 / 5.0),
+                Some((160_000.0 + 4_000.0) * 8.0 / 5.0)
+            )
+        );
+        assert_eq!(
+            now.rates(Some((&then, Duration::from_millis(2_500)))).0,
+            Some(264_000.0)
+        );
+        // A mount's own rate wins over its bytes; a window of nothing measures nothing.
+        let own = stats(&[("/a", Some(64_000), 90_000, 210_000)]);
+        assert_eq!(
+            own.rates(Some((&then, five))),
+            (Some(64_000.0), Some(256_000.0))
+        );
+        assert_eq!(
+            own.rates(Some((&then, Duration::ZERO))),
+            (Some(64_000.0), None)
+        );
+        assert_eq!(now.rates(None), (None, None));
+        // A mount that counted no bytes on the first look cannot tell what it moved since.
+        let silent = parse_stats(b"<icestats><source mount=\"/a\"/></icestats>").unwrap();
+        assert_eq!(now.rates(Some((&silent, five))).0, None);
+        assert_eq!(
+            stats(&[]).rates(None),
+            (Some(0.0), Some(0.0)),
+            "no mount moves nothing"
+        );
     }
 
     #[test]

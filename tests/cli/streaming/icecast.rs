@@ -67,20 +67,47 @@ fn icecast_lists_two_listeners_kicks_one_and_refuses_a_wrong_password() {
     let cells = table_row(&table.stdout, &["http", &listeners[0].0]);
     assert_eq!(cells.iter().filter(|c| *c == "-").count(), 4, "{cells:?}");
 
-    let summary = admin(&["summary", "-o", "json"]);
+    // Icecast 2.4's stats have byte totals per mount but no `incoming_bitrate` (2.5 has): two
+    // looks 10 s apart give the rates. The two sources send 64 kbit/s each and the two
+    // listeners take the MP3 one; each mount's totals step every 5 s (at its first data after
+    // the tick), so a 10 s window sees one to three steps of each: half to 1.5 times the rate.
+    let summary = admin(&[
+        "summary",
+        "--sample",
+        "10s",
+        "--timeout",
+        "20s",
+        "-o",
+        "json",
+    ]);
     summary.assert_success();
     let http = &summary.json()["collectors"][0];
     assert_eq!(
         (&http["collector"], &http["active_sessions"]),
         (&"http".into(), &2.into())
     );
-    // Icecast 2.4's stats have byte totals per mount but no `incoming_bitrate` (2.5 has).
+    let rate = |field: &str| {
+        http[field]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{field}: {http}"))
+    };
+    eprintln!(
+        "icecast rates: rx {} tx {} bit/s",
+        rate("rx_bit_s"),
+        rate("tx_bit_s")
+    );
+    assert!((56e3..256e3).contains(&rate("rx_bit_s")), "{http}");
+    assert!((56e3..512e3).contains(&rate("tx_bit_s")), "{http}");
+    assert!(http["finished"].is_null(), "{http}");
+    // The default window (500ms) is shorter than Icecast's 5 s: one look, no rates.
+    let once = admin(&["summary", "-o", "json"]);
+    let http = &once.json()["collectors"][0];
     assert!(
-        http["rx_bit_s"].is_null() && http["finished"].is_null(),
+        http["rx_bit_s"].is_null() && http["tx_bit_s"].is_null(),
         "{http}"
     );
     // Both mounts say `unlimited`; Icecast has no rate limit to report.
-    let table = admin(&["summary", "-o", "wide"]);
+    let table = admin(&["summary", "--sample", "0s", "-o", "wide"]);
     let cells = table_row(&table.stdout, &["http", "2"]);
     let rest: Vec<&str> = cells[2..].iter().map(String::as_str).collect();
     assert_eq!(
@@ -171,7 +198,15 @@ fn the_captured_admin_answers_list_every_mount_summarise_and_kick() {
     let listed = rows(&admin(&["active", "-o", "json"]));
     let ids: Vec<&str> = listed.iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["2", "3"]);
-    let summary = admin(&["summary", "--collectors", "http", "-o", "json"]);
+    let summary = admin(&[
+        "summary",
+        "--collectors",
+        "http",
+        "--sample",
+        "0s",
+        "-o",
+        "json",
+    ]);
     summary.assert_success();
     let summary = summary.json();
     let http = summary["collectors"].as_array().unwrap();
@@ -180,11 +215,19 @@ fn the_captured_admin_answers_list_every_mount_summarise_and_kick() {
     assert_eq!(
         (&http[0]["rx_bit_s"], &http[0]["tx_bit_s"]),
         (&Value::Null, &Value::Null),
-        "no bytes, no rates"
+        "one look at byte totals, no rates"
     );
     // The captured mounts have no listener limit: `unlimited`, where null in JSON means either.
     assert_eq!(http[0]["limit_sessions"], Value::Null);
-    let table = admin(&["summary", "--collectors", "http", "-o", "wide"]);
+    let table = admin(&[
+        "summary",
+        "--collectors",
+        "http",
+        "--sample",
+        "0s",
+        "-o",
+        "wide",
+    ]);
     let cells = table_row(&table.stdout, &["http", "2"]);
     assert_eq!(
         cells.iter().filter(|c| *c == "unlimited").count(),
