@@ -131,6 +131,20 @@ fn metrics_label_every_polled_target_and_its_health() {
     // SRS has no ffmpeg; a target that does not answer has no session series, only its health.
     assert_eq!(active("srs", "ffmpeg"), None, "{text}");
     assert!(!text.contains(r#"sessions_active{target="gone""#), "{text}");
+    // SRS says which client publishes: its one session plays, so 0 publishers; a Core's
+    // sessions do not include its ingest, so it has no publishers series.
+    let publishers = |t: &str, c: &str| {
+        sample(
+            &text,
+            &format!(r#"sessions_publishers{{target="{t}",collector="{c}"}}"#),
+        )
+    };
+    assert_eq!(publishers("srs", "rtmp"), Some(0.0), "{text}");
+    assert_eq!(publishers("srs", "webrtc"), Some(0.0), "{text}");
+    assert!(
+        !text.contains(r#"sessions_publishers{target="core""#),
+        "{text}"
+    );
     let success = |t: &str| {
         sample(
             &text,
