@@ -1,7 +1,7 @@
 //! `collect --listen`'s `/metrics` for several targets: every polled target's series labelled
-//! `target`, a 0 per collector where none is open, an up and a last-success gauge per target, a
-//! text `promtool check metrics` accepts, publishers counted where the server says; and the real Prometheus scraping it with the example
-//! rules loaded.
+//! `target`, a 0 per collector where none is open, an up and a last-success gauge per target,
+//! publishers counted where the server says, a text `promtool check metrics` accepts; and the
+//! real Prometheus scraping it with the example rules loaded.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
