@@ -15,7 +15,7 @@ pub(crate) use hmi::{Client, ClientCommand, Subscription};
 pub(crate) use session::{Ended, KickOutcome, Role, Session, Text};
 pub(crate) use summary::{
     BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, History, HmiSummary, Limit, Load,
-    MEBI, SummaryAnswer, SummaryReport, Totals, round3, sum_known,
+    MEBI, SummaryAnswer, SummaryReport, Totals, publishers, round3, sum_known,
 };
 pub(crate) use time::Timestamp;
 pub(crate) use timeline::{Interval, Window};

@@ -4,7 +4,7 @@
 use serde::{Serialize, Serializer};
 
 use super::session::bad_known_rate;
-use super::{Collector, Session};
+use super::{Collector, Role, Session};
 
 /// Rounded to 3 decimals, as datarhei Core prints its rates (`%.3f`).
 pub(crate) fn round3(x: f64) -> f64 {
@@ -94,6 +94,10 @@ pub(crate) struct CollectorSummary {
     /// `None` where the server keeps no history of finished sessions (MediaMTX, SRS,
     /// nginx-rtmp, Icecast): null in JSON, `-` in tables, rather than a made-up 0.
     pub finished: Option<Totals>,
+    /// How many of the active sessions publish, for a source whose sessions include its
+    /// publishers; `None` elsewhere. Prometheus only: not in the JSON contract.
+    #[serde(skip)]
+    pub publishers: Option<u64>,
     #[serde(skip)]
     pub history: History,
 }
@@ -200,6 +204,12 @@ pub(crate) enum SummaryAnswer {
     Collectors(Vec<CollectorSummary>),
     /// A TwinCAT HMI Server's counts.
     Hmi(HmiSummary),
+}
+
+/// How many of a collector's active sessions publish a stream.
+pub(crate) fn publishers(active: &[Session], collector: Collector) -> u64 {
+    let publishing = |s: &&Session| s.collector == collector && s.role == Some(Role::Publisher);
+    active.iter().filter(publishing).count() as u64
 }
 
 /// What the active sessions of one collector add up to right now.

@@ -37,6 +37,12 @@ const COLLECTOR: &[Family<CollectorSummary>] = &[
         value: |s| Some(Num::Int(s.active_sessions)),
     },
     Family {
+        name: "sessions_publishers",
+        help: "Active sessions that publish a stream, where the server says which do (no series elsewhere).",
+        kind: "gauge",
+        value: |s| s.publishers.map(Num::Int),
+    },
+    Family {
         name: "sessions_rx_bytes_per_second",
         help: "Current receive rate of the active sessions in bytes per second (no series when unknown).",
         kind: "gauge",
@@ -378,6 +384,7 @@ mod tests {
                 rx_bytes: None,
                 tx_bytes: Some(7),
             }),
+            publishers: None,
             history: Default::default(),
         };
         let mut out = Vec::new();
@@ -424,5 +431,51 @@ mod tests {
             text.contains("sessions_active{collector=\"rtmp\"} 2\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn publishers_have_a_series_only_where_the_server_says_which_publish() {
+        let row = |collector, active_sessions, publishers| CollectorSummary {
+            collector,
+            active_sessions,
+            rx_bit_s: None,
+            tx_bit_s: None,
+            rx_mibit_s: None,
+            tx_mibit_s: None,
+            limit_sessions: Limit::Unknown,
+            limit_rx_mibit_s: Limit::Unknown,
+            limit_tx_mibit_s: Limit::Unknown,
+            finished: None,
+            publishers,
+            history: Default::default(),
+        };
+        let (rtmp, hls) = (
+            row(Collector::Rtmp, 2, Some(1)),
+            row(Collector::Hls, 4, Some(0)),
+        );
+        let http = row(Collector::Http, 3, None);
+        let mut out = Vec::new();
+        collectors(
+            &mut out,
+            &[(Some("a"), &rtmp), (Some("a"), &hls), (Some("b"), &http)],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "# HELP sessions_active Active sessions.\n\
+             # TYPE sessions_active gauge\n\
+             sessions_active{target=\"a\",collector=\"rtmp\"} 2\n\
+             sessions_active{target=\"a\",collector=\"hls\"} 4\n\
+             sessions_active{target=\"b\",collector=\"http\"} 3\n\
+             # HELP sessions_publishers Active sessions that publish a stream, where the server says which do (no series elsewhere).\n\
+             # TYPE sessions_publishers gauge\n\
+             sessions_publishers{target=\"a\",collector=\"rtmp\"} 1\n\
+             sessions_publishers{target=\"a\",collector=\"hls\"} 0\n"
+        );
+
+        // No server that says: no family at all, not even its HELP.
+        let mut out = Vec::new();
+        collectors(&mut out, &[(None, &http)]).unwrap();
+        assert!(!String::from_utf8(out).unwrap().contains("publishers"));
     }
 }

@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use super::Kind;
 use crate::model::{
-    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Totals, round3, sum_known,
+    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Totals, publishers, round3,
+    sum_known,
 };
 
 /// The byte counters of the look rates are measured from, by collector and id, with the rates
@@ -84,8 +86,12 @@ fn rate(before: Option<u64>, now: Option<u64>, secs: f64) -> Option<f64> {
 /// One summary per collector, in collector order: the active sessions and their summed rates
 /// (unknown when one session's is). No limits and no finished sessions (`finished` null): these
 /// servers report neither; what `summary --by` breaks down is the live sessions, per remote
-/// host, local end and stream.
-pub(super) fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<CollectorSummary> {
+/// host, local end and stream. Publishers are counted where the source lists them.
+pub(super) fn summaries(
+    kind: Kind,
+    collectors: &[Collector],
+    sessions: &[Session],
+) -> Vec<CollectorSummary> {
     let mut collectors = collectors.to_vec();
     collectors.sort_unstable();
     collectors.dedup();
@@ -106,6 +112,9 @@ pub(super) fn summaries(collectors: &[Collector], sessions: &[Session]) -> Vec<C
                 limit_rx_mibit_s: Limit::Unknown,
                 limit_tx_mibit_s: Limit::Unknown,
                 finished: None,
+                publishers: kind
+                    .lists_publishers()
+                    .then(|| publishers(sessions, collector)),
                 history: History {
                     by_remote: grouped(mine(), |s| host_of(&s.remote)),
                     by_local: grouped(mine(), |s| &s.local),
@@ -242,7 +251,7 @@ mod tests {
             session("a", Some(1), Some(1_048_576.0)),
             session("b", Some(1), Some(1_048_576.0)),
         ];
-        let got = summaries(&[Collector::Rtmp, Collector::Srt], &sessions);
+        let got = summaries(Kind::Srs, &[Collector::Rtmp, Collector::Srt], &sessions);
         assert_eq!(got[0].active_sessions, 2);
         assert_eq!(got[0].rx_bit_s, Some(2_097_152.0));
         assert_eq!(got[0].rx_mibit_s, Some(2.0));

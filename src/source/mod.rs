@@ -310,6 +310,13 @@ impl Kind {
         }
     }
 
+    /// Whether its sessions include the publishers of its streams, each with its role. Icecast
+    /// lists listeners only; a Core's ingest is a process, not a publishing session; this
+    /// machine's are its own connections.
+    pub(crate) fn lists_publishers(self) -> bool {
+        matches!(self, Kind::Mediamtx | Kind::Srs | Kind::NginxRtmp)
+    }
+
     /// Every `--source` name, for help and errors.
     pub fn names() -> Vec<&'static str> {
         Kind::ALL.iter().map(|k| k.name()).collect()

@@ -1,7 +1,7 @@
 //! `collect --listen`'s `/metrics` for several targets: every polled target's series labelled
-//! `target`, a 0 per collector where none is open, an up and a last-success gauge per target, a
-//! text `promtool check metrics` accepts; and the real Prometheus scraping it with the example
-//! rules loaded.
+//! `target`, a 0 per collector where none is open, an up and a last-success gauge per target,
+//! publishers counted where the server says, a text `promtool check metrics` accepts; and the
+//! real Prometheus scraping it with the example rules loaded.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -10,6 +10,7 @@ use std::time::SystemTime;
 use crate::support::available;
 use crate::support::http::{Server, free_port};
 use crate::support::local::{Collector, http_get};
+use crate::support::servers::mediamtx::{Conn, Kind, MediaMtx};
 use crate::support::servers::schedule::{self, Planned, Shape, unix};
 use crate::support::wait_until;
 
@@ -131,6 +132,20 @@ fn metrics_label_every_polled_target_and_its_health() {
     // SRS has no ffmpeg; a target that does not answer has no session series, only its health.
     assert_eq!(active("srs", "ffmpeg"), None, "{text}");
     assert!(!text.contains(r#"sessions_active{target="gone""#), "{text}");
+    // SRS says which client publishes: its one session plays, so 0 publishers; a Core's
+    // sessions do not include its ingest, so it has no publishers series.
+    let publishers = |t: &str, c: &str| {
+        sample(
+            &text,
+            &format!(r#"sessions_publishers{{target="{t}",collector="{c}"}}"#),
+        )
+    };
+    assert_eq!(publishers("srs", "rtmp"), Some(0.0), "{text}");
+    assert_eq!(publishers("srs", "webrtc"), Some(0.0), "{text}");
+    assert!(
+        !text.contains(r#"sessions_publishers{target="core""#),
+        "{text}"
+    );
     let success = |t: &str| {
         sample(
             &text,
@@ -170,6 +185,59 @@ fn one_target_has_no_target_label() {
         "{text}"
     );
     assert!(!text.contains("target="), "{text}");
+    promtool_accepts(&text);
+    drop(collect);
+}
+
+#[test]
+fn publishers_are_counted_where_the_server_says_which_publish() {
+    // RTMP connection 0 publishes, 1 and 2 read; the two HLS sessions only read.
+    let conns = (0..3).map(|n| Conn::numbered(Kind::Rtmp, n));
+    let server = MediaMtx::start(
+        conns
+            .chain((1..3).map(|n| Conn::numbered(Kind::Hls, n)))
+            .collect(),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config/sessions/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let text = format!(
+        "[contexts.mtx]\nurl = \"{}\"\nsource = \"mediamtx\"\n",
+        server.url()
+    );
+    std::fs::write(&config, text).unwrap();
+    let (collect, port) = collect(home.path(), "mtx");
+    let text = wait_until("a poll in /metrics", || {
+        let text = metrics(port);
+        sample(&text, "sessions_target_up")
+            .is_some()
+            .then_some(text)
+    });
+    let series = |name: &str| -> Vec<&str> {
+        let family = format!("{name}{{");
+        text.lines().filter(|l| l.starts_with(&family)).collect()
+    };
+    // One sample per MediaMTX collector, in the order it lists them.
+    let with = |name: &str, n: [u8; 7]| -> Vec<String> {
+        let collectors = ["hls", "rtmp", "rtmps", "rtsp", "rtsps", "srt", "webrtc"];
+        collectors
+            .iter()
+            .zip(n)
+            .map(|(c, n)| format!(r#"{name}{{collector="{c}"}} {n}"#))
+            .collect()
+    };
+    assert_eq!(
+        series("sessions_active"),
+        with("sessions_active", [2, 3, 0, 0, 0, 0, 0])
+    );
+    assert_eq!(
+        series("sessions_publishers"),
+        with("sessions_publishers", [0, 1, 0, 0, 0, 0, 0])
+    );
+    assert!(
+        text.contains("# TYPE sessions_publishers gauge\n"),
+        "{text}"
+    );
     promtool_accepts(&text);
     drop(collect);
 }

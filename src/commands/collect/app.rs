@@ -37,6 +37,8 @@ pub(super) struct Polled {
     pub collectors: Vec<Collector>,
     /// This machine: every session is measured, so a rate not known yet is 0.
     pub measured: bool,
+    /// Its kind lists its publishers: `sessions_publishers` counts them.
+    pub publishers: bool,
     pub health: Health,
     /// Its sessions in `Snapshot::active`.
     pub sessions: Range<usize>,

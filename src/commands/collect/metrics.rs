@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::app::{Polled, Snapshot};
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, History, Session, Totals, sum_known};
+use crate::model::{Collector, CollectorSummary, History, Session, Totals, publishers, sum_known};
 use crate::render::prometheus::{self, Labelled};
 use crate::source::local::history::{self, Store};
 
@@ -29,10 +29,7 @@ pub(super) fn render<'a>(snap: &'a Snapshot, db: &Path, left: Duration) -> Resul
         let sessions = snap.active.get(t.sessions.clone()).unwrap_or_default();
         for &c in &t.collectors {
             let total = finished.get(&c).and_then(|by| by.get(&t.name)).cloned();
-            rows.push((
-                label(t),
-                row(c, sessions, t.measured, total.unwrap_or_default()),
-            ));
+            rows.push((label(t), row(c, sessions, t, total.unwrap_or_default())));
         }
     }
     let rows: Vec<Labelled<'_, CollectorSummary>> = rows.iter().map(|(l, r)| (*l, r)).collect();
@@ -64,9 +61,10 @@ fn finished(
 
 /// One collector of one target. This machine measures every session (one without a rate yet
 /// moved nothing); a server's rate that one session lacks leaves the sum unknown, not 0.
-fn row(c: Collector, sessions: &[Session], measured: bool, total: Totals) -> CollectorSummary {
+fn row(c: Collector, sessions: &[Session], t: &Polled, total: Totals) -> CollectorSummary {
     let mut row = history::collector_summary(c, sessions, (total, History::default()));
-    if !measured {
+    row.publishers = t.publishers.then(|| publishers(sessions, c));
+    if !t.measured {
         let mine = || sessions.iter().filter(|s| s.collector == c);
         row.rx_bit_s = sum_known(mine().map(|s| s.rx_bit_s));
         row.tx_bit_s = sum_known(mine().map(|s| s.tx_bit_s));

@@ -28,6 +28,8 @@ struct Machine {
 struct Remote {
     tracker: Tracker,
     collectors: Vec<Collector>,
+    /// Its kind lists its publishers (`Kind::lists_publishers`).
+    publishers: bool,
     down: bool,
     last_ok: Option<i64>,
 }
@@ -78,17 +80,20 @@ impl Poller {
                     });
                 }
                 other => {
-                    let (source, collectors) = match other {
-                        Ok(Target::Server(server)) => {
-                            (server.kind.name(), server.kind.collectors())
-                        }
-                        _ => ("unknown", Vec::new()),
+                    let (source, collectors, publishers) = match other {
+                        Ok(Target::Server(server)) => (
+                            server.kind.name(),
+                            server.kind.collectors(),
+                            server.kind.lists_publishers(),
+                        ),
+                        _ => ("unknown", Vec::new(), false),
                     };
                     let mut tracker = Tracker::new(&name, source, true);
                     tracker.restore(open);
                     poller.remotes.push(Remote {
                         tracker,
                         collectors,
+                        publishers,
                         down: false,
                         last_ok: None,
                     });
@@ -147,30 +152,43 @@ impl Poller {
     /// there is a snapshot: a look that fails ends `collect`.
     pub(super) fn snapshot(&self) -> Snapshot {
         let mut snap = Snapshot::default();
-        let mut add = |tracker: &Tracker, collectors: Vec<Collector>, measured, health| {
-            let from = snap.active.len();
-            snap.active.extend(tracker.active());
-            snap.targets.push(Polled {
-                name: tracker.target().to_owned(),
-                collectors,
-                measured,
-                health,
-                sessions: from..snap.active.len(),
-            });
-        };
+        let mut add =
+            |tracker: &Tracker, collectors: Vec<Collector>, (measured, publishers), health| {
+                let from = snap.active.len();
+                snap.active.extend(tracker.active());
+                snap.targets.push(Polled {
+                    name: tracker.target().to_owned(),
+                    collectors,
+                    measured,
+                    publishers,
+                    health,
+                    sessions: from..snap.active.len(),
+                });
+            };
         if let Some(m) = &self.machine {
             let health = Health {
                 up: m.last_ok.is_some(),
                 last_success: m.last_ok,
             };
-            add(&m.tracker, Kind::Local.collectors(), true, health);
+            let local = Kind::Local;
+            add(
+                &m.tracker,
+                local.collectors(),
+                (true, local.lists_publishers()),
+                health,
+            );
         }
         for r in &self.remotes {
             let health = Health {
                 up: !r.down && r.last_ok.is_some(),
                 last_success: r.last_ok,
             };
-            add(&r.tracker, r.collectors.clone(), false, health);
+            add(
+                &r.tracker,
+                r.collectors.clone(),
+                (false, r.publishers),
+                health,
+            );
         }
         snap
     }

@@ -306,6 +306,7 @@ impl WireSummary {
                 }
                 .into(),
             ),
+            publishers: None,
             history: History {
                 by_remote: grouped(h.remote),
                 by_local: grouped(h.local),

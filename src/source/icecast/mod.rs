@@ -13,7 +13,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
-use crate::source::{Credentials, NetOptions, Server};
+use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, computed, served};
 
 /// Every Icecast listener is an HTTP client.
@@ -179,7 +179,7 @@ impl Source for Icecast {
         served::<Self>(collectors, &COLLECTORS)?;
         let (sessions, stats, earlier) = self.web.within(self.looks()).await?;
         let (rx, tx) = stats.rates(earlier.as_ref().map(|(then, e)| (then, *e)));
-        let mut rows = computed::summaries(&COLLECTORS, &sessions);
+        let mut rows = computed::summaries(Kind::Icecast, &COLLECTORS, &sessions);
         for row in &mut rows {
             row.limit_sessions = stats.limit;
             row.set_rates(rx, tx);

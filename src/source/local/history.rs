@@ -857,6 +857,7 @@ pub(crate) fn collector_summary(
         limit_rx_mibit_s: Limit::Unknown,
         limit_tx_mibit_s: Limit::Unknown,
         finished: Some(finished),
+        publishers: None,
         history,
     }
 }

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::computed::{self, LastCounters};
 use crate::source::http::{self, Body, IdIn, Web};
-use crate::source::{Credentials, NetOptions, Server, Source, served};
+use crate::source::{Credentials, Kind, NetOptions, Server, Source, served};
 
 /// Sessions asked for per page: few round trips, pages of about 1–2 MB.
 const ITEMS_PER_PAGE: u64 = 1000;
@@ -182,7 +182,9 @@ impl Source for Mediamtx {
         let present: Vec<Collector> = kinds.iter().map(|(c, _)| *c).collect();
         let sessions: Vec<Session> = kinds.into_iter().flat_map(|(_, s)| s).collect();
         Ok(SummaryAnswer::Collectors(computed::summaries(
-            &present, &sessions,
+            Kind::Mediamtx,
+            &present,
+            &sessions,
         )))
     }
 

@@ -11,7 +11,7 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
-use crate::source::{Credentials, NetOptions, Server};
+use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, computed, served};
 
 /// The registry's opener: nginx-rtmp's stat page at the target's URL (its control module beside it).
@@ -132,7 +132,7 @@ impl Source for NginxRtmp {
     async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &[Collector::Rtmp])?;
         let stat = self.stat().await?;
-        let mut rows = computed::summaries(&[Collector::Rtmp], &stat.sessions);
+        let mut rows = computed::summaries(Kind::NginxRtmp, &[Collector::Rtmp], &stat.sessions);
         for row in &mut rows {
             row.set_rates(stat.bw_in, stat.bw_out);
         }

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::{Collector, Session, SummaryAnswer};
 use crate::source::computed::{self, LastCounters};
 use crate::source::http::{self, Body, IdIn, Web};
-use crate::source::{Credentials, NetOptions, Server, Source, served};
+use crate::source::{Credentials, Kind, NetOptions, Server, Source, served};
 
 /// Clients asked for per page: large enough for few round trips, small enough for any
 /// `--max-body-size` (about 300 bytes a client).
@@ -157,6 +157,7 @@ impl Source for Srs {
             ));
         }
         Ok(SummaryAnswer::Collectors(computed::summaries(
+            Kind::Srs,
             &collectors,
             &sessions,
         )))

@@ -166,16 +166,18 @@ fn an_srs_summary_as_prometheus_has_only_what_srs_knows() {
     let label = |c: &str| vec![("collector".to_string(), c.to_string())];
     let sample = |m: &str, c: &str, v: f64| (m.to_string(), label(c), v);
     // The captured clients are younger than SRS's 30 s window: rtmp and http have no rate.
-    // No limits, no history: no series at all rather than made-up zeros.
+    // No limits, no history: no series at all rather than made-up zeros. SRS says which client
+    // publishes: one of the eleven on rtmp.
     let mut want = Vec::new();
-    for (c, n) in [
-        ("hls", 0.0),
-        ("http", 1.0),
-        ("rtmp", 11.0),
-        ("srt", 0.0),
-        ("webrtc", 0.0),
+    for (c, n, publishers) in [
+        ("hls", 0.0, 0.0),
+        ("http", 1.0, 0.0),
+        ("rtmp", 11.0, 1.0),
+        ("srt", 0.0, 0.0),
+        ("webrtc", 0.0, 0.0),
     ] {
         want.push(sample("sessions_active", c, n));
+        want.push(sample("sessions_publishers", c, publishers));
     }
     for m in [
         "sessions_rx_bytes_per_second",
