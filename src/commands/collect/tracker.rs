@@ -246,16 +246,16 @@ impl Tracker {
     fn finished(&self, seen: Seen, now: i64) -> Finished {
         let s = seen.session;
         let (local, remote) = match direction(&s) {
-            Some("in") => (s.local.to_string(), host_of(&s.remote)),
-            Some("out") => (host_of(&s.local), s.remote.to_string()),
-            _ => (s.local.to_string(), s.remote.to_string()),
+            Some("in") => (s.local, host_of(&s.remote).into()),
+            Some("out") => (host_of(&s.local).into(), s.remote),
+            _ => (s.local, s.remote),
         };
         Finished {
             target: self.target.clone(),
             source: self.source.clone(),
             collector: s.collector,
-            id: s.id.into(),
-            reference: s.reference.into(),
+            id: s.id,
+            reference: s.reference,
             local,
             remote,
             created_at: Timestamp(seen.first),

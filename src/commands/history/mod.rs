@@ -248,10 +248,10 @@ fn ended(f: Finished) -> (String, Ended) {
     let duration_s = u64::try_from(f.closed_at.0 - f.created_at.0).unwrap_or(0);
     let session = Session {
         collector: f.collector,
-        id: f.id.into(),
-        reference: f.reference.into(),
-        local: f.local.into(),
-        remote: f.remote.into(),
+        id: f.id,
+        reference: f.reference,
+        local: f.local,
+        remote: f.remote,
         role: f.role.as_deref().and_then(|r| r.parse().ok()),
         created_at: Some(f.created_at),
         age_s: None,

@@ -21,7 +21,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Collector, CollectorSummary, History, Limit, Load, MEBI, Session, Timestamp, Totals, round3,
+    Collector, CollectorSummary, History, Limit, Load, MEBI, Session, Text, Timestamp, Totals,
+    round3,
 };
 
 /// The schema this build reads and writes (`PRAGMA user_version`).
@@ -122,10 +123,11 @@ pub(crate) struct Finished {
     /// The kind of source (`core`, `srs`, `local`, …).
     pub source: String,
     pub collector: Collector,
-    pub id: String,
-    pub reference: String,
-    pub local: String,
-    pub remote: String,
+    // The session's own text type: a row read for `history` becomes a session without a copy.
+    pub id: Text,
+    pub reference: Text,
+    pub local: Text,
+    pub remote: Text,
     pub created_at: Timestamp,
     pub closed_at: Timestamp,
     pub rx_bytes: u64,
@@ -761,6 +763,11 @@ fn json_of(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
 }
 
+/// A text column read straight into a session's text (inline up to 24 bytes: no allocation).
+fn text_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Text> {
+    Ok(Text::from(r.get_ref(at)?.as_str()?))
+}
+
 fn finished_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Finished> {
     Ok(Finished {
         target: r.get(0)?,
@@ -769,10 +776,10 @@ fn finished_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Finished> {
         rx_peak_bit_s: r.get(3)?,
         tx_peak_bit_s: r.get(4)?,
         collector: collector_of(r.get_ref(5)?.as_str()?),
-        id: r.get(6)?,
-        reference: r.get(7)?,
-        local: r.get(8)?,
-        remote: r.get(9)?,
+        id: text_at(r, 6)?,
+        reference: text_at(r, 7)?,
+        local: text_at(r, 8)?,
+        remote: text_at(r, 9)?,
         created_at: Timestamp(r.get(10)?),
         closed_at: Timestamp(r.get(11)?),
         rx_bytes: to_u64(r.get(12)?),
@@ -790,10 +797,10 @@ fn insert_finished(tx: &rusqlite::Transaction<'_>, finished: &[Finished]) -> rus
     for f in finished {
         insert.execute(params![
             f.collector.as_str(),
-            f.id,
-            f.reference,
-            f.local,
-            f.remote,
+            f.id.as_str(),
+            f.reference.as_str(),
+            f.local.as_str(),
+            f.remote.as_str(),
             f.created_at.0,
             f.closed_at.0,
             to_i64(f.rx_bytes),
