@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Daemon, Fetched, get, program, unavailable};
+use super::{Daemon, Fetched, answers, get, program, unavailable};
 use crate::support::http::free_port;
 use crate::support::wait_until;
 
@@ -60,8 +60,7 @@ impl Icecast {
                 return Some(false);
             }
             let open = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
-            (open && get(&format!("http://127.0.0.1:{port}/status-json.xsl"), None).status == 200)
-                .then_some(true)
+            (open && answers(&format!("http://127.0.0.1:{port}/status-json.xsl"))).then_some(true)
         });
         if !up {
             let log = std::fs::read_to_string(logs.join("error.log")).unwrap_or_default();

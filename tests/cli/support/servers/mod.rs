@@ -132,6 +132,11 @@ impl Fetched {
 
 /// One request with reqwest (5 s timeout, redirects not followed, Basic auth when given).
 pub(crate) fn fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Fetched {
+    try_fetch(method, url, basic).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+}
+
+/// [`fetch`], with a failed request as an error: a server still starting up drops connections.
+fn try_fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Result<Fetched, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -140,25 +145,30 @@ pub(crate) fn fetch(method: &str, url: &str, basic: Option<(&str, &str)>) -> Fet
         let response = request(method, url, basic)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+            .map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
-        let body = response.text().await.expect("body");
-        Fetched {
+        let body = response.text().await.map_err(|e| e.to_string())?;
+        Ok(Fetched {
             status,
             headers,
             body,
-        }
+        })
     })
 }
 
 /// `GET url`, see [`fetch`].
 pub(crate) fn get(url: &str, basic: Option<(&str, &str)>) -> Fetched {
     fetch("GET", url, basic)
+}
+
+/// Whether `GET url` answers 200 now: a starting server's readiness.
+pub(crate) fn answers(url: &str) -> bool {
+    try_fetch("GET", url, None).is_ok_and(|f| f.status == 200)
 }
 
 fn request(method: &str, url: &str, basic: Option<(&str, &str)>) -> reqwest::RequestBuilder {

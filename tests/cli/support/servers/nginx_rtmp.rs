@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Daemon, Fetched, get, program, unavailable};
+use super::{Daemon, Fetched, answers, get, program, unavailable};
 use crate::support::http::free_port;
 use crate::support::wait_until;
 
@@ -70,8 +70,8 @@ impl NginxRtmp {
             if daemon.exited().is_some() {
                 return Some(false);
             }
-            let answered = std::net::TcpStream::connect(("127.0.0.1", http_port)).is_ok()
-                && get(&stat, None).status == 200;
+            let answered =
+                std::net::TcpStream::connect(("127.0.0.1", http_port)).is_ok() && answers(&stat);
             answered.then_some(true)
         });
         if !up {
