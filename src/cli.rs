@@ -120,10 +120,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Bound on everything asked of each server: connecting, logging in (token refresh and
-    /// login again included), the request and the whole reply; each round of a watch has its
-    /// own, and so have a kick's listing and all its kicks together. From 1ms to 24h, e.g.
-    /// 500ms, 10s, 1m [default: 10s, or the context's timeout]
+    /// Bound on everything asked of each server (connecting, logging in, the whole reply); a
+    /// watch's each round, a kick's listing and its kicks each have their own. 1ms to 24h
+    /// [default: 10s, or the context's timeout]
     #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
@@ -214,11 +213,9 @@ pub enum Command {
     /// Disconnect sessions where the server can (MediaMTX, SRS, nginx-rtmp, Icecast; TwinCAT
     /// HMI logs the session out)
     ///
-    /// Names sessions by ID (as `active` shows them) or selects them with --filter. On a
-    /// terminal the selection is shown and confirmed first unless --yes; without a terminal
-    /// --yes is required. Prints one line per session (JSON with -o json). Exit 0 when all were
-    /// disconnected or the question was answered no, 4 when the server refused one, 2 when the
-    /// source cannot disconnect.
+    /// Sessions by ID (as `active` shows them) or --filter. A terminal confirms first unless
+    /// --yes; elsewhere --yes is required. One line per session. Exit 0 when all went (or the
+    /// answer was no), 4 when the server refused one, 2 when the source cannot disconnect.
     #[command(after_long_help = EXAMPLES_KICK)]
     Kick(KickArgs),
     /// Print the shell completion script
@@ -283,8 +280,7 @@ pub struct ActiveArgs {
     #[command(flatten)]
     pub collectors: CollectorArgs,
 
-    /// Sort by this field (numbers largest first, text A to Z); a column's header names its
-    /// field too (`tx` is TX, `created` CREATED)
+    /// Sort by this field (numbers largest first, text A to Z; headers too: tx, created)
     #[arg(long, value_enum, ignore_case = true, value_name = "FIELD")]
     pub sort_by: Option<SortKey>,
 
@@ -301,11 +297,9 @@ pub struct ActiveArgs {
     #[arg(long, value_delimiter = ',', value_name = "LIST", add = ArgValueCompleter::new(column_names))]
     pub columns: Vec<ColumnName>,
 
-    /// Keep sessions matching FIELD=VALUE, FIELD!=VALUE or FIELD>N (also >=, <, <=; repeatable,
-    /// all must match). Text: collector, id, reference, local, remote, role (publisher, player),
-    /// target, extra, extra.KEY; VALUE is exact, a glob with *, or for local/remote an IP
-    /// address or CIDR (remote=10.0.0.0/8). Numbers: rx_rate, tx_rate, rx_bytes, tx_bytes with
-    /// k, M, G (tx_rate>5M), age as a duration (age>1h)
+    /// Keep sessions matching FIELD=VALUE, FIELD!=VALUE or FIELD>N (>=, <, <=; repeatable, all
+    /// must match). Text fields and extra.KEY: exact, a * glob, or an IP/CIDR for local and
+    /// remote. rx_rate, tx_rate, rx_bytes, tx_bytes take k, M, G (tx_rate>5M); age a duration
     #[arg(long, value_name = "FIELD=VALUE")]
     pub filter: Vec<Filter>,
 
@@ -454,17 +448,15 @@ pub struct ConfigSetArgs {
 /// What the local collector (no --url) needs to know.
 #[derive(Debug, Args)]
 pub struct LocalArgs {
-    /// Local collector: COLLECTOR=PORTS gives a collector exactly these ports instead of its
-    /// defaults (rtmp=19350); COLLECTOR+=PORTS adds them and keeps the defaults
-    /// (rtmp+=41936 keeps 1935 and 1936). Repeatable, applied in order after the context's
-    /// port_map; srt is UDP, the others TCP
+    /// Local collector: COLLECTOR=PORTS replaces a collector's ports (rtmp=19350),
+    /// COLLECTOR+=PORTS adds to them (rtmp+=41936). Repeatable, after the context's port_map;
+    /// srt is UDP, the others TCP
     #[arg(long, value_name = "COLLECTOR=PORTS")]
     pub port_map: Vec<PortMapping>,
 
-    /// Local collector: list every socket on a mapped port and every ffmpeg input and output,
-    /// not one row per connection: both ends of a connection between two programs here, an
-    /// ffmpeg's row beside its socket's, this machine's own web traffic (a package manager's
-    /// HTTPS), ffmpeg's generated inputs (-f lavfi), files, pipes and -f null outputs
+    /// Local collector: every socket and every ffmpeg input and output, not one row per
+    /// connection: both ends of a loopback connection, ffmpeg rows beside their sockets, this
+    /// machine's own web traffic, lavfi inputs, files, pipes and null outputs
     #[arg(long)]
     pub all: bool,
 
@@ -482,9 +474,8 @@ pub struct CollectArgs {
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true, default_value = "2s", value_parser = parse_interval)]
     pub interval: Duration,
 
-    /// Serve datarhei Core's session API and /metrics on this address, e.g. 127.0.0.1:8787.
-    /// Any address other than loopback requires a token (--token-file or
-    /// SESSIONS_COLLECT_TOKEN; clients send Authorization: Bearer TOKEN)
+    /// Serve datarhei Core's session API and /metrics on this address (127.0.0.1:8787); beyond
+    /// loopback with a token (--token-file or SESSIONS_COLLECT_TOKEN, sent as a Bearer token)
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
@@ -649,9 +640,8 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub day: Option<String>,
 
-    /// Answer from the history `collect` recorded, for any target, without asking it: per target
-    /// and collector, the sessions finished since then, unique remote hosts, viewer-hours, peak
-    /// concurrency and bytes (a duration ago like 24h, or an RFC 3339 time)
+    /// Answer from `collect`'s history, per target and collector: sessions finished since then,
+    /// unique remote hosts, viewer-hours, peak and bytes (24h ago, or an RFC 3339 time)
     #[arg(long, value_name = "WHEN", value_parser = parse_when, conflicts_with_all = ["by", "day", "sample"])]
     pub since: Option<When>,
 

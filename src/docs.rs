@@ -158,19 +158,26 @@ pub fn cli_reference() -> String {
     // Built, so that usages name the whole command (`sessions config set`) and globals are known.
     cmd.build();
     let mut out = String::from(REFERENCE_INTRO);
-    reference_command(&mut out, &cmd, BIN, &mut Vec::new());
+    reference_command(&mut out, &cmd, BIN, &mut Seen::default());
     out
 }
 
+/// What the reference has written so far, each with the command it was written for.
+#[derive(Default)]
+struct Seen {
+    /// Whole option lists (`watch` and `top` take `active`'s).
+    lists: Vec<(Vec<String>, String)>,
+    /// Single long option entries that several commands share (`--filter`, `--all`).
+    options: Vec<(String, String)>,
+}
+
+/// An option entry at least this long is written once and pointed to after.
+const SHARED_ENTRY: usize = 100;
+
 /// One command's section, then its subcommands' sections. A command whose options are those of
-/// one written before (`watch` and `top` take `active`'s) points there instead of repeating them:
-/// `seen` holds each written option list, as written, with the command that has it.
-fn reference_command(
-    out: &mut String,
-    cmd: &clap::Command,
-    name: &str,
-    seen: &mut Vec<(Vec<String>, String)>,
-) {
+/// one written before points there instead of repeating them, and so does a long option entry
+/// written before: `seen` holds what was written, with the command that has it.
+fn reference_command(out: &mut String, cmd: &clap::Command, name: &str, seen: &mut Seen) {
     out.push_str(&format!("## `{name}`\n\n"));
     if let Some(about) = cmd.get_long_about().or_else(|| cmd.get_about()) {
         out.push_str(&format!("{}\n\n", markdown_text(&about.to_string())));
@@ -206,6 +213,7 @@ fn reference_command(
     // Ids and help together: two commands may name an argument alike and mean different things.
     let written: Vec<String> = args.iter().map(|a| reference_arg(a)).collect();
     match seen
+        .lists
         .iter()
         .find(|(known, _)| !written.is_empty() && *known == written)
     {
@@ -214,8 +222,8 @@ fn reference_command(
             first.replace(' ', "-")
         )),
         None => {
-            reference_args(out, &args, top);
-            seen.push((written, name.to_string()));
+            reference_args(out, &args, top, (name, &mut seen.options));
+            seen.lists.push((written, name.to_string()));
         }
     }
     if let Some(examples) = cmd.get_after_long_help() {
@@ -231,8 +239,14 @@ fn visible_subcommands(cmd: &clap::Command) -> impl Iterator<Item = &clap::Comma
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
 }
 
-/// The arguments, then the options, one list item each.
-fn reference_args(out: &mut String, args: &[&clap::Arg], top: bool) {
+/// The arguments, then the options, one list item each; a long option entry written for an
+/// earlier command points there.
+fn reference_args(
+    out: &mut String,
+    args: &[&clap::Arg],
+    top: bool,
+    (name, written): (&str, &mut Vec<(String, String)>),
+) {
     let (positionals, options): (Vec<&clap::Arg>, Vec<&clap::Arg>) =
         args.iter().partition(|a| a.is_positional());
     if !positionals.is_empty() {
@@ -248,7 +262,22 @@ fn reference_args(out: &mut String, args: &[&clap::Arg], top: bool) {
         } else {
             "Options (besides the [global options](#sessions)):\n\n"
         });
-        options.iter().for_each(|a| out.push_str(&reference_arg(a)));
+        for arg in options {
+            let entry = reference_arg(arg);
+            match written.iter().find(|(known, _)| *known == entry) {
+                Some((_, first)) => out.push_str(&format!(
+                    "- {}: as in [`{first}`](#{}).\n",
+                    arg_signature(arg),
+                    first.replace(' ', "-")
+                )),
+                None => {
+                    if entry.len() >= SHARED_ENTRY {
+                        written.push((entry.clone(), name.to_string()));
+                    }
+                    out.push_str(&entry);
+                }
+            }
+        }
         out.push('\n');
     }
 }

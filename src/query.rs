@@ -16,7 +16,7 @@ use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Ro
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum SortKey {
-    /// The context a row came from: a fleet's rows are grouped by it anyway.
+    // The context a row came from: a fleet's rows are grouped by it anyway.
     Target,
     Collector,
     Id,
