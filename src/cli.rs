@@ -614,10 +614,13 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub collectors: CollectorArgs,
 
-    /// Break the finished-session totals down by remote, local or reference (from a server that
-    /// keeps no history, its live sessions: --by reference is a view per stream now)
+    /// Break the active sessions down by remote host, local address or reference (per stream)
     #[arg(long, value_enum, value_name = "KEY")]
     pub by: Option<GroupByArg>,
+
+    /// With --by: the finished sessions instead (Core's totals; here: what `collect` recorded)
+    #[arg(long, requires = "by")]
+    pub finished: bool,
 
     /// With --by: keep the N largest rows per collector (by traffic)
     #[arg(long, value_name = "N", requires = "by", value_parser = at_least_one)]

@@ -8,7 +8,9 @@ use std::str::FromStr;
 use clap::ValueEnum;
 use ipnet::IpNet;
 
-use crate::model::{BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Role, Session};
+use crate::model::{
+    Breakdown, BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, Role, Session,
+};
 
 /// A field of a session that `--sort-by` can order by. Each also answers to its table header
 /// (`tx` is the TX column, `created` CREATED) and its JSON key (`tx_bit_s`), so a name read off
@@ -508,17 +510,18 @@ fn rate(r: Option<f64>) -> f64 {
     r.unwrap_or(f64::NEG_INFINITY)
 }
 
-/// Builds what `summary` prints: the collectors and, with `by`, their history broken down with the
-/// most traffic first, at most `top` rows per collector.
+/// Builds what `summary` prints: the collectors and, with `by`, their active or finished
+/// sessions (as the source grouped them) broken down with the most traffic first, at most `top`
+/// rows per collector.
 pub(crate) fn summarize(
     mut collectors: Vec<CollectorSummary>,
-    by: Option<GroupBy>,
+    by: Option<(GroupBy, Breakdown)>,
     top: Option<usize>,
 ) -> CollectorsReport {
     // Every source lists collectors in one order: the enum's, alphabetical as Core sorts them.
     collectors.sort_by_key(|c| c.collector);
     let mut breakdown = Vec::new();
-    if let Some(by) = by {
+    if let Some((by, _)) = by {
         // The history moves into the rows (a copy would double what a large reply costs); keys
         // are unique per collector, so an unstable sort (no scratch buffer) orders them fully.
         for c in &mut collectors {
@@ -545,7 +548,8 @@ pub(crate) fn summarize(
     }
     CollectorsReport {
         collectors,
-        by,
+        by: by.map(|(by, _)| by),
+        breakdown_of: by.map(|(_, of)| of),
         breakdown,
     }
 }

@@ -29,7 +29,7 @@ pub(super) async fn run(settings: &Settings, args: KickArgs) -> Result<()> {
     // the sessions as `active` does (the context's port map, `--port-map`), so the ids match.
     let needs = Needs {
         collectors: !args.collectors.collectors.is_empty(),
-        by: false,
+        by: None,
         local: Some(LocalNeeds {
             args: &args.local,
             sample: Duration::ZERO,

@@ -10,7 +10,7 @@ use crate::cli::{ActiveArgs, LocalArgs};
 use crate::config::{self, Configured, Place, Settings};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::PortMapping;
+use crate::model::{Breakdown, PortMapping};
 use crate::source::local::{LocalOptions, classify::PortMap, default_db};
 use crate::source::{Kind, Server, Target};
 
@@ -35,8 +35,9 @@ pub(super) struct Planned {
 pub(super) struct Needs<'a> {
     /// `--collectors` was given: a source without collectors refuses it.
     pub collectors: bool,
-    /// `--by` was given: a source that keeps no history refuses it.
-    pub by: bool,
+    /// `--by` was given, and of what: a source that keeps no finished sessions refuses
+    /// `--finished`, one without collectors any `--by`.
+    pub by: Option<Breakdown>,
     /// How the local collector looks; `None` for a command it cannot answer (it says so itself
     /// when asked).
     pub local: Option<LocalNeeds<'a>>,
@@ -57,7 +58,7 @@ impl<'a> Needs<'a> {
     pub(super) fn active(args: &'a ActiveArgs) -> Needs<'a> {
         Needs {
             collectors: !args.collectors.collectors.is_empty(),
-            by: false,
+            by: None,
             local: Some(LocalNeeds {
                 args: &args.local,
                 sample: args.sample,
@@ -119,11 +120,15 @@ impl Needs<'_> {
                 kind.name()
             )));
         }
-        // A server that keeps no history breaks down its live sessions; one without collectors
-        // has no such summary.
-        if self.by && !kind.has_history() && !kind.has_collectors() {
+        if self.by.is_some() && !kind.has_collectors() {
             return Err(Error::Usage(format!(
                 "--by breaks down each collector's sessions, which {} does not have",
+                kind.with_article()
+            )));
+        }
+        if self.by == Some(Breakdown::Finished) && !kind.has_history() {
+            return Err(Error::Usage(format!(
+                "{} keeps no finished sessions: leave out --finished, or have `sessions collect` record them and read `sessions history`",
                 kind.with_article()
             )));
         }

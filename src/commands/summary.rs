@@ -1,11 +1,11 @@
 //! `sessions summary`: per collector, active sessions, bandwidth, limits and finished-session
-//! totals (optionally broken down `--by`), or a TwinCAT HMI Server's counts; `--since` answers
-//! from the history instead (commands/history/window.rs).
+//! totals, the active (or `--finished`) sessions broken down `--by`, or a TwinCAT HMI Server's
+//! counts; `--since` answers from the history instead (commands/history/window.rs).
 
 use crate::cli::SummaryArgs;
-use crate::config::{Place, Settings};
+use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{Collector, SummaryAnswer, SummaryReport};
+use crate::model::{Breakdown, Collector, SummaryAnswer, SummaryReport};
 use crate::source::Ask;
 use crate::{diag, output, query, render};
 
@@ -27,9 +27,10 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
         by: args.by.is_some(),
     };
     check_prometheus(settings.output.format, series)?;
+    let by = args.by.map(|by| (by.into(), breakdown_of(&args)));
     let needs = Needs {
         collectors: !args.collectors.collectors.is_empty(),
-        by: args.by.is_some(),
+        by: by.map(|(_, of)| of),
         local: Some(LocalNeeds {
             args: &args.local,
             sample: args.sample,
@@ -37,7 +38,10 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
         }),
     };
     let plan = Plan::new(settings, &needs);
-    let ask = Ask::Summary(Collector::asked_or_all(&args.collectors.collectors));
+    let ask = Ask::Summary(
+        Collector::asked_or_all(&args.collectors.collectors),
+        by.map(|(_, of)| of),
+    );
     let mut gathered = targets::ask_once(&plan, &ask).await?;
     let answers = std::mem::take(&mut gathered.answers);
     let (labels, summaries) = targets::labelled(answers, |a| a.summary().map(|s| vec![s]));
@@ -45,7 +49,7 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
         .into_iter()
         .map(|summary| match summary {
             SummaryAnswer::Collectors(c) => {
-                SummaryReport::Collectors(query::summarize(c, args.by.map(Into::into), args.top))
+                SummaryReport::Collectors(query::summarize(c, by, args.top))
             }
             SummaryAnswer::Hmi(h) => SummaryReport::Hmi(h),
         })
@@ -62,10 +66,19 @@ pub(super) async fn run(settings: &Settings, args: SummaryArgs) -> Result<()> {
             render::summaries(w, &items, several.then_some(labels.as_slice()), out)
         })?;
     }
-    if args.by.is_some() && keep_history(settings) && no_history(&items) {
+    if args.finished && no_history(&items) {
         diag::note(format_args!("{}", no_history_yet(settings)));
     }
     gathered.finish()
+}
+
+/// What `--by` breaks down: the sessions open now unless `--finished`.
+fn breakdown_of(args: &SummaryArgs) -> Breakdown {
+    if args.finished {
+        Breakdown::Finished
+    } else {
+        Breakdown::Active
+    }
 }
 
 /// Whether `--by` found nothing to break down: every answer's history is empty.
@@ -76,15 +89,6 @@ fn no_history(items: &[SummaryReport]) -> bool {
     });
     collectors.all(|s| s.breakdown.is_empty())
         && items.iter().any(|i| !matches!(i, SummaryReport::Hmi(_)))
-}
-
-/// Whether every target's `--by` is of finished sessions (a server that keeps none breaks down
-/// its live sessions, which may well be none).
-fn keep_history(settings: &Settings) -> bool {
-    settings.targets.iter().all(|t| match &t.place {
-        Ok(Place::Server(server)) => server.kind.has_history(),
-        Ok(Place::Local { .. }) | Err(_) => true,
-    })
 }
 
 /// Why `--by` printed only a header: this machine's history is `collect`'s to write.

@@ -106,7 +106,11 @@ pub fn datarhei_summary(data: &[u8]) {
     else {
         return;
     };
-    for by in [None, Some(crate::model::GroupBy::Remote)] {
+    let finished_by_remote = (
+        crate::model::GroupBy::Remote,
+        crate::model::Breakdown::Finished,
+    );
+    for by in [None, Some(finished_by_remote)] {
         let summary = query::summarize(collectors.clone(), by, Some(3));
         for format in FORMATS {
             let mut out = Vec::new();

@@ -14,8 +14,8 @@ pub(crate) use context::{ContextField, ContextRow};
 pub(crate) use hmi::{Client, ClientCommand, Subscription};
 pub(crate) use session::{Ended, KickOutcome, Role, Session, Text};
 pub(crate) use summary::{
-    BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, History, HmiSummary, Limit, Load,
-    MEBI, SummaryAnswer, SummaryReport, Totals, publishers, round3, sum_known,
+    Breakdown, BreakdownRow, CollectorSummary, CollectorsReport, GroupBy, History, HmiSummary,
+    Limit, Load, MEBI, Rates, SummaryAnswer, SummaryReport, Totals, publishers, round3, sum_known,
 };
 pub(crate) use time::Timestamp;
 pub(crate) use timeline::{Interval, Window};

@@ -34,6 +34,18 @@ pub(crate) struct Totals {
     /// Exact bytes, where the source knows them.
     pub rx_bytes: Option<u64>,
     pub tx_bytes: Option<u64>,
+    /// What the sessions grouped move now, for open ones (a breakdown of the active sessions);
+    /// a breakdown row says them, a finished total has none. Boxed: a history of 600,000 remotes
+    /// holds one of these each, and pays a pointer, not two rates, for a value it never has.
+    #[serde(skip)]
+    pub rates: Option<Box<Rates>>,
+}
+
+/// The bit rates of a group of open sessions: the sums, known where every session's is.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Rates {
+    pub rx_bit_s: Option<f64>,
+    pub tx_bit_s: Option<f64>,
 }
 
 impl Totals {
@@ -131,6 +143,15 @@ pub(crate) struct History {
     pub by_reference: Vec<(String, Totals)>,
 }
 
+/// What `summary --by` breaks down: the sessions open now (every source), or the finished ones
+/// a server keeps (datarhei Core's totals, this machine's `collect` history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Breakdown {
+    Active,
+    Finished,
+}
+
 /// How `summary --by` groups the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -151,13 +172,37 @@ impl History {
     }
 }
 
-/// One row of a `summary --by` breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One row of a `summary --by` breakdown: its group's totals and, for open sessions, rates
+/// (null in a finished breakdown).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct BreakdownRow {
     pub collector: Collector,
     pub key: String,
-    #[serde(flatten)]
     pub totals: Totals,
+}
+
+impl BreakdownRow {
+    pub(crate) fn rates(&self) -> Rates {
+        self.totals.rates.as_deref().copied().unwrap_or_default()
+    }
+}
+
+impl Serialize for BreakdownRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (t, rates) = (&self.totals, self.rates());
+        let mut row = s.serialize_struct("BreakdownRow", 9)?;
+        row.serialize_field("collector", &self.collector)?;
+        row.serialize_field("key", &self.key)?;
+        row.serialize_field("sessions", &t.sessions)?;
+        row.serialize_field("rx_mib", &t.rx_mib)?;
+        row.serialize_field("tx_mib", &t.tx_mib)?;
+        row.serialize_field("rx_bytes", &t.rx_bytes)?;
+        row.serialize_field("tx_bytes", &t.tx_bytes)?;
+        row.serialize_field("rx_bit_s", &rates.rx_bit_s)?;
+        row.serialize_field("tx_bit_s", &rates.tx_bit_s)?;
+        row.end()
+    }
 }
 
 /// What `summary` prints: one entry per collector and, with `--by`, the history broken down.
@@ -165,6 +210,8 @@ pub(crate) struct BreakdownRow {
 pub(crate) struct CollectorsReport {
     pub collectors: Vec<CollectorSummary>,
     pub by: Option<GroupBy>,
+    /// What the breakdown is of, with `--by`.
+    pub breakdown_of: Option<Breakdown>,
     pub breakdown: Vec<BreakdownRow>,
 }
 

@@ -707,6 +707,21 @@ pub(super) const BREAKDOWN: &[Column<BreakdownRow>] = &[
         human: |_| String::new(),
         raw: |r| opt(&r.totals.tx_bytes),
     },
+    // Last, so a script cutting the TSV's earlier columns by position reads what it did.
+    Column {
+        title: "RX RATE",
+        name: "rx_bit_s",
+        shown: Shown::Filled,
+        human: |r| units::known(r.rates().rx_bit_s, units::rate),
+        raw: |r| r.rates().rx_bit_s.map_or(Raw::Empty, Raw::Float),
+    },
+    Column {
+        title: "TX RATE",
+        name: "tx_bit_s",
+        shown: Shown::Filled,
+        human: |r| units::known(r.rates().tx_bit_s, units::rate),
+        raw: |r| r.rates().tx_bit_s.map_or(Raw::Empty, Raw::Float),
+    },
 ];
 
 /// `ADS.PLC1.MAIN.nCounter (5), Diagnostics::SERVERTIME (6)`: symbol first, it is what people

@@ -124,9 +124,10 @@ pub(super) const SUMMARY: Fit = Fit {
 };
 
 pub(super) const BREAKDOWN: Fit = Fit {
-    numbers: &["sessions", "rx_mib", "tx_mib"],
+    numbers: &["sessions", "rx_mib", "tx_mib", "rx_bit_s", "tx_bit_s"],
     free: &[],
-    drop: &["tx_mib", "rx_mib"],
+    // What has moved goes before what moves now.
+    drop: &["tx_mib", "rx_mib", "rx_bit_s", "tx_bit_s"],
 };
 
 pub(super) const HMI_SUMMARY: Fit = Fit {

@@ -383,6 +383,7 @@ mod tests {
                 tx_mib: 0,
                 rx_bytes: None,
                 tx_bytes: Some(7),
+                ..Totals::default()
             }),
             publishers: None,
             history: Default::default(),

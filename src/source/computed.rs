@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::Kind;
 use crate::model::{
-    Collector, CollectorSummary, History, Limit, MEBI, Session, Text, Totals, publishers, round3,
-    sum_known,
+    Collector, CollectorSummary, History, Limit, MEBI, Rates, Session, Text, Totals, publishers,
+    round3, sum_known,
 };
 
 /// The byte counters of the look rates are measured from, by collector and id, with the rates
@@ -115,17 +115,32 @@ pub(super) fn summaries(
                 publishers: kind
                     .lists_publishers()
                     .then(|| publishers(sessions, collector)),
-                history: History {
-                    by_remote: grouped(mine(), |s| host_of(&s.remote)),
-                    by_local: grouped(mine(), |s| &s.local),
-                    by_reference: grouped(mine(), |s| &s.reference),
-                },
+                history: live_history(mine()),
             }
         })
         .collect()
 }
 
 /// The sessions counted per key, with the bytes they moved (unknown when one session's are).
+/// Each collector's history becomes its open sessions' groups: the server's summary said what
+/// it keeps of finished ones, and `--by` asked for what is open now.
+pub(super) fn break_down_active(summaries: &mut [CollectorSummary], sessions: &[Session]) {
+    for summary in summaries {
+        let collector = summary.collector;
+        summary.history = live_history(sessions.iter().filter(|s| s.collector == collector));
+    }
+}
+
+/// The open sessions of one collector grouped three ways, with what each group moves now: the
+/// breakdown of `summary --by` for every source.
+pub(super) fn live_history<'s>(sessions: impl Iterator<Item = &'s Session> + Clone) -> History {
+    History {
+        by_remote: grouped(sessions.clone(), |s| host_of(&s.remote)),
+        by_local: grouped(sessions.clone(), |s| &s.local),
+        by_reference: grouped(sessions, |s| &s.reference),
+    }
+}
+
 fn grouped<'s>(
     sessions: impl Iterator<Item = &'s Session>,
     key: impl Fn(&'s Session) -> &'s str,
@@ -145,6 +160,10 @@ fn grouped<'s>(
                 tx_mib: tx_bytes.map_or(0, |b| b >> 20),
                 rx_bytes,
                 tx_bytes,
+                rates: Some(Box::new(Rates {
+                    rx_bit_s: sum_known(list.iter().map(|s| s.rx_bit_s)),
+                    tx_bit_s: sum_known(list.iter().map(|s| s.tx_bit_s)),
+                })),
             };
             (key.to_string(), totals)
         })

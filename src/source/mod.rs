@@ -30,7 +30,9 @@ use std::pin::Pin;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::model::{Client, Collector, CollectorSummary, Session, Subscription, SummaryAnswer};
+use crate::model::{
+    Breakdown, Client, Collector, CollectorSummary, Session, Subscription, SummaryAnswer,
+};
 pub(crate) use target::{Credentials, NetOptions, Secret, Server, Target};
 
 /// What `subscriptions` asks the server to add: `--lengths` and `--durations`.
@@ -48,8 +50,14 @@ pub(crate) trait Source {
     /// Active sessions of the given collectors, in any order.
     async fn active(&mut self, collectors: &[Collector]) -> Result<Vec<Session>>;
 
-    /// One summary per collector asked for, in collector order, or an HMI server's counts.
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer>;
+    /// One summary per collector asked for, in collector order, or an HMI server's counts. With
+    /// `breakdown`, each collector's history holds the groups `--by` breaks down: of its active
+    /// sessions, or of the finished ones where the source keeps them.
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        breakdown: Option<Breakdown>,
+    ) -> Result<SummaryAnswer>;
 
     /// Connected clients: only a TwinCAT HMI Server knows them.
     async fn clients(&mut self) -> Result<Vec<Client>> {
@@ -111,7 +119,7 @@ fn hmi_only<S: Source + ?Sized>(command: &str) -> Error {
 #[derive(Debug, Clone)]
 pub(crate) enum Ask {
     Active(Vec<Collector>),
-    Summary(Vec<Collector>),
+    Summary(Vec<Collector>, Option<Breakdown>),
     Clients,
     Subscriptions(SubscriptionDetails),
     /// Disconnect these sessions, each as this target listed it.
@@ -182,7 +190,9 @@ impl<S: Source> DynSource for S {
         Box::pin(async move {
             let answer = match ask {
                 Ask::Active(collectors) => Answer::Sessions(self.active(collectors).await?),
-                Ask::Summary(collectors) => Answer::Summary(self.summary(collectors).await?),
+                Ask::Summary(collectors, breakdown) => {
+                    Answer::Summary(self.summary(collectors, *breakdown).await?)
+                }
                 Ask::Clients => Answer::Clients(self.clients().await?),
                 Ask::Subscriptions(details) => {
                     Answer::Subscriptions(self.subscriptions(*details).await?)

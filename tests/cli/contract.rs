@@ -81,6 +81,7 @@ enum Extra {
 struct Summary {
     collectors: Vec<CollectorSummary>,
     by: Option<String>,
+    breakdown_of: Option<String>,
     breakdown: Vec<Breakdown>,
 }
 
@@ -119,6 +120,8 @@ struct Breakdown {
     tx_mib: u64,
     rx_bytes: Option<u64>,
     tx_bytes: Option<u64>,
+    rx_bit_s: Option<f64>,
+    tx_bit_s: Option<f64>,
 }
 
 /// `summary` of a TwinCAT HMI Server.
@@ -401,6 +404,7 @@ fn summaries_of_core() {
     run.assert_success();
     let summary: Summary = pinned(&run.json());
     assert_eq!(summary.by.as_deref(), Some("remote"));
+    assert_eq!(summary.breakdown_of.as_deref(), Some("active"));
     let rtmp = &summary.collectors[0];
     assert_eq!(
         (
@@ -415,6 +419,19 @@ fn summaries_of_core() {
     plain.assert_success();
     let plain: Summary = pinned(&plain.json());
     assert_eq!((plain.by, plain.breakdown.len()), (None, 0));
+    let args = [
+        "--url",
+        &url,
+        "summary",
+        "--by",
+        "remote",
+        "--finished",
+        "-o",
+        "json",
+    ];
+    let finished: Summary = pinned(&sessions(&args, &[], None).json());
+    assert_eq!(finished.breakdown_of.as_deref(), Some("finished"));
+    assert!(finished.breakdown.iter().all(|b| b.rx_bit_s.is_none()));
 }
 
 #[test]

@@ -77,7 +77,7 @@ fn declining_kicks_prompt_exits_0_and_sends_nothing() {
 #[test]
 fn summary_by_before_any_history_says_to_run_collect() {
     let home = tempfile::tempdir().unwrap();
-    let args = ["summary", "--by", "remote", "--sample", "0s"];
+    let args = ["summary", "--by", "remote", "--finished", "--sample", "0s"];
     let run = Sessions::new().home(home.path()).args(&args).run();
     run.assert_success();
     assert_eq!(
@@ -171,9 +171,9 @@ fn summary_by_reference_breaks_down_the_live_sessions_of_a_server_without_histor
     };
     assert_eq!(
         by("reference", "tsv"),
-        "collector\tkey\tsessions\trx_mib\ttx_mib\trx_bytes\ttx_bytes\n\
-         http\tlive/cam1\t1\t0\t0\t100\t302842\n\
-         rtmp\tlive/cam1\t11\t0\t2\t442751\t3075426\n"
+        "collector\tkey\tsessions\trx_mib\ttx_mib\trx_bytes\ttx_bytes\trx_bit_s\ttx_bit_s\n\
+         http\tlive/cam1\t1\t0\t0\t100\t302842\t\t\n\
+         rtmp\tlive/cam1\t11\t0\t2\t442751\t3075426\t\t\n"
     );
     // The same sums as the sessions `active` lists.
     let args = ["--source", "srs", "--url", &url, "active", "-o", "json"];

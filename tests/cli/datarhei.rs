@@ -340,9 +340,73 @@ fn summary_reports_rates_limits_and_history() {
                 "finished": {"sessions": 0, "rx_mib": 0, "tx_mib": 0, "rx_bytes": null, "tx_bytes": null}
             }],
             "by": null,
+            "breakdown_of": null,
             "breakdown": []
         })
     );
+}
+
+/// `--by` breaks down what is open now (issue 21, item 9): Core's summary for the collectors,
+/// its active sessions for the groups; `--finished` keeps to Core's own totals.
+#[test]
+fn summary_by_reference_is_a_view_per_stream_now() {
+    let summary = fixture("datarhei/session-summary-collector-rates.json");
+    let active = fixture("datarhei/session-active-rtmp-hls.json");
+    let server = Server::start(move |req: &Request| match req.path() {
+        "/api/v3/session/active" => Reply::json(200, active.clone()),
+        _ => Reply::json(200, summary.clone()),
+    });
+    let listed = run(&server, &["active", "-o", "json"]).json();
+    let mut expected = std::collections::BTreeMap::<(String, String), (u64, u64, u64)>::new();
+    for s in listed.as_array().unwrap() {
+        let key = (s["collector"].to_string(), s["reference"].to_string());
+        let sums = expected.entry(key).or_default();
+        sums.0 += 1;
+        sums.1 += s["rx_bytes"].as_u64().unwrap();
+        sums.2 += s["tx_bytes"].as_u64().unwrap();
+    }
+    let before = server.requests().len();
+    let out = run(&server, &["summary", "--by", "reference", "-o", "json"]);
+    out.assert_success();
+    let v = out.json();
+    assert_eq!(v["breakdown_of"], "active");
+    let mut got = std::collections::BTreeMap::new();
+    for row in v["breakdown"].as_array().unwrap() {
+        let key = (row["collector"].to_string(), row["key"].to_string());
+        let sums = (
+            row["sessions"].as_u64().unwrap(),
+            row["rx_bytes"].as_u64().unwrap(),
+            row["tx_bytes"].as_u64().unwrap(),
+        );
+        got.insert(key, sums);
+    }
+    assert_eq!(got, expected);
+    assert!(got.len() >= 2, "{got:?}");
+    let paths: Vec<String> = server.requests()[before..]
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(paths, ["/api/v3/session", "/api/v3/session/active"]);
+
+    let before = server.requests().len();
+    let args = ["summary", "--by", "reference", "--finished", "-o", "json"];
+    let out = run(&server, &args);
+    out.assert_success();
+    assert_eq!(out.json()["breakdown_of"], "finished");
+    assert_eq!(server.requests().len(), before + 1, "Core's totals only");
+}
+
+/// A server that keeps no finished sessions says so for `--finished`, before asking anything.
+#[test]
+fn finished_is_refused_where_the_server_keeps_none() {
+    let server = serve_fixture("datarhei/session-summary-collector-rates.json");
+    let args = ["--source", "srs", "summary", "--by", "remote", "--finished"];
+    let out = run(&server, &args);
+    out.assert_failure(
+        2,
+        "an SRS keeps no finished sessions: leave out --finished, or have `sessions collect` record them and read `sessions history`",
+    );
+    assert!(server.requests().is_empty());
 }
 
 fn history_body() -> String {
@@ -371,27 +435,41 @@ fn summary_by_remote_ranks_traffic_and_cuts_at_top() {
     let server = Server::start(move |_| Reply::json(200, body.clone()));
     let out = run(
         &server,
-        &["summary", "--by", "remote", "--top", "2", "-o", "json"],
+        &[
+            "summary",
+            "--by",
+            "remote",
+            "--finished",
+            "--top",
+            "2",
+            "-o",
+            "json",
+        ],
     );
     out.assert_success();
     let v = out.json();
-    assert_eq!(v["by"], "remote");
+    assert_eq!(
+        (&v["by"], &v["breakdown_of"]),
+        (&json!("remote"), &json!("finished"))
+    );
     assert_eq!(
         v["breakdown"],
         json!([
-            {"collector": "hls", "key": "viewer.example", "sessions": 2, "rx_mib": 0, "tx_mib": 20, "rx_bytes": null, "tx_bytes": null},
-            {"collector": "hls", "key": "third.example", "sessions": 1, "rx_mib": 0, "tx_mib": 20, "rx_bytes": null, "tx_bytes": null},
-            {"collector": "rtmp", "key": "127.0.0.1:49898", "sessions": 1, "rx_mib": 0, "tx_mib": 0, "rx_bytes": null, "tx_bytes": null}
+            {"collector": "hls", "key": "viewer.example", "sessions": 2, "rx_mib": 0, "tx_mib": 20, "rx_bytes": null, "tx_bytes": null, "rx_bit_s": null, "tx_bit_s": null},
+            {"collector": "hls", "key": "third.example", "sessions": 1, "rx_mib": 0, "tx_mib": 20, "rx_bytes": null, "tx_bytes": null, "rx_bit_s": null, "tx_bit_s": null},
+            {"collector": "rtmp", "key": "127.0.0.1:49898", "sessions": 1, "rx_mib": 0, "tx_mib": 0, "rx_bytes": null, "tx_bytes": null, "rx_bit_s": null, "tx_bit_s": null}
         ])
     );
     assert_eq!(v["collectors"][0]["finished"]["sessions"], 8);
     assert_eq!(v["collectors"][0]["finished"]["tx_mib"], 43);
 
-    let out = run(&server, &["summary", "--by", "reference", "-o", "tsv"]);
+    let args = ["summary", "--by", "reference", "--finished", "-o", "tsv"];
+    let out = run(&server, &args);
     out.assert_success();
     assert_eq!(
         out.stdout,
-        "collector\tkey\tsessions\trx_mib\ttx_mib\trx_bytes\ttx_bytes\nhls\ttest\t8\t0\t43\t\t\nrtmp\tshort\t1\t0\t0\t\t\n"
+        "collector\tkey\tsessions\trx_mib\ttx_mib\trx_bytes\ttx_bytes\trx_bit_s\ttx_bit_s\n\
+         hls\ttest\t8\t0\t43\t\t\t\t\nrtmp\tshort\t1\t0\t0\t\t\t\t\n"
     );
 
     let out = run(&server, &["summary"]);

@@ -1093,3 +1093,57 @@ fn a_real_icecast_on_an_unmapped_port_gets_a_hint() {
     let named = hinted(&stderr, "icecast2").map_or(Vec::new(), |(p, _)| p);
     assert!(!named.contains(&icecast.port), "{stderr}");
 }
+
+/// `summary --by local` on this machine breaks down the connections open now, one per
+/// connection as `active` shows them (issue 21, item 9), with no history at all.
+#[test]
+fn summary_by_breaks_down_this_machines_open_connections() {
+    let home = tempfile::tempdir().unwrap();
+    let rtmp = TcpListener::bind("127.0.0.1:0").unwrap();
+    let _a = pair(&rtmp, 100_000, 300);
+    let _b = pair(&rtmp, 20_000, 700);
+    let server = rtmp.local_addr().unwrap().to_string();
+    let map = format!("rtmp={}", rtmp.local_addr().unwrap().port());
+    let args = [
+        "summary",
+        "--by",
+        "local",
+        "--port-map",
+        &map,
+        "--sample",
+        "0s",
+        "-o",
+        "json",
+    ];
+    let v = settled(home.path(), &args, |v| {
+        v["breakdown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key"] == server.as_str() && r["tx_bytes"] == 1000)
+    });
+    assert_eq!(v["breakdown_of"], "active");
+    let row = v["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == server.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            &row["collector"],
+            &row["sessions"],
+            &row["rx_bytes"],
+            &row["tx_bytes"]
+        ),
+        (
+            &Value::from("rtmp"),
+            &Value::from(2),
+            &Value::from(120_000),
+            &Value::from(1000)
+        )
+    );
+    // No history was asked for: nothing to say about `collect`.
+    let run = Sessions::new().home(home.path()).args(&args).run();
+    assert_eq!(run.stderr, "");
+}

@@ -18,10 +18,10 @@ use tokio::task::JoinHandle;
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::mask::quoted;
-use crate::model::{Collector, Session, SummaryAnswer};
+use crate::model::{Breakdown, Collector, Session, SummaryAnswer};
 use crate::source::budget::{Budget, OverBudget};
 use crate::source::{Credentials, Kind, NetOptions, Server};
-use crate::source::{Source, http, net, served};
+use crate::source::{Source, computed, http, net, served};
 
 use body::{Capped, SUMMARY_OBJECT_COST, TooLarge};
 use login::bearer;
@@ -395,13 +395,23 @@ impl Source for Datarhei {
         self.named(got).await
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
+    /// Core's own figures and finished totals; `--by` of the active sessions asks for those too.
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        breakdown: Option<Breakdown>,
+    ) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let url = self.endpoint("/api/v3/session", Some(&collectors));
         let got = self
             .within_timeout(url, SUMMARY_OBJECT_COST, wire::parse_summary)
             .await;
-        Ok(SummaryAnswer::Collectors(self.named(got).await?))
+        let mut summaries = self.named(got).await?;
+        if breakdown == Some(Breakdown::Active) {
+            let sessions = self.active(&collectors).await?;
+            computed::break_down_active(&mut summaries, &sessions);
+        }
+        Ok(SummaryAnswer::Collectors(summaries))
     }
 }
 

@@ -245,8 +245,7 @@ impl From<WireStats> for Totals {
             sessions: w.sessions,
             rx_mib: w.traffic_rx_mb,
             tx_mib: w.traffic_tx_mb,
-            rx_bytes: None,
-            tx_bytes: None,
+            ..Totals::default()
         }
     }
 }

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SummaryAnswer};
+use crate::model::{Breakdown, Collector, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, computed, served};
@@ -175,7 +175,11 @@ impl Source for Icecast {
 
     /// The listeners counted, and the mounts' configured limit and rates from the stats page
     /// (the listeners have none of their own), all within the one `--timeout`.
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        _: Option<Breakdown>,
+    ) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &COLLECTORS)?;
         let (sessions, stats, earlier) = self.web.within(self.looks()).await?;
         let (rx, tx) = stats.rates(earlier.as_ref().map(|(then, e)| (then, *e)));

@@ -231,6 +231,7 @@ pub(crate) fn totals(sessions: u64, rx: u64, tx: u64) -> Totals {
         tx_mib: tx >> 20,
         rx_bytes: Some(rx),
         tx_bytes: Some(tx),
+        ..Totals::default()
     }
 }
 

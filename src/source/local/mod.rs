@@ -17,10 +17,10 @@ use std::time::{Duration, Instant, SystemTime};
 use self::classify::PortMap;
 pub(crate) use self::procs::ProcTable;
 use self::sockets::Sock;
-use super::{Source, served};
+use super::{Source, computed, served};
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, CollectorSummary, Session, SummaryAnswer};
+use crate::model::{Breakdown, Collector, CollectorSummary, Session, SummaryAnswer};
 
 /// How the local collector looks at this machine.
 #[derive(Debug, Clone)]
@@ -192,7 +192,13 @@ impl Source for Local {
         Ok(sessions)
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
+    /// The sessions open now with the finished totals of `collect`'s history; `--by` breaks
+    /// down either.
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        breakdown: Option<Breakdown>,
+    ) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &Collector::CORE)?;
         let sessions = self.snapshot().await?;
         let store = match &self.opts.db {
@@ -200,7 +206,7 @@ impl Source for Local {
                 .map(|s| s.on_day(self.opts.day.clone())),
             None => None,
         };
-        collectors
+        let mut summaries = collectors
             .iter()
             .map(|c| {
                 let finished = match &store {
@@ -209,8 +215,11 @@ impl Source for Local {
                 };
                 Ok(history::collector_summary(*c, &sessions, finished))
             })
-            .collect::<Result<Vec<CollectorSummary>>>()
-            .map(SummaryAnswer::Collectors)
+            .collect::<Result<Vec<CollectorSummary>>>()?;
+        if breakdown == Some(Breakdown::Active) {
+            computed::break_down_active(&mut summaries, &sessions);
+        }
+        Ok(SummaryAnswer::Collectors(summaries))
     }
 }
 

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SummaryAnswer};
+use crate::model::{Breakdown, Collector, Session, SummaryAnswer};
 use crate::source::computed::{self, LastCounters};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, Kind, NetOptions, Server, Source, served};
@@ -176,7 +176,11 @@ impl Source for Mediamtx {
     }
 
     /// One row per kind the server has (a switched-off server has no row).
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        _: Option<Breakdown>,
+    ) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &wire::KINDS.map(|(c, _)| c))?;
         let kinds = self.sessions(&collectors).await?;
         let present: Vec<Collector> = kinds.iter().map(|(c, _)| *c).collect();

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SummaryAnswer};
+use crate::model::{Breakdown, Collector, Session, SummaryAnswer};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, Kind, NetOptions, Server};
 use crate::source::{Source, computed, served};
@@ -129,7 +129,11 @@ impl Source for NginxRtmp {
     }
 
     /// The sessions counted, and the server's own rates (all streams, last 10 s window).
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        _: Option<Breakdown>,
+    ) -> Result<SummaryAnswer> {
         served::<Self>(collectors, &[Collector::Rtmp])?;
         let stat = self.stat().await?;
         let mut rows = computed::summaries(Kind::NginxRtmp, &[Collector::Rtmp], &stat.sessions);

@@ -10,7 +10,7 @@ use reqwest::{Method, Url};
 
 use crate::diag;
 use crate::error::{Error, Result};
-use crate::model::{Collector, Session, SummaryAnswer};
+use crate::model::{Breakdown, Collector, Session, SummaryAnswer};
 use crate::source::computed::{self, LastCounters};
 use crate::source::http::{self, Body, IdIn, Web};
 use crate::source::{Credentials, Kind, NetOptions, Server, Source, served};
@@ -143,7 +143,11 @@ impl Source for Srs {
         Ok(sessions)
     }
 
-    async fn summary(&mut self, collectors: &[Collector]) -> Result<SummaryAnswer> {
+    async fn summary(
+        &mut self,
+        collectors: &[Collector],
+        _: Option<Breakdown>,
+    ) -> Result<SummaryAnswer> {
         let collectors = served::<Self>(collectors, &COLLECTORS)?;
         let sessions = self.sessions().await?;
         if collectors.contains(&Collector::Hls)

@@ -20,7 +20,7 @@ use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::mask::quoted;
-use crate::model::{Client, Collector, Session, Subscription, SummaryAnswer};
+use crate::model::{Breakdown, Client, Collector, Session, Subscription, SummaryAnswer};
 use crate::source::budget::{self, Budget, OverBudget};
 use crate::source::tls;
 use crate::source::{Credentials, NetOptions, Server};
@@ -385,7 +385,7 @@ impl Source for Tchmi {
         Ok(listing.sessions(&self.host))
     }
 
-    async fn summary(&mut self, _collectors: &[Collector]) -> Result<SummaryAnswer> {
+    async fn summary(&mut self, _: &[Collector], _: Option<Breakdown>) -> Result<SummaryAnswer> {
         Ok(SummaryAnswer::Hmi(
             self.list(SubscriptionDetails::default(), OBJECT_COST)
                 .await?

@@ -90,6 +90,7 @@ fn a_history_of_many_remotes_is_refused_within_the_memory_budget() {
         "summary",
         "--by",
         "remote",
+        "--finished",
     ];
     let (run, peak_kib) = run_measured(&args);
     run.assert_failure(
@@ -109,6 +110,7 @@ fn a_history_of_many_remotes_is_refused_within_the_memory_budget() {
         "summary",
         "--by",
         "remote",
+        "--finished",
         "-o",
         "tsv",
         "--output-file",
@@ -236,6 +238,7 @@ fn a_summary_holds_no_unknown_key_and_weighs_arrays() {
         "summary",
         "--by",
         "remote",
+        "--finished",
     ];
     let (run, peak_kib) = run_measured(&args);
     assert_eq!(run.stderr, over_budget(&url, 8));
