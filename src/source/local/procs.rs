@@ -1,5 +1,5 @@
 //! The process table from /proc: which process owns which socket inode, and the command lines
-//! of ffmpeg processes. Processes we may not read are counted, not fatal. Several threads can
+//! of ffmpeg processes (and, asked later, of a client's). Processes we may not read are counted, not fatal. Several threads can
 //! share one walk: with 10,000 connections the `/proc/PID/fd` links are most of a run's time.
 
 use std::borrow::Cow;
@@ -42,6 +42,8 @@ pub(crate) struct ProcTable {
     pub ffmpeg: Vec<FfmpegProc>,
     /// Processes whose file descriptors we were not allowed to list (other users').
     pub unreadable: usize,
+    /// The /proc the walk read, for the command lines asked for after it.
+    root: Option<OwnedFd>,
 }
 
 impl ProcTable {
@@ -54,6 +56,19 @@ impl ProcTable {
     /// How many sockets have a known owner.
     pub(crate) fn owned(&self) -> usize {
         self.by_inode.len()
+    }
+
+    /// Whether this process is one of the ffmpeg processes.
+    pub(crate) fn runs_ffmpeg(&self, pid: u32) -> bool {
+        self.ffmpeg
+            .binary_search_by_key(&pid, |f| f.proc.pid)
+            .is_ok()
+    }
+
+    /// The command line of a process the walk found, read now: only the few clients whose
+    /// connections are sessions need theirs, so the walk does not read every process's.
+    pub(crate) fn cmdline(&self, pid: u32) -> Option<Vec<u8>> {
+        read_cmdline(self.root.as_ref()?, pid)
     }
 }
 
@@ -105,10 +120,15 @@ fn ffmpeg_cmdline(root: &OwnedFd, pid: u32, name: &str) -> Option<Vec<u8>> {
     if !name.starts_with("ffmpeg") {
         return None;
     }
-    let raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
-    let raw = whole_arguments(raw, CMDLINE_LIMIT);
+    let raw = read_cmdline(root, pid)?;
     let program = cmdline_args(&raw).next().unwrap_or_default();
     is_ffmpeg(name, &program).then_some(raw)
+}
+
+/// `/proc/PID/cmdline`, cut after its last whole argument when longer than `CMDLINE_LIMIT`.
+fn read_cmdline(root: &OwnedFd, pid: u32) -> Option<Vec<u8>> {
+    let raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
+    Some(whole_arguments(raw, CMDLINE_LIMIT))
 }
 
 /// A process's descriptors are read in slices of this many, so that the threads of a walk can
@@ -293,6 +313,7 @@ impl Walk {
         }
         table.ffmpeg.sort_by_key(|f| f.proc.pid);
         table.procs = procs;
+        table.root = self.root;
         table
     }
 }
