@@ -94,8 +94,11 @@ fn named(raw: &str) -> Option<Named> {
 /// `location=rtmp://…`).
 fn url_in(arg: &str) -> Option<&str> {
     let at = arg.find("://")?;
-    let start = arg[..at]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    // By bytes: the last byte of a character outside ASCII is not ASCII, so `i + 1` is a
+    // character boundary.
+    let start = arg.as_bytes()[..at]
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
         .map_or(0, |i| i + 1);
     let url = &arg[start..];
     url.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -118,6 +121,9 @@ mod tests {
             ("hls+http://h/a.m3u8", Some("hls+http://h/a.m3u8")),
             ("--referer=://nothing", None),
             ("=1://x", None),
+            ("é://x", None),
+            ("übertragung=http://h/a", Some("http://h/a")),
+            ("x€http://h/b", Some("http://h/b")),
             ("/srv/in.mp4", None),
         ] {
             assert_eq!(url_in(arg), url, "{arg}");
