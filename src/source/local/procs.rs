@@ -1,6 +1,7 @@
 //! The process table from /proc: which process owns which socket inode, and the command lines
-//! of ffmpeg processes (and, asked later, of a client's). Processes we may not read are counted, not fatal. Several threads can
-//! share one walk: with 10,000 connections the `/proc/PID/fd` links are most of a run's time.
+//! of ffmpeg processes (a client's when asked, after the walk). Processes we may not read are
+//! counted, not fatal. Several threads can share one walk: with 10,000 connections the
+//! `/proc/PID/fd` links are most of a run's time.
 
 use std::borrow::Cow;
 use std::ffi::CStr;
@@ -446,6 +447,10 @@ mod tests {
         assert_eq!(t.ffmpeg.len(), 1);
         assert_eq!(t.ffmpeg[0].args().nth(2).unwrap(), "rtmp://h/live/a");
         assert_eq!(t.ffmpeg[0].inodes, [777]);
+        assert!(t.runs_ffmpeg(42) && !t.runs_ffmpeg(43));
+        fs::write(p.join("cmdline"), b"ffplay\0rtmp://h/live/b\0").unwrap();
+        assert_eq!(t.cmdline(42).unwrap(), b"ffplay\0rtmp://h/live/b\0");
+        assert_eq!(t.cmdline(43), None);
     }
 
     /// A process with more descriptors than one slice is shared between the threads of a walk,
