@@ -1070,6 +1070,78 @@ fn a_real_nginx_rtmp_with_ffmpeg_clients_is_one_row_per_connection() {
     assert_eq!(references, ["ffmpeg", "ffmpeg", "nginx", "nginx"]);
 }
 
+/// A real curl, no ffmpeg, fetching a playlist from a server here that holds the request
+/// unanswered: the connection's row is named after the stream its command line fetches, the
+/// token masked; with `--all`, so is curl's own socket row.
+#[test]
+fn a_clients_command_line_names_its_connection() {
+    use crate::support::servers::{Daemon, program};
+    let Some(curl) = program("curl") else {
+        crate::support::available(false, "curl is not installed (apt-get install curl)");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/live/cam9.m3u8?token=s3cret");
+    let mut cmd = std::process::Command::new(curl);
+    cmd.args(["-s", "-o", "/dev/null", "--max-time", "120", &url]);
+    let client = Daemon::spawn("curl", cmd, &home.path().join("curl.log"));
+    let (mut server, peer) = listener.accept().unwrap();
+    // The request came whole: curl now waits for the answer.
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.ends_with(b"\r\n\r\n") {
+        let n = server.read(&mut buf).unwrap();
+        assert!(n > 0, "curl closed early");
+        request.extend_from_slice(&buf[..n]);
+    }
+    let (srv, cli) = (server.local_addr().unwrap().to_string(), peer.to_string());
+    let map = format!("hls+={port}");
+    let args = ["active", "--port-map", &map, "--sample", "0s", "-o", "json"];
+    let masked = format!("http://127.0.0.1:{port}/live/cam9.m3u8?token=***");
+    let v = settled(home.path(), &args, |v| {
+        find(v, &srv, &cli).is_some_and(|s| s["extra"]["peer_pid"] == client.pid())
+    });
+    assert!(find(&v, &cli, &srv).is_none());
+    let s = find(&v, &srv, &cli).unwrap();
+    assert_eq!(
+        (
+            s["collector"].as_str(),
+            s["reference"].as_str(),
+            s["extra"]["url"].as_str(),
+            s["extra"]["peer_process"].as_str()
+        ),
+        (
+            Some("hls"),
+            Some("live/cam9.m3u8"),
+            Some(masked.as_str()),
+            Some("curl")
+        )
+    );
+
+    let mut all = args.to_vec();
+    all.push("--all");
+    let v = json(home.path(), &all);
+    let s = find(&v, &cli, &srv).unwrap();
+    assert_eq!(
+        (
+            s["reference"].as_str(),
+            s["extra"]["url"].as_str(),
+            &s["extra"]["pid"]
+        ),
+        (
+            Some("live/cam9.m3u8"),
+            Some(masked.as_str()),
+            &client.pid().into()
+        )
+    );
+    // The server's own socket (this test) names no stream.
+    let s = find(&v, &srv, &cli).unwrap();
+    assert_eq!(s["reference"], s["extra"]["process"]);
+    assert_eq!(s["extra"]["url"], Value::Null);
+}
+
 /// An Icecast on a port the map does not know: its listeners would be `http`.
 #[test]
 fn a_real_icecast_on_an_unmapped_port_gets_a_hint() {

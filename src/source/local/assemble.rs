@@ -5,6 +5,7 @@ use foldhash::HashSet;
 use serde_json::{Map, json};
 
 use super::classify::{Classified, Direction, Listening, PortMap, classify, is_session, is_web};
+use super::clients::ClientUrls;
 use super::procs::ProcTable;
 use super::rows::{Rates, Row, addr, ffmpeg_sessions, hls_sockets};
 use super::sockets::{Proto, Sock};
@@ -52,13 +53,15 @@ impl Local {
         let mut out = Vec::with_capacity(ff.len() + chosen.len());
         out.extend(ff);
         let mut unowned = 0usize;
+        let mut clients = ClientUrls::new(procs);
         for (collector, _, sock, direction) in chosen {
             let class = Classified {
                 collector,
                 direction,
             };
             unowned += usize::from(procs.owner(sock.inode).is_none());
-            out.push(socket_row(sock, class, procs).with(Some(sock), &rates));
+            let row = socket_row(sock, class, procs, &mut clients);
+            out.push(row.with(Some(sock), &rates));
         }
         if unowned > 0 && procs.unreadable > 0 && !self.warned_unreadable.replace(true) {
             diag::warn(format_args!(
@@ -87,9 +90,18 @@ fn media_processes(procs: &ProcTable, socks: &[Sock], map: &PortMap) -> HashSet<
         .collect()
 }
 
-/// The row of one socket: its inode as id, its process as reference.
-fn socket_row(sock: &Sock, class: Classified, procs: &ProcTable) -> Row {
+/// The row of one socket: its inode as id, its process as reference; a client's, the stream
+/// its command line names for this peer, with the masked URL.
+fn socket_row(
+    sock: &Sock,
+    class: Classified,
+    procs: &ProcTable,
+    clients: &mut ClientUrls<'_>,
+) -> Row {
     let owner = procs.owner(sock.inode);
+    let stream = owner
+        .filter(|_| class.direction == Direction::Out)
+        .and_then(|p| clients.stream(p.pid, sock.remote));
     let mut extra = Map::new();
     extra.insert("direction".into(), class.direction.as_str().into());
     extra.insert(
@@ -117,10 +129,17 @@ fn socket_row(sock: &Sock, class: Classified, procs: &ProcTable) -> Row {
     } else {
         addr(sock.remote)
     };
+    let reference = match stream {
+        Some((name, url)) => {
+            extra.insert("url".into(), url.into());
+            name
+        }
+        None => owner.map(|p| p.name.clone()).unwrap_or_default(),
+    };
     Row {
         collector: class.collector,
         id: itoa::Buffer::new().format(sock.inode).to_owned(),
-        reference: owner.map(|p| p.name.clone()).unwrap_or_default(),
+        reference,
         local: addr(sock.local),
         remote,
         extra,

@@ -68,7 +68,7 @@ pub(super) fn one_per_connection(rows: Vec<Session>) -> Vec<Session> {
         };
         into[i] = Some(at);
         if handed[at].stream.is_none() {
-            handed[at].stream = handed[i].stream.clone();
+            handed[at].stream = handed[i].stream.clone().or_else(|| named(s));
         }
         handed[at].role = handed[at].role.or(handed[i].role).or(s.role);
         if let (Some(pid), Some(process)) = (s.extra.get("pid"), s.extra.get("process")) {
@@ -81,6 +81,12 @@ pub(super) fn one_per_connection(rows: Vec<Session>) -> Vec<Session> {
         .filter(|((_, into), _)| into.is_none())
         .map(|((s, _), handed)| with_handed(s, handed))
         .collect()
+}
+
+/// The stream a client's socket row names from its command line (`extra.url` beside it).
+fn named(s: &Session) -> Option<(String, String)> {
+    let url = s.extra.get("url")?.as_str()?;
+    Some((s.reference.to_string(), url.to_owned()))
 }
 
 fn with_handed(mut s: Session, handed: Handed) -> Session {
@@ -297,5 +303,52 @@ mod tests {
             .map(|s| (s.id.as_str(), s.reference.as_str(), &s.extra["peer_pid"]))
             .collect();
         assert_eq!(seen, [("21", "app/served", &json!(30))]);
+    }
+
+    /// A client that is not ffmpeg (a curl) names the stream on its socket row: the server's
+    /// row takes the name and URL when the client's socket folds into it.
+    #[test]
+    fn a_clients_own_command_line_names_the_servers_row() {
+        let (srv, cli) = ("127.0.0.1:8080", "127.0.0.1:40004");
+        let mut curl = row(
+            Collector::Hls,
+            "41",
+            cli,
+            srv,
+            json!({"direction": "out", "proto": "tcp", "pid": 40, "process": "curl",
+                   "url": "http://127.0.0.1:8080/live/a.m3u8?token=***"}),
+        );
+        curl.reference = "live/a.m3u8".into();
+        let rows = vec![
+            row(
+                Collector::Hls,
+                "42",
+                srv,
+                cli,
+                json!({"direction": "in", "proto": "tcp", "pid": 1, "process": "nginx"}),
+            ),
+            curl,
+        ];
+        let got = one_per_connection(rows);
+        let seen: Vec<(&str, &str, &Value, &Value)> = got
+            .iter()
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    s.reference.as_str(),
+                    &s.extra["url"],
+                    &s.extra["peer_process"],
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [(
+                "42",
+                "live/a.m3u8",
+                &json!("http://127.0.0.1:8080/live/a.m3u8?token=***"),
+                &json!("curl")
+            )]
+        );
     }
 }

@@ -223,7 +223,7 @@ fn default_port(scheme: &str) -> Option<u16> {
     })
 }
 
-fn medium_of(raw: &str) -> Medium {
+pub(super) fn medium_of(raw: &str) -> Medium {
     if raw == "-" || raw.starts_with("pipe:") {
         return Medium::Pipe;
     }

@@ -3,6 +3,7 @@
 
 mod assemble;
 pub(crate) mod classify;
+mod clients;
 mod connections;
 pub(crate) mod ffmpeg;
 pub(crate) mod history;

@@ -1,6 +1,7 @@
 //! The process table from /proc: which process owns which socket inode, and the command lines
-//! of ffmpeg processes. Processes we may not read are counted, not fatal. Several threads can
-//! share one walk: with 10,000 connections the `/proc/PID/fd` links are most of a run's time.
+//! of ffmpeg processes (a client's when asked, after the walk). Processes we may not read are
+//! counted, not fatal. Several threads can share one walk: with 10,000 connections the
+//! `/proc/PID/fd` links are most of a run's time.
 
 use std::borrow::Cow;
 use std::ffi::CStr;
@@ -42,6 +43,8 @@ pub(crate) struct ProcTable {
     pub ffmpeg: Vec<FfmpegProc>,
     /// Processes whose file descriptors we were not allowed to list (other users').
     pub unreadable: usize,
+    /// The /proc the walk read, for the command lines asked for after it.
+    root: Option<OwnedFd>,
 }
 
 impl ProcTable {
@@ -54,6 +57,19 @@ impl ProcTable {
     /// How many sockets have a known owner.
     pub(crate) fn owned(&self) -> usize {
         self.by_inode.len()
+    }
+
+    /// Whether this process is one of the ffmpeg processes.
+    pub(crate) fn runs_ffmpeg(&self, pid: u32) -> bool {
+        self.ffmpeg
+            .binary_search_by_key(&pid, |f| f.proc.pid)
+            .is_ok()
+    }
+
+    /// The command line of a process the walk found, read now: only the few clients whose
+    /// connections are sessions need theirs, so the walk does not read every process's.
+    pub(crate) fn cmdline(&self, pid: u32) -> Option<Vec<u8>> {
+        read_cmdline(self.root.as_ref()?, pid)
     }
 }
 
@@ -105,10 +121,15 @@ fn ffmpeg_cmdline(root: &OwnedFd, pid: u32, name: &str) -> Option<Vec<u8>> {
     if !name.starts_with("ffmpeg") {
         return None;
     }
-    let raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
-    let raw = whole_arguments(raw, CMDLINE_LIMIT);
+    let raw = read_cmdline(root, pid)?;
     let program = cmdline_args(&raw).next().unwrap_or_default();
     is_ffmpeg(name, &program).then_some(raw)
+}
+
+/// `/proc/PID/cmdline`, cut after its last whole argument when longer than `CMDLINE_LIMIT`.
+fn read_cmdline(root: &OwnedFd, pid: u32) -> Option<Vec<u8>> {
+    let raw = read_small(root, &format!("{pid}/cmdline"), CMDLINE_LIMIT + 1)?;
+    Some(whole_arguments(raw, CMDLINE_LIMIT))
 }
 
 /// A process's descriptors are read in slices of this many, so that the threads of a walk can
@@ -293,6 +314,7 @@ impl Walk {
         }
         table.ffmpeg.sort_by_key(|f| f.proc.pid);
         table.procs = procs;
+        table.root = self.root;
         table
     }
 }
@@ -425,6 +447,10 @@ mod tests {
         assert_eq!(t.ffmpeg.len(), 1);
         assert_eq!(t.ffmpeg[0].args().nth(2).unwrap(), "rtmp://h/live/a");
         assert_eq!(t.ffmpeg[0].inodes, [777]);
+        assert!(t.runs_ffmpeg(42) && !t.runs_ffmpeg(43));
+        fs::write(p.join("cmdline"), b"ffplay\0rtmp://h/live/b\0").unwrap();
+        assert_eq!(t.cmdline(42).unwrap(), b"ffplay\0rtmp://h/live/b\0");
+        assert_eq!(t.cmdline(43), None);
     }
 
     /// A process with more descriptors than one slice is shared between the threads of a walk,

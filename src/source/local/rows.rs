@@ -35,6 +35,13 @@ pub(super) fn addr(a: SocketAddr) -> String {
     }
 }
 
+/// Whether a URL's host can be this socket's peer: the same address, any one for `0.0.0.0` or
+/// `::`, and any one for a name, which is not looked up (the local view reads only the kernel
+/// and /proc).
+pub(super) fn is_peer(host: Option<IpAddr>, peer: IpAddr) -> bool {
+    host.is_none_or(|ip| ip.to_canonical() == peer.to_canonical() || ip.is_unspecified())
+}
+
 /// Bit rates per socket between two samples.
 pub(super) struct Rates<'a> {
     before: HashMap<(Proto, SocketAddr, SocketAddr), &'a Sock>,
@@ -193,9 +200,8 @@ fn ffmpeg_session(
             let wanted = host.parse::<IpAddr>().ok();
             let found = port.and_then(|port| {
                 socks.iter().position(|s| {
-                    let peer = s.remote.ip().to_canonical();
                     (s.remote.port() == port || s.local.port() == port)
-                        && wanted.is_none_or(|ip| ip.to_canonical() == peer || ip.is_unspecified())
+                        && is_peer(wanted, s.remote.ip())
                 })
             });
             let remote = match port {
