@@ -46,6 +46,6 @@ pub(crate) struct OutputOptions {
     /// fit it. `None` off a terminal: tables keep their natural width.
     pub width: Option<usize>,
     pub file: Option<PathBuf>,
-    /// `--columns` of `active` and `watch` (table and TSV); empty: the default columns.
+    /// `--columns` of `active`, `watch` and `top` (table and TSV); empty: the default columns.
     pub columns: Vec<ColumnName>,
 }

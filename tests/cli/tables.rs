@@ -693,3 +693,45 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
         "studio\tSG4r6HJA2batQXQcdszVKY\nstudio\t47iFWXdTnuhB9KbE74Fcjc\nstudio\tXq0pLm3NbV8cZr5TyU1wEa\n"
     );
 }
+
+/// `--columns` in a watch as in `active` (issue 21, item 9): the chosen columns in their order
+/// after the marks, a key of `extra` among them.
+#[test]
+fn a_watch_shows_the_chosen_columns() {
+    let list: Vec<Value> = (0..2)
+        .map(|i| {
+            let mut s = core_session("rtmp", 2 * i + 1);
+            s["extra"] = json!({ "userAgent": format!("VLC/3.0.{i}") });
+            s
+        })
+        .collect();
+    let body = json!({ "rtmp": list }).to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let args = [
+        "--url",
+        &url,
+        "--color",
+        "never",
+        "watch",
+        "--rounds",
+        "1",
+        "--columns",
+        "remote,tx_rate,extra.userAgent",
+    ];
+    let seen = pty::run(&args, &[], 80, 24);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let (watching, _) = split_at_leave(&seen.bytes);
+    let mut terminal = emulator(24, 80, 0);
+    terminal.process(watching);
+    let rows: Vec<String> = terminal.screen().rows(0, 80).collect();
+    assert_eq!(
+        rows[2..5],
+        [
+            "  REMOTE                TX RATE  extra.userAgent",
+            "+ 10.20.0.1:50001  103.7 kbit/s  VLC/3.0.0",
+            "+ 10.20.0.3:50003  311.0 kbit/s  VLC/3.0.1",
+        ],
+        "{rows:#?}"
+    );
+}
