@@ -728,7 +728,7 @@ fn a_watch_shows_the_chosen_columns() {
     assert_eq!(
         rows[2..5],
         [
-            "  REMOTE                TX RATE  extra.userAgent",
+            "  REMOTE                TX RATE  USERAGENT",
             "+ 10.20.0.1:50001  103.7 kbit/s  VLC/3.0.0",
             "+ 10.20.0.3:50003  311.0 kbit/s  VLC/3.0.1",
         ],
