@@ -181,20 +181,22 @@ fn server() -> (MediaMtx, Vec<String>) {
 }
 
 fn top(server: &MediaMtx, columns: u16, lines: u16) -> Term {
+    top_with(server, &[], columns, lines)
+}
+
+/// `top` with these options besides.
+fn top_with(server: &MediaMtx, more: &[&str], columns: u16, lines: u16) -> Term {
     let url = server.url();
-    Term::start(
-        &[
-            "--source",
-            "mediamtx",
-            "--url",
-            &url,
-            "top",
-            "--interval",
-            "1s",
-        ],
-        columns,
-        lines,
-    )
+    let args = [
+        "--source",
+        "mediamtx",
+        "--url",
+        &url,
+        "top",
+        "--interval",
+        "1s",
+    ];
+    Term::start(&[&args[..], more].concat(), columns, lines)
 }
 
 /// The terminal was given back: the alternate screen left after it was entered, the cursor
@@ -556,18 +558,7 @@ fn columns_choose_the_tables_columns_and_enter_still_shows_every_field() {
     ];
     // The same at 80 columns as at 120: the marks, the whole ids and these columns fit in 77.
     for (columns, lines) in [(80, 24), (120, 40)] {
-        let args = [
-            "--source",
-            "mediamtx",
-            "--url",
-            &url,
-            "top",
-            "--interval",
-            "1s",
-            "--columns",
-            chosen,
-        ];
-        let mut term = Term::start(&args, columns, lines);
+        let mut term = top_with(&server, &["--columns", chosen], columns, lines);
         term.until("the chosen columns", |s| lines_from(s, 2) == table);
         term.type_keys("\r");
         term.shows("reference  cam0");
