@@ -728,3 +728,49 @@ fn a_watch_shows_the_chosen_columns() {
         "{rows:#?}"
     );
 }
+
+/// A chosen key of `extra` fits as EXTRA does: shortened first (whole, these rows would be 131
+/// characters wide), then left out first.
+#[test]
+fn a_chosen_extra_key_is_shortened_to_fit_then_left_out() {
+    let agent =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0";
+    let list: Vec<Value> = (0..2)
+        .map(|i| {
+            let mut s = core_session("rtmp", 2 * i + 1);
+            s["extra"] = json!({ "userAgent": agent });
+            s
+        })
+        .collect();
+    let body = json!({ "rtmp": list }).to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let args = [
+        "--url",
+        &url,
+        "active",
+        "--columns",
+        "id,remote,tx_rate,extra.userAgent",
+    ];
+    let table = |columns| {
+        let seen = pty::run(&args, &[], columns, 24);
+        assert_eq!(seen.code, 0, "{}", seen.stderr);
+        seen.lines().iter().map(|l| plain(l)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        table(80),
+        [
+            "ID            REMOTE                TX RATE  USERAGENT",
+            "10.20.0.1:50  10.20.0.1:50001  103.7 kbit/s  Mozilla/5.0 (X11; Linux x86_64) Ap…",
+            "10.20.0.3:50  10.20.0.3:50003  311.0 kbit/s  Mozilla/5.0 (X11; Linux x86_64) Ap…",
+        ]
+    );
+    assert_eq!(
+        table(60),
+        [
+            "ID            REMOTE                TX RATE",
+            "10.20.0.1:50  10.20.0.1:50001  103.7 kbit/s",
+            "10.20.0.3:50  10.20.0.3:50003  311.0 kbit/s",
+        ]
+    );
+}
