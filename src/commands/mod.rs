@@ -137,7 +137,7 @@ fn check_prometheus(format: OutputFormat, series: Series) -> Result<()> {
 fn refuse_prometheus(format: OutputFormat) -> Result<()> {
     check_prometheus(format, Series::None)
 }
-/// The settings with `active`'s `--columns` in the output options (`active`, `watch`).
+/// The settings with `active`'s `--columns` in the output options (`active`, `watch`, `top`).
 fn with_columns(settings: &Settings, args: &crate::cli::ActiveArgs) -> Settings {
     let mut settings = settings.clone();
     settings.output.columns.clone_from(&args.columns);

@@ -3,6 +3,7 @@
 use std::fmt::Display;
 use std::time::Duration;
 
+use super::options::ColumnName;
 use super::units;
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, HmiSummary, Interval,
@@ -48,30 +49,35 @@ impl<T> Column<T> {
     }
 }
 
+/// The table header of the targets' column, when several answered.
+pub(super) const TARGET: &str = "TARGET";
+
 /// The columns `--columns` names (as `session_column` checked them): each its column of
 /// `SESSION`, or for `extra.KEY` that key of `extra`.
-pub(super) fn chosen(names: &[&'static str]) -> Vec<Column<Session>> {
+pub(super) fn chosen(names: &[ColumnName]) -> Vec<Column<Session>> {
     names
         .iter()
-        .map(|name| match SESSION.iter().find(|c| c.name == *name) {
-            Some(c) => Column {
-                shown: Shown::Chosen,
-                ..*c
+        .map(
+            |chosen| match SESSION.iter().find(|c| c.name == chosen.name) {
+                Some(c) => Column {
+                    shown: Shown::Chosen,
+                    ..*c
+                },
+                None => Column {
+                    title: chosen.title,
+                    name: chosen.name,
+                    shown: Shown::Chosen,
+                    human: |s: &Session| extra_text(&s.extra),
+                    raw: |s: &Session| extra(&s.extra),
+                },
             },
-            None => Column {
-                title: name,
-                name,
-                shown: Shown::Chosen,
-                human: |s: &Session| extra_text(&s.extra),
-                raw: |s: &Session| extra(&s.extra),
-            },
-        })
+        )
         .collect()
 }
 
 /// What `--columns` takes for a session's column: its JSON key, the name `--sort-by` takes for
 /// it, or `extra.KEY`; otherwise the error, with the name most like it.
-pub(super) fn session_column(name: &str) -> Result<&'static str, String> {
+pub(super) fn session_column(name: &str) -> Result<ColumnName, String> {
     const ALIASES: [(&str, &str); 6] = [
         ("age", "age_s"),
         ("created", "created_at"),
@@ -81,15 +87,23 @@ pub(super) fn session_column(name: &str) -> Result<&'static str, String> {
         ("tx", "tx_bytes"),
     ];
     let lower = name.trim().to_ascii_lowercase();
-    if let Some(c) = SESSION.iter().find(|c| c.name == lower) {
-        return Ok(c.name);
-    }
-    if let Some((_, key)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
-        return Ok(key);
+    let key = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .map_or(lower.as_str(), |(_, key)| key);
+    if let Some(c) = SESSION.iter().find(|c| c.name == key) {
+        return Ok(ColumnName {
+            name: c.name,
+            title: c.title,
+        });
     }
     if let Some(key) = name.trim().strip_prefix("extra.").filter(|k| !k.is_empty()) {
         // A handful of names per run, needed to its end: kept as the static names of columns.
-        return Ok(Box::leak(format!("extra.{key}").into_boxed_str()));
+        let keep = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+        return Ok(ColumnName {
+            name: keep(format!("extra.{key}")),
+            title: keep(extra_title(key)),
+        });
     }
     let known = SESSION
         .iter()
@@ -105,6 +119,19 @@ pub(super) fn session_column(name: &str) -> Result<&'static str, String> {
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// The table header of `extra.KEY`: KEY upper-cased like every other header, as kubectl heads
+/// a label column (`-L`), or `EXTRA.KEY` where KEY alone would read as a header of a session's
+/// own field or the targets' (`extra.role`: EXTRA.ROLE, not ROLE).
+fn extra_title(key: &str) -> String {
+    let upper = key.to_uppercase();
+    let mut taken = SESSION.iter().map(|c| c.title).chain([TARGET]);
+    if taken.any(|title| title == upper) {
+        format!("EXTRA.{upper}")
+    } else {
+        upper
+    }
 }
 
 /// Edit distance (insertions, deletions, substitutions) between two names.
@@ -966,7 +993,7 @@ pub(super) const CONTEXT_FIELD: &[Column<ContextField>] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::traffic;
+    use super::{session_column, traffic};
 
     #[test]
     fn traffic_under_one_mib_is_not_shown_as_nothing() {
@@ -975,5 +1002,21 @@ mod tests {
         assert_eq!(traffic(0, 0, Some(0)), "0 B");
         assert_eq!(traffic(3, 20, None), "20 MiB");
         assert_eq!(traffic(3, 0, Some(512)), "512 B");
+    }
+
+    #[test]
+    fn a_chosen_extra_key_is_headed_in_upper_case_unless_a_header_has_that_name() {
+        let title = |name: &str| session_column(name).unwrap().title;
+        assert_eq!(title("extra.userAgent"), "USERAGENT");
+        assert_eq!(title("extra.msRTT"), "MSRTT");
+        assert_eq!(title("extra.role"), "EXTRA.ROLE");
+        assert_eq!(title("extra.Id"), "EXTRA.ID");
+        assert_eq!(title("extra.target"), "EXTRA.TARGET");
+        assert_eq!(title("extra.extra"), "EXTRA.EXTRA");
+        assert_eq!(title("tx_rate"), "TX RATE");
+        assert_eq!(
+            session_column("extra.userAgent").unwrap().name,
+            "extra.userAgent"
+        );
     }
 }

@@ -14,15 +14,25 @@ pub(super) struct Fit {
 
 impl Fit {
     pub(super) fn is_number(&self, name: &str) -> bool {
-        self.numbers.contains(&name)
+        self.numbers.contains(&family(name))
     }
 
     pub(super) fn is_free(&self, name: &str) -> bool {
-        self.free.contains(&name)
+        self.free.contains(&family(name))
     }
 
     pub(super) fn drop_rank(&self, name: &str) -> Option<usize> {
-        self.drop.iter().position(|d| *d == name)
+        self.drop.iter().position(|d| *d == family(name))
+    }
+}
+
+/// The name a column fits by: a key of `extra` (`--columns extra.KEY`) as `extra` itself, free
+/// text shortened and left out first, so that a long user agent cannot push a row off the screen.
+fn family(name: &str) -> &str {
+    if name.starts_with("extra.") {
+        "extra"
+    } else {
+        name
     }
 }
 

@@ -80,8 +80,7 @@ fn session_columns(opts: &OutputOptions) -> Vec<Column<Session>> {
     if opts.columns.is_empty() {
         return columns::SESSION.iter().map(|c| Column { ..*c }).collect();
     }
-    let names: Vec<&'static str> = opts.columns.iter().map(|c| c.0).collect();
-    columns::chosen(&names)
+    columns::chosen(&opts.columns)
 }
 
 /// Whether rows in `format` can be written a piece at a time, each piece as the list would have

@@ -19,13 +19,18 @@ pub enum OutputFormat {
 /// One of `--columns`: a session's JSON key (or the name `--sort-by` takes, `tx_rate`), or
 /// `extra.KEY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ColumnName(pub(super) &'static str);
+pub struct ColumnName {
+    /// The JSON key, or `extra.KEY`: the TSV header.
+    pub(super) name: &'static str,
+    /// The table header.
+    pub(super) title: &'static str,
+}
 
 impl std::str::FromStr for ColumnName {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        super::columns::session_column(s).map(ColumnName)
+        super::columns::session_column(s)
     }
 }
 
@@ -46,6 +51,6 @@ pub(crate) struct OutputOptions {
     /// fit it. `None` off a terminal: tables keep their natural width.
     pub width: Option<usize>,
     pub file: Option<PathBuf>,
-    /// `--columns` of `active` and `watch` (table and TSV); empty: the default columns.
+    /// `--columns` of `active`, `watch` and `top` (table and TSV); empty: the default columns.
     pub columns: Vec<ColumnName>,
 }

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use super::Targets;
 use super::cell;
-use super::columns::{Column, Raw, Shown};
+use super::columns::{Column, Raw, Shown, TARGET};
 use super::fit::{self, Fit, Want};
 use crate::render::OutputOptions;
 use crate::text::{escape, escape_owned};
@@ -153,7 +153,7 @@ impl<T> Table<'_, T> {
     fn visible(&self, wide: bool) -> Vec<Col<'_, T>> {
         let mut cols = Vec::new();
         if self.targets.is_some() {
-            cols.push(self.col(Part::Target, "TARGET"));
+            cols.push(self.col(Part::Target, TARGET));
         }
         for c in self.columns {
             let shown = match c.shown {

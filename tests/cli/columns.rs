@@ -51,7 +51,8 @@ fn columns_are_chosen_by_json_key_sort_name_or_extra_key() {
          vlc-old\t6144000\tVLC/3.0.20 LibVLC/3.0.20\t\n\
          vlc-new\t1024000\tVLC/3.0.18\t\n"
     );
-    // A table shows a chosen column even when no row has it.
+    // A table shows a chosen column even when no row has it; an extra key is headed by its name
+    // in upper case, EXTRA.ROLE where ROLE is a header of its own (TSV keeps the keys).
     assert_eq!(
         active(
             &url,
@@ -62,7 +63,7 @@ fn columns_are_chosen_by_json_key_sort_name_or_extra_key() {
                 "tx"
             ]
         ),
-        "REMOTE     ID          extra.role  extra.none\n\
+        "REMOTE     ID          EXTRA.ROLE  NONE\n\
          10.0.0.7   vlc-old     player\n\
          10.0.0.7   vlc-new     player\n\
          10.0.0.10  ffmpeg-pub  publisher\n"

@@ -299,6 +299,14 @@ fn split_at_leave(bytes: &[u8]) -> (&[u8], &[u8]) {
     bytes.split_at(at)
 }
 
+/// The lines of a `columns`×`lines` watch screen as the watch left it.
+fn watch_screen(seen: &pty::Seen, columns: u16, lines: u16) -> Vec<String> {
+    let (watching, _) = split_at_leave(&seen.bytes);
+    let mut terminal = emulator(lines, columns, 0);
+    terminal.process(watching);
+    terminal.screen().rows(0, columns).collect()
+}
+
 #[test]
 fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     let server = sliding_core(40);
@@ -367,10 +375,7 @@ fn watch_marks_new_and_gone_rows_in_text() {
     ];
     let seen = pty::run(&args, &[], 120, 30);
     assert_eq!(seen.code, 0, "{}", seen.stderr);
-    let (watching, _) = split_at_leave(&seen.bytes);
-    let mut terminal = emulator(30, 120, 0);
-    terminal.process(watching);
-    let rows: Vec<String> = terminal.screen().rows(0, 120).collect();
+    let rows = watch_screen(&seen, 120, 30);
     let marked: Vec<(String, String)> = rows[3..6]
         .iter()
         // REMOTE: the ID column shows the ids' first 12 characters.
@@ -451,10 +456,7 @@ fn a_watch_of_this_machine_ages_sessions_from_first_sight() {
     let seen = pty::run(&watch, &[], 200, 30);
     let took = started.elapsed().as_secs();
     assert_eq!(seen.code, 0, "{}", seen.stderr);
-    let (watching, _) = split_at_leave(&seen.bytes);
-    let mut terminal = emulator(30, 200, 0);
-    terminal.process(watching);
-    let rows: Vec<String> = terminal.screen().rows(0, 200).collect();
+    let rows = watch_screen(&seen, 200, 30);
     let header = titles(&rows[2]);
     let age = header
         .iter()
@@ -520,10 +522,7 @@ fn a_single_server_watch_keeps_its_last_answer_while_the_server_is_down() {
     assert_eq!(seen.code, 0, "{}", seen.stderr);
     assert_eq!(seen.stderr, "");
     assert_eq!(server.requests().len(), 4);
-    let (watching, _) = split_at_leave(&seen.bytes);
-    let mut terminal = emulator(24, 80, 0);
-    terminal.process(watching);
-    let rows: Vec<String> = terminal.screen().rows(0, 80).collect();
+    let rows = watch_screen(&seen, 80, 24);
     // `unreachable since 04:50:01, retrying every 100ms: 2 sessions as of 04:50:01`
     let status = rows[0]
         .strip_prefix("unreachable since ")
@@ -648,10 +647,7 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
     ];
     let seen = pty::run(&args, &[("HOME", home.path().to_str().unwrap())], 80, 24);
     assert_eq!(seen.code, 0, "{}", seen.stderr);
-    let (watching, _) = split_at_leave(&seen.bytes);
-    let mut terminal = emulator(24, 80, 0);
-    terminal.process(watching);
-    let rows: Vec<String> = terminal.screen().rows(0, 80).collect();
+    let rows = watch_screen(&seen, 80, 24);
     assert!(
         rows[1].starts_with("warning: context 'edge': "),
         "{rows:#?}"
@@ -691,5 +687,90 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
     assert_eq!(
         run.stdout,
         "studio\tSG4r6HJA2batQXQcdszVKY\nstudio\t47iFWXdTnuhB9KbE74Fcjc\nstudio\tXq0pLm3NbV8cZr5TyU1wEa\n"
+    );
+}
+
+/// `--columns` in a watch as in `active` (issue 21, item 9): the chosen columns in their order
+/// after the marks, a key of `extra` among them.
+#[test]
+fn a_watch_shows_the_chosen_columns() {
+    let list: Vec<Value> = (0..2)
+        .map(|i| {
+            let mut s = core_session("rtmp", 2 * i + 1);
+            s["extra"] = json!({ "userAgent": format!("VLC/3.0.{i}") });
+            s
+        })
+        .collect();
+    let body = json!({ "rtmp": list }).to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let args = [
+        "--url",
+        &url,
+        "--color",
+        "never",
+        "watch",
+        "--rounds",
+        "1",
+        "--columns",
+        "remote,tx_rate,extra.userAgent",
+    ];
+    let seen = pty::run(&args, &[], 80, 24);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let rows = watch_screen(&seen, 80, 24);
+    assert_eq!(
+        rows[2..5],
+        [
+            "  REMOTE                TX RATE  USERAGENT",
+            "+ 10.20.0.1:50001  103.7 kbit/s  VLC/3.0.0",
+            "+ 10.20.0.3:50003  311.0 kbit/s  VLC/3.0.1",
+        ],
+        "{rows:#?}"
+    );
+}
+
+/// A chosen key of `extra` fits as EXTRA does: shortened first (whole, these rows would be 131
+/// characters wide), then left out first.
+#[test]
+fn a_chosen_extra_key_is_shortened_to_fit_then_left_out() {
+    let agent =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0";
+    let list: Vec<Value> = (0..2)
+        .map(|i| {
+            let mut s = core_session("rtmp", 2 * i + 1);
+            s["extra"] = json!({ "userAgent": agent });
+            s
+        })
+        .collect();
+    let body = json!({ "rtmp": list }).to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let args = [
+        "--url",
+        &url,
+        "active",
+        "--columns",
+        "id,remote,tx_rate,extra.userAgent",
+    ];
+    let table = |columns| {
+        let seen = pty::run(&args, &[], columns, 24);
+        assert_eq!(seen.code, 0, "{}", seen.stderr);
+        seen.lines().iter().map(|l| plain(l)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        table(80),
+        [
+            "ID            REMOTE                TX RATE  USERAGENT",
+            "10.20.0.1:50  10.20.0.1:50001  103.7 kbit/s  Mozilla/5.0 (X11; Linux x86_64) Ap…",
+            "10.20.0.3:50  10.20.0.3:50003  311.0 kbit/s  Mozilla/5.0 (X11; Linux x86_64) Ap…",
+        ]
+    );
+    assert_eq!(
+        table(60),
+        [
+            "ID            REMOTE                TX RATE",
+            "10.20.0.1:50  10.20.0.1:50001  103.7 kbit/s",
+            "10.20.0.3:50  10.20.0.3:50003  311.0 kbit/s",
+        ]
     );
 }

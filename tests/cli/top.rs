@@ -181,20 +181,22 @@ fn server() -> (MediaMtx, Vec<String>) {
 }
 
 fn top(server: &MediaMtx, columns: u16, lines: u16) -> Term {
+    top_with(server, &[], columns, lines)
+}
+
+/// `top` with these options besides.
+fn top_with(server: &MediaMtx, more: &[&str], columns: u16, lines: u16) -> Term {
     let url = server.url();
-    Term::start(
-        &[
-            "--source",
-            "mediamtx",
-            "--url",
-            &url,
-            "top",
-            "--interval",
-            "1s",
-        ],
-        columns,
-        lines,
-    )
+    let args = [
+        "--source",
+        "mediamtx",
+        "--url",
+        &url,
+        "top",
+        "--interval",
+        "1s",
+    ];
+    Term::start(&[&args[..], more].concat(), columns, lines)
 }
 
 /// The terminal was given back: the alternate screen left after it was entered, the cursor
@@ -512,4 +514,59 @@ fn a_key_typed_during_a_resize_is_read() {
         term.type_keys("q");
         assert_eq!(term.finish().0, 0, "round {round}");
     }
+}
+
+/// The lines of the screen from `first` to the status line, their trailing blanks cut.
+fn lines_from(screen: &vt100::Screen, first: u16) -> Vec<String> {
+    let (lines, columns) = screen.size();
+    (first..lines.get() - 1)
+        .map(|row| {
+            screen
+                .contents_between(row, 0, row, columns.get())
+                .trim_end()
+                .to_string()
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// `--columns` as `active` and `watch` take it (issue 21, item 9): the chosen columns only, in
+/// their order, a key of `extra` among them, fitted at 80 and 120 columns; Enter still shows
+/// every field. The rates are MediaMTX's counters over a refresh: 0 bit/s from the second on.
+#[test]
+fn columns_choose_the_tables_columns_and_enter_still_shows_every_field() {
+    let conns = (0..3)
+        .map(|n| Conn {
+            user_agent: format!("VLC/3.0.{n}"),
+            ..Conn::numbered(Kind::Rtmp, n)
+        })
+        .collect();
+    let server = MediaMtx::start(conns);
+    let url = server.url();
+    let chosen = "id,remote,tx_rate,extra.userAgent";
+    let row = |n: u32| {
+        format!(
+            "  00000002-0000-4000-8000-00000000000{n}  203.0.113.{}:4000{n}  0 bit/s  VLC/3.0.{n}",
+            n + 1
+        )
+    };
+    let table = [
+        "  ID                                    REMOTE             TX RATE  USERAGENT".to_string(),
+        row(0),
+        row(1),
+        row(2),
+    ];
+    // The same at 80 columns as at 120: the marks, the whole ids and these columns fit in 77.
+    for (columns, lines) in [(80, 24), (120, 40)] {
+        let mut term = top_with(&server, &["--columns", chosen], columns, lines);
+        term.until("the chosen columns", |s| lines_from(s, 2) == table);
+        term.type_keys("\r");
+        term.shows("reference  cam0");
+        term.shows("rx_bytes   4000000000");
+        term.shows("\"state\": \"publish\"");
+        term.type_keys("q");
+        assert_eq!(term.finish().0, 0);
+    }
+    let run = sessions(&["--url", &url, "top", "--columns", "id,remot"], &[], None);
+    run.assert_failure(2, "unknown column 'remot': did you mean 'remote'?");
 }
