@@ -187,7 +187,7 @@ impl Source for Icecast {
         Ok(SummaryAnswer::Collectors(rows))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web.each_within(sessions, |s| self.kill(s)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self.web.each_within(sessions, |s| self.kill(s)).await)
     }
 }

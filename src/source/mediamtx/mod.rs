@@ -188,7 +188,7 @@ impl Source for Mediamtx {
         )))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web.each_within(sessions, |s| self.post_kick(s)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self.web.each_within(sessions, |s| self.post_kick(s)).await)
     }
 }

@@ -139,9 +139,10 @@ impl Source for NginxRtmp {
         Ok(SummaryAnswer::Collectors(rows))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self
+            .web
             .each_within(sessions, |s| self.drop_client(s))
-            .await
+            .await)
     }
 }
