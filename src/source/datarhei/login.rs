@@ -57,13 +57,53 @@ impl Datarhei {
                 Ok(())
             }
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                let said = self.server_words(resp).await;
-                Err(Error::Auth(format!(
+                let status = resp.status();
+                let (said, core_said) = self.server_said(resp).await;
+                let refused = Error::Auth(format!(
                     "login as '{user}' at {} failed ({said}): check --user and the password",
                     self.host
-                )))
+                ));
+                if core_said {
+                    return Err(refused);
+                }
+                let (user, password) = (user.clone(), password.clone());
+                let bad_request = status == StatusCode::BAD_REQUEST;
+                Err(self
+                    .refused_login(refused, &said, bad_request, (&user, password.expose()))
+                    .await)
             }
             _ => Err(self.status_error(resp).await),
+        }
+    }
+
+    /// A login refused, not in Core's words, when `--source` was not given may be another
+    /// server's answer to a route it does not have: it is asked once what it is (with the same
+    /// user and password, as Basic: an SRS's API answers no one else), and the error names the
+    /// source to add. A 400 not in Core's words is no refusal of the password, `--source` given
+    /// or not.
+    async fn refused_login(
+        &mut self,
+        refused: Error,
+        said: &str,
+        bad_request: bool,
+        basic: (&str, &str),
+    ) -> Error {
+        let host = &self.host;
+        let hint = match self.kind_given {
+            true => None,
+            false => {
+                self.asked = true;
+                self.probe(Some(basic)).await
+            }
+        };
+        match hint {
+            Some(hint) => Error::BadReply(format!(
+                "{host} refused datarhei Core's login ({said}){hint}"
+            )),
+            None if bad_request => Error::BadReply(format!(
+                "{host} answered datarhei Core's login with {said}, not in Core's words: check --url"
+            )),
+            None => refused,
         }
     }
 
