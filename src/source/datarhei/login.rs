@@ -3,8 +3,8 @@
 
 use std::time::SystemTime;
 
-use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Response, StatusCode};
 
 use super::token::Token;
 use super::{Datarhei, wire};
@@ -57,20 +57,8 @@ impl Datarhei {
                 Ok(())
             }
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                let status = resp.status();
-                let (said, core_said) = self.server_said(resp).await;
-                let refused = Error::Auth(format!(
-                    "login as '{user}' at {} failed ({said}): check --user and the password",
-                    self.host
-                ));
-                if core_said {
-                    return Err(refused);
-                }
                 let (user, password) = (user.clone(), password.clone());
-                let bad_request = status == StatusCode::BAD_REQUEST;
-                Err(self
-                    .refused_login(refused, &said, bad_request, (&user, password.expose()))
-                    .await)
+                Err(self.refused_login(resp, (&user, password.expose())).await)
             }
             _ => Err(self.status_error(resp).await),
         }
@@ -81,19 +69,22 @@ impl Datarhei {
     /// user and password, as Basic: an SRS's API answers no one else), and the error names the
     /// source to add. A 400 not in Core's words is no refusal of the password, `--source` given
     /// or not.
-    async fn refused_login(
-        &mut self,
-        refused: Error,
-        said: &str,
-        bad_request: bool,
-        basic: (&str, &str),
-    ) -> Error {
+    async fn refused_login(&mut self, resp: Response, (user, password): (&str, &str)) -> Error {
+        let bad_request = resp.status() == StatusCode::BAD_REQUEST;
+        let (said, core_said) = self.server_said(resp).await;
+        let refused = Error::Auth(format!(
+            "login as '{user}' at {} failed ({said}): check --user and the password",
+            self.host
+        ));
+        if core_said {
+            return refused;
+        }
         let host = &self.host;
         let hint = match self.kind_given {
             true => None,
             false => {
                 self.asked = true;
-                self.probe(Some(basic)).await
+                self.probe(Some((user, password))).await
             }
         };
         match hint {
