@@ -192,7 +192,7 @@ fn set_context(args: &GlobalArgs, mut loaded: Loaded, set: ConfigSetArgs) -> Res
 }
 
 /// What `config set` will not store (a secret typed for this run) or that would fail only at the
-/// first query, far from the typo (a port map, a CA file that does not exist).
+/// first query, far from the typo (a port map, a CA file that is missing or holds no certificate).
 fn refuse_unstorable(args: &GlobalArgs, set: &ConfigSetArgs, token_typed: bool) -> Result<()> {
     if token_typed {
         return Err(Error::Usage(
@@ -214,7 +214,9 @@ fn refuse_unstorable(args: &GlobalArgs, set: &ConfigSetArgs, token_typed: bool) 
             "--ca-cert '{}': no such file",
             escape(&ca.display().to_string())
         ))),
-        _ => Ok(()),
+        // A file that is there but holds no certificate would fail only at the first query.
+        Some(ca) => crate::source::tls::ca_certs(ca).map(drop),
+        None => Ok(()),
     }
 }
 

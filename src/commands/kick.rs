@@ -223,7 +223,12 @@ async fn kick(settings: &Settings, peers: &mut [Peer], chosen: Vec<Vec<Session>>
         let results = match peer.ask(&Ask::Kick(sessions.clone())).await {
             Ok(Answer::Kicked(results)) => results,
             Ok(_) => vec![Err(Error::Internal("no kick answer".into())); sessions.len()],
-            Err(e) => vec![Err(e); sessions.len()],
+            // Nothing was tried (a source that cannot disconnect anyone): one error, no
+            // outcome lines.
+            Err(e) => {
+                errors.push(peer.blame(e));
+                continue;
+            }
         };
         for (session, result) in sessions.iter().zip(results) {
             let error = result.err().map(|e| peer.blame(e));
@@ -236,14 +241,17 @@ async fn kick(settings: &Settings, peers: &mut [Peer], chosen: Vec<Vec<Session>>
         }
     }
     let several = peers.len() > 1;
-    output::emit(settings.output.file.as_deref(), |w| {
-        render::kicked(
-            w,
-            &outcomes,
-            several.then_some(labels.as_slice()),
-            &settings.output,
-        )
-    })?;
+    // On an error without a single outcome, stdout stays empty (README: exit codes).
+    if !outcomes.is_empty() || errors.is_empty() {
+        output::emit(settings.output.file.as_deref(), |w| {
+            render::kicked(
+                w,
+                &outcomes,
+                several.then_some(labels.as_slice()),
+                &settings.output,
+            )
+        })?;
+    }
     // Each refusal is one line; the last one is the result, with its exit code.
     match errors.pop() {
         Some(last) => {

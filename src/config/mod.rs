@@ -261,6 +261,7 @@ fn target(
         },
         Some((kind, url)) => Place::Server(Server {
             kind,
+            kind_given: source.is_some(),
             url,
             credentials,
             net: net_options(args, context, own.is_some())?,

@@ -7,15 +7,15 @@ use std::cell::Cell;
 use std::future::Future;
 use std::time::Instant;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 
 use crate::error::{Error, Result};
 use crate::source::budget::{self, Budget};
 use crate::source::decode::DecodeError;
 use crate::source::tls;
-use crate::source::{Credentials, NetOptions};
-use crate::source::{net, xml};
+use crate::source::{Credentials, Kind, NetOptions};
+use crate::source::{net, sniff, xml};
 use crate::{diag, mask};
 
 const MAX_REDIRECTS: usize = 5;
@@ -148,6 +148,8 @@ pub(crate) struct Reply {
     pub status: StatusCode,
     pub html: bool,
     pub body: Vec<u8>,
+    /// Read only when the reply is refused: they may say what the server really is.
+    pub headers: HeaderMap,
 }
 
 impl Reply {
@@ -222,6 +224,8 @@ pub(crate) struct Web {
     net: NetOptions,
     /// The server's name in hints, e.g. "MediaMTX's API".
     api: &'static str,
+    /// The source asking: a reply naming another kind says which `--source` to use instead.
+    kind: Kind,
     /// Body bytes read since the current fetch began: every page of a listing shares one
     /// `--max-body-size`, so a server that never runs out of pages cannot fill the memory.
     spent: Cell<u64>,
@@ -239,7 +243,7 @@ impl Web {
         base: Url,
         credentials: Credentials,
         net: NetOptions,
-        api: &'static str,
+        (kind, api): (Kind, &'static str),
         body: Body,
     ) -> Result<Self> {
         if let (Some(user), Some(password)) = (&credentials.user, &credentials.password) {
@@ -254,6 +258,7 @@ impl Web {
             budget: Budget::new(net.max_body_size),
             net,
             api,
+            kind,
             spent: Cell::new(0),
             body,
             start: Cell::new(0),
@@ -347,22 +352,22 @@ impl Web {
         ) {
             return Err(self.refused(&reply));
         }
+        let (host, api) = (&self.host, self.api);
         if !reply.status.is_success() {
-            return Err(Error::BadReply(format!(
-                "{} answered {}; is --url {}?",
-                self.host,
-                reply.status_line(),
-                self.api
-            )));
+            let hint = self.other_kind(&reply);
+            let hint = hint.unwrap_or_else(|| format!("; is --url {api}?"));
+            let said = reply.status_line();
+            return Err(Error::BadReply(format!("{host} answered {said}{hint}")));
         }
         if reply.html {
+            let hint = self.other_kind(&reply);
+            let hint = hint.unwrap_or_else(|| format!(": is --url {api}?"));
             return Err(Error::BadReply(format!(
-                "{} answered with an HTML page, not {}: is --url {}?",
-                self.host, self.api, self.api
+                "{host} answered with an HTML page, not {api}{hint}"
             )));
         }
         self.afford(self.body.cost(&reply.body))
-            .map_err(|e| self.bad(e))?;
+            .map_err(|e| self.bad(&reply, e))?;
         Ok(reply)
     }
 
@@ -406,14 +411,25 @@ impl Web {
         })
     }
 
-    /// A body that could not be parsed, as one line naming the server.
-    pub(crate) fn bad(&self, e: DecodeError) -> Error {
+    /// A body that could not be parsed, as one line naming the server (and the source to use
+    /// when the reply says it is another kind's).
+    pub(crate) fn bad(&self, reply: &Reply, e: DecodeError) -> Error {
         let hint = match e {
-            DecodeError::Shape(_) => format!("; is --url {}?", self.api),
             DecodeError::Over(_) => "; raise --max-body-size if that is expected".to_owned(),
-            _ => String::new(),
+            DecodeError::Shape(_) => self
+                .other_kind(reply)
+                .unwrap_or_else(|| format!("; is --url {}?", self.api)),
+            _ => self.other_kind(reply).unwrap_or_default(),
         };
         Error::BadReply(format!("{} sent {e}{hint}", self.host))
+    }
+
+    /// `; this looks like nginx-rtmp: use --source nginx-rtmp` when a refused reply names a
+    /// kind of server other than this source's: found in what came, no request more.
+    fn other_kind(&self, reply: &Reply) -> Option<String> {
+        sniff::kind_of(&reply.headers, &reply.body)
+            .filter(|&kind| kind != self.kind)
+            .map(|kind| sniff::advice(kind, "use", None))
     }
 
     fn transport(&self, e: &reqwest::Error) -> Error {
@@ -440,6 +456,7 @@ impl Web {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.to_ascii_lowercase().contains("html"));
         let status = resp.status();
+        let headers = resp.headers().clone();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.broken(&e))? {
             // Counted as it arrives: the pages of several kinds may be read at once.
@@ -455,7 +472,12 @@ impl Web {
                 break;
             }
         }
-        Ok(Reply { status, html, body })
+        Ok(Reply {
+            status,
+            html,
+            body,
+            headers,
+        })
     }
 
     fn broken(&self, e: &reqwest::Error) -> Error {
@@ -647,6 +669,7 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             html: false,
             body: body.as_bytes().to_vec(),
+            headers: HeaderMap::new(),
         }
     }
 

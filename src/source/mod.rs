@@ -70,13 +70,13 @@ pub(crate) trait Source {
     }
 
     /// Disconnects sessions this source listed (`kick`), all of them within one `--timeout`:
-    /// one outcome each, in order. A server that refuses is exit 4.
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        let cannot = Error::Usage(format!(
+    /// one outcome each, in order. A server that refuses is exit 4; a source that cannot
+    /// disconnect anyone is one usage error, not an outcome per session.
+    async fn kick(&mut self, _sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Err(Error::Usage(format!(
             "{} cannot disconnect a session: its API has no call for it",
             Self::NAME
-        ));
-        vec![Err(cannot); sessions.len()]
+        )))
     }
 }
 
@@ -197,7 +197,7 @@ impl<S: Source> DynSource for S {
                 Ask::Subscriptions(details) => {
                     Answer::Subscriptions(self.subscriptions(*details).await?)
                 }
-                Ask::Kick(sessions) => Answer::Kicked(self.kick(sessions).await),
+                Ask::Kick(sessions) => Answer::Kicked(self.kick(sessions).await?),
             };
             // A value the JSON contract cannot hold is refused, for every source, rather than
             // shown as null, `inf` or `@-5`.

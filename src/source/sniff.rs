@@ -1,9 +1,11 @@
 //! Which kind of server a URL really is, from what it answers: a datarhei Core query that failed
-//! may have been sent to nginx-rtmp, Icecast, SRS or MediaMTX with `--source` forgotten, and the
-//! error should name the `--source` to add.
+//! (or a Core login refused) may have been sent to nginx-rtmp, Icecast, SRS or MediaMTX with
+//! `--source` forgotten, and a reply a chosen source cannot read may name the right one: the
+//! error should name the `--source` to add or use.
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, SERVER, WWW_AUTHENTICATE};
 use reqwest::{Client, Url};
 
 use super::Kind;
@@ -12,55 +14,93 @@ use crate::diag;
 /// How much of a probe's reply is read: the telltale signs are in its first lines.
 const PEEK: usize = 16 * 1024;
 
-/// The kind the server at `base` says it is, asking at most four well-known places (no
-/// credentials sent) within `timeout`; `None` when no reply names one.
-pub(super) async fn identify(http: &Client, base: &Url, timeout: Duration) -> Option<Kind> {
-    tokio::time::timeout(timeout, probe_all(http, base))
-        .await
-        .ok()
-        .flatten()
+/// Where and how to ask a server what it is.
+pub(super) struct Probe<'a> {
+    pub http: &'a Client,
+    pub base: &'a Url,
+    pub timeout: Duration,
+    /// Sent as Basic only where the server asked for the same password already (a refused
+    /// login): an SRS with its API's auth on names itself to no one else.
+    pub basic: Option<(&'a str, &'a str)>,
 }
 
-async fn probe_all(http: &Client, base: &Url) -> Option<Kind> {
-    let places = [
-        Some(base.clone()),
-        base.join("/stat").ok(),
-        base.join("/api/v1/versions").ok(),
-        base.join("/v3/paths/list").ok(),
-    ];
-    for url in places.into_iter().flatten() {
-        if let Some(kind) = probe(http, &url).await {
-            diag::trace(format_args!("{url} looks like {}", kind.describe()));
-            return Some(kind);
-        }
+impl Probe<'_> {
+    /// `; this looks like SRS: add --source srs` when the server answers as a kind other than
+    /// `not`, asking at most four well-known places within the timeout; `verb` is `add` for a
+    /// forgotten `--source`, `use` for a wrong one.
+    pub(super) async fn hint(&self, not: Kind, verb: &str) -> Option<String> {
+        let (kind, at) = tokio::time::timeout(self.timeout, self.probe_all())
+            .await
+            .ok()
+            .flatten()?;
+        (kind != not).then(|| advice(kind, verb, (at != *self.base).then_some(&at)))
     }
-    None
+
+    async fn probe_all(&self) -> Option<(Kind, Url)> {
+        let base = self.base;
+        let places = [
+            Some(base.clone()),
+            base.join("/stat").ok(),
+            base.join("/api/v1/versions").ok(),
+            base.join("/v3/paths/list").ok(),
+        ];
+        for url in places.into_iter().flatten() {
+            if let Some(kind) = self.probe(&url).await {
+                diag::trace(format_args!("{url} looks like {}", kind.describe()));
+                return Some((kind, url));
+            }
+        }
+        None
+    }
+
+    /// One GET: what its headers or the start of its body say.
+    async fn probe(&self, url: &Url) -> Option<Kind> {
+        let mut req = self.http.get(url.clone());
+        if let Some((user, password)) = self.basic {
+            req = req.basic_auth(user, Some(password));
+        }
+        let mut resp = req.send().await.ok()?;
+        let headers = resp.headers().clone();
+        let mut body = Vec::new();
+        while body.len() < PEEK {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+        kind_of(&headers, &body)
+    }
 }
 
-/// One GET: what its headers or the start of its body say.
-async fn probe(http: &Client, url: &Url) -> Option<Kind> {
-    let mut resp = http.get(url.clone()).send().await.ok()?;
-    let header = |name: &str| {
-        resp.headers()
+/// `; this looks like nginx-rtmp: use --source nginx-rtmp`, naming the page where it answered
+/// when that is not the URL given: nginx-rtmp's source reads the URL it is given as its stat page.
+pub(super) fn advice(kind: Kind, verb: &str, at: Option<&Url>) -> String {
+    let (describe, name) = (kind.describe(), kind.name());
+    match at {
+        Some(page) if kind == Kind::NginxRtmp => format!(
+            "; this looks like {describe}: {verb} --source {name} and the stat page's path (e.g. --url {page})"
+        ),
+        _ => format!("; this looks like {describe}: {verb} --source {name}"),
+    }
+}
+
+/// The kind a reply names in its headers (Icecast's `Server`, MediaMTX's auth realm) or at the
+/// start of its body.
+pub(super) fn kind_of(headers: &HeaderMap, body: &[u8]) -> Option<Kind> {
+    let header = |name| {
+        headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase()
     };
-    if header("server").contains("icecast") {
+    if header(SERVER).contains("icecast") {
         return Some(Kind::Icecast);
     }
-    if header("www-authenticate").contains("mediamtx") {
+    if header(WWW_AUTHENTICATE).contains("mediamtx") {
         return Some(Kind::Mediamtx);
     }
-    let mut body = Vec::new();
-    while body.len() < PEEK {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
-    recognise(&String::from_utf8_lossy(&body))
+    recognise(&String::from_utf8_lossy(&body[..body.len().min(PEEK)]))
 }
 
 /// The kind a reply's body names: nginx-rtmp's `<rtmp>` statistics, SRS's version object,

@@ -24,6 +24,9 @@ pub(crate) enum Target {
 pub(crate) struct Server {
     /// Never `Kind::Local`: the resolver builds a `Target::Local` for this machine.
     pub kind: Kind,
+    /// Whether `--source` or the context's `source` named the kind, rather than the URL's
+    /// scheme: only a guessed kind is worth checking against what the server answers.
+    pub kind_given: bool,
     pub url: Url,
     pub credentials: Credentials,
     pub net: NetOptions,

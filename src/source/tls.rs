@@ -56,21 +56,7 @@ fn roots(net: &NetOptions) -> Result<RootCertStore> {
         return Ok(store);
     };
     let shown = path.display();
-    let pem = read_capped(path)
-        .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
-    if pem.len() > CA_CERT_LIMIT {
-        return Err(Error::Usage(format!(
-            "--ca-cert {shown} is larger than 1 MiB: it should hold the PEM certificates of the CAs to trust"
-        )));
-    }
-    let certs = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
-    if certs.is_empty() {
-        return Err(Error::Usage(format!(
-            "--ca-cert {shown} holds no PEM certificate"
-        )));
-    }
+    let certs = ca_certs(path)?;
     let mut store = RootCertStore::empty();
     for cert in certs {
         store.add(cert).map_err(|e| {
@@ -80,6 +66,28 @@ fn roots(net: &NetOptions) -> Result<RootCertStore> {
         })?;
     }
     Ok(store)
+}
+
+/// The certificates of a `--ca-cert` file: at most `CA_CERT_LIMIT` bytes read, and at least one
+/// PEM certificate in them (`config set` checks a file with this before storing it).
+pub(crate) fn ca_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>> {
+    let shown = path.display();
+    let pem = read_capped(path)
+        .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
+    if pem.len() > CA_CERT_LIMIT {
+        return Err(Error::Usage(format!(
+            "--ca-cert {shown} is larger than 1 MiB: it should hold the PEM certificates of the CAs to trust"
+        )));
+    }
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::Usage(format!("cannot read --ca-cert {shown}: {e}")))?;
+    if certs.is_empty() {
+        return Err(Error::Usage(format!(
+            "--ca-cert {shown} holds no PEM certificate"
+        )));
+    }
+    Ok(certs)
 }
 
 /// The most read of `--ca-cert`: five times the whole Mozilla bundle (which `/dev/zero` or a

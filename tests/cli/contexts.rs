@@ -1031,6 +1031,24 @@ fn the_first_context_says_it_is_current_and_there_is_a_way_back_to_this_machine(
         &[],
     )
     .assert_failure(2, "--ca-cert '/nonexistent/ca.pem': no such file");
+    // A file that is there but holds no certificate is refused as early, the file unchanged.
+    let junk = home.dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate\n").unwrap();
+    let before = std::fs::read_to_string(home.config()).unwrap();
+    let refused = home.run(
+        &["config", "set", "edge", "--ca-cert", junk.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(refused.stdout, "");
+    assert_eq!(
+        refused.stderr,
+        format!(
+            "sessions: --ca-cert {} holds no PEM certificate\n",
+            junk.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(home.config()).unwrap(), before);
     home.run(&["config", "use", "edge", "--none"], &[])
         .assert_failure(2, "cannot be used with");
 }

@@ -19,6 +19,7 @@ mod hostile;
 mod keys;
 mod local;
 mod prometheus;
+mod sniff;
 mod streaming;
 mod support;
 mod tables;

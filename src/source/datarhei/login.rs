@@ -3,8 +3,8 @@
 
 use std::time::SystemTime;
 
-use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Response, StatusCode};
 
 use super::token::Token;
 use super::{Datarhei, wire};
@@ -57,13 +57,44 @@ impl Datarhei {
                 Ok(())
             }
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                let said = self.server_words(resp).await;
-                Err(Error::Auth(format!(
-                    "login as '{user}' at {} failed ({said}): check --user and the password",
-                    self.host
-                )))
+                let (user, password) = (user.clone(), password.clone());
+                Err(self.refused_login(resp, (&user, password.expose())).await)
             }
             _ => Err(self.status_error(resp).await),
+        }
+    }
+
+    /// A login refused, not in Core's words, when `--source` was not given may be another
+    /// server's answer to a route it does not have: it is asked once what it is (with the same
+    /// user and password, as Basic: an SRS's API answers no one else), and the error names the
+    /// source to add. A 400 not in Core's words is no refusal of the password, `--source` given
+    /// or not.
+    async fn refused_login(&mut self, resp: Response, (user, password): (&str, &str)) -> Error {
+        let bad_request = resp.status() == StatusCode::BAD_REQUEST;
+        let (said, core_said) = self.server_said(resp).await;
+        let refused = Error::Auth(format!(
+            "login as '{user}' at {} failed ({said}): check --user and the password",
+            self.host
+        ));
+        if core_said {
+            return refused;
+        }
+        let host = &self.host;
+        let hint = match self.kind_given {
+            true => None,
+            false => {
+                self.asked = true;
+                self.probe(Some((user, password))).await
+            }
+        };
+        match hint {
+            Some(hint) => Error::BadReply(format!(
+                "{host} refused datarhei Core's login ({said}){hint}"
+            )),
+            None if bad_request => Error::BadReply(format!(
+                "{host} answered datarhei Core's login with {said}, not in Core's words: check --url"
+            )),
+            None => refused,
         }
     }
 

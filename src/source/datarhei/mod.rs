@@ -35,7 +35,9 @@ const SMALL_BODY_LIMIT: usize = 64 * 1024;
 /// The registry's opener: a Core at the target's URL.
 impl super::Open for Datarhei {
     fn open(server: Server) -> Result<Self> {
-        Datarhei::new(server.url, server.credentials, server.net)
+        let mut core = Datarhei::new(server.url, server.credentials, server.net)?;
+        core.kind_given = server.kind_given;
+        Ok(core)
     }
 }
 
@@ -57,6 +59,8 @@ pub(crate) struct Datarhei {
     /// Whether a query was answered or failed already: only a failed first one is worth asking
     /// what the server really is.
     asked: bool,
+    /// `--source datarhei` (or a context's `source`): a refused login is then Core's refusal.
+    kind_given: bool,
 }
 
 impl Datarhei {
@@ -74,6 +78,7 @@ impl Datarhei {
             refresh: None,
             logging_in: false,
             asked: false,
+            kind_given: false,
             credentials,
             net,
             compressed,
@@ -341,6 +346,11 @@ impl Datarhei {
 
     /// What the server said about a failure: Core's `message: details`, or the status line.
     async fn server_words(&self, resp: Response) -> String {
+        self.server_said(resp).await.0
+    }
+
+    /// `server_words`, and whether they came in Core's error shape.
+    async fn server_said(&self, resp: Response) -> (String, bool) {
         let status = resp.status();
         let reason = status.canonical_reason().unwrap_or("");
         let status_line = format!("HTTP {} {reason}", status.as_u16());
@@ -351,8 +361,11 @@ impl Datarhei {
             Err(_) => None,
         };
         match said.filter(|s| !s.is_empty()) {
-            Some(words) => format!("{}: {}", status_line.trim_end(), crate::mask::said(&words)),
-            None => status_line.trim_end().to_owned(),
+            Some(words) => (
+                format!("{}: {}", status_line.trim_end(), crate::mask::said(&words)),
+                true,
+            ),
+            None => (status_line.trim_end().to_owned(), false),
         }
     }
 
@@ -360,19 +373,25 @@ impl Datarhei {
     async fn named<T>(&mut self, got: Result<T>) -> Result<T> {
         let first = !std::mem::replace(&mut self.asked, true);
         match got {
-            // A refusal is not probed: a real Core's is common, and the probes would be noise.
-            Err(e @ Error::BadReply(_)) if first => {
-                match super::sniff::identify(&self.http, &self.base, self.net.timeout).await {
-                    Some(kind) if kind != Kind::Datarhei => Err(e.hint(format_args!(
-                        "; this looks like {}: add --source {}",
-                        kind.describe(),
-                        kind.name()
-                    ))),
-                    _ => Err(e),
-                }
-            }
+            // A refusal is probed where it is the login's (`refused_login`), not here: a real
+            // Core's is common, and the probes would be noise.
+            Err(e @ Error::BadReply(_)) if first => match self.probe(None).await {
+                Some(hint) => Err(e.hint(hint)),
+                None => Err(e),
+            },
             other => other,
         }
+    }
+
+    /// `; this looks like SRS: add --source srs` when the server says it is not a Core.
+    async fn probe(&self, basic: Option<(&str, &str)>) -> Option<String> {
+        let probe = super::sniff::Probe {
+            http: &self.login_http,
+            base: &self.base,
+            timeout: self.net.timeout,
+            basic,
+        };
+        probe.hint(Kind::Datarhei, "add").await
     }
 
     async fn status_error(&self, resp: Response) -> Error {

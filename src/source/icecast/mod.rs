@@ -51,7 +51,7 @@ impl Icecast {
                 base,
                 credentials,
                 net,
-                "Icecast (http://HOST:8000)",
+                (Kind::Icecast, "Icecast (http://HOST:8000)"),
                 Body::Xml { row: "listener" },
             )?,
             sample: Duration::ZERO,
@@ -61,7 +61,7 @@ impl Icecast {
     /// Every listener of every mount, `MOUNTS_AT_ONCE` mounts at a time.
     async fn listeners(&self, now: SystemTime) -> Result<Vec<Session>> {
         let reply = self.web.get_ok(self.web.url("/admin/listmounts")).await?;
-        let mounts = wire::parse_mounts(&reply.body).map_err(|e| self.web.bad(e))?;
+        let mounts = wire::parse_mounts(&reply.body).map_err(|e| self.web.bad(&reply, e))?;
         let mut lists =
             stream::iter(mounts.iter().map(|m| self.mount(m, now))).buffered(MOUNTS_AT_ONCE);
         let mut out = Vec::new();
@@ -86,13 +86,13 @@ impl Icecast {
         }
         let reply = self.web.check(reply)?;
         wire::parse_listeners(&reply.body, now, &|copied| self.web.afford(copied))
-            .map_err(|e| self.web.bad(e))
+            .map_err(|e| self.web.bad(&reply, e))
     }
 
     /// The stats, and when they came.
     async fn stats(&self) -> Result<(wire::Stats, Instant)> {
         let reply = self.web.get_ok(self.web.url("/admin/stats")).await?;
-        let stats = wire::parse_stats(&reply.body).map_err(|e| self.web.bad(e))?;
+        let stats = wire::parse_stats(&reply.body).map_err(|e| self.web.bad(&reply, e))?;
         Ok((stats, Instant::now()))
     }
 
@@ -149,7 +149,7 @@ impl Icecast {
             return Err(self.refused(session, &reply.status_line()));
         }
         let reply = self.web.check(reply)?;
-        match wire::parse_response(&reply.body).map_err(|e| self.web.bad(e))? {
+        match wire::parse_response(&reply.body).map_err(|e| self.web.bad(&reply, e))? {
             (true, _) => Ok(()),
             (false, said) => Err(self.refused(session, &crate::mask::said(&said))),
         }
@@ -191,7 +191,7 @@ impl Source for Icecast {
         Ok(SummaryAnswer::Collectors(rows))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web.each_within(sessions, |s| self.kill(s)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self.web.each_within(sessions, |s| self.kill(s)).await)
     }
 }

@@ -222,6 +222,14 @@ impl Source for Local {
         }
         Ok(SummaryAnswer::Collectors(summaries))
     }
+
+    /// This machine has no API to ask: only a server's can disconnect its clients.
+    async fn kick(&mut self, _sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Err(Error::Usage(format!(
+            "{} cannot disconnect a session: kick needs a server's API (--url, --context)",
+            Self::NAME
+        )))
+    }
 }
 
 #[cfg(test)]

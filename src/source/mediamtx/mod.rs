@@ -43,7 +43,7 @@ impl Mediamtx {
                 base,
                 credentials,
                 net,
-                "MediaMTX's API (http://HOST:9997)",
+                (Kind::Mediamtx, "MediaMTX's API (http://HOST:9997)"),
                 Body::Json,
             )?,
             looks: LastCounters::default(),
@@ -104,7 +104,8 @@ impl Mediamtx {
                 return Ok(None);
             }
             let reply = self.web.check(reply)?;
-            let p = wire::parse_page(&reply.body, collector, now).map_err(|e| self.web.bad(e))?;
+            let p = wire::parse_page(&reply.body, collector, now)
+                .map_err(|e| self.web.bad(&reply, e))?;
             let before = out.len();
             // Sessions come and go between pages: each id once.
             out.extend(p.sessions.into_iter().filter(|s| seen.insert(s.id.clone())));
@@ -192,7 +193,7 @@ impl Source for Mediamtx {
         )))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web.each_within(sessions, |s| self.post_kick(s)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self.web.each_within(sessions, |s| self.post_kick(s)).await)
     }
 }

@@ -49,7 +49,10 @@ impl NginxRtmp {
                 stat,
                 credentials,
                 net,
-                "nginx-rtmp's stat page (http://HOST:PORT/stat, `rtmp_stat all`)",
+                (
+                    Kind::NginxRtmp,
+                    "nginx-rtmp's stat page (http://HOST:PORT/stat, `rtmp_stat all`)",
+                ),
                 Body::Xml { row: "client" },
             )?,
             control,
@@ -62,7 +65,7 @@ impl NginxRtmp {
         let url = self.web.base().clone();
         let reply = self.web.within(self.web.get_ok(url)).await?;
         let stat = wire::parse_stat(&reply.body, now, &|copied| self.web.afford(copied))
-            .map_err(|e| self.web.bad(e))?;
+            .map_err(|e| self.web.bad(&reply, e))?;
         if let (Some(before), Some(now)) = (self.pid, stat.pid)
             && before != now
         {
@@ -143,9 +146,10 @@ impl Source for NginxRtmp {
         Ok(SummaryAnswer::Collectors(rows))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self
+            .web
             .each_within(sessions, |s| self.drop_client(s))
-            .await
+            .await)
     }
 }

@@ -55,7 +55,7 @@ impl Srs {
                 base,
                 credentials,
                 net,
-                "SRS's HTTP API (http://HOST:1985)",
+                (Kind::Srs, "SRS's HTTP API (http://HOST:1985)"),
                 Body::Json,
             )?,
             looks: LastCounters::every(COUNTER_PERIOD),
@@ -80,7 +80,7 @@ impl Srs {
                 .append_pair("count", &PAGE.to_string());
             let reply = self.web.get_ok(url).await?;
             let page = wire::parse_page(&reply.body, now)
-                .map_err(|e| self.web.bad(e))?
+                .map_err(|e| self.web.bad(&reply, e))?
                 .map_err(|wire::Refused(code)| {
                     Error::BadReply(format!(
                         "{} refused the client list (SRS code {code})",
@@ -118,7 +118,7 @@ impl Srs {
         let url = http::session_url(&clients, &[], &[], id, IdIn::Path)?;
         let reply = self.web.send(Method::DELETE, url).await?;
         let reply = self.web.check(reply)?;
-        match wire::parse_code(&reply.body).map_err(|e| self.web.bad(e))? {
+        match wire::parse_code(&reply.body).map_err(|e| self.web.bad(&reply, e))? {
             0 => Ok(()),
             code => Err(Error::BadReply(format!(
                 "{} refused to kick client '{id}': SRS code {code}{}",
@@ -167,7 +167,7 @@ impl Source for Srs {
         )))
     }
 
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
-        self.web.each_within(sessions, |s| self.delete(&s.id)).await
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
+        Ok(self.web.each_within(sessions, |s| self.delete(&s.id)).await)
     }
 }

@@ -404,8 +404,8 @@ impl Source for Tchmi {
 
     /// Logs the session out (`ForceLogout` by session id): its WebSockets stay open as guests,
     /// so the browser shows its login page again.
-    async fn kick(&mut self, sessions: &[Session]) -> Vec<Result<()>> {
+    async fn kick(&mut self, sessions: &[Session]) -> Result<Vec<Result<()>>> {
         let (timeout, host) = (self.net.timeout, &self.host);
-        net::each_within(timeout, host, sessions, |s| self.force_logout(&s.id)).await
+        Ok(net::each_within(timeout, host, sessions, |s| self.force_logout(&s.id)).await)
     }
 }

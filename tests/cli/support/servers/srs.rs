@@ -1,5 +1,5 @@
 //! An SRS 7.0 HTTP API stand-in (Debian has no SRS): `/api/v1/clients/` with its silent paging
-//! (`count` below 10 counts as 10), one client, its DELETE kick, `/api/v1/streams/`, the 302 for
+//! (`count` below 10 counts as 10), one client, its DELETE kick, `/api/v1/streams/`, `/api/v1/versions`, the 302 for
 //! the slash-less path, errors as `{"code":N}` with HTTP 200, Basic auth when configured. Bodies
 //! are written field for field as SRS 7.0.18 wrote the captures in `tests/fixtures/srs/`.
 
@@ -248,6 +248,10 @@ fn answer(state: &mut State, request: &Request) -> Reply {
     }
     if path == "/api/v1/streams/" && request.method == "GET" {
         return streams(state, request);
+    }
+    if path == "/api/v1/versions" {
+        let data = r#""data":{"major":7,"minor":0,"revision":18,"version":"7.0.18"}"#;
+        return json(200, format!("{{\"code\":0,{ENVELOPE},{data}}}"));
     }
     Reply::new(404, "text/plain; charset=utf-8", "Not Found")
 }
