@@ -271,6 +271,40 @@ fn limits_read_as_configured_and_rates_are_cores_own() {
     );
 }
 
+/// An empty breakdown on a terminal is left out, blank line and header too, as an empty table
+/// is; a pipe keeps its header.
+#[test]
+fn an_empty_breakdown_on_a_terminal_prints_nothing() {
+    let active = json!({"list": [], "sessions": 0, "bandwidth_rx_mbit": 0,
+        "bandwidth_tx_mbit": 0, "max_sessions": 0, "max_bandwidth_rx_mbit": 0,
+        "max_bandwidth_tx_mbit": 0});
+    let body = json!({"hls": {"active": active, "summary": {"remote": {}, "local": {},
+        "reference": {}, "sessions": 0, "traffic_rx_mb": 0, "traffic_tx_mb": 0}}})
+    .to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let args = ["--url", &url, "summary", "--by", "reference", "--finished"];
+    let seen = pty::run(&args, &[], 80, 24);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let lines: Vec<String> = seen.lines().iter().map(|l| plain(l)).collect();
+    assert_eq!(
+        lines,
+        [
+            "COLLECTOR  ACTIVE  RX RATE  TX RATE  FINISHED  FINISHED RX  FINISHED TX",
+            "hls             0  0 bit/s  0 bit/s         0          0 B          0 B",
+        ]
+    );
+    let piped = sessions(&args, &[], None);
+    piped.assert_success();
+    assert!(
+        piped
+            .stdout
+            .ends_with("\n\nCOLLECTOR  KEY  SESSIONS  RX  TX\n"),
+        "{}",
+        piped.stdout
+    );
+}
+
 /// Core replies that change each poll: sessions `first..first + count` on poll `first`.
 fn sliding_core(count: usize) -> Server {
     let polls = Arc::new(AtomicUsize::new(0));
