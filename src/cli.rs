@@ -292,8 +292,8 @@ pub struct ActiveArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
 
-    /// Only these columns, in this order, in a table or TSV (JSON keeps every key): the JSON
-    /// keys (id, remote, tx_bit_s…), the names --sort-by takes (tx_rate, age) or extra.KEY
+    /// Only these columns, in this order, in a table or TSV (JSON keeps every key): the names
+    /// --sort-by takes (id, remote, tx_rate, age…), role, extra or extra.KEY
     #[arg(long, value_delimiter = ',', value_name = "LIST", add = ArgValueCompleter::new(column_names))]
     pub columns: Vec<ColumnName>,
 

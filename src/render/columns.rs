@@ -105,20 +105,28 @@ pub(super) fn session_column(name: &str) -> Result<ColumnName, String> {
             title: keep(extra_title(key)),
         });
     }
-    let known = SESSION
-        .iter()
-        .map(|c| c.name)
-        .chain(ALIASES.iter().map(|(alias, _)| *alias));
+    let known = SESSION.iter().map(|c| listed(c.name));
     let nearest = known.min_by_key(|k| distance(k, &lower)).unwrap_or("id");
     Err(format!(
         "unknown column '{}': did you mean '{nearest}'? (valid: {}, extra.KEY)",
         crate::text::escape(name),
         SESSION
             .iter()
-            .map(|c| c.name)
+            .map(|c| listed(c.name))
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// The name `--columns` lists (its error, completion) for a session's column: the one
+/// `--sort-by` takes, where that differs from the JSON key (both are accepted).
+pub(super) fn listed(key: &str) -> &str {
+    match key {
+        "age_s" => "age",
+        "rx_bit_s" => "rx_rate",
+        "tx_bit_s" => "tx_rate",
+        other => other,
+    }
 }
 
 /// The table header of `extra.KEY`: KEY upper-cased like every other header, as kubectl heads

@@ -204,6 +204,8 @@ pub(super) struct Want {
     pub least: usize,
     /// Its place in the order columns are left out; `None`: it always stays.
     pub drop: Option<usize>,
+    /// Every cell empty or `-`: it carries nothing, so it goes before any other.
+    pub blank: bool,
 }
 
 /// Each column's width, `None` for one left out, so that a row with `gap` between columns fits
@@ -219,9 +221,9 @@ pub(super) fn plan(wants: &[Want], gap: usize, width: usize) -> Vec<Option<usize
         return wants.iter().map(|w| Some(w.natural)).collect();
     }
     let mut order: Vec<usize> = (0..wants.len())
-        .filter(|&i| wants[i].drop.is_some())
+        .filter(|&i| wants[i].drop.is_some() || wants[i].blank)
         .collect();
-    order.sort_by_key(|&i| wants[i].drop);
+    order.sort_by_key(|&i| (!wants[i].blank, wants[i].drop));
     for left_out in 0..=order.len() {
         let gone = &order[..left_out];
         let mut widths: Vec<Option<usize>> = (0..wants.len())
@@ -262,6 +264,7 @@ mod tests {
             natural,
             least: natural,
             drop,
+            blank: false,
         }
     }
 
@@ -270,6 +273,7 @@ mod tests {
             natural,
             least,
             drop,
+            blank: false,
         }
     }
 
@@ -310,6 +314,25 @@ mod tests {
             [Some(9), Some(15), Some(12), None, None]
         );
         assert_eq!(plan(&wants, 2, 21), [Some(9), None, Some(10), None, None]);
+    }
+
+    #[test]
+    fn blank_columns_go_first_even_those_that_would_stay() {
+        let blank = |natural, drop| Want {
+            blank: true,
+            ..fixed(natural, drop)
+        };
+        let wants = [
+            fixed(9, None),
+            blank(7, None),
+            fixed(8, Some(0)),
+            blank(7, Some(1)),
+        ];
+        assert_eq!(plan(&wants, 2, 40), [Some(9), Some(7), Some(8), Some(7)]);
+        // 37 wide: the blank columns go in their places, the rest stays.
+        assert_eq!(plan(&wants, 2, 30), [Some(9), None, Some(8), Some(7)]);
+        assert_eq!(plan(&wants, 2, 20), [Some(9), None, Some(8), None]);
+        assert_eq!(plan(&wants, 2, 10), [Some(9), None, None, None]);
     }
 
     #[test]

@@ -307,7 +307,8 @@ fn summary_rows(
 }
 
 /// The collectors (not in tsv/ndjson with `--by`), then the breakdown with `--by`; tables
-/// put a blank line between the two. `labels`: the targets of the collector and breakdown rows.
+/// put a blank line between the two, and on a terminal leave out an empty breakdown, as any
+/// empty table. `labels`: the targets of the collector and breakdown rows.
 fn collector_rows(
     out: &mut dyn Write,
     collectors: &[CollectorSummary],
@@ -326,7 +327,7 @@ fn collector_rows(
             opts,
         )?;
     }
-    if by {
+    if by && !(tables && opts.terminal && breakdown.is_empty()) {
         if tables {
             writeln!(out)?;
         }

@@ -36,7 +36,9 @@ impl std::str::FromStr for ColumnName {
 
 /// The names `--columns` completes.
 pub(crate) fn column_names() -> impl Iterator<Item = &'static str> {
-    super::columns::SESSION.iter().map(|c| c.name)
+    super::columns::SESSION
+        .iter()
+        .map(|c| super::columns::listed(c.name))
 }
 
 /// How output looks and where it goes.

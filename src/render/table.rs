@@ -91,6 +91,10 @@ struct Col<'a, T> {
     width: usize,
     /// Ids longer than this are shown as their first `prefix` characters (a terminal's table).
     prefix: Option<usize>,
+    /// Every cell is empty or `-` (`measure` finds out); left out first when the table does not
+    /// fit, unless `--columns` named it.
+    blank: bool,
+    chosen: bool,
 }
 
 /// Writes the table as lines of text, coloured when `opts.color`.
@@ -177,6 +181,7 @@ impl<T> Table<'_, T> {
             Part::Target => "target",
             Part::Field(c) => c.name,
         };
+        let chosen = matches!(&part, Part::Field(c) if c.shown == Shown::Chosen);
         Col {
             title,
             right: self.fit.is_number(name),
@@ -185,6 +190,8 @@ impl<T> Table<'_, T> {
             part,
             width: 0,
             prefix: None,
+            blank: true,
+            chosen,
         }
     }
 
@@ -203,7 +210,7 @@ impl<T> Table<'_, T> {
                 .rows
                 .iter()
                 .filter_map(|row| match column.raw_of(row) {
-                    Raw::Text(text) => Some(text),
+                    Raw::Text(text) if !is_address(text) => Some(text),
                     _ => None,
                 })
                 .collect();
@@ -212,7 +219,7 @@ impl<T> Table<'_, T> {
     }
 
     /// Each column's natural width: its widest cell (free text up to `FREE_MAX`, the rest up
-    /// to `PAD_MAX`) or title.
+    /// to `PAD_MAX`) or title; and whether it is blank.
     fn measure(&self, cols: &mut [Col<'_, T>], headers: bool) {
         for c in cols.iter_mut() {
             c.width = if headers { cell::width(c.title) } else { 0 };
@@ -220,8 +227,9 @@ impl<T> Table<'_, T> {
         for (i, row) in self.rows.iter().enumerate() {
             for c in cols.iter_mut() {
                 let most = if c.free { FREE_MAX } else { PAD_MAX };
-                let w = cell::width(&self.cell(c, i, row)).min(most);
-                c.width = c.width.max(w);
+                let text = self.cell(c, i, row);
+                c.blank &= matches!(&*text, "" | "-");
+                c.width = c.width.max(cell::width(&text).min(most));
             }
         }
     }
@@ -257,12 +265,19 @@ fn unique_prefix(mut ids: Vec<&str>) -> usize {
     shared.max(ID_PREFIX)
 }
 
-/// `text` cut to its first `prefix` characters, when there is a prefix and it is shorter.
+/// `text` cut to its first `prefix` characters, when there is a prefix and it is shorter; an
+/// address never is (`127.0.0.1:54312` cut to `127.0.0.1:54` would read as port 54).
 fn shortened(text: &str, prefix: Option<usize>) -> &str {
+    let prefix = prefix.filter(|_| !is_address(text));
     match prefix.and_then(|n| text.char_indices().nth(n)) {
         Some((cut, _)) => &text[..cut],
         None => text,
     }
+}
+
+/// Whether an id is an IP address, with or without its port (`[::1]:1935`).
+fn is_address(id: &str) -> bool {
+    id.parse::<std::net::SocketAddr>().is_ok() || id.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Whether a row has anything in this column.
@@ -289,6 +304,7 @@ fn fitted<T>(cols: Vec<Col<'_, T>>, width: usize, headers: bool) -> Vec<Col<'_, 
                     c.width
                 },
                 drop: c.drop,
+                blank: c.blank && !c.chosen,
             }
         })
         .collect();
@@ -565,6 +581,10 @@ mod tests {
             "ed038db4-de3"
         );
         assert_eq!(shortened("short", Some(12)), "short");
+        for address in ["127.0.0.1:54312", "[2001:db8::4]:50004", "2001:db8::4:1:2"] {
+            assert_eq!(shortened(address, Some(12)), address);
+        }
+        assert_eq!(shortened("127.0.0.1:54312x", Some(12)), "127.0.0.1:54");
         assert_eq!(
             shortened("ed038db4-de38-4784-a6d0", None),
             "ed038db4-de38-4784-a6d0"

@@ -74,6 +74,21 @@ fn columns_are_chosen_by_json_key_sort_name_or_extra_key() {
         None,
     );
     run.assert_failure(2, "unknown column 'remot': did you mean 'remote'?");
+    // The names listed are those --sort-by takes; the JSON keys are taken too.
+    assert!(
+        run.stderr.contains(
+            "(valid: collector, id, reference, local, remote, role, created_at, age, rx_rate, \
+             tx_rate, rx_bytes, tx_bytes, extra, extra.KEY)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = sessions(
+        &["--url", &url, "active", "--columns", "age_s,rx_bit_s"],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]

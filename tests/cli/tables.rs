@@ -271,6 +271,40 @@ fn limits_read_as_configured_and_rates_are_cores_own() {
     );
 }
 
+/// An empty breakdown on a terminal is left out, blank line and header too, as an empty table
+/// is; a pipe keeps its header.
+#[test]
+fn an_empty_breakdown_on_a_terminal_prints_nothing() {
+    let active = json!({"list": [], "sessions": 0, "bandwidth_rx_mbit": 0,
+        "bandwidth_tx_mbit": 0, "max_sessions": 0, "max_bandwidth_rx_mbit": 0,
+        "max_bandwidth_tx_mbit": 0});
+    let body = json!({"hls": {"active": active, "summary": {"remote": {}, "local": {},
+        "reference": {}, "sessions": 0, "traffic_rx_mb": 0, "traffic_tx_mb": 0}}})
+    .to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let url = server.url();
+    let args = ["--url", &url, "summary", "--by", "reference", "--finished"];
+    let seen = pty::run(&args, &[], 80, 24);
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let lines: Vec<String> = seen.lines().iter().map(|l| plain(l)).collect();
+    assert_eq!(
+        lines,
+        [
+            "COLLECTOR  ACTIVE  RX RATE  TX RATE  FINISHED  FINISHED RX  FINISHED TX",
+            "hls             0  0 bit/s  0 bit/s         0          0 B          0 B",
+        ]
+    );
+    let piped = sessions(&args, &[], None);
+    piped.assert_success();
+    assert!(
+        piped
+            .stdout
+            .ends_with("\n\nCOLLECTOR  KEY  SESSIONS  RX  TX\n"),
+        "{}",
+        piped.stdout
+    );
+}
+
 /// Core replies that change each poll: sessions `first..first + count` on poll `first`.
 fn sliding_core(count: usize) -> Server {
     let polls = Arc::new(AtomicUsize::new(0));
@@ -336,9 +370,9 @@ fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     );
     assert_eq!(
         titles(&rows[2]),
-        // The marks take 2 columns; the ids are shortened to the 12 characters that tell them
-        // apart, which leaves room for both rates.
-        ["COLLECTOR", "ID", "REMOTE", "RX RATE", "TX RATE"]
+        // The marks take 2 columns; hls ids are shortened to the 12 characters that tell them
+        // apart, rtmp ids (addresses) stay whole, which leaves room for one rate.
+        ["COLLECTOR", "ID", "REMOTE", "TX RATE"]
     );
     assert_eq!(
         rows[23], "… 21 more (use --limit, --filter or -o ndjson)",
@@ -346,7 +380,7 @@ fn watch_keeps_its_header_on_screen_and_nothing_in_the_scrollback() {
     );
     // The fifth poll's first session, neither new nor gone.
     assert!(
-        rows[3].starts_with("  rtmp       [2001:db8::9]  [2001:db8::9]:50009"),
+        rows[3].starts_with("  rtmp       [2001:db8::9]:50009   [2001:db8::9]:50009"),
         "{rows:#?}"
     );
     assert_eq!(screen.scrollback_len(), 0);
@@ -537,11 +571,11 @@ fn a_single_server_watch_keeps_its_last_answer_while_the_server_is_down() {
     // The last answer stays on screen, unmarked.
     assert_eq!(titles(&rows[3])[..2], ["COLLECTOR", "ID"], "{rows:#?}");
     assert!(
-        rows[4].starts_with("  rtmp       10.20.0.1:50  10.20.0.1:50001"),
+        rows[4].starts_with("  rtmp       10.20.0.1:50001  10.20.0.1:50001"),
         "{rows:#?}"
     );
     assert!(
-        rows[5].starts_with("  rtmp       10.20.0.3:50  10.20.0.3:50003"),
+        rows[5].starts_with("  rtmp       10.20.0.3:50003  10.20.0.3:50003"),
         "{rows:#?}"
     );
 }
@@ -652,17 +686,18 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
         rows[1].starts_with("warning: context 'edge': "),
         "{rows:#?}"
     );
-    // edge before studio whatever the config's order; ids at their unique 12 characters leave
-    // room for both rates.
+    // edge before studio whatever the config's order; Core's ids at their unique 12 characters
+    // leave room for a rate; ids that are addresses stay whole (`10.20.0.1:50` would read as
+    // port 50).
     assert_eq!(
         rows[3..9],
         [
-            "  TARGET  COLLECTOR  ID            REMOTE                  RX RATE       TX RATE",
-            "~ edge    rtmp       10.20.0.1:50  10.20.0.1:50001      1.5 kbit/s  103.7 kbit/s",
-            "~ edge    rtmp       10.20.0.3:50  10.20.0.3:50003         0 bit/s  311.0 kbit/s",
-            "  studio  hls        SG4r6HJA2bat  10.20.0.0:50000         0 bit/s       0 bit/s",
-            "  studio  hls        47iFWXdTnuhB  10.20.0.2:50002      3.1 kbit/s  207.4 kbit/s",
-            "  studio  hls        Xq0pLm3NbV8c  [2001:db8::4]:50004  1.5 kbit/s  414.7 kbit/s",
+            "  TARGET  COLLECTOR  ID               REMOTE                    TX RATE",
+            "~ edge    rtmp       10.20.0.1:50001  10.20.0.1:50001      103.7 kbit/s",
+            "~ edge    rtmp       10.20.0.3:50003  10.20.0.3:50003      311.0 kbit/s",
+            "  studio  hls        SG4r6HJA2bat     10.20.0.0:50000           0 bit/s",
+            "  studio  hls        47iFWXdTnuhB     10.20.0.2:50002      207.4 kbit/s",
+            "  studio  hls        Xq0pLm3NbV8c     [2001:db8::4]:50004  414.7 kbit/s",
         ],
         "{rows:#?}"
     );
@@ -760,17 +795,17 @@ fn a_chosen_extra_key_is_shortened_to_fit_then_left_out() {
     assert_eq!(
         table(80),
         [
-            "ID            REMOTE                TX RATE  USERAGENT",
-            "10.20.0.1:50  10.20.0.1:50001  103.7 kbit/s  Mozilla/5.0 (X11; Linux x86_64) Ap…",
-            "10.20.0.3:50  10.20.0.3:50003  311.0 kbit/s  Mozilla/5.0 (X11; Linux x86_64) Ap…",
+            "ID               REMOTE                TX RATE  USERAGENT",
+            "10.20.0.1:50001  10.20.0.1:50001  103.7 kbit/s  Mozilla/5.0 (X11; Linux x86_64)…",
+            "10.20.0.3:50003  10.20.0.3:50003  311.0 kbit/s  Mozilla/5.0 (X11; Linux x86_64)…",
         ]
     );
     assert_eq!(
         table(60),
         [
-            "ID            REMOTE                TX RATE",
-            "10.20.0.1:50  10.20.0.1:50001  103.7 kbit/s",
-            "10.20.0.3:50  10.20.0.3:50003  311.0 kbit/s",
+            "ID               REMOTE                TX RATE",
+            "10.20.0.1:50001  10.20.0.1:50001  103.7 kbit/s",
+            "10.20.0.3:50003  10.20.0.3:50003  311.0 kbit/s",
         ]
     );
 }
