@@ -363,7 +363,8 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
     );
     assert_eq!(ff[2]["extra"]["format"], "flv");
     assert_eq!(ff[2]["extra"]["socket"], inode);
-    assert_eq!(ff[2]["reference"], "4242");
+    // Named after the stream its command line gives, not its pid (`extra.pid`).
+    assert_eq!(ff[2]["reference"], "live/cam");
     assert_eq!(ff[2]["tx_bytes"], 5000);
     // The socket itself is an rtmp session owned by that ffmpeg.
     let out = find(&v, &client, &server).unwrap();
@@ -1012,6 +1013,14 @@ fn a_real_nginx_rtmp_with_ffmpeg_clients_is_one_row_per_connection() {
         "{ports:?}"
     );
     assert_eq!(entry, format!("rtmp+={}", ports[0]));
+    // The port unmapped, each ffmpeg's row stays, named after the stream of its command line.
+    let mut named: Vec<String> = own_rows(&unmapped.json(), port, &pids)
+        .into_iter()
+        .filter(|(c, _, _, _)| c == "ffmpeg")
+        .map(|(_, _, _, r)| r)
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["live/***", "live/cam1"]);
     assert_eq!(
         unmapped
             .stderr
