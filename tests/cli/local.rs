@@ -363,7 +363,8 @@ fn ffmpeg_processes_become_one_session_per_network_input_and_output() {
     );
     assert_eq!(ff[2]["extra"]["format"], "flv");
     assert_eq!(ff[2]["extra"]["socket"], inode);
-    assert_eq!(ff[2]["reference"], "4242");
+    // Named after the stream its command line gives, not its pid (`extra.pid`).
+    assert_eq!(ff[2]["reference"], "live/cam");
     assert_eq!(ff[2]["tx_bytes"], 5000);
     // The socket itself is an rtmp session owned by that ffmpeg.
     let out = find(&v, &client, &server).unwrap();
@@ -583,10 +584,11 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
         settled(home.path(), &rtmp, |v| find(v, &srv, &cli).is_some());
     }
     // Other tests' ffmpeg jobs on this machine may end meanwhile: only rtmp rows count here.
-    let printed = wait_until("eight finished rtmp sessions printed", || {
+    // Four connections, each one row (its server's socket), as `active` lists them.
+    let printed = wait_until("four finished rtmp sessions printed", || {
         let lines = collect.printed();
         let rtmp = lines.iter().filter(|l| l["collector"] == "rtmp").count();
-        (rtmp >= 8).then_some(lines)
+        (rtmp >= 4).then_some(lines)
     });
     for (_, rx) in &expected {
         assert!(
@@ -609,7 +611,7 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
         ],
     );
     let finished = &summary["collectors"][0]["finished"];
-    assert!(finished["sessions"].as_u64().unwrap() >= 8, "{summary}");
+    assert!(finished["sessions"].as_u64().unwrap() >= 4, "{summary}");
     // The same series as `summary -o prometheus`, from the same store.
     let metrics = http_get(http, "/metrics");
     assert!(
@@ -717,8 +719,8 @@ fn collect_records_serves_core_json_and_survives_sigkill() {
     }
 }
 
-/// An ffmpeg job's socket closes a poll before the process ends: `collect` stores the ffmpeg
-/// row with the bytes its socket had moved, not 0.
+/// An ffmpeg job's socket closes a poll before the process ends: `collect --all` stores the
+/// ffmpeg row with the bytes its socket had moved, not 0.
 #[test]
 fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
     let home = tempfile::tempdir().unwrap();
@@ -744,6 +746,7 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
             proc_root.path().to_str().unwrap(),
             "--port-map",
             &map,
+            "--all",
             "--listen",
             &listen,
             "--db",
@@ -787,15 +790,118 @@ fn collect_keeps_the_bytes_of_an_ffmpeg_row_whose_socket_closed_first() {
         collect
             .printed()
             .into_iter()
-            .find(|l| l["collector"] == "ffmpeg")
+            .find(|l| l["id"] == "4242:out0")
     });
     assert_eq!(line["id"], "4242:out0");
     assert_eq!(
         (line["tx_bytes"].as_u64(), line["rx_bytes"].as_u64()),
         (Some(5000), Some(0))
     );
-    // The last path segment of an RTMP URL is its stream key: masked (source::secrets).
-    assert_eq!(line["local"], format!("rtmp://127.0.0.1:{port}/live/***"));
+    // The last path segment of an RTMP URL is its stream key, masked (source::secrets) but
+    // to a server here, where it is the stream's name.
+    assert_eq!(line["local"], format!("rtmp://127.0.0.1:{port}/live/x"));
+}
+
+/// A loopback connection from an ffmpeg to a server here is one row in `collect` as in
+/// `active`: recorded once when it ends, under the server socket's inode, named after the
+/// stream; not its ffmpeg row nor the client's socket besides.
+#[test]
+fn collect_records_a_loopback_connection_once() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("h.sqlite3");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = pair(&listener, 5000, 0);
+    let url = format!("rtmp://127.0.0.1:{port}/live/x");
+    let proc_root = fake_ffmpeg(
+        &["ffmpeg", "-i", "/in.mp4", "-f", "flv", &url],
+        &[inode_of(&p.client)],
+    );
+    let (map, http) = (format!("rtmp={port}"), free_port());
+    let listen = format!("127.0.0.1:{http}");
+    let root = proc_root.path().to_str().unwrap();
+    let collect = Collector::start(
+        home.path(),
+        &[
+            "collect",
+            "--interval",
+            "100ms",
+            "--proc-root",
+            root,
+            "--port-map",
+            &map,
+            "--listen",
+            &listen,
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    collect.wait_for_http(http);
+    let api = format!("http://127.0.0.1:{http}");
+    let id = inode_of(&p.server).to_string();
+    let server = p.server_addr().to_string();
+    let polled = [
+        "--url",
+        &api,
+        "active",
+        "--collectors",
+        "rtmp,ffmpeg",
+        "-o",
+        "json",
+    ];
+    let v = settled(home.path(), &polled, |v| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == id.as_str() && s["rx_bytes"] == 5000)
+    });
+    let own: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["local"] == server.as_str()
+                || s["remote"] == server.as_str()
+                || s["collector"] == "ffmpeg"
+        })
+        .collect();
+    assert_eq!(own.len(), 1, "{own:#?}");
+    assert_eq!(own[0]["reference"], "live/x");
+    std::fs::remove_dir_all(proc_root.path().join("4242")).unwrap();
+    drop(p);
+    wait_until("the connection printed", || {
+        collect
+            .printed()
+            .iter()
+            .any(|l| l["id"] == id.as_str())
+            .then_some(())
+    });
+    // Polls go on: nothing else of that connection is recorded.
+    settled(home.path(), &polled, |v| {
+        !v.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["local"] == server.as_str())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let printed: Vec<(String, String, u64)> = collect
+        .printed()
+        .iter()
+        .filter(|l| {
+            l["local"] == server.as_str()
+                || l["remote"] == server.as_str()
+                || l["collector"] == "ffmpeg"
+        })
+        .map(|l| {
+            let text = |k: &str| l[k].as_str().unwrap().to_owned();
+            (
+                text("collector"),
+                text("id"),
+                l["rx_bytes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(printed, [("rtmp".to_owned(), id, 5000)]);
 }
 
 #[test]
@@ -1012,6 +1118,14 @@ fn a_real_nginx_rtmp_with_ffmpeg_clients_is_one_row_per_connection() {
         "{ports:?}"
     );
     assert_eq!(entry, format!("rtmp+={}", ports[0]));
+    // The port unmapped, each ffmpeg's row stays, named after the stream of its command line.
+    let mut named: Vec<String> = own_rows(&unmapped.json(), port, &pids)
+        .into_iter()
+        .filter(|(c, _, _, _)| c == "ffmpeg")
+        .map(|(_, _, _, r)| r)
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["live/cam1", "live/cam1"]);
     assert_eq!(
         unmapped
             .stderr
@@ -1036,7 +1150,7 @@ fn a_real_nginx_rtmp_with_ffmpeg_clients_is_one_row_per_connection() {
     assert_eq!(
         seen,
         [
-            ("rtmp", server.as_str(), "live/***"),
+            ("rtmp", server.as_str(), "live/cam1"),
             ("rtmp", server.as_str(), "live/cam1"),
         ],
         "{rows:#?}"

@@ -109,7 +109,7 @@ impl Poller {
         let mut poll = Poll::default();
         if let Some(m) = &mut self.machine {
             let (now, procs) = m.local.look()?;
-            let sessions = m.local.sessions(m.before.as_ref(), &now, &procs);
+            let sessions = m.local.rows(m.before.as_ref(), &now, &procs);
             m.before = Some(now);
             let at = unix_now();
             m.last_ok = Some(at);

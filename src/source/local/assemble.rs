@@ -17,7 +17,7 @@ use crate::query::id_order;
 impl Local {
     /// Sessions of the table `now`, with rates against `before` (none without it), in the
     /// default order (collector, then id as a number), so that sorting them again costs one pass.
-    pub(crate) fn sessions(
+    pub(super) fn sessions(
         &self,
         before: Option<&Sample>,
         now: &Sample,

@@ -1,7 +1,7 @@
 //! The default local view: one row per connection, as its server sees it. A loopback connection
 //! between two programs here is two sockets, and an ffmpeg input or output is a row beside its
 //! socket's: they fold into one row, named after the stream where a command line says it.
-//! `--all` keeps every socket and every ffmpeg row; `collect` records them all.
+//! `--all` keeps every socket and every ffmpeg row; `collect` records what is listed.
 
 use foldhash::HashMap;
 use serde_json::Value;

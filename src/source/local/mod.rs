@@ -152,8 +152,7 @@ impl Local {
     }
 
     /// Two samples `--sample` apart, turned into sessions with rates over that window; with a
-    /// zero window, one sample and no rates (the fastest look). One row per connection unless
-    /// `--all`.
+    /// zero window, one sample and no rates (the fastest look).
     pub(crate) async fn snapshot(&mut self) -> Result<Vec<Session>> {
         let before = if self.opts.sample.is_zero() {
             None
@@ -168,12 +167,24 @@ impl Local {
                 diag::note(format_args!("{line}"));
             }
         }
-        let sessions = self.sessions(before.as_ref(), &now, &procs);
-        Ok(if self.opts.all {
+        Ok(self.rows(before.as_ref(), &now, &procs))
+    }
+
+    /// The sessions of one look as listed: one row per connection unless `--all`. `collect`
+    /// records these, so a connection between two programs here is one finished session, kept
+    /// under its server socket's inode (the row that stays) for as long as that socket lives.
+    pub(crate) fn rows(
+        &self,
+        before: Option<&Sample>,
+        now: &Sample,
+        procs: &ProcTable,
+    ) -> Vec<Session> {
+        let sessions = self.sessions(before, now, procs);
+        if self.opts.all {
             sessions
         } else {
             connections::one_per_connection(sessions)
-        })
+        }
     }
 }
 

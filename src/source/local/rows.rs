@@ -7,6 +7,7 @@ use foldhash::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::Sample;
+use super::connections::stream_name;
 use super::ffmpeg::{self, Medium};
 use super::procs::{FfmpegProc, ProcTable};
 use super::sockets::{Proto, Sock};
@@ -232,10 +233,13 @@ fn ffmpeg_session(
         ffmpeg::Role::Output => Role::Publisher,
         ffmpeg::Role::Input => Role::Player,
     });
+    // The command line names the stream whatever the port map says; a file or a pipe names
+    // none, and the process does.
+    let reference = stream_name(&io.url).unwrap_or_else(|| p.proc.pid.to_string());
     let mut session = Row {
         collector: Collector::Ffmpeg,
         id: format!("{}:{}{}", p.proc.pid, io.role.as_str(), io.index),
-        reference: p.proc.pid.to_string(),
+        reference,
         local: io.url,
         remote,
         extra,
