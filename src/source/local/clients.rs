@@ -1,14 +1,17 @@
 //! The stream a client here names on its command line: a program that is not ffmpeg (curl,
 //! ffplay, mpv, gst-launch-1.0, streamlink …) connected to a URL its arguments hold.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use super::connections::stream_name;
 use super::ffmpeg::{Medium, mask_secrets, medium_of};
 use super::procs::{ProcTable, cmdline_args};
 use super::rows::is_peer;
+use super::sockets::{Proto, Sock};
+use crate::model::Collector;
 
 /// A URL of a command line that names a stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +91,63 @@ fn named(raw: &str) -> Option<Named> {
         name: stream_name(&url)?,
         url,
     })
+}
+
+/// The collector of each of `ports` (this machine's) that a client here names with a URL on
+/// its command line while connected to it: `rtmp://` is RTMP, a `.m3u8` over HTTP(S) is HLS,
+/// other `http://` and `https://` are web; a port named two ways keeps the first.
+pub(super) fn kinds_of_ports(
+    socks: &[Sock],
+    procs: &ProcTable,
+    ports: &BTreeSet<u16>,
+) -> BTreeMap<u16, Collector> {
+    let mut kinds = BTreeMap::new();
+    let mut read = HashSet::default();
+    for s in socks.iter().filter(|s| {
+        s.proto == Proto::Tcp
+            && !s.is_listener()
+            && ports.contains(&s.remote.port())
+            && (s.remote.ip().to_canonical().is_loopback() || s.remote.ip() == s.local.ip())
+    }) {
+        let Some(p) = procs.owner(s.inode).filter(|p| read.insert(p.pid)) else {
+            continue;
+        };
+        let Some(raw) = procs.cmdline(p.pid) else {
+            continue;
+        };
+        for arg in cmdline_args(&raw) {
+            if let Some((port, kind)) = url_in(&arg).and_then(kind_of)
+                && ports.contains(&port)
+            {
+                kinds.entry(port).or_insert(kind);
+            }
+        }
+    }
+    kinds
+}
+
+/// The port a URL names and the collector its scheme (and a playlist) says.
+fn kind_of(url: &str) -> Option<(u16, Collector)> {
+    let Medium::Network {
+        scheme,
+        port: Some(port),
+        ..
+    } = medium_of(url)
+    else {
+        return None;
+    };
+    let playlist = url
+        .split(['?', '#'])
+        .next()
+        .is_some_and(|p| p.ends_with(".m3u8"));
+    let kind = match scheme.as_str() {
+        s if s.starts_with("rtmp") => Collector::Rtmp,
+        "http" | "https" if playlist => Collector::Hls,
+        "http" => Collector::Http,
+        "https" => Collector::Https,
+        _ => return None,
+    };
+    Some((port, kind))
 }
 
 /// The URL an argument holds: itself, or after an option's `=` (`--url=http://…`,
