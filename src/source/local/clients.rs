@@ -190,6 +190,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_scheme_of_a_url_says_its_ports_collector() {
+        for (url, kind) in [
+            (
+                "rtmp://127.0.0.1:21935/live/cam1",
+                Some((21935, Collector::Rtmp)),
+            ),
+            ("rtmps://h/live/x", Some((443, Collector::Rtmp))),
+            (
+                "http://127.0.0.1:21080/hls/cam1.m3u8?t=1",
+                Some((21080, Collector::Hls)),
+            ),
+            ("https://h:8443/a.m3u8", Some((8443, Collector::Hls))),
+            (
+                "http://127.0.0.1:21080/stat",
+                Some((21080, Collector::Http)),
+            ),
+            ("https://h/x", Some((443, Collector::Https))),
+            ("srt://h:6000?streamid=x", None),
+            ("udp://239.0.0.1:1234", None),
+            ("/tmp/a.m3u8", None),
+        ] {
+            assert_eq!(kind_of(url), kind, "{url}");
+        }
+    }
+
     fn cmdline(args: &[&str]) -> Vec<u8> {
         args.iter()
             .flat_map(|a| [a.as_bytes(), b"\0"].concat())
