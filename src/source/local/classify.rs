@@ -185,42 +185,92 @@ const SERVERS: &[(&str, Collector)] = &[
     ("icecast", Collector::Http),
 ];
 
-/// One line per media server listening on TCP ports the map does not know, whose clients are
-/// therefore not listed, with the `--port-map` entry that would list them.
-pub(crate) fn unmapped_servers(socks: &[Sock], procs: &ProcTable, map: &PortMap) -> Vec<String> {
-    let mut found: BTreeMap<&str, (Collector, BTreeSet<u16>)> = BTreeMap::new();
+/// A media server process: whether one of its ports is mapped, and the ports that are not.
+#[derive(Default)]
+struct Server {
+    name: &'static str,
+    mapped: bool,
+    unmapped: BTreeSet<u16>,
+}
+
+/// The media server processes listening on TCP here.
+fn servers(socks: &[Sock], procs: &ProcTable, map: &PortMap) -> BTreeMap<u32, Server> {
+    let mut found: BTreeMap<u32, Server> = BTreeMap::new();
     for s in socks
         .iter()
         .filter(|s| s.proto == Proto::Tcp && s.is_listener())
     {
+        let Some((p, name)) = procs.owner(s.inode).and_then(|p| {
+            let (name, _) = SERVERS.iter().find(|(name, _)| *name == p.name)?;
+            Some((p, *name))
+        }) else {
+            continue;
+        };
+        let server = found.entry(p.pid).or_default();
+        server.name = name;
         let port = s.local.port();
-        let server = procs.owner(s.inode).and_then(|p| {
-            SERVERS
-                .iter()
-                .find(|(name, _)| *name == p.name)
-                .map(|(name, c)| (*name, *c))
-        });
-        if let Some((name, collector)) = server
-            && map.lookup(Proto::Tcp, port).is_none()
-        {
-            found
-                .entry(name)
-                .or_insert((collector, BTreeSet::new()))
-                .1
-                .insert(port);
+        match map.lookup(Proto::Tcp, port) {
+            Some(_) => server.mapped = true,
+            None => _ = server.unmapped.insert(port),
         }
     }
     found
+}
+
+/// What a server's hint says: the ports it names, and the `--port-map` entries it suggests.
+type Said = (BTreeSet<u16>, BTreeMap<Collector, Vec<String>>);
+
+/// One line per media server listening on TCP ports the map does not know, whose clients are
+/// therefore not listed. A port a client here names with a URL on its command line gets its
+/// `--port-map` entry (`rtmp+=` for `rtmp://`, `hls+=` for a playlist …); the server's other
+/// ports are named without one, and left out once one of its ports is mapped (its web or
+/// stat page, most likely).
+pub(crate) fn unmapped_servers(socks: &[Sock], procs: &ProcTable, map: &PortMap) -> Vec<String> {
+    let found = servers(socks, procs, map);
+    let ports: BTreeSet<u16> = found.values().flat_map(|s| s.unmapped.clone()).collect();
+    if ports.is_empty() {
+        return Vec::new();
+    }
+    let kinds = super::clients::kinds_of_ports(socks, procs, &ports);
+    let mut by_name: BTreeMap<&str, Said> = BTreeMap::new();
+    for server in found.values() {
+        let (listed, entries) = by_name.entry(server.name).or_default();
+        for port in &server.unmapped {
+            match kinds.get(port) {
+                Some(kind) => entries.entry(*kind).or_default().push(port.to_string()),
+                None if server.mapped => continue,
+                None => {}
+            }
+            listed.insert(*port);
+        }
+    }
+    by_name
         .into_iter()
-        .filter_map(|(name, (collector, ports))| {
-            let first = *ports.first()?;
-            let list: Vec<String> = ports.iter().map(u16::to_string).collect();
-            Some(format!(
-                "hint: {name} listens on {}, which the port map does not know (its clients are not listed): --port-map {collector}+={first}",
-                list.join(", ")
-            ))
-        })
+        .filter(|(_, (listed, _))| !listed.is_empty())
+        .map(|(name, (listed, entries))| hint(name, &listed, &entries))
         .collect()
+}
+
+fn hint(name: &str, listed: &BTreeSet<u16>, entries: &BTreeMap<Collector, Vec<String>>) -> String {
+    let list: Vec<String> = listed.iter().map(u16::to_string).collect();
+    let advice = if entries.is_empty() {
+        let c = SERVERS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(Collector::Rtmp, |(_, c)| *c);
+        let protocol = c.to_string().to_ascii_uppercase();
+        format!("e.g. --port-map {c}+=PORT for its {protocol} port")
+    } else {
+        let flags: Vec<String> = entries
+            .iter()
+            .map(|(c, ports)| format!("--port-map {c}+={}", ports.join(",")))
+            .collect();
+        flags.join(" ")
+    };
+    format!(
+        "hint: {name} listens on {}, which the port map does not know (its clients are not listed): {advice}",
+        list.join(", ")
+    )
 }
 
 #[cfg(test)]

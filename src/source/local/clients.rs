@@ -1,14 +1,17 @@
 //! The stream a client here names on its command line: a program that is not ffmpeg (curl,
 //! ffplay, mpv, gst-launch-1.0, streamlink …) connected to a URL its arguments hold.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use super::connections::stream_name;
 use super::ffmpeg::{Medium, mask_secrets, medium_of};
 use super::procs::{ProcTable, cmdline_args};
 use super::rows::is_peer;
+use super::sockets::{Proto, Sock};
+use crate::model::Collector;
 
 /// A URL of a command line that names a stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +93,63 @@ fn named(raw: &str) -> Option<Named> {
     })
 }
 
+/// The collector of each of `ports` (this machine's) that a client here names with a URL on
+/// its command line while connected to it: `rtmp://` is RTMP, a `.m3u8` over HTTP(S) is HLS,
+/// other `http://` and `https://` are web; a port named two ways keeps the first.
+pub(super) fn kinds_of_ports(
+    socks: &[Sock],
+    procs: &ProcTable,
+    ports: &BTreeSet<u16>,
+) -> BTreeMap<u16, Collector> {
+    let mut kinds = BTreeMap::new();
+    let mut read = HashSet::default();
+    for s in socks.iter().filter(|s| {
+        s.proto == Proto::Tcp
+            && !s.is_listener()
+            && ports.contains(&s.remote.port())
+            && (s.remote.ip().to_canonical().is_loopback() || s.remote.ip() == s.local.ip())
+    }) {
+        let Some(p) = procs.owner(s.inode).filter(|p| read.insert(p.pid)) else {
+            continue;
+        };
+        let Some(raw) = procs.cmdline(p.pid) else {
+            continue;
+        };
+        for arg in cmdline_args(&raw) {
+            if let Some((port, kind)) = url_in(&arg).and_then(kind_of)
+                && ports.contains(&port)
+            {
+                kinds.entry(port).or_insert(kind);
+            }
+        }
+    }
+    kinds
+}
+
+/// The port a URL names and the collector its scheme (and a playlist) says.
+fn kind_of(url: &str) -> Option<(u16, Collector)> {
+    let Medium::Network {
+        scheme,
+        port: Some(port),
+        ..
+    } = medium_of(url)
+    else {
+        return None;
+    };
+    let playlist = url
+        .split(['?', '#'])
+        .next()
+        .is_some_and(|p| p.ends_with(".m3u8"));
+    let kind = match scheme.as_str() {
+        s if s.starts_with("rtmp") => Collector::Rtmp,
+        "http" | "https" if playlist => Collector::Hls,
+        "http" => Collector::Http,
+        "https" => Collector::Https,
+        _ => return None,
+    };
+    Some((port, kind))
+}
+
 /// The URL an argument holds: itself, or after an option's `=` (`--url=http://…`,
 /// `location=rtmp://…`).
 fn url_in(arg: &str) -> Option<&str> {
@@ -127,6 +187,32 @@ mod tests {
             ("/srv/in.mp4", None),
         ] {
             assert_eq!(url_in(arg), url, "{arg}");
+        }
+    }
+
+    #[test]
+    fn the_scheme_of_a_url_says_its_ports_collector() {
+        for (url, kind) in [
+            (
+                "rtmp://127.0.0.1:21935/live/cam1",
+                Some((21935, Collector::Rtmp)),
+            ),
+            ("rtmps://h/live/x", Some((443, Collector::Rtmp))),
+            (
+                "http://127.0.0.1:21080/hls/cam1.m3u8?t=1",
+                Some((21080, Collector::Hls)),
+            ),
+            ("https://h:8443/a.m3u8", Some((8443, Collector::Hls))),
+            (
+                "http://127.0.0.1:21080/stat",
+                Some((21080, Collector::Http)),
+            ),
+            ("https://h/x", Some((443, Collector::Https))),
+            ("srt://h:6000?streamid=x", None),
+            ("udp://239.0.0.1:1234", None),
+            ("/tmp/a.m3u8", None),
+        ] {
+            assert_eq!(kind_of(url), kind, "{url}");
         }
     }
 
