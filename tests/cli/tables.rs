@@ -723,6 +723,17 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
         run.stdout,
         "studio\tSG4r6HJA2batQXQcdszVKY\nstudio\t47iFWXdTnuhB9KbE74Fcjc\nstudio\tXq0pLm3NbV8cZr5TyU1wEa\n"
     );
+    // A name none of the targets has is a typo, not an empty answer: for watch too.
+    for (command, filter, said) in [
+        ("active", "target=nope", "no target named 'nope'"),
+        ("watch", "target=x*", "no target matches 'x*'"),
+    ] {
+        let run = crate::support::Sessions::new()
+            .env("HOME", home.path().to_str().unwrap())
+            .args(&["--all-contexts", command, "--filter", filter])
+            .run();
+        run.assert_failure(2, &format!("{said}: the targets are edge, studio"));
+    }
 }
 
 /// `--columns` in a watch as in `active` (issue 21, item 9): the chosen columns in their order

@@ -100,7 +100,7 @@ pub(super) fn diff<'a>(before: &'a [Seen], now: &'a [Seen]) -> Vec<(Change, &'a 
 }
 
 pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
-    let settings = &super::with_columns(settings, &args);
+    let settings = &super::with_columns(settings, &args)?;
     refuse_prometheus(settings.output.format)?;
     if settings.output.file.is_some() {
         return Err(Error::Usage(
