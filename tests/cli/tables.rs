@@ -683,9 +683,11 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
     assert_eq!(seen.code, 0, "{}", seen.stderr);
     let rows = watch_screen(&seen, 80, 24);
     assert!(
-        rows[1].starts_with("warning: context 'edge': "),
+        rows[1].starts_with("warning: context 'edge' unreachable since "),
         "{rows:#?}"
     );
+    // At 80 columns the cut takes the error's detail, not the state.
+    assert!(rows[1].contains(", retrying; rows as of "), "{rows:#?}");
     // edge before studio whatever the config's order; Core's ids at their unique 12 characters
     // leave room for a rate; ids that are addresses stay whole (`10.20.0.1:50` would read as
     // port 50).
