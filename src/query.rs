@@ -333,6 +333,33 @@ pub struct SessionQuery {
 }
 
 impl SessionQuery {
+    /// Why a `--filter target=NAME` (or a glob) can match no row: it names none of `targets`
+    /// (a typo would otherwise be an empty, successful answer).
+    pub fn unknown_target(&self, targets: &[&str]) -> Option<String> {
+        let listed = || targets.join(", ");
+        self.filters.iter().find_map(|f| match (&f.field, &f.test) {
+            (Field::Target, Test::Text(Pattern::Exact(name)))
+                if !targets.contains(&name.as_str()) =>
+            {
+                Some(format!(
+                    "no target named '{}': the targets are {}",
+                    crate::text::escape(name),
+                    listed()
+                ))
+            }
+            (Field::Target, Test::Text(Pattern::Glob(glob)))
+                if !targets.iter().any(|t| glob_match(glob, t)) =>
+            {
+                Some(format!(
+                    "no target matches '{}': the targets are {}",
+                    crate::text::escape(glob),
+                    listed()
+                ))
+            }
+            _ => None,
+        })
+    }
+
     /// Filter, sort (`--sort-by`, ties in the default order: collector, start time, id),
     /// reverse, and cut. Sessions whose sort value the server does not give come last either way.
     pub fn apply(&self, sessions: Vec<Session>) -> Vec<Session> {
@@ -888,6 +915,24 @@ mod tests {
 
     fn ids_of(rows: Vec<Session>) -> String {
         ids(&rows).join(",")
+    }
+
+    #[test]
+    fn a_target_filter_that_names_no_target_says_so() {
+        let targets = ["core", "mtx", "ngx"];
+        assert_eq!(
+            query(&["target=mtx", "target!=ngx"]).unknown_target(&targets),
+            None
+        );
+        assert_eq!(query(&["target=m*"]).unknown_target(&targets), None);
+        assert_eq!(
+            query(&["id=x", "target=nope"]).unknown_target(&targets),
+            Some("no target named 'nope': the targets are core, mtx, ngx".into())
+        );
+        assert_eq!(
+            query(&["target=st*"]).unknown_target(&targets),
+            Some("no target matches 'st*': the targets are core, mtx, ngx".into())
+        );
     }
 
     #[test]

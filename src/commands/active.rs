@@ -13,7 +13,7 @@ use super::targets;
 use super::{Series, asked_where, check_prometheus, nothing_to_show};
 
 pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
-    let settings = &super::with_columns(settings, &args);
+    let settings = &super::with_columns(settings, &args)?;
     let series = Series::Sessions {
         per_session: args.per_session,
     };

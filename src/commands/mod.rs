@@ -137,9 +137,20 @@ fn check_prometheus(format: OutputFormat, series: Series) -> Result<()> {
 fn refuse_prometheus(format: OutputFormat) -> Result<()> {
     check_prometheus(format, Series::None)
 }
-/// The settings with `active`'s `--columns` in the output options (`active`, `watch`, `top`).
-fn with_columns(settings: &Settings, args: &crate::cli::ActiveArgs) -> Settings {
+/// The settings with `active`'s `--columns` in the output options (`active`, `watch`, `top`);
+/// a `--filter target=` that names none of several targets is a usage error.
+fn with_columns(settings: &Settings, args: &crate::cli::ActiveArgs) -> Result<Settings> {
+    let names: Vec<&str> = settings
+        .targets
+        .iter()
+        .filter_map(|t| t.name.as_deref())
+        .collect();
+    if settings.targets.len() > 1
+        && let Some(why) = args.query().unknown_target(&names)
+    {
+        return Err(Error::Usage(why));
+    }
     let mut settings = settings.clone();
     settings.output.columns.clone_from(&args.columns);
-    settings
+    Ok(settings)
 }

@@ -683,9 +683,11 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
     assert_eq!(seen.code, 0, "{}", seen.stderr);
     let rows = watch_screen(&seen, 80, 24);
     assert!(
-        rows[1].starts_with("warning: context 'edge': "),
+        rows[1].starts_with("warning: context 'edge' unreachable since "),
         "{rows:#?}"
     );
+    // At 80 columns the cut takes the error's detail, not the state.
+    assert!(rows[1].contains(", retrying; rows as of "), "{rows:#?}");
     // edge before studio whatever the config's order; Core's ids at their unique 12 characters
     // leave room for a rate; ids that are addresses stay whole (`10.20.0.1:50` would read as
     // port 50).
@@ -723,6 +725,17 @@ fn a_fleet_watch_groups_by_target_and_marks_a_down_targets_rows_stale() {
         run.stdout,
         "studio\tSG4r6HJA2batQXQcdszVKY\nstudio\t47iFWXdTnuhB9KbE74Fcjc\nstudio\tXq0pLm3NbV8cZr5TyU1wEa\n"
     );
+    // A name none of the targets has is a typo, not an empty answer: for watch too.
+    for (command, filter, said) in [
+        ("active", "target=nope", "no target named 'nope'"),
+        ("watch", "target=x*", "no target matches 'x*'"),
+    ] {
+        let run = crate::support::Sessions::new()
+            .env("HOME", home.path().to_str().unwrap())
+            .args(&["--all-contexts", command, "--filter", filter])
+            .run();
+        run.assert_failure(2, &format!("{said}: the targets are edge, studio"));
+    }
 }
 
 /// `--columns` in a watch as in `active` (issue 21, item 9): the chosen columns in their order

@@ -74,7 +74,7 @@ pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
             "--output-file does not go with top: run `active --output-file` instead".into(),
         ));
     }
-    let settings = &super::with_columns(settings, &args);
+    let settings = &super::with_columns(settings, &args)?;
     let plan = Plan::new(settings, &Needs::active(&args));
     let peers = targets::open(&plan);
     let mut top = Top::new(settings, &args, &peers);

@@ -100,7 +100,7 @@ pub(super) fn diff<'a>(before: &'a [Seen], now: &'a [Seen]) -> Vec<(Change, &'a 
 }
 
 pub(super) async fn run(settings: &Settings, args: ActiveArgs) -> Result<()> {
-    let settings = &super::with_columns(settings, &args);
+    let settings = &super::with_columns(settings, &args)?;
     refuse_prometheus(settings.output.format)?;
     if settings.output.file.is_some() {
         return Err(Error::Usage(
@@ -318,11 +318,19 @@ fn context_prefix(label: &str) -> String {
 
 /// The line under the status line for a target that did not answer: with one target the
 /// status line says since when, with several this line does.
+/// The state comes before the error's detail, so a narrow screen cuts the detail.
 fn failure_line(e: &Error, outage: &Outage, several: bool) -> String {
-    if several {
-        format!("warning: {e} ({})", outage.describe(true))
-    } else {
-        format!("warning: {e}")
+    if !several {
+        return format!("warning: {e}");
+    }
+    let text = e.to_string();
+    let state = outage.describe(true);
+    match text
+        .strip_prefix("context '")
+        .and_then(|r| r.split_once("': "))
+    {
+        Some((name, why)) => format!("warning: context '{name}' {state}: {why}"),
+        None => format!("warning: {state}: {text}"),
     }
 }
 
