@@ -141,7 +141,8 @@ fn a_failed_target_on_the_watch_screen_is_masked() {
     let basic = basic(&bad);
     assert!(screen.contains("c1"), "{screen}");
     assert!(
-        screen.contains("context 'bad': 127.0.0.1:"),
+        screen.contains("context 'bad' unreachable since ")
+            && screen.contains(", retrying: 127.0.0.1:"),
         "the failure is on the screen: {screen}"
     );
     assert!(screen.contains("no Basic *** for *** *** ***"), "{screen}");
