@@ -3,7 +3,6 @@
 use std::fmt::Display;
 use std::time::Duration;
 
-use super::options::ColumnName;
 use super::units;
 use crate::model::{
     BreakdownRow, Client, CollectorSummary, ContextField, ContextRow, Ended, HmiSummary, Interval,
@@ -51,6 +50,29 @@ impl<T> Column<T> {
 
 /// The table header of the targets' column, when several answered.
 pub(super) const TARGET: &str = "TARGET";
+
+/// One of `--columns`: a session's JSON key (or the name `--sort-by` takes, `tx_rate`), or
+/// `extra.KEY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnName {
+    /// The JSON key, or `extra.KEY`: the TSV header.
+    pub(super) name: &'static str,
+    /// The table header.
+    pub(super) title: &'static str,
+}
+
+impl std::str::FromStr for ColumnName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        session_column(s)
+    }
+}
+
+/// The names `--columns` completes.
+pub(crate) fn column_names() -> impl Iterator<Item = &'static str> {
+    SESSION.iter().map(|c| listed(c.name))
+}
 
 /// The columns `--columns` names (as `session_column` checked them): each its column of
 /// `SESSION`, or for `extra.KEY` that key of `extra`.

@@ -15,8 +15,9 @@ pub(crate) mod units;
 use std::io::{self, Write};
 
 use columns::Column;
+pub(crate) use columns::{ColumnName, column_names};
 use fit::Fit;
-pub(crate) use options::{ColumnName, OutputFormat, OutputOptions, column_names};
+pub(crate) use options::{OutputFormat, OutputOptions};
 use table::Table;
 pub(crate) use table::{Look, Mark};
 

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use super::columns::ColumnName;
+
 /// `-o`: how rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -14,31 +16,6 @@ pub enum OutputFormat {
     Tsv,
     /// Prometheus text exposition format 0.0.4 (summary; active with --per-session)
     Prometheus,
-}
-
-/// One of `--columns`: a session's JSON key (or the name `--sort-by` takes, `tx_rate`), or
-/// `extra.KEY`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ColumnName {
-    /// The JSON key, or `extra.KEY`: the TSV header.
-    pub(super) name: &'static str,
-    /// The table header.
-    pub(super) title: &'static str,
-}
-
-impl std::str::FromStr for ColumnName {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        super::columns::session_column(s)
-    }
-}
-
-/// The names `--columns` completes.
-pub(crate) fn column_names() -> impl Iterator<Item = &'static str> {
-    super::columns::SESSION
-        .iter()
-        .map(|c| super::columns::listed(c.name))
 }
 
 /// How output looks and where it goes.
