@@ -69,9 +69,14 @@ impl std::str::FromStr for ColumnName {
     }
 }
 
+/// `--columns target`: taken as `--sort-by target` and `--filter target=` are; a fleet's TARGET
+/// column leads its rows wherever it is named, as `kubectl get -A` keeps NAMESPACE first, and one
+/// target's rows have none.
+const TARGET_NAME: &str = "target";
+
 /// The names `--columns` completes.
 pub(crate) fn column_names() -> impl Iterator<Item = &'static str> {
-    SESSION.iter().map(|c| listed(c.name))
+    SESSION.iter().map(|c| listed(c.name)).chain([TARGET_NAME])
 }
 
 /// The columns `--columns` names (as `session_column` checked them): each its column of
@@ -79,6 +84,7 @@ pub(crate) fn column_names() -> impl Iterator<Item = &'static str> {
 pub(super) fn chosen(names: &[ColumnName]) -> Vec<Column<Session>> {
     names
         .iter()
+        .filter(|chosen| chosen.name != TARGET_NAME)
         .map(
             |chosen| match SESSION.iter().find(|c| c.name == chosen.name) {
                 Some(c) => Column {
@@ -119,6 +125,12 @@ pub(super) fn session_column(name: &str) -> Result<ColumnName, String> {
             title: c.title,
         });
     }
+    if key == TARGET_NAME {
+        return Ok(ColumnName {
+            name: TARGET_NAME,
+            title: TARGET,
+        });
+    }
     if let Some(key) = name.trim().strip_prefix("extra.").filter(|k| !k.is_empty()) {
         // A handful of names per run, needed to its end: kept as the static names of columns.
         let keep = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
@@ -127,16 +139,13 @@ pub(super) fn session_column(name: &str) -> Result<ColumnName, String> {
             title: keep(extra_title(key)),
         });
     }
-    let known = SESSION.iter().map(|c| listed(c.name));
-    let nearest = known.min_by_key(|k| distance(k, &lower)).unwrap_or("id");
+    let nearest = column_names()
+        .min_by_key(|k| distance(k, &lower))
+        .unwrap_or("id");
     Err(format!(
         "unknown column '{}': did you mean '{nearest}'? (valid: {}, extra.KEY)",
         crate::text::escape(name),
-        SESSION
-            .iter()
-            .map(|c| listed(c.name))
-            .collect::<Vec<_>>()
-            .join(", ")
+        column_names().collect::<Vec<_>>().join(", ")
     ))
 }
 

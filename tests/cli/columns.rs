@@ -78,7 +78,7 @@ fn columns_are_chosen_by_json_key_sort_name_or_extra_key() {
     assert!(
         run.stderr.contains(
             "(valid: collector, id, reference, local, remote, role, created_at, age, rx_rate, \
-             tx_rate, rx_bytes, tx_bytes, extra, extra.KEY)"
+             tx_rate, rx_bytes, tx_bytes, extra, target, extra.KEY)"
         ),
         "{}",
         run.stderr
@@ -117,4 +117,42 @@ fn filters_on_extra_keys_globs_and_numbers() {
         None,
     );
     run.assert_failure(2, "'fast' is not a number like 500, 1.5k, 5M or 2G");
+}
+
+/// `--columns target` is taken as `--sort-by target` is: a fleet's TARGET leads wherever it is
+/// named (as `kubectl get -A` keeps NAMESPACE first); one target's rows have none.
+#[test]
+fn target_is_a_column_of_a_fleet() {
+    let (a, b) = (core(), core());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let text = format!(
+        "[contexts.a]\nurl = \"{}\"\n[contexts.b]\nurl = \"{}\"\n",
+        a.url(),
+        b.url()
+    );
+    std::fs::write(&config, text).unwrap();
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "--all-contexts",
+        "active",
+        "--columns",
+        "id,target",
+        "-o",
+        "tsv",
+    ];
+    let run = sessions(&args, &[], None);
+    run.assert_success();
+    assert_eq!(
+        run.stdout,
+        "target\tid\na\tffmpeg-pub\na\tvlc-old\na\tvlc-new\nb\tffmpeg-pub\nb\tvlc-old\nb\tvlc-new\n"
+    );
+    assert_eq!(
+        active(
+            &a.url(),
+            &["-o", "tsv", "--columns", "target,id", "--limit", "1"]
+        ),
+        "id\nffmpeg-pub\n"
+    );
 }
