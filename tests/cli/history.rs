@@ -779,6 +779,14 @@ fn a_long_history_streams_in_order() {
             1
         );
     }
+    // `target=` is the target a row was recorded for, streamed or gathered and sorted.
+    let srs = run("core,srs", &["-o", "ndjson", "--filter", "target=srs"]).stdout;
+    assert_eq!(srs.lines().count(), 20_000 - 17_142);
+    let args = ["-o", "json", "--filter", "target=s*", "--sort-by", "id"];
+    let sorted = run("core,srs", &args).json();
+    let sorted = sorted.as_array().unwrap();
+    assert_eq!(sorted.len(), 20_000 - 17_142);
+    assert!(sorted.iter().all(|r| r["target"] == "srs"));
     // A reader that stops early (`| head -1`) ends it at once, with exit 0 as a closed pipe is.
     let mut head = Sessions::new()
         .args(&["--context", "core", "history", "--db", db, "-o", "tsv"])

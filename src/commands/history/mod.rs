@@ -136,7 +136,11 @@ fn listing(
     if let Some(store) = store {
         store.ended(span, &mut |f| {
             let row = ended(f);
-            if query.filters.iter().all(|q| q.matches(&row.1.session)) {
+            if query
+                .filters
+                .iter()
+                .all(|q| q.matches_in(&row.1.session, Some(&row.0)))
+            {
                 rows.push(row);
             }
             Ok(true)
@@ -221,7 +225,11 @@ fn read_pieces(
     let mut taken = true;
     store.ended(span, &mut |f| {
         let (label, row) = ended(f);
-        if !query.filters.iter().all(|q| q.matches(&row.session)) {
+        if !query
+            .filters
+            .iter()
+            .all(|q| q.matches_in(&row.session, Some(&label)))
+        {
             return Ok(true);
         }
         piece.0.push(label);
