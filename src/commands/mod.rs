@@ -150,6 +150,14 @@ fn with_columns(settings: &Settings, args: &crate::cli::ActiveArgs) -> Result<Se
     {
         return Err(Error::Usage(why));
     }
+    if settings.targets.len() < 2
+        && !args.columns.is_empty()
+        && args.columns.iter().all(|c| c.is_target())
+    {
+        return Err(Error::Usage(
+            "--columns target: one target's rows have no TARGET column; name others too, or ask several targets".into(),
+        ));
+    }
     let mut settings = settings.clone();
     settings.output.columns.clone_from(&args.columns);
     Ok(settings)

@@ -91,7 +91,7 @@ fn no_history(items: &[SummaryReport]) -> bool {
         && items.iter().any(|i| !matches!(i, SummaryReport::Hmi(_)))
 }
 
-/// Why `--by` printed only a header: this machine's history is `collect`'s to write.
+/// Why `--by --finished` found nothing: this machine's history is `collect`'s to write.
 fn no_history_yet(settings: &Settings) -> &'static str {
     if settings.targets.iter().any(|t| t.is_local()) {
         "no finished sessions recorded yet: run `sessions collect` first"

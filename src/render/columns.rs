@@ -61,6 +61,13 @@ pub struct ColumnName {
     pub(super) title: &'static str,
 }
 
+impl ColumnName {
+    /// `target`: a column only several targets' rows have.
+    pub(crate) fn is_target(&self) -> bool {
+        self.name == TARGET_NAME
+    }
+}
+
 impl std::str::FromStr for ColumnName {
     type Err = String;
 

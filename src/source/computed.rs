@@ -121,7 +121,6 @@ pub(super) fn summaries(
         .collect()
 }
 
-/// The sessions counted per key, with the bytes they moved (unknown when one session's are).
 /// Each collector's history becomes its open sessions' groups: the server's summary said what
 /// it keeps of finished ones, and `--by` asked for what is open now.
 pub(super) fn break_down_active(summaries: &mut [CollectorSummary], sessions: &[Session]) {
@@ -141,6 +140,7 @@ pub(super) fn live_history<'s>(sessions: impl Iterator<Item = &'s Session> + Clo
     }
 }
 
+/// The sessions counted per key, with the bytes they moved (unknown when one session's are).
 fn grouped<'s>(
     sessions: impl Iterator<Item = &'s Session>,
     key: impl Fn(&'s Session) -> &'s str,

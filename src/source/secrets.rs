@@ -9,8 +9,7 @@
 //!   `auth`, `sig`, `jwt` or `cred` (SRT's `passphrase`, `?token=`, `?key=`, MediaMTX's `?pass=`);
 //! - RTMP's stream key: the last path segment after the application (`rtmp://host/live/***`),
 //!   unless the URL carries its secret elsewhere (a password or such a query value: then that
-//!   segment is the stream's name, as MediaMTX's `rtmp://host/cam?user=u&pass=p` has it) or
-//!   goes to this machine (`url_here`: the local view, for a loopback host);
+//!   segment is the stream's name, as MediaMTX's `rtmp://host/cam?user=u&pass=p` has it);
 //! - in an SRT `streamid`: under SRT's access control syntax (`#!::r=live/cam,m=publish,s=…`)
 //!   `s`, the session token, and any key naming a secret (`r`, `m`, `u`, `h`, `t` stay); in
 //!   MediaMTX's `publish:PATH:USER:PASS[:QUERY]` the password; elsewhere (datarhei Core's
@@ -38,16 +37,6 @@ fn is_rtmp(scheme: &str) -> bool {
 
 /// A URL with its secrets masked; text that is no URL (a file path) as it is.
 pub(crate) fn url(raw: &str) -> String {
-    masked_url(raw, false)
-}
-
-/// A URL to a server on this machine with its secrets masked but for an RTMP stream key: there
-/// the key is the stream's name, which the server's own stat page shows anyway.
-pub(crate) fn url_here(raw: &str) -> String {
-    masked_url(raw, true)
-}
-
-fn masked_url(raw: &str, keep_key: bool) -> String {
     let Some((scheme, rest)) = raw.split_once("://") else {
         return raw.to_owned();
     };
@@ -71,7 +60,7 @@ fn masked_url(raw: &str, keep_key: bool) -> String {
         }
         None => (String::new(), false),
     };
-    let path = if is_rtmp(scheme) && !password && !in_query && !keep_key {
+    let path = if is_rtmp(scheme) && !password && !in_query {
         stream_key_masked(path)
     } else {
         Cow::Borrowed(path)

@@ -155,4 +155,10 @@ fn target_is_a_column_of_a_fleet() {
         ),
         "id\nffmpeg-pub\n"
     );
+    let url = a.url();
+    let alone = sessions(&["--url", &url, "active", "--columns", "target"], &[], None);
+    alone.assert_failure(
+        2,
+        "--columns target: one target's rows have no TARGET column",
+    );
 }

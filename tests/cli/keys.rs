@@ -27,15 +27,14 @@ const SECRETS: [&str; 5] = [
 
 /// An ffmpeg reading SRT (SRT access control with `s=`, a passphrase) and writing to an RTMP
 /// ingest (the key as the last path segment), to MediaMTX over SRT (`publish:PATH:USER:PASS`)
-/// and to an RTMP URL that carries its key in the query. The ingest is another machine's: to
-/// this machine's own server the key is the stream's name, shown.
+/// and to an RTMP URL that carries its key in the query.
 const ARGS: [&str; 12] = [
     "ffmpeg",
     "-i",
     "srt://127.0.0.1:9000?streamid=#!::r=live/cam,m=request,s=SrtToken2&passphrase=PassPhrase3",
     "-f",
     "flv",
-    "rtmp://192.0.2.10:1935/live/RtmpKey1",
+    "rtmp://127.0.0.1:1935/live/RtmpKey1",
     "-f",
     "mpegts",
     "srt://127.0.0.1:8890?streamid=publish:studio:alice:MtxPass4",
@@ -47,7 +46,7 @@ const ARGS: [&str; 12] = [
 /// What stays visible of those URLs.
 const SHOWN: [&str; 4] = [
     "srt://127.0.0.1:9000?streamid=#!::r=live/cam,m=request,s=***&passphrase=***",
-    "rtmp://192.0.2.10:1935/live/***",
+    "rtmp://127.0.0.1:1935/live/***",
     "srt://127.0.0.1:8890?streamid=publish:studio:alice:***",
     "rtmp://127.0.0.1:1935/live/cam2?key=***",
 ];
