@@ -514,15 +514,31 @@ fn unknown(key: SortKey, s: &Session) -> bool {
     }
 }
 
-fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
+/// A sort column that is a session's text: how two texts order, and the session's text.
+pub(crate) type TextKey = (fn(&str, &str) -> Ordering, fn(&Session) -> &str);
+
+/// The sort column's text, where it is one (`top` sorts copies of it).
+pub(crate) fn text_key(key: SortKey) -> Option<TextKey> {
+    let plain: fn(&str, &str) -> Ordering = |a, b| a.cmp(b);
     match key {
-        // Targets are compared by `apply_in`, which knows them.
-        SortKey::Target => Ordering::Equal,
+        SortKey::Id => Some((id_order, |s| &s.id)),
+        SortKey::Reference => Some((plain, |s| &s.reference)),
+        SortKey::Local => Some((plain, |s| &s.local)),
+        SortKey::Remote => Some((plain, |s| &s.remote)),
+        _ => None,
+    }
+}
+
+fn compare(key: SortKey, a: &Session, b: &Session) -> Ordering {
+    if let Some((order, text)) = text_key(key) {
+        return order(text(a), text(b));
+    }
+    match key {
+        // Targets are compared by `apply_in`, which knows them; text keys above.
+        SortKey::Target | SortKey::Id | SortKey::Reference | SortKey::Local | SortKey::Remote => {
+            Ordering::Equal
+        }
         SortKey::Collector => a.collector.cmp(&b.collector),
-        SortKey::Id => id_order(&a.id, &b.id),
-        SortKey::Reference => a.reference.cmp(&b.reference),
-        SortKey::Local => a.local.cmp(&b.local),
-        SortKey::Remote => a.remote.cmp(&b.remote),
         // Oldest first: the largest age.
         SortKey::Age | SortKey::CreatedAt => a.created_at.cmp(&b.created_at),
         SortKey::RxBytes => b.rx_bytes.cmp(&a.rx_bytes),

@@ -31,7 +31,7 @@ impl Peer {
         let Some(name) = &self.name else {
             return e;
         };
-        let prefix = format!("context '{name}': ");
+        let prefix = blame_prefix(name);
         // A context that could not even be resolved already says which it is.
         if e.to_string().starts_with(&prefix) {
             return e;
@@ -45,6 +45,11 @@ impl Peer {
             Err(e) => Err(e.clone()),
         }
     }
+}
+
+/// How an error about context `name` begins.
+pub(super) fn blame_prefix(name: &str) -> String {
+    format!("context '{name}': ")
 }
 
 /// Opens every target (no network yet). A target that cannot be opened keeps its error and

@@ -113,14 +113,6 @@ pub(super) fn chosen(names: &[ColumnName]) -> Vec<Column<Session>> {
 /// What `--columns` takes for a session's column: its JSON key, the name `--sort-by` takes for
 /// it, or `extra.KEY`; otherwise the error, with the name most like it.
 pub(super) fn session_column(name: &str) -> Result<ColumnName, String> {
-    const ALIASES: [(&str, &str); 6] = [
-        ("age", "age_s"),
-        ("created", "created_at"),
-        ("rx_rate", "rx_bit_s"),
-        ("tx_rate", "tx_bit_s"),
-        ("rx", "rx_bytes"),
-        ("tx", "tx_bytes"),
-    ];
     let lower = name.trim().to_ascii_lowercase();
     let key = ALIASES
         .iter()
@@ -156,15 +148,27 @@ pub(super) fn session_column(name: &str) -> Result<ColumnName, String> {
     ))
 }
 
+/// The other names `--columns` takes for a JSON key: `--sort-by`'s first (`--columns` lists
+/// that one), then a header's (`tx`).
+const ALIASES: [(&str, &str); 6] = [
+    ("age", "age_s"),
+    ("rx_rate", "rx_bit_s"),
+    ("tx_rate", "tx_bit_s"),
+    ("created", "created_at"),
+    ("rx", "rx_bytes"),
+    ("tx", "tx_bytes"),
+];
+
+/// How many of `ALIASES` are the names `--sort-by` takes.
+const LISTED_ALIASES: usize = 3;
+
 /// The name `--columns` lists (its error, completion) for a session's column: the one
 /// `--sort-by` takes, where that differs from the JSON key (both are accepted).
-pub(super) fn listed(key: &str) -> &str {
-    match key {
-        "age_s" => "age",
-        "rx_bit_s" => "rx_rate",
-        "tx_bit_s" => "tx_rate",
-        other => other,
-    }
+fn listed(key: &str) -> &str {
+    ALIASES[..LISTED_ALIASES]
+        .iter()
+        .find(|(_, k)| *k == key)
+        .map_or(key, |(alias, _)| *alias)
 }
 
 /// The table header of `extra.KEY`: KEY upper-cased like every other header, as kubectl heads

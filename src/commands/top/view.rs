@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use compact_str::CompactString;
 
 use crate::model::{Collector, Session};
-use crate::query::{Filter, SessionQuery, SortKey, id_order};
+use crate::query::{Filter, SessionQuery, SortKey};
 use crate::render::Mark;
 
 /// What identifies a session across refreshes: its target, collector and id.
@@ -314,24 +314,10 @@ struct Probe<'a> {
 }
 
 /// How a text column compares, and where it is in a session.
-type TextColumn = (fn(&str, &str) -> Ordering, fn(&Session) -> &str);
-
-/// The sort column's text, where it is one.
-fn text_column(key: Option<SortKey>) -> Option<TextColumn> {
-    let plain: fn(&str, &str) -> Ordering = |a, b| a.cmp(b);
-    match key? {
-        SortKey::Id => Some((id_order, |s| &s.id)),
-        SortKey::Reference => Some((plain, |s| &s.reference)),
-        SortKey::Local => Some((plain, |s| &s.local)),
-        SortKey::Remote => Some((plain, |s| &s.remote)),
-        _ => None,
-    }
-}
-
 /// The positions of `sessions` sorted as `query` orders them: a long list as two halves at
 /// once, then merged, so a key re-sorting 100,000 sessions answers in about half the time.
 fn sort_on_two_threads(query: &SessionQuery, sessions: &[&Session]) -> Vec<usize> {
-    let column = text_column(query.sort_by);
+    let column = query.sort_by.and_then(crate::query::text_key);
     let mut rows: Vec<Probe<'_>> = sessions
         .iter()
         .enumerate()

@@ -190,7 +190,9 @@ impl Watch<'_> {
         let shown = match &mut self.screen {
             Some(screen) => {
                 self.first_seen.update(&now);
-                let lines = failed.iter().map(|(e, o)| failure_line(e, o, several));
+                let lines = failed
+                    .iter()
+                    .map(|(label, e, o)| failure_line(label, e, o, several));
                 let frame = Frame::new(
                     &now,
                     (&changes, &down),
@@ -198,7 +200,7 @@ impl Watch<'_> {
                     lines.collect(),
                     several,
                 );
-                let outage = failed.first().filter(|_| !several).map(|(_, o)| o);
+                let outage = failed.first().filter(|_| !several).map(|(_, _, o)| o);
                 let status = status(self.args, &frame, &at, outage);
                 frame.draw(screen, &status, self.settings)?;
                 Some((frame, status))
@@ -214,7 +216,7 @@ impl Watch<'_> {
 
     /// Records who answered and who did not this round; without a screen, says so on stderr
     /// once when a target goes down and once when it is back.
-    fn note_outages(&mut self, failed: Failed, now: &str) -> Vec<(Error, Outage)> {
+    fn note_outages(&mut self, failed: Failed, now: &str) -> Vec<(String, Error, Outage)> {
         let down: Vec<&str> = failed.iter().map(|(label, _)| label.as_str()).collect();
         for peer in &self.peers {
             let label = peer.label();
@@ -244,7 +246,8 @@ impl Watch<'_> {
                 }
                 outage
             });
-            out.push((e, outage.clone()));
+            let outage = outage.clone();
+            out.push((label, e, outage));
         }
         out
     }
@@ -319,17 +322,14 @@ fn context_prefix(label: &str) -> String {
 /// The line under the status line for a target that did not answer: with one target the
 /// status line says since when, with several this line does.
 /// The state comes before the error's detail, so a narrow screen cuts the detail.
-fn failure_line(e: &Error, outage: &Outage, several: bool) -> String {
+fn failure_line(label: &str, e: &Error, outage: &Outage, several: bool) -> String {
     if !several {
         return format!("warning: {e}");
     }
     let text = e.to_string();
     let state = outage.describe(true);
-    match text
-        .strip_prefix("context '")
-        .and_then(|r| r.split_once("': "))
-    {
-        Some((name, why)) => format!("warning: context '{name}' {state}: {why}"),
+    match text.strip_prefix(&super::targets::blame_prefix(label)) {
+        Some(why) => format!("warning: context '{label}' {state}: {why}"),
         None => format!("warning: {state}: {text}"),
     }
 }
